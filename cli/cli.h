@@ -1,0 +1,7 @@
+#ifndef SVL_CLI_H
+#define SVL_CLI_H
+#include "svl.h"
+int repl_main(const svl_config *cfg, const char *file);
+int report(svl_vm *vm, svl_status st);
+int exit_code(svl_status st);
+#endif

@@ -1,0 +1,355 @@
+/* svl: the command-line host.  A thin layer over include/svl.h, like lua.c
+ * over lua.h: it parses arguments, binds inputs, and prints what the
+ * library returns. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "svl.h"
+#include "cli.h"
+
+#ifndef SVL_STDLIB_DIR
+#define SVL_STDLIB_DIR "stdlib"
+#endif
+
+static void write_stdout(void *ud, const char *s, size_t n) {
+  (void)ud;
+  fwrite(s, 1, n, stdout);
+}
+
+/* Prefix print output with "# " while running tests, so TAP stays valid. */
+static void write_tap_comment(void *ud, const char *s, size_t n) {
+  int *bol = ud;
+  for (size_t i = 0; i < n; i++) {
+    if (*bol) fputs("# ", stdout);
+    fputc(s[i], stdout);
+    *bol = s[i] == '\n';
+  }
+}
+
+int exit_code(svl_status st) {
+  switch (st) {
+  case SVL_OK: return 0;
+  case SVL_ERR_SYNTAX: case SVL_ERR_RESOLVE: case SVL_ERR_INCOMPLETE: case SVL_ERR_USAGE: return 2;
+  default: return 1;
+  }
+}
+
+int report(svl_vm *vm, svl_status st) {
+  const svl_error *e = svl_last_error(vm);
+  fputs(e->rendered, stderr);
+  return exit_code(st);
+}
+
+static int usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "svl: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nusage: svl run FILE [NAME...] [--input [NAME=]PATH]... [--format text|json|csv|md]\n"
+                  "       svl test FILE... | svl explain FILE NAME | svl check FILE... | svl repl [FILE]\n"
+                  "       svl help\n");
+  return 2;
+}
+
+typedef struct opts {
+  const char *cmd;
+  const char *files[256];
+  int nfiles;
+  const char *names[256];
+  int nnames;
+  const char *inputs[64];
+  int ninputs;
+  svl_format format;
+  int depth;
+  svl_config cfg;
+  const char *output;
+} opts;
+
+static int parse_u64(const char *s, uint64_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || *end || !*s) return 0;
+  *out = v;
+  return 1;
+}
+
+static int parse_args(int argc, char **argv, opts *o) {
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+    uint64_t n;
+    if (!strcmp(a, "--input") || !strcmp(a, "-i")) {
+      if (!val) return usage_error("%s needs a value", a);
+      if (o->ninputs == 64) return usage_error("too many %s options", a);
+      o->inputs[o->ninputs++] = val;
+      i++;
+    } else if (!strcmp(a, "--format") || !strcmp(a, "-f")) {
+      if (!val) return usage_error("%s needs a value", a);
+      if (!strcmp(val, "text")) o->format = SVL_FORMAT_TEXT;
+      else if (!strcmp(val, "json")) o->format = SVL_FORMAT_JSON;
+      else if (!strcmp(val, "csv")) o->format = SVL_FORMAT_CSV;
+      else if (!strcmp(val, "md")) o->format = SVL_FORMAT_MD;
+      else return usage_error("unknown format '%s' (text, json, csv, md)", val);
+      i++;
+    } else if (!strcmp(a, "--depth")) {
+      if (!val || !parse_u64(val, &n) || n > 1000) return usage_error("%s needs a number", a);
+      o->depth = (int)n;
+      i++;
+    } else if (!strcmp(a, "--max-steps")) {
+      if (!val || !parse_u64(val, &n)) return usage_error("%s needs a number", a);
+      o->cfg.max_steps = n;
+      i++;
+    } else if (!strcmp(a, "--max-heap")) {
+      if (!val || !parse_u64(val, &n)) return usage_error("%s needs a number of bytes", a);
+      o->cfg.max_heap = (size_t)n;
+      i++;
+    } else if (!strcmp(a, "--timeout")) {
+      if (!val || !parse_u64(val, &n)) return usage_error("%s needs milliseconds", a);
+      o->cfg.timeout_ms = n;
+      i++;
+    } else if (!strcmp(a, "--max-depth")) {
+      if (!val || !parse_u64(val, &n) || n < 1 || n > 100000) return usage_error("%s needs a number from 1 to 100000", a);
+      o->cfg.max_depth = (unsigned)n;
+      i++;
+    } else if (!strcmp(a, "--output") || !strcmp(a, "-o")) {
+      if (!val) return usage_error("%s needs a path", a);
+      o->output = val;
+      i++;
+    } else if (a[0] == '-' && a[1] == '-') {
+      return usage_error("unknown option '%s'", a);
+    } else if (o->nfiles == 0 || (!strcmp(o->cmd, "test") || !strcmp(o->cmd, "check"))) {
+      if (o->nfiles == 256) return usage_error("too many files%s", "");
+      o->files[o->nfiles++] = a;
+    } else {
+      if (o->nnames == 256) return usage_error("too many names%s", "");
+      o->names[o->nnames++] = a;
+    }
+  }
+  return 0;
+}
+
+static svl_vm *new_vm(opts *o) {
+  svl_vm *vm = svl_new(&o->cfg);
+  if (!vm) {
+    fprintf(stderr, "svl: out of memory\n");
+    exit(1);
+  }
+  return vm;
+}
+
+/* --input NAME=PATH binds NAME; --input PATH binds `input`. */
+static int bind_inputs(svl_vm *vm, opts *o) {
+  for (int i = 0; i < o->ninputs; i++) {
+    const char *spec = o->inputs[i];
+    const char *eq = strchr(spec, '=');
+    char name[256] = "input";
+    const char *path = spec;
+    if (eq) {
+      size_t n = (size_t)(eq - spec);
+      if (n == 0 || n >= sizeof name) return usage_error("bad --input '%s' (write NAME=PATH)", spec);
+      memcpy(name, spec, n);
+      name[n] = 0;
+      path = eq + 1;
+    }
+    svl_value *v;
+    svl_status st = svl_load_data(vm, path, &v);
+    if (st != SVL_OK) return report(vm, st);
+    svl_set_global(vm, name, v);
+    svl_release(vm, v);
+  }
+  return 0;
+}
+
+static int print_value(svl_vm *vm, svl_value *v, svl_format f) {
+  char *s = svl_format_value(vm, v, f);
+  if (!s) return report(vm, SVL_ERR_USAGE);
+  size_t n = strlen(s);
+  fputs(s, stdout);
+  if (n == 0 || s[n - 1] != '\n') fputc('\n', stdout);
+  free(s);
+  return 0;
+}
+
+static int cmd_run(opts *o) {
+  if (o->nfiles != 1) return usage_error("run needs a rule file%s", "");
+  svl_vm *vm = new_vm(o);
+  int rc = bind_inputs(vm, o);
+  if (rc) return rc;
+  svl_status st = svl_load_file(vm, o->files[0]);
+  if (st != SVL_OK) { fflush(stdout); return report(vm, st); }
+  int n = o->nnames;
+  const char *names[256];
+  for (int i = 0; i < n; i++) names[i] = o->names[i];
+  if (n == 0 && svl_has(vm, "main")) names[n++] = "main";
+  for (int i = 0; i < n; i++) {
+    svl_value *v;
+    st = svl_get(vm, names[i], &v);
+    if (st != SVL_OK) { fflush(stdout); return report(vm, st); }
+    rc = print_value(vm, v, o->format);
+    svl_release(vm, v);
+    if (rc) return rc;
+  }
+  svl_free(vm);
+  return 0;
+}
+
+static int cmd_check(opts *o) {
+  if (o->nfiles < 1) return usage_error("check needs a rule file%s", "");
+  int rc = 0;
+  for (int i = 0; i < o->nfiles; i++) {
+    svl_vm *vm = new_vm(o);
+    for (int k = 0; k < o->ninputs; k++) {
+      /* names only: a check does not read data */
+      char name[256] = "input";
+      const char *eq = strchr(o->inputs[k], '=');
+      if (eq && (size_t)(eq - o->inputs[k]) < sizeof name) {
+        memcpy(name, o->inputs[k], (size_t)(eq - o->inputs[k]));
+        name[eq - o->inputs[k]] = 0;
+      } else if (!eq && !strchr(o->inputs[k], '.') && !strchr(o->inputs[k], '/')) {
+        snprintf(name, sizeof name, "%s", o->inputs[k]);
+      }
+      svl_value *nul = svl_null(vm);
+      svl_set_global(vm, name, nul);
+      svl_release(vm, nul);
+    }
+    svl_status st = svl_check_file(vm, o->files[i]);
+    if (st != SVL_OK) {
+      report(vm, st);
+      rc = 2;
+    }
+    svl_free(vm);
+  }
+  return rc;
+}
+
+static int cmd_test(opts *o) {
+  if (o->nfiles < 1) return usage_error("test needs at least one rule file%s", "");
+  svl_vm *vms[256];
+  int total = 0, bol = 1, rc = 0;
+  o->cfg.write = write_tap_comment;
+  o->cfg.report = write_stdout;
+  o->cfg.user_data = &bol;
+  printf("TAP version 13\n");
+  fflush(stdout);
+  for (int i = 0; i < o->nfiles; i++) {
+    vms[i] = new_vm(o);
+    int r = bind_inputs(vms[i], o);
+    svl_status st = r ? SVL_ERR_IO : svl_load_file(vms[i], o->files[i]);
+    if (st != SVL_OK) {
+      if (!r) report(vms[i], st);
+      svl_free(vms[i]);
+      vms[i] = NULL;
+      rc = 1;
+      total++; /* the file itself becomes one failing test point */
+      continue;
+    }
+    total += svl_test_count(vms[i]);
+  }
+  printf("1..%d\n", total);
+  int num = 1;
+  for (int i = 0; i < o->nfiles; i++) {
+    if (!vms[i]) {
+      printf("not ok %d - %s did not load\n", num++, o->files[i]);
+      continue;
+    }
+    int count = 0, failed = 0;
+    svl_run_tests(vms[i], num, &count, &failed);
+    num += count;
+    if (failed) rc = 1;
+    svl_free(vms[i]);
+  }
+  return rc;
+}
+
+static int cmd_explain(opts *o) {
+  if (o->nfiles != 1 || o->nnames != 1) return usage_error("explain needs a rule file and a name%s", "");
+  svl_vm *vm = new_vm(o);
+  int rc = bind_inputs(vm, o);
+  if (rc) return rc;
+  svl_status st = svl_load_file(vm, o->files[0]);
+  if (st != SVL_OK) return report(vm, st);
+  char *out;
+  st = svl_explain(vm, o->names[0], o->format == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT, o->depth, &out);
+  if (st != SVL_OK) return report(vm, st);
+  fputs(out, stdout);
+  free(out);
+  svl_free(vm);
+  return 0;
+}
+
+static int cmd_help(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  printf("svl %s — the Social Value Language\n\n"
+         "  svl run FILE [NAME...] [--input [NAME=]PATH]... [--format text|json|csv|md]\n"
+         "  svl test FILE...              run test blocks, TAP on stdout\n"
+         "  svl explain FILE NAME [--depth N] [--format text|json]\n"
+         "  svl check FILE...             parse and resolve without running\n"
+         "  svl repl [FILE]               interactive; also `svl` alone on a terminal\n"
+         "  svl --version | svl help\n\n"
+         "Limits: --max-steps N, --max-heap BYTES, --timeout MS, --max-depth N\n",
+         SVL_VERSION);
+  return 0;
+}
+
+typedef struct job { int argc; char **argv; int rc; } job;
+
+static void *run_job(void *p) {
+  job *j = p;
+  svl_thread_attach();
+  opts *o = calloc(1, sizeof *o);
+  if (!o) { j->rc = 1; return NULL; }
+  int argc = j->argc;
+  char **argv = j->argv;
+  svl_config_init(&o->cfg);
+  o->cfg.write = write_stdout;
+  o->cfg.permissions = SVL_ALLOW_FILES;
+  o->cfg.max_depth = 20000;
+  o->cfg.stack_bytes = (size_t)900 << 20;
+  const char *path = getenv("SVL_PATH");
+  o->cfg.stdlib_path = path && *path ? path : SVL_STDLIB_DIR;
+  o->cmd = argc > 1 ? argv[1] : "repl";
+  if (argc <= 1) {
+    j->rc = isatty(0) ? repl_main(&o->cfg, NULL) : repl_main(&o->cfg, NULL);
+  } else if (!strcmp(o->cmd, "--version") || !strcmp(o->cmd, "version")) {
+    printf("svl %s\n", SVL_VERSION);
+    j->rc = 0;
+  } else if (!strcmp(o->cmd, "help") || !strcmp(o->cmd, "--help") || !strcmp(o->cmd, "-h")) {
+    j->rc = cmd_help(argc, argv);
+  } else if ((j->rc = parse_args(argc, argv, o)) != 0) {
+  } else if (!strcmp(o->cmd, "run")) j->rc = cmd_run(o);
+  else if (!strcmp(o->cmd, "check")) j->rc = cmd_check(o);
+  else if (!strcmp(o->cmd, "test")) j->rc = cmd_test(o);
+  else if (!strcmp(o->cmd, "explain")) j->rc = cmd_explain(o);
+  else if (!strcmp(o->cmd, "repl")) j->rc = repl_main(&o->cfg, o->nfiles ? o->files[0] : NULL);
+  else j->rc = usage_error("unknown command '%s'", o->cmd);
+  fflush(stdout);
+  free(o);
+  svl_thread_detach();
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  /* The evaluator recurses on the C stack; give it a large one in a thread
+   * so 10,000 nested calls fit.  The library itself checks its budget
+   * (stack_bytes), so runaway recursion is an error, not a crash. */
+  job j = {argc, argv, 0};
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, (size_t)1 << 30);
+  pthread_t t;
+  svl_config probe;
+  svl_config_init(&probe);
+  svl_free(svl_new(&probe)); /* initialise the library on the main thread */
+  if (pthread_create(&t, &attr, run_job, &j) != 0) {
+    run_job(&j);
+  } else {
+    pthread_join(t, NULL);
+  }
+  fflush(stdout);
+  return j.rc;
+}

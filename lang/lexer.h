@@ -1,0 +1,35 @@
+/* The lexer: bytes to a token array (SPEC 2).
+ *
+ * The whole file is tokenized up front.  A bracket stack decides string
+ * interpolation, and a second pass applies the newline rule, which needs
+ * one token of lookahead past a line break (a line starting with `else`
+ * continues the previous one).  The parser then reads the array. */
+#ifndef SVL_LEXER_H
+#define SVL_LEXER_H
+
+#include <stdbool.h>
+#include "source.h"
+#include "../runtime/diag.h"
+#include "../runtime/number.h"
+
+typedef struct token {
+  int kind;            /* a Bison token code, or a character */
+  uint32_t start, end; /* byte offsets */
+  const char *str;     /* NAME: identifier; STRPART: unescaped bytes */
+  size_t slen;
+  dec num;             /* NUMBER, MONEY */
+  int cur;             /* MONEY: 0 GBP, 1 EUR, 2 USD */
+  bool pct;            /* NUMBER followed by % */
+} token;
+
+/* Tokenize src.  On success returns true with *out (GC array ending with a
+ * kind-0 EOF token) and *n.  On error returns false and fills *err. */
+bool lex_source(const source *src, token **out, size_t *n, diag *err);
+
+/* Max nesting of brackets in a file: deeper gives a clear error rather than
+ * deep recursion later. */
+#define LEX_MAX_NESTING 200
+
+bool lex_is_keyword(int kind);
+
+#endif

@@ -1,0 +1,490 @@
+/* SVL grammar (SPEC 2, 4-8), for Bison 3.8: pure, with locations.
+ *
+ * No precedence declarations: each precedence level is its own
+ * nonterminal.  `if`, `fn(...) = ...` and `x => ...` extend as far right as
+ * they can and may be the last operand of an operator; every level X has a
+ * twin X_t ("X ending in one of those"), which keeps the grammar LALR(1)
+ * and unambiguous. */
+%require "3.8"
+%define api.pure full
+%define parse.error custom
+%locations
+%define api.location.type {yyltype}
+%param {pctx *ctx}
+%expect 0
+
+%code requires {
+#include "../lang/ast.h"
+#include "../lang/lexer.h"
+typedef struct yyltype { uint32_t start, end; } yyltype;
+typedef struct pctx pctx;
+}
+
+%code provides {
+struct pctx {
+  const source *src;
+  token *toks;
+  size_t ntok, pos;
+  node *result;
+  diag *err;
+  bool failed;
+};
+int yylex(YYSTYPE *lval, YYLTYPE *lloc, pctx *ctx);
+}
+
+%code {
+#include <stdio.h>
+#include <string.h>
+#include "../runtime/gc.h"
+#include "../lang/parse.h"
+
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                   \
+  do {                                                                \
+    if (N) { (Cur).start = YYRHSLOC(Rhs, 1).start; (Cur).end = YYRHSLOC(Rhs, N).end; } \
+    else { (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end; }          \
+  } while (0)
+
+static void yyerror(YYLTYPE *l, pctx *ctx, const char *msg);
+static bool perr(pctx *ctx, yyltype l, const char *msg, const char *hint);
+
+static loc L(pctx *c, yyltype l) { loc r = {c->src, l.start, l.end}; return r; }
+
+static void deepen(pctx *ctx, node *n, node *k) {
+  if (k && k->depth + 1 > n->depth) n->depth = k->depth + 1;
+  if (n->depth > PARSE_MAX_DEPTH && !ctx->failed)
+    perr(ctx, (yyltype){n->at.start, n->at.start + 1}, "expression nested too deeply",
+         "split it into smaller parts with let");
+}
+static node *mk(pctx *c, int kind, yyltype l, node *a, node *b, node *cc) {
+  node *n = node_new(kind, L(c, l));
+  n->a = a; n->b = b; n->c = cc;
+  deepen(c, n, a); deepen(c, n, b); deepen(c, n, cc);
+  return n;
+}
+static node *bin(pctx *c, int op, yyltype l, node *a, node *b) {
+  node *n = mk(c, N_BIN, l, a, b, NULL);
+  n->op = (uint8_t)op;
+  return n;
+}
+static node *named(pctx *c, int kind, yyltype l, const token *t, node *a) {
+  node *n = mk(c, kind, l, a, NULL, NULL);
+  n->name = t->str;
+  return n;
+}
+static node *add(pctx *c, node *list, node *kid) {
+  node_add(list, kid);
+  deepen(c, list, kid);
+  return list;
+}
+static node *lit(pctx *c, yyltype l, value v) {
+  node *n = node_new(N_LIT, L(c, l));
+  n->lit = v;
+  return n;
+}
+/* A string with no interpolation becomes a plain text literal. */
+static node *strnode(pctx *c, yyltype l, node *parts) {
+  if (parts->nkids == 0) return lit(c, l, v_text("", 0));
+  if (parts->nkids == 1 && parts->kids[0]->kind == N_LIT) {
+    parts->kids[0]->at = L(c, l);
+    return parts->kids[0];
+  }
+  parts->at = L(c, l);
+  return parts;
+}
+static node *decl(pctx *c, int kind, yyltype l, const token *name, node *params) {
+  node *n = params ? params : node_new(kind, L(c, l));
+  n->kind = (uint8_t)kind;
+  n->at = L(c, l);
+  n->name = name->str;
+  return n;
+}
+}
+
+%union {
+  node *n;
+  const token *t;
+  int i;
+}
+
+%token <t> NAME NUMBER MONEY STRPART
+%token STRBEG STREND ISTART IEND NL
+%token AND AS ASSERT ELSE FALSE FN FOR HIT IF IMPORT IN INDICATOR LET MOD NOT NUL
+%token OR PER PRINT REQUIRE RULE TABLE TEST THEN TRUE TYPE UNIT WARN WITH
+%token EQ NE LE GE ARROW DOTDOT DEFAULT BARBAR
+
+%type <n> program stmts stmt decl bstmts bstmt params plist param typeexpr tfields tfield
+%type <n> rule_items rule_item table_rows trow incells incell tests test outcells
+%type <n> fields field expr e_def e_def_t e_or e_or_t e_and e_and_t e_not e_not_t
+%type <n> e_cmp e_cmp_t e_range e_range_t e_add e_add_t e_mul e_mul_t e_un e_un_t
+%type <n> e_pow e_pow_t e_powr e_powr_t loose e_post primary string sparts list elist
+%type <n> record args alist arg block qty
+%type <i> cmpop hit
+%type <t> uplural
+
+%%
+
+program: %empty            { ctx->result = node_new(N_PROGRAM, L(ctx, @$)); }
+       | stmts             { ctx->result = $1; }
+       ;
+stmts: stmt                { $$ = add(ctx, node_new(N_PROGRAM, L(ctx, @$)), $1); }
+     | stmts NL stmt       { $$ = add(ctx, $1, $3); }
+     ;
+stmt: decl
+    | LET NAME '=' expr          { $$ = named(ctx, N_LET, @$, $2, $4); }
+    | ASSERT expr                { $$ = mk(ctx, N_ASSERT, @$, $2, NULL, NULL); }
+    | ASSERT expr ',' expr       { $$ = mk(ctx, N_ASSERT, @$, $2, $4, NULL); }
+    | PRINT expr                 { $$ = mk(ctx, N_PRINT, @$, $2, NULL, NULL); }
+    | expr                       { $$ = mk(ctx, N_EXPRSTMT, @$, $1, NULL, NULL); }
+    ;
+decl: FN NAME '(' params ')' '=' expr
+        { $$ = decl(ctx, N_FN, @$, $2, $4); $$->a = $7; deepen(ctx, $$, $7); }
+    | FN NAME '(' params ')' block
+        { $$ = decl(ctx, N_FN, @$, $2, $4); $$->a = $6; deepen(ctx, $$, $6); }
+    | RULE NAME '(' params ')' '{' rule_items '}'
+        { $$ = decl(ctx, N_RULE, @$, $2, $4); $$->a = $7; deepen(ctx, $$, $7); }
+    | TABLE NAME '(' params ')' hit '{' table_rows '}'
+        { $$ = decl(ctx, N_TABLE, @$, $2, $4); $$->a = $8; $$->op = (uint8_t)$6; deepen(ctx, $$, $8); }
+    | UNIT NAME uplural
+        { $$ = named(ctx, N_UNIT, @$, $2, NULL); $$->name2 = $3 ? $3->str : NULL; }
+    | UNIT NAME uplural '=' qty
+        { $$ = named(ctx, N_UNIT, @$, $2, $5); $$->name2 = $3 ? $3->str : NULL; }
+    | TYPE NAME '=' typeexpr     { $$ = named(ctx, N_TYPE, @$, $2, $4); }
+    | INDICATOR NAME '{' fields '}'
+        { $$ = named(ctx, N_INDICATOR, @$, $2, $4); }
+    | IMPORT NAME                { $$ = named(ctx, N_IMPORT, @$, $2, NULL); }
+    | IMPORT string AS NAME
+        { $$ = named(ctx, N_IMPORT, @$, $4, NULL); $$->b = $2;
+          if ($2->kind != N_LIT) { perr(ctx, @2, "an import path cannot use interpolation", NULL); YYABORT; } }
+    | TEST string '{' bstmts '}'
+        { $$ = $4; $$->kind = N_TEST; $$->at = L(ctx, @$); $$->b = $2;
+          if ($2->kind != N_LIT) { perr(ctx, @2, "a test name cannot use interpolation", NULL); YYABORT; } }
+    ;
+uplural: %empty      { $$ = NULL; }
+       | ',' NAME    { $$ = $2; }
+       ;
+qty: NUMBER NAME     { $$ = named(ctx, N_QTY, @$, $2, lit(ctx, @1, v_num($1->num))); }
+   ;
+block: '{' bstmts '}'
+        { $$ = $2; $$->kind = N_BLOCK; $$->at = L(ctx, @$);
+          node *last = $$->kids[$$->nkids - 1];
+          if (last->kind != N_EXPRSTMT) {
+            perr(ctx, (yyltype){last->at.start, last->at.end}, "a block must end with an expression, its value", NULL);
+            YYABORT;
+          }
+          $$->a = last->a; $$->nkids--; }
+     ;
+bstmts: bstmt              { $$ = add(ctx, node_new(N_BLOCK, L(ctx, @$)), $1); }
+      | bstmts NL bstmt    { $$ = add(ctx, $1, $3); }
+      ;
+bstmt: LET NAME '=' expr          { $$ = named(ctx, N_LET, @$, $2, $4); }
+     | ASSERT expr                { $$ = mk(ctx, N_ASSERT, @$, $2, NULL, NULL); }
+     | ASSERT expr ',' expr       { $$ = mk(ctx, N_ASSERT, @$, $2, $4, NULL); }
+     | PRINT expr                 { $$ = mk(ctx, N_PRINT, @$, $2, NULL, NULL); }
+     | expr                       { $$ = mk(ctx, N_EXPRSTMT, @$, $1, NULL, NULL); }
+     ;
+params: %empty              { $$ = node_new(N_FN, L(ctx, @$)); }
+      | plist
+      | plist ','
+      ;
+plist: param                { $$ = add(ctx, node_new(N_FN, L(ctx, @$)), $1); }
+     | plist ',' param      { $$ = add(ctx, $1, $3); }
+     ;
+param: NAME                       { $$ = named(ctx, N_PARAM, @$, $1, NULL); }
+     | NAME ':' typeexpr          { $$ = named(ctx, N_PARAM, @$, $1, $3); }
+     | NAME '=' expr              { $$ = named(ctx, N_PARAM, @$, $1, NULL); $$->b = $3; }
+     | NAME ':' typeexpr '=' expr { $$ = named(ctx, N_PARAM, @$, $1, $3); $$->b = $5; }
+     ;
+typeexpr: NAME                    { $$ = named(ctx, N_TYPEEXPR, @$, $1, NULL); }
+        | NAME '?'                { $$ = named(ctx, N_TYPEEXPR, @$, $1, NULL); $$->opt = true; }
+        | '[' typeexpr ']'        { $$ = mk(ctx, N_TYPEEXPR, @$, $2, NULL, NULL); }
+        | '[' typeexpr ']' '?'    { $$ = mk(ctx, N_TYPEEXPR, @$, $2, NULL, NULL); $$->opt = true; }
+        | '{' tfields '}'         { $$ = $2; $$->at = L(ctx, @$); }
+        ;
+tfields: tfield                   { $$ = add(ctx, node_new(N_TYPEEXPR, L(ctx, @$)), $1); }
+       | tfields ',' tfield       { $$ = add(ctx, $1, $3); }
+       | tfields NL tfield        { $$ = add(ctx, $1, $3); }
+       ;
+tfield: NAME ':' typeexpr         { $$ = named(ctx, N_FIELDDEF, @$, $1, $3); }
+      ;
+hit: %empty            { $$ = HIT_UNIQUE; }
+   | HIT NAME
+     { const char *w = $2->str;
+       $$ = !strcmp(w, "unique") ? HIT_UNIQUE : !strcmp(w, "first") ? HIT_FIRST
+          : !strcmp(w, "any") ? HIT_ANY : !strcmp(w, "collect") ? HIT_COLLECT : -1;
+       if ($$ < 0) { perr(ctx, @2, "unknown hit policy", "hit policies: unique, first, any, collect, collect sum|min|max|count, rule order"); YYABORT; } }
+   | HIT NAME NAME
+     { const char *w = $3->str;
+       $$ = !strcmp(w, "sum") ? HIT_COLLECT_SUM : !strcmp(w, "min") ? HIT_COLLECT_MIN
+          : !strcmp(w, "max") ? HIT_COLLECT_MAX : !strcmp(w, "count") ? HIT_COLLECT_COUNT : -1;
+       if (strcmp($2->str, "collect") || $$ < 0) { perr(ctx, @$, "unknown hit policy", "hit policies: unique, first, any, collect, collect sum|min|max|count, rule order"); YYABORT; } }
+   | HIT RULE NAME
+     { $$ = HIT_RULE_ORDER;
+       if (strcmp($3->str, "order")) { perr(ctx, @3, "unknown hit policy", "did you mean 'rule order'?"); YYABORT; } }
+   ;
+rule_items: rule_item                { $$ = add(ctx, node_new(N_BLOCK, L(ctx, @$)), $1); }
+          | rule_items NL rule_item  { $$ = add(ctx, $1, $3); }
+          ;
+rule_item: REQUIRE expr              { $$ = mk(ctx, N_REQUIRE, @$, $2, NULL, NULL); }
+         | REQUIRE expr ',' expr     { $$ = mk(ctx, N_REQUIRE, @$, $2, $4, NULL); }
+         | WARN expr ',' expr        { $$ = mk(ctx, N_WARN, @$, $2, $4, NULL); }
+         | LET NAME '=' expr         { $$ = named(ctx, N_LET, @$, $2, $4); }
+         ;
+table_rows: trow                     { $$ = add(ctx, node_new(N_BLOCK, L(ctx, @$)), $1); }
+          | table_rows NL trow       { $$ = add(ctx, $1, $3); }
+          ;
+trow: '|' incells BARBAR outcells '|'  { $$ = mk(ctx, N_LIST, @$, $2, $4, NULL); }
+    ;
+incells: incell                     { $$ = add(ctx, node_new(N_LIST, L(ctx, @$)), $1); }
+       | incells '|' incell         { $$ = add(ctx, $1, $3); }
+       ;
+incell: '-'                         { $$ = node_new(N_LIST, L(ctx, @$)); $$->op = OP_ANY; }
+      | tests
+      ;
+tests: test                         { $$ = add(ctx, node_new(N_LIST, L(ctx, @$)), $1); }
+     | tests ',' test               { $$ = add(ctx, $1, $3); }
+     ;
+test: e_range                       { $$ = bin(ctx, OP_EQ, @$, NULL, $1); }
+    | '<' e_range                   { $$ = bin(ctx, OP_LT, @$, NULL, $2); }
+    | LE e_range                    { $$ = bin(ctx, OP_LE, @$, NULL, $2); }
+    | '>' e_range                   { $$ = bin(ctx, OP_GT, @$, NULL, $2); }
+    | GE e_range                    { $$ = bin(ctx, OP_GE, @$, NULL, $2); }
+    | EQ e_range                    { $$ = bin(ctx, OP_EQ, @$, NULL, $2); }
+    | NE e_range                    { $$ = bin(ctx, OP_NE, @$, NULL, $2); }
+    | NOT '(' tests ')'             { $$ = mk(ctx, N_NOT, @$, $3, NULL, NULL); }
+    ;
+outcells: expr                      { $$ = add(ctx, node_new(N_LIST, L(ctx, @$)), $1); }
+        | outcells '|' expr         { $$ = add(ctx, $1, $3); }
+        ;
+fields: %empty                      { $$ = node_new(N_RECORD, L(ctx, @$)); }
+      | field                       { $$ = add(ctx, node_new(N_RECORD, L(ctx, @$)), $1); }
+      | fields ',' field            { $$ = add(ctx, $1, $3); }
+      | fields NL field             { $$ = add(ctx, $1, $3); }
+      | fields ','                  { $$ = $1; }
+      ;
+field: NAME ':' expr                { $$ = named(ctx, N_FIELDDEF, @$, $1, $3); }
+     ;
+
+expr: e_def | e_def_t ;
+e_def: e_def DEFAULT e_or           { $$ = mk(ctx, N_DEFAULT, @$, $1, $3, NULL); }
+     | e_or ;
+e_def_t: e_def DEFAULT e_or_t       { $$ = mk(ctx, N_DEFAULT, @$, $1, $3, NULL); }
+       | e_or_t ;
+e_or: e_or OR e_and                 { $$ = mk(ctx, N_OR, @$, $1, $3, NULL); }
+    | e_and ;
+e_or_t: e_or OR e_and_t             { $$ = mk(ctx, N_OR, @$, $1, $3, NULL); }
+      | e_and_t ;
+e_and: e_and AND e_not              { $$ = mk(ctx, N_AND, @$, $1, $3, NULL); }
+     | e_not ;
+e_and_t: e_and AND e_not_t          { $$ = mk(ctx, N_AND, @$, $1, $3, NULL); }
+       | e_not_t ;
+e_not: NOT e_not                    { $$ = mk(ctx, N_NOT, @$, $2, NULL, NULL); }
+     | e_cmp ;
+e_not_t: NOT e_not_t                { $$ = mk(ctx, N_NOT, @$, $2, NULL, NULL); }
+       | e_cmp_t ;
+e_cmp: e_range cmpop e_range        { $$ = bin(ctx, $2, @$, $1, $3); }
+     | e_range ;
+e_cmp_t: e_range cmpop e_range_t    { $$ = bin(ctx, $2, @$, $1, $3); }
+       | e_range_t ;
+cmpop: EQ { $$ = OP_EQ; } | NE { $$ = OP_NE; } | '<' { $$ = OP_LT; } | LE { $$ = OP_LE; }
+     | '>' { $$ = OP_GT; } | GE { $$ = OP_GE; } | IN { $$ = OP_IN; } ;
+e_range: e_add DOTDOT e_add         { $$ = mk(ctx, N_RANGE, @$, $1, $3, NULL); }
+       | e_add ;
+e_range_t: e_add DOTDOT e_add_t     { $$ = mk(ctx, N_RANGE, @$, $1, $3, NULL); }
+         | e_add_t ;
+e_add: e_add '+' e_mul              { $$ = bin(ctx, OP_ADD, @$, $1, $3); }
+     | e_add '-' e_mul              { $$ = bin(ctx, OP_SUB, @$, $1, $3); }
+     | e_mul ;
+e_add_t: e_add '+' e_mul_t          { $$ = bin(ctx, OP_ADD, @$, $1, $3); }
+       | e_add '-' e_mul_t          { $$ = bin(ctx, OP_SUB, @$, $1, $3); }
+       | e_mul_t ;
+e_mul: e_mul '*' e_un               { $$ = bin(ctx, OP_MUL, @$, $1, $3); }
+     | e_mul '/' e_un               { $$ = bin(ctx, OP_DIV, @$, $1, $3); }
+     | e_mul MOD e_un               { $$ = bin(ctx, OP_MOD, @$, $1, $3); }
+     | e_un ;
+e_mul_t: e_mul '*' e_un_t           { $$ = bin(ctx, OP_MUL, @$, $1, $3); }
+       | e_mul '/' e_un_t           { $$ = bin(ctx, OP_DIV, @$, $1, $3); }
+       | e_mul MOD e_un_t           { $$ = bin(ctx, OP_MOD, @$, $1, $3); }
+       | e_un_t ;
+e_un: '-' e_un                      { $$ = mk(ctx, N_NEG, @$, $2, NULL, NULL); }
+    | e_pow ;
+e_un_t: '-' e_un_t                  { $$ = mk(ctx, N_NEG, @$, $2, NULL, NULL); }
+      | e_pow_t ;
+e_pow: e_post '^' e_powr            { $$ = bin(ctx, OP_POW, @$, $1, $3); }
+     | e_post ;
+e_powr: '-' e_powr                  { $$ = mk(ctx, N_NEG, @$, $2, NULL, NULL); }
+      | e_pow ;
+e_pow_t: e_post '^' e_powr_t        { $$ = bin(ctx, OP_POW, @$, $1, $3); }
+       | loose ;
+e_powr_t: '-' e_powr_t              { $$ = mk(ctx, N_NEG, @$, $2, NULL, NULL); }
+        | e_pow_t ;
+loose: IF expr THEN expr ELSE expr  { $$ = mk(ctx, N_IF, @$, $2, $4, $6); }
+     | FN '(' params ')' '=' expr
+       { $$ = $3; $$->kind = N_LAMBDA; $$->at = L(ctx, @$); $$->a = $6; $$->name = "fn"; deepen(ctx, $$, $6); }
+     | NAME ARROW expr
+       { $$ = add(ctx, node_new(N_LAMBDA, L(ctx, @$)), named(ctx, N_PARAM, @1, $1, NULL));
+         $$->a = $3; $$->name = "fn"; deepen(ctx, $$, $3); }
+     ;
+e_post: primary
+      | e_post '.' NAME             { $$ = named(ctx, N_FIELD, @$, $3, $1); }
+      | e_post '[' expr ']'         { $$ = mk(ctx, N_INDEX, @$, $1, $3, NULL); }
+      | e_post '(' args ')'         { $$ = $3; $$->at = L(ctx, @$); $$->a = $1; deepen(ctx, $$, $1); }
+      | e_post AS NAME              { $$ = named(ctx, N_AS, @$, $3, $1); }
+      | e_post WITH primary         { $$ = mk(ctx, N_WITH, @$, $1, $3, NULL); }
+      ;
+primary: NUMBER      { value v = v_num($1->num); v.pct = $1->pct; $$ = lit(ctx, @$, v); }
+       | NUMBER NAME { $$ = named(ctx, N_QTY, @$, $2, lit(ctx, @1, v_num($1->num)));
+                       if ($1->pct) { perr(ctx, @1, "a percentage cannot carry a unit", NULL); YYABORT; } }
+       | NUMBER NAME PER NAME
+                     { $$ = named(ctx, N_QTY, @$, $2, lit(ctx, @1, v_num($1->num))); $$->name2 = $4->str; }
+       | NUMBER PER NAME
+                     { $$ = named(ctx, N_QTY, @$, $3, lit(ctx, @1, v_num($1->num))); $$->name = NULL; $$->name2 = $3->str; }
+       | MONEY       { $$ = named(ctx, N_QTY, @$, $1, lit(ctx, @1, v_num($1->num)));
+                       $$->name = $1->cur == 0 ? "GBP" : $1->cur == 1 ? "EUR" : "USD"; }
+       | MONEY PER NAME
+                     { $$ = named(ctx, N_QTY, @$, $1, lit(ctx, @1, v_num($1->num)));
+                       $$->name = $1->cur == 0 ? "GBP" : $1->cur == 1 ? "EUR" : "USD"; $$->name2 = $3->str; }
+       | string
+       | TRUE        { $$ = lit(ctx, @$, v_bool(true)); }
+       | FALSE       { $$ = lit(ctx, @$, v_bool(false)); }
+       | NUL         { $$ = lit(ctx, @$, v_null); }
+       | NAME        { $$ = named(ctx, N_NAME, @$, $1, NULL); }
+       | '(' expr ')' { $$ = $2; }
+       | list
+       | record
+       ;
+string: STRBEG sparts STREND        { $$ = strnode(ctx, @$, $2); }
+      ;
+sparts: %empty                      { $$ = node_new(N_STR, L(ctx, @$)); }
+      | sparts STRPART              { $$ = add(ctx, $1, lit(ctx, @2, v_text($2->str, $2->slen))); }
+      | sparts ISTART expr IEND     { $$ = add(ctx, $1, $3); }
+      ;
+list: '[' ']'                       { $$ = node_new(N_LIST, L(ctx, @$)); }
+    | '[' elist ']'                 { $$ = $2; $$->at = L(ctx, @$); }
+    | '[' elist ',' ']'             { $$ = $2; $$->at = L(ctx, @$); }
+    | '[' expr FOR NAME IN expr ']'
+      { $$ = named(ctx, N_COMP, @$, $4, $2); $$->b = $6; deepen(ctx, $$, $6); }
+    | '[' expr FOR NAME IN expr IF expr ']'
+      { $$ = named(ctx, N_COMP, @$, $4, $2); $$->b = $6; $$->c = $8; deepen(ctx, $$, $6); deepen(ctx, $$, $8); }
+    ;
+elist: expr                         { $$ = add(ctx, node_new(N_LIST, L(ctx, @$)), $1); }
+     | elist ',' expr               { $$ = add(ctx, $1, $3); }
+     ;
+record: '{' fields '}'              { $$ = $2; $$->at = L(ctx, @$); }
+      ;
+args: %empty                        { $$ = node_new(N_CALL, L(ctx, @$)); }
+    | alist
+    | alist ','
+    ;
+alist: arg                          { $$ = add(ctx, node_new(N_CALL, L(ctx, @$)), $1); }
+     | alist ',' arg                { $$ = add(ctx, $1, $3); }
+     ;
+arg: expr
+   | NAME ':' expr                  { $$ = named(ctx, N_NAMED, @$, $1, $3); }
+   ;
+
+%%
+
+int yylex(YYSTYPE *lval, YYLTYPE *lloc, pctx *ctx) {
+  if (ctx->failed) return YYEOF;
+  const token *t = &ctx->toks[ctx->pos];
+  if (t->kind != 0) ctx->pos++;
+  lval->t = t;
+  lloc->start = t->start;
+  lloc->end = t->end;
+  return t->kind == 0 ? YYEOF : t->kind;
+}
+
+static bool perr(pctx *ctx, yyltype l, const char *msg, const char *hint) {
+  if (ctx->failed) return false;
+  ctx->failed = true;
+  ctx->err->kind = DIAG_SYNTAX;
+  ctx->err->code = "E0102";
+  ctx->err->msg = msg;
+  ctx->err->hint = hint;
+  ctx->err->at.src = ctx->src;
+  ctx->err->at.start = l.start;
+  ctx->err->at.end = l.end > l.start ? l.end : l.start + 1;
+  return false;
+}
+
+static void yyerror(YYLTYPE *l, pctx *ctx, const char *msg) {
+  perr(ctx, *l, msg, NULL);
+}
+
+/* How a token reads in a message. */
+static const char *tok_text(yysymbol_kind_t k) {
+  switch (k) {
+  case YYSYMBOL_YYEOF: return "end of file";
+  case YYSYMBOL_NL: return "end of line";
+  case YYSYMBOL_NAME: return "a name";
+  case YYSYMBOL_NUMBER: return "a number";
+  case YYSYMBOL_MONEY: return "a money amount";
+  case YYSYMBOL_STRBEG: return "a text";
+  case YYSYMBOL_STRPART: case YYSYMBOL_STREND: return "text";
+  case YYSYMBOL_ISTART: return "'{'";
+  case YYSYMBOL_IEND: return "'}'";
+  default: break;
+  }
+  const char *s = yysymbol_name(k);
+  /* Bison names: "\"and\"" style or 'x' or UPPER tokens */
+  static const struct { yysymbol_kind_t k; const char *t; } names[] = {
+    {YYSYMBOL_AND, "'and'"}, {YYSYMBOL_AS, "'as'"}, {YYSYMBOL_ASSERT, "'assert'"},
+    {YYSYMBOL_ELSE, "'else'"}, {YYSYMBOL_FALSE, "'false'"}, {YYSYMBOL_FN, "'fn'"},
+    {YYSYMBOL_FOR, "'for'"}, {YYSYMBOL_HIT, "'hit'"}, {YYSYMBOL_IF, "'if'"},
+    {YYSYMBOL_IMPORT, "'import'"}, {YYSYMBOL_IN, "'in'"}, {YYSYMBOL_INDICATOR, "'indicator'"},
+    {YYSYMBOL_LET, "'let'"}, {YYSYMBOL_MOD, "'mod'"}, {YYSYMBOL_NOT, "'not'"},
+    {YYSYMBOL_NUL, "'null'"}, {YYSYMBOL_OR, "'or'"}, {YYSYMBOL_PER, "'per'"},
+    {YYSYMBOL_PRINT, "'print'"}, {YYSYMBOL_REQUIRE, "'require'"}, {YYSYMBOL_RULE, "'rule'"},
+    {YYSYMBOL_TABLE, "'table'"}, {YYSYMBOL_TEST, "'test'"}, {YYSYMBOL_THEN, "'then'"},
+    {YYSYMBOL_TRUE, "'true'"}, {YYSYMBOL_TYPE, "'type'"}, {YYSYMBOL_UNIT, "'unit'"},
+    {YYSYMBOL_WARN, "'warn'"}, {YYSYMBOL_WITH, "'with'"}, {YYSYMBOL_EQ, "'=='"},
+    {YYSYMBOL_NE, "'!='"}, {YYSYMBOL_LE, "'<='"}, {YYSYMBOL_GE, "'>='"},
+    {YYSYMBOL_ARROW, "'=>'"}, {YYSYMBOL_DOTDOT, "'..'"}, {YYSYMBOL_DEFAULT, "'?" "?'"},
+    {YYSYMBOL_BARBAR, "'||'"},
+  };
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (names[i].k == k) return names[i].t;
+  return s;
+}
+
+static int yyreport_syntax_error(const yypcontext_t *yc, pctx *ctx) {
+  yysymbol_kind_t exp[6];
+  int n = yypcontext_expected_tokens(yc, exp, 6);
+  yysymbol_kind_t got = yypcontext_token(yc);
+  const YYLTYPE *l = yypcontext_location(yc);
+  sbuf b;
+  sb_init(&b);
+  bool at_eol = got == YYSYMBOL_NL || got == YYSYMBOL_YYEOF;
+  if (n == 1) {
+    sb_printf(&b, "expected %s ", tok_text(exp[0]));
+    sb_printf(&b, at_eol ? "before %s" : "before %s", tok_text(got));
+  } else {
+    sb_printf(&b, "unexpected %s", tok_text(got));
+    if (n > 1 && n <= 5) {
+      sb_puts(&b, ", expected ");
+      for (int i = 0; i < n; i++) sb_printf(&b, "%s%s", i ? (i == n - 1 ? " or " : ", ") : "", tok_text(exp[i]));
+    }
+  }
+  perr(ctx, *l, b.s, NULL);
+  if (got == YYSYMBOL_YYEOF) ctx->err->kind = DIAG_INCOMPLETE;
+  return 0;
+}
+
+node *parse_source(const source *src, diag *err) {
+  pctx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.src = src;
+  ctx.err = err;
+  if (!lex_source(src, &ctx.toks, &ctx.ntok, err)) return NULL;
+  int r = yyparse(&ctx);
+  if (ctx.failed) {
+    /* a trailing operator at the very end is "more to come" for the REPL */
+    if (err->kind == DIAG_SYNTAX && ctx.pos > 0 && ctx.toks[ctx.pos - 1].kind == 0) err->kind = DIAG_INCOMPLETE;
+    return NULL;
+  }
+  if (r != 0) {
+    perr(&ctx, (yyltype){0, 1}, r == 2 ? "input too complex (parser memory exhausted)" : "syntax error", NULL);
+    return NULL;
+  }
+  return ctx.result;
+}

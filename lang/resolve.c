@@ -1,0 +1,570 @@
+/* Name resolution: see resolve.h. */
+#include "resolve.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../runtime/gc.h"
+
+typedef struct scope scope;
+struct scope {
+  scope *parent;
+  node *owner;          /* non-NULL: this scope starts a frame; owner->nslots counts */
+  int n, cap;
+  const char **names;
+  int *slots;
+};
+
+typedef struct R {
+  globals *g;
+  unit_reg *units;
+  resolver_opts opts;
+  diag *err;
+  bool failed;
+  bool *declared;       /* top-level: names defined so far (lets in order) */
+  int ndeclared;
+  int fn_depth;         /* >0 inside a fn/rule/table/lambda/test body */
+} R;
+
+int globals_find(const globals *g, const char *name) {
+  for (int i = 0; i < g->n; i++)
+    if (strcmp(g->names[i], name) == 0) return i;
+  return -1;
+}
+
+int globals_add(globals *g, const char *name) {
+  int i = globals_find(g, name);
+  if (i >= 0) return i;
+  if (g->n == g->cap) {
+    int cap = g->cap ? g->cap * 2 : 32;
+    const char **names = svl_alloc((size_t)cap * sizeof *names);
+    node **decls = svl_alloc((size_t)cap * sizeof *decls);
+    value *vals = svl_alloc((size_t)cap * sizeof *vals);
+    bool *ready = svl_alloc((size_t)cap * sizeof *ready);
+    for (int k = 0; k < g->n; k++) {
+      names[k] = g->names[k];
+      decls[k] = g->decls[k];
+      vals[k] = g->vals[k];
+      ready[k] = g->ready[k];
+    }
+    g->names = names;
+    g->decls = decls;
+    g->vals = vals;
+    g->ready = ready;
+    g->cap = cap;
+  }
+  g->names[g->n] = name;
+  g->decls[g->n] = NULL;
+  g->vals[g->n] = v_null;
+  g->ready[g->n] = false;
+  return g->n++;
+}
+
+static bool rerr(R *r, loc at, const char *hint, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static bool rerr(R *r, loc at, const char *hint, const char *fmt, ...) {
+  if (r->failed) return false;
+  r->failed = true;
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  r->err->kind = DIAG_RESOLVE;
+  r->err->code = "E0201";
+  r->err->msg = svl_strdup(buf);
+  r->err->hint = hint;
+  r->err->at = at;
+  return false;
+}
+
+static void mark_declared(R *r, int slot) {
+  if (slot >= r->ndeclared) {
+    int n = r->ndeclared ? r->ndeclared : 32;
+    while (n <= slot) n *= 2;
+    bool *d = svl_alloc_atomic((size_t)n);
+    if (r->ndeclared) memcpy(d, r->declared, (size_t)r->ndeclared);
+    r->declared = d;
+    r->ndeclared = n;
+  }
+  r->declared[slot] = true;
+}
+
+static bool is_declared(R *r, int slot) { return slot < r->ndeclared && r->declared[slot]; }
+
+static int scope_add(scope *s, const char *name) {
+  /* find the frame owner to allocate a slot */
+  scope *f = s;
+  while (!f->owner) f = f->parent;
+  int slot = f->owner->nslots++;
+  if (s->n == s->cap) {
+    int cap = s->cap ? s->cap * 2 : 8;
+    const char **names = svl_alloc((size_t)cap * sizeof *names);
+    int *slots = svl_alloc_atomic((size_t)cap * sizeof *slots);
+    for (int i = 0; i < s->n; i++) { names[i] = s->names[i]; slots[i] = s->slots[i]; }
+    s->names = names;
+    s->slots = slots;
+    s->cap = cap;
+  }
+  s->names[s->n] = name;
+  s->slots[s->n] = slot;
+  s->n++;
+  return slot;
+}
+
+static bool scope_find(scope *s, const char *name, int *up, int *slot) {
+  int u = 0;
+  for (; s; s = s->parent) {
+    for (int i = s->n - 1; i >= 0; i--)
+      if (strcmp(s->names[i], name) == 0) { *up = u; *slot = s->slots[i]; return true; }
+    if (s->owner) u++;
+  }
+  return false;
+}
+
+static const builtin *find_builtin(const char *name) { return builtin_find(name); }
+
+/* Names visible at a point, for "did you mean". */
+static const char *suggest(R *r, scope *s, const char *name) {
+  int cap = r->g->n + builtin_names(NULL, 0) + 64, n = 0;
+  const char **c = svl_alloc((size_t)cap * sizeof *c);
+  for (; s; s = s->parent)
+    for (int i = 0; i < s->n && n < cap; i++) c[n++] = s->names[i];
+  for (int i = 0; i < r->g->n && n < cap; i++) c[n++] = r->g->names[i];
+  n += builtin_names(c + n, cap - n);
+  const char *best = diag_nearest(name, c, n);
+  if (!best) return NULL;
+  char buf[256];
+  snprintf(buf, sizeof buf, "did you mean '%s'?", best);
+  return svl_strdup(buf);
+}
+
+static void expr(R *r, node *n, scope *s);
+static void stmts(R *r, node *blk, scope *s);
+
+static void name_ref(R *r, node *n, scope *s) {
+  int up, slot;
+  if (scope_find(s, n->name, &up, &slot)) {
+    n->refkind = REF_LOCAL;
+    n->up = up;
+    n->slot = slot;
+    return;
+  }
+  int g = globals_find(r->g, n->name);
+  if (g >= 0 && (r->fn_depth > 0 || is_declared(r, g) || r->opts.repl)) {
+    n->refkind = REF_GLOBAL;
+    n->slot = g;
+    n->ref = r->g->decls[g];
+    return;
+  }
+  const builtin *b = find_builtin(n->name);
+  if (b) {
+    n->refkind = REF_BUILTIN;
+    n->ref = b;
+    return;
+  }
+  if (unit_lookup(r->units, n->name)) {
+    n->refkind = REF_UNIT;
+    n->ref = unit_from_def(unit_lookup(r->units, n->name));
+    return;
+  }
+  if (g >= 0) {
+    rerr(r, n->at, "move the definition above its first use", "'%s' is used before it is defined", n->name);
+    return;
+  }
+  rerr(r, n->at, suggest(r, s, n->name), "undefined name '%s'", n->name);
+}
+
+/* Arity check of a call to a known function (SPEC 10: exit 2). */
+static void check_arity(R *r, node *call) {
+  node *f = call->a;
+  int pos = 0, named = 0;
+  for (int i = 0; i < call->nkids; i++) {
+    if (call->kids[i]->kind == N_NAMED) named++;
+    else {
+      if (named) { rerr(r, call->kids[i]->at, NULL, "positional argument after a named one"); return; }
+      pos++;
+    }
+  }
+  if (f->kind != N_NAME) return;
+  if (f->refkind == REF_BUILTIN) {
+    const builtin *b = f->ref;
+    int total = pos + named;
+    if (total < b->min_args || (b->max_args >= 0 && total > b->max_args)) {
+      char hint[160];
+      snprintf(hint, sizeof hint, "%s(%s)", b->name, b->params ? b->params : "");
+      if (b->min_args == b->max_args)
+        rerr(r, call->at, svl_strdup(hint), "%s takes %d argument%s, got %d", b->name, b->min_args, b->min_args == 1 ? "" : "s", total);
+      else if (b->max_args < 0)
+        rerr(r, call->at, svl_strdup(hint), "%s takes at least %d argument%s, got %d", b->name, b->min_args, b->min_args == 1 ? "" : "s", total);
+      else
+        rerr(r, call->at, svl_strdup(hint), "%s takes %d to %d arguments, got %d", b->name, b->min_args, b->max_args, total);
+    }
+    return;
+  }
+  if (f->refkind != REF_GLOBAL || !f->ref) return;
+  node *d = (node *)f->ref;
+  if (d->kind != N_FN && d->kind != N_RULE && d->kind != N_TABLE) return;
+  int np = d->nkids, required = 0;
+  for (int i = 0; i < np; i++)
+    if (!d->kids[i]->b) required = i + 1;
+  if (pos > np) {
+    rerr(r, call->at, NULL, "%s takes %d argument%s, got %d", d->name, np, np == 1 ? "" : "s", pos + named);
+    return;
+  }
+  bool given[256] = {false};
+  for (int i = 0; i < pos && i < 256; i++) given[i] = true;
+  for (int i = 0; i < call->nkids; i++) {
+    node *a = call->kids[i];
+    if (a->kind != N_NAMED) continue;
+    int k = -1;
+    for (int j = 0; j < np; j++)
+      if (strcmp(d->kids[j]->name, a->name) == 0) k = j;
+    if (k < 0) {
+      const char **c = svl_alloc((size_t)(np + 1) * sizeof *c);
+      for (int j = 0; j < np; j++) c[j] = d->kids[j]->name;
+      const char *best = diag_nearest(a->name, c, np);
+      char hint[128];
+      if (best) snprintf(hint, sizeof hint, "did you mean '%s'?", best);
+      rerr(r, a->at, best ? svl_strdup(hint) : NULL, "%s has no parameter '%s'", d->name, a->name);
+      return;
+    }
+    if (k < 256 && given[k]) { rerr(r, a->at, NULL, "argument '%s' given twice", a->name); return; }
+    if (k < 256) given[k] = true;
+  }
+  for (int i = 0; i < required && i < 256; i++)
+    if (!given[i] && !d->kids[i]->b) {
+      rerr(r, call->at, NULL, "%s takes %d argument%s, got %d (missing '%s')", d->name, required,
+           required == 1 ? "" : "s", pos + named, d->kids[i]->name);
+      return;
+    }
+}
+
+static const unit_t *unit_ref(R *r, node *at, const char *name) {
+  const unit_def *d = unit_lookup(r->units, name);
+  if (!d) {
+    rerr(r, at->at, "declare it first: unit NAME", "unknown unit '%s'", name);
+    return NULL;
+  }
+  return unit_from_def(d);
+}
+
+/* A new frame scope owned by n (function-like nodes). */
+static scope frame_scope(scope *parent, node *owner) {
+  scope s;
+  memset(&s, 0, sizeof s);
+  s.parent = parent;
+  s.owner = owner;
+  owner->nslots = 0;
+  return s;
+}
+
+static void params(R *r, node *fn, scope *s) {
+  for (int i = 0; i < fn->nkids; i++) {
+    node *p = fn->kids[i];
+    for (int j = 0; j < i; j++)
+      if (strcmp(fn->kids[j]->name, p->name) == 0) { rerr(r, p->at, NULL, "parameter '%s' declared twice", p->name); return; }
+    p->slot = scope_add(s, p->name);
+  }
+  /* defaults may use earlier parameters; types are checked at the call */
+  for (int i = 0; i < fn->nkids; i++) {
+    node *p = fn->kids[i];
+    if (p->a) {
+      diag e;
+      p->ref = resolve_type(p->a, r->g, r->units, &e);
+      if (!p->ref) { if (!r->failed) { r->failed = true; *r->err = e; } return; }
+    }
+    if (p->b) expr(r, p->b, s);
+  }
+}
+
+static void expr(R *r, node *n, scope *s) {
+  if (!n || r->failed) return;
+  switch (n->kind) {
+  case N_LIT: return;
+  case N_QTY:
+    if (n->name) n->ref = unit_ref(r, n, n->name);
+    if (n->name2) {
+      const unit_t *per = unit_ref(r, n, n->name2);
+      if (!per) return;
+      dec k;
+      const unit_t *u = unit_div(n->ref, per, &k);
+      if (u == UNIT_TOO_COMPLEX) { rerr(r, n->at, NULL, "unit too complex"); return; }
+      n->ref = u;
+      n->lit = v_num(k);
+    }
+    return;
+  case N_NAME: name_ref(r, n, s); return;
+  case N_STR: case N_LIST:
+    for (int i = 0; i < n->nkids; i++) expr(r, n->kids[i], s);
+    return;
+  case N_RECORD:
+    for (int i = 0; i < n->nkids; i++) {
+      for (int j = 0; j < i; j++)
+        if (strcmp(n->kids[i]->name, n->kids[j]->name) == 0) {
+          rerr(r, n->kids[i]->at, NULL, "field '%s' given twice", n->kids[i]->name);
+          return;
+        }
+      expr(r, n->kids[i]->a, s);
+    }
+    return;
+  case N_CALL:
+    expr(r, n->a, s);
+    for (int i = 0; i < n->nkids; i++) expr(r, n->kids[i]->kind == N_NAMED ? n->kids[i]->a : n->kids[i], s);
+    if (!r->failed) check_arity(r, n);
+    return;
+  case N_AS:
+    expr(r, n->a, s);
+    if (strcmp(n->name, "percent") != 0) n->ref = unit_ref(r, n, n->name);
+    return;
+  case N_COMP: {
+    expr(r, n->b, s);
+    scope cs = frame_scope(s, n);
+    n->slot = scope_add(&cs, n->name);
+    r->fn_depth++;
+    expr(r, n->c, &cs);
+    expr(r, n->a, &cs);
+    r->fn_depth--;
+    return;
+  }
+  case N_LAMBDA: {
+    scope fs = frame_scope(s, n);
+    params(r, n, &fs);
+    r->fn_depth++;
+    expr(r, n->a, &fs);
+    r->fn_depth--;
+    return;
+  }
+  case N_BLOCK: {
+    scope bs;
+    memset(&bs, 0, sizeof bs);
+    bs.parent = s;
+    stmts(r, n, &bs);
+    expr(r, n->a, &bs);
+    return;
+  }
+  default:
+    expr(r, n->a, s);
+    expr(r, n->b, s);
+    expr(r, n->c, s);
+    return;
+  }
+}
+
+/* Statements of a block, test or rule body, in a scope of the current frame. */
+static void stmts(R *r, node *blk, scope *s) {
+  for (int i = 0; i < blk->nkids && !r->failed; i++) {
+    node *st = blk->kids[i];
+    switch (st->kind) {
+    case N_LET:
+      expr(r, st->a, s);
+      st->slot = scope_add(s, st->name);
+      break;
+    case N_FN: case N_RULE: case N_TABLE: case N_UNIT: case N_TYPE: case N_INDICATOR: case N_IMPORT: case N_TEST:
+      rerr(r, st->at, NULL, "declarations are only allowed at the top level");
+      break;
+    default:
+      expr(r, st->a, s);
+      expr(r, st->b, s);
+      break;
+    }
+  }
+}
+
+static void fn_body(R *r, node *d) {
+  scope fs = frame_scope(NULL, d);
+  params(r, d, &fs);
+  r->fn_depth++;
+  if (d->kind == N_FN) {
+    expr(r, d->a, &fs);
+  } else if (d->kind == N_RULE) {
+    stmts(r, d->a, &fs);
+  } else if (d->kind == N_TABLE) {
+    node *rows = d->a;
+    node *hdr = rows->kids[0];
+    node *ins = hdr->a, *outs = hdr->b;
+    d->ninputs = ins->nkids;
+    for (int i = 0; i < ins->nkids; i++) {
+      node *cell = ins->kids[i];
+      if (cell->op == OP_ANY || cell->nkids != 1 || cell->kids[0]->op != OP_EQ) {
+        rerr(r, cell->at, "a header cell names an input: a parameter or an expression over them", "bad table header");
+        break;
+      }
+      expr(r, cell->kids[0]->b, &fs);
+    }
+    for (int i = 0; i < outs->nkids && !r->failed; i++)
+      if (outs->kids[i]->kind != N_NAME)
+        rerr(r, outs->kids[i]->at, NULL, "an output column header must be a name");
+    for (int k = 1; k < rows->nkids && !r->failed; k++) {
+      node *row = rows->kids[k];
+      if (row->a->nkids != ins->nkids || row->b->nkids != outs->nkids) {
+        rerr(r, row->at, NULL, "table %s: row %d has %d input and %d output cells; the header has %d and %d",
+             d->name, k, row->a->nkids, row->b->nkids, ins->nkids, outs->nkids);
+        break;
+      }
+      for (int i = 0; i < row->a->nkids; i++) {
+        node *cell = row->a->kids[i];
+        for (int j = 0; j < cell->nkids; j++) {
+          node *t = cell->kids[j];
+          if (t->kind == N_NOT) {
+            node *inner = t->a;
+            for (int q = 0; q < inner->nkids; q++) expr(r, inner->kids[q]->kind == N_BIN ? inner->kids[q]->b : inner->kids[q], &fs);
+          } else {
+            expr(r, t->b, &fs);
+          }
+        }
+      }
+      for (int i = 0; i < row->b->nkids; i++) expr(r, row->b->kids[i], &fs);
+    }
+  }
+  r->fn_depth--;
+}
+
+const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *err) {
+  svl_type *t = svl_alloc(sizeof *t);
+  t->opt = te->opt;
+  if (te->kind == N_FIELDDEF) te = te->a;
+  if (te->name) {
+    const char *nm = te->name;
+    if (!strcmp(nm, "number")) t->kind = T_NUMBER;
+    else if (!strcmp(nm, "text")) t->kind = T_TEXT;
+    else if (!strcmp(nm, "bool")) t->kind = T_BOOL;
+    else if (!strcmp(nm, "date")) t->kind = T_DATE;
+    else if (!strcmp(nm, "any")) t->kind = T_ANY;
+    else if (unit_lookup(units, nm)) { t->kind = T_UNIT; t->unit = unit_from_def(unit_lookup(units, nm)); }
+    else {
+      int k = g ? globals_find(g, nm) : -1;
+      if (k >= 0 && g->decls[k] && g->decls[k]->kind == N_TYPE && g->decls[k]->ref) {
+        const svl_type *named = g->decls[k]->ref;
+        if (!te->opt) return named;
+        *t = *named;
+        t->opt = true;
+        return t;
+      }
+      err->kind = DIAG_RESOLVE;
+      err->code = "E0202";
+      char buf[200];
+      snprintf(buf, sizeof buf, "unknown type '%s'", nm);
+      err->msg = svl_strdup(buf);
+      err->hint = "types are number, text, bool, date, a unit name, [T], a type name, and T? for optional";
+      err->at = te->at;
+      err->nframes = 0;
+      return NULL;
+    }
+    return t;
+  }
+  if (te->a) {
+    t->kind = T_LIST;
+    t->elem = resolve_type(te->a, g, units, err);
+    return t->elem ? t : NULL;
+  }
+  t->kind = T_RECORD;
+  t->nfields = te->nkids;
+  t->fnames = svl_alloc((size_t)(te->nkids + 1) * sizeof *t->fnames);
+  t->ftypes = svl_alloc((size_t)(te->nkids + 1) * sizeof *t->ftypes);
+  for (int i = 0; i < te->nkids; i++) {
+    t->fnames[i] = te->kids[i]->name;
+    t->ftypes[i] = resolve_type(te->kids[i]->a, g, units, err);
+    if (!t->ftypes[i]) return NULL;
+  }
+  return t;
+}
+
+static bool declares_global(node *d) {
+  switch (d->kind) {
+  case N_LET: case N_FN: case N_RULE: case N_TABLE: case N_TYPE: case N_INDICATOR: case N_IMPORT: return true;
+  default: return false;
+  }
+}
+
+bool resolve_program(node *prog, globals *g, unit_reg *units, resolver_opts opts, diag *err) {
+  R r;
+  memset(&r, 0, sizeof r);
+  r.g = g;
+  r.units = units;
+  r.opts = opts;
+  r.err = err;
+  int first_new = g->n;
+  /* Pass 1: every top-level name gets a slot; duplicates are errors. */
+  for (int i = 0; i < prog->nkids && !r.failed; i++) {
+    node *d = prog->kids[i];
+    if (!declares_global(d)) continue;
+    int existing = globals_find(g, d->name);
+    if (existing >= 0 && !opts.repl) {
+      node *prev = g->decls[existing];
+      if (existing >= first_new || prev) {
+        int line = 0, col = 0;
+        if (prev && prev->at.src) loc_line_col(prev->at.src, prev->at.start, &line, &col);
+        char hint[128];
+        snprintf(hint, sizeof hint, "'%s' was first defined on line %d", d->name, line);
+        rerr(&r, d->at, prev ? svl_strdup(hint) : NULL, "'%s' is defined twice", d->name);
+        break;
+      }
+    }
+    d->slot = globals_add(g, d->name);
+    g->decls[d->slot] = d;
+    if (d->kind == N_FN || d->kind == N_RULE || d->kind == N_TABLE) mark_declared(&r, d->slot);
+  }
+  /* names bound by the host (--input) and earlier REPL lines are visible */
+  for (int i = 0; i < first_new; i++) mark_declared(&r, i);
+  /* Pass 2: in order. */
+  for (int i = 0; i < prog->nkids && !r.failed; i++) {
+    node *d = prog->kids[i];
+    scope top;
+    memset(&top, 0, sizeof top);
+    switch (d->kind) {
+    case N_LET: expr(&r, d->a, NULL); mark_declared(&r, d->slot); break;
+    case N_FN: case N_RULE: case N_TABLE: fn_body(&r, d); break;
+    case N_UNIT: {
+      dec factor = dec_from_int(1);
+      const unit_t *of = NULL;
+      if (d->a) {
+        factor = d->a->a->lit.as.num;
+        of = unit_ref(&r, d->a, d->a->name);
+        if (!of) break;
+      }
+      const char *e = NULL;
+      if (opts.repl && unit_lookup(units, d->name)) break; /* re-declaring in the REPL is harmless */
+      if (!unit_declare(units, d->name, d->name2, factor, of, &e))
+        rerr(&r, d->at, NULL, "%s", e ? e : "bad unit declaration");
+      break;
+    }
+    case N_TYPE: {
+      diag e;
+      const svl_type *t = resolve_type(d->a, g, units, &e);
+      if (!t) { r.failed = true; *err = e; break; }
+      if (t->kind != T_RECORD) { rerr(&r, d->a->at, "write type Name = {field: type, ...}", "a type declaration must be a record"); break; }
+      svl_type *named = svl_alloc(sizeof *named);
+      *named = *t;
+      named->name = d->name;
+      d->ref = named;
+      mark_declared(&r, d->slot);
+      break;
+    }
+    case N_INDICATOR:
+      for (int k = 0; k < d->a->nkids; k++) {
+        node *f = d->a->kids[k];
+        if (strcmp(f->name, "unit") == 0 && f->a->kind == N_NAME) {
+          f->a->ref = unit_ref(&r, f->a, f->a->name);
+          f->a->refkind = REF_UNIT;
+        } else {
+          expr(&r, f->a, NULL);
+        }
+      }
+      mark_declared(&r, d->slot);
+      break;
+    case N_IMPORT: mark_declared(&r, d->slot); break;
+    case N_TEST: {
+      scope ts = frame_scope(NULL, d);
+      r.fn_depth++;
+      stmts(&r, d, &ts);
+      r.fn_depth--;
+      break;
+    }
+    default:
+      expr(&r, d->a, NULL);
+      expr(&r, d->b, NULL);
+      break;
+    }
+  }
+  return !r.failed;
+}

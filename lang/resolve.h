@@ -1,0 +1,38 @@
+/* Name resolution (before anything runs): scopes to slots, arity of calls
+ * to known functions, unit and type declarations, duplicate names.  Every
+ * error here is reported before evaluation starts (exit status 2). */
+#ifndef SVL_RESOLVE_H
+#define SVL_RESOLVE_H
+
+#include <stdbool.h>
+#include "ast.h"
+#include "../runtime/diag.h"
+#include "../runtime/vm.h"
+
+/* The global scope of one module (a file, or the REPL session). */
+typedef struct globals {
+  int n, cap;
+  const char **names;
+  node **decls;       /* the declaring node (N_FN, N_LET, ...), NULL for host-bound */
+  value *vals;        /* GC array, grown with names */
+  bool *ready;        /* evaluated (lets run in order) */
+} globals;
+
+int globals_find(const globals *g, const char *name);
+/* Add a name (or return its slot when it exists). */
+int globals_add(globals *g, const char *name);
+
+typedef struct resolver_opts {
+  bool repl;          /* redefinition replaces instead of failing */
+} resolver_opts;
+
+/* Resolve a parsed program against its module's globals.  Unit
+ * declarations are entered into `units` as they are met.  Returns false
+ * with *err filled on the first error. */
+bool resolve_program(node *prog, globals *g, unit_reg *units, resolver_opts opts, diag *err);
+
+/* Build the svl_type of a type expression (for `type` declarations and
+ * annotations); NULL with *err on an unknown type name. */
+const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *err);
+
+#endif

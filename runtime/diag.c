@@ -1,0 +1,78 @@
+#include "diag.h"
+
+#include <string.h>
+
+#include "gc.h"
+#include "value.h"
+
+const char *diag_render(const diag *d) {
+  sbuf b;
+  sb_init(&b);
+  const source *s = d->at.src;
+  int line = 0, col = 0;
+  if (s) {
+    loc_line_col(s, d->at.start, &line, &col);
+    sb_printf(&b, "%s:%d:%d: ", s->name, line, col);
+  }
+  sb_printf(&b, "error: %s\n", d->msg ? d->msg : "error");
+  if (s) {
+    size_t lb, le;
+    loc_line_bounds(s, d->at.start, &lb, &le);
+    sb_puts(&b, "  ");
+    sb_putn(&b, s->text + lb, le - lb);
+    sb_puts(&b, "\n  ");
+    /* tabs copied so the caret lines up with what the terminal shows */
+    size_t stop = d->at.start < le ? d->at.start : le;
+    for (size_t off = lb; off < stop; off++) {
+      unsigned char ch = (unsigned char)s->text[off];
+      if ((ch & 0xC0) != 0x80) sb_putc(&b, ch == '\t' ? '\t' : ' ');
+    }
+    sb_puts(&b, "^\n");
+  }
+  if (d->hint) sb_printf(&b, "  hint: %s\n", d->hint);
+  for (int i = 0; i < d->nframes; i++) {
+    const diag_frame *f = &d->frames[i];
+    if (f->at.src) {
+      int fl, fc;
+      loc_line_col(f->at.src, f->at.start, &fl, &fc);
+      sb_printf(&b, "  in %s, called at %s:%d:%d\n", f->name, f->at.src->name, fl, fc);
+    } else {
+      sb_printf(&b, "  in %s\n", f->name);
+    }
+  }
+  return b.s ? b.s : "";
+}
+
+static size_t edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 64 || lb > 64) return 99;
+  size_t row[65];
+  for (size_t j = 0; j <= lb; j++) row[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t prev = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t cur = row[j];
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      size_t best = prev + cost;
+      if (row[j] + 1 < best) best = row[j] + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      prev = cur;
+    }
+  }
+  return row[lb];
+}
+
+const char *diag_nearest(const char *name, const char *const *cands, int n) {
+  const char *best = NULL;
+  size_t bd = 99;
+  size_t len = strlen(name);
+  size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+  for (int i = 0; i < n; i++) {
+    if (!cands[i] || strcmp(cands[i], name) == 0) continue;
+    size_t d = edit_distance(name, cands[i]);
+    if (d < bd) { bd = d; best = cands[i]; }
+  }
+  return bd <= limit ? best : NULL;
+}

@@ -1,0 +1,41 @@
+/* Errors as values.  Every error the library reports is an svl_diag:
+ * what went wrong, where, and (for runtime errors) the call stack.  The
+ * library never prints; the host renders a diag with diag_render. */
+#ifndef SVL_DIAG_H
+#define SVL_DIAG_H
+
+#include "../lang/source.h"
+
+typedef enum {
+  DIAG_LEX = 1,    /* exit 2 */
+  DIAG_SYNTAX,     /* exit 2 */
+  DIAG_RESOLVE,    /* undefined names, arity, duplicates: exit 2 */
+  DIAG_RUNTIME,    /* exit 1 */
+  DIAG_ASSERT,     /* failed assert: exit 1 */
+  DIAG_LIMIT,      /* step/heap/time/depth limit: exit 1 */
+  DIAG_IO,         /* file not found etc.: exit 1 */
+  DIAG_INCOMPLETE  /* the REPL's "more input needed": not shown */
+} diag_kind;
+
+typedef struct diag_frame {
+  const char *name;  /* function, rule or table */
+  loc at;            /* the call site */
+} diag_frame;
+
+typedef struct diag {
+  diag_kind kind;
+  const char *code;  /* stable error code, e.g. "E0201" */
+  const char *msg;
+  const char *hint;  /* NULL or "did you mean 'price'?" */
+  loc at;            /* at.src NULL: no location */
+  int nframes;
+  diag_frame *frames; /* innermost first */
+} diag;
+
+/* "file:line:col: error[CODE]: msg\n  line\n  caret\n  hint\n  stack" */
+const char *diag_render(const diag *d);
+
+/* Nearest candidate by edit distance, or NULL if none is close. */
+const char *diag_nearest(const char *name, const char *const *cands, int n);
+
+#endif

@@ -1,0 +1,1238 @@
+/* The evaluator: walks the resolved AST.
+ *
+ * Errors unwind with longjmp to the innermost protected region (api.c, or
+ * a test block); everything allocated is GC memory, so unwinding leaks
+ * nothing.  Limits are checked at calls and loop heads. */
+#include "eval.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../lang/parse.h"
+#include "gc.h"
+
+static value eval(vm *v, const node *n, frame *f);
+
+uint64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* ---- errors ---- */
+
+static _Noreturn void raise_diag(vm *v) {
+  /* copy the call stack, innermost first */
+  int n = v->depth;
+  if (n > 20) n = 20;
+  v->err.nframes = n;
+  v->err.frames = n ? svl_alloc((size_t)n * sizeof(diag_frame)) : NULL;
+  for (int i = 0; i < n; i++) v->err.frames[i] = v->stack[v->depth - 1 - i];
+  longjmp(*v->jmp, 1);
+}
+
+static _Noreturn void verr(vm *v, diag_kind kind, loc at, const char *hint, const char *fmt, va_list ap) {
+  char buf[1024];
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  memset(&v->err, 0, sizeof v->err);
+  v->err.kind = kind;
+  v->err.code = kind == DIAG_LIMIT ? "E0401" : kind == DIAG_IO ? "E0501" : kind == DIAG_ASSERT ? "E0301" : "E0300";
+  v->err.msg = svl_strdup(buf);
+  v->err.hint = hint;
+  v->err.at = at;
+  raise_diag(v);
+}
+
+void vm_error(vm *v, loc at, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  verr(v, DIAG_RUNTIME, at, NULL, fmt, ap);
+}
+
+void vm_error_hint(vm *v, loc at, const char *hint, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  verr(v, DIAG_RUNTIME, at, hint, fmt, ap);
+}
+
+void vm_error_kind(vm *v, diag_kind kind, loc at, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  verr(v, kind, at, NULL, fmt, ap);
+}
+
+void vm_check(vm *v, loc at, dec_status st) {
+  switch (st) {
+  case DEC_OK: return;
+  case DEC_DIV_ZERO: vm_error(v, at, "division by zero");
+  case DEC_OVERFLOW: vm_error(v, at, "number too large (beyond decimal128's range)");
+  case DEC_INVALID: vm_error(v, at, "invalid operation (e.g. the square root or logarithm of a negative number)");
+  default: vm_error(v, at, "invalid number");
+  }
+}
+
+bool vm_allowed(vm *v, vm_perm p) { return (v->cfg.permissions & (unsigned)p) != 0; }
+unit_reg *vm_units(vm *v) { return v->units; }
+
+void vm_output(vm *v, const char *s, size_t n) {
+  if (v->cfg.write) v->cfg.write(v->cfg.user_data, s, n);
+}
+
+const char *vm_path(vm *v, loc at, const char *path) {
+  (void)v;
+  if (path[0] == '/' || !at.src || !at.src->dir || !at.src->dir[0]) return path;
+  sbuf b;
+  sb_init(&b);
+  sb_printf(&b, "%s/%s", at.src->dir, path);
+  return b.s;
+}
+
+/* ---- limits ---- */
+
+void vm_reset_limits(vm *v) {
+  v->steps = 0;
+  v->interrupted = 0;
+  v->deadline_ms = v->cfg.timeout_ms ? now_ms() + v->cfg.timeout_ms : 0;
+}
+
+static void step(vm *v, loc at) {
+  v->steps++;
+  if (v->cfg.max_steps && v->steps > v->cfg.max_steps)
+    vm_error_kind(v, DIAG_LIMIT, at, "step limit reached (%llu steps)", (unsigned long long)v->cfg.max_steps);
+  if ((v->steps & 1023) == 0) {
+    if (v->interrupted) vm_error_kind(v, DIAG_LIMIT, at, "interrupted");
+    if (v->deadline_ms && now_ms() > v->deadline_ms)
+      vm_error_kind(v, DIAG_LIMIT, at, "time limit reached (%llu ms)", (unsigned long long)v->cfg.timeout_ms);
+    if (v->cfg.max_heap && svl_gc_heap_bytes() > v->cfg.max_heap)
+      vm_error_kind(v, DIAG_LIMIT, at, "heap limit reached (%zu bytes)", v->cfg.max_heap);
+  }
+}
+
+static void push_call(vm *v, const char *name, loc at) {
+  char here;
+  unsigned max = v->cfg.max_depth ? v->cfg.max_depth : 200;
+  if ((unsigned)v->depth >= max)
+    vm_error_kind(v, DIAG_LIMIT, at, "call depth limit reached (%u nested calls): runaway recursion?", max);
+  size_t budget = v->cfg.stack_bytes ? v->cfg.stack_bytes : (size_t)4 << 20;
+  if (v->stack_base && (size_t)(v->stack_base - &here) > budget)
+    vm_error_kind(v, DIAG_LIMIT, at, "call stack exhausted after %d nested calls: runaway recursion?", v->depth);
+  if (v->depth == v->stack_cap) {
+    int cap = v->stack_cap ? v->stack_cap * 2 : 64;
+    diag_frame *s = svl_alloc((size_t)cap * sizeof *s);
+    if (v->depth) memcpy(s, v->stack, (size_t)v->depth * sizeof *s);
+    v->stack = s;
+    v->stack_cap = cap;
+  }
+  v->stack[v->depth].name = name;
+  v->stack[v->depth].at = at;
+  v->depth++;
+  step(v, at);
+}
+
+/* ---- helpers ---- */
+
+static frame *frame_new(frame *up, int n) {
+  frame *f = svl_alloc(sizeof(frame) + (size_t)(n > 0 ? n : 1) * sizeof(value));
+  f->up = up;
+  return f;
+}
+
+static const char *unit_label(value x) {
+  if (x.tag != V_NUM) return vtag_name(x.tag);
+  if (x.unit) return unit_name(x.unit);
+  return x.pct ? "a percentage" : "a plain number";
+}
+
+dec vm_want_num(vm *v, loc at, value x, const char *what) {
+  if (x.tag != V_NUM) vm_error(v, at, "%s expects a number, got %s", what, value_type_name(x));
+  return x.as.num;
+}
+
+const text *vm_want_text(vm *v, loc at, value x, const char *what) {
+  if (x.tag != V_TEXT) vm_error(v, at, "%s expects a text, got %s", what, value_type_name(x));
+  return x.as.text;
+}
+
+const list *vm_want_list(vm *v, loc at, value x, const char *what) {
+  if (x.tag != V_LIST) vm_error(v, at, "%s expects a list, got %s", what, value_type_name(x));
+  return x.as.list;
+}
+
+int64_t vm_want_int(vm *v, loc at, value x, const char *what) {
+  dec d = vm_want_num(v, at, x, what);
+  int64_t i;
+  if (x.unit || !dec_to_int(d, &i)) vm_error(v, at, "%s expects a whole number, got %s", what, value_display(x, false));
+  return i;
+}
+
+static bool want_bool(vm *v, loc at, value x, const char *what) {
+  bool b;
+  if (!value_truthy_ok(x, &b))
+    vm_error_hint(v, at, "conditions must be true or false; compare explicitly (x != null, len(xs) > 0)",
+                  "%s must be a bool, got %s", what, value_type_name(x));
+  return b;
+}
+
+/* Convert quantity x to unit u (same dimension). */
+static dec convert(vm *v, loc at, value x, const unit_t *u) {
+  if (unit_equal(x.unit, u) || (!x.unit && !u)) return x.as.num;
+  dec k, r;
+  vm_check(v, at, unit_factor_between(x.unit, u, &k));
+  vm_check(v, at, dec_mul(x.as.num, k, &r));
+  return r;
+}
+
+static const char *op_verb(int op) {
+  switch (op) {
+  case OP_ADD: return "add";
+  case OP_SUB: return "subtract";
+  case OP_MOD: return "take mod of";
+  default: return "compare";
+  }
+}
+
+value vm_arith(vm *v, loc at, int op, value a, value b) {
+  if (a.tag == V_NULL || b.tag == V_NULL)
+    vm_error_hint(v, at, "use ?? to give a default: x ?? 0", "arithmetic on null");
+  if (op == OP_ADD && a.tag == V_TEXT && b.tag == V_TEXT) {
+    sbuf s;
+    sb_init(&s);
+    sb_putn(&s, a.as.text->s, a.as.text->len);
+    sb_putn(&s, b.as.text->s, b.as.text->len);
+    return v_text(s.s ? s.s : "", s.len);
+  }
+  if (op == OP_ADD && a.tag == V_LIST && b.tag == V_LIST) {
+    size_t n = a.as.list->n + b.as.list->n;
+    list *l = list_new(n);
+    memcpy(l->items, a.as.list->items, a.as.list->n * sizeof(value));
+    memcpy(l->items + a.as.list->n, b.as.list->items, b.as.list->n * sizeof(value));
+    return v_list(l);
+  }
+  if (op == OP_ADD && a.tag == V_DATE && b.tag == V_NUM) {
+    value t = a; a = b; b = t;
+  }
+  if ((op == OP_ADD || op == OP_SUB) && b.tag == V_NUM && a.tag == V_DATE) {
+    /* date ± n days */
+    dec d = b.as.num;
+    if (b.unit) d = convert(v, at, b, unit_from_def(unit_lookup(v->units, "day")));
+    int64_t k;
+    if (!dec_to_int(d, &k) || k > 3650000 || k < -3650000) vm_error(v, at, "a date moves by a whole number of days");
+    return v_date((int32_t)(a.days + (op == OP_ADD ? k : -k)));
+  }
+  if (op == OP_SUB && a.tag == V_DATE && b.tag == V_DATE) return v_qty(dec_from_int((int64_t)a.days - b.days), unit_from_def(unit_lookup(v->units, "day")));
+  if (a.tag != V_NUM || b.tag != V_NUM) {
+    static const char *sym[] = {"+", "-", "*", "/", "mod", "^"};
+    vm_error(v, at, "cannot apply %s to %s and %s", op <= OP_POW ? sym[op] : "?", value_type_name(a), value_type_name(b));
+  }
+  dec r;
+  switch (op) {
+  case OP_ADD: case OP_SUB: case OP_MOD: {
+    if (!unit_same_dim(a.unit, b.unit))
+      vm_error_hint(v, at, a.unit && b.unit && unit_is_money(a.unit) && unit_is_money(b.unit) ? "different currencies never convert implicitly" : NULL,
+                    "cannot %s %s and %s", op_verb(op), unit_label(a), unit_label(b));
+    const unit_t *u = unit_finer(a.unit, b.unit);
+    dec x = convert(v, at, a, u), y = convert(v, at, b, u);
+    vm_check(v, at, op == OP_ADD ? dec_add(x, y, &r) : op == OP_SUB ? dec_sub(x, y, &r) : dec_mod(x, y, &r));
+    value out = v_qty(r, u);
+    out.pct = a.pct && b.pct && op != OP_MOD;
+    return out;
+  }
+  case OP_MUL: case OP_DIV: {
+    dec k;
+    const unit_t *u = op == OP_MUL ? unit_mul(a.unit, b.unit, &k) : unit_div(a.unit, b.unit, &k);
+    if (u == UNIT_TOO_COMPLEX) vm_error(v, at, "unit too complex: %s and %s", unit_label(a), unit_label(b));
+    if (op == OP_DIV && dec_is_zero(b.as.num)) vm_error(v, at, "division by zero");
+    vm_check(v, at, op == OP_MUL ? dec_mul(a.as.num, b.as.num, &r) : dec_div(a.as.num, b.as.num, &r));
+    if (u || a.unit || b.unit) vm_check(v, at, dec_mul(r, k, &r));
+    return v_qty(r, u);
+  }
+  case OP_POW: {
+    if (b.unit) vm_error(v, at, "an exponent must be a plain number, got %s", unit_label(b));
+    if (a.unit) {
+      int64_t n;
+      if (!dec_to_int(b.as.num, &n) || n > 100 || n < -100)
+        vm_error(v, at, "a quantity (%s) can only be raised to a whole power", unit_label(a));
+      const unit_t *u = unit_pow(a.unit, (int)n);
+      if (u == UNIT_TOO_COMPLEX) vm_error(v, at, "unit too complex");
+      vm_check(v, at, dec_pow(a.as.num, b.as.num, &r));
+      return v_qty(r, u);
+    }
+    vm_check(v, at, dec_pow(a.as.num, b.as.num, &r));
+    return v_num(r);
+  }
+  }
+  vm_error(v, at, "bad operator");
+}
+
+static int cmp_text(const text *a, const text *b) {
+  size_t n = a->len < b->len ? a->len : b->len;
+  int c = memcmp(a->s, b->s, n); /* UTF-8 byte order is code point order */
+  if (c) return c < 0 ? -1 : 1;
+  return a->len < b->len ? -1 : a->len > b->len;
+}
+
+int vm_compare(vm *v, loc at, value a, value b) {
+  if (a.tag == V_NUM && b.tag == V_NUM) {
+    if (!unit_same_dim(a.unit, b.unit))
+      vm_error(v, at, "cannot compare %s and %s", unit_label(a), unit_label(b));
+    const unit_t *u = unit_finer(a.unit, b.unit);
+    return dec_cmp(convert(v, at, a, u), convert(v, at, b, u));
+  }
+  if (a.tag == V_TEXT && b.tag == V_TEXT) return cmp_text(a.as.text, b.as.text);
+  if (a.tag == V_DATE && b.tag == V_DATE) return (a.days > b.days) - (a.days < b.days);
+  if (a.tag == V_BOOL && b.tag == V_BOOL) return (int)a.b - (int)b.b;
+  if (a.tag == V_LIST && b.tag == V_LIST) {
+    size_t n = a.as.list->n < b.as.list->n ? a.as.list->n : b.as.list->n;
+    for (size_t i = 0; i < n; i++) {
+      int c = vm_compare(v, at, a.as.list->items[i], b.as.list->items[i]);
+      if (c) return c;
+    }
+    return (a.as.list->n > b.as.list->n) - (a.as.list->n < b.as.list->n);
+  }
+  if (a.tag == V_NULL || b.tag == V_NULL)
+    vm_error_hint(v, at, "use ?? to give a default", "cannot order null");
+  vm_error(v, at, "cannot order %s and %s", value_type_name(a), value_type_name(b));
+}
+
+static bool in_range(vm *v, loc at, value x, const range *r) {
+  return vm_compare(v, at, r->lo, x) <= 0 && vm_compare(v, at, x, r->hi) <= 0;
+}
+
+static bool contains(vm *v, loc at, value coll, value x) {
+  switch (coll.tag) {
+  case V_LIST:
+    for (size_t i = 0; i < coll.as.list->n; i++)
+      if (value_equal(coll.as.list->items[i], x)) return true;
+    return false;
+  case V_RANGE: return in_range(v, at, x, coll.as.range);
+  case V_TEXT: {
+    const text *h = coll.as.text, *nd = vm_want_text(v, at, x, "'in' on a text");
+    if (nd->len == 0) return true;
+    for (size_t i = 0; i + nd->len <= h->len; i++)
+      if (memcmp(h->s + i, nd->s, nd->len) == 0) return true;
+    return false;
+  }
+  case V_RECORD:
+    if (x.tag == V_TEXT) return record_find(coll.as.rec, x.as.text->s) >= 0;
+    /* fall through */
+  default:
+    vm_error(v, at, "'in' needs a list, range or text on the right, got %s", value_type_name(coll));
+  }
+}
+
+static value apply_op(vm *v, loc at, int op, value a, value b) {
+  switch (op) {
+  case OP_EQ: return v_bool(value_equal(a, b));
+  case OP_NE: return v_bool(!value_equal(a, b));
+  case OP_LT: return v_bool(vm_compare(v, at, a, b) < 0);
+  case OP_LE: return v_bool(vm_compare(v, at, a, b) <= 0);
+  case OP_GT: return v_bool(vm_compare(v, at, a, b) > 0);
+  case OP_GE: return v_bool(vm_compare(v, at, a, b) >= 0);
+  case OP_IN: return v_bool(contains(v, at, b, a));
+  default: return vm_arith(v, at, op, a, b);
+  }
+}
+
+/* ---- fields ---- */
+
+static const char *field_hint(const record *r, const char *name) {
+  const char *best = diag_nearest(name, r->keys, (int)r->n);
+  if (!best) return NULL;
+  sbuf b;
+  sb_init(&b);
+  sb_printf(&b, "did you mean '%s'?", best);
+  return b.s;
+}
+
+static value module_get(vm *v, loc at, const module *m, const char *name) {
+  int k = globals_find(m->g, name);
+  if (k < 0) {
+    const char *best = diag_nearest(name, m->g->names, m->g->n);
+    sbuf b;
+    sb_init(&b);
+    if (best) sb_printf(&b, "did you mean '%s'?", best);
+    vm_error_hint(v, at, b.s, "module '%s' has no name '%s'", m->path, name);
+  }
+  return m->g->vals[k];
+}
+
+/* soft: under ??, a missing field gives null instead of an error */
+static bool get_field(vm *v, loc at, value obj, const char *name, bool soft, value *out) {
+  switch (obj.tag) {
+  case V_RECORD: {
+    long k = record_find(obj.as.rec, name);
+    if (k >= 0) { *out = obj.as.rec->vals[k]; return true; }
+    if (soft) return false;
+    vm_error_hint(v, at, field_hint(obj.as.rec, name), "no field '%s' in this %s", name,
+                  obj.as.rec->indicator ? "indicator" : "record");
+  }
+  case V_VERDICT:
+    if (!strcmp(name, "passed")) { *out = v_bool(obj.as.verdict->passed); return true; }
+    if (!strcmp(name, "reasons")) { *out = v_list(obj.as.verdict->reasons); return true; }
+    if (!strcmp(name, "warnings")) { *out = v_list(obj.as.verdict->warnings); return true; }
+    if (soft) return false;
+    vm_error_hint(v, at, "a verdict has .passed, .reasons and .warnings", "no field '%s' in a verdict", name);
+  case V_MODULE: *out = module_get(v, at, obj.as.module, name); return true;
+  case V_NULL:
+    if (soft) return false;
+    vm_error_hint(v, at, "use ?? to give a default", "cannot read field '%s' of null", name);
+  default:
+    if (soft) return false;
+    vm_error(v, at, "cannot read field '%s' of %s", name, value_type_name(obj));
+  }
+}
+
+static bool get_index(vm *v, loc at, value obj, value idx, bool soft, value *out) {
+  if (obj.tag == V_NULL && soft) return false;
+  if (obj.tag == V_RECORD && idx.tag == V_TEXT) return get_field(v, at, obj, idx.as.text->s, soft, out);
+  if (obj.tag == V_LIST || obj.tag == V_TEXT) {
+    int64_t i = vm_want_int(v, at, idx, "an index");
+    size_t n = obj.tag == V_LIST ? obj.as.list->n : utf8_count(obj.as.text->s, obj.as.text->len);
+    int64_t k = i > 0 ? i - 1 : (int64_t)n + i;
+    if (i == 0 || k < 0 || (uint64_t)k >= n) {
+      if (soft) return false;
+      vm_error_hint(v, at, i == 0 ? "lists are indexed from 1; xs[-1] is the last item" : NULL,
+                    "index %lld out of range for a %s of %zu item%s", (long long)i, obj.tag == V_LIST ? "list" : "text", n, n == 1 ? "" : "s");
+    }
+    if (obj.tag == V_LIST) { *out = obj.as.list->items[k]; return true; }
+    const char *s = obj.as.text->s;
+    size_t p = 0;
+    for (int64_t c = 0; c < k; c++) {
+      p++;
+      while (p < obj.as.text->len && ((unsigned char)s[p] & 0xC0) == 0x80) p++;
+    }
+    size_t e = p + 1;
+    while (e < obj.as.text->len && ((unsigned char)s[e] & 0xC0) == 0x80) e++;
+    *out = v_text(s + p, e - p);
+    return true;
+  }
+  if (soft) return false;
+  vm_error(v, at, "cannot index %s", value_type_name(obj));
+}
+
+/* ---- calls ---- */
+
+typedef struct trace_ctx { trace *saved; trace *t; } trace_ctx;
+
+static trace *trace_begin(vm *v, const char *kind, const node *d, int nargs, const value *args) {
+  trace *t = svl_alloc(sizeof *t);
+  t->name = d->name;
+  t->kind = kind;
+  t->at = d->at;
+  sbuf b;
+  sb_init(&b);
+  for (int i = 0; i < nargs; i++) {
+    if (i) sb_puts(&b, ", ");
+    sb_puts(&b, value_short(args[i]));
+  }
+  t->args = b.s ? b.s : "";
+  trace *p = v->tr;
+  t->parent = p;
+  if (p->nkids == p->cap) {
+    int cap = p->cap ? p->cap * 2 : 4;
+    trace **k = svl_alloc((size_t)cap * sizeof *k);
+    if (p->nkids) memcpy(k, p->kids, (size_t)p->nkids * sizeof *k);
+    p->kids = k;
+    p->cap = cap;
+  }
+  p->kids[p->nkids++] = t;
+  v->tr = t;
+  return t;
+}
+
+static void check_type(vm *v, loc at, const char *what, value x, const svl_type *t) {
+  if (!t || t->kind == T_ANY) return;
+  if (x.tag == V_NULL) {
+    if (t->opt) return;
+    vm_error(v, at, "%s must not be null", what);
+  }
+  bool ok = true;
+  switch (t->kind) {
+  case T_NUMBER: ok = x.tag == V_NUM && !x.unit; break;
+  case T_TEXT: ok = x.tag == V_TEXT; break;
+  case T_BOOL: ok = x.tag == V_BOOL || x.tag == V_VERDICT; break;
+  case T_DATE: ok = x.tag == V_DATE; break;
+  case T_UNIT: ok = x.tag == V_NUM && unit_same_dim(x.unit, t->unit); break;
+  case T_LIST: ok = x.tag == V_LIST; break;
+  case T_RECORD: ok = x.tag == V_RECORD; break;
+  default: break;
+  }
+  if (!ok)
+    vm_error(v, at, "%s: expected %s, got %s", what,
+             t->kind == T_UNIT ? unit_name(t->unit) : t->name ? t->name
+             : (const char *[]){"any", "number", "text", "bool", "date", "quantity", "list", "record"}[t->kind],
+             x.tag == V_NUM ? unit_label(x) : value_type_name(x));
+}
+
+static value eval_rule(vm *v, const node *d, frame *f);
+static value eval_table(vm *v, const node *d, frame *f, loc at);
+
+/* Bind arguments to a frame for a user function-like declaration. */
+static frame *bind(vm *v, const node *d, frame *env, int nargs, value *args, int nnamed,
+                   const char **names, value *named, loc at) {
+  int np = d->nkids;
+  frame *f = frame_new(env, d->nslots);
+  if (nargs > np) vm_error(v, at, "%s takes %d argument%s, got %d", d->name ? d->name : "fn", np, np == 1 ? "" : "s", nargs);
+  bool given[64];
+  memset(given, 0, sizeof given);
+  for (int i = 0; i < nargs; i++) {
+    f->slots[d->kids[i]->slot] = args[i];
+    if (i < 64) given[i] = true;
+  }
+  for (int k = 0; k < nnamed; k++) {
+    int j = -1;
+    for (int i = 0; i < np; i++)
+      if (!strcmp(d->kids[i]->name, names[k])) j = i;
+    if (j < 0) vm_error(v, at, "%s has no parameter '%s'", d->name ? d->name : "fn", names[k]);
+    f->slots[d->kids[j]->slot] = named[k];
+    if (j < 64) given[j] = true;
+  }
+  for (int i = 0; i < np; i++) {
+    const node *p = d->kids[i];
+    if (i < 64 && !given[i]) {
+      if (!p->b) vm_error(v, at, "%s: missing argument '%s'", d->name ? d->name : "fn", p->name);
+      f->slots[p->slot] = eval(v, p->b, f);
+    }
+    if (p->ref) {
+      char what[160];
+      snprintf(what, sizeof what, "argument '%s' of %s", p->name, d->name ? d->name : "fn");
+      check_type(v, at, what, f->slots[p->slot], p->ref);
+    }
+  }
+  return f;
+}
+
+static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, const char **names, value *named, loc at) {
+  if (fv.tag == V_BUILTIN) {
+    const builtin *b = fv.as.builtin;
+    if (nnamed) vm_error(v, at, "%s takes no named arguments", b->name);
+    if (nargs < b->min_args || (b->max_args >= 0 && nargs > b->max_args))
+      vm_error(v, at, "%s takes %d%s argument%s, got %d", b->name, b->min_args,
+               b->max_args != b->min_args ? " or more" : "", b->min_args == 1 ? "" : "s", nargs);
+    step(v, at);
+    return b->fn(v, nargs, args, at);
+  }
+  if (fv.tag != V_FUNC && fv.tag != V_TABLE) vm_error(v, at, "cannot call %s", value_type_name(fv));
+  const closure *c = fv.as.fn;
+  const node *d = c->fn;
+  const char *name = d->name ? d->name : "fn";
+  push_call(v, name, at);
+  frame *f = bind(v, d, c->env, nargs, args, nnamed, names, named, at);
+  trace *saved = v->tr, *t = NULL;
+  if (saved && d->kind != N_LAMBDA)
+    t = trace_begin(v, d->kind == N_RULE ? "rule" : d->kind == N_TABLE ? "table" : "fn", d, d->nkids, f->slots);
+  value r;
+  if (d->kind == N_RULE) r = eval_rule(v, d, f);
+  else if (d->kind == N_TABLE) r = eval_table(v, d, f, at);
+  else r = eval(v, d->a, f);
+  if (t) {
+    t->result = value_short(r);
+    v->tr = saved;
+  }
+  v->depth--;
+  return r;
+}
+
+value vm_call(vm *v, value f, int nargs, value *args, loc at) {
+  return call_full(v, f, nargs, args, 0, NULL, NULL, at);
+}
+
+bool vm_callable(value f) { return f.tag == V_FUNC || f.tag == V_BUILTIN || f.tag == V_TABLE; }
+
+static value eval_call(vm *v, const node *n, frame *f) {
+  value fv = eval(v, n->a, f);
+  int np = 0, nn = 0;
+  for (int i = 0; i < n->nkids; i++) {
+    if (n->kids[i]->kind == N_NAMED) nn++;
+    else np++;
+  }
+  value *args = svl_alloc((size_t)(np + nn + 1) * sizeof(value));
+  value *named = args + np;
+  const char **names = nn ? svl_alloc((size_t)nn * sizeof(char *)) : NULL;
+  int ip = 0, in = 0;
+  for (int i = 0; i < n->nkids; i++) {
+    const node *a = n->kids[i];
+    if (a->kind == N_NAMED) { names[in] = a->name; named[in++] = eval(v, a->a, f); }
+    else args[ip++] = eval(v, a, f);
+  }
+  return call_full(v, fv, np, args, nn, names, named, n->at);
+}
+
+/* ---- rules (SPEC 7) ---- */
+
+static void list_push(value **items, size_t *n, size_t *cap, value x) {
+  if (*n == *cap) {
+    size_t c = *cap ? *cap * 2 : 4;
+    value *it = svl_alloc(c * sizeof(value));
+    if (*n) memcpy(it, *items, *n * sizeof(value));
+    *items = it;
+    *cap = c;
+  }
+  (*items)[(*n)++] = x;
+}
+
+static const list *to_list(value *items, size_t n) {
+  list *l = list_new(n);
+  if (n) memcpy(l->items, items, n * sizeof(value));
+  return l;
+}
+
+static value source_text(const node *n) {
+  const source *s = n->at.src;
+  if (!s) return v_cstr("requirement failed");
+  return v_text(s->text + n->at.start, n->at.end - n->at.start);
+}
+
+static value eval_rule(vm *v, const node *d, frame *f) {
+  value *reasons = NULL, *warns = NULL;
+  size_t nr = 0, cr = 0, nw = 0, cw = 0;
+  const node *body = d->a;
+  for (int i = 0; i < body->nkids; i++) {
+    const node *it = body->kids[i];
+    if (it->kind == N_LET) { f->slots[it->slot] = eval(v, it->a, f); continue; }
+    value c = eval(v, it->a, f);
+    if (it->kind == N_REQUIRE) {
+      if (c.tag == V_VERDICT) {
+        for (size_t k = 0; k < c.as.verdict->warnings->n; k++) list_push(&warns, &nw, &cw, c.as.verdict->warnings->items[k]);
+        if (!c.as.verdict->passed) {
+          if (it->b) list_push(&reasons, &nr, &cr, eval(v, it->b, f));
+          else for (size_t k = 0; k < c.as.verdict->reasons->n; k++) list_push(&reasons, &nr, &cr, c.as.verdict->reasons->items[k]);
+        }
+        continue;
+      }
+      if (!want_bool(v, it->a->at, c, "a requirement")) {
+        value msg = it->b ? eval(v, it->b, f) : source_text(it->a);
+        if (msg.tag != V_TEXT) msg = v_cstr(value_display(msg, true));
+        list_push(&reasons, &nr, &cr, msg);
+      }
+    } else { /* warn */
+      if (want_bool(v, it->a->at, c, "a warning condition")) {
+        value msg = eval(v, it->b, f);
+        if (msg.tag != V_TEXT) msg = v_cstr(value_display(msg, true));
+        list_push(&warns, &nw, &cw, msg);
+      }
+    }
+  }
+  verdict *vd = svl_alloc(sizeof *vd);
+  vd->passed = nr == 0;
+  vd->reasons = to_list(reasons, nr);
+  vd->warnings = to_list(warns, nw);
+  value r = {.tag = V_VERDICT};
+  r.as.verdict = vd;
+  if (v->tr && nr) {
+    sbuf b;
+    sb_init(&b);
+    sb_puts(&b, "failed: ");
+    sb_puts(&b, value_display(v_list(vd->reasons), false));
+    v->tr->detail = b.s;
+  }
+  return r;
+}
+
+/* ---- decision tables (SPEC 6) ---- */
+
+static bool unary_test(vm *v, const node *t, value in, frame *f) {
+  if (t->kind == N_NOT) {
+    const node *inner = t->a;
+    for (int i = 0; i < inner->nkids; i++)
+      if (unary_test(v, inner->kids[i], in, f)) return false;
+    return true;
+  }
+  value x = eval(v, t->b, f);
+  if (t->op == OP_EQ) {
+    if (x.tag == V_RANGE) return in.tag != V_NULL && in_range(v, t->at, in, x.as.range);
+    if (x.tag == V_LIST) return contains(v, t->at, x, in);
+    return value_equal(in, x);
+  }
+  if (t->op == OP_NE) return !value_equal(in, x);
+  return apply_op(v, t->at, t->op, in, x).b;
+}
+
+static bool cell_matches(vm *v, const node *cell, value in, frame *f) {
+  if (cell->op == OP_ANY) return true;
+  for (int i = 0; i < cell->nkids; i++)
+    if (unary_test(v, cell->kids[i], in, f)) return true;
+  return false;
+}
+
+static const char *inputs_text(const node *d, int n, value *ins) {
+  sbuf b;
+  sb_init(&b);
+  const node *hdr = d->a->kids[0]->a;
+  for (int i = 0; i < n; i++) {
+    if (i) sb_puts(&b, ", ");
+    const node *h = hdr->kids[i]->kids[0]->b;
+    if (h->kind == N_NAME) sb_printf(&b, "%s = ", h->name);
+    sb_puts(&b, value_short(ins[i]));
+  }
+  return b.s ? b.s : "";
+}
+
+static value row_output(vm *v, const node *d, const node *row, frame *f) {
+  const node *outs = row->b, *hdr = d->a->kids[0]->b;
+  if (outs->nkids == 1) return eval(v, outs->kids[0], f);
+  record *r = record_new((size_t)outs->nkids);
+  for (int i = 0; i < outs->nkids; i++) {
+    r->keys[i] = hdr->kids[i]->name;
+    r->vals[i] = eval(v, outs->kids[i], f);
+  }
+  return v_rec(r);
+}
+
+static value eval_table(vm *v, const node *d, frame *f, loc at) {
+  const node *rows = d->a;
+  int ni = d->ninputs;
+  value *ins = svl_alloc((size_t)(ni + 1) * sizeof(value));
+  for (int i = 0; i < ni; i++) ins[i] = eval(v, rows->kids[0]->a->kids[i]->kids[0]->b, f);
+  int policy = d->op;
+  value *outs = NULL;
+  size_t no = 0, co = 0;
+  int first_row = 0;
+  sbuf matched;
+  sb_init(&matched);
+  value result = v_null;
+  bool have = false;
+  for (int k = 1; k < rows->nkids; k++) {
+    const node *row = rows->kids[k];
+    step(v, row->at);
+    bool ok = true;
+    for (int i = 0; i < ni && ok; i++) ok = cell_matches(v, row->a->kids[i], ins[i], f);
+    if (!ok) continue;
+    if (matched.len) sb_puts(&matched, ", ");
+    sb_printf(&matched, "%d", k);
+    if (policy == HIT_FIRST) { result = row_output(v, d, row, f); have = true; first_row = k; break; }
+    if (policy == HIT_UNIQUE) {
+      if (have)
+        vm_error_hint(v, at, "a unique table must not overlap: narrow a row, or use hit first",
+                      "table %s: rows %d and %d both match (%s)", d->name, first_row, k, inputs_text(d, ni, ins));
+      result = row_output(v, d, row, f);
+      have = true;
+      first_row = k;
+      continue;
+    }
+    value o = row_output(v, d, row, f);
+    if (policy == HIT_ANY) {
+      if (have && !value_equal(o, result))
+        vm_error(v, at, "table %s: rows %d and %d match with different outputs (%s)", d->name, first_row, k, inputs_text(d, ni, ins));
+      if (!have) first_row = k;
+      result = o;
+      have = true;
+      continue;
+    }
+    list_push(&outs, &no, &co, o);
+  }
+  if (v->tr) {
+    sbuf b;
+    sb_init(&b);
+    sb_printf(&b, "matched row%s %s", strchr(matched.s ? matched.s : "", ',') ? "s" : "", matched.len ? matched.s : "none");
+    v->tr->detail = b.s;
+  }
+  switch (policy) {
+  case HIT_UNIQUE: case HIT_FIRST: case HIT_ANY:
+    if (!have)
+      vm_error_hint(v, at, "add a last row | - | ... || for a default", "table %s: no row matches (%s)", d->name, inputs_text(d, ni, ins));
+    return result;
+  case HIT_COLLECT: case HIT_RULE_ORDER: return v_list(to_list(outs, no));
+  case HIT_COLLECT_COUNT: return v_int((int64_t)no);
+  case HIT_COLLECT_SUM: {
+    value s = v_int(0);
+    for (size_t i = 0; i < no; i++) s = i == 0 ? outs[0] : vm_arith(v, at, OP_ADD, s, outs[i]);
+    return s;
+  }
+  default: { /* min, max */
+    if (!no) return v_null;
+    value m = outs[0];
+    for (size_t i = 1; i < no; i++) {
+      int c = vm_compare(v, at, outs[i], m);
+      if ((policy == HIT_COLLECT_MIN && c < 0) || (policy == HIT_COLLECT_MAX && c > 0)) m = outs[i];
+    }
+    return m;
+  }
+  }
+}
+
+/* ---- indicators (SPEC 8) ---- */
+
+static value make_indicator(vm *v, const node *d, record *r) {
+  r->indicator = true;
+  const char *need[] = {"title", "unit", "proxy"};
+  for (int i = 0; i < 3; i++)
+    if (record_find(r, need[i]) < 0)
+      vm_error_hint(v, d->at, "an indicator needs title, unit and proxy", "indicator %s has no '%s'", d->name ? d->name : "", need[i]);
+  value u = r->vals[record_find(r, "unit")], p = r->vals[record_find(r, "proxy")];
+  if (u.tag != V_NUM || !u.unit)
+    vm_error(v, d->at, "indicator %s: 'unit' must be a unit name", d->name ? d->name : "");
+  dec k;
+  const unit_t *per = p.tag == V_NUM ? unit_mul(p.unit, u.unit, &k) : NULL;
+  if (p.tag != V_NUM || per == UNIT_TOO_COMPLEX || !unit_is_money(per))
+    vm_error_hint(v, d->at, "write the proxy as money per the indicator's unit, e.g. £30_000 per FTE",
+                  "indicator %s: proxy must be money per %s, got %s", d->name ? d->name : "", unit_name(u.unit),
+                  p.tag == V_NUM ? unit_label(p) : value_type_name(p));
+  return v_rec(r);
+}
+
+value indicator_value(vm *v, loc at, value ind, value qty) {
+  if (ind.tag != V_RECORD || !ind.as.rec->indicator) vm_error(v, at, "value expects an indicator, got %s", value_type_name(ind));
+  const record *r = ind.as.rec;
+  value u = r->vals[record_find(r, "unit")], p = r->vals[record_find(r, "proxy")];
+  long nk = record_find(r, "code");
+  (void)nk;
+  if (qty.tag != V_NUM || !unit_same_dim(qty.unit, u.unit)) {
+    /* name the indicator by its declared name when we know it */
+    vm_error(v, at, "value of indicator %s: expected a quantity in %s, got %s",
+             record_find(r, "name") >= 0 ? value_display(r->vals[record_find(r, "name")], true) : "",
+             unit_name(u.unit), qty.tag == V_NUM ? unit_label(qty) : value_type_name(qty));
+  }
+  return vm_arith(v, at, OP_MUL, qty, p);
+}
+
+/* ---- expressions ---- */
+
+static value eval_soft(vm *v, const node *n, frame *f, bool *missing) {
+  if (n->kind == N_FIELD) {
+    value o = eval_soft(v, n->a, f, missing);
+    if (*missing) return v_null;
+    value out;
+    if (!get_field(v, n->at, o, n->name, true, &out)) { *missing = true; return v_null; }
+    return out;
+  }
+  if (n->kind == N_INDEX) {
+    value o = eval_soft(v, n->a, f, missing);
+    if (*missing) return v_null;
+    value out;
+    if (!get_index(v, n->at, o, eval(v, n->b, f), true, &out)) { *missing = true; return v_null; }
+    return out;
+  }
+  return eval(v, n, f);
+}
+
+static value interp(vm *v, const node *n, frame *f) {
+  sbuf b;
+  sb_init(&b);
+  for (int i = 0; i < n->nkids; i++) {
+    value x = eval(v, n->kids[i], f);
+    if (x.tag == V_TEXT) sb_putn(&b, x.as.text->s, x.as.text->len);
+    else sb_puts(&b, value_display(x, true));
+  }
+  return v_text(b.s ? b.s : "", b.len);
+}
+
+static value comprehension(vm *v, const node *n, frame *f) {
+  value src = eval(v, n->b, f);
+  value *out = NULL;
+  size_t no = 0, co = 0;
+  if (src.tag == V_RANGE) {
+    const range *r = src.as.range;
+    if (r->lo.tag != V_NUM || r->lo.unit || r->hi.unit) vm_error(v, n->b->at, "only ranges of whole numbers can be iterated");
+    int64_t lo = vm_want_int(v, n->b->at, r->lo, "a range"), hi = vm_want_int(v, n->b->at, r->hi, "a range");
+    for (int64_t i = lo; i <= hi; i++) {
+      step(v, n->at);
+      frame *it = frame_new(f, n->nslots);
+      it->slots[n->slot] = v_int(i);
+      if (n->c && !want_bool(v, n->c->at, eval(v, n->c, it), "a comprehension filter")) continue;
+      list_push(&out, &no, &co, eval(v, n->a, it));
+    }
+    return v_list(to_list(out, no));
+  }
+  const list *l = vm_want_list(v, n->b->at, src, "a comprehension");
+  for (size_t i = 0; i < l->n; i++) {
+    step(v, n->at);
+    frame *it = frame_new(f, n->nslots);
+    it->slots[n->slot] = l->items[i];
+    if (n->c && !want_bool(v, n->c->at, eval(v, n->c, it), "a comprehension filter")) continue;
+    list_push(&out, &no, &co, eval(v, n->a, it));
+  }
+  return v_list(to_list(out, no));
+}
+
+static value with(vm *v, const node *n, value a, value b) {
+  if (a.tag != V_RECORD || b.tag != V_RECORD)
+    vm_error(v, n->at, "'with' updates a record with a record, got %s with %s", value_type_name(a), value_type_name(b));
+  const record *x = a.as.rec, *y = b.as.rec;
+  size_t extra = 0;
+  for (size_t i = 0; i < y->n; i++)
+    if (record_find(x, y->keys[i]) < 0) extra++;
+  record *r = record_new(x->n + extra);
+  for (size_t i = 0; i < x->n; i++) { r->keys[i] = x->keys[i]; r->vals[i] = x->vals[i]; }
+  size_t k = x->n;
+  for (size_t i = 0; i < y->n; i++) {
+    long j = record_find(x, y->keys[i]);
+    if (j >= 0) r->vals[j] = y->vals[i];
+    else { r->keys[k] = y->keys[i]; r->vals[k++] = y->vals[i]; }
+  }
+  if (x->indicator) {
+    node tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.at = n->at;
+    tmp.name = "";
+    return make_indicator(v, &tmp, r);
+  }
+  return v_rec(r);
+}
+
+static value eval_block(vm *v, const node *n, frame *f);
+
+static value eval(vm *v, const node *n, frame *f) {
+  switch (n->kind) {
+  case N_LIT: return n->lit;
+  case N_QTY: {
+    value x = n->a->lit;
+    if (n->name2) vm_check(v, n->at, dec_mul(x.as.num, n->lit.as.num, &x.as.num));
+    return v_qty(x.as.num, n->ref);
+  }
+  case N_STR: return interp(v, n, f);
+  case N_NAME:
+    switch (n->refkind) {
+    case REF_LOCAL: {
+      frame *e = f;
+      for (int i = 0; i < n->up; i++) e = e->up;
+      return e->slots[n->slot];
+    }
+    case REF_GLOBAL: {
+      const globals *g = n->mod->g;
+      if (!g->ready[n->slot])
+        vm_error_hint(v, n->at, "move the definition above the code that uses it", "'%s' is used before it is defined", n->name);
+      return g->vals[n->slot];
+    }
+    case REF_BUILTIN: {
+      value b = {.tag = V_BUILTIN};
+      b.as.builtin = n->ref;
+      return b;
+    }
+    case REF_UNIT: vm_error_hint(v, n->at, "write a quantity such as 1 FTE", "'%s' is a unit, not a value", n->name);
+    default: vm_error(v, n->at, "unresolved name '%s'", n->name);
+    }
+  case N_FIELD: {
+    value o = eval(v, n->a, f), out;
+    get_field(v, n->at, o, n->name, false, &out);
+    return out;
+  }
+  case N_INDEX: {
+    value o = eval(v, n->a, f), out;
+    get_index(v, n->at, o, eval(v, n->b, f), false, &out);
+    return out;
+  }
+  case N_CALL: return eval_call(v, n, f);
+  case N_BIN: {
+    value a = eval(v, n->a, f);
+    value b = eval(v, n->b, f);
+    return apply_op(v, n->at, n->op, a, b);
+  }
+  case N_AND: {
+    if (!want_bool(v, n->a->at, eval(v, n->a, f), "the left side of 'and'")) return v_bool(false);
+    return v_bool(want_bool(v, n->b->at, eval(v, n->b, f), "the right side of 'and'"));
+  }
+  case N_OR: {
+    if (want_bool(v, n->a->at, eval(v, n->a, f), "the left side of 'or'")) return v_bool(true);
+    return v_bool(want_bool(v, n->b->at, eval(v, n->b, f), "the right side of 'or'"));
+  }
+  case N_DEFAULT: {
+    bool missing = false;
+    value a = eval_soft(v, n->a, f, &missing);
+    if (missing || a.tag == V_NULL) return eval(v, n->b, f);
+    return a;
+  }
+  case N_NEG: {
+    value a = eval(v, n->a, f);
+    if (a.tag != V_NUM) vm_error(v, n->at, "cannot negate %s", value_type_name(a));
+    a.as.num = dec_neg(a.as.num);
+    return a;
+  }
+  case N_NOT: return v_bool(!want_bool(v, n->a->at, eval(v, n->a, f), "the operand of 'not'"));
+  case N_IF:
+    if (want_bool(v, n->a->at, eval(v, n->a, f), "an if condition")) return eval(v, n->b, f);
+    return eval(v, n->c, f);
+  case N_LIST: {
+    list *l = list_new((size_t)n->nkids);
+    for (int i = 0; i < n->nkids; i++) l->items[i] = eval(v, n->kids[i], f);
+    return v_list(l);
+  }
+  case N_RECORD: {
+    record *r = record_new((size_t)n->nkids);
+    for (int i = 0; i < n->nkids; i++) {
+      r->keys[i] = n->kids[i]->name;
+      r->vals[i] = eval(v, n->kids[i]->a, f);
+    }
+    return v_rec(r);
+  }
+  case N_COMP: return comprehension(v, n, f);
+  case N_RANGE: {
+    value a = eval(v, n->a, f), b = eval(v, n->b, f);
+    bool ok = (a.tag == V_NUM && b.tag == V_NUM && unit_same_dim(a.unit, b.unit)) || (a.tag == V_DATE && b.tag == V_DATE);
+    if (!ok) vm_error(v, n->at, "a range needs two numbers of one unit, or two dates; got %s and %s",
+                      a.tag == V_NUM ? unit_label(a) : value_type_name(a), b.tag == V_NUM ? unit_label(b) : value_type_name(b));
+    range *r = svl_alloc(sizeof *r);
+    r->lo = a;
+    r->hi = b;
+    value x = {.tag = V_RANGE};
+    x.as.range = r;
+    return x;
+  }
+  case N_LAMBDA: {
+    closure *c = svl_alloc(sizeof *c);
+    c->fn = n;
+    c->env = f;
+    value x = {.tag = V_FUNC};
+    x.as.fn = c;
+    return x;
+  }
+  case N_BLOCK: return eval_block(v, n, f);
+  case N_AS: {
+    value a = eval(v, n->a, f);
+    if (!strcmp(n->name, "percent")) {
+      if (a.tag != V_NUM || a.unit) vm_error(v, n->at, "only plain numbers can be shown as percent");
+      a.pct = true;
+      return a;
+    }
+    const unit_t *u = n->ref;
+    if (a.tag != V_NUM || !unit_same_dim(a.unit, u))
+      vm_error(v, n->at, "cannot convert %s to %s", a.tag == V_NUM ? unit_label(a) : value_type_name(a), unit_name(u));
+    return v_qty(convert(v, n->at, a, u), u);
+  }
+  case N_WITH: return with(v, n, eval(v, n->a, f), eval(v, n->b, f));
+  default: vm_error(v, n->at, "cannot evaluate this here");
+  }
+}
+
+/* Assertions: for a comparison, keep both sides for the TAP diagnostic. */
+static void eval_assert(vm *v, const node *st, frame *f) {
+  const node *e = st->a;
+  bool ok;
+  const char *got = NULL, *expected = NULL;
+  if (e->kind == N_BIN && e->op >= OP_EQ && e->op <= OP_GE) {
+    value a = eval(v, e->a, f), b = eval(v, e->b, f);
+    ok = apply_op(v, e->at, e->op, a, b).b;
+    got = value_display(a, false);
+    expected = value_display(b, false);
+  } else {
+    ok = want_bool(v, e->at, eval(v, e, f), "an assertion");
+  }
+  if (ok) return;
+  const char *msg = "assertion failed";
+  if (st->b) {
+    value m = eval(v, st->b, f);
+    msg = m.tag == V_TEXT ? m.as.text->s : value_display(m, true);
+  }
+  v->last_test.message = msg;
+  v->last_test.expr = svl_strndup(e->at.src->text + e->at.start, e->at.end - e->at.start);
+  v->last_test.got = got;
+  v->last_test.expected = expected;
+  memset(&v->err, 0, sizeof v->err);
+  v->err.kind = DIAG_ASSERT;
+  v->err.code = "E0301";
+  if (got && !st->b) {
+    sbuf b;
+    sb_init(&b);
+    sb_printf(&b, "assertion failed: %s (got %s, expected %s)", v->last_test.expr, got, expected);
+    msg = b.s;
+  }
+  v->err.msg = msg;
+  v->err.at = e->at;
+  raise_diag(v);
+}
+
+static void exec_stmt(vm *v, const node *st, frame *f, globals *g) {
+  switch (st->kind) {
+  case N_LET: {
+    value x = eval(v, st->a, f);
+    if (g) { g->vals[st->slot] = x; g->ready[st->slot] = true; }
+    else f->slots[st->slot] = x;
+    return;
+  }
+  case N_ASSERT: eval_assert(v, st, f); return;
+  case N_PRINT: {
+    value x = eval(v, st->a, f);
+    const char *s = x.tag == V_TEXT ? x.as.text->s : value_display(x, true);
+    size_t len = x.tag == V_TEXT ? x.as.text->len : strlen(s);
+    vm_output(v, s, len);
+    vm_output(v, "\n", 1);
+    return;
+  }
+  case N_EXPRSTMT: eval(v, st->a, f); return;
+  default: return;
+  }
+}
+
+static value eval_block(vm *v, const node *n, frame *f) {
+  for (int i = 0; i < n->nkids; i++) exec_stmt(v, n->kids[i], f, NULL);
+  return eval(v, n->a, f);
+}
+
+/* ---- modules ---- */
+
+static void set_mod(node *n, const module *m) {
+  if (!n) return;
+  n->mod = m;
+  set_mod(n->a, m);
+  set_mod(n->b, m);
+  set_mod(n->c, m);
+  for (int i = 0; i < n->nkids; i++) set_mod(n->kids[i], m);
+}
+
+char *read_file(const char *path, size_t *len) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return NULL;
+  sbuf b;
+  sb_init(&b);
+  char buf[65536];
+  size_t k;
+  while ((k = fread(buf, 1, sizeof buf, fp)) > 0) {
+    if (b.len + k > ((size_t)1 << 30)) { fclose(fp); errno = EFBIG; return NULL; }
+    sb_putn(&b, buf, k);
+  }
+  bool bad = ferror(fp);
+  fclose(fp);
+  if (bad) { errno = EIO; return NULL; }
+  *len = b.len;
+  return b.s ? b.s : svl_strdup("");
+}
+
+module *module_parse(vm *v, const char *path, const char *text, size_t len, bool repl, globals *into, diag *err) {
+  module *m = svl_alloc(sizeof *m);
+  m->path = path;
+  source *s = svl_alloc(sizeof *s);
+  s->name = path;
+  const char *slash = strrchr(path, '/');
+  s->dir = slash ? svl_strndup(path, (size_t)(slash - path)) : "";
+  s->text = svl_strndup(text, len);
+  s->len = len;
+  m->src = s;
+  m->g = into ? into : svl_alloc(sizeof(globals));
+  node *prog = parse_source(s, err);
+  if (!prog) return NULL;
+  resolver_opts o = {.repl = repl};
+  if (!resolve_program(prog, m->g, v->units, o, err)) return NULL;
+  set_mod(prog, m);
+  m->prog = prog;
+  return m;
+}
+
+static value closure_value(const node *d, const module *m, int tag) {
+  closure *c = svl_alloc(sizeof *c);
+  c->fn = d;
+  c->mod = m;
+  value x = {.tag = (uint8_t)tag};
+  x.as.fn = c;
+  return x;
+}
+
+static value import_module(vm *v, module *m, const node *d) {
+  const char *path;
+  if (d->b) {
+    path = vm_path(v, d->at, d->b->lit.as.text->s);
+    if (!vm_allowed(v, PERM_FILES))
+      vm_error_kind(v, DIAG_IO, d->at, "import of files needs file access, which the host has not granted");
+  } else {
+    const char *dir = v->cfg.stdlib_path ? v->cfg.stdlib_path : "";
+    sbuf b;
+    sb_init(&b);
+    sb_printf(&b, "%s/%s.svl", dir, d->name);
+    path = b.s;
+    if (!v->cfg.stdlib_path) vm_error_kind(v, DIAG_IO, d->at, "no standard library module '%s' is available", d->name);
+  }
+  (void)m;
+  for (int i = 0; i < v->nmods; i++)
+    if (!strcmp(v->mods[i]->path, path)) {
+      if (v->mods[i]->loading) vm_error(v, d->at, "import cycle: '%s' imports itself", path);
+      value x = {.tag = V_MODULE};
+      x.as.module = v->mods[i];
+      return x;
+    }
+  size_t len;
+  char *text = read_file(path, &len);
+  if (!text)
+    vm_error_kind(v, DIAG_IO, d->at, d->b ? "cannot read '%s': %s" : "no standard library module named '%s' (%s)",
+                  d->b ? path : d->name, strerror(errno));
+  diag e;
+  memset(&e, 0, sizeof e);
+  module *im = module_parse(v, path, text, len, false, NULL, &e);
+  if (!im) {
+    v->err = e;
+    if (v->err.kind == DIAG_INCOMPLETE) v->err.kind = DIAG_SYNTAX;
+    v->err.nframes = 0;
+    longjmp(*v->jmp, 1);
+  }
+  if (v->nmods == v->capmods) {
+    int cap = v->capmods ? v->capmods * 2 : 8;
+    module **ms = svl_alloc((size_t)cap * sizeof *ms);
+    if (v->nmods) memcpy(ms, v->mods, (size_t)v->nmods * sizeof *ms);
+    v->mods = ms;
+    v->capmods = cap;
+  }
+  v->mods[v->nmods++] = im;
+  im->loading = true;
+  eval_module(v, im);
+  im->loading = false;
+  value x = {.tag = V_MODULE};
+  x.as.module = im;
+  return x;
+}
+
+static void add_test(vm *v, node *t) {
+  if (v->ntests == v->captests) {
+    int cap = v->captests ? v->captests * 2 : 16;
+    node **ts = svl_alloc((size_t)cap * sizeof *ts);
+    if (v->ntests) memcpy(ts, v->tests, (size_t)v->ntests * sizeof *ts);
+    v->tests = ts;
+    v->captests = cap;
+  }
+  v->tests[v->ntests++] = t;
+}
+
+void eval_module(vm *v, module *m) {
+  globals *g = m->g;
+  node *p = m->prog;
+  /* functions, rules and tables first: they may be called by earlier lets */
+  for (int i = 0; i < p->nkids; i++) {
+    node *d = p->kids[i];
+    if (d->kind == N_FN || d->kind == N_RULE || d->kind == N_TABLE) {
+      g->vals[d->slot] = closure_value(d, m, d->kind == N_TABLE ? V_TABLE : V_FUNC);
+      g->ready[d->slot] = true;
+    } else if (d->kind == N_TYPE) {
+      value x = {.tag = V_TYPE};
+      x.as.type = d->ref;
+      g->vals[d->slot] = x;
+      g->ready[d->slot] = true;
+    }
+  }
+  frame *top = frame_new(NULL, 1);
+  for (int i = 0; i < p->nkids; i++) {
+    node *d = p->kids[i];
+    switch (d->kind) {
+    case N_LET: case N_ASSERT: case N_PRINT: case N_EXPRSTMT: exec_stmt(v, d, top, g); break;
+    case N_INDICATOR: {
+      record *r = record_new((size_t)d->a->nkids);
+      for (int k = 0; k < d->a->nkids; k++) {
+        node *fd = d->a->kids[k];
+        r->keys[k] = fd->name;
+        if (fd->a->refkind == REF_UNIT && fd->a->kind == N_NAME) r->vals[k] = v_qty(dec_from_int(1), fd->a->ref);
+        else r->vals[k] = eval(v, fd->a, top);
+      }
+      g->vals[d->slot] = make_indicator(v, d, r);
+      g->ready[d->slot] = true;
+      break;
+    }
+    case N_IMPORT:
+      g->vals[d->slot] = import_module(v, m, d);
+      g->ready[d->slot] = true;
+      break;
+    case N_TEST: add_test(v, d); break;
+    default: break;
+    }
+  }
+}
+
+value eval_expr_top(vm *v, module *m, node *n) {
+  (void)m;
+  frame *top = frame_new(NULL, 1);
+  return eval(v, n, top);
+}
+
+void eval_test(vm *v, module *m, node *t) {
+  (void)m;
+  frame *f = frame_new(NULL, t->nslots);
+  for (int i = 0; i < t->nkids; i++) exec_stmt(v, t->kids[i], f, NULL);
+}

@@ -1,0 +1,105 @@
+/* Evaluator internals shared by runtime/eval.c, runtime/api.c and the
+ * trace.  Not part of the public API. */
+#ifndef SVL_EVAL_H
+#define SVL_EVAL_H
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "../include/svl.h"
+#include "../lang/ast.h"
+#include "../lang/resolve.h"
+#include "vm.h"
+
+typedef struct frame frame;
+struct frame {
+  frame *up;
+  value slots[];
+};
+
+struct closure {
+  const node *fn;      /* N_FN, N_LAMBDA, N_RULE, N_TABLE */
+  frame *env;          /* NULL for top-level declarations */
+  const struct module *mod;
+};
+
+typedef struct module {
+  const char *path;    /* as resolved */
+  source *src;
+  node *prog;
+  globals *g;          /* shared by REPL lines and host bindings */
+  bool loading;        /* import cycle detection */
+} module;
+
+/* One node of an explanation tree (svl explain). */
+typedef struct trace {
+  const char *name;    /* function, rule or table */
+  const char *kind;    /* "fn", "rule", "table" */
+  loc at;              /* the declaration */
+  const char *args;    /* short display of the arguments */
+  const char *result;  /* short display of the result */
+  const char *detail;  /* table: matched rows; rule: failed requirements */
+  struct trace **kids;
+  int nkids, cap;
+  struct trace *parent;
+} trace;
+
+typedef struct test_result {
+  const char *name;
+  bool ok;
+  diag d;              /* when !ok */
+  const char *message; /* the assert's own message, or "assertion failed" */
+  const char *expr, *got, *expected; /* comparison details, or NULL */
+} test_result;
+
+struct svl_vm {
+  svl_config cfg;
+  unit_reg *units;
+  module *main;        /* the file loaded by svl_load_*, or the REPL scope */
+  module **mods;       /* imported modules, by path */
+  int nmods, capmods;
+  globals host;        /* names bound by the host before load */
+  /* protected calls */
+  jmp_buf *jmp;
+  diag err;
+  svl_error pub;       /* svl_last_error view of err */
+  /* call stack for diagnostics and the depth limit */
+  diag_frame *stack;
+  int depth, stack_cap;
+  /* limits */
+  uint64_t steps;
+  uint64_t deadline_ms;  /* 0: none */
+  char *stack_base;
+  volatile sig_atomic_t interrupted;
+  /* tests */
+  node **tests;
+  int ntests, captests;
+  test_result last_test;
+  /* explain */
+  trace *tr;           /* current node while tracing, NULL when off */
+  /* handles */
+  struct svl_value **handles;
+  int nhandles, caphandles;
+  bool in_test;
+};
+
+struct svl_value {
+  value v;
+  int index;           /* position in vm->handles */
+};
+
+/* Evaluate a whole module's top level (declarations, lets, asserts,
+ * prints).  Raises on error (call inside a protected region). */
+void eval_module(vm *v, module *m);
+/* Load, parse, resolve a module from a file or text (no evaluation). */
+module *module_parse(vm *v, const char *path, const char *text, size_t len, bool repl, globals *into, diag *err);
+value eval_expr_top(vm *v, module *m, node *n);
+/* Run one test block; fills v->last_test. */
+void eval_test(vm *v, module *m, node *t);
+/* Read a file into GC memory (NULL and errno on failure). */
+char *read_file(const char *path, size_t *len);
+uint64_t now_ms(void);
+void vm_reset_limits(vm *v);
+
+#endif

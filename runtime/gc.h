@@ -1,0 +1,37 @@
+/* The one interface to memory.  Only runtime/gc.c knows the collector is
+ * Boehm's; everything else allocates through these functions.
+ *
+ * svl_alloc       memory that may hold pointers to other GC objects
+ * svl_alloc_atomic memory that never holds pointers (texts, digit buffers):
+ *                  the collector does not scan it, which is faster and
+ *                  avoids false retention from byte patterns.
+ * Both return zeroed memory (atomic: zeroed too, by us) and never return
+ * NULL: on exhaustion they raise through svl_gc_oom_handler (set by the VM)
+ * which must not return. */
+#ifndef SVL_GC_H
+#define SVL_GC_H
+
+#include <stddef.h>
+
+void svl_gc_init(void);
+void *svl_alloc(size_t n);
+void *svl_alloc_atomic(size_t n);
+void *svl_realloc(void *p, size_t n);
+char *svl_strndup(const char *s, size_t n); /* atomic copy, NUL-terminated */
+char *svl_strdup(const char *s);
+/* Memory the collector scans but never frees until svl_free_root: for
+ * structures only host memory points to (the VM itself). */
+void *svl_alloc_root(size_t n);
+void svl_free_root(void *p);
+/* Threads not created through the collector register themselves. */
+void svl_gc_thread_attach(void);
+void svl_gc_thread_detach(void);
+/* Bytes currently in the collected heap (for heap limits). */
+size_t svl_gc_heap_bytes(void);
+
+/* Called when an allocation fails; set by the evaluator to raise an SVL
+ * error (longjmp).  Must not return.  When NULL, the allocator returns
+ * NULL and the caller must cope (only at start-up). */
+extern _Thread_local void (*svl_gc_oom_handler)(size_t);
+
+#endif

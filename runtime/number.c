@@ -1,0 +1,493 @@
+/* Decimal numbers on top of Intel's BID decimal128 library (libbidgcc000:
+ * arguments by value, rounding mode and status flags passed explicitly).
+ *
+ * Invariants kept by every public function:
+ *  - no Inf or NaN is ever returned: each result is checked and turned into
+ *    a dec_status instead;
+ *  - a zero result is always +0, so "-0" never reaches callers that test the
+ *    sign bit (dec_format would hide it anyway);
+ *  - no binary floating point: Intel's sqrt needs libm's binary sqrt, so
+ *    dec_sqrt is built from pow/division/fma instead, which also keeps the
+ *    link line free of -lm. */
+#include "number.h"
+
+#include <bid_conf.h>
+#include <bid_functions.h>
+#include <string.h>
+
+typedef BID_UINT128 B;
+
+_Static_assert(sizeof(dec) == sizeof(B), "dec must match BID_UINT128");
+
+#define RN BID_ROUNDING_TO_NEAREST
+#define EMIN (-6176) /* smallest exponent of a decimal128 coefficient */
+#define EMAX 6111    /* largest exponent of a decimal128 coefficient */
+#define PREC 34
+
+static B to_b(dec x) {
+  B b;
+  memcpy(&b, &x, sizeof b);
+  return b;
+}
+
+static dec from_b(B b) {
+  dec x;
+  memcpy(&x, &b, sizeof x);
+  return x;
+}
+
+static B b_int(int64_t i) { return bid128_from_int64(i); }
+
+static bool b_zero(B x) { return bid128_isZero(x) != 0; }
+static bool b_neg(B x) { return bid128_isSigned(x) && !bid128_isZero(x); }
+static bool b_finite(B x) { return bid128_isFinite(x) != 0; }
+
+/* Every result funnels through here so the "no Inf/NaN, no -0" invariants
+ * hold in one place.  Callers detect division by zero beforehand, so an
+ * infinity here can only mean the result left decimal128's range. */
+static dec_status finish(B r, dec *out) {
+  if (bid128_isNaN(r)) return DEC_INVALID;
+  if (bid128_isInf(r)) return DEC_OVERFLOW;
+  if (bid128_isZero(r)) r = bid128_abs(r);
+  *out = from_b(r);
+  return DEC_OK;
+}
+
+/* Writes "<sign><digits>E<exp>" for bid128_from_string; buf holds 64. */
+static void build_literal(char *buf, bool neg, const char *dig, int nd,
+                          int64_t ex) {
+  char tmp[24];
+  int n = 0, t = 0;
+  if (neg) buf[n++] = '-';
+  memcpy(buf + n, dig, (size_t)nd);
+  n += nd;
+  buf[n++] = 'E';
+  if (ex < 0) buf[n++] = '-';
+  uint64_t u = ex < 0 ? (uint64_t)0 - (uint64_t)ex : (uint64_t)ex;
+  do tmp[t++] = (char)('0' + u % 10); while ((u /= 10) != 0);
+  while (t) buf[n++] = tmp[--t];
+  buf[n] = '\0';
+}
+
+static B b_pow10(int ex) {
+  char buf[64];
+  _IDEC_flags f = 0;
+  build_literal(buf, false, "1", 1, ex);
+  return bid128_from_string(buf, RN, &f);
+}
+
+/* Splits a finite x into sign, coefficient digits without trailing zeros
+ * (exactly "0" for zero, which is never negative) and exponent.  Going
+ * through bid128_to_string keeps us independent of the bit layout and of
+ * non-canonical encodings, which the library already reads as zero. */
+static bool unpack(B x, bool *neg, char dig[PREC + 8], int *nd, int *ex) {
+  char s[80];
+  _IDEC_flags f = 0;
+  if (!b_finite(x)) return false;
+  bid128_to_string(s, x, &f);
+  const char *p = s;
+  *neg = *p == '-';
+  if (*p == '-' || *p == '+') p++;
+  while (*p == '0') p++;
+  int n = 0;
+  while (*p >= '0' && *p <= '9' && n < PREC + 4) dig[n++] = *p++;
+  while (*p >= '0' && *p <= '9') p++;
+  int e = 0, es = 1;
+  if (*p == 'E') p++;
+  if (*p == '-' || *p == '+') es = *p++ == '-' ? -1 : 1;
+  while (*p >= '0' && *p <= '9' && e < 100000) e = e * 10 + (*p++ - '0');
+  e *= es;
+  if (n == 0) {
+    dig[0] = '0';
+    *nd = 1;
+    *ex = 0;
+    *neg = false;
+    return true;
+  }
+  for (; n > 1 && dig[n - 1] == '0'; n--) e++;
+  *nd = n;
+  *ex = e;
+  return true;
+}
+
+dec dec_from_int(int64_t i) { return from_b(b_int(i)); }
+
+bool dec_to_int(dec x, int64_t *out) {
+  if (!dec_is_int(x)) return false;
+  _IDEC_flags f = 0;
+  int64_t v = bid128_to_int64_int(to_b(x), &f);
+  if (f & BID_INVALID_EXCEPTION) return false;
+  *out = v;
+  return true;
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* The literal is validated and reduced to at most 34 significant digits and
+ * a 64-bit exponent in one linear pass, so neither a 5,000-digit mantissa nor
+ * an exponent like 1e999999999 costs more than reading it, and
+ * bid128_from_string only ever sees a short canonical string.
+ *
+ * Trailing zeros are not "significant": 1.000...0 with 40 zeros, or 35
+ * digits ending in 0, is accepted because it is exactly representable; only
+ * a literal whose value would need rounding (more than 34 digits from the
+ * first to the last non-zero digit, or below 1E-6176) is DEC_INEXACT. */
+dec_status dec_parse(const char *s, size_t len, dec *out) {
+  /* Keeps every digit count far from int64 overflow below. */
+  if ((uint64_t)len > ((uint64_t)1 << 60)) return DEC_SYNTAX;
+  size_t i = 0;
+  bool neg = false;
+  if (i < len && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+
+  char sig[PREC + 1];
+  int64_t nsig = 0;     /* significant digits seen (after leading zeros) */
+  int64_t last_nz = -1; /* index of the last non-zero significant digit */
+  int64_t frac = 0;     /* digits after the point */
+  for (int part = 0; part < 2; part++) {
+    size_t start = i;
+    for (; i < len && is_digit(s[i]); i++) {
+      if (part) frac++;
+      if (nsig == 0 && s[i] == '0') continue;
+      if (nsig < PREC) sig[nsig] = s[i];
+      if (s[i] != '0') last_nz = nsig;
+      nsig++;
+    }
+    if (i == start) return DEC_SYNTAX; /* "", ".5", "1." */
+    if (part == 0) {
+      if (i < len && s[i] == '.') i++;
+      else break;
+    }
+  }
+
+  int64_t ex = 0;
+  if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+    i++;
+    bool eneg = false;
+    if (i < len && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
+    size_t start = i;
+    for (; i < len && is_digit(s[i]); i++)
+      if (ex < 1000000000) ex = ex * 10 + (s[i] - '0'); /* saturate */
+    if (i == start) return DEC_SYNTAX;
+    if (eneg) ex = -ex;
+  }
+  if (i != len) return DEC_SYNTAX;
+
+  if (last_nz < 0) { /* any spelling of zero, whatever its exponent */
+    *out = from_b(b_int(0));
+    return DEC_OK;
+  }
+  int64_t nd = last_nz + 1;
+  if (nd > PREC) return DEC_INEXACT;
+  int64_t q = ex - frac + (nsig - nd); /* exponent of the stripped digits */
+  if (q < EMIN) return DEC_INEXACT;    /* would underflow, i.e. round */
+  if (q + nd - 1 > EMAX + PREC - 1) return DEC_OVERFLOW;
+
+  char lit[64];
+  _IDEC_flags f = 0;
+  build_literal(lit, neg, sig, (int)nd, q);
+  B r = bid128_from_string(lit, RN, &f);
+  if (f & BID_INEXACT_EXCEPTION) return DEC_INEXACT;
+  return finish(r, out);
+}
+
+/* ---- formatting ------------------------------------------------------- */
+
+/* Output is truncated at cap - 1 bytes (always NUL-terminated when cap > 0)
+ * and the returned length is what was actually written, so a caller that
+ * passes a short buffer can never be sent past its end. */
+typedef struct {
+  char *buf;
+  size_t cap, len;
+} writer;
+
+static void put(writer *w, char c) {
+  if (w->len + 1 < w->cap) w->buf[w->len++] = c;
+}
+
+static size_t format(dec x, int min_places, bool group, char *buf,
+                     size_t cap) {
+  writer w = {buf, cap, 0};
+  bool neg;
+  char dig[PREC + 8];
+  int nd, ex;
+  if (min_places < 0) min_places = 0;
+  if (!unpack(to_b(x), &neg, dig, &nd, &ex)) {
+    /* Unreachable for values made by this module; stay printable anyway. */
+    const char *t = bid128_isNaN(to_b(x)) ? "NaN"
+                    : b_neg(to_b(x))      ? "-Infinity"
+                                          : "Infinity";
+    while (*t) put(&w, *t++);
+  } else {
+    if (neg) put(&w, '-');
+    int intlen = nd + ex; /* digits before the point, if positive */
+    if (intlen <= 0) {
+      put(&w, '0');
+    } else {
+      for (int k = 0; k < intlen; k++) {
+        if (group && k > 0 && (intlen - k) % 3 == 0) put(&w, ',');
+        put(&w, k < nd ? dig[k] : '0');
+      }
+    }
+    int fraclen = ex < 0 ? -ex : 0;
+    int places = fraclen > min_places ? fraclen : min_places;
+    if (places > 0) put(&w, '.');
+    /* Bounded by the buffer too, so a huge min_places costs nothing. */
+    for (int j = 0; j < places && w.len + 1 < w.cap; j++) {
+      int pos = intlen + j; /* index into dig, negative for leading zeros */
+      put(&w, pos >= 0 && pos < nd ? dig[pos] : '0');
+    }
+  }
+  if (cap > 0) buf[w.len] = '\0';
+  return w.len;
+}
+
+size_t dec_format(dec x, char *buf, size_t cap) {
+  return format(x, 0, false, buf, cap);
+}
+
+size_t dec_format_fixed(dec x, int min_places, bool group, char *buf,
+                        size_t cap) {
+  return format(x, min_places, group, buf, cap);
+}
+
+/* ---- arithmetic ------------------------------------------------------- */
+
+dec_status dec_add(dec a, dec b, dec *out) {
+  _IDEC_flags f = 0;
+  return finish(bid128_add(to_b(a), to_b(b), RN, &f), out);
+}
+
+dec_status dec_sub(dec a, dec b, dec *out) {
+  _IDEC_flags f = 0;
+  return finish(bid128_sub(to_b(a), to_b(b), RN, &f), out);
+}
+
+dec_status dec_mul(dec a, dec b, dec *out) {
+  _IDEC_flags f = 0;
+  return finish(bid128_mul(to_b(a), to_b(b), RN, &f), out);
+}
+
+dec_status dec_div(dec a, dec b, dec *out) {
+  if (b_zero(to_b(b))) return DEC_DIV_ZERO;
+  _IDEC_flags f = 0;
+  return finish(bid128_div(to_b(a), to_b(b), RN, &f), out);
+}
+
+/* fmod is exact (truncated remainder, sign of the dividend); shifting by the
+ * divisor turns it into the floored remainder.  That shift is exact unless
+ * the operands' exponents are far apart (e.g. 1E-40 mod -5), where the true
+ * result needs more than 34 digits and is rounded like any other result. */
+dec_status dec_mod(dec a, dec b, dec *out) {
+  B x = to_b(a), y = to_b(b);
+  if (b_zero(y)) return DEC_DIV_ZERO;
+  _IDEC_flags f = 0;
+  B r = bid128_fmod(x, y, &f);
+  if (b_finite(r) && !b_zero(r) && b_neg(r) != b_neg(y))
+    r = bid128_add(r, y, RN, &f);
+  return finish(r, out);
+}
+
+/* Double-decimal (h + l, |l| <= ulp(h)/2) keeps ~60 digits through repeated
+ * squaring, so integer powers stay exact whenever the result fits and are
+ * correctly rounded in practice when it does not; plain decimal128 squaring
+ * would lose about log2(n) digits' worth of ulps. */
+typedef struct {
+  B h, l;
+} dd;
+
+static dd dd_mul(dd x, dd y) {
+  _IDEC_flags f = 0;
+  B p = bid128_mul(x.h, y.h, RN, &f);
+  /* The exact error of a 34x34-digit product fits in 34 digits. */
+  B e = bid128_fma(x.h, y.h, bid128_negate(p), RN, &f);
+  B c = bid128_add(bid128_mul(x.h, y.l, RN, &f), bid128_mul(x.l, y.h, RN, &f),
+                   RN, &f);
+  B t = bid128_add(e, c, RN, &f);
+  dd r;
+  r.h = bid128_add(p, t, RN, &f);
+  r.l = bid128_sub(t, bid128_sub(r.h, p, RN, &f), RN, &f);
+  return r;
+}
+
+/* a^n for n != 0, a != 0. */
+static dec_status int_pow(B a, int64_t n, dec *out) {
+  _IDEC_flags f = 0;
+  bool neg_exp = n < 0;
+  dd base;
+  if (neg_exp) {
+    /* a^-n as (1/a)^n rather than 1/(a^n): identical when 1/a is exact
+     * (2^-2 = 0.5^2), and it avoids overflow in a^n when 1/a^n is tiny
+     * but representable (decimal128's range is asymmetric). */
+    B one = b_int(1);
+    base.h = bid128_div(one, a, RN, &f);
+    B res = bid128_fma(bid128_negate(a), base.h, one, RN, &f);
+    base.l = bid128_div(res, a, RN, &f);
+  } else {
+    base.h = a;
+    base.l = b_int(0);
+  }
+  dd r = {b_int(1), b_int(0)};
+  uint64_t u = neg_exp ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+  while (u) {
+    if (u & 1) {
+      r = dd_mul(r, base);
+      if (!b_finite(r.h)) return DEC_OVERFLOW;
+    }
+    u >>= 1;
+    if (u) {
+      /* Squaring only when a higher bit still needs it, so an overflow here
+       * means the result itself overflows: stop at once. */
+      base = dd_mul(base, base);
+      if (!b_finite(base.h)) return DEC_OVERFLOW;
+    }
+  }
+  return finish(r.h, out);
+}
+
+dec_status dec_pow(dec a, dec b, dec *out) {
+  B x = to_b(a), y = to_b(b);
+  bool integral = dec_is_int(b);
+  if (b_zero(y)) return finish(b_int(1), out); /* 0^0 = 1 too */
+  if (b_zero(x)) return b_neg(y) ? DEC_DIV_ZERO : finish(b_int(0), out);
+  int64_t n;
+  if (integral && dec_to_int(b, &n)) return int_pow(x, n, out);
+  if (!integral && b_neg(x)) return DEC_INVALID;
+  /* Fractional exponents, and integers beyond int64 (where only values of
+   * a within ~1e-18 of +-1 stay in range, e.g. (1+1e-33)^1e20): bid128_pow
+   * evaluates exp(b * ln a) internally with extra precision, takes the sign
+   * from b's parity, and measured against 80-digit references it is within
+   * ~2 ulps. */
+  _IDEC_flags f = 0;
+  return finish(bid128_pow(x, y, RN, &f), out);
+}
+
+static B b_absdiff_sq(B c, B a) {
+  _IDEC_flags f = 0;
+  return bid128_abs(bid128_fma(c, c, bid128_negate(a), RN, &f));
+}
+
+dec_status dec_sqrt(dec a, dec *out) {
+  B x = to_b(a);
+  _IDEC_flags f = 0;
+  if (b_neg(x)) return DEC_INVALID;
+  if (b_zero(x)) return finish(b_int(0), out);
+  /* Work on x / 10^2k, near 1, so the residuals below never underflow;
+   * both scalings only move the exponent and are exact. */
+  int k = bid128_ilogb(x, &f) / 2;
+  x = bid128_scalbn(x, -2 * k, RN, &f);
+  char half_s[] = "0.5";
+  B half = bid128_from_string(half_s, RN, &f);
+  B y = bid128_pow(x, half, RN, &f);
+  /* One Newton step, written as a small correction (y + (x - y*y)/2y with
+   * the residual from fma) because the textbook (y + x/y)/2 can lose a digit
+   * when y + x/y crosses a power of ten ... */
+  B res = bid128_fma(bid128_negate(y), y, x, RN, &f);
+  y = bid128_add(y, bid128_div(bid128_mul(res, half, RN, &f), y, RN, &f), RN,
+                 &f);
+  /* ... and comparing exact residuals of the neighbours picks the nearest
+   * 34-digit root, so perfect squares come out exact. */
+  B best = y, bres = b_absdiff_sq(y, x);
+  B cand[2] = {bid128_nextdown(y, &f), bid128_nextup(y, &f)};
+  for (int i = 0; i < 2; i++) {
+    B r = b_absdiff_sq(cand[i], x);
+    if (bid128_quiet_less(r, bres, &f)) {
+      best = cand[i];
+      bres = r;
+    }
+  }
+  return finish(bid128_scalbn(best, k, RN, &f), out);
+}
+
+dec_status dec_ln(dec a, dec *out) {
+  B x = to_b(a);
+  if (b_neg(x) || b_zero(x)) return DEC_INVALID;
+  _IDEC_flags f = 0;
+  return finish(bid128_log(x, RN, &f), out);
+}
+
+dec_status dec_log10(dec a, dec *out) {
+  B x = to_b(a);
+  if (b_neg(x) || b_zero(x)) return DEC_INVALID;
+  _IDEC_flags f = 0;
+  return finish(bid128_log10(x, RN, &f), out);
+}
+
+dec_status dec_exp(dec a, dec *out) {
+  _IDEC_flags f = 0;
+  return finish(bid128_exp(to_b(a), RN, &f), out);
+}
+
+dec dec_neg(dec a) {
+  B x = to_b(a);
+  return from_b(b_zero(x) ? bid128_abs(x) : bid128_negate(x));
+}
+
+dec dec_abs(dec a) { return from_b(bid128_abs(to_b(a))); }
+
+static _IDEC_round bid_mode(dec_rounding mode, bool neg) {
+  switch (mode) {
+  case DEC_HALF_EVEN: return BID_ROUNDING_TO_NEAREST;
+  case DEC_HALF_AWAY: return BID_ROUNDING_TIES_AWAY;
+  case DEC_UP: return neg ? BID_ROUNDING_DOWN : BID_ROUNDING_UP;
+  case DEC_DOWN: return BID_ROUNDING_TO_ZERO;
+  case DEC_FLOOR: return BID_ROUNDING_DOWN;
+  case DEC_CEIL: return BID_ROUNDING_UP;
+  }
+  return BID_ROUNDING_TO_NEAREST;
+}
+
+dec_status dec_round(dec a, int places, dec_rounding mode, dec *out) {
+  B x = to_b(a);
+  bool neg;
+  char dig[PREC + 8];
+  int nd, q;
+  if (!unpack(x, &neg, dig, &nd, &q)) return finish(x, out);
+  int64_t e = -(int64_t)places; /* exponent of the rounding unit */
+  /* Already a multiple of 10^e (this covers every e below EMIN, and large
+   * `places` on long numbers): nothing to round, and quantize would fail
+   * trying to pad the coefficient past 34 digits. */
+  if (q >= e) return finish(x, out);
+  _IDEC_flags f = 0;
+  _IDEC_round rm = bid_mode(mode, neg);
+  if (e <= EMAX)
+    return finish(bid128_quantize(x, b_pow10((int)e), rm, &f), out);
+
+  /* A unit above 10^6111 cannot be a quantum, so scale x down, round to
+   * 10^6111 and scale back (overflowing if the rounded value is too big).
+   * Past 10^6146 every unit behaves alike, which bounds the shift. */
+  if (e > EMAX + 40) e = EMAX + 40;
+  int shift = (int)(e - EMAX);
+  /* Rounding away from zero keeps a tiny x non-zero if the shift drops it
+   * below EMIN, which is all the quantize step needs to know then. */
+  B s = bid128_scalbn(x, -shift, neg ? BID_ROUNDING_DOWN : BID_ROUNDING_UP, &f);
+  B r = bid128_quantize(s, b_pow10(EMAX), rm, &f);
+  if (b_zero(r)) return finish(r, out);
+  return finish(bid128_scalbn(r, shift, RN, &f), out);
+}
+
+/* ---- comparison ------------------------------------------------------- */
+
+int dec_cmp(dec a, dec b) {
+  _IDEC_flags f = 0;
+  B x = to_b(a), y = to_b(b);
+  if (bid128_quiet_equal(x, y, &f)) return 0;
+  return bid128_quiet_less(x, y, &f) ? -1 : 1;
+}
+
+bool dec_eq(dec a, dec b) {
+  _IDEC_flags f = 0;
+  return bid128_quiet_equal(to_b(a), to_b(b), &f) != 0;
+}
+
+bool dec_is_zero(dec a) { return b_zero(to_b(a)); }
+
+bool dec_is_neg(dec a) { return b_neg(to_b(a)); }
+
+bool dec_is_int(dec a) {
+  B x = to_b(a);
+  if (!b_finite(x)) return false;
+  _IDEC_flags f = 0;
+  return bid128_quiet_equal(bid128_round_integral_zero(x, &f), x, &f) != 0;
+}

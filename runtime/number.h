@@ -1,0 +1,89 @@
+/* Decimal numbers: IEEE 754-2008 decimal128 through Intel's BID library.
+ *
+ * Every number in SVL is a `dec`.  No binary floating point is used anywhere
+ * in this module: parsing, arithmetic and printing all stay in decimal, so
+ * 0.1 + 0.2 == 0.3 and printed values carry no binary noise.
+ *
+ * Functions that can fail return a `dec_status` and write the result through
+ * a pointer; the caller (the evaluator) turns a status into an SVL error with
+ * a source location.  This module never prints, exits or allocates from the
+ * GC: it is pure arithmetic, so it is trivially testable and fuzzable. */
+#ifndef SVL_NUMBER_H
+#define SVL_NUMBER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct { uint64_t w[2]; } dec; /* same layout as BID_UINT128 */
+
+typedef enum {
+  DEC_OK = 0,
+  DEC_DIV_ZERO,   /* division (or mod) by zero */
+  DEC_OVERFLOW,   /* result beyond decimal128's range */
+  DEC_INVALID,    /* e.g. sqrt of a negative, ln of zero */
+  DEC_INEXACT,    /* dec_parse: more digits than decimal128 holds */
+  DEC_SYNTAX      /* dec_parse: not a number */
+} dec_status;
+
+/* Rounding modes for dec_round. */
+typedef enum {
+  DEC_HALF_EVEN,   /* banker's rounding */
+  DEC_HALF_AWAY,   /* spreadsheets' ROUND: 2.5 -> 3, -2.5 -> -3 */
+  DEC_UP,          /* away from zero */
+  DEC_DOWN,        /* towards zero */
+  DEC_FLOOR,       /* towards -infinity */
+  DEC_CEIL         /* towards +infinity */
+} dec_rounding;
+
+dec dec_from_int(int64_t i);
+/* Exact conversion to int64 when x is integral and in range; else false. */
+bool dec_to_int(dec x, int64_t *out);
+
+/* Parse a decimal literal: optional sign, digits with optional '.', optional
+ * exponent (e/E, sign, digits).  Underscores are NOT accepted here (the
+ * lexer strips them).  DEC_INEXACT when the value has more significant
+ * digits than decimal128 holds exactly (we refuse to round silently);
+ * DEC_OVERFLOW beyond range; DEC_SYNTAX for anything else.  `len` bytes of
+ * `s` are read; s need not be NUL-terminated. */
+dec_status dec_parse(const char *s, size_t len, dec *out);
+
+/* Plain notation, never an exponent, no trailing fractional zeros, "-0"
+ * printed as "0".  Writes a NUL-terminated string into buf (cap bytes) and
+ * returns its length; DEC_BUFSZ is always enough. */
+/* dec_format needs at most 6180 bytes ("-0." + 6176 digits + NUL); with
+ * grouping, a 6145-digit integer part gains 2048 commas, so dec_format_fixed
+ * needs 8196 + min_places bytes: enough for min_places <= 250. */
+#define DEC_BUFSZ 8448
+size_t dec_format(dec x, char *buf, size_t cap);
+/* Like dec_format but with at least `min_places` decimals (money: 2) and,
+ * when `group` is true, ',' thousands separators in the integer part.
+ * The sign is written first ("-1,234.50"). */
+size_t dec_format_fixed(dec x, int min_places, bool group, char *buf, size_t cap);
+
+dec_status dec_add(dec a, dec b, dec *out);
+dec_status dec_sub(dec a, dec b, dec *out);
+dec_status dec_mul(dec a, dec b, dec *out);
+dec_status dec_div(dec a, dec b, dec *out);
+/* Floored modulo: the result takes the sign of the divisor (-12 mod 5 = 3). */
+dec_status dec_mod(dec a, dec b, dec *out);
+/* a ^ b: exact by repeated squaring when b is an integer (negative too);
+ * otherwise exp(b * ln a), accurate to at least 30 significant digits. */
+dec_status dec_pow(dec a, dec b, dec *out);
+dec_status dec_sqrt(dec a, dec *out);
+dec_status dec_ln(dec a, dec *out);
+dec_status dec_exp(dec a, dec *out);
+dec_status dec_log10(dec a, dec *out);
+
+dec dec_neg(dec a);
+dec dec_abs(dec a);
+/* Round to `places` decimal places (may be negative: round to tens etc.). */
+dec_status dec_round(dec a, int places, dec_rounding mode, dec *out);
+
+int dec_cmp(dec a, dec b);       /* -1, 0, 1; numeric, so 2.50 == 2.5 */
+bool dec_eq(dec a, dec b);
+bool dec_is_zero(dec a);
+bool dec_is_neg(dec a);          /* strictly below zero */
+bool dec_is_int(dec a);          /* integral value */
+
+#endif

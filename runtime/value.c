@@ -1,0 +1,422 @@
+/* Value constructors, equality and the display and JSON forms (SPEC 3, 9). */
+#include "value.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gc.h"
+
+const value v_null = {.tag = V_NULL};
+
+value v_bool(bool b) { value v = {.tag = V_BOOL}; v.b = b; return v; }
+value v_num(dec d) { value v = {.tag = V_NUM}; v.as.num = d; return v; }
+value v_int(int64_t i) { return v_num(dec_from_int(i)); }
+value v_qty(dec d, const unit_t *u) { value v = v_num(d); v.unit = u; return v; }
+value v_pct(dec d) { value v = v_num(d); v.pct = true; return v; }
+value v_date(int32_t days) { value v = {.tag = V_DATE}; v.days = days; return v; }
+value v_list(const list *l) { value v = {.tag = V_LIST}; v.as.list = l; return v; }
+value v_rec(const record *r) { value v = {.tag = V_RECORD}; v.as.rec = r; return v; }
+
+value v_text(const char *s, size_t len) {
+  text *t = svl_alloc_atomic(sizeof(text) + len + 1);
+  t->len = len;
+  if (len) memcpy(t->s, s, len);
+  value v = {.tag = V_TEXT};
+  v.as.text = t;
+  return v;
+}
+
+value v_cstr(const char *s) { return v_text(s, strlen(s)); }
+
+list *list_new(size_t n) {
+  if (n > ((size_t)1 << 40) / sizeof(value)) n = 0; /* callers bound n; never overflow */
+  list *l = svl_alloc(sizeof(list) + n * sizeof(value));
+  l->n = n;
+  return l;
+}
+
+record *record_new(size_t n) {
+  record *r = svl_alloc(sizeof(record));
+  r->n = n;
+  r->keys = svl_alloc((n ? n : 1) * sizeof(char *));
+  r->vals = svl_alloc((n ? n : 1) * sizeof(value));
+  return r;
+}
+
+long record_find(const record *r, const char *key) {
+  for (size_t i = 0; i < r->n; i++)
+    if (strcmp(r->keys[i], key) == 0) return (long)i;
+  return -1;
+}
+
+bool value_truthy_ok(value v, bool *out) {
+  if (v.tag == V_BOOL) { *out = v.b; return true; }
+  if (v.tag == V_VERDICT) { *out = v.as.verdict->passed; return true; }
+  return false;
+}
+
+static bool num_equal(value a, value b) {
+  if (!unit_same_dim(a.unit, b.unit)) return false;
+  if (unit_equal(a.unit, b.unit) || (!a.unit && !b.unit)) return dec_eq(a.as.num, b.as.num);
+  dec k, x;
+  if (unit_factor_between(a.unit, b.unit, &k) != DEC_OK) return false;
+  if (dec_mul(a.as.num, k, &x) != DEC_OK) return false;
+  return dec_eq(x, b.as.num);
+}
+
+bool value_equal(value a, value b) {
+  if (a.tag != b.tag) {
+    /* a verdict equals the bool it stands for in a condition */
+    return false;
+  }
+  switch (a.tag) {
+  case V_NULL: return true;
+  case V_BOOL: return a.b == b.b;
+  case V_NUM: return num_equal(a, b);
+  case V_TEXT: return a.as.text->len == b.as.text->len && memcmp(a.as.text->s, b.as.text->s, a.as.text->len) == 0;
+  case V_DATE: return a.days == b.days;
+  case V_LIST:
+    if (a.as.list->n != b.as.list->n) return false;
+    for (size_t i = 0; i < a.as.list->n; i++)
+      if (!value_equal(a.as.list->items[i], b.as.list->items[i])) return false;
+    return true;
+  case V_RANGE: return value_equal(a.as.range->lo, b.as.range->lo) && value_equal(a.as.range->hi, b.as.range->hi);
+  case V_RECORD: {
+    const record *x = a.as.rec, *y = b.as.rec;
+    if (x->n != y->n) return false;
+    for (size_t i = 0; i < x->n; i++) {
+      long j = record_find(y, x->keys[i]);
+      if (j < 0 || !value_equal(x->vals[i], y->vals[j])) return false;
+    }
+    return true;
+  }
+  case V_VERDICT:
+    return a.as.verdict->passed == b.as.verdict->passed &&
+           value_equal(v_list(a.as.verdict->reasons), v_list(b.as.verdict->reasons)) &&
+           value_equal(v_list(a.as.verdict->warnings), v_list(b.as.verdict->warnings));
+  default: return a.as.fn == b.as.fn;
+  }
+}
+
+const char *vtag_name(int tag) {
+  static const char *names[] = {"null", "bool", "number", "text", "date", "list", "range",
+                                "record", "function", "function", "verdict", "type", "module", "table"};
+  return tag >= 0 && tag <= V_TABLE ? names[tag] : "value";
+}
+
+const char *value_type_name(value v) {
+  if (v.tag == V_NUM) {
+    if (v.unit) return unit_name(v.unit);
+    return v.pct ? "percent" : "number";
+  }
+  if (v.tag == V_RECORD && v.as.rec->indicator) return "indicator";
+  return vtag_name(v.tag);
+}
+
+/* ---- byte buffers ---- */
+
+void sb_init(sbuf *b) { b->s = NULL; b->len = b->cap = 0; }
+
+static void sb_grow(sbuf *b, size_t more) {
+  if (b->len + more + 1 <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < b->len + more + 1) cap *= 2;
+  char *s = svl_alloc_atomic(cap);
+  if (b->len) memcpy(s, b->s, b->len);
+  b->s = s;
+  b->cap = cap;
+}
+
+void sb_putn(sbuf *b, const char *s, size_t n) {
+  sb_grow(b, n);
+  if (n) memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = 0;
+}
+void sb_puts(sbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
+void sb_putc(sbuf *b, char c) { sb_putn(b, &c, 1); }
+
+void sb_printf(sbuf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char tmp[256];
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  if ((size_t)n < sizeof tmp) { sb_putn(b, tmp, (size_t)n); return; }
+  sb_grow(b, (size_t)n);
+  va_start(ap, fmt);
+  vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+void sb_quote(sbuf *b, const char *s, size_t n) {
+  sb_putc(b, '"');
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    switch (c) {
+    case '"': sb_puts(b, "\\\""); break;
+    case '\\': sb_puts(b, "\\\\"); break;
+    case '\n': sb_puts(b, "\\n"); break;
+    case '\t': sb_puts(b, "\\t"); break;
+    case '{': sb_puts(b, "\\{"); break;
+    case '}': sb_puts(b, "\\}"); break;
+    default:
+      if ((unsigned char)c < 0x20) sb_printf(b, "\\u{%X}", (unsigned)(unsigned char)c);
+      else sb_putc(b, c);
+    }
+  }
+  sb_putc(b, '"');
+}
+
+void sb_json_string(sbuf *b, const char *s, size_t n) {
+  sb_putc(b, '"');
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    switch (c) {
+    case '"': sb_puts(b, "\\\""); break;
+    case '\\': sb_puts(b, "\\\\"); break;
+    case '\n': sb_puts(b, "\\n"); break;
+    case '\t': sb_puts(b, "\\t"); break;
+    case '\r': sb_puts(b, "\\r"); break;
+    default:
+      if (c < 0x20) sb_printf(b, "\\u%04x", c);
+      else sb_putc(b, (char)c);
+    }
+  }
+  sb_putc(b, '"');
+}
+
+/* ---- UTF-8 ---- */
+
+size_t utf8_count(const char *s, size_t n) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80) k++;
+  return k;
+}
+
+int utf8_valid_seq(const unsigned char *s, size_t avail) {
+  unsigned char c = s[0];
+  if (c < 0x80) return 1;
+  int n;
+  uint32_t cp;
+  if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
+  else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
+  else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
+  else return 0;
+  if (avail < (size_t)n) return 0;
+  for (int i = 1; i < n; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  /* overlong forms, surrogates and beyond U+10FFFF are invalid */
+  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+  return n;
+}
+
+/* ---- dates (days since 1970-01-01, proleptic Gregorian) ---- */
+
+static int64_t days_from_civil(int64_t y, int m, int d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static int month_days(int y, int m) {
+  static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : md[m - 1];
+}
+
+bool date_from_ymd(int y, int m, int d, int32_t *days) {
+  if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > month_days(y, m)) return false;
+  *days = (int32_t)days_from_civil(y, m, d);
+  return true;
+}
+
+void date_to_ymd(int32_t days, int *yy, int *mm, int *dd) {
+  int64_t z = (int64_t)days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t y = yoe + era * 400;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  *yy = (int)(y + (m <= 2));
+  *mm = (int)m;
+  *dd = (int)d;
+}
+
+bool date_parse(const char *s, size_t n, int32_t *days) {
+  if (n != 10 || s[4] != '-' || s[7] != '-') return false;
+  int v[3] = {0, 0, 0};
+  int idx[3][2] = {{0, 4}, {5, 7}, {8, 10}};
+  for (int k = 0; k < 3; k++)
+    for (int i = idx[k][0]; i < idx[k][1]; i++) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      v[k] = v[k] * 10 + (s[i] - '0');
+    }
+  return date_from_ymd(v[0], v[1], v[2], days);
+}
+
+/* ---- display ---- */
+
+static void put_num(sbuf *b, value v) {
+  if (v.unit) { sb_puts(b, unit_format_quantity(v.as.num, v.unit)); return; }
+  char buf[DEC_BUFSZ];
+  if (v.pct) {
+    dec h;
+    if (dec_mul(v.as.num, dec_from_int(100), &h) == DEC_OK) {
+      dec_format(h, buf, sizeof buf);
+      sb_puts(b, buf);
+      sb_putc(b, '%');
+      return;
+    }
+  }
+  dec_format(v.as.num, buf, sizeof buf);
+  sb_puts(b, buf);
+}
+
+static void put_date(sbuf *b, int32_t days) {
+  int y, m, d;
+  date_to_ymd(days, &y, &m, &d);
+  sb_printf(b, "%04d-%02d-%02d", y, m, d);
+}
+
+typedef struct { int max_items; int depth; } shortness;
+
+static void display(sbuf *b, value v, bool raw, const shortness *sh, int depth) {
+  switch (v.tag) {
+  case V_NULL: sb_puts(b, "null"); break;
+  case V_BOOL: sb_puts(b, v.b ? "true" : "false"); break;
+  case V_NUM: put_num(b, v); break;
+  case V_TEXT:
+    if (raw) sb_putn(b, v.as.text->s, v.as.text->len);
+    else sb_quote(b, v.as.text->s, v.as.text->len);
+    break;
+  case V_DATE:
+    if (raw) put_date(b, v.days);
+    else { sb_puts(b, "date(\""); put_date(b, v.days); sb_puts(b, "\")"); }
+    break;
+  case V_LIST: {
+    const list *l = v.as.list;
+    sb_putc(b, '[');
+    for (size_t i = 0; i < l->n; i++) {
+      if (i) sb_puts(b, ", ");
+      if (sh && ((int)i >= sh->max_items || depth >= sh->depth)) { sb_puts(b, "…"); break; }
+      display(b, l->items[i], false, sh, depth + 1);
+    }
+    sb_putc(b, ']');
+    break;
+  }
+  case V_RANGE:
+    display(b, v.as.range->lo, false, sh, depth + 1);
+    sb_puts(b, "..");
+    display(b, v.as.range->hi, false, sh, depth + 1);
+    break;
+  case V_RECORD: {
+    const record *r = v.as.rec;
+    sb_putc(b, '{');
+    for (size_t i = 0; i < r->n; i++) {
+      if (i) sb_puts(b, ", ");
+      if (sh && ((int)i >= sh->max_items || depth >= sh->depth)) { sb_puts(b, "…"); break; }
+      sb_printf(b, "%s: ", r->keys[i]);
+      display(b, r->vals[i], false, sh, depth + 1);
+    }
+    sb_putc(b, '}');
+    break;
+  }
+  case V_VERDICT:
+    if (v.as.verdict->passed) sb_puts(b, "passed");
+    else { sb_puts(b, "failed "); display(b, v_list(v.as.verdict->reasons), false, sh, depth + 1); }
+    break;
+  case V_TYPE: sb_printf(b, "<type %s>", v.as.type->name ? v.as.type->name : "?"); break;
+  case V_MODULE: sb_puts(b, "<module>"); break;
+  case V_BUILTIN: sb_printf(b, "<fn %s>", ((const char *const *)v.as.builtin)[0]); break;
+  default: sb_puts(b, "<fn>"); break;
+  }
+}
+
+const char *value_display(value v, bool raw) {
+  sbuf b;
+  sb_init(&b);
+  display(&b, v, raw, NULL, 0);
+  return b.s ? b.s : "";
+}
+
+const char *value_short(value v) {
+  sbuf b;
+  sb_init(&b);
+  shortness sh = {5, 2};
+  display(&b, v, false, &sh, 0);
+  return b.s ? b.s : "";
+}
+
+/* ---- JSON ---- */
+
+static void json(sbuf *b, value v) {
+  char buf[DEC_BUFSZ];
+  switch (v.tag) {
+  case V_NULL: sb_puts(b, "null"); break;
+  case V_BOOL: sb_puts(b, v.b ? "true" : "false"); break;
+  case V_NUM:
+    dec_format(v.as.num, buf, sizeof buf);
+    if (v.unit) sb_printf(b, "{\"amount\": %s, \"unit\": ", buf), sb_json_string(b, unit_name(v.unit), strlen(unit_name(v.unit))), sb_putc(b, '}');
+    else sb_puts(b, buf);
+    break;
+  case V_TEXT: sb_json_string(b, v.as.text->s, v.as.text->len); break;
+  case V_DATE: sb_putc(b, '"'); put_date(b, v.days); sb_putc(b, '"'); break;
+  case V_LIST:
+    sb_putc(b, '[');
+    for (size_t i = 0; i < v.as.list->n; i++) {
+      if (i) sb_puts(b, ", ");
+      json(b, v.as.list->items[i]);
+    }
+    sb_putc(b, ']');
+    break;
+  case V_RANGE:
+    sb_puts(b, "{\"from\": ");
+    json(b, v.as.range->lo);
+    sb_puts(b, ", \"to\": ");
+    json(b, v.as.range->hi);
+    sb_putc(b, '}');
+    break;
+  case V_RECORD:
+    sb_putc(b, '{');
+    for (size_t i = 0; i < v.as.rec->n; i++) {
+      if (i) sb_puts(b, ", ");
+      sb_json_string(b, v.as.rec->keys[i], strlen(v.as.rec->keys[i]));
+      sb_puts(b, ": ");
+      json(b, v.as.rec->vals[i]);
+    }
+    sb_putc(b, '}');
+    break;
+  case V_VERDICT:
+    sb_printf(b, "{\"passed\": %s, \"reasons\": ", v.as.verdict->passed ? "true" : "false");
+    json(b, v_list(v.as.verdict->reasons));
+    sb_puts(b, ", \"warnings\": ");
+    json(b, v_list(v.as.verdict->warnings));
+    sb_putc(b, '}');
+    break;
+  default: {
+    const char *d = value_display(v, true);
+    sb_json_string(b, d, strlen(d));
+  }
+  }
+}
+
+const char *value_json(value v) {
+  sbuf b;
+  sb_init(&b);
+  json(&b, v);
+  return b.s ? b.s : "";
+}

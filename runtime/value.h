@@ -1,0 +1,157 @@
+/* The value: a tagged union, the only definition of an SVL value.
+ *
+ * No NaN-boxing: the collector is conservative and must see real pointers,
+ * so a value is a small struct passed by value.  Every heap part (texts,
+ * lists, records, closures) is allocated through runtime/gc.h and is
+ * immutable once built. */
+#ifndef SVL_VALUE_H
+#define SVL_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "number.h"
+#include "unit.h"
+
+typedef enum {
+  V_NULL,
+  V_BOOL,      /* .b */
+  V_NUM,       /* .num, with .unit (NULL: plain) and .pct */
+  V_TEXT,      /* .text */
+  V_DATE,      /* .days: days since 1970-01-01 */
+  V_LIST,      /* .list */
+  V_RANGE,     /* .range */
+  V_RECORD,    /* .rec (also indicators: rec->indicator) */
+  V_FUNC,      /* .fn: a closure over an AST function */
+  V_BUILTIN,   /* .builtin */
+  V_VERDICT,   /* .verdict */
+  V_TYPE,      /* .type: a `type` declaration used as a value */
+  V_MODULE,    /* .module: `import "x.svl" as m` */
+  V_TABLE      /* .fn: a decision table (callable like a fn) */
+} vtag;
+
+typedef struct text text;
+typedef struct list list;
+typedef struct range range;
+typedef struct record record;
+typedef struct closure closure;
+typedef struct builtin builtin;
+typedef struct verdict verdict;
+typedef struct svl_type svl_type;
+typedef struct module module;
+
+typedef struct value {
+  uint8_t tag;   /* vtag */
+  bool pct;      /* V_NUM: display as a percentage */
+  bool b;        /* V_BOOL */
+  int32_t days;  /* V_DATE */
+  const unit_t *unit; /* V_NUM */
+  union {
+    dec num;
+    const text *text;
+    const list *list;
+    const range *range;
+    const record *rec;
+    const closure *fn;
+    const builtin *builtin;
+    const verdict *verdict;
+    const svl_type *type;
+    const module *module;
+  } as;
+} value;
+
+struct text {
+  size_t len;       /* bytes, excluding the NUL */
+  char s[];         /* UTF-8, NUL-terminated; atomic allocation */
+};
+
+struct list {
+  size_t n;
+  value items[];
+};
+
+struct range {
+  value lo, hi;     /* numbers (same dimension) or dates */
+};
+
+struct record {
+  size_t n;
+  bool indicator;   /* declared with `indicator` (SPEC 8) */
+  const char **keys; /* interned-or-not field names, in order */
+  value *vals;
+};
+
+struct verdict {
+  bool passed;
+  const list *reasons;   /* texts */
+  const list *warnings;  /* texts */
+};
+
+/* A `type` declaration (SPEC 5), used to check and convert input data. */
+typedef enum { T_ANY, T_NUMBER, T_TEXT, T_BOOL, T_DATE, T_UNIT, T_LIST, T_RECORD } tkind;
+struct svl_type {
+  const char *name;        /* declared name ("Bid"), or NULL for inner types */
+  tkind kind;
+  bool opt;                /* T? : null allowed */
+  const unit_t *unit;      /* T_UNIT: the quantity's unit (e.g. weeks, GBP) */
+  const svl_type *elem;    /* T_LIST */
+  int nfields;             /* T_RECORD */
+  const char **fnames;
+  const svl_type **ftypes;
+};
+
+/* Constructors (runtime/value.c). */
+extern const value v_null;
+value v_bool(bool b);
+value v_num(dec d);
+value v_int(int64_t i);
+value v_qty(dec d, const unit_t *u);
+value v_pct(dec d);
+value v_text(const char *s, size_t len);  /* copies */
+value v_cstr(const char *s);              /* copies */
+value v_date(int32_t days);
+value v_list(const list *l);
+list *list_new(size_t n);                 /* n items, all null */
+record *record_new(size_t n);             /* n empty slots */
+value v_rec(const record *r);
+/* Field lookup: index or -1. */
+long record_find(const record *r, const char *key);
+
+bool value_truthy_ok(value v, bool *out); /* bool or verdict */
+bool value_equal(value a, value b);       /* structural; never fails */
+const char *vtag_name(int tag);           /* "number", "text", ... */
+const char *value_type_name(value v);     /* like type_of: "number", "GBP", "list" */
+
+/* Display form (SPEC 3): texts nested in lists/records quoted; at top level
+ * `raw` true writes a text raw and a date as 2026-04-01 (print and
+ * interpolation), false quotes it (the REPL). GC-allocated result. */
+const char *value_display(value v, bool raw);
+/* Short display for explain traces: long lists/records elided with "…". */
+const char *value_short(value v);
+/* JSON (SPEC 9): exact numbers, quantities {"amount","unit"}, percentages
+ * as their fraction, dates "YYYY-MM-DD", verdicts as objects. */
+const char *value_json(value v);
+
+/* Growable byte buffer on the GC heap, used by printers. */
+typedef struct sbuf { char *s; size_t len, cap; } sbuf;
+void sb_init(sbuf *b);
+void sb_putn(sbuf *b, const char *s, size_t n);
+void sb_puts(sbuf *b, const char *s);
+void sb_putc(sbuf *b, char c);
+void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Quote a text with SVL escapes ("a\"b"). */
+void sb_quote(sbuf *b, const char *s, size_t n);
+void sb_json_string(sbuf *b, const char *s, size_t n);
+
+/* UTF-8 helpers */
+size_t utf8_count(const char *s, size_t n);            /* code points */
+/* Length of a valid UTF-8 sequence at s (1..4), 0 when invalid. */
+int utf8_valid_seq(const unsigned char *s, size_t avail);
+
+/* Dates: civil calendar <-> days since 1970-01-01. */
+bool date_from_ymd(int y, int m, int d, int32_t *days);
+void date_to_ymd(int32_t days, int *y, int *m, int *d);
+bool date_parse(const char *s, size_t n, int32_t *days); /* YYYY-MM-DD */
+
+#endif

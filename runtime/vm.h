@@ -1,0 +1,72 @@
+/* The evaluator's services for builtins (stdlib/ C files) and the API.
+ *
+ * Runtime errors unwind with longjmp to the innermost protected call (the
+ * API boundary, or a test block); builtins therefore just call vm_error
+ * and never return error codes.  Builtins must not keep pointers to GC
+ * memory in malloc'ed memory, and must not catch errors. */
+#ifndef SVL_VM_H
+#define SVL_VM_H
+
+#include <stdarg.h>
+#include "value.h"
+#include "diag.h"
+
+typedef struct svl_vm vm;
+
+typedef value (*builtin_fn)(vm *v, int nargs, value *args, loc at);
+
+struct builtin {
+  const char *name;
+  int min_args, max_args;  /* max -1: any number */
+  builtin_fn fn;
+  const char *params;      /* "xs, f": for messages and docs */
+};
+
+/* Raise a runtime error at `at` (exit status 1 in the CLI). */
+_Noreturn void vm_error(vm *v, loc at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+_Noreturn void vm_error_hint(vm *v, loc at, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Same, with an error kind (DIAG_IO, DIAG_LIMIT...). */
+_Noreturn void vm_error_kind(vm *v, diag_kind kind, loc at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Call any callable value (closure, builtin, table, rule) with positional
+ * arguments. */
+value vm_call(vm *v, value f, int nargs, value *args, loc at);
+bool vm_callable(value f);
+
+/* Unit- and percent-aware arithmetic and ordering, exactly as the
+ * operators do it (errors raised at `at`). op: OP_ADD.. from lang/ast.h. */
+value vm_arith(vm *v, loc at, int op, value a, value b);
+/* <0, 0, >0; error when the values cannot be ordered (SPEC 3). */
+int vm_compare(vm *v, loc at, value a, value b);
+/* A number operand or an error naming what was expected. */
+dec vm_want_num(vm *v, loc at, value x, const char *what);
+const text *vm_want_text(vm *v, loc at, value x, const char *what);
+const list *vm_want_list(vm *v, loc at, value x, const char *what);
+int64_t vm_want_int(vm *v, loc at, value x, const char *what);
+/* Raise "division by zero" etc. for a dec_status != DEC_OK. */
+void vm_check(vm *v, loc at, dec_status st);
+
+/* Permissions granted by the host (SPEC 11). */
+typedef enum { PERM_FILES = 1, PERM_ENV = 2, PERM_CLOCK = 4 } vm_perm;
+bool vm_allowed(vm *v, vm_perm p);
+/* A path relative to the directory of the file containing `at`. */
+const char *vm_path(vm *v, loc at, const char *path);
+/* The unit registry in force (for type checks and load). */
+unit_reg *vm_units(vm *v);
+/* Write text through the host's output callback (print). */
+void vm_output(vm *v, const char *s, size_t n);
+
+/* All builtins, by name (stdlib/builtins.c); names of all into out (at
+ * most cap), returning how many exist. */
+const builtin *builtin_find(const char *name);
+int builtin_names(const char **out, int cap);
+/* value(ind, qty) of SPEC 8 (runtime/eval.c). */
+value indicator_value(vm *v, loc at, value ind, value qty);
+
+/* The prelude (stdlib/prelude*.c). */
+extern const builtin svl_prelude[];
+extern const int svl_prelude_count;
+
+#endif

@@ -1,0 +1,3 @@
+#!/bin/sh
+# C unit tests of runtime/unit.c
+exec "${UNIT_DIR:-build/tests}/test_unit"
