@@ -61,10 +61,18 @@ test: all
 check-asan:
 	$(MAKE) B=build/asan SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' OPT='-O1 -g' test
 
-demo: all
+# Install the Debian packages when something is missing (needs root or sudo).
+deps:
+	@if command -v re2c >/dev/null && command -v bison >/dev/null && command -v prove >/dev/null \
+	    && [ -f /usr/include/gc/gc.h ] && [ -f /usr/include/bid_functions.h ] \
+	    && [ -f /usr/include/jansson.h ] && [ -f /usr/include/editline/readline.h ]; then :; \
+	  elif [ "$$(id -u)" = 0 ]; then sh .ci/deps; else sudo sh .ci/deps; fi
+
+demo: deps
+	$(MAKE) all
 	$(B)/svl run examples/home_care/evaluation.svl --input bids=examples/home_care/bids.csv
 
 clean:
 	rm -rf build
 
-.PHONY: all test check-asan demo clean
+.PHONY: all test check-asan demo deps clean

@@ -12,6 +12,15 @@
 #include "svl.h"
 #include "cli.h"
 
+#ifdef __has_feature
+#if __has_feature(address_sanitizer)
+#define SVL_ASAN 1
+#endif
+#endif
+#ifdef __SANITIZE_ADDRESS__
+#define SVL_ASAN 1
+#endif
+
 #ifndef SVL_STDLIB_DIR
 #define SVL_STDLIB_DIR "stdlib"
 #endif
@@ -310,6 +319,11 @@ static void *run_job(void *p) {
   o->cfg.permissions = SVL_ALLOW_FILES;
   o->cfg.max_depth = 20000;
   o->cfg.stack_bytes = (size_t)900 << 20;
+#ifdef SVL_ASAN
+  /* ASan cannot unwind a longjmp across more than 64 MiB of stack, so
+   * sanitizer builds stop runaway recursion earlier (docs/internals.md). */
+  o->cfg.stack_bytes = (size_t)56 << 20;
+#endif
   const char *path = getenv("SVL_PATH");
   o->cfg.stdlib_path = path && *path ? path : SVL_STDLIB_DIR;
   o->cmd = argc > 1 ? argv[1] : "repl";

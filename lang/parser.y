@@ -391,6 +391,8 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, pctx *ctx) {
   lval->t = t;
   lloc->start = t->start;
   lloc->end = t->end;
+  /* point "unexpected end of file" just after the last real token */
+  if (t->kind == 0 && ctx->pos > 0) lloc->start = lloc->end = ctx->toks[ctx->pos - 1].end;
   return t->kind == 0 ? YYEOF : t->kind;
 }
 

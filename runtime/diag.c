@@ -32,10 +32,17 @@ const char *diag_render(const diag *d) {
   if (d->hint) sb_printf(&b, "  hint: %s\n", d->hint);
   for (int i = 0; i < d->nframes; i++) {
     const diag_frame *f = &d->frames[i];
+    /* runaway recursion: one line for a run of identical frames */
+    int same = 0;
+    while (i + same + 1 < d->nframes && d->frames[i + same + 1].name == f->name &&
+           d->frames[i + same + 1].at.start == f->at.start && d->frames[i + same + 1].at.src == f->at.src)
+      same++;
     if (f->at.src) {
       int fl, fc;
       loc_line_col(f->at.src, f->at.start, &fl, &fc);
       sb_printf(&b, "  in %s, called at %s:%d:%d\n", f->name, f->at.src->name, fl, fc);
+      if (same) sb_printf(&b, "  ... the same call %d more time%s\n", same, same == 1 ? "" : "s");
+      i += same;
     } else {
       sb_printf(&b, "  in %s\n", f->name);
     }

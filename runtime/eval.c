@@ -875,7 +875,51 @@ static value with(vm *v, const node *n, value a, value b) {
 
 static value eval_block(vm *v, const node *n, frame *f);
 
+#define NOINLINE __attribute__((noinline))
+
+/* Everything but the hottest node kinds lives here, out of line, so the
+ * frame of eval() stays small: it is on the C stack once per nesting level
+ * of every SVL call, and its size sets how deep recursion can go. */
+static NOINLINE value eval_cold(vm *v, const node *n, frame *f);
+
+static NOINLINE value eval_global(vm *v, const node *n) {
+  const globals *g = n->mod->g;
+  if (!g->ready[n->slot])
+    vm_error_hint(v, n->at, "move the definition above the code that uses it", "'%s' is used before it is defined", n->name);
+  return g->vals[n->slot];
+}
+
 static value eval(vm *v, const node *n, frame *f) {
+  switch (n->kind) {
+  case N_LIT: return n->lit;
+  case N_NAME:
+    if (n->refkind == REF_LOCAL) {
+      frame *e = f;
+      for (int i = 0; i < n->up; i++) e = e->up;
+      return e->slots[n->slot];
+    }
+    if (n->refkind == REF_GLOBAL) return eval_global(v, n);
+    return eval_cold(v, n, f);
+  case N_CALL: return eval_call(v, n, f);
+  case N_BIN: {
+    value a = eval(v, n->a, f);
+    value b = eval(v, n->b, f);
+    return apply_op(v, n->at, n->op, a, b);
+  }
+  case N_AND:
+    if (!want_bool(v, n->a->at, eval(v, n->a, f), "the left side of 'and'")) return v_bool(false);
+    return v_bool(want_bool(v, n->b->at, eval(v, n->b, f), "the right side of 'and'"));
+  case N_OR:
+    if (want_bool(v, n->a->at, eval(v, n->a, f), "the left side of 'or'")) return v_bool(true);
+    return v_bool(want_bool(v, n->b->at, eval(v, n->b, f), "the right side of 'or'"));
+  case N_IF:
+    if (want_bool(v, n->a->at, eval(v, n->a, f), "an if condition")) return eval(v, n->b, f);
+    return eval(v, n->c, f);
+  default: return eval_cold(v, n, f);
+  }
+}
+
+static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
   switch (n->kind) {
   case N_LIT: return n->lit;
   case N_QTY: {

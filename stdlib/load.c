@@ -22,7 +22,20 @@
  * unit type it is read as a number.  Against a unit type, a bare number
  * takes the field's unit, and "£1,000", "1000 GBP" or "3 weeks" are
  * accepted when the currency / unit is the field's own (any other is an
- * error: no conversion happens on load). */
+ * error: no conversion happens on load).
+ *
+ * CSV details: the header's names are trimmed and must be non-empty and
+ * unique; blank lines (empty or only spaces) are skipped; a cell whose
+ * first non-blank character is '"' is quoted (spaces around the quotes are
+ * ignored); a CRLF inside a quoted cell becomes LF; a bare '"' inside an
+ * unquoted cell is kept as is.  Against a record type the columns must be
+ * exactly its fields (missing or extra columns are errors, listed together)
+ * and records take the type's field order.  JSON against a type: an absent
+ * optional field is null, an absent required one or an unknown one is an
+ * error; a JSON number in a unit field takes the unit; a JSON string in a
+ * number, bool, date or unit field is read like a CSV cell; the JSON
+ * output form {"amount": 3, "unit": "week"} is accepted for a unit field.
+ * Paths in JSON messages index lists from 1, as SVL does: bids[2].price. */
 #define _POSIX_C_SOURCE 200809L
 #include "load.h"
 
@@ -1147,8 +1160,8 @@ static void json_got(sbuf *b, value x) {
     break;
   }
   case V_TEXT: put_got(b, x.as.text->s, x.as.text->len); break;
-  case V_LIST: sb_puts(b, "a list"); break;
-  case V_RECORD: sb_puts(b, "an object"); break;
+  case V_LIST:
+  case V_RECORD: sb_puts(b, value_short(x)); break;
   default: sb_puts(b, value_type_name(x)); break;
   }
 }
