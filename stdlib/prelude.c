@@ -370,12 +370,28 @@ BUILTIN(p_max) { return extreme(v, nargs, args, at, "max", 1); }
 
 /* ---- value index: grouping by structural equality ------------------------
  * unique and group_by must find "the same value seen before" among up to
- * millions of items.  Values that can be hashed consistently with
- * value_equal (null, bools, texts, dates, plain numbers, and lists, records
- * and ranges of those) go in a hash table; the rest (quantities, whose
- * equality converts units, functions, verdicts) are compared one by one.
- * The two sets never meet: a value of one kind is never equal to a value
- * of the other. */
+ * millions of items, so keys are hashed consistently with value_equal.
+ * Quantities compare across units (1 week == 7 days), so a quantity is
+ * hashed only in the first unit seen for its dimension; a quantity in
+ * another unit of that dimension (and anything else without a hash:
+ * functions, verdicts, a list holding such a value) is "slow" and is
+ * compared with every group.  Hashed keys are also compared with the slow
+ * groups, so the result is exact either way; lists in one unit, the usual
+ * case, take linear time. */
+
+#define VINDEX_DIMS 16
+
+typedef struct vindex {
+  size_t mask;      /* hash slots - 1 */
+  size_t *slots;    /* group + 1; 0 empty */
+  uint64_t *hashes; /* per group */
+  value *reps;      /* per group: its first key */
+  size_t n;         /* groups */
+  size_t *slow;     /* groups whose key has no hash */
+  size_t nslow;
+  const unit_t *canon[VINDEX_DIMS]; /* the unit hashed, per dimension */
+  int ncanon;
+} vindex;
 
 static uint64_t mix(uint64_t h) {
   h ^= h >> 30;
@@ -391,7 +407,19 @@ static uint64_t hash_bytes(const char *s, size_t n, uint64_t h) {
   return mix(h);
 }
 
-static bool vhash(value x, int depth, uint64_t *h) {
+/* Index of u's dimension among the hashed units, or -1 when u must take
+ * the slow path. */
+static int canon_of(vindex *ix, const unit_t *u) {
+  for (int i = 0; i < ix->ncanon; i++) {
+    if (unit_equal(ix->canon[i], u)) return i;
+    if (unit_same_dim(ix->canon[i], u)) return -1;
+  }
+  if (ix->ncanon == VINDEX_DIMS) return -1;
+  ix->canon[ix->ncanon] = u;
+  return ix->ncanon++;
+}
+
+static bool vhash(vindex *ix, value x, int depth, uint64_t *h) {
   if (depth > 32) return false; /* equal values nest equally deep */
   switch (x.tag) {
   case V_NULL: *h = mix(1); return true;
@@ -399,20 +427,26 @@ static bool vhash(value x, int depth, uint64_t *h) {
   case V_TEXT: *h = hash_bytes(x.as.text->s, x.as.text->len, 3); return true;
   case V_DATE: *h = mix(((uint64_t)(uint32_t)x.days << 8) | 4); return true;
   case V_NUM: {
-    if (x.unit) return false;
+    /* Plain numbers and percentages share one space: 10% == 0.1. */
+    uint64_t space = 5;
+    if (x.unit) {
+      int c = canon_of(ix, x.unit);
+      if (c < 0) return false;
+      space = 100 + (uint64_t)c;
+    }
     int64_t i;
-    if (dec_to_int(x.as.num, &i)) { *h = mix((uint64_t)i ^ 0x5555); return true; }
+    if (dec_to_int(x.as.num, &i)) { *h = mix((uint64_t)i ^ mix(space)); return true; }
     /* Printing is canonical (2.50 and 2.5 print alike); a truncated print
      * is still equal for equal values, which is all a hash needs. */
     char buf[64];
     size_t n = dec_format(x.as.num, buf, sizeof buf);
-    *h = hash_bytes(buf, n, 5);
+    *h = hash_bytes(buf, n, space);
     return true;
   }
   case V_LIST: {
     uint64_t acc = mix(6 + x.as.list->n), e;
     for (size_t i = 0; i < x.as.list->n; i++) {
-      if (!vhash(x.as.list->items[i], depth + 1, &e)) return false;
+      if (!vhash(ix, x.as.list->items[i], depth + 1, &e)) return false;
       acc = mix(acc ^ e) + i;
     }
     *h = acc;
@@ -420,7 +454,7 @@ static bool vhash(value x, int depth, uint64_t *h) {
   }
   case V_RANGE: {
     uint64_t a, b;
-    if (!vhash(x.as.range->lo, depth + 1, &a) || !vhash(x.as.range->hi, depth + 1, &b)) return false;
+    if (!vhash(ix, x.as.range->lo, depth + 1, &a) || !vhash(ix, x.as.range->hi, depth + 1, &b)) return false;
     *h = mix(a ^ mix(b ^ 7));
     return true;
   }
@@ -429,7 +463,7 @@ static bool vhash(value x, int depth, uint64_t *h) {
     const record *r = x.as.rec;
     uint64_t acc = mix(8 + r->n), e;
     for (size_t i = 0; i < r->n; i++) {
-      if (!vhash(r->vals[i], depth + 1, &e)) return false;
+      if (!vhash(ix, r->vals[i], depth + 1, &e)) return false;
       acc += mix(hash_bytes(r->keys[i], strlen(r->keys[i]), 9) ^ e);
     }
     *h = acc;
@@ -438,16 +472,6 @@ static bool vhash(value x, int depth, uint64_t *h) {
   default: return false;
   }
 }
-
-typedef struct vindex {
-  size_t mask;      /* hash slots - 1 */
-  size_t *slots;    /* group + 1; 0 empty */
-  uint64_t *hashes; /* per group */
-  value *reps;      /* per group: its first key */
-  size_t n;         /* groups */
-  size_t *slow;     /* groups whose key cannot be hashed */
-  size_t nslow;
-} vindex;
 
 static void vindex_init(vm *v, loc at, const char *fname, vindex *ix, size_t max) {
   size_t cap = 8;
@@ -458,27 +482,33 @@ static void vindex_init(vm *v, loc at, const char *fname, vindex *ix, size_t max
   ix->reps = alloc_values(v, at, fname, max);
   ix->slow = alloc_sizes(v, at, fname, max);
   ix->n = ix->nslow = 0;
+  ix->ncanon = 0;
+}
+
+static size_t vindex_new(vindex *ix, value k, uint64_t h) {
+  ix->hashes[ix->n] = h;
+  ix->reps[ix->n] = k;
+  return ix->n++;
 }
 
 /* The group of key k, adding one when k is new. */
 static size_t vindex_add(vindex *ix, value k) {
   uint64_t h;
-  if (!vhash(k, 0, &h)) {
-    for (size_t j = 0; j < ix->nslow; j++)
-      if (value_equal(ix->reps[ix->slow[j]], k)) return ix->slow[j];
+  if (!vhash(ix, k, 0, &h)) {
+    for (size_t g = 0; g < ix->n; g++)
+      if (value_equal(ix->reps[g], k)) return g;
     ix->slow[ix->nslow++] = ix->n;
-    ix->reps[ix->n] = k;
-    return ix->n++;
+    return vindex_new(ix, k, 0);
   }
   size_t i = (size_t)h & ix->mask;
   for (; ix->slots[i]; i = (i + 1) & ix->mask) {
     size_t g = ix->slots[i] - 1;
     if (ix->hashes[g] == h && value_equal(ix->reps[g], k)) return g;
   }
+  for (size_t j = 0; j < ix->nslow; j++)
+    if (value_equal(ix->reps[ix->slow[j]], k)) return ix->slow[j];
   ix->slots[i] = ix->n + 1;
-  ix->hashes[ix->n] = h;
-  ix->reps[ix->n] = k;
-  return ix->n++;
+  return vindex_new(ix, k, h);
 }
 
 /* ---- lists --------------------------------------------------------------- */
