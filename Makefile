@@ -14,7 +14,7 @@ SAN ?=
 CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(SAN) -fPIC -fvisibility=hidden -D_GNU_SOURCE \
   -I$(B)/gen -Iinclude -I. $(CFLAGS)
 BIDLIB := /usr/lib/x86_64-linux-gnu/libbidgcc000.a
-LIBS := -lgc -ljansson -lpthread
+LIBS := -lgc -lpthread
 RE2C ?= re2c
 BISON ?= bison
 
@@ -65,7 +65,7 @@ check-asan:
 deps:
 	@if command -v re2c >/dev/null && command -v bison >/dev/null && command -v prove >/dev/null \
 	    && [ -f /usr/include/gc/gc.h ] && [ -f /usr/include/bid_functions.h ] \
-	    && [ -f /usr/include/jansson.h ] && [ -f /usr/include/editline/readline.h ]; then :; \
+	    && [ -f /usr/include/editline/readline.h ]; then :; \
 	  elif [ "$$(id -u)" = 0 ]; then sh .ci/deps; else sudo sh .ci/deps; fi
 
 demo: deps
