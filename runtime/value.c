@@ -56,13 +56,19 @@ bool value_truthy_ok(value v, bool *out) {
   return false;
 }
 
+/* Both sides go to the finer unit, so the answer does not depend on the
+ * order (14 days == 2 weeks and 2 weeks == 14 days). */
+static bool to_unit(value x, const unit_t *u, dec *out) {
+  if (unit_equal(x.unit, u) || (!x.unit && !u)) { *out = x.as.num; return true; }
+  dec k;
+  return unit_factor_between(x.unit, u, &k) == DEC_OK && dec_mul(x.as.num, k, out) == DEC_OK;
+}
+
 static bool num_equal(value a, value b) {
   if (!unit_same_dim(a.unit, b.unit)) return false;
-  if (unit_equal(a.unit, b.unit) || (!a.unit && !b.unit)) return dec_eq(a.as.num, b.as.num);
-  dec k, x;
-  if (unit_factor_between(a.unit, b.unit, &k) != DEC_OK) return false;
-  if (dec_mul(a.as.num, k, &x) != DEC_OK) return false;
-  return dec_eq(x, b.as.num);
+  const unit_t *u = unit_finer(a.unit, b.unit);
+  dec x, y;
+  return to_unit(a, u, &x) && to_unit(b, u, &y) && dec_eq(x, y);
 }
 
 bool value_equal(value a, value b) {
