@@ -508,7 +508,37 @@ static frame *bind(vm *v, const node *d, frame *env, int nargs, value *args, int
 static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, const char **names, value *named, loc at) {
   if (fv.tag == V_BUILTIN) {
     const builtin *b = fv.as.builtin;
-    if (nnamed) vm_error(v, at, "%s takes no named arguments", b->name);
+    if (nnamed) {
+      /* named arguments map onto the parameter names in b->params */
+      value *all = svl_alloc(sizeof(value) * 16);
+      bool set[16] = {false};
+      if (nargs > 16) vm_error(v, at, "%s: too many arguments", b->name);
+      for (int i = 0; i < nargs; i++) { all[i] = args[i]; set[i] = true; }
+      int total = nargs;
+      for (int k = 0; k < nnamed; k++) {
+        int idx = -1, pos = 0;
+        const char *p = b->params ? b->params : "";
+        size_t len = strlen(names[k]);
+        while (*p) {
+          while (*p == ' ' || *p == ',') p++;
+          const char *e = p;
+          while (*e && *e != ',' && *e != ' ' && *e != '=') e++;
+          if ((size_t)(e - p) == len && !strncmp(p, names[k], len)) { idx = pos; break; }
+          while (*e && *e != ',') e++;
+          p = e;
+          pos++;
+        }
+        if (idx < 0 || idx >= 16) vm_error(v, at, "%s has no parameter '%s'", b->name, names[k]);
+        if (set[idx]) vm_error(v, at, "%s: argument '%s' given twice", b->name, names[k]);
+        all[idx] = named[k];
+        set[idx] = true;
+        if (idx + 1 > total) total = idx + 1;
+      }
+      for (int i = 0; i < total; i++)
+        if (!set[i]) vm_error(v, at, "%s: give the arguments before '%s' too", b->name, names[0]);
+      args = all;
+      nargs = total;
+    }
     if (nargs < b->min_args || (b->max_args >= 0 && nargs > b->max_args))
       vm_error(v, at, "%s takes %d%s argument%s, got %d", b->name, b->min_args,
                b->max_args != b->min_args ? " or more" : "", b->min_args == 1 ? "" : "s", nargs);
