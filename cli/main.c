@@ -324,8 +324,11 @@ static void *run_job(void *p) {
    * sanitizer builds stop runaway recursion earlier (docs/internals.md). */
   o->cfg.stack_bytes = (size_t)56 << 20;
 #endif
+  /* SVL_PATH extends the search path; the built-in stdlib comes last */
   const char *path = getenv("SVL_PATH");
-  o->cfg.stdlib_path = path && *path ? path : SVL_STDLIB_DIR;
+  static char search[8192];
+  snprintf(search, sizeof search, "%s%s%s", path && *path ? path : "", path && *path ? ":" : "", SVL_STDLIB_DIR);
+  o->cfg.stdlib_path = search;
   o->cmd = argc > 1 ? argv[1] : "repl";
   if (argc <= 1) {
     j->rc = isatty(0) ? repl_main(&o->cfg, NULL) : repl_main(&o->cfg, NULL);

@@ -211,7 +211,7 @@ value vm_arith(vm *v, loc at, int op, value a, value b) {
     memcpy(l->items + a.as.list->n, b.as.list->items, b.as.list->n * sizeof(value));
     return v_list(l);
   }
-  if (op == OP_ADD && a.tag == V_DATE && b.tag == V_NUM) {
+  if (op == OP_ADD && a.tag == V_NUM && b.tag == V_DATE) {
     value t = a; a = b; b = t;
   }
   if ((op == OP_ADD || op == OP_SUB) && b.tag == V_NUM && a.tag == V_DATE) {
@@ -788,6 +788,7 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
 
 static value make_indicator(vm *v, const node *d, record *r) {
   r->indicator = true;
+  if (d->name && d->name[0]) r->name = d->name;
   const char *need[] = {"title", "unit", "proxy"};
   for (int i = 0; i < 3; i++)
     if (record_find(r, need[i]) < 0)
@@ -808,12 +809,9 @@ value indicator_value(vm *v, loc at, value ind, value qty) {
   if (ind.tag != V_RECORD || !ind.as.rec->indicator) vm_error(v, at, "value expects an indicator, got %s", value_type_name(ind));
   const record *r = ind.as.rec;
   value u = r->vals[record_find(r, "unit")], p = r->vals[record_find(r, "proxy")];
-  long nk = record_find(r, "code");
-  (void)nk;
   if (qty.tag != V_NUM || !unit_same_dim(qty.unit, u.unit)) {
     /* name the indicator by its declared name when we know it */
-    vm_error(v, at, "value of indicator %s: expected a quantity in %s, got %s",
-             record_find(r, "name") >= 0 ? value_display(r->vals[record_find(r, "name")], true) : "",
+    vm_error(v, at, "value of indicator %s: expected a quantity in %s, got %s", r->name ? r->name : "",
              unit_name(u.unit), qty.tag == V_NUM ? unit_label(qty) : value_type_name(qty));
   }
   return vm_arith(v, at, OP_MUL, qty, p);
@@ -897,7 +895,7 @@ static value with(vm *v, const node *n, value a, value b) {
     node tmp;
     memset(&tmp, 0, sizeof tmp);
     tmp.at = n->at;
-    tmp.name = "";
+    tmp.name = x->name ? x->name : "";
     return make_indicator(v, &tmp, r);
   }
   return v_rec(r);
@@ -1200,12 +1198,22 @@ static value import_module(vm *v, module *m, const node *d) {
     if (!vm_allowed(v, PERM_FILES))
       vm_error_kind(v, DIAG_IO, d->at, "import of files needs file access, which the host has not granted");
   } else {
-    const char *dir = v->cfg.stdlib_path ? v->cfg.stdlib_path : "";
-    sbuf b;
-    sb_init(&b);
-    sb_printf(&b, "%s/%s.svl", dir, d->name);
-    path = b.s;
+    /* stdlib_path is a ':'-separated list of directories, searched in order */
     if (!v->cfg.stdlib_path) vm_error_kind(v, DIAG_IO, d->at, "no standard library module '%s' is available", d->name);
+    path = NULL;
+    const char *p = v->cfg.stdlib_path;
+    while (*p && !path) {
+      const char *e = strchr(p, ':');
+      size_t n = e ? (size_t)(e - p) : strlen(p);
+      sbuf b;
+      sb_init(&b);
+      sb_putn(&b, p, n);
+      sb_printf(&b, "/%s.svl", d->name);
+      FILE *fp = n ? fopen(b.s, "rb") : NULL;
+      if (fp) { fclose(fp); path = b.s; }
+      p += n + (e ? 1 : 0);
+    }
+    if (!path) vm_error_kind(v, DIAG_IO, d->at, "no standard library module named '%s'", d->name);
   }
   (void)m;
   for (int i = 0; i < v->nmods; i++)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "eval.h"
 #include "gc.h"
 
 const value v_null = {.tag = V_NULL};
@@ -347,8 +348,12 @@ static void display(sbuf *b, value v, bool raw, const shortness *sh, int depth) 
     break;
   case V_TYPE: sb_printf(b, "<type %s>", v.as.type->name ? v.as.type->name : "?"); break;
   case V_MODULE: sb_puts(b, "<module>"); break;
-  case V_BUILTIN: sb_printf(b, "<fn %s>", ((const char *const *)v.as.builtin)[0]); break;
-  default: sb_puts(b, "<fn>"); break;
+  case V_BUILTIN: sb_printf(b, "<fn %s>", v.as.builtin->name); break;
+  default: {
+    const char *name = v.as.fn->fn->name;
+    if (name && strcmp(name, "fn") != 0) sb_printf(b, "<fn %s>", name);
+    else sb_puts(b, "<fn>");
+  }
   }
 }
 

@@ -78,6 +78,7 @@ struct range {
 struct record {
   size_t n;
   bool indicator;   /* declared with `indicator` (SPEC 8) */
+  const char *name; /* an indicator's declared name, for messages */
   const char **keys; /* interned-or-not field names, in order */
   value *vals;
 };
