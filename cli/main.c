@@ -75,6 +75,11 @@ typedef struct opts {
   int depth;
   svl_config cfg;
   const char *output;
+  const char *filter;
+  int coverage;            /* --coverage */
+  const char *coverage_json;
+  long threshold10;        /* --threshold in tenths of a percent; -1 none */
+  const char *audit;
 } opts;
 
 static int parse_u64(const char *s, uint64_t *out) {
@@ -83,6 +88,22 @@ static int parse_u64(const char *s, uint64_t *out) {
   unsigned long long v = strtoull(s, &end, 10);
   if (errno || *end || !*s) return 0;
   *out = v;
+  return 1;
+}
+
+/* "87.5" -> 875: a percentage with at most one decimal, in tenths (no floats). */
+static int parse_tenths(const char *s, long *out) {
+  long t = 0;
+  int digits = 0, frac = -1;
+  for (; *s; s++) {
+    if (*s == '.' && frac < 0) { frac = 0; continue; }
+    if (*s < '0' || *s > '9' || frac >= 1 || digits > 6) return 0;
+    t = t * 10 + (*s - '0');
+    digits++;
+    if (frac >= 0) frac++;
+  }
+  if (!digits) return 0;
+  *out = frac == 1 ? t : t * 10;
   return 1;
 }
 
@@ -123,6 +144,28 @@ static int parse_args(int argc, char **argv, opts *o) {
     } else if (!strcmp(a, "--max-depth")) {
       if (!val || !parse_u64(val, &n) || n < 1 || n > 100000) return usage_error("%s needs a number from 1 to 100000", a);
       o->cfg.max_depth = (unsigned)n;
+      i++;
+    } else if (!strcmp(a, "--filter")) {
+      if (!val) return usage_error("%s needs a pattern", a);
+      o->filter = val;
+      i++;
+    } else if (!strcmp(a, "--coverage")) {
+      o->coverage = 1;
+    } else if (!strcmp(a, "--coverage-json")) {
+      if (!val) return usage_error("%s needs a path", a);
+      o->coverage = 1;
+      o->coverage_json = val;
+      i++;
+    } else if (!strcmp(a, "--threshold")) {
+      long t;
+      if (!val || !parse_tenths(val, &t) || t > 1000)
+        return usage_error("bad --threshold '%s' (a percentage from 0 to 100, such as 90 or 87.5)", val ? val : "");
+      o->threshold10 = t;
+      o->coverage = 1;
+      i++;
+    } else if (!strcmp(a, "--audit")) {
+      if (!val) return usage_error("%s needs a path", a);
+      o->audit = val;
       i++;
     } else if (!strcmp(a, "--output") || !strcmp(a, "-o")) {
       if (!val) return usage_error("%s needs a path", a);
@@ -246,6 +289,8 @@ static int cmd_test(opts *o) {
   fflush(stdout);
   for (int i = 0; i < o->nfiles; i++) {
     vms[i] = new_vm(o);
+    svl_set_test_filter(vms[i], o->filter);
+    svl_set_coverage(vms[i], o->coverage);
     int r = bind_inputs(vms[i], o);
     svl_status st = r ? SVL_ERR_IO : svl_load_file(vms[i], o->files[i]);
     if (st != SVL_OK) {
@@ -259,7 +304,13 @@ static int cmd_test(opts *o) {
     total += svl_test_count(vms[i]);
   }
   printf("1..%d\n", total);
-  int num = 1;
+  int num = 1, covered = 0, items = 0;
+  FILE *cj = NULL;
+  if (o->coverage_json && !(cj = fopen(o->coverage_json, "w"))) {
+    fprintf(stderr, "svl: cannot write %s\n", o->coverage_json);
+    return 2;
+  }
+  if (cj) fputs("[", cj);
   for (int i = 0; i < o->nfiles; i++) {
     if (!vms[i]) {
       printf("not ok %d - %s did not load\n", num++, o->files[i]);
@@ -269,7 +320,34 @@ static int cmd_test(opts *o) {
     svl_run_tests(vms[i], num, &count, &failed);
     num += count;
     if (failed) rc = 1;
+    if (o->coverage) {
+      char *rep;
+      int c = 0, t = 0;
+      if (svl_coverage_report(vms[i], SVL_FORMAT_TEXT, &rep, &c, &t) == SVL_OK) {
+        /* as TAP comments, so the stream stays valid */
+        printf("# coverage of %s: %d of %d\n", o->files[i], c, t);
+        for (char *l = strtok(rep, "\n"); l; l = strtok(NULL, "\n")) printf("#%s\n", l);
+        free(rep);
+        covered += c;
+        items += t;
+      }
+      if (cj && svl_coverage_report(vms[i], SVL_FORMAT_JSON, &rep, NULL, NULL) == SVL_OK) {
+        fprintf(cj, "%s%s", i ? "," : "", rep);
+        free(rep);
+      }
+    }
     svl_free(vms[i]);
+  }
+  if (cj) { fputs("]\n", cj); fclose(cj); }
+  if (o->coverage) {
+    long tenths = items ? (long)covered * 1000 / items : 1000;
+    printf("# coverage: %d of %d items (%ld.%ld%%)\n", covered, items, tenths / 10, tenths % 10);
+    if (o->threshold10 >= 0 && (long)covered * 1000 < o->threshold10 * (long)items) {
+      printf("# coverage below the threshold of %ld.%ld%%\n", o->threshold10 / 10, o->threshold10 % 10);
+      fprintf(stderr, "svl: coverage %ld.%ld%% is below the threshold %ld.%ld%%\n", tenths / 10, tenths % 10,
+              o->threshold10 / 10, o->threshold10 % 10);
+      rc = 1;
+    }
   }
   return rc;
 }
@@ -330,6 +408,7 @@ static void *run_job(void *p) {
   snprintf(search, sizeof search, "%s%s%s", path && *path ? path : "", path && *path ? ":" : "", SVL_STDLIB_DIR);
   o->cfg.stdlib_path = search;
   o->cmd = argc > 1 ? argv[1] : "repl";
+  o->threshold10 = -1;
   if (argc <= 1) {
     j->rc = isatty(0) ? repl_main(&o->cfg, NULL) : repl_main(&o->cfg, NULL);
   } else if (!strcmp(o->cmd, "--version") || !strcmp(o->cmd, "version")) {

@@ -149,8 +149,20 @@ SVL_API void svl_release(svl_vm *vm, svl_value *value);
  * point (to number across files); *count receives how many ran, *failed
  * how many failed. `header` nonzero writes the "TAP version 13" and plan. */
 SVL_API svl_status svl_run_tests(svl_vm *vm, int first_number, int *count, int *failed);
-/* Number of test blocks loaded. */
+/* Number of test blocks loaded (that the filter selects). */
 SVL_API int svl_test_count(svl_vm *vm);
+/* Run and count only tests whose name contains `substring` (NULL: all). */
+SVL_API void svl_set_test_filter(svl_vm *vm, const char *substring);
+
+/* Coverage (svl test --coverage).  Turn counting on before loading; the
+ * cost when off is one branch per call.  svl_coverage_report lists what
+ * never ran — functions, rules, each require/warn line, each table row —
+ * of the loaded file and its file imports (not the standard library):
+ * as text lines, or as JSON with every item and its hit count.
+ * *out is malloc'ed; *covered and *total count the items. */
+SVL_API void svl_set_coverage(svl_vm *vm, int on);
+SVL_API svl_status svl_coverage_report(svl_vm *vm, svl_format format, char **out, int *covered,
+                                       int *total);
 
 /* Explain (SPEC 10.2): evaluate NAME of the loaded program with tracing
  * on and render the evaluation tree as text (format SVL_FORMAT_TEXT) or

@@ -92,6 +92,7 @@ struct node {
   int ninputs;        /* N_TABLE: input columns; kids[0] header, then rows */
   const void *ref;    /* REF_BUILTIN: builtin; N_NAME global decl node */
   const struct module *mod; /* REF_GLOBAL: the module owning the slot */
+  uint32_t hits;      /* coverage: times run (fn/rule/table calls, table rows, require/warn) */
 };
 
 node *node_new(int kind, loc at);

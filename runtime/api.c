@@ -407,7 +407,15 @@ PUBLIC const char *svl_type_name(svl_vm *v, svl_value *h) {
 
 /* ---- tests ---- */
 
-PUBLIC int svl_test_count(svl_vm *v) { return v->ntests; }
+static bool selected(svl_vm *v, const node *t) {
+  return !v->test_filter || strstr(t->b->lit.as.text->s, v->test_filter);
+}
+
+PUBLIC int svl_test_count(svl_vm *v) {
+  int n = 0;
+  for (int i = 0; i < v->ntests; i++) n += selected(v, v->tests[i]);
+  return n;
+}
 
 static void emit(svl_vm *v, const char *s) {
   if (v->cfg.report) v->cfg.report(v->cfg.user_data, s, strlen(s));
@@ -429,18 +437,20 @@ static svl_status run_one(svl_vm *v, node *t) {
 
 PUBLIC svl_status svl_run_tests(svl_vm *v, int first, int *count, int *failed) {
   volatile int nf = 0;
+  int num = first;
   for (int i = 0; i < v->ntests; i++) {
     node *t = v->tests[i];
+    if (!selected(v, t)) continue;
     const char *name = t->b->lit.as.text->s;
     memset(&v->last_test, 0, sizeof v->last_test);
     svl_status st = run_one(v, t);
     sbuf b;
     sb_init(&b);
     if (st == SVL_OK) {
-      sb_printf(&b, "ok %d - %s\n", first + i, name);
+      sb_printf(&b, "ok %d - %s\n", num, name);
     } else {
       nf++;
-      sb_printf(&b, "not ok %d - %s\n  ---\n", first + i, name);
+      sb_printf(&b, "not ok %d - %s\n  ---\n", num, name);
       yaml_str(&b, "message", st == SVL_ERR_ASSERT && v->last_test.message ? v->last_test.message
                               : v->err.msg ? v->err.msg : "error");
       if (v->err.at.src) {
@@ -461,8 +471,9 @@ PUBLIC svl_status svl_run_tests(svl_vm *v, int first, int *count, int *failed) {
       sb_puts(&b, "  ...\n");
     }
     emit(v, b.s);
+    num++;
   }
-  if (count) *count = v->ntests;
+  if (count) *count = num - first;
   if (failed) *failed = nf;
   return nf ? SVL_ERR_ASSERT : SVL_OK;
 }

@@ -549,6 +549,7 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
   const closure *c = fv.as.fn;
   const node *d = c->fn;
   const char *name = d->name ? d->name : "fn";
+  if (v->coverage) ((node *)d)->hits++;
   push_call(v, name, at);
   frame *f = bind(v, d, c->env, nargs, args, nnamed, names, named, at);
   trace *saved = v->tr, *t = NULL;
@@ -623,6 +624,7 @@ static value eval_rule(vm *v, const node *d, frame *f) {
   for (int i = 0; i < body->nkids; i++) {
     const node *it = body->kids[i];
     if (it->kind == N_LET) { f->slots[it->slot] = eval(v, it->a, f); continue; }
+    if (v->coverage) ((node *)it)->hits++;
     value c = eval(v, it->a, f);
     if (it->kind == N_REQUIRE) {
       if (c.tag == V_VERDICT) {
@@ -731,6 +733,7 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
     bool ok = true;
     for (int i = 0; i < ni && ok; i++) ok = cell_matches(v, row->a->kids[i], ins[i], f);
     if (!ok) continue;
+    if (v->coverage) ((node *)row)->hits++;
     if (matched.len) sb_puts(&matched, ", ");
     sb_printf(&matched, "%d", k);
     if (policy == HIT_FIRST) { result = row_output(v, d, row, f); have = true; first_row = k; break; }

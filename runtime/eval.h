@@ -82,6 +82,8 @@ struct svl_vm {
   struct svl_value **handles;
   int nhandles, caphandles;
   bool in_test;
+  bool coverage;       /* count hits for svl test --coverage */
+  const char *test_filter; /* run only tests whose name contains this */
 };
 
 struct svl_value {

@@ -1,0 +1,44 @@
+#!/bin/bash
+# svl test: --filter, --coverage, --threshold, numbering across files.
+. "$(dirname "$0")/lib.sh"
+cd "$tmp" || exit 1
+cat >cov.svl <<'SVL'
+fn a(x) = x + 1
+fn b(x) = x * 2
+rule r(x) {
+  require x > 0, "positive"
+  warn x > 100, "big"
+}
+table t(x) hit first {
+  | x     || y |
+  | < 10  || 1 |
+  | -     || 2 |
+}
+test "a works" {
+  assert a(1) == 2
+  assert r(5)
+  assert t(3) == 1
+}
+test "other" {
+  assert true
+}
+SVL
+cat >two.svl <<'SVL'
+test "third" {
+  assert 1 + 1 == 2
+}
+SVL
+out=$("$SVL" test cov.svl two.svl)
+case $out in *"1..3"*"ok 2 - other"*"ok 3 - third"*) ok "tests numbered across files" ;; *) not_ok "numbering" "$out" ;; esac
+out=$("$SVL" test cov.svl --filter other)
+case $out in *"1..1"*"ok 1 - other"*) ok "--filter selects by name" ;; *) not_ok "--filter" "$out" ;; esac
+out=$("$SVL" test cov.svl --coverage)
+case $out in *"not run: cov.svl:2: fn b"*"table t row 2"*"6 of 8 items (75.0%)"*) ok "--coverage lists what never ran" ;; *) not_ok "--coverage" "$out" ;; esac
+expect_status "--threshold above the coverage fails" 1 "$SVL" test cov.svl --threshold 80
+expect_status "--threshold below the coverage passes" 0 "$SVL" test cov.svl --threshold 75
+expect_status "bad --threshold is a usage error" 2 "$SVL" test cov.svl --threshold 101
+expect_status "--coverage-json" 0 sh -c "\"$SVL\" test cov.svl --coverage-json c.json >/dev/null && python3 -c 'import json; d = json.load(open(\"c.json\")); assert d[0][\"covered\"] == 6 and d[0][\"total\"] == 8'"
+printf 'print "hello from the file"\ntest "x" {\n  assert true\n}\n' >p.svl
+out=$("$SVL" test p.svl)
+case $out in *"# hello from the file"*) ok "print output becomes a TAP comment" ;; *) not_ok "print in tests" "$out" ;; esac
+done_testing
