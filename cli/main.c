@@ -80,6 +80,7 @@ typedef struct opts {
   const char *coverage_json;
   long threshold10;        /* --threshold in tenths of a percent; -1 none */
   const char *audit;
+  int plain;               /* explain --plain */
 } opts;
 
 static int parse_u64(const char *s, uint64_t *out) {
@@ -149,6 +150,8 @@ static int parse_args(int argc, char **argv, opts *o) {
       if (!val) return usage_error("%s needs a pattern", a);
       o->filter = val;
       i++;
+    } else if (!strcmp(a, "--plain")) {
+      o->plain = 1;
     } else if (!strcmp(a, "--coverage")) {
       o->coverage = 1;
     } else if (!strcmp(a, "--coverage-json")) {
@@ -360,7 +363,8 @@ static int cmd_explain(opts *o) {
   svl_status st = svl_load_file(vm, o->files[0]);
   if (st != SVL_OK) return report(vm, st);
   char *out;
-  st = svl_explain(vm, o->names[0], o->format == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT, o->depth, &out);
+  st = svl_explain(vm, o->names[0], o->plain ? SVL_FORMAT_PLAIN : o->format == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT,
+                   o->depth, &out);
   if (st != SVL_OK) return report(vm, st);
   fputs(out, stdout);
   free(out);

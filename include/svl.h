@@ -133,7 +133,8 @@ typedef enum svl_format {
   SVL_FORMAT_REPL, /* display form with texts quoted, as the REPL echoes */
   SVL_FORMAT_JSON, /* SPEC 9 */
   SVL_FORMAT_CSV,  /* a list of records; units in the headers */
-  SVL_FORMAT_MD    /* a Markdown table for a list of records, else text */
+  SVL_FORMAT_MD,   /* a Markdown table for a list of records, else text */
+  SVL_FORMAT_PLAIN /* svl_explain: a narrative ("x = 32 because 40 × lowest £100.00 / price £125.00") */
 } svl_format;
 /* Render a value.  Returns a malloc'ed NUL-terminated string the caller
  * frees with free(), or NULL on error. */
@@ -165,8 +166,9 @@ SVL_API svl_status svl_coverage_report(svl_vm *vm, svl_format format, char **out
                                        int *total);
 
 /* Explain (SPEC 10.2): evaluate NAME of the loaded program with tracing
- * on and render the evaluation tree as text (format SVL_FORMAT_TEXT) or
- * JSON (SVL_FORMAT_JSON), at most max_depth levels deep (0: all).
+ * on and render the evaluation tree as text (format SVL_FORMAT_TEXT), JSON
+ * (SVL_FORMAT_JSON) or a plain narrative (SVL_FORMAT_PLAIN), at most
+ * max_depth levels deep (0: all).
  * *out receives a malloc'ed string the caller frees. */
 SVL_API svl_status svl_explain(svl_vm *vm, const char *name, svl_format format, int max_depth,
                                char **out);

@@ -391,7 +391,7 @@ static const char *to_md(value x) {
 PUBLIC char *svl_format_value(svl_vm *v, svl_value *h, svl_format f) {
   if (!h) { usage(v, "svl_format_value: no value"); return NULL; }
   switch (f) {
-  case SVL_FORMAT_TEXT: return out(value_display(h->v, true));
+  case SVL_FORMAT_TEXT: case SVL_FORMAT_PLAIN: return out(value_display(h->v, true));
   case SVL_FORMAT_REPL: return out(value_display(h->v, false));
   case SVL_FORMAT_JSON: return out(value_json(h->v));
   case SVL_FORMAT_CSV: return out(to_csv(h->v));
@@ -522,48 +522,6 @@ PUBLIC svl_status svl_check_file(svl_vm *v, const char *path) {
 
 /* ---- explain ---- */
 
-static void tree_text(sbuf *b, const trace *t, const char *prefix, bool last, int depth, int max) {
-  sb_printf(b, "%s%s%s(%s) = %s", prefix, last ? "└─ " : "├─ ", t->name, t->args, t->result ? t->result : "(error)");
-  if (t->detail) sb_printf(b, "  [%s]", t->detail);
-  if (t->at.src) {
-    int line, col;
-    loc_line_col(t->at.src, t->at.start, &line, &col);
-    sb_printf(b, "  (%s:%d)", t->at.src->name, line);
-  }
-  sb_putc(b, '\n');
-  if (max && depth >= max) return;
-  sbuf p;
-  sb_init(&p);
-  sb_puts(&p, prefix);
-  sb_puts(&p, last ? "   " : "│  ");
-  for (int i = 0; i < t->nkids; i++) tree_text(b, t->kids[i], p.s, i == t->nkids - 1, depth + 1, max);
-}
-
-static void tree_json(sbuf *b, const trace *t, int depth, int max) {
-  sb_puts(b, "{\"name\": ");
-  sb_json_string(b, t->name, strlen(t->name));
-  sb_printf(b, ", \"kind\": \"%s\", \"args\": ", t->kind);
-  sb_json_string(b, t->args, strlen(t->args));
-  sb_puts(b, ", \"result\": ");
-  const char *r = t->result ? t->result : "";
-  sb_json_string(b, r, strlen(r));
-  if (t->detail) { sb_puts(b, ", \"detail\": "); sb_json_string(b, t->detail, strlen(t->detail)); }
-  if (t->at.src) {
-    int line, col;
-    loc_line_col(t->at.src, t->at.start, &line, &col);
-    sb_puts(b, ", \"file\": ");
-    sb_json_string(b, t->at.src->name, strlen(t->at.src->name));
-    sb_printf(b, ", \"line\": %d", line);
-  }
-  sb_puts(b, ", \"calls\": [");
-  if (!max || depth < max)
-    for (int i = 0; i < t->nkids; i++) {
-      if (i) sb_puts(b, ", ");
-      tree_json(b, t->kids[i], depth + 1, max);
-    }
-  sb_puts(b, "]}");
-}
-
 PUBLIC svl_status svl_explain(svl_vm *v, const char *name, svl_format f, int max, char **out_s) {
   *out_s = NULL;
   int k = globals_find(&v->host, name);
@@ -591,16 +549,8 @@ PUBLIC svl_status svl_explain(svl_vm *v, const char *name, svl_format f, int max
     v->tr = saved;
     (void)END_PROTECT(v);
   }
-  sbuf b;
-  sb_init(&b);
-  if (f == SVL_FORMAT_JSON) {
-    root->kind = "root";
-    tree_json(&b, root, 0, max);
-    sb_putc(&b, '\n');
-  } else {
-    sb_printf(&b, "%s = %s\n", root->name, root->result);
-    for (int i = 0; i < root->nkids; i++) tree_text(&b, root->kids[i], "", i == root->nkids - 1, 1, max);
-  }
-  *out_s = out(b.s);
+  if (f == SVL_FORMAT_JSON) root->kind = "root";
+  const char *text = trace_render(root, f == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT, f == SVL_FORMAT_PLAIN, max);
+  *out_s = out(text);
   return SVL_OK;
 }

@@ -429,6 +429,8 @@ static trace *trace_begin(vm *v, const char *kind, const node *d, int nargs, con
     sb_puts(&b, value_short(args[i]));
   }
   t->args = b.s ? b.s : "";
+  t->decl = d;
+  t->argv = args;
   trace *p = v->tr;
   t->parent = p;
   if (p->nkids == p->cap) {

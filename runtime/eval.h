@@ -43,7 +43,13 @@ typedef struct trace {
   struct trace **kids;
   int nkids, cap;
   struct trace *parent;
+  const node *decl;    /* the fn/rule/table, for the plain narrative */
+  const value *argv;   /* argument values (the callee's first slots) */
 } trace;
+
+/* Render a trace (runtime/explain.c): SVL_FORMAT_TEXT tree, SVL_FORMAT_JSON,
+ * or the plain narrative (plain != 0). */
+const char *trace_render(const trace *root, svl_format f, int plain, int max_depth);
 
 typedef struct test_result {
   const char *name;

@@ -22,6 +22,8 @@ expect_status "missing file" 1 "$SVL" run nope.svl
 expect_err "missing file is named" "nope.svl"
 explain=$("$SVL" explain r.svl total)
 case $explain in *"score(£125.00) = 32"*) ok "explain shows the call and its result" ;; *) not_ok "explain" "$explain" ;; esac
+plain=$("$SVL" explain r.svl total --plain)
+case $plain in *"score = 32 because 40 × £100 ÷ price £125.00 (r.svl:2)"*) ok "explain --plain narrates with values" ;; *) not_ok "explain --plain" "$plain" ;; esac
 expect_status "explain json" 0 sh -c "\"$SVL\" explain r.svl total --format json | python3 -c 'import json,sys; json.load(sys.stdin)'"
 printf 'let a = 1\nlet b = undefined_thing\n' >bad.svl
 expect_status "check finds undefined names" 2 "$SVL" check bad.svl
