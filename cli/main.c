@@ -219,12 +219,12 @@ static int bind_inputs(svl_vm *vm, opts *o) {
   return 0;
 }
 
-static int print_value(svl_vm *vm, svl_value *v, svl_format f) {
+static int print_value(svl_vm *vm, svl_value *v, svl_format f, FILE *to) {
   char *s = svl_format_value(vm, v, f);
   if (!s) return report(vm, SVL_ERR_USAGE);
   size_t n = strlen(s);
-  fputs(s, stdout);
-  if (n == 0 || s[n - 1] != '\n') fputc('\n', stdout);
+  fputs(s, to);
+  if (n == 0 || s[n - 1] != '\n') fputc('\n', to);
   free(s);
   return 0;
 }
@@ -240,16 +240,28 @@ static int cmd_run(opts *o) {
   const char *names[256];
   for (int i = 0; i < n; i++) names[i] = o->names[i];
   if (n == 0 && svl_has(vm, "main")) names[n++] = "main";
-  for (int i = 0; i < n; i++) {
+  /* with --output the values are gathered, then written in one atomic step */
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *to = o->output ? open_memstream(&buf, &len) : stdout;
+  if (!to) { perror("svl"); return 1; }
+  for (int i = 0; i < n && rc == 0; i++) {
     svl_value *v;
     st = svl_get(vm, names[i], &v);
-    if (st != SVL_OK) { fflush(stdout); return report(vm, st); }
-    rc = print_value(vm, v, o->format);
+    if (st != SVL_OK) { fflush(stdout); rc = report(vm, st); break; }
+    rc = print_value(vm, v, o->format, to);
     svl_release(vm, v);
-    if (rc) return rc;
+  }
+  if (o->output) {
+    fclose(to);
+    if (rc == 0 && write_atomic(o->output, buf, len) != 0) {
+      fprintf(stderr, "svl: cannot write %s: %s\n", o->output, strerror(errno));
+      rc = 1;
+    }
+    free(buf);
   }
   svl_free(vm);
-  return 0;
+  return rc;
 }
 
 static int cmd_check(opts *o) {

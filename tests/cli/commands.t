@@ -48,6 +48,13 @@ expect_out "repl pipe" '3
 "x"
 6' sh -c "printf '1 + 2\n\"x\"\nlet y = [1,\n 2]\nsum(y) * 2\n' | \"$SVL\" repl"
 expect_status "repl survives errors, exits 0" 0 sh -c "printf 'nope + 1\n1\n' | \"$SVL\" repl"
+expect_status "--output writes the file" 0 "$SVL" run r.svl total --output o.txt
+expect_out "--output holds the value" "62" cat o.txt
+printf 'let boom = 1 / 0\n' >boom.svl
+expect_status "a failed run keeps the old output" 1 "$SVL" run boom.svl --output o.txt
+expect_out "old output untouched" "62" cat o.txt
+expect_status "unwritable --output is an error" 1 "$SVL" run r.svl total --output no/such/dir/o.txt
+if ls no 2>/dev/null || ls o.txt.tmp-* 2>/dev/null; then not_ok "no temporary file left behind"; else ok "no temporary file left behind"; fi
 expect_out "--version" "svl 0.1.0" "$SVL" --version
 expect_status "unknown command" 2 "$SVL" frobnicate
 done_testing
