@@ -50,7 +50,16 @@ int exit_code(svl_status st) {
 
 int report(svl_vm *vm, svl_status st) {
   const svl_error *e = svl_last_error(vm);
-  fputs(e->rendered, stderr);
+  const char *r = e->rendered;
+  const char *at = strstr(r, "error:");
+  /* colour only on a terminal, and never under NO_COLOR (no-color.org) */
+  if (at && isatty(2) && !getenv("NO_COLOR")) {
+    fwrite(r, 1, (size_t)(at - r), stderr);
+    fputs("\033[1;31merror\033[0m", stderr);
+    fputs(at + 5, stderr);
+  } else {
+    fputs(r, stderr);
+  }
   return exit_code(st);
 }
 

@@ -6,9 +6,54 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include <editline/readline.h>
 
 #include "cli.h"
+
+/* The VM the REPL is driving: Ctrl-C interrupts its evaluation (the
+ * library checks the flag at calls and loop heads) and the session goes on. */
+static svl_vm *volatile current;
+
+static void on_sigint(int sig) {
+  (void)sig;
+  if (current) svl_interrupt(current);
+}
+
+static char *complete_next(const char *text, int state) {
+  static const char *cands[256];
+  static int n, i;
+  if (state == 0) {
+    /* complete the whole line so far: `bid.pri` needs the `bid.` before it */
+    const char *line = rl_line_buffer ? rl_line_buffer : text;
+    size_t end = (size_t)rl_point;
+    size_t ws;
+    n = svl_complete(current, line, end, cands, 256, &ws);
+    if (n > 256) n = 256;
+    i = 0;
+  }
+  while (i < n) {
+    const char *c = cands[i++];
+    /* libedit may hand us `bid.pri` as one word: keep what precedes the field */
+    const char *dot = strrchr(text, '.');
+    size_t keep = dot ? (size_t)(dot - text) + 1 : 0;
+    char *dup = malloc(keep + strlen(c) + 1);
+    if (dup) {
+      memcpy(dup, text, keep);
+      strcpy(dup + keep, c);
+    }
+    return dup;
+  }
+  return NULL;
+}
+
+static char **complete(const char *text, int start, int end) {
+  (void)start;
+  (void)end;
+  rl_attempted_completion_over = 1;
+  return rl_completion_matches(text, complete_next);
+}
 
 typedef struct buf { char *s; size_t len, cap; } buf;
 
@@ -44,14 +89,30 @@ static char *read_line(int tty, const char *prompt) {
 
 static void help(void) {
   puts("Enter declarations (let, fn, rule, table, unit, type...) or expressions.\n"
-       ":help  this text\n:load FILE  load a rule file\n:explain NAME  explain a name\n"
+       "Tab completes names and record fields; Ctrl-C stops a long evaluation.\n"
+       ":help  this text\n:load FILE  load a rule file (its names replace earlier ones)\n"
+       ":reload  load the last file again\n:explain NAME  explain a name\n"
        ":type EXPR  the type of a value\n:quit  leave (or end of input)");
 }
 
-int repl_main(const svl_config *cfg, const char *file) {
+int repl_main(const svl_config *cfg0, const char *file) {
   int tty = isatty(0) && isatty(1);
-  svl_vm *vm = svl_new(cfg);
+  svl_config cfg = *cfg0;
+  cfg.interactive = 1;
+  svl_vm *vm = svl_new(&cfg);
   if (!vm) return 1;
+  current = vm;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  char last_file[4096] = "";
+  if (file) snprintf(last_file, sizeof last_file, "%s", file);
+  if (tty) {
+    rl_attempted_completion_function = complete;
+    rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{(,[+-*/^";
+  }
   char hist[4096] = "";
   const char *home = getenv("HOME");
   if (tty && home) {
@@ -72,9 +133,14 @@ int repl_main(const svl_config *cfg, const char *file) {
       if (arg) while (*arg == ' ') *arg++ = 0;
       if (!strcmp(line, ":quit") || !strcmp(line, ":q")) { free(line); break; }
       else if (!strcmp(line, ":help")) help();
-      else if (!strcmp(line, ":load") && arg) {
-        svl_status st = svl_load_file(vm, arg);
-        if (st != SVL_OK) report(vm, st);
+      else if ((!strcmp(line, ":load") && arg) || !strcmp(line, ":reload")) {
+        if (arg && !strcmp(line, ":load")) snprintf(last_file, sizeof last_file, "%s", arg);
+        if (!last_file[0]) fprintf(stderr, "nothing to reload: use :load FILE first\n");
+        else {
+          svl_status st = svl_load_file(vm, last_file);
+          if (st != SVL_OK) report(vm, st);
+          else if (tty) printf("loaded %s\n", last_file);
+        }
       } else if (!strcmp(line, ":explain") && arg) {
         char *out;
         svl_status st = svl_explain(vm, arg, SVL_FORMAT_TEXT, 0, &out);
@@ -114,6 +180,7 @@ int repl_main(const svl_config *cfg, const char *file) {
   }
   if (tty && hist[0]) write_history(hist);
   free(b.s);
+  current = NULL;
   svl_free(vm);
   return 0;
 }

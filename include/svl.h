@@ -74,7 +74,8 @@ typedef struct svl_config {
   unsigned max_depth;        /* nested calls */
   uint64_t timeout_ms;       /* wall time per entry point */
   size_t stack_bytes;        /* C stack the evaluator may use; 0: 4 MiB */
-  const char *stdlib_path;   /* directory of the stdlib modules, or NULL */
+  const char *stdlib_path;   /* ':'-separated directories of stdlib modules, or NULL */
+  int interactive;           /* REPL semantics: loading a name again replaces it */
 } svl_config;
 
 /* Fill *config with the defaults: no output, no permissions, no limits,
@@ -105,6 +106,15 @@ SVL_API svl_status svl_check_file(svl_vm *vm, const char *path);
  * input (open bracket, trailing operator): read another line and retry
  * with the lines joined. */
 SVL_API svl_status svl_eval_line(svl_vm *vm, const char *source, size_t len, svl_value **result);
+
+/* Completion candidates for the end of `text` (a REPL line): keywords,
+ * global and builtin names starting with the word being typed, or the
+ * fields of a record after `name.` / `name.field.`.  Writes up to `max`
+ * pointers (owned by the VM, valid until the next call) and returns how
+ * many candidates there are; *word_start receives the offset in text
+ * where the completed word begins. */
+SVL_API int svl_complete(svl_vm *vm, const char *text, size_t len, const char **out, int max,
+                         size_t *word_start);
 
 /* Bind a global name to a value before loading (the CLI's --input). */
 SVL_API svl_status svl_set_global(svl_vm *vm, const char *name, svl_value *value);

@@ -91,7 +91,7 @@ PUBLIC void svl_free(svl_vm *v) {
 static svl_status load_text(svl_vm *v, const char *name, const char *text, size_t len) {
   diag e;
   memset(&e, 0, sizeof e);
-  module *m = module_parse(v, name, text, len, false, &v->host, &e);
+  module *m = module_parse(v, name, text, len, v->cfg.interactive != 0, &v->host, &e);
   if (!m) {
     if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
     return fail(v, &e);
@@ -504,6 +504,7 @@ PUBLIC svl_status svl_check_file(svl_vm *v, const char *path) {
   if (!text) {
     memset(&v->err, 0, sizeof v->err);
     v->err.kind = DIAG_IO;
+    v->err.code = "E0901";
     sbuf b;
     sb_init(&b);
     sb_printf(&b, "cannot read '%s': %s", path, strerror(errno));
