@@ -10,8 +10,16 @@ static value b_value(vm *v, int n, value *a, loc at) {
   return indicator_value(v, at, a[0], a[1]);
 }
 
+/* error(message): stop with a runtime error of the rule author's own words,
+ * e.g. for data the rules cannot handle (an unexpected currency). */
+static value b_error(vm *v, int n, value *a, loc at) {
+  (void)n;
+  vm_error(v, at, "%s", a[0].tag == V_TEXT ? a[0].as.text->s : value_display(a[0], true));
+}
+
 static const builtin core[] = {
   {"value", 2, 2, b_value, "indicator, quantity"},
+  {"error", 1, 1, b_error, "message"},
 };
 
 static const struct { const builtin *b; const int *n; int fixed; } sets[] = {
