@@ -22,6 +22,8 @@ LIB_SRC := $(wildcard lang/*.c runtime/*.c stdlib/*.c)
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/gen/lexer.o $(B)/obj/gen/parser.o
 CLI_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard cli/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
+# every library object, internals included, for unit tests and fuzzers
+LIB_INTERNAL := $(B)/obj/libsvl_internal.a
 
 all: $(B)/svl $(B)/libsvl.a $(B)/libsvl.so $(UNIT_TESTS)
 
@@ -33,6 +35,12 @@ $(B)/gen/lexer.c: lang/lexer.re
 	@mkdir -p $(B)/gen
 	$(RE2C) -W -Werror -o $@ $<
 
+# the error catalogue, from docs/errors.md (svl help CODE)
+$(B)/gen/errors.inc: docs/errors.md runtime/errors.awk
+	@mkdir -p $(B)/gen
+	awk -f runtime/errors.awk $< >$@.tmp && mv $@.tmp $@
+$(B)/obj/runtime/errors.o: $(B)/gen/errors.inc
+
 $(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Ilang -c $< -o $@
@@ -41,22 +49,35 @@ $(B)/obj/%.o: %.c $(B)/gen/parser.h $(wildcard */*.h include/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -DSVL_STDLIB_DIR='"$(abspath stdlib)"' -c $< -o $@
 
-$(B)/libsvl.a: $(LIB_OBJ)
+$(LIB_INTERNAL): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/libsvl.so: $(LIB_OBJ)
-	$(CC) $(SAN) -shared -Wl,-soname,libsvl.so.0 -o $@ $^ $(BIDLIB) $(LIBS)
+# The static library a host links is one object, prelinked with libbid, in
+# which every symbol but the public API (what the .so exports) is local:
+# a host's own read_file or eval never clashes with ours (docs/embedding.md).
+$(B)/libsvl.a: $(LIB_OBJ) $(B)/libsvl.so
+	ld -r -o $(B)/obj/svl-prelink.o $(LIB_OBJ) $(BIDLIB)
+	nm -D --defined-only $(B)/libsvl.so | awk '{ print $$3 }' >$(B)/obj/svl.syms
+	objcopy --keep-global-symbols=$(B)/obj/svl.syms $(B)/obj/svl-prelink.o $(B)/obj/svl.o
+	@rm -f $@
+	ar rcs $@ $(B)/obj/svl.o
+
+# Only svl_* is exported (mk/svl.map hides libbid, linked in statically).
+$(B)/libsvl.so: $(LIB_OBJ) mk/svl.map
+	$(CC) $(SAN) -shared -Wl,-soname,libsvl.so.0 -Wl,--version-script=mk/svl.map -o $@ $(LIB_OBJ) $(BIDLIB) $(LIBS)
+	ln -sf libsvl.so $(B)/libsvl.so.0
 
 $(B)/svl: $(CLI_OBJ) $(B)/libsvl.a
 	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libsvl.a $(BIDLIB) $(LIBS) -ledit
 
-$(B)/tests/%: tests/unit/%.c $(B)/libsvl.a
+$(B)/tests/%: tests/unit/%.c $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Iruntime -o $@ $< $(B)/libsvl.a $(BIDLIB) $(LIBS)
+	$(CC) $(CFLAGS_ALL) -Iruntime -o $@ $< $(LIB_INTERNAL) $(BIDLIB) $(LIBS)
 
 test: all
-	SVL=$(abspath $(B)/svl) SHARED=$(SHARED) UNIT_DIR=$(abspath $(B)/tests) prove -f tests/*.t tests/cli/*.t
+	SVL=$(abspath $(B)/svl) SHARED=$(SHARED) UNIT_DIR=$(abspath $(B)/tests) BUILD_DIR=$(abspath $(B)) \
+	  HOST_CC='$(CC)' HOST_CFLAGS='$(SAN)' prove -f tests/*.t tests/cli/*.t
 
 check-asan:
 	$(MAKE) B=build/asan SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' OPT='-O1 -g' test
@@ -75,4 +96,21 @@ demo: deps
 clean:
 	rm -rf build
 
-.PHONY: all test check-asan demo deps clean
+# Benchmarks against peers (tests/bench/run): rewrites docs/performance.md.
+# Not part of test.  bench-deps installs the peers' Debian packages.
+bench: all
+	SVL=$(abspath $(B)/svl) SHARED=$(SHARED) BIDLIB=$(BIDLIB) CC=$(CC) python3 tests/bench/run
+
+bench-deps:
+	@if command -v lua5.4 >/dev/null && [ -x /usr/bin/time ] && command -v node >/dev/null \
+	    && command -v npm >/dev/null; then :; \
+	  else pkgs="lua5.4 time $$(command -v node >/dev/null || echo nodejs) $$(command -v npm >/dev/null || echo npm)"; \
+	    sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	    $$sudo sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $$pkgs"; fi
+
+.PHONY: all test check-asan demo deps clean bench bench-deps
+
+# make fuzz, make fuzz-smoke, make coverage
+include tests/fuzz/fuzz.mk tests/coverage.mk
+# make install PREFIX=... DESTDIR=..., make uninstall (mk/install.mk)
+include mk/install.mk

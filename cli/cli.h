@@ -6,4 +6,35 @@ int report(svl_vm *vm, svl_status st);
 int exit_code(svl_status st);
 /* Write data to path atomically (temp file, fsync, rename); -1 and errno on failure. */
 int write_atomic(const char *path, const char *data, size_t len);
+/* svl fmt (cli/fmt.c); argv holds the arguments after "fmt". */
+int fmt_main(const svl_config *cfg, int argc, char **argv);
+
+/* Parsed command line of one svl command. */
+typedef struct opts {
+  const char *cmd;
+  const char *files[256];
+  int nfiles;
+  const char *names[256];
+  int nnames;
+  const char *inputs[64];
+  int ninputs;
+  svl_format format;
+  int depth;
+  svl_config cfg;
+  const char *output;
+  const char *filter;
+  int coverage;            /* --coverage */
+  const char *coverage_json;
+  long threshold10;        /* --threshold in tenths of a percent; -1 none */
+  const char *audit;
+  int plain;               /* explain --plain */
+  int strict;              /* check --strict: warnings are errors */
+} opts;
+
+int parse_args(int argc, char **argv, opts *o);
+svl_vm *new_vm(opts *o);
+int bind_inputs(svl_vm *vm, opts *o);
+/* svl run --audit and svl audit verify (cli/audit.c). */
+int audit_run(opts *o, int argc, char **argv);
+int audit_verify(const svl_config *cfg, const char *record);
 #endif

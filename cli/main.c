@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,6 @@
 #endif
 #ifdef __SANITIZE_ADDRESS__
 #define SVL_ASAN 1
-#endif
-
-#ifndef SVL_STDLIB_DIR
-#define SVL_STDLIB_DIR "stdlib"
 #endif
 
 static void write_stdout(void *ud, const char *s, size_t n) {
@@ -68,29 +65,11 @@ static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, fmt, arg);
   fprintf(stderr, "\nusage: svl run FILE [NAME...] [--input [NAME=]PATH]... [--format text|json|csv|md]\n"
                   "       svl test FILE... | svl explain FILE NAME | svl check FILE... | svl repl [FILE]\n"
+                  "       svl fmt [--check] FILE...\n"
                   "       svl help\n");
   return 2;
 }
 
-typedef struct opts {
-  const char *cmd;
-  const char *files[256];
-  int nfiles;
-  const char *names[256];
-  int nnames;
-  const char *inputs[64];
-  int ninputs;
-  svl_format format;
-  int depth;
-  svl_config cfg;
-  const char *output;
-  const char *filter;
-  int coverage;            /* --coverage */
-  const char *coverage_json;
-  long threshold10;        /* --threshold in tenths of a percent; -1 none */
-  const char *audit;
-  int plain;               /* explain --plain */
-} opts;
 
 static int parse_u64(const char *s, uint64_t *out) {
   char *end;
@@ -117,7 +96,7 @@ static int parse_tenths(const char *s, long *out) {
   return 1;
 }
 
-static int parse_args(int argc, char **argv, opts *o) {
+int parse_args(int argc, char **argv, opts *o) {
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -161,6 +140,8 @@ static int parse_args(int argc, char **argv, opts *o) {
       i++;
     } else if (!strcmp(a, "--plain")) {
       o->plain = 1;
+    } else if (!strcmp(a, "--strict")) {
+      o->strict = 1;
     } else if (!strcmp(a, "--coverage")) {
       o->coverage = 1;
     } else if (!strcmp(a, "--coverage-json")) {
@@ -196,7 +177,7 @@ static int parse_args(int argc, char **argv, opts *o) {
   return 0;
 }
 
-static svl_vm *new_vm(opts *o) {
+svl_vm *new_vm(opts *o) {
   svl_vm *vm = svl_new(&o->cfg);
   if (!vm) {
     fprintf(stderr, "svl: out of memory\n");
@@ -206,7 +187,7 @@ static svl_vm *new_vm(opts *o) {
 }
 
 /* --input NAME=PATH binds NAME; --input PATH binds `input`. */
-static int bind_inputs(svl_vm *vm, opts *o) {
+int bind_inputs(svl_vm *vm, opts *o) {
   for (int i = 0; i < o->ninputs; i++) {
     const char *spec = o->inputs[i];
     const char *eq = strchr(spec, '=');
@@ -238,8 +219,9 @@ static int print_value(svl_vm *vm, svl_value *v, svl_format f, FILE *to) {
   return 0;
 }
 
-static int cmd_run(opts *o) {
+static int cmd_run(opts *o, int argc, char **argv) {
   if (o->nfiles != 1) return usage_error("run needs a rule file%s", "");
+  if (o->audit) return audit_run(o, argc, argv);
   svl_vm *vm = new_vm(o);
   int rc = bind_inputs(vm, o);
   if (rc) return rc;
@@ -275,31 +257,33 @@ static int cmd_run(opts *o) {
 
 static int cmd_check(opts *o) {
   if (o->nfiles < 1) return usage_error("check needs a rule file%s", "");
-  int rc = 0;
-  for (int i = 0; i < o->nfiles; i++) {
-    svl_vm *vm = new_vm(o);
-    for (int k = 0; k < o->ninputs; k++) {
-      /* names only: a check does not read data */
-      char name[256] = "input";
-      const char *eq = strchr(o->inputs[k], '=');
-      if (eq && (size_t)(eq - o->inputs[k]) < sizeof name) {
-        memcpy(name, o->inputs[k], (size_t)(eq - o->inputs[k]));
-        name[eq - o->inputs[k]] = 0;
-      } else if (!eq && !strchr(o->inputs[k], '.') && !strchr(o->inputs[k], '/')) {
-        snprintf(name, sizeof name, "%s", o->inputs[k]);
-      }
-      svl_value *nul = svl_null(vm);
-      svl_set_global(vm, name, nul);
-      svl_release(vm, nul);
+  if (o->format != SVL_FORMAT_TEXT && o->format != SVL_FORMAT_JSON) return usage_error("check reports as text or json%s", "");
+  svl_vm *vm = new_vm(o);
+  for (int k = 0; k < o->ninputs; k++) {
+    /* names only: a check does not read data */
+    char name[256] = "input";
+    const char *eq = strchr(o->inputs[k], '=');
+    if (eq && (size_t)(eq - o->inputs[k]) < sizeof name) {
+      memcpy(name, o->inputs[k], (size_t)(eq - o->inputs[k]));
+      name[eq - o->inputs[k]] = 0;
+    } else if (!eq && !strchr(o->inputs[k], '.') && !strchr(o->inputs[k], '/')) {
+      snprintf(name, sizeof name, "%s", o->inputs[k]);
     }
-    svl_status st = svl_check_file(vm, o->files[i]);
-    if (st != SVL_OK) {
-      report(vm, st);
-      rc = 2;
-    }
-    svl_free(vm);
+    svl_value *nul = svl_null(vm);
+    svl_set_global(vm, name, nul);
+    svl_release(vm, nul);
   }
-  return rc;
+  char *out;
+  int nerr = 0, nwarn = 0;
+  svl_status st = svl_check(vm, o->files, o->nfiles, o->strict ? SVL_CHECK_STRICT : 0, o->format, &out, &nerr, &nwarn);
+  if (st != SVL_OK) return report(vm, st);
+  /* JSON is for editors and goes to stdout; the text report is diagnostics */
+  fputs(out, o->format == SVL_FORMAT_JSON ? stdout : stderr);
+  if (o->format == SVL_FORMAT_TEXT && (nerr || nwarn))
+    fprintf(stderr, "%d error%s, %d warning%s\n", nerr, nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s");
+  free(out);
+  svl_free(vm);
+  return nerr ? 2 : 0;
 }
 
 static int cmd_test(opts *o) {
@@ -394,15 +378,28 @@ static int cmd_explain(opts *o) {
 }
 
 static int cmd_help(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
+  /* svl help E0301: the catalogue entry; svl help errors: all codes */
+  if (argc > 2 && !strcmp(argv[2], "errors")) {
+    fputs(svl_error_help(NULL), stdout);
+    return 0;
+  }
+  if (argc > 2 && (argv[2][0] == 'E' || argv[2][0] == 'e')) {
+    const char *h = svl_error_help(argv[2]);
+    if (!h) {
+      fprintf(stderr, "svl: no error code '%s'; `svl help errors` lists them\n", argv[2]);
+      return 2;
+    }
+    fputs(h, stdout);
+    return 0;
+  }
   printf("svl %s — the Social Value Language\n\n"
          "  svl run FILE [NAME...] [--input [NAME=]PATH]... [--format text|json|csv|md]\n"
          "  svl test FILE...              run test blocks, TAP on stdout\n"
          "  svl explain FILE NAME [--depth N] [--format text|json]\n"
-         "  svl check FILE...             parse and resolve without running\n"
+         "  svl check FILE... [--strict] [--format text|json]  find problems without running\n"
+         "  svl fmt [--check] FILE...     canonical layout, in place; - formats standard input\n"
          "  svl repl [FILE]               interactive; also `svl` alone on a terminal\n"
-         "  svl --version | svl help\n\n"
+         "  svl --version | svl help | svl help errors | svl help E0301\n\n"
          "Limits: --max-steps N, --max-heap BYTES, --timeout MS, --max-depth N\n",
          SVL_VERSION);
   return 0;
@@ -427,10 +424,12 @@ static void *run_job(void *p) {
    * sanitizer builds stop runaway recursion earlier (docs/internals.md). */
   o->cfg.stack_bytes = (size_t)56 << 20;
 #endif
-  /* SVL_PATH extends the search path; the built-in stdlib comes last */
+  /* SVL_PATH extends the search path; the installed stdlib, which the
+   * library finds beside itself (svl_stdlib_dir), comes last */
   const char *path = getenv("SVL_PATH");
+  const char *stdlib = o->cfg.stdlib_path ? o->cfg.stdlib_path : "";
   static char search[8192];
-  snprintf(search, sizeof search, "%s%s%s", path && *path ? path : "", path && *path ? ":" : "", SVL_STDLIB_DIR);
+  snprintf(search, sizeof search, "%s%s%s", path && *path ? path : "", path && *path && *stdlib ? ":" : "", stdlib);
   o->cfg.stdlib_path = search;
   o->cmd = argc > 1 ? argv[1] : "repl";
   o->threshold10 = -1;
@@ -441,8 +440,13 @@ static void *run_job(void *p) {
     j->rc = 0;
   } else if (!strcmp(o->cmd, "help") || !strcmp(o->cmd, "--help") || !strcmp(o->cmd, "-h")) {
     j->rc = cmd_help(argc, argv);
+  } else if (!strcmp(o->cmd, "fmt")) {
+    j->rc = fmt_main(&o->cfg, argc - 2, argv + 2);
+  } else if (!strcmp(o->cmd, "audit")) {
+    if (argc != 4 || strcmp(argv[2], "verify") != 0) j->rc = usage_error("usage: svl audit verify RECORD.json%s", "");
+    else j->rc = audit_verify(&o->cfg, argv[3]);
   } else if ((j->rc = parse_args(argc, argv, o)) != 0) {
-  } else if (!strcmp(o->cmd, "run")) j->rc = cmd_run(o);
+  } else if (!strcmp(o->cmd, "run")) j->rc = cmd_run(o, argc, argv);
   else if (!strcmp(o->cmd, "check")) j->rc = cmd_check(o);
   else if (!strcmp(o->cmd, "test")) j->rc = cmd_test(o);
   else if (!strcmp(o->cmd, "explain")) j->rc = cmd_explain(o);
@@ -459,6 +463,10 @@ int main(int argc, char **argv) {
    * so 10,000 nested calls fit.  The library itself checks its budget
    * (stack_bytes), so runaway recursion is an error, not a crash. */
   job j = {argc, argv, 0};
+  /* `svl run ... | head -1`: when the reader goes away, stop at once and
+   * quietly, killed by SIGPIPE like cat or grep (status 141 in a shell),
+   * even if the parent left SIGPIPE ignored (docs/testing.md). */
+  signal(SIGPIPE, SIG_DFL);
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, (size_t)1 << 30);

@@ -14,11 +14,26 @@
 **
 ** Values the host receives are *handles* (svl_value *).  SVL's memory is
 ** garbage-collected and the collector does not scan memory the host got
-** from malloc, so a handle pins its value until svl_release.  Handles
-** belong to their VM and die with it.
+** from malloc, so a handle pins its value until svl_release.  Hold SVL
+** values only through handles: never keep a pointer the library returned
+** into a value (a text's bytes, a field name) beyond the life of the handle
+** it came from.  Handles belong to their VM and die with it (svl_free).
+** Releasing a handle twice is safe as long as no handle was made in
+** between; using a released handle is an error the library reports
+** (SVL_ERR_USAGE) while its slot is unused, and undefined — though never a
+** crash — once the slot has been reused.  Inside a native function
+** (svl_register) every handle is scoped to the call: see svl_native_fn.
+**
+** Ownership of strings: `const char *` results belong to the VM (lifetime
+** stated at each function); `char *` results are malloc'ed for the caller,
+** who frees them with free().  Strings passed in are copied.
 **
 ** Threads: one VM is used by one thread at a time.  Several VMs may live in
-** one process.
+** one process; a thread other than the first to call svl_new must call
+** svl_thread_attach before using any.  svl_interrupt may be called from any
+** thread or a signal handler.
+**
+** The guide with a complete example is docs/embedding.md.
 */
 #ifndef SVL_H
 #define SVL_H
@@ -37,6 +52,10 @@ extern "C" {
 #endif
 
 #define SVL_VERSION "0.1.0"
+
+/* As a length argument (svl_text, svl_load_string, svl_from_json): the
+ * string is NUL-terminated, measure it. */
+#define SVL_NTS ((size_t)-1)
 
 typedef struct svl_vm svl_vm;
 typedef struct svl_value svl_value;
@@ -74,30 +93,67 @@ typedef struct svl_config {
   unsigned max_depth;        /* nested calls */
   uint64_t timeout_ms;       /* wall time per entry point */
   size_t stack_bytes;        /* C stack the evaluator may use; 0: 4 MiB */
-  const char *stdlib_path;   /* ':'-separated directories of stdlib modules, or NULL */
+  /* ':'-separated directories searched, in order, for `import NAME` of a
+   * standard library module; NULL: no stdlib.  svl_config_init sets it to
+   * svl_stdlib_dir().  Reading the stdlib needs no permission. */
+  const char *stdlib_path;
   int interactive;           /* REPL semantics: loading a name again replaces it */
 } svl_config;
 
 /* Fill *config with the defaults: no output, no permissions, no limits,
- * call depth 200, 4 MiB of stack. */
+ * call depth 200, 4 MiB of stack, the installed stdlib.  Call it first and
+ * then set the fields you need, so new fields keep working defaults.
+ *
+ * Limits apply to each call into the VM (svl_load_*, svl_call, ...); the
+ * steps and the wall time start again at each one.  Hitting a limit stops
+ * the evaluation with SVL_ERR_LIMIT and leaves the VM usable.  max_heap
+ * bounds the collector's heap in use, which all VMs of the process share:
+ * give it the budget of SVL as a whole.  When the collector cannot get
+ * memory at all, the call fails with SVL_ERR_LIMIT ("out of memory").
+ * Permissions: without SVL_ALLOW_FILES a script's load() and `import
+ * "file.svl"` fail; without SVL_ALLOW_CLOCK today() fails; the library
+ * reads no environment variables (SVL_ALLOW_ENV is reserved for that). */
 SVL_API void svl_config_init(svl_config *config);
 
-/* Create a VM.  The configuration is copied.  Returns NULL only when the
- * system is out of memory. */
+/* Create a VM.  The configuration is copied (config NULL: the defaults).
+ * Returns NULL only when the system is out of memory. */
 SVL_API svl_vm *svl_new(const svl_config *config);
-/* Destroy a VM and every handle it gave out. */
+/* Destroy a VM and every handle it gave out; vm NULL is ignored.  Nothing
+ * the VM returned may be used afterwards.  Not from inside a native. */
 SVL_API void svl_free(svl_vm *vm);
 
 /* Load and run a rule file: declarations, top-level lets, asserts and
  * prints, in order.  Names it defines become visible to svl_get/svl_call.
- * Returns SVL_ERR_SYNTAX / SVL_ERR_RESOLVE when nothing ran. */
+ * The host reads this file itself, so no permission is needed (its own
+ * load() and file imports need SVL_ALLOW_FILES).  Natives (svl_register)
+ * and globals (svl_set_global) the file uses must be bound before.
+ * Errors: SVL_ERR_IO (unreadable), SVL_ERR_SYNTAX / SVL_ERR_RESOLVE
+ * (nothing ran), SVL_ERR_RUNTIME / SVL_ERR_ASSERT / SVL_ERR_LIMIT (the
+ * top level stopped part-way: names defined before the error stay
+ * usable). */
 SVL_API svl_status svl_load_file(svl_vm *vm, const char *path);
-/* The same for source text; `name` is used in error messages. */
+/* The same for source text of len bytes (SVL_NTS: NUL-terminated); `name`
+ * (NULL: "<string>") is used in error messages.  The text is copied. */
 SVL_API svl_status svl_load_string(svl_vm *vm, const char *name, const char *source, size_t len);
 
 /* Parse and resolve a rule file without running anything (svl check).
  * Reports lexical, syntax and resolution errors. */
 SVL_API svl_status svl_check_file(svl_vm *vm, const char *path);
+
+/* Format len bytes of rule-file source (SVL_NTS: NUL-terminated) in the
+ * canonical layout of `svl fmt` (SPEC 10; docs/language.md, "Formatting").
+ * `name` is used in error messages.
+ * On SVL_OK, *out receives the formatted text: malloc'ed, NUL-terminated,
+ * freed by the caller with free().  Formatting never changes what the
+ * source means and keeps every comment; formatting the result again gives
+ * it back unchanged.  A lexical or syntax error returns SVL_ERR_SYNTAX
+ * with svl_last_error set, and formats nothing (*out is NULL).  Nothing is
+ * resolved or run, so undefined names are not errors here.
+ * SVL_ERR_LIMIT: the source is over 1 GiB.  SVL_ERR_RUNTIME (E0000): the
+ * formatter's own check that the result has exactly the input's tokens
+ * and comments failed, a bug; nothing is returned. */
+SVL_API svl_status svl_format_source(svl_vm *vm, const char *name, const char *src, size_t len,
+                                     char **out);
 
 /* REPL-style: evaluate one chunk (declarations or an expression) in the
  * VM's interactive scope, where redefinition replaces.  *result receives
@@ -116,27 +172,144 @@ SVL_API svl_status svl_eval_line(svl_vm *vm, const char *source, size_t len, svl
 SVL_API int svl_complete(svl_vm *vm, const char *text, size_t len, const char **out, int max,
                          size_t *word_start);
 
-/* Bind a global name to a value before loading (the CLI's --input). */
+/* Bind a global name to a value (the CLI's --input), before loading the
+ * files that use it: the resolver must know the name.  The value is
+ * copied into the VM; the handle stays the caller's.  A file that defines
+ * the same name replaces it.  SVL_ERR_USAGE: no name, a NULL or released
+ * handle, or a name the loaded program defines. */
 SVL_API svl_status svl_set_global(svl_vm *vm, const char *name, svl_value *value);
-/* Look up a top-level name of the loaded program. SVL_ERR_USAGE if absent. */
+/* Look up any top-level name of the loaded program — let, fn, rule,
+ * table, type, indicator, import — or a global the host bound.  *result
+ * receives a new handle (release it).  SVL_ERR_USAGE if absent (with a
+ * "did you mean" when a name is close) or not yet defined; use svl_field
+ * for a name inside an imported module. */
 SVL_API svl_status svl_get(svl_vm *vm, const char *name, svl_value **result);
-/* Whether a top-level name exists (1) or not (0). */
+/* Whether a top-level name exists and is defined (1) or not (0). */
 SVL_API int svl_has(svl_vm *vm, const char *name);
-/* Call a callable value with positional arguments. */
+/* Call a callable value (fn, rule, table, builtin, native) with nargs
+ * positional arguments.  The argument handles stay the caller's.  On
+ * SVL_OK *result receives a new handle to the result (release it); on an
+ * error it is NULL and svl_last_error says why: SVL_ERR_RUNTIME (wrong
+ * types and arity from the host included, with SVL's own message),
+ * SVL_ERR_LIMIT, SVL_ERR_USAGE (not callable, NULL or released handles). */
 SVL_API svl_status svl_call(svl_vm *vm, svl_value *fn, int nargs, svl_value *const *args,
                             svl_value **result);
+/* The same with named arguments after the positional ones, as in SVL's
+ * `score(bid, lowest: £90, weight: 60%)`: names[i] goes with named[i].
+ * Names must be parameters of the function (defaults fill the rest); a
+ * name given twice is SVL_ERR_USAGE. */
+SVL_API svl_status svl_call_named(svl_vm *vm, svl_value *fn, int nargs, svl_value *const *args,
+                                  int nnamed, const char *const *names, svl_value *const *named,
+                                  svl_value **result);
 
-/* Values.  Constructors return a new handle (NULL when the VM is out of
- * memory or the input is invalid, see svl_last_error). */
+/* ---- Building values ----
+ * Each constructor returns a new handle the caller releases, or NULL with
+ * svl_last_error set (SVL_ERR_USAGE for bad input, SVL_ERR_LIMIT when out
+ * of memory).  Inputs are copied; handles passed in stay the caller's.
+ * Numbers are exact decimal text, never binary floating point. */
+
+/* A plain number from decimal text: "1200.50", "-3", "2.5e6".  More
+ * significant digits than decimal128's 34, or a value out of its range,
+ * is an error rather than a rounded number. */
 SVL_API svl_value *svl_number(svl_vm *vm, const char *decimal_text);
+/* A plain whole number. */
+SVL_API svl_value *svl_int(svl_vm *vm, int64_t i);
+/* A percentage: svl_percent(vm, "12.5") is SVL's 12.5% (the number 0.125,
+ * displayed as a percentage). */
+SVL_API svl_value *svl_percent(svl_vm *vm, const char *percent_text);
+/* A quantity: svl_quantity(vm, "1200.50", "GBP") is £1,200.50.  The unit
+ * is a name as SVL writes it — singular or plural, "GBP" or "£", "hours",
+ * "GBP/hour", "FTE*hour", "kg/hour^2" — of a built-in unit (GBP, EUR, USD,
+ * hour, day, week, year) or one the loaded program declares (`unit FTE`),
+ * so load the program first.  An unknown unit is SVL_ERR_USAGE. */
+SVL_API svl_value *svl_quantity(svl_vm *vm, const char *amount_text, const char *unit);
+/* Text: len bytes of UTF-8 (SVL_NTS: NUL-terminated).  Invalid UTF-8 is
+ * SVL_ERR_USAGE. */
 SVL_API svl_value *svl_text(svl_vm *vm, const char *utf8, size_t len);
 SVL_API svl_value *svl_bool(svl_vm *vm, int b);
 SVL_API svl_value *svl_null(svl_vm *vm);
-/* Read a data file (CSV or JSON) as `load(path)` would (needs
- * SVL_ALLOW_FILES). */
+/* A calendar date (year 1 to 9999); an impossible date is SVL_ERR_USAGE. */
+SVL_API svl_value *svl_date(svl_vm *vm, int year, int month, int day);
+/* A date from "YYYY-MM-DD". */
+SVL_API svl_value *svl_date_iso(svl_vm *vm, const char *iso);
+/* A list of n values (n may be 0; items may be NULL then). */
+SVL_API svl_value *svl_list(svl_vm *vm, size_t n, svl_value *const *items);
+/* A record of n fields, in order: keys[i] (non-empty UTF-8, no repeats)
+ * is values[i]. */
+SVL_API svl_value *svl_record(svl_vm *vm, size_t n, const char *const *keys,
+                              svl_value *const *values);
+/* A copy of `record` with field `key` set to `value` (added at the end
+ * when new), as SVL's `record with {key: value}`. */
+SVL_API svl_value *svl_with(svl_vm *vm, svl_value *record, const char *key, svl_value *value);
+/* Read a data file (CSV or JSON) as a script's `load(path)` would, into
+ * *result (release it).  The host names the file, so no permission is
+ * needed.  Errors: SVL_ERR_IO, SVL_ERR_RUNTIME (a bad cell, with file and
+ * line in the message). */
 SVL_API svl_status svl_load_data(svl_vm *vm, const char *path, svl_value **result);
-/* Parse JSON into a value (numbers exact). */
+/* Parse len bytes (SVL_NTS: NUL-terminated) of JSON into *result (release
+ * it): objects become records (key order kept), arrays lists, numbers
+ * exact decimals (more than 34 digits is an error, never rounded).
+ * SVL_ERR_RUNTIME on bad JSON, with the position. */
 SVL_API svl_status svl_from_json(svl_vm *vm, const char *json, size_t len, svl_value **result);
+
+/* ---- Reading values ----
+ * A reader given a value of the wrong kind returns SVL_ERR_USAGE with a
+ * message saying what it expected and what it got; so does a NULL or
+ * released handle.  Out-pointers may be NULL when not wanted. */
+
+typedef enum svl_kind {
+  SVL_KIND_NONE,     /* not a value: a NULL or released handle */
+  SVL_KIND_NULL,
+  SVL_KIND_BOOL,
+  SVL_KIND_NUMBER,   /* plain, percentage or quantity: see svl_to_unit */
+  SVL_KIND_TEXT,
+  SVL_KIND_DATE,
+  SVL_KIND_LIST,
+  SVL_KIND_RANGE,
+  SVL_KIND_RECORD,   /* indicators too */
+  SVL_KIND_FUNCTION, /* fn, rule, table, builtin or native: svl_call it */
+  SVL_KIND_VERDICT,  /* a rule's result: svl_to_bool, svl_field "reasons" */
+  SVL_KIND_TYPE,
+  SVL_KIND_MODULE    /* an import: svl_field reads its names */
+} svl_kind;
+SVL_API svl_kind svl_kind_of(svl_vm *vm, svl_value *value);
+
+/* A bool, or a verdict's `passed`. */
+SVL_API svl_status svl_to_bool(svl_vm *vm, svl_value *value, int *out);
+/* A number's magnitude as exact decimal text, without unit or exponent:
+ * "1200.5" for £1,200.50, "0.125" for 12.5%.  The text belongs to the
+ * handle and lives as long as it does. */
+SVL_API svl_status svl_to_number(svl_vm *vm, svl_value *value, const char **text);
+/* A number's magnitude as a whole int64 (an error if it has a fraction
+ * or is out of range). */
+SVL_API svl_status svl_to_int(svl_vm *vm, svl_value *value, int64_t *out);
+/* A number's unit as svl_quantity reads it ("GBP", "GBP/hour"), "" for a
+ * plain number or percentage.  Lives as long as the handle. */
+SVL_API svl_status svl_to_unit(svl_vm *vm, svl_value *value, const char **unit);
+/* 1 for a percentage (a number SVL displays as 12.5%), else 0. */
+SVL_API int svl_is_percent(svl_vm *vm, svl_value *value);
+/* A text's UTF-8 bytes (NUL-terminated; *len excludes the NUL).  Points
+ * into the value: valid as long as the handle. */
+SVL_API svl_status svl_to_text(svl_vm *vm, svl_value *value, const char **utf8, size_t *len);
+SVL_API svl_status svl_to_date(svl_vm *vm, svl_value *value, int *year, int *month, int *day);
+/* Items of a list, or fields of a record. */
+SVL_API svl_status svl_length(svl_vm *vm, svl_value *value, size_t *n);
+/* Item `index` of a list, counting from 0 (SVL counts from 1), as a new
+ * handle in *out. */
+SVL_API svl_status svl_item(svl_vm *vm, svl_value *list, size_t index, svl_value **out);
+/* The name of field `index` (from 0, in the record's order); lives as long
+ * as the handle. */
+SVL_API svl_status svl_field_name(svl_vm *vm, svl_value *record, size_t index, const char **name);
+/* The value of field `index` (from 0), as a new handle in *out. */
+SVL_API svl_status svl_field_at(svl_vm *vm, svl_value *record, size_t index, svl_value **out);
+/* A field by name, as a new handle in *out: a record's field, a verdict's
+ * "passed", "reasons" (list of texts) or "warnings", or a top-level name
+ * of an imported module.  A missing field is SVL_ERR_USAGE, with "did you
+ * mean" when one is close. */
+SVL_API svl_status svl_field(svl_vm *vm, svl_value *value, const char *name, svl_value **out);
+/* JSON text of a value (SPEC 9), malloc'ed (free it); NULL on error.  The
+ * same as svl_format_value(vm, value, SVL_FORMAT_JSON). */
+SVL_API char *svl_to_json(svl_vm *vm, svl_value *value);
 
 typedef enum svl_format {
   SVL_FORMAT_TEXT, /* display form (texts raw at top level) */
@@ -147,18 +320,82 @@ typedef enum svl_format {
   SVL_FORMAT_PLAIN /* svl_explain: a narrative ("x = 32 because 40 × lowest £100.00 / price £125.00") */
 } svl_format;
 /* Render a value.  Returns a malloc'ed NUL-terminated string the caller
- * frees with free(), or NULL on error. */
+ * frees with free(), or NULL on error (a NULL or released handle). */
 SVL_API char *svl_format_value(svl_vm *vm, svl_value *value, svl_format format);
-/* "number", "text", "list", "GBP" ... (static or VM-owned; do not free). */
+/* "number", "percent", "text", "list", "GBP", "indicator"... as SVL's
+ * type_of; "none" for a NULL or released handle.  Static, or owned by the
+ * handle and valid as long as it is; do not free. */
 SVL_API const char *svl_type_name(svl_vm *vm, svl_value *value);
 
-/* Release a handle.  NULL is ignored. */
-SVL_API void svl_release(svl_vm *vm, svl_value *value);
+/* Check rule files without running anything (svl check; SPEC 6, 10):
+ * lexical, syntax and name errors; gaps and overlapping rows of `hit
+ * unique` decision tables, each with an example input; unit mismatches
+ * visible before running; unused names (warnings).  Each file is checked
+ * on its own, seeing only the names bound with svl_set_global; nothing is
+ * evaluated, imported or loaded.
+ *
+ * `format` is SVL_FORMAT_TEXT (every finding as "file:line:col: error:
+ * message [CODE]", the source line, a caret and a hint, sorted by
+ * position; "" when nothing was found) or SVL_FORMAT_JSON (an array of
+ * {"file", "line", "column", "end_line", "end_column", "severity":
+ * "error"|"warning"|"note", "code", "message", "hint", "example"}, hint
+ * and example null when absent).  With SVL_CHECK_STRICT warnings are
+ * reported and counted as errors.  *report is malloc'ed (free() it);
+ * *nerrors and *nwarnings (either may be NULL) count the findings; notes
+ * count as neither.  Returns SVL_OK when the files were checked, whatever
+ * was found — an unreadable file is a finding too — and SVL_ERR_USAGE or
+ * SVL_ERR_LIMIT (out of memory) otherwise, with no report. */
+enum { SVL_CHECK_STRICT = 1 };
+SVL_API svl_status svl_check(svl_vm *vm, const char *const *paths, int npaths, unsigned flags,
+                             svl_format format, char **report, int *nerrors, int *nwarnings);
 
-/* Tests (SPEC 10.1): run every `test` block loaded so far, writing TAP
- * through the write callback.  `first_number` numbers the first test
- * point (to number across files); *count receives how many ran, *failed
- * how many failed. `header` nonzero writes the "TAP version 13" and plan. */
+/* Release a handle: the value may then be collected.  NULL is ignored, and
+ * so is a handle already released (unless its slot was reused since). */
+SVL_API void svl_release(svl_vm *vm, svl_value *value);
+/* A second handle to the same value, released on its own.  Inside a
+ * native it is not scoped to the call: the way to keep a value. */
+SVL_API svl_value *svl_dup(svl_vm *vm, svl_value *value);
+
+/* ---- Native functions ----
+ * A host function SVL code can call like a builtin.  It receives the
+ * arguments as handles, valid until it returns, and returns a handle to
+ * its result (any handle it made: svl_number, svl_call's result...), or
+ * NULL for an error: call svl_error_set first, or return NULL right after
+ * an API call of its own failed to pass that error on (a limit stays a
+ * limit).  The error reaches SVL as a runtime error at the call site, with
+ * its file, line and call stack, and from there the host's svl_call or
+ * svl_load_* gets SVL_ERR_RUNTIME as for any other error.
+ *
+ * Every handle the native receives or makes is released when it returns
+ * (use svl_dup to keep one).  It may call back into the same VM (svl_call,
+ * svl_get, value functions...) but must not svl_free it, and must not
+ * longjmp out.  Limits do not interrupt the native itself: a native that
+ * can block should watch its own time. */
+typedef svl_value *(*svl_native_fn)(svl_vm *vm, int nargs, svl_value *const *args, void *user_data);
+/* Bind `signature` as a global function: "name" or "name(param, ...)";
+ * the parameter names let SVL call it with named arguments.  Register
+ * before loading the files that call it: the resolver then knows the name
+ * and checks the number of arguments of each call (an error before
+ * anything runs, SVL_ERR_RESOLVE).  min_args..max_args (max_args -1: any
+ * number) bound how many it takes; user_data is passed through.
+ * Registering a name again replaces it; a name the loaded program defines,
+ * a keyword, or a bad signature is SVL_ERR_USAGE. */
+SVL_API svl_status svl_register(svl_vm *vm, const char *signature, svl_native_fn fn, int min_args,
+                                int max_args, void *user_data);
+/* Inside a native: the message of the error it is about to return (NULL
+ * from the native).  The text is copied.  Outside a native: ignored. */
+SVL_API void svl_error_set(svl_vm *vm, const char *message);
+
+/* Tests (SPEC 10.1): run every `test` block loaded so far (svl_load_*
+ * only collects them), writing one TAP test point each — "ok N - name", or
+ * "not ok N - name" and a YAML block with message, at, expression, got and
+ * expected — through the config's `report` callback (or `write` when it is
+ * NULL).  The host writes "TAP version 13" and the plan "1..N" itself
+ * (svl_test_count tells N) so that several files can share one stream.
+ * A runtime error fails only its test.  `first_number` numbers the first
+ * test point; *count receives how many ran and *failed how many failed
+ * (either may be NULL).  Returns SVL_OK when all passed, else
+ * SVL_ERR_ASSERT. */
 SVL_API svl_status svl_run_tests(svl_vm *vm, int first_number, int *count, int *failed);
 /* Number of test blocks loaded (that the filter selects). */
 SVL_API int svl_test_count(svl_vm *vm);
@@ -182,8 +419,26 @@ SVL_API svl_status svl_coverage_report(svl_vm *vm, svl_format format, char **out
  * *out receives a malloc'ed string the caller frees. */
 SVL_API svl_status svl_explain(svl_vm *vm, const char *name, svl_format format, int max_depth,
                                char **out);
+/* Explain one call from the host, e.g. why a particular bid scored what it
+ * did: call fn as svl_call_named does, with tracing on, and render the
+ * tree as svl_explain does into *out (malloc'ed; free it).  *result, when
+ * not NULL, receives a handle to the call's result.  Errors as
+ * svl_call_named; on an error nothing is rendered. */
+SVL_API svl_status svl_explain_call(svl_vm *vm, svl_value *fn, int nargs, svl_value *const *args,
+                                    int nnamed, const char *const *names, svl_value *const *named,
+                                    svl_format format, int max_depth, char **out,
+                                    svl_value **result);
 
-/* The last error.  Valid until the next call on the same VM. */
+/* One call on the stack of a runtime error, innermost first. */
+typedef struct svl_frame {
+  const char *function; /* the called fn, rule or table */
+  const char *file;     /* where it was called from, or NULL */
+  int line, column;
+} svl_frame;
+
+/* The last error: what the most recent failing call reported (status
+ * SVL_OK and message "no error" before any).  The struct and its strings
+ * belong to the VM and stay valid until the next call on the same VM. */
 typedef struct svl_error {
   svl_status status;
   const char *code;     /* stable code, e.g. "E0201" */
@@ -193,12 +448,36 @@ typedef struct svl_error {
   int line, column;     /* 1-based; 0 when unknown */
   const char *rendered; /* "file:line:col: error: ..." with source line,
                            caret, hint and call stack, ready to print */
+  int nframes;          /* the call stack of a runtime error (at most 20) */
+  const svl_frame *frames;
 } svl_error;
 SVL_API const svl_error *svl_last_error(svl_vm *vm);
 
-/* Ask a running evaluation to stop with SVL_ERR_LIMIT.  Safe to call from
- * another thread or a signal handler. */
+/* The catalogue entry of an error code (docs/errors.md): what the error
+ * means, an example and the fix, as static text ending in a newline.
+ * "E0301" or "e0301"; NULL for a code not in the catalogue.  With code
+ * NULL, the index: one line per code, "E0301  undefined name". */
+SVL_API const char *svl_error_help(const char *code);
+
+/* Files the VM has read (rule files, imports, data), in order, each once
+ * per content: fills *path and *sha256 (lower-case hex) for index i and
+ * returns how many there are.  For audit records (SPEC 10.3). */
+SVL_API int svl_files_read(svl_vm *vm, int i, const char **path, const char **sha256);
+/* SHA-256 of len bytes as 64 lower-case hex digits and a NUL. */
+SVL_API void svl_sha256(const void *data, size_t len, char hex[65]);
+
+/* Ask the evaluation running in vm to stop: it fails with SVL_ERR_LIMIT
+ * ("interrupted") within about a thousand evaluation steps, and the VM
+ * stays usable.  Safe to call from another thread or a signal handler.  A
+ * request made while nothing runs is dropped when the next call starts. */
 SVL_API void svl_interrupt(svl_vm *vm);
+
+/* The directory of the installed standard library modules that
+ * svl_config_init puts in stdlib_path: PREFIX/share/svl/stdlib found
+ * relative to the library (or the program it is linked into), else the
+ * source tree's stdlib/ for an uninstalled build; NULL when neither
+ * exists.  Static storage. */
+SVL_API const char *svl_stdlib_dir(void);
 
 /* Process-wide start-up for threads other than the one that called
  * svl_new first: call svl_thread_attach() at the start of such a thread

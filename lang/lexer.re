@@ -19,8 +19,7 @@ typedef struct lexer {
 
 static bool fail(lexer *lx, const unsigned char *at, const char *msg, const char *hint) {
   lx->err->kind = DIAG_LEX;
-  lx->err->code = "E0101";
-  lx->err->msg = msg;
+  lx->err->msg = diag_code(msg, &lx->err->code, "E0101");
   lx->err->hint = hint;
   lx->err->at.src = lx->src;
   lx->err->at.start = (uint32_t)(at - lx->base);
@@ -43,7 +42,7 @@ static token *push(lexer *lx, int kind, const unsigned char *s, const unsigned c
 
 static bool open_br(lexer *lx, char c, const unsigned char *at) {
   if (lx->depth >= LEX_MAX_NESTING)
-    return fail(lx, at, "brackets nested too deeply",
+    return fail(lx, at, "E0105 brackets nested too deeply",
                 "SVL allows 200 levels of nesting; split the expression with let");
   lx->stack[++lx->depth] = c;
   return true;
@@ -83,10 +82,10 @@ static bool number(lexer *lx, const unsigned char *s, const unsigned char *e, de
   switch (dec_parse(buf, k, out)) {
   case DEC_OK: return true;
   case DEC_INEXACT:
-    return fail(lx, s, "number has more significant digits than SVL can hold exactly (34)",
+    return fail(lx, s, "E0104 number has more significant digits than SVL can hold exactly (34)",
                 "round the literal to 34 significant digits");
-  case DEC_OVERFLOW: return fail(lx, s, "number is too large", NULL);
-  default: return fail(lx, s, "malformed number", NULL);
+  case DEC_OVERFLOW: return fail(lx, s, "E0104 number is too large", NULL);
+  default: return fail(lx, s, "E0104 malformed number", NULL);
   }
 }
 
@@ -101,11 +100,11 @@ static bool string_part(lexer *lx) {
   const unsigned char *start = lx->cur;
   for (;;) {
     const unsigned char *p = lx->cur;
-    if (p >= lx->lim) return fail(lx, p, "unterminated string", "close the string with \"");
+    if (p >= lx->lim) return fail(lx, p, "E0102 unterminated string", "close the string with \"");
     unsigned char c = *p;
     if (c == '"' || c == '{') break;
     if (c == '\n' || c == '\r')
-      return fail(lx, p, "line break inside a string", "use \\n for a line break, or close the string with \"");
+      return fail(lx, p, "E0102 line break inside a string", "use \\n for a line break, or close the string with \"");
     if (c != '\\') {
       sb_putc(&b, (char)c);
       lx->cur++;
@@ -122,7 +121,7 @@ static bool string_part(lexer *lx) {
     case '}': sb_putc(&b, '}'); break;
     case 'u': {
       const unsigned char *q = p + 2;
-      if (q >= lx->lim || *q != '{') return fail(lx, p, "malformed \\u escape", "write \\u{1F600}");
+      if (q >= lx->lim || *q != '{') return fail(lx, p, "E0103 malformed \\u escape", "write \\u{1F600}");
       q++;
       uint32_t cp = 0;
       int digits = 0;
@@ -136,9 +135,9 @@ static bool string_part(lexer *lx) {
         q++;
       }
       if (digits == 0 || digits > 6 || q >= lx->lim || *q != '}')
-        return fail(lx, p, "malformed \\u escape", "write \\u{1F600}");
+        return fail(lx, p, "E0103 malformed \\u escape", "write \\u{1F600}");
       if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0)
-        return fail(lx, p, "\\u escape is not a Unicode scalar value", NULL);
+        return fail(lx, p, "E0103 \\u escape is not a Unicode scalar value", NULL);
       char u[4];
       int k;
       if (cp < 0x80) { u[0] = (char)cp; k = 1; }
@@ -150,7 +149,7 @@ static bool string_part(lexer *lx) {
       break;
     }
     default:
-      return fail(lx, p, "unknown escape in string", "escapes are \\\" \\\\ \\n \\t \\{ \\} \\u{...}");
+      return fail(lx, p, "E0103 unknown escape in string", "escapes are \\\" \\\\ \\n \\t \\{ \\} \\u{...}");
     }
   }
   token *t = push(lx, STRPART, start, lx->cur);
@@ -205,9 +204,9 @@ loop:
     if (!number(lx, lx->tok, e, &t->num)) return -1;
     /* 10% is the plain number 0.1 that remembers to print as a percentage */
     if (t->pct && dec_div(t->num, dec_from_int(100), &t->num) != DEC_OK)
-      return fail(lx, lx->tok, "malformed percentage", NULL), -1;
+      return fail(lx, lx->tok, "E0104 malformed percentage", NULL), -1;
     if (lx->cur < lx->lim && is_ident_char(*lx->cur) && t->pct)
-      return fail(lx, lx->cur, "unexpected letter after a percentage", NULL), -1;
+      return fail(lx, lx->cur, "E0104 unexpected letter after a percentage", NULL), -1;
     return 1;
   }
   ("\xc2\xa3" | "\xe2\x82\xac" | "$") num ("k" | "m" | "bn")? {
@@ -219,19 +218,19 @@ loop:
     else if (e[-1] == 'm') { scale = 6; e--; }
     else if (e - ns >= 2 && e[-2] == 'b' && e[-1] == 'n') { scale = 9; e -= 2; }
     if (lx->cur < lx->lim && is_ident_char(*lx->cur))
-      return fail(lx, lx->cur, "unexpected letter after a money amount",
+      return fail(lx, lx->cur, "E0104 unexpected letter after a money amount",
                   "money suffixes are k (thousand), m (million) and bn (billion)"), -1;
     token *t = push(lx, MONEY, lx->tok, lx->cur);
     t->cur = cur;
     if (!number(lx, ns, e, &t->num)) return -1;
     if (scale) {
       dec f = dec_from_int(scale == 3 ? 1000 : scale == 6 ? 1000000 : 1000000000);
-      if (dec_mul(t->num, f, &t->num) != DEC_OK) return fail(lx, s, "number is too large", NULL), -1;
+      if (dec_mul(t->num, f, &t->num) != DEC_OK) return fail(lx, s, "E0104 number is too large", NULL), -1;
     }
     return 1;
   }
   ("\xc2\xa3" | "\xe2\x82\xac" | "$") {
-    return fail(lx, lx->tok, "a currency sign must be followed by a number", "write £250, £1.2m"), -1;
+    return fail(lx, lx->tok, "E0104 a currency sign must be followed by a number", "write £250, £1.2m"), -1;
   }
   ident {
     size_t n = (size_t)(lx->cur - lx->tok);
@@ -259,8 +258,8 @@ loop:
       return 1;
     }
     if (have != want) {
-      if (have == 0) return fail(lx, lx->tok, "unmatched closing bracket", NULL), -1;
-      return fail(lx, lx->tok, "closing bracket does not match the open one",
+      if (have == 0) return fail(lx, lx->tok, "E0105 unmatched closing bracket", NULL), -1;
+      return fail(lx, lx->tok, "E0105 closing bracket does not match the open one",
                   have == '(' ? "expected ')'" : have == '[' ? "expected ']'" : have == '{' ? "expected '}'" : NULL), -1;
     }
     lx->depth--;
@@ -276,9 +275,9 @@ loop:
   "??" { push(lx, DEFAULT, lx->tok, lx->cur); return 1; }
   "||" { push(lx, BARBAR, lx->tok, lx->cur); return 1; }
   [-+*/^<>=,:.|?] { push(lx, lx->tok[0], lx->tok, lx->cur); return 1; }
-  "\x00" { return fail(lx, lx->tok, "NUL byte in source", NULL), -1; }
+  "\x00" { return fail(lx, lx->tok, "E0101 NUL byte in source", NULL), -1; }
   * {
-    return fail(lx, lx->tok, "unexpected character",
+    return fail(lx, lx->tok, "E0101 unexpected character",
                 lx->tok[0] == '\'' ? "texts are written in double quotes" : NULL), -1;
   }
 */
@@ -363,7 +362,7 @@ bool lex_source(const source *src, token **out, size_t *n, diag *err) {
   /* Invalid UTF-8 anywhere is an error, found before anything else. */
   for (const unsigned char *p = lx.base; p < lx.lim;) {
     int k = utf8_valid_seq(p, (size_t)(lx.lim - p));
-    if (!k) return fail(&lx, p, "invalid UTF-8 in source", "save the file as UTF-8");
+    if (!k) return fail(&lx, p, "E0101 invalid UTF-8 in source", "save the file as UTF-8");
     p += k;
   }
   /* A UTF-8 byte order mark is allowed at the very start. */
@@ -382,8 +381,8 @@ bool lex_source(const source *src, token **out, size_t *n, diag *err) {
       if ((c == 'S' && k == STRBEG) || (c == 'I' && k == ISTART) || k == c) { at = lx.base + lx.toks[i].start; break; }
     }
     err->kind = DIAG_INCOMPLETE;
-    if (c == 'S') fail(&lx, at, "unterminated string", "close the string with \"");
-    else fail(&lx, at, "unclosed bracket", c == '(' ? "expected ')'" : c == '[' ? "expected ']'" : "expected '}'");
+    if (c == 'S') fail(&lx, at, "E0102 unterminated string", "close the string with \"");
+    else fail(&lx, at, "E0105 unclosed bracket", c == '(' ? "expected ')'" : c == '[' ? "expected ']'" : "expected '}'");
     err->kind = DIAG_INCOMPLETE; /* the REPL asks for more; the CLI reports it */
     return false;
   }

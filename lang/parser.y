@@ -38,6 +38,15 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, pctx *ctx);
 #include "../runtime/gc.h"
 #include "../lang/parse.h"
 
+/* Past YYINITDEPTH entries Bison moves its stacks to YYMALLOC memory.  The
+ * value stack holds the only pointers to nodes already built (the left
+ * operand while the right one is parsed), so it must be memory the
+ * collector scans: with malloc, a collection in the middle of a deeply
+ * nested expression freed live nodes (tests/regress/parser_stack_gc.svl).
+ * The old stack is left to the collector. */
+#define YYMALLOC svl_alloc
+#define YYFREE(p) ((void)(p))
+
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                   \
   do {                                                                \
     if (N) { (Cur).start = YYRHSLOC(Rhs, 1).start; (Cur).end = YYRHSLOC(Rhs, N).end; } \
@@ -52,7 +61,7 @@ static loc L(pctx *c, yyltype l) { loc r = {c->src, l.start, l.end}; return r; }
 static void deepen(pctx *ctx, node *n, node *k) {
   if (k && k->depth + 1 > n->depth) n->depth = k->depth + 1;
   if (n->depth > PARSE_MAX_DEPTH && !ctx->failed)
-    perr(ctx, (yyltype){n->at.start, n->at.start + 1}, "expression nested too deeply",
+    perr(ctx, (yyltype){n->at.start, n->at.start + 1}, "E0203 expression nested too deeply",
          "split it into smaller parts with let");
 }
 static node *mk(pctx *c, int kind, yyltype l, node *a, node *b, node *cc) {
@@ -154,10 +163,10 @@ decl: FN NAME '(' params ')' '=' expr
     | IMPORT NAME                { $$ = named(ctx, N_IMPORT, @$, $2, NULL); }
     | IMPORT string AS NAME
         { $$ = named(ctx, N_IMPORT, @$, $4, NULL); $$->b = $2;
-          if ($2->kind != N_LIT) { perr(ctx, @2, "an import path cannot use interpolation", NULL); YYABORT; } }
+          if ($2->kind != N_LIT) { perr(ctx, @2, "E0204 an import path cannot use interpolation", NULL); YYABORT; } }
     | TEST string '{' bstmts '}'
         { $$ = $4; $$->kind = N_TEST; $$->at = L(ctx, @$); $$->b = $2;
-          if ($2->kind != N_LIT) { perr(ctx, @2, "a test name cannot use interpolation", NULL); YYABORT; } }
+          if ($2->kind != N_LIT) { perr(ctx, @2, "E0204 a test name cannot use interpolation", NULL); YYABORT; } }
     ;
 uplural: %empty      { $$ = NULL; }
        | ',' NAME    { $$ = $2; }
@@ -168,7 +177,7 @@ block: '{' bstmts '}'
         { $$ = $2; $$->kind = N_BLOCK; $$->at = L(ctx, @$);
           node *last = $$->kids[$$->nkids - 1];
           if (last->kind != N_EXPRSTMT) {
-            perr(ctx, (yyltype){last->at.start, last->at.end}, "a block must end with an expression, its value", NULL);
+            perr(ctx, (yyltype){last->at.start, last->at.end}, "E0204 a block must end with an expression, its value", NULL);
             YYABORT;
           }
           $$->a = last->a; $$->nkids--; }
@@ -211,15 +220,15 @@ hit: %empty            { $$ = HIT_UNIQUE; }
      { const char *w = $2->str;
        $$ = !strcmp(w, "unique") ? HIT_UNIQUE : !strcmp(w, "first") ? HIT_FIRST
           : !strcmp(w, "any") ? HIT_ANY : !strcmp(w, "collect") ? HIT_COLLECT : -1;
-       if ($$ < 0) { perr(ctx, @2, "unknown hit policy", "hit policies: unique, first, any, collect, collect sum|min|max|count, rule order"); YYABORT; } }
+       if ($$ < 0) { perr(ctx, @2, "E0204 unknown hit policy", "hit policies: unique, first, any, collect, collect sum|min|max|count, rule order"); YYABORT; } }
    | HIT NAME NAME
      { const char *w = $3->str;
        $$ = !strcmp(w, "sum") ? HIT_COLLECT_SUM : !strcmp(w, "min") ? HIT_COLLECT_MIN
           : !strcmp(w, "max") ? HIT_COLLECT_MAX : !strcmp(w, "count") ? HIT_COLLECT_COUNT : -1;
-       if (strcmp($2->str, "collect") || $$ < 0) { perr(ctx, @$, "unknown hit policy", "hit policies: unique, first, any, collect, collect sum|min|max|count, rule order"); YYABORT; } }
+       if (strcmp($2->str, "collect") || $$ < 0) { perr(ctx, @$, "E0204 unknown hit policy", "hit policies: unique, first, any, collect, collect sum|min|max|count, rule order"); YYABORT; } }
    | HIT RULE NAME
      { $$ = HIT_RULE_ORDER;
-       if (strcmp($3->str, "order")) { perr(ctx, @3, "unknown hit policy", "did you mean 'rule order'?"); YYABORT; } }
+       if (strcmp($3->str, "order")) { perr(ctx, @3, "E0204 unknown hit policy", "did you mean 'rule order'?"); YYABORT; } }
    ;
 rule_items: rule_item                { $$ = add(ctx, node_new(N_BLOCK, L(ctx, @$)), $1); }
           | rule_items NL rule_item  { $$ = add(ctx, $1, $3); }
@@ -333,7 +342,7 @@ e_post: primary
       ;
 primary: NUMBER      { value v = v_num($1->num); v.pct = $1->pct; $$ = lit(ctx, @$, v); }
        | NUMBER NAME { $$ = named(ctx, N_QTY, @$, $2, lit(ctx, @1, v_num($1->num)));
-                       if ($1->pct) { perr(ctx, @1, "a percentage cannot carry a unit", NULL); YYABORT; } }
+                       if ($1->pct) { perr(ctx, @1, "E0204 a percentage cannot carry a unit", NULL); YYABORT; } }
        | NUMBER NAME PER NAME
                      { $$ = named(ctx, N_QTY, @$, $2, lit(ctx, @1, v_num($1->num))); $$->name2 = $4->str; }
        | NUMBER PER NAME
@@ -400,8 +409,7 @@ static bool perr(pctx *ctx, yyltype l, const char *msg, const char *hint) {
   if (ctx->failed) return false;
   ctx->failed = true;
   ctx->err->kind = DIAG_SYNTAX;
-  ctx->err->code = "E0102";
-  ctx->err->msg = msg;
+  ctx->err->msg = diag_code(msg, &ctx->err->code, "E0201");
   ctx->err->hint = hint;
   ctx->err->at.src = ctx->src;
   ctx->err->at.start = l.start;
@@ -456,6 +464,7 @@ static int yyreport_syntax_error(const yypcontext_t *yc, pctx *ctx) {
   const YYLTYPE *l = yypcontext_location(yc);
   sbuf b;
   sb_init(&b);
+  sb_puts(&b, got == YYSYMBOL_YYEOF ? "E0202 " : "E0201 ");
   bool at_eol = got == YYSYMBOL_NL || got == YYSYMBOL_YYEOF;
   if (n == 1) {
     sb_printf(&b, "expected %s ", tok_text(exp[0]));
@@ -485,7 +494,7 @@ node *parse_source(const source *src, diag *err) {
     return NULL;
   }
   if (r != 0) {
-    perr(&ctx, (yyltype){0, 1}, r == 2 ? "input too complex (parser memory exhausted)" : "syntax error", NULL);
+    perr(&ctx, (yyltype){0, 1}, r == 2 ? "E0203 input too complex (parser memory exhausted)" : "E0201 syntax error", NULL);
     return NULL;
   }
   return ctx.result;

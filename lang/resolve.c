@@ -65,12 +65,14 @@ static bool rerr(R *r, loc at, const char *hint, const char *fmt, ...) {
   if (r->failed) return false;
   r->failed = true;
   char buf[512];
+  const char *code;
+  fmt = diag_code(fmt, &code, "E0301");
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
   r->err->kind = DIAG_RESOLVE;
-  r->err->code = "E0201";
+  r->err->code = code;
   r->err->msg = svl_strdup(buf);
   r->err->hint = hint;
   r->err->at = at;
@@ -125,12 +127,15 @@ static const builtin *find_builtin(const char *name) { return builtin_find(name)
 
 /* Names visible at a point, for "did you mean". */
 static const char *suggest(R *r, scope *s, const char *name) {
-  int cap = r->g->n + builtin_names(NULL, 0) + 64, n = 0;
+  /* room for every candidate: builtin_names returns how many builtins
+   * exist, not how many fitted, so a short array was read past its end */
+  int nb = builtin_names(NULL, 0), cap = r->g->n + nb, n = 0;
+  for (scope *t = s; t; t = t->parent) cap += t->n;
   const char **c = svl_alloc((size_t)cap * sizeof *c);
   for (; s; s = s->parent)
-    for (int i = 0; i < s->n && n < cap; i++) c[n++] = s->names[i];
-  for (int i = 0; i < r->g->n && n < cap; i++) c[n++] = r->g->names[i];
-  n += builtin_names(c + n, cap - n);
+    for (int i = 0; i < s->n; i++) c[n++] = s->names[i];
+  for (int i = 0; i < r->g->n; i++) c[n++] = r->g->names[i];
+  n += builtin_names(c + n, nb);
   const char *best = diag_nearest(name, c, n);
   if (!best) return NULL;
   char buf[256];
@@ -168,10 +173,10 @@ static void name_ref(R *r, node *n, scope *s) {
     return;
   }
   if (g >= 0) {
-    rerr(r, n->at, "move the definition above its first use", "'%s' is used before it is defined", n->name);
+    rerr(r, n->at, "move the definition above its first use", "E0302 '%s' is used before it is defined", n->name);
     return;
   }
-  rerr(r, n->at, suggest(r, s, n->name), "undefined name '%s'", n->name);
+  rerr(r, n->at, suggest(r, s, n->name), "E0301 undefined name '%s'", n->name);
 }
 
 /* Arity check of a call to a known function (SPEC 10: exit 2). */
@@ -181,23 +186,26 @@ static void check_arity(R *r, node *call) {
   for (int i = 0; i < call->nkids; i++) {
     if (call->kids[i]->kind == N_NAMED) named++;
     else {
-      if (named) { rerr(r, call->kids[i]->at, NULL, "positional argument after a named one"); return; }
+      if (named) { rerr(r, call->kids[i]->at, NULL, "E0304 positional argument after a named one"); return; }
       pos++;
     }
   }
   if (f->kind != N_NAME) return;
-  if (f->refkind == REF_BUILTIN) {
-    const builtin *b = f->ref;
+  /* a host's native function (svl_register), bound before the file loaded */
+  const builtin *native = f->refkind == REF_GLOBAL && !f->ref && r->g->vals[f->slot].tag == V_BUILTIN
+                              ? r->g->vals[f->slot].as.builtin : NULL;
+  if (f->refkind == REF_BUILTIN || native) {
+    const builtin *b = native ? native : f->ref;
     int total = pos + named;
     if (total < b->min_args || (b->max_args >= 0 && total > b->max_args)) {
       char hint[160];
       snprintf(hint, sizeof hint, "%s(%s)", b->name, b->params ? b->params : "");
       if (b->min_args == b->max_args)
-        rerr(r, call->at, svl_strdup(hint), "%s takes %d argument%s, got %d", b->name, b->min_args, b->min_args == 1 ? "" : "s", total);
+        rerr(r, call->at, svl_strdup(hint), "E0304 %s takes %d argument%s, got %d", b->name, b->min_args, b->min_args == 1 ? "" : "s", total);
       else if (b->max_args < 0)
-        rerr(r, call->at, svl_strdup(hint), "%s takes at least %d argument%s, got %d", b->name, b->min_args, b->min_args == 1 ? "" : "s", total);
+        rerr(r, call->at, svl_strdup(hint), "E0304 %s takes at least %d argument%s, got %d", b->name, b->min_args, b->min_args == 1 ? "" : "s", total);
       else
-        rerr(r, call->at, svl_strdup(hint), "%s takes %d to %d arguments, got %d", b->name, b->min_args, b->max_args, total);
+        rerr(r, call->at, svl_strdup(hint), "E0304 %s takes %d to %d arguments, got %d", b->name, b->min_args, b->max_args, total);
     }
     return;
   }
@@ -208,7 +216,7 @@ static void check_arity(R *r, node *call) {
   for (int i = 0; i < np; i++)
     if (!d->kids[i]->b) required = i + 1;
   if (pos > np) {
-    rerr(r, call->at, NULL, "%s takes %d argument%s, got %d", d->name, np, np == 1 ? "" : "s", pos + named);
+    rerr(r, call->at, NULL, "E0304 %s takes %d argument%s, got %d", d->name, np, np == 1 ? "" : "s", pos + named);
     return;
   }
   bool given[256] = {false};
@@ -225,15 +233,15 @@ static void check_arity(R *r, node *call) {
       const char *best = diag_nearest(a->name, c, np);
       char hint[128];
       if (best) snprintf(hint, sizeof hint, "did you mean '%s'?", best);
-      rerr(r, a->at, best ? svl_strdup(hint) : NULL, "%s has no parameter '%s'", d->name, a->name);
+      rerr(r, a->at, best ? svl_strdup(hint) : NULL, "E0304 %s has no parameter '%s'", d->name, a->name);
       return;
     }
-    if (k < 256 && given[k]) { rerr(r, a->at, NULL, "argument '%s' given twice", a->name); return; }
+    if (k < 256 && given[k]) { rerr(r, a->at, NULL, "E0304 argument '%s' given twice", a->name); return; }
     if (k < 256) given[k] = true;
   }
   for (int i = 0; i < required && i < 256; i++)
     if (!given[i] && !d->kids[i]->b) {
-      rerr(r, call->at, NULL, "%s takes %d argument%s, got %d (missing '%s')", d->name, required,
+      rerr(r, call->at, NULL, "E0304 %s takes %d argument%s, got %d (missing '%s')", d->name, required,
            required == 1 ? "" : "s", pos + named, d->kids[i]->name);
       return;
     }
@@ -242,7 +250,7 @@ static void check_arity(R *r, node *call) {
 static const unit_t *unit_ref(R *r, node *at, const char *name) {
   const unit_def *d = unit_lookup(r->units, name);
   if (!d) {
-    rerr(r, at->at, "declare it first: unit NAME", "unknown unit '%s'", name);
+    rerr(r, at->at, "declare it first: unit NAME", "E0305 unknown unit '%s'", name);
     return NULL;
   }
   return unit_from_def(d);
@@ -262,7 +270,7 @@ static void params(R *r, node *fn, scope *s) {
   for (int i = 0; i < fn->nkids; i++) {
     node *p = fn->kids[i];
     for (int j = 0; j < i; j++)
-      if (strcmp(fn->kids[j]->name, p->name) == 0) { rerr(r, p->at, NULL, "parameter '%s' declared twice", p->name); return; }
+      if (strcmp(fn->kids[j]->name, p->name) == 0) { rerr(r, p->at, NULL, "E0303 parameter '%s' declared twice", p->name); return; }
     p->slot = scope_add(s, p->name);
   }
   /* defaults may use earlier parameters; types are checked at the call */
@@ -288,7 +296,7 @@ static void expr(R *r, node *n, scope *s) {
       if (!per) return;
       dec k;
       const unit_t *u = unit_div(n->ref, per, &k);
-      if (u == UNIT_TOO_COMPLEX) { rerr(r, n->at, NULL, "unit too complex"); return; }
+      if (u == UNIT_TOO_COMPLEX) { rerr(r, n->at, NULL, "E0305 unit too complex"); return; }
       n->ref = u;
       n->lit = v_num(k);
     }
@@ -301,7 +309,7 @@ static void expr(R *r, node *n, scope *s) {
     for (int i = 0; i < n->nkids; i++) {
       for (int j = 0; j < i; j++)
         if (strcmp(n->kids[i]->name, n->kids[j]->name) == 0) {
-          rerr(r, n->kids[i]->at, NULL, "field '%s' given twice", n->kids[i]->name);
+          rerr(r, n->kids[i]->at, NULL, "E0303 field '%s' given twice", n->kids[i]->name);
           return;
         }
       expr(r, n->kids[i]->a, s);
@@ -360,7 +368,7 @@ static void stmts(R *r, node *blk, scope *s) {
       st->slot = scope_add(s, st->name);
       break;
     case N_FN: case N_RULE: case N_TABLE: case N_UNIT: case N_TYPE: case N_INDICATOR: case N_IMPORT: case N_TEST:
-      rerr(r, st->at, NULL, "declarations are only allowed at the top level");
+      rerr(r, st->at, NULL, "E0204 declarations are only allowed at the top level");
       break;
     default:
       expr(r, st->a, s);
@@ -386,18 +394,18 @@ static void fn_body(R *r, node *d) {
     for (int i = 0; i < ins->nkids; i++) {
       node *cell = ins->kids[i];
       if (cell->op == OP_ANY || cell->nkids != 1 || cell->kids[0]->op != OP_EQ) {
-        rerr(r, cell->at, "a header cell names an input: a parameter or an expression over them", "bad table header");
+        rerr(r, cell->at, "a header cell names an input: a parameter or an expression over them", "E0604 bad table header");
         break;
       }
       expr(r, cell->kids[0]->b, &fs);
     }
     for (int i = 0; i < outs->nkids && !r->failed; i++)
       if (outs->kids[i]->kind != N_NAME)
-        rerr(r, outs->kids[i]->at, NULL, "an output column header must be a name");
+        rerr(r, outs->kids[i]->at, NULL, "E0604 an output column header must be a name");
     for (int k = 1; k < rows->nkids && !r->failed; k++) {
       node *row = rows->kids[k];
       if (row->a->nkids != ins->nkids || row->b->nkids != outs->nkids) {
-        rerr(r, row->at, NULL, "table %s: row %d has %d input and %d output cells; the header has %d and %d",
+        rerr(r, row->at, NULL, "E0604 table %s: row %d has %d input and %d output cells; the header has %d and %d",
              d->name, k, row->a->nkids, row->b->nkids, ins->nkids, outs->nkids);
         break;
       }
@@ -441,7 +449,7 @@ const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *
         return t;
       }
       err->kind = DIAG_RESOLVE;
-      err->code = "E0202";
+      err->code = "E0305";
       char buf[200];
       snprintf(buf, sizeof buf, "unknown type '%s'", nm);
       err->msg = svl_strdup(buf);
@@ -496,7 +504,7 @@ bool resolve_program(node *prog, globals *g, unit_reg *units, resolver_opts opts
         if (prev && prev->at.src) loc_line_col(prev->at.src, prev->at.start, &line, &col);
         char hint[128];
         snprintf(hint, sizeof hint, "'%s' was first defined on line %d", d->name, line);
-        rerr(&r, d->at, prev ? svl_strdup(hint) : NULL, "'%s' is defined twice", d->name);
+        rerr(&r, d->at, prev ? svl_strdup(hint) : NULL, "E0303 '%s' is defined twice", d->name);
         break;
       }
     }
@@ -525,14 +533,14 @@ bool resolve_program(node *prog, globals *g, unit_reg *units, resolver_opts opts
       const char *e = NULL;
       if (opts.repl && unit_lookup(units, d->name)) break; /* re-declaring in the REPL is harmless */
       if (!unit_declare(units, d->name, d->name2, factor, of, &e))
-        rerr(&r, d->at, NULL, "%s", e ? e : "bad unit declaration");
+        rerr(&r, d->at, NULL, "E0305 %s", e ? e : "bad unit declaration");
       break;
     }
     case N_TYPE: {
       diag e;
       const svl_type *t = resolve_type(d->a, g, units, &e);
       if (!t) { r.failed = true; *err = e; break; }
-      if (t->kind != T_RECORD) { rerr(&r, d->a->at, "write type Name = {field: type, ...}", "a type declaration must be a record"); break; }
+      if (t->kind != T_RECORD) { rerr(&r, d->a->at, "write type Name = {field: type, ...}", "E0305 a type declaration must be a record"); break; }
       svl_type *named = svl_alloc(sizeof *named);
       *named = *t;
       named->name = d->name;

@@ -2,11 +2,14 @@
  * point that may evaluate sets up a jmp_buf, so no longjmp ever escapes to
  * the host. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval.h"
+#include "api.h"
 #include "gc.h"
+#include "sha256.h"
+#include "../lang/format.h"
 #include "../stdlib/load.h"
 
 #define PUBLIC __attribute__((visibility("default")))
@@ -36,13 +39,34 @@ static svl_status usage(svl_vm *v, const char *msg) {
   return SVL_ERR_USAGE;
 }
 
+svl_status api_usage(svl_vm *v, const char *fmt, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  svl_status st = usage(v, "");
+  v->err.msg = svl_strdup(buf);
+  return st;
+}
+
 static _Thread_local svl_vm *oom_vm;
 static void on_oom(size_t n) {
-  (void)n;
   if (oom_vm && oom_vm->jmp) {
     loc none = {0};
-    vm_error_kind(oom_vm, DIAG_LIMIT, none, "out of memory");
+    size_t max = oom_vm->cfg.max_heap;
+    if (max && svl_gc_over(max, n))
+      vm_error_kind(oom_vm, DIAG_LIMIT, none, "E0802 heap limit reached (%zu bytes)", max);
+    vm_error_kind(oom_vm, DIAG_LIMIT, none, "E0802 out of memory");
   }
+}
+
+/* A big allocation that would take the heap over the VM's limit fails
+ * before the memory is asked for: `range(1, 10^9)` must not first grow the
+ * process by gigabytes. */
+static void on_big_alloc(size_t n) {
+  if (oom_vm && oom_vm->jmp && oom_vm->cfg.max_heap && svl_gc_over(oom_vm->cfg.max_heap, n))
+    on_oom(n);
 }
 
 /* Run body under protection.  Used as:
@@ -56,6 +80,7 @@ static void on_oom(size_t n) {
   svl_vm *volatile oldoom_ = oom_vm;                                     \
   oom_vm = (v);                                                          \
   svl_gc_oom_handler = on_oom;                                           \
+  svl_gc_big_alloc_hook = on_big_alloc;                                  \
   (v)->jmp = &jb_;                                                       \
   if (setjmp(jb_)) {                                                     \
     (v)->jmp = saved_;                                                   \
@@ -66,10 +91,17 @@ static void on_oom(size_t n) {
   }
 #define END_PROTECT(v) ((v)->jmp = saved_, oom_vm = oldoom_, SVL_OK)
 
+svl_status api_protect(svl_vm *v, void (*body)(svl_vm *, void *), void *ctx) {
+  PROTECT(v)
+  body(v, ctx);
+  return END_PROTECT(v);
+}
+
 PUBLIC void svl_config_init(svl_config *c) {
   memset(c, 0, sizeof *c);
   c->max_depth = 200;
   c->stack_bytes = (size_t)4 << 20;
+  c->stdlib_path = api_default_stdlib();
 }
 
 PUBLIC svl_vm *svl_new(const svl_config *cfg) {
@@ -103,47 +135,99 @@ static svl_status load_text(svl_vm *v, const char *name, const char *text, size_
 }
 
 PUBLIC svl_status svl_load_file(svl_vm *v, const char *path) {
+  if (!path) return usage(v, "svl_load_file: no path");
   size_t len;
   char *text = read_file(path, &len);
   if (!text) {
     memset(&v->err, 0, sizeof v->err);
     v->err.kind = DIAG_IO;
-    v->err.code = "E0501";
+    v->err.code = "E0901";
     sbuf b;
     sb_init(&b);
     sb_printf(&b, "cannot read '%s': %s", path, strerror(errno));
     v->err.msg = b.s;
     return SVL_ERR_IO;
   }
+  vm_note_file(v, path, text, len);
   return load_text(v, svl_strdup(path), text, len);
 }
 
 PUBLIC svl_status svl_load_string(svl_vm *v, const char *name, const char *src, size_t len) {
+  if (!src) return usage(v, "svl_load_string: no source text");
+  if (len == SVL_NTS) len = strlen(src);
   return load_text(v, svl_strdup(name ? name : "<string>"), src, len);
 }
 
+api_ext *api_ext_of(svl_vm *v) {
+  if (!v->ext) v->ext = svl_alloc(sizeof *v->ext);
+  return v->ext;
+}
+
+/* Handles live in vm->handles for the VM's whole life (so a released one
+ * is still valid memory, and a host's mistake cannot crash it); a released
+ * handle has index -1 - position and waits on the free list for reuse. */
 static svl_value *handle(svl_vm *v, value x) {
-  svl_value *h = svl_alloc(sizeof *h);
-  h->v = x;
-  if (v->nhandles == v->caphandles) {
-    int cap = v->caphandles ? v->caphandles * 2 : 16;
-    svl_value **hs = svl_alloc((size_t)cap * sizeof *hs);
-    if (v->nhandles) memcpy(hs, v->handles, (size_t)v->nhandles * sizeof *hs);
-    v->handles = hs;
-    v->caphandles = cap;
+  api_ext *e = api_ext_of(v);
+  if (!e) return NULL;
+  svl_value *h = e->free_head;
+  if (h) {
+    e->free_head = h->next_free;
+    if (!e->free_head) e->free_tail = NULL;
+    h->next_free = NULL;
+    h->index = -1 - h->index;
+  } else {
+    if (v->nhandles == v->caphandles) {
+      int cap = v->caphandles ? v->caphandles * 2 : 16;
+      svl_value **hs = svl_alloc((size_t)cap * sizeof *hs);
+      if (!hs) return NULL;
+      if (v->nhandles) memcpy(hs, v->handles, (size_t)v->nhandles * sizeof *hs);
+      v->handles = hs;
+      v->caphandles = cap;
+    }
+    h = svl_alloc(sizeof *h);
+    if (!h) return NULL;
+    h->index = v->nhandles;
+    v->handles[v->nhandles++] = h;
   }
-  /* reuse a free slot first */
-  for (int i = 0; i < v->nhandles; i++)
-    if (!v->handles[i]) { v->handles[i] = h; h->index = i; return h; }
-  h->index = v->nhandles;
-  v->handles[v->nhandles++] = h;
+  h->v = x;
+  h->scope = e->scope;
+  if (e->scope > 0) {
+    if (e->nscoped == e->capscoped) {
+      int cap = e->capscoped ? e->capscoped * 2 : 16;
+      svl_value **hs = svl_alloc((size_t)cap * sizeof *hs);
+      if (!hs) return h; /* it then lives until released: a leak, not a crash */
+      if (e->nscoped) memcpy(hs, e->scoped, (size_t)e->nscoped * sizeof *hs);
+      e->scoped = hs;
+      e->capscoped = cap;
+    }
+    e->scoped[e->nscoped++] = h;
+  }
   return h;
 }
 
+svl_value *api_handle(svl_vm *v, value x) { return handle(v, x); }
+
+/* Whether h is a live handle of v. */
+static bool live(svl_vm *v, const svl_value *h) {
+  return h && h->index >= 0 && h->index < v->nhandles && v->handles[h->index] == h;
+}
+
+bool api_value(svl_vm *v, svl_value *h, const char *fn, value *out) {
+  if (live(v, h)) { *out = h->v; return true; }
+  api_usage(v, h ? "%s: the handle was released (or belongs to another VM)" : "%s: no value (a NULL handle)", fn);
+  return false;
+}
+
 PUBLIC void svl_release(svl_vm *v, svl_value *h) {
-  if (!h || h->index < 0 || h->index >= v->nhandles || v->handles[h->index] != h) return;
-  v->handles[h->index] = NULL;
-  h->index = -1;
+  if (!v || !live(v, h)) return;
+  h->index = -1 - h->index;
+  h->v = v_null;
+  h->num = h->unit = NULL;
+  h->scope = 0;
+  api_ext *e = v->ext;
+  if (e->free_tail) e->free_tail->next_free = h;
+  else e->free_head = h;
+  e->free_tail = h;
 }
 
 PUBLIC svl_status svl_eval_line(svl_vm *v, const char *src, size_t len, svl_value **result) {
@@ -163,9 +247,15 @@ PUBLIC svl_status svl_eval_line(svl_vm *v, const char *src, size_t len, svl_valu
 }
 
 PUBLIC svl_status svl_set_global(svl_vm *v, const char *name, svl_value *val) {
-  if (!name || !val) return usage(v, "svl_set_global: name and value are required");
-  int k = globals_add(&v->host, svl_strdup(name));
-  v->host.vals[k] = val->v;
+  value x;
+  if (!name || !*name) return usage(v, "svl_set_global: a name is required");
+  if (!api_value(v, val, "svl_set_global", &x)) return SVL_ERR_USAGE;
+  int k = globals_find(&v->host, name);
+  /* resolved code relies on what a declaration is (a fn stays a fn) */
+  if (k >= 0 && v->host.decls[k])
+    return api_usage(v, "svl_set_global: '%s' is defined by the loaded program", name);
+  k = globals_add(&v->host, svl_strdup(name));
+  v->host.vals[k] = x;
   v->host.ready[k] = true;
   return SVL_OK;
 }
@@ -175,12 +265,15 @@ static int find_global(svl_vm *v, const char *name) {
 }
 
 PUBLIC int svl_has(svl_vm *v, const char *name) {
+  if (!name) return 0;
   int k = find_global(v, name);
   return k >= 0 && v->host.ready[k];
 }
 
 PUBLIC svl_status svl_get(svl_vm *v, const char *name, svl_value **result) {
+  if (!result) return usage(v, "svl_get: no place for the result");
   *result = NULL;
+  if (!name) return usage(v, "svl_get: no name");
   int k = find_global(v, name);
   if (k < 0 || !v->host.ready[k]) {
     sbuf b;
@@ -195,14 +288,51 @@ PUBLIC svl_status svl_get(svl_vm *v, const char *name, svl_value **result) {
 }
 
 PUBLIC svl_status svl_call(svl_vm *v, svl_value *fn, int nargs, svl_value *const *args, svl_value **result) {
+  return svl_call_named(v, fn, nargs, args, 0, NULL, NULL, result);
+}
+
+/* The checked arguments of a call from the host, as evaluator values. */
+typedef struct host_args {
+  value fn;
+  int npos, nnamed;
+  value *pos, *named;
+  const char **names;
+} host_args;
+
+static svl_status take_args(svl_vm *v, const char *api, svl_value *fn, int nargs, svl_value *const *args,
+                            int nnamed, const char *const *names, svl_value *const *named, host_args *a) {
+  if (!api_value(v, fn, api, &a->fn)) return SVL_ERR_USAGE;
+  if (!vm_callable(a->fn)) return api_usage(v, "%s: a %s is not callable", api, value_type_name(a->fn));
+  if (nargs < 0 || nnamed < 0 || nargs > 10000 || nnamed > 10000 || (nargs && !args) || (nnamed && (!names || !named)))
+    return api_usage(v, "%s: bad argument counts or arrays", api);
+  a->npos = nargs;
+  a->nnamed = nnamed;
+  a->pos = svl_alloc((size_t)(nargs + nnamed + 1) * sizeof(value));
+  a->named = a->pos + nargs;
+  a->names = svl_alloc((size_t)(nnamed + 1) * sizeof(char *));
+  if (!a->pos || !a->names) return api_usage(v, "%s: out of memory", api);
+  for (int i = 0; i < nargs; i++)
+    if (!api_value(v, args[i], api, &a->pos[i])) return api_usage(v, "%s: argument %d: %s", api, i + 1, v->err.msg);
+  for (int i = 0; i < nnamed; i++) {
+    if (!names[i] || !*names[i]) return api_usage(v, "%s: named argument %d has no name", api, i + 1);
+    for (int j = 0; j < i; j++)
+      if (!strcmp(names[i], names[j])) return api_usage(v, "%s: argument '%s' given twice", api, names[i]);
+    if (!api_value(v, named[i], api, &a->named[i])) return api_usage(v, "%s: argument '%s': %s", api, names[i], v->err.msg);
+    a->names[i] = svl_strdup(names[i]);
+  }
+  return SVL_OK;
+}
+
+PUBLIC svl_status svl_call_named(svl_vm *v, svl_value *fn, int nargs, svl_value *const *args, int nnamed,
+                                 const char *const *names, svl_value *const *named, svl_value **result) {
+  if (!result) return usage(v, "svl_call: no place for the result");
   *result = NULL;
-  if (!fn || nargs < 0) return usage(v, "svl_call: bad arguments");
-  if (!vm_callable(fn->v)) return usage(v, "svl_call: the value is not callable");
-  value *a = svl_alloc((size_t)(nargs + 1) * sizeof(value));
-  for (int i = 0; i < nargs; i++) a[i] = args[i] ? args[i]->v : v_null;
+  host_args a;
+  svl_status st = take_args(v, "svl_call", fn, nargs, args, nnamed, names, named, &a);
+  if (st != SVL_OK) return st;
   PROTECT(v)
   loc none = {0};
-  *result = handle(v, vm_call(v, fn->v, nargs, a, none));
+  *result = handle(v, vm_call_named(v, a.fn, a.npos, a.pos, a.nnamed, a.names, a.named, none));
   return END_PROTECT(v);
 }
 
@@ -213,6 +343,9 @@ PUBLIC svl_value *svl_number(svl_vm *v, const char *s) {
 }
 
 PUBLIC svl_value *svl_text(svl_vm *v, const char *s, size_t len) {
+  if (!s && len) { usage(v, "svl_text: no text"); return NULL; }
+  if (!s) s = "";
+  if (len == SVL_NTS) len = strlen(s);
   for (size_t i = 0; i < len;) {
     int k = utf8_valid_seq((const unsigned char *)s + i, len - i);
     if (!k) { usage(v, "svl_text: invalid UTF-8"); return NULL; }
@@ -224,20 +357,38 @@ PUBLIC svl_value *svl_text(svl_vm *v, const char *s, size_t len) {
 PUBLIC svl_value *svl_bool(svl_vm *v, int b) { return handle(v, v_bool(b != 0)); }
 PUBLIC svl_value *svl_null(svl_vm *v) { return handle(v, v_null); }
 
-PUBLIC svl_status svl_load_data(svl_vm *v, const char *path, svl_value **result) {
-  *result = NULL;
+static svl_status load_data(svl_vm *v, const char *path, svl_value **result) {
   PROTECT(v)
   loc none = {0};
   *result = handle(v, svl_load(v, none, svl_strdup(path), NULL));
   return END_PROTECT(v);
 }
 
-PUBLIC svl_status svl_from_json(svl_vm *v, const char *json, size_t len, svl_value **result) {
+PUBLIC svl_status svl_load_data(svl_vm *v, const char *path, svl_value **result) {
+  if (!result) return usage(v, "svl_load_data: no place for the result");
   *result = NULL;
+  if (!path) return usage(v, "svl_load_data: no path");
+  /* the host names this file itself, as with svl_load_file: the
+   * permission guards what scripts may read, not the host */
+  unsigned saved = v->cfg.permissions;
+  v->cfg.permissions |= SVL_ALLOW_FILES;
+  svl_status st = load_data(v, path, result);
+  v->cfg.permissions = saved;
+  return st;
+}
+
+static svl_status from_json(svl_vm *v, const char *json, size_t len, svl_value **result) {
   PROTECT(v)
   loc none = {0};
   *result = handle(v, svl_from_json_text(v, none, json, len));
   return END_PROTECT(v);
+}
+
+PUBLIC svl_status svl_from_json(svl_vm *v, const char *json, size_t len, svl_value **result) {
+  if (!result) return usage(v, "svl_from_json: no place for the result");
+  *result = NULL;
+  if (!json) return usage(v, "svl_from_json: no text");
+  return from_json(v, json, len == SVL_NTS ? strlen(json) : len, result);
 }
 
 /* ---- formats ---- */
@@ -389,20 +540,27 @@ static const char *to_md(value x) {
 }
 
 PUBLIC char *svl_format_value(svl_vm *v, svl_value *h, svl_format f) {
-  if (!h) { usage(v, "svl_format_value: no value"); return NULL; }
+  value x;
+  if (!api_value(v, h, "svl_format_value", &x)) return NULL;
   switch (f) {
-  case SVL_FORMAT_TEXT: case SVL_FORMAT_PLAIN: return out(value_display(h->v, true));
-  case SVL_FORMAT_REPL: return out(value_display(h->v, false));
-  case SVL_FORMAT_JSON: return out(value_json(h->v));
-  case SVL_FORMAT_CSV: return out(to_csv(h->v));
-  case SVL_FORMAT_MD: return out(to_md(h->v));
+  case SVL_FORMAT_TEXT: case SVL_FORMAT_PLAIN: return out(value_display(x, true));
+  case SVL_FORMAT_REPL: return out(value_display(x, false));
+  case SVL_FORMAT_JSON: return out(value_json(x));
+  case SVL_FORMAT_CSV: return out(to_csv(x));
+  case SVL_FORMAT_MD: return out(to_md(x));
   }
+  api_usage(v, "svl_format_value: unknown format %d", (int)f);
   return NULL;
 }
 
 PUBLIC const char *svl_type_name(svl_vm *v, svl_value *h) {
-  (void)v;
-  return h ? value_type_name(h->v) : "none";
+  if (!v || !live(v, h)) return "none";
+  if (h->v.tag == V_NUM && h->v.unit) {
+    /* a unit's name is made on demand: the handle keeps it alive */
+    if (!h->unit) h->unit = unit_name(h->v.unit);
+    return h->unit;
+  }
+  return value_type_name(h->v);
 }
 
 /* ---- tests ---- */
@@ -481,7 +639,10 @@ PUBLIC svl_status svl_run_tests(svl_vm *v, int first, int *count, int *failed) {
 PUBLIC const svl_error *svl_last_error(svl_vm *v) {
   svl_error *e = &v->pub;
   memset(e, 0, sizeof *e);
-  e->status = status_of(v->err.kind);
+  /* a misused API call has no place in a file; one passed on by a native
+   * has the native's call site and reached the host as a runtime error */
+  bool is_usage = v->err.code && !strcmp(v->err.code, "E0001") && !v->err.at.src;
+  e->status = !v->err.kind ? SVL_OK : is_usage ? SVL_ERR_USAGE : status_of(v->err.kind);
   e->code = v->err.code;
   e->message = v->err.msg ? v->err.msg : "no error";
   e->hint = v->err.hint;
@@ -489,11 +650,37 @@ PUBLIC const svl_error *svl_last_error(svl_vm *v) {
     e->file = v->err.at.src->name;
     loc_line_col(v->err.at.src, v->err.at.start, &e->line, &e->column);
   }
+  if (v->err.nframes > 0) {
+    /* GC memory hung on the VM: it lives until the next error query */
+    svl_frame *fr = svl_alloc((size_t)v->err.nframes * sizeof *fr);
+    for (int i = 0; fr && i < v->err.nframes; i++) {
+      const diag_frame *d = &v->err.frames[i];
+      fr[i].function = d->name;
+      if (d->at.src) {
+        fr[i].file = d->at.src->name;
+        loc_line_col(d->at.src, d->at.start, &fr[i].line, &fr[i].column);
+      }
+    }
+    e->frames = fr;
+    e->nframes = fr ? v->err.nframes : 0;
+  }
   e->rendered = diag_render(&v->err);
   return e;
 }
 
-PUBLIC void svl_interrupt(svl_vm *v) { v->interrupted = 1; }
+PUBLIC void svl_interrupt(svl_vm *v) {
+  if (v) v->interrupted = 1;
+}
+
+PUBLIC int svl_files_read(svl_vm *v, int i, const char **path, const char **sha256) {
+  if (i >= 0 && i < v->nread) {
+    if (path) *path = v->read_paths[i];
+    if (sha256) *sha256 = v->read_hashes[i];
+  }
+  return v->nread;
+}
+
+PUBLIC void svl_sha256(const void *data, size_t len, char hex[65]) { sha256_hex(data, len, hex); }
 
 PUBLIC void svl_thread_attach(void) { svl_gc_thread_attach(); }
 PUBLIC void svl_thread_detach(void) { svl_gc_thread_detach(); }
@@ -518,6 +705,34 @@ PUBLIC svl_status svl_check_file(svl_vm *v, const char *path) {
     if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
     return fail(v, &e);
   }
+  return SVL_OK;
+}
+
+/* ---- fmt ---- */
+
+PUBLIC svl_status svl_format_source(svl_vm *v, const char *name, const char *src, size_t len, char **out_s) {
+  if (out_s) *out_s = NULL;
+  if (!out_s || (!src && len)) return usage(v, "svl_format_source: bad arguments");
+  if (len == SVL_NTS) len = strlen(src);
+  source *s = svl_alloc(sizeof *s);
+  s->name = svl_strdup(name ? name : "<string>");
+  s->dir = "";
+  /* format_source refuses an oversized source without reading it */
+  s->text = len > FORMAT_MAX_BYTES ? "" : svl_strndup(src ? src : "", len);
+  s->len = len;
+  diag e;
+  memset(&e, 0, sizeof e);
+  const char *text;
+  size_t n;
+  if (!format_source(s, &text, &n, &e)) {
+    if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
+    return fail(v, &e);
+  }
+  char *r = malloc(n + 1);
+  if (!r) return usage(v, "svl_format_source: out of memory");
+  memcpy(r, text, n);
+  r[n] = 0;
+  *out_s = r;
   return SVL_OK;
 }
 
@@ -553,5 +768,44 @@ PUBLIC svl_status svl_explain(svl_vm *v, const char *name, svl_format f, int max
   if (f == SVL_FORMAT_JSON) root->kind = "root";
   const char *text = trace_render(root, f == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT, f == SVL_FORMAT_PLAIN, max);
   *out_s = out(text);
+  return SVL_OK;
+}
+
+/* The traced call of svl_explain_call, under protection. */
+static svl_status traced_call(svl_vm *v, host_args *a, trace *root, svl_value **result) {
+  trace *volatile saved = v->tr;
+  PROTECT(v)
+  v->tr = root;
+  loc none = {0};
+  value r = vm_call_named(v, a->fn, a->npos, a->pos, a->nnamed, a->names, a->named, none);
+  root->result = value_short(r);
+  if (result) *result = handle(v, r);
+  v->tr = saved;
+  return END_PROTECT(v);
+}
+
+PUBLIC svl_status svl_explain_call(svl_vm *v, svl_value *fn, int nargs, svl_value *const *args, int nnamed,
+                                   const char *const *names, svl_value *const *named, svl_format f, int max,
+                                   char **out_s, svl_value **result) {
+  if (result) *result = NULL;
+  if (!out_s) return usage(v, "svl_explain_call: no place for the tree");
+  *out_s = NULL;
+  host_args a;
+  svl_status st = take_args(v, "svl_explain_call", fn, nargs, args, nnamed, names, named, &a);
+  if (st != SVL_OK) return st;
+  trace *root = svl_alloc(sizeof *root);
+  root->name = a.fn.tag == V_BUILTIN ? a.fn.as.builtin->name : a.fn.as.fn->fn->name ? a.fn.as.fn->fn->name : "fn";
+  root->kind = f == SVL_FORMAT_JSON ? "root" : "let";
+  sbuf b;
+  sb_init(&b);
+  for (int i = 0; i < a.npos + a.nnamed; i++) {
+    if (i) sb_puts(&b, ", ");
+    if (i >= a.npos) sb_printf(&b, "%s: ", a.names[i - a.npos]);
+    sb_puts(&b, value_short(a.pos[i]));
+  }
+  root->args = b.s ? b.s : "";
+  st = traced_call(v, &a, root, result);
+  if (st != SVL_OK) return st;
+  *out_s = out(trace_render(root, f == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT, f == SVL_FORMAT_PLAIN, max));
   return SVL_OK;
 }

@@ -5,7 +5,9 @@
 #include "gc.h"
 #include "value.h"
 
-const char *diag_render(const diag *d) {
+const char *diag_render(const diag *d) { return diag_render_as(d, "error"); }
+
+const char *diag_render_as(const diag *d, const char *severity) {
   sbuf b;
   sb_init(&b);
   const source *s = d->at.src;
@@ -14,7 +16,13 @@ const char *diag_render(const diag *d) {
     loc_line_col(s, d->at.start, &line, &col);
     sb_printf(&b, "%s:%d:%d: ", s->name, line, col);
   }
-  sb_printf(&b, "error: %s\n", d->msg ? d->msg : "error");
+  /* The code follows the message's first line, so "file:line:col: error:
+   * message" stays a prefix for tools that match it (SPEC 10). */
+  const char *msg = d->msg ? d->msg : "error";
+  int first = (int)strcspn(msg, "\n");
+  sb_printf(&b, "%s: %.*s", severity, first, msg);
+  if (d->code) sb_printf(&b, " [%s]", d->code);
+  sb_printf(&b, "%s\n", msg + first);
   if (s) {
     size_t lb, le;
     loc_line_bounds(s, d->at.start, &lb, &le);

@@ -32,8 +32,17 @@ typedef struct diag {
   diag_frame *frames; /* innermost first */
 } diag;
 
-/* "file:line:col: error[CODE]: msg\n  line\n  caret\n  hint\n  stack" */
+/* "file:line:col: error: msg [CODE]\n  line\n  caret\n  hint\n  stack" */
 const char *diag_render(const diag *d);
+/* The same with another severity word: "warning", "note" (svl check). */
+const char *diag_render_as(const diag *d, const char *severity);
+
+/* Error codes (docs/errors.md, runtime/errors.c) travel at the front of
+ * a message or format string: "E0501 division by zero".  Split one off:
+ * returns the text after the code and sets *code to the catalogue's own
+ * copy (a code missing from the catalogue becomes "E0000"); without a
+ * code, returns msg unchanged and sets *code to fallback. */
+const char *diag_code(const char *msg, const char **code, const char *fallback);
 
 /* Nearest candidate by edit distance, or NULL if none is close. */
 const char *diag_nearest(const char *name, const char *const *cands, int n);

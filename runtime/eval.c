@@ -13,6 +13,7 @@
 
 #include "../lang/parse.h"
 #include "gc.h"
+#include "sha256.h"
 
 static value eval(vm *v, const node *n, frame *f);
 
@@ -36,10 +37,12 @@ static _Noreturn void raise_diag(vm *v) {
 
 static _Noreturn void verr(vm *v, diag_kind kind, loc at, const char *hint, const char *fmt, va_list ap) {
   char buf[1024];
+  const char *code;
+  fmt = diag_code(fmt, &code, "E0000");
   vsnprintf(buf, sizeof buf, fmt, ap);
   memset(&v->err, 0, sizeof v->err);
   v->err.kind = kind;
-  v->err.code = kind == DIAG_LIMIT ? "E0401" : kind == DIAG_IO ? "E0501" : kind == DIAG_ASSERT ? "E0301" : "E0300";
+  v->err.code = code;
   v->err.msg = svl_strdup(buf);
   v->err.hint = hint;
   v->err.at = at;
@@ -67,10 +70,10 @@ void vm_error_kind(vm *v, diag_kind kind, loc at, const char *fmt, ...) {
 void vm_check(vm *v, loc at, dec_status st) {
   switch (st) {
   case DEC_OK: return;
-  case DEC_DIV_ZERO: vm_error(v, at, "division by zero");
-  case DEC_OVERFLOW: vm_error(v, at, "number too large (beyond decimal128's range)");
-  case DEC_INVALID: vm_error(v, at, "invalid operation (e.g. the square root or logarithm of a negative number)");
-  default: vm_error(v, at, "invalid number");
+  case DEC_DIV_ZERO: vm_error(v, at, "E0501 division by zero");
+  case DEC_OVERFLOW: vm_error(v, at, "E0502 number too large (beyond decimal128's range)");
+  case DEC_INVALID: vm_error(v, at, "E0503 invalid operation (e.g. the square root or logarithm of a negative number)");
+  default: vm_error(v, at, "E0503 invalid number");
   }
 }
 
@@ -101,13 +104,13 @@ void vm_reset_limits(vm *v) {
 static void step(vm *v, loc at) {
   v->steps++;
   if (v->cfg.max_steps && v->steps > v->cfg.max_steps)
-    vm_error_kind(v, DIAG_LIMIT, at, "step limit reached (%llu steps)", (unsigned long long)v->cfg.max_steps);
+    vm_error_kind(v, DIAG_LIMIT, at, "E0801 step limit reached (%llu steps)", (unsigned long long)v->cfg.max_steps);
   if ((v->steps & 1023) == 0) {
-    if (v->interrupted) vm_error_kind(v, DIAG_LIMIT, at, "interrupted");
+    if (v->interrupted) vm_error_kind(v, DIAG_LIMIT, at, "E0803 interrupted");
     if (v->deadline_ms && now_ms() > v->deadline_ms)
-      vm_error_kind(v, DIAG_LIMIT, at, "time limit reached (%llu ms)", (unsigned long long)v->cfg.timeout_ms);
-    if (v->cfg.max_heap && svl_gc_heap_bytes() > v->cfg.max_heap)
-      vm_error_kind(v, DIAG_LIMIT, at, "heap limit reached (%zu bytes)", v->cfg.max_heap);
+      vm_error_kind(v, DIAG_LIMIT, at, "E0803 time limit reached (%llu ms)", (unsigned long long)v->cfg.timeout_ms);
+    if (v->cfg.max_heap && svl_gc_over(v->cfg.max_heap, 0))
+      vm_error_kind(v, DIAG_LIMIT, at, "E0802 heap limit reached (%zu bytes)", v->cfg.max_heap);
   }
 }
 
@@ -115,10 +118,10 @@ static void push_call(vm *v, const char *name, loc at) {
   char here;
   unsigned max = v->cfg.max_depth ? v->cfg.max_depth : 200;
   if ((unsigned)v->depth >= max)
-    vm_error_kind(v, DIAG_LIMIT, at, "call depth limit reached (%u nested calls): runaway recursion?", max);
+    vm_error_kind(v, DIAG_LIMIT, at, "E0804 call depth limit reached (%u nested calls): runaway recursion?", max);
   size_t budget = v->cfg.stack_bytes ? v->cfg.stack_bytes : (size_t)4 << 20;
   if (v->stack_base && (size_t)(v->stack_base - &here) > budget)
-    vm_error_kind(v, DIAG_LIMIT, at, "call stack exhausted after %d nested calls: runaway recursion?", v->depth);
+    vm_error_kind(v, DIAG_LIMIT, at, "E0804 call stack exhausted after %d nested calls: runaway recursion?", v->depth);
   if (v->depth == v->stack_cap) {
     int cap = v->stack_cap ? v->stack_cap * 2 : 64;
     diag_frame *s = svl_alloc((size_t)cap * sizeof *s);
@@ -147,24 +150,24 @@ static const char *unit_label(value x) {
 }
 
 dec vm_want_num(vm *v, loc at, value x, const char *what) {
-  if (x.tag != V_NUM) vm_error(v, at, "%s expects a number, got %s", what, value_type_name(x));
+  if (x.tag != V_NUM) vm_error(v, at, "E0402 %s expects a number, got %s", what, value_type_name(x));
   return x.as.num;
 }
 
 const text *vm_want_text(vm *v, loc at, value x, const char *what) {
-  if (x.tag != V_TEXT) vm_error(v, at, "%s expects a text, got %s", what, value_type_name(x));
+  if (x.tag != V_TEXT) vm_error(v, at, "E0402 %s expects a text, got %s", what, value_type_name(x));
   return x.as.text;
 }
 
 const list *vm_want_list(vm *v, loc at, value x, const char *what) {
-  if (x.tag != V_LIST) vm_error(v, at, "%s expects a list, got %s", what, value_type_name(x));
+  if (x.tag != V_LIST) vm_error(v, at, "E0402 %s expects a list, got %s", what, value_type_name(x));
   return x.as.list;
 }
 
 int64_t vm_want_int(vm *v, loc at, value x, const char *what) {
   dec d = vm_want_num(v, at, x, what);
   int64_t i;
-  if (x.unit || !dec_to_int(d, &i)) vm_error(v, at, "%s expects a whole number, got %s", what, value_display(x, false));
+  if (x.unit || !dec_to_int(d, &i)) vm_error(v, at, "E0407 %s expects a whole number, got %s", what, value_display(x, false));
   return i;
 }
 
@@ -172,7 +175,7 @@ static bool want_bool(vm *v, loc at, value x, const char *what) {
   bool b;
   if (!value_truthy_ok(x, &b))
     vm_error_hint(v, at, "conditions must be true or false; compare explicitly (x != null, len(xs) > 0)",
-                  "%s must be a bool, got %s", what, value_type_name(x));
+                  "E0402 %s must be a bool, got %s", what, value_type_name(x));
   return b;
 }
 
@@ -196,7 +199,7 @@ static const char *op_verb(int op) {
 
 value vm_arith(vm *v, loc at, int op, value a, value b) {
   if (a.tag == V_NULL || b.tag == V_NULL)
-    vm_error_hint(v, at, "use ?? to give a default: x ?? 0", "arithmetic on null");
+    vm_error_hint(v, at, "use ?? to give a default: x ?? 0", "E0403 arithmetic on null");
   if (op == OP_ADD && a.tag == V_TEXT && b.tag == V_TEXT) {
     sbuf s;
     sb_init(&s);
@@ -219,20 +222,20 @@ value vm_arith(vm *v, loc at, int op, value a, value b) {
     dec d = b.as.num;
     if (b.unit) d = convert(v, at, b, unit_from_def(unit_lookup(v->units, "day")));
     int64_t k;
-    if (!dec_to_int(d, &k) || k > 3650000 || k < -3650000) vm_error(v, at, "a date moves by a whole number of days");
+    if (!dec_to_int(d, &k) || k > 3650000 || k < -3650000) vm_error(v, at, "E0407 a date moves by a whole number of days");
     return v_date((int32_t)(a.days + (op == OP_ADD ? k : -k)));
   }
   if (op == OP_SUB && a.tag == V_DATE && b.tag == V_DATE) return v_qty(dec_from_int((int64_t)a.days - b.days), unit_from_def(unit_lookup(v->units, "day")));
   if (a.tag != V_NUM || b.tag != V_NUM) {
     static const char *sym[] = {"+", "-", "*", "/", "mod", "^"};
-    vm_error(v, at, "cannot apply %s to %s and %s", op <= OP_POW ? sym[op] : "?", value_type_name(a), value_type_name(b));
+    vm_error(v, at, "E0402 cannot apply %s to %s and %s", op <= OP_POW ? sym[op] : "?", value_type_name(a), value_type_name(b));
   }
   dec r;
   switch (op) {
   case OP_ADD: case OP_SUB: case OP_MOD: {
     if (!unit_same_dim(a.unit, b.unit))
       vm_error_hint(v, at, a.unit && b.unit && unit_is_money(a.unit) && unit_is_money(b.unit) ? "different currencies never convert implicitly" : NULL,
-                    "cannot %s %s and %s", op_verb(op), unit_label(a), unit_label(b));
+                    "E0401 cannot %s %s and %s", op_verb(op), unit_label(a), unit_label(b));
     const unit_t *u = unit_finer(a.unit, b.unit);
     dec x = convert(v, at, a, u), y = convert(v, at, b, u);
     vm_check(v, at, op == OP_ADD ? dec_add(x, y, &r) : op == OP_SUB ? dec_sub(x, y, &r) : dec_mod(x, y, &r));
@@ -243,20 +246,20 @@ value vm_arith(vm *v, loc at, int op, value a, value b) {
   case OP_MUL: case OP_DIV: {
     dec k;
     const unit_t *u = op == OP_MUL ? unit_mul(a.unit, b.unit, &k) : unit_div(a.unit, b.unit, &k);
-    if (u == UNIT_TOO_COMPLEX) vm_error(v, at, "unit too complex: %s and %s", unit_label(a), unit_label(b));
-    if (op == OP_DIV && dec_is_zero(b.as.num)) vm_error(v, at, "division by zero");
+    if (u == UNIT_TOO_COMPLEX) vm_error(v, at, "E0401 unit too complex: %s and %s", unit_label(a), unit_label(b));
+    if (op == OP_DIV && dec_is_zero(b.as.num)) vm_error(v, at, "E0501 division by zero");
     vm_check(v, at, op == OP_MUL ? dec_mul(a.as.num, b.as.num, &r) : dec_div(a.as.num, b.as.num, &r));
-    if (u || a.unit || b.unit) vm_check(v, at, dec_mul(r, k, &r));
+    if ((u || a.unit || b.unit) && !dec_is_one(k)) vm_check(v, at, dec_mul(r, k, &r));
     return v_qty(r, u);
   }
   case OP_POW: {
-    if (b.unit) vm_error(v, at, "an exponent must be a plain number, got %s", unit_label(b));
+    if (b.unit) vm_error(v, at, "E0401 an exponent must be a plain number, got %s", unit_label(b));
     if (a.unit) {
       int64_t n;
       if (!dec_to_int(b.as.num, &n) || n > 100 || n < -100)
-        vm_error(v, at, "a quantity (%s) can only be raised to a whole power", unit_label(a));
+        vm_error(v, at, "E0401 a quantity (%s) can only be raised to a whole power", unit_label(a));
       const unit_t *u = unit_pow(a.unit, (int)n);
-      if (u == UNIT_TOO_COMPLEX) vm_error(v, at, "unit too complex");
+      if (u == UNIT_TOO_COMPLEX) vm_error(v, at, "E0401 unit too complex");
       vm_check(v, at, dec_pow(a.as.num, b.as.num, &r));
       return v_qty(r, u);
     }
@@ -264,7 +267,7 @@ value vm_arith(vm *v, loc at, int op, value a, value b) {
     return v_num(r);
   }
   }
-  vm_error(v, at, "bad operator");
+  vm_error(v, at, "E0000 bad operator");
 }
 
 static int cmp_text(const text *a, const text *b) {
@@ -276,8 +279,9 @@ static int cmp_text(const text *a, const text *b) {
 
 int vm_compare(vm *v, loc at, value a, value b) {
   if (a.tag == V_NUM && b.tag == V_NUM) {
+    if (a.unit == b.unit) return dec_cmp(a.as.num, b.as.num); /* nothing to convert */
     if (!unit_same_dim(a.unit, b.unit))
-      vm_error(v, at, "cannot compare %s and %s", unit_label(a), unit_label(b));
+      vm_error(v, at, "E0401 cannot compare %s and %s", unit_label(a), unit_label(b));
     const unit_t *u = unit_finer(a.unit, b.unit);
     return dec_cmp(convert(v, at, a, u), convert(v, at, b, u));
   }
@@ -293,8 +297,8 @@ int vm_compare(vm *v, loc at, value a, value b) {
     return (a.as.list->n > b.as.list->n) - (a.as.list->n < b.as.list->n);
   }
   if (a.tag == V_NULL || b.tag == V_NULL)
-    vm_error_hint(v, at, "use ?? to give a default", "cannot order null");
-  vm_error(v, at, "cannot order %s and %s", value_type_name(a), value_type_name(b));
+    vm_error_hint(v, at, "use ?? to give a default", "E0403 cannot order null");
+  vm_error(v, at, "E0402 cannot order %s and %s", value_type_name(a), value_type_name(b));
 }
 
 static bool in_range(vm *v, loc at, value x, const range *r) {
@@ -319,7 +323,7 @@ static bool contains(vm *v, loc at, value coll, value x) {
     if (x.tag == V_TEXT) return record_find(coll.as.rec, x.as.text->s) >= 0;
     /* fall through */
   default:
-    vm_error(v, at, "'in' needs a list, range or text on the right, got %s", value_type_name(coll));
+    vm_error(v, at, "E0402 'in' needs a list, range or text on the right, got %s", value_type_name(coll));
   }
 }
 
@@ -354,7 +358,7 @@ static value module_get(vm *v, loc at, const module *m, const char *name) {
     sbuf b;
     sb_init(&b);
     if (best) sb_printf(&b, "did you mean '%s'?", best);
-    vm_error_hint(v, at, b.s, "module '%s' has no name '%s'", m->path, name);
+    vm_error_hint(v, at, b.s, "E0306 module '%s' has no name '%s'", m->path, name);
   }
   return m->g->vals[k];
 }
@@ -366,7 +370,7 @@ static bool get_field(vm *v, loc at, value obj, const char *name, bool soft, val
     long k = record_find(obj.as.rec, name);
     if (k >= 0) { *out = obj.as.rec->vals[k]; return true; }
     if (soft) return false;
-    vm_error_hint(v, at, field_hint(obj.as.rec, name), "no field '%s' in this %s", name,
+    vm_error_hint(v, at, field_hint(obj.as.rec, name), "E0404 no field '%s' in this %s", name,
                   obj.as.rec->indicator ? "indicator" : "record");
   }
   case V_VERDICT:
@@ -374,14 +378,14 @@ static bool get_field(vm *v, loc at, value obj, const char *name, bool soft, val
     if (!strcmp(name, "reasons")) { *out = v_list(obj.as.verdict->reasons); return true; }
     if (!strcmp(name, "warnings")) { *out = v_list(obj.as.verdict->warnings); return true; }
     if (soft) return false;
-    vm_error_hint(v, at, "a verdict has .passed, .reasons and .warnings", "no field '%s' in a verdict", name);
+    vm_error_hint(v, at, "a verdict has .passed, .reasons and .warnings", "E0404 no field '%s' in a verdict", name);
   case V_MODULE: *out = module_get(v, at, obj.as.module, name); return true;
   case V_NULL:
     if (soft) return false;
-    vm_error_hint(v, at, "use ?? to give a default", "cannot read field '%s' of null", name);
+    vm_error_hint(v, at, "use ?? to give a default", "E0403 cannot read field '%s' of null", name);
   default:
     if (soft) return false;
-    vm_error(v, at, "cannot read field '%s' of %s", name, value_type_name(obj));
+    vm_error(v, at, "E0402 cannot read field '%s' of %s", name, value_type_name(obj));
   }
 }
 
@@ -395,7 +399,7 @@ static bool get_index(vm *v, loc at, value obj, value idx, bool soft, value *out
     if (i == 0 || k < 0 || (uint64_t)k >= n) {
       if (soft) return false;
       vm_error_hint(v, at, i == 0 ? "lists are indexed from 1; xs[-1] is the last item" : NULL,
-                    "index %lld out of range for a %s of %zu item%s", (long long)i, obj.tag == V_LIST ? "list" : "text", n, n == 1 ? "" : "s");
+                    "E0404 index %lld out of range for a %s of %zu item%s", (long long)i, obj.tag == V_LIST ? "list" : "text", n, n == 1 ? "" : "s");
     }
     if (obj.tag == V_LIST) { *out = obj.as.list->items[k]; return true; }
     const char *s = obj.as.text->s;
@@ -410,7 +414,7 @@ static bool get_index(vm *v, loc at, value obj, value idx, bool soft, value *out
     return true;
   }
   if (soft) return false;
-  vm_error(v, at, "cannot index %s", value_type_name(obj));
+  vm_error(v, at, "E0402 cannot index %s", value_type_name(obj));
 }
 
 /* ---- calls ---- */
@@ -445,25 +449,27 @@ static trace *trace_begin(vm *v, const char *kind, const node *d, int nargs, con
   return t;
 }
 
-static void check_type(vm *v, loc at, const char *what, value x, const svl_type *t) {
-  if (!t || t->kind == T_ANY) return;
-  if (x.tag == V_NULL) {
-    if (t->opt) return;
-    vm_error(v, at, "%s must not be null", what);
-  }
-  bool ok = true;
+/* Split from check_type so that a typed call formats no message unless the
+ * check fails (the snprintf cost more than the whole check). */
+static bool type_ok(value x, const svl_type *t) {
+  if (!t || t->kind == T_ANY) return true;
+  if (x.tag == V_NULL) return t->opt;
   switch (t->kind) {
-  case T_NUMBER: ok = x.tag == V_NUM && !x.unit; break;
-  case T_TEXT: ok = x.tag == V_TEXT; break;
-  case T_BOOL: ok = x.tag == V_BOOL || x.tag == V_VERDICT; break;
-  case T_DATE: ok = x.tag == V_DATE; break;
-  case T_UNIT: ok = x.tag == V_NUM && unit_same_dim(x.unit, t->unit); break;
-  case T_LIST: ok = x.tag == V_LIST; break;
-  case T_RECORD: ok = x.tag == V_RECORD; break;
-  default: break;
+  case T_NUMBER: return x.tag == V_NUM && !x.unit;
+  case T_TEXT: return x.tag == V_TEXT;
+  case T_BOOL: return x.tag == V_BOOL || x.tag == V_VERDICT;
+  case T_DATE: return x.tag == V_DATE;
+  case T_UNIT: return x.tag == V_NUM && unit_same_dim(x.unit, t->unit);
+  case T_LIST: return x.tag == V_LIST;
+  case T_RECORD: return x.tag == V_RECORD;
+  default: return true;
   }
-  if (!ok)
-    vm_error(v, at, "%s: expected %s, got %s", what,
+}
+
+static void check_type(vm *v, loc at, const char *what, value x, const svl_type *t) {
+  if (type_ok(x, t)) return;
+  if (x.tag == V_NULL) vm_error(v, at, "E0405 %s must not be null", what);
+  vm_error(v, at, "E0405 %s: expected %s, got %s", what,
              t->kind == T_UNIT ? unit_name(t->unit) : t->name ? t->name
              : (const char *[]){"any", "number", "text", "bool", "date", "quantity", "list", "record"}[t->kind],
              x.tag == V_NUM ? unit_label(x) : value_type_name(x));
@@ -477,7 +483,7 @@ static frame *bind(vm *v, const node *d, frame *env, int nargs, value *args, int
                    const char **names, value *named, loc at) {
   int np = d->nkids;
   frame *f = frame_new(env, d->nslots);
-  if (nargs > np) vm_error(v, at, "%s takes %d argument%s, got %d", d->name ? d->name : "fn", np, np == 1 ? "" : "s", nargs);
+  if (nargs > np) vm_error(v, at, "E0304 %s takes %d argument%s, got %d", d->name ? d->name : "fn", np, np == 1 ? "" : "s", nargs);
   bool given[64];
   memset(given, 0, sizeof given);
   for (int i = 0; i < nargs; i++) {
@@ -488,17 +494,17 @@ static frame *bind(vm *v, const node *d, frame *env, int nargs, value *args, int
     int j = -1;
     for (int i = 0; i < np; i++)
       if (!strcmp(d->kids[i]->name, names[k])) j = i;
-    if (j < 0) vm_error(v, at, "%s has no parameter '%s'", d->name ? d->name : "fn", names[k]);
+    if (j < 0) vm_error(v, at, "E0304 %s has no parameter '%s'", d->name ? d->name : "fn", names[k]);
     f->slots[d->kids[j]->slot] = named[k];
     if (j < 64) given[j] = true;
   }
   for (int i = 0; i < np; i++) {
     const node *p = d->kids[i];
     if (i < 64 && !given[i]) {
-      if (!p->b) vm_error(v, at, "%s: missing argument '%s'", d->name ? d->name : "fn", p->name);
+      if (!p->b) vm_error(v, at, "E0304 %s: missing argument '%s'", d->name ? d->name : "fn", p->name);
       f->slots[p->slot] = eval(v, p->b, f);
     }
-    if (p->ref) {
+    if (p->ref && !type_ok(f->slots[p->slot], p->ref)) {
       char what[160];
       snprintf(what, sizeof what, "argument '%s' of %s", p->name, d->name ? d->name : "fn");
       check_type(v, at, what, f->slots[p->slot], p->ref);
@@ -514,7 +520,7 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
       /* named arguments map onto the parameter names in b->params */
       value *all = svl_alloc(sizeof(value) * 16);
       bool set[16] = {false};
-      if (nargs > 16) vm_error(v, at, "%s: too many arguments", b->name);
+      if (nargs > 16) vm_error(v, at, "E0304 %s: too many arguments", b->name);
       for (int i = 0; i < nargs; i++) { all[i] = args[i]; set[i] = true; }
       int total = nargs;
       for (int k = 0; k < nnamed; k++) {
@@ -530,24 +536,25 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
           p = e;
           pos++;
         }
-        if (idx < 0 || idx >= 16) vm_error(v, at, "%s has no parameter '%s'", b->name, names[k]);
-        if (set[idx]) vm_error(v, at, "%s: argument '%s' given twice", b->name, names[k]);
+        if (idx < 0 || idx >= 16) vm_error(v, at, "E0304 %s has no parameter '%s'", b->name, names[k]);
+        if (set[idx]) vm_error(v, at, "E0304 %s: argument '%s' given twice", b->name, names[k]);
         all[idx] = named[k];
         set[idx] = true;
         if (idx + 1 > total) total = idx + 1;
       }
       for (int i = 0; i < total; i++)
-        if (!set[i]) vm_error(v, at, "%s: give the arguments before '%s' too", b->name, names[0]);
+        if (!set[i]) vm_error(v, at, "E0304 %s: give the arguments before '%s' too", b->name, names[0]);
       args = all;
       nargs = total;
     }
     if (nargs < b->min_args || (b->max_args >= 0 && nargs > b->max_args))
-      vm_error(v, at, "%s takes %d%s argument%s, got %d", b->name, b->min_args,
+      vm_error(v, at, "E0304 %s takes %d%s argument%s, got %d", b->name, b->min_args,
                b->max_args != b->min_args ? " or more" : "", b->min_args == 1 ? "" : "s", nargs);
     step(v, at);
+    if (b->fn == vm_native_entry) return vm_native_call(v, b, nargs, args, at);
     return b->fn(v, nargs, args, at);
   }
-  if (fv.tag != V_FUNC && fv.tag != V_TABLE) vm_error(v, at, "cannot call %s", value_type_name(fv));
+  if (fv.tag != V_FUNC && fv.tag != V_TABLE) vm_error(v, at, "E0402 cannot call %s", value_type_name(fv));
   const closure *c = fv.as.fn;
   const node *d = c->fn;
   const char *name = d->name ? d->name : "fn";
@@ -573,16 +580,25 @@ value vm_call(vm *v, value f, int nargs, value *args, loc at) {
   return call_full(v, f, nargs, args, 0, NULL, NULL, at);
 }
 
+value vm_call_named(vm *v, value f, int nargs, value *args, int nnamed, const char **names, value *named, loc at) {
+  return call_full(v, f, nargs, args, nnamed, names, named, at);
+}
+
 bool vm_callable(value f) { return f.tag == V_FUNC || f.tag == V_BUILTIN || f.tag == V_TABLE; }
 
-static value eval_call(vm *v, const node *n, frame *f) {
+static __attribute__((noinline)) value eval_call(vm *v, const node *n, frame *f) {
   value fv = eval(v, n->a, f);
   int np = 0, nn = 0;
   for (int i = 0; i < n->nkids; i++) {
     if (n->kids[i]->kind == N_NAMED) nn++;
     else np++;
   }
-  value *args = svl_alloc((size_t)(np + nn + 1) * sizeof(value));
+  /* A few arguments live on the C stack (scanned by the collector): every
+   * callee copies them (into a frame, or a builtin's own values), so a heap
+   * array per call was only garbage.  noinline keeps this out of eval()'s
+   * frame, which sets how deep recursion can go. */
+  value small[4];
+  value *args = np + nn <= 4 ? small : svl_alloc((size_t)(np + nn + 1) * sizeof(value));
   value *named = args + np;
   const char **names = nn ? svl_alloc((size_t)nn * sizeof(char *)) : NULL;
   int ip = 0, in = 0;
@@ -736,13 +752,15 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
     for (int i = 0; i < ni && ok; i++) ok = cell_matches(v, row->a->kids[i], ins[i], f);
     if (!ok) continue;
     if (v->coverage) ((node *)row)->hits++;
-    if (matched.len) sb_puts(&matched, ", ");
-    sb_printf(&matched, "%d", k);
+    if (v->tr) { /* only explain shows the matched rows */
+      if (matched.len) sb_puts(&matched, ", ");
+      sb_printf(&matched, "%d", k);
+    }
     if (policy == HIT_FIRST) { result = row_output(v, d, row, f); have = true; first_row = k; break; }
     if (policy == HIT_UNIQUE) {
       if (have)
         vm_error_hint(v, at, "a unique table must not overlap: narrow a row, or use hit first",
-                      "table %s: rows %d and %d both match (%s)", d->name, first_row, k, inputs_text(d, ni, ins));
+                      "E0602 table %s: rows %d and %d both match (%s)", d->name, first_row, k, inputs_text(d, ni, ins));
       result = row_output(v, d, row, f);
       have = true;
       first_row = k;
@@ -751,7 +769,7 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
     value o = row_output(v, d, row, f);
     if (policy == HIT_ANY) {
       if (have && !value_equal(o, result))
-        vm_error(v, at, "table %s: rows %d and %d match with different outputs (%s)", d->name, first_row, k, inputs_text(d, ni, ins));
+        vm_error(v, at, "E0603 table %s: rows %d and %d match with different outputs (%s)", d->name, first_row, k, inputs_text(d, ni, ins));
       if (!have) first_row = k;
       result = o;
       have = true;
@@ -768,7 +786,7 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
   switch (policy) {
   case HIT_UNIQUE: case HIT_FIRST: case HIT_ANY:
     if (!have)
-      vm_error_hint(v, at, "add a last row | - | ... || for a default", "table %s: no row matches (%s)", d->name, inputs_text(d, ni, ins));
+      vm_error_hint(v, at, "add a last row | - | ... || for a default", "E0601 table %s: no row matches (%s)", d->name, inputs_text(d, ni, ins));
     return result;
   case HIT_COLLECT: case HIT_RULE_ORDER: return v_list(to_list(outs, no));
   case HIT_COLLECT_COUNT: return v_int((int64_t)no);
@@ -797,26 +815,26 @@ static value make_indicator(vm *v, const node *d, record *r) {
   const char *need[] = {"title", "unit", "proxy"};
   for (int i = 0; i < 3; i++)
     if (record_find(r, need[i]) < 0)
-      vm_error_hint(v, d->at, "an indicator needs title, unit and proxy", "indicator %s has no '%s'", d->name ? d->name : "", need[i]);
+      vm_error_hint(v, d->at, "an indicator needs title, unit and proxy", "E0406 indicator %s has no '%s'", d->name ? d->name : "", need[i]);
   value u = r->vals[record_find(r, "unit")], p = r->vals[record_find(r, "proxy")];
   if (u.tag != V_NUM || !u.unit)
-    vm_error(v, d->at, "indicator %s: 'unit' must be a unit name", d->name ? d->name : "");
+    vm_error(v, d->at, "E0406 indicator %s: 'unit' must be a unit name", d->name ? d->name : "");
   dec k;
   const unit_t *per = p.tag == V_NUM ? unit_mul(p.unit, u.unit, &k) : NULL;
   if (p.tag != V_NUM || per == UNIT_TOO_COMPLEX || !unit_is_money(per))
     vm_error_hint(v, d->at, "write the proxy as money per the indicator's unit, e.g. £30_000 per FTE",
-                  "indicator %s: proxy must be money per %s, got %s", d->name ? d->name : "", unit_name(u.unit),
+                  "E0406 indicator %s: proxy must be money per %s, got %s", d->name ? d->name : "", unit_name(u.unit),
                   p.tag == V_NUM ? unit_label(p) : value_type_name(p));
   return v_rec(r);
 }
 
 value indicator_value(vm *v, loc at, value ind, value qty) {
-  if (ind.tag != V_RECORD || !ind.as.rec->indicator) vm_error(v, at, "value expects an indicator, got %s", value_type_name(ind));
+  if (ind.tag != V_RECORD || !ind.as.rec->indicator) vm_error(v, at, "E0406 value expects an indicator, got %s", value_type_name(ind));
   const record *r = ind.as.rec;
   value u = r->vals[record_find(r, "unit")], p = r->vals[record_find(r, "proxy")];
   if (qty.tag != V_NUM || !unit_same_dim(qty.unit, u.unit)) {
     /* name the indicator by its declared name when we know it */
-    vm_error(v, at, "value of indicator %s: expected a quantity in %s, got %s", r->name ? r->name : "",
+    vm_error(v, at, "E0406 value of indicator %s: expected a quantity in %s, got %s", r->name ? r->name : "",
              unit_name(u.unit), qty.tag == V_NUM ? unit_label(qty) : value_type_name(qty));
   }
   return vm_arith(v, at, OP_MUL, qty, p);
@@ -859,7 +877,7 @@ static value comprehension(vm *v, const node *n, frame *f) {
   size_t no = 0, co = 0;
   if (src.tag == V_RANGE) {
     const range *r = src.as.range;
-    if (r->lo.tag != V_NUM || r->lo.unit || r->hi.unit) vm_error(v, n->b->at, "only ranges of whole numbers can be iterated");
+    if (r->lo.tag != V_NUM || r->lo.unit || r->hi.unit) vm_error(v, n->b->at, "E0407 only ranges of whole numbers can be iterated");
     int64_t lo = vm_want_int(v, n->b->at, r->lo, "a range"), hi = vm_want_int(v, n->b->at, r->hi, "a range");
     for (int64_t i = lo; i <= hi; i++) {
       step(v, n->at);
@@ -883,7 +901,7 @@ static value comprehension(vm *v, const node *n, frame *f) {
 
 static value with(vm *v, const node *n, value a, value b) {
   if (a.tag != V_RECORD || b.tag != V_RECORD)
-    vm_error(v, n->at, "'with' updates a record with a record, got %s with %s", value_type_name(a), value_type_name(b));
+    vm_error(v, n->at, "E0402 'with' updates a record with a record, got %s with %s", value_type_name(a), value_type_name(b));
   const record *x = a.as.rec, *y = b.as.rec;
   size_t extra = 0;
   for (size_t i = 0; i < y->n; i++)
@@ -918,7 +936,7 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f);
 static NOINLINE value eval_global(vm *v, const node *n) {
   const globals *g = n->mod->g;
   if (!g->ready[n->slot])
-    vm_error_hint(v, n->at, "move the definition above the code that uses it", "'%s' is used before it is defined", n->name);
+    vm_error_hint(v, n->at, "move the definition above the code that uses it", "E0302 '%s' is used before it is defined", n->name);
   return g->vals[n->slot];
 }
 
@@ -971,7 +989,7 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
     case REF_GLOBAL: {
       const globals *g = n->mod->g;
       if (!g->ready[n->slot])
-        vm_error_hint(v, n->at, "move the definition above the code that uses it", "'%s' is used before it is defined", n->name);
+        vm_error_hint(v, n->at, "move the definition above the code that uses it", "E0302 '%s' is used before it is defined", n->name);
       return g->vals[n->slot];
     }
     case REF_BUILTIN: {
@@ -979,8 +997,8 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
       b.as.builtin = n->ref;
       return b;
     }
-    case REF_UNIT: vm_error_hint(v, n->at, "write a quantity such as 1 FTE", "'%s' is a unit, not a value", n->name);
-    default: vm_error(v, n->at, "unresolved name '%s'", n->name);
+    case REF_UNIT: vm_error_hint(v, n->at, "write a quantity such as 1 FTE", "E0402 '%s' is a unit, not a value", n->name);
+    default: vm_error(v, n->at, "E0000 unresolved name '%s'", n->name);
     }
   case N_FIELD: {
     value o = eval(v, n->a, f), out;
@@ -1014,7 +1032,7 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
   }
   case N_NEG: {
     value a = eval(v, n->a, f);
-    if (a.tag != V_NUM) vm_error(v, n->at, "cannot negate %s", value_type_name(a));
+    if (a.tag != V_NUM) vm_error(v, n->at, "E0402 cannot negate %s", value_type_name(a));
     a.as.num = dec_neg(a.as.num);
     return a;
   }
@@ -1037,15 +1055,19 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
   }
   case N_COMP: return comprehension(v, n, f);
   case N_RANGE: {
+    if (n->lit.tag == V_RANGE) return n->lit; /* cached below */
     value a = eval(v, n->a, f), b = eval(v, n->b, f);
     bool ok = (a.tag == V_NUM && b.tag == V_NUM && unit_same_dim(a.unit, b.unit)) || (a.tag == V_DATE && b.tag == V_DATE);
-    if (!ok) vm_error(v, n->at, "a range needs two numbers of one unit, or two dates; got %s and %s",
+    if (!ok) vm_error(v, n->at, "E0402 a range needs two numbers of one unit, or two dates; got %s and %s",
                       a.tag == V_NUM ? unit_label(a) : value_type_name(a), b.tag == V_NUM ? unit_label(b) : value_type_name(b));
     range *r = svl_alloc(sizeof *r);
     r->lo = a;
     r->hi = b;
     value x = {.tag = V_RANGE};
     x.as.range = r;
+    /* Two literals make a constant: a table cell like 0..9 is tested on
+     * every evaluation, so build it once and keep it on the node. */
+    if (n->a->kind == N_LIT && n->b->kind == N_LIT) ((node *)n)->lit = x;
     return x;
   }
   case N_LAMBDA: {
@@ -1060,17 +1082,17 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
   case N_AS: {
     value a = eval(v, n->a, f);
     if (!strcmp(n->name, "percent")) {
-      if (a.tag != V_NUM || a.unit) vm_error(v, n->at, "only plain numbers can be shown as percent");
+      if (a.tag != V_NUM || a.unit) vm_error(v, n->at, "E0402 only plain numbers can be shown as percent");
       a.pct = true;
       return a;
     }
     const unit_t *u = n->ref;
     if (a.tag != V_NUM || !unit_same_dim(a.unit, u))
-      vm_error(v, n->at, "cannot convert %s to %s", a.tag == V_NUM ? unit_label(a) : value_type_name(a), unit_name(u));
+      vm_error(v, n->at, "E0401 cannot convert %s to %s", a.tag == V_NUM ? unit_label(a) : value_type_name(a), unit_name(u));
     return v_qty(convert(v, n->at, a, u), u);
   }
   case N_WITH: return with(v, n, eval(v, n->a, f), eval(v, n->b, f));
-  default: vm_error(v, n->at, "cannot evaluate this here");
+  default: vm_error(v, n->at, "E0000 cannot evaluate this here");
   }
 }
 
@@ -1099,7 +1121,7 @@ static void eval_assert(vm *v, const node *st, frame *f) {
   v->last_test.expected = expected;
   memset(&v->err, 0, sizeof v->err);
   v->err.kind = DIAG_ASSERT;
-  v->err.code = "E0301";
+  v->err.code = "E0605";
   if (got && !st->b) {
     sbuf b;
     sb_init(&b);
@@ -1167,6 +1189,24 @@ char *read_file(const char *path, size_t *len) {
   return b.s ? b.s : svl_strdup("");
 }
 
+void vm_note_file(vm *v, const char *path, const char *data, size_t len) {
+  char hex[65];
+  sha256_hex(data, len, hex);
+  for (int i = 0; i < v->nread; i++)
+    if (!strcmp(v->read_paths[i], path) && !strcmp(v->read_hashes[i], hex)) return;
+  if (v->nread == v->capread) {
+    int cap = v->capread ? v->capread * 2 : 8;
+    const char **p = svl_alloc((size_t)cap * sizeof *p), **h = svl_alloc((size_t)cap * sizeof *h);
+    for (int i = 0; i < v->nread; i++) { p[i] = v->read_paths[i]; h[i] = v->read_hashes[i]; }
+    v->read_paths = p;
+    v->read_hashes = h;
+    v->capread = cap;
+  }
+  v->read_paths[v->nread] = svl_strdup(path);
+  v->read_hashes[v->nread] = svl_strdup(hex);
+  v->nread++;
+}
+
 module *module_parse(vm *v, const char *path, const char *text, size_t len, bool repl, globals *into, diag *err) {
   module *m = svl_alloc(sizeof *m);
   m->path = path;
@@ -1201,10 +1241,10 @@ static value import_module(vm *v, module *m, const node *d) {
   if (d->b) {
     path = vm_path(v, d->at, d->b->lit.as.text->s);
     if (!vm_allowed(v, PERM_FILES))
-      vm_error_kind(v, DIAG_IO, d->at, "import of files needs file access, which the host has not granted");
+      vm_error_kind(v, DIAG_IO, d->at, "E0902 import of files needs file access, which the host has not granted");
   } else {
     /* stdlib_path is a ':'-separated list of directories, searched in order */
-    if (!v->cfg.stdlib_path) vm_error_kind(v, DIAG_IO, d->at, "no standard library module '%s' is available", d->name);
+    if (!v->cfg.stdlib_path) vm_error_kind(v, DIAG_IO, d->at, "E0306 no standard library module '%s' is available", d->name);
     path = NULL;
     const char *p = v->cfg.stdlib_path;
     while (*p && !path) {
@@ -1218,12 +1258,12 @@ static value import_module(vm *v, module *m, const node *d) {
       if (fp) { fclose(fp); path = b.s; }
       p += n + (e ? 1 : 0);
     }
-    if (!path) vm_error_kind(v, DIAG_IO, d->at, "no standard library module named '%s'", d->name);
+    if (!path) vm_error_kind(v, DIAG_IO, d->at, "E0306 no standard library module named '%s'", d->name);
   }
   (void)m;
   for (int i = 0; i < v->nmods; i++)
     if (!strcmp(v->mods[i]->path, path)) {
-      if (v->mods[i]->loading) vm_error(v, d->at, "import cycle: '%s' imports itself", path);
+      if (v->mods[i]->loading) vm_error(v, d->at, "E0306 import cycle: '%s' imports itself", path);
       value x = {.tag = V_MODULE};
       x.as.module = v->mods[i];
       return x;
@@ -1231,8 +1271,9 @@ static value import_module(vm *v, module *m, const node *d) {
   size_t len;
   char *text = read_file(path, &len);
   if (!text)
-    vm_error_kind(v, DIAG_IO, d->at, d->b ? "cannot read '%s': %s" : "no standard library module named '%s' (%s)",
+    vm_error_kind(v, DIAG_IO, d->at, d->b ? "E0901 cannot read '%s': %s" : "E0306 no standard library module named '%s' (%s)",
                   d->b ? path : d->name, strerror(errno));
+  vm_note_file(v, path, text, len);
   diag e;
   memset(&e, 0, sizeof e);
   module *im = module_parse(v, path, text, len, false, NULL, &e);

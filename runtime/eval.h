@@ -77,7 +77,9 @@ struct svl_vm {
   uint64_t steps;
   uint64_t deadline_ms;  /* 0: none */
   char *stack_base;
-  volatile sig_atomic_t interrupted;
+  /* atomic, so svl_interrupt may come from another thread or a signal
+   * handler (lock-free atomics are async-signal-safe) */
+  _Atomic int interrupted;
   /* tests */
   node **tests;
   int ntests, captests;
@@ -87,14 +89,21 @@ struct svl_vm {
   /* handles */
   struct svl_value **handles;
   int nhandles, caphandles;
+  struct api_ext *ext; /* embedding state (free handles, natives): runtime/api.h */
   bool in_test;
   bool coverage;       /* count hits for svl test --coverage */
+  /* files read (sources, imports, data) with their SHA-256, for audits */
+  const char **read_paths, **read_hashes;
+  int nread, capread;
   const char *test_filter; /* run only tests whose name contains this */
 };
 
 struct svl_value {
   value v;
-  int index;           /* position in vm->handles */
+  int index;           /* position in vm->handles; -1 - position once released */
+  int scope;           /* >0: made inside a native call, released when it returns */
+  const char *num, *unit; /* svl_to_number / svl_to_unit text, kept with the handle */
+  struct svl_value *next_free; /* released handles wait for reuse (runtime/api.c) */
 };
 
 /* Evaluate a whole module's top level (declarations, lets, asserts,
@@ -107,6 +116,8 @@ value eval_expr_top(vm *v, module *m, node *n);
 void eval_test(vm *v, module *m, node *t);
 /* Read a file into GC memory (NULL and errno on failure). */
 char *read_file(const char *path, size_t *len);
+/* Record that a run read this file, with its SHA-256 (audit records). */
+void vm_note_file(vm *v, const char *path, const char *data, size_t len);
 uint64_t now_ms(void);
 void vm_reset_limits(vm *v);
 

@@ -2,18 +2,24 @@
 #include "gc.h"
 
 #define GC_THREADS
+#include <pthread.h>
 #include <gc/gc.h>
 #include <string.h>
 
 _Thread_local void (*svl_gc_oom_handler)(size_t);
+_Thread_local void (*svl_gc_big_alloc_hook)(size_t);
+
+static void init_once(void) {
+  GC_INIT();
+  GC_allow_register_threads();
+  /* the library never prints: an exhausted heap is reported as an SVL
+   * error, not as "GC Warning: Out of Memory!" on the host's stderr */
+  GC_set_warn_proc(GC_ignore_warn_proc);
+}
 
 void svl_gc_init(void) {
-  static int done;
-  if (!done) {
-    done = 1;
-    GC_INIT();
-    GC_allow_register_threads();
-  }
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, init_once);
 }
 
 static void *oom(size_t n) {
@@ -21,12 +27,18 @@ static void *oom(size_t n) {
   return NULL;
 }
 
+static void big(size_t n) {
+  if (n >= SVL_GC_BIG && svl_gc_big_alloc_hook) svl_gc_big_alloc_hook(n);
+}
+
 void *svl_alloc(size_t n) {
+  big(n);
   void *p = GC_MALLOC(n ? n : 1);
   return p ? p : oom(n);
 }
 
 void *svl_alloc_atomic(size_t n) {
+  big(n);
   void *p = GC_MALLOC_ATOMIC(n ? n : 1);
   if (!p) return oom(n);
   memset(p, 0, n ? n : 1);
@@ -34,6 +46,7 @@ void *svl_alloc_atomic(size_t n) {
 }
 
 void *svl_realloc(void *old, size_t n) {
+  big(n);
   void *p = GC_REALLOC(old, n ? n : 1);
   return p ? p : oom(n);
 }
@@ -47,6 +60,12 @@ char *svl_strndup(const char *s, size_t n) {
 char *svl_strdup(const char *s) { return svl_strndup(s, strlen(s)); }
 
 size_t svl_gc_heap_bytes(void) { return GC_get_heap_size() - GC_get_free_bytes(); }
+
+bool svl_gc_over(size_t limit, size_t extra) {
+  if (svl_gc_heap_bytes() + extra <= limit) return false;
+  GC_gcollect();
+  return svl_gc_heap_bytes() + extra > limit;
+}
 
 void *svl_alloc_root(size_t n) { return GC_MALLOC_UNCOLLECTABLE(n ? n : 1); }
 void svl_free_root(void *p) { GC_FREE(p); }

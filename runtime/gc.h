@@ -11,6 +11,7 @@
 #ifndef SVL_GC_H
 #define SVL_GC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 void svl_gc_init(void);
@@ -28,10 +29,17 @@ void svl_gc_thread_attach(void);
 void svl_gc_thread_detach(void);
 /* Bytes currently in the collected heap (for heap limits). */
 size_t svl_gc_heap_bytes(void);
+/* Whether the heap in use plus `extra` bytes exceeds `limit`, after a full
+ * collection when the first estimate (which counts garbage) says so. */
+bool svl_gc_over(size_t limit, size_t extra);
 
 /* Called when an allocation fails; set by the evaluator to raise an SVL
  * error (longjmp).  Must not return.  When NULL, the allocator returns
  * NULL and the caller must cope (only at start-up). */
 extern _Thread_local void (*svl_gc_oom_handler)(size_t);
+/* Called before an allocation of at least SVL_GC_BIG bytes; set by the
+ * API to enforce a VM's heap limit (it raises, or returns to go ahead). */
+#define SVL_GC_BIG ((size_t)1 << 20)
+extern _Thread_local void (*svl_gc_big_alloc_hook)(size_t);
 
 #endif

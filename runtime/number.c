@@ -469,7 +469,39 @@ dec_status dec_round(dec a, int places, dec_rounding mode, dec *out) {
 
 /* ---- comparison ------------------------------------------------------- */
 
+/* The common encoding of a finite decimal128 (not the "11" steering form
+ * that huge coefficients, infinities and NaNs use) with a coefficient below
+ * 2^64: w[1] holds sign and exponent only, w[0] the whole coefficient.
+ * Whole numbers and money amounts are nearly always in this form. */
+#if BID_HIGH_128W != 1
+#error "the fast paths below assume w[1] is the high word of a decimal128"
+#endif
+#define SMALL_COEFF(x) (((x).w[1] & 0x6000000000000000ull) != 0x6000000000000000ull && \
+                        ((x).w[1] & 0x0001FFFFFFFFFFFFull) == 0)
+#define EXP_BITS 0x7FFE000000000000ull
+
 int dec_cmp(dec a, dec b) {
+  /* Small coefficients whose exponents differ by at most 19: scale one to
+   * the other's exponent in 128 bits (2^64 * 10^19 < 2^128) and compare
+   * integers.  Tables and sorts over whole numbers and pence do this all
+   * the time; literals like 10 are stored as 1E1, results as 10E0. */
+  if (SMALL_COEFF(a) && SMALL_COEFF(b)) {
+    int ea = (int)((a.w[1] & EXP_BITS) >> 49), eb = (int)((b.w[1] & EXP_BITS) >> 49);
+    if (ea - eb <= 19 && eb - ea <= 19) {
+      static const uint64_t p10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+        10000000ull, 100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+        10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+        100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
+      unsigned __int128 x = a.w[0], y = b.w[0];
+      if (ea > eb) x *= p10[ea - eb];
+      else y *= p10[eb - ea];
+      bool na = a.w[1] >> 63, nb = b.w[1] >> 63;
+      if (x == 0 && y == 0) return 0;
+      if (na != nb) return na ? -1 : 1;
+      int c = (x > y) - (x < y);
+      return na ? -c : c;
+    }
+  }
   _IDEC_flags f = 0;
   B x = to_b(a), y = to_b(b);
   if (bid128_quiet_equal(x, y, &f)) return 0;
@@ -482,6 +514,8 @@ bool dec_eq(dec a, dec b) {
 }
 
 bool dec_is_zero(dec a) { return b_zero(to_b(a)); }
+
+bool dec_is_one(dec a) { return a.w[1] == 0x3040000000000000ull && a.w[0] == 1; }
 
 bool dec_is_neg(dec a) { return b_neg(to_b(a)); }
 

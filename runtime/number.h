@@ -83,6 +83,10 @@ dec_status dec_round(dec a, int places, dec_rounding mode, dec *out);
 int dec_cmp(dec a, dec b);       /* -1, 0, 1; numeric, so 2.50 == 2.5 */
 bool dec_eq(dec a, dec b);
 bool dec_is_zero(dec a);
+/* Exactly the canonical 1 that dec_from_int(1) makes (coefficient 1,
+ * exponent 0); other encodings of one, like 1.0, answer false.  For fast
+ * paths that may skip multiplying by one. */
+bool dec_is_one(dec a);
 bool dec_is_neg(dec a);          /* strictly below zero */
 bool dec_is_int(dec a);          /* integral value */
 

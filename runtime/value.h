@@ -115,6 +115,9 @@ value v_date(int32_t days);
 value v_list(const list *l);
 list *list_new(size_t n);                 /* n items, all null */
 record *record_new(size_t n);             /* n empty slots */
+/* n empty values under field names `keys`, which the record shares (rows
+ * of one CSV): nothing may write to keys afterwards. */
+record *record_new_shared(size_t n, const char **keys);
 value v_rec(const record *r);
 /* Field lookup: index or -1. */
 long record_find(const record *r, const char *key);

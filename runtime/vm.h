@@ -22,7 +22,9 @@ struct builtin {
   const char *params;      /* "xs, f": for messages and docs */
 };
 
-/* Raise a runtime error at `at` (exit status 1 in the CLI). */
+/* Raise a runtime error at `at` (exit status 1 in the CLI).  The format
+ * starts with the error's catalogue code (docs/errors.md), which is split
+ * off into diag.code: vm_error(v, at, "E0501 division by zero"). */
 _Noreturn void vm_error(vm *v, loc at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 _Noreturn void vm_error_hint(vm *v, loc at, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -33,6 +35,13 @@ _Noreturn void vm_error_kind(vm *v, diag_kind kind, loc at, const char *fmt, ...
 /* Call any callable value (closure, builtin, table, rule) with positional
  * arguments. */
 value vm_call(vm *v, value f, int nargs, value *args, loc at);
+/* The same with named arguments (names[i] goes with named[i]). */
+value vm_call_named(vm *v, value f, int nargs, value *args, int nnamed, const char **names, value *named, loc at);
+/* A host's native function (svl_register, runtime/api_native.c) is a
+ * builtin whose fn is vm_native_entry; call it with vm_native_call, which
+ * knows which native it is. */
+value vm_native_entry(vm *v, int nargs, value *args, loc at);
+value vm_native_call(vm *v, const builtin *b, int nargs, value *args, loc at);
 bool vm_callable(value f);
 
 /* Unit- and percent-aware arithmetic and ordering, exactly as the

@@ -14,7 +14,7 @@ static value b_value(vm *v, int n, value *a, loc at) {
  * e.g. for data the rules cannot handle (an unexpected currency). */
 static value b_error(vm *v, int n, value *a, loc at) {
   (void)n;
-  vm_error(v, at, "%s", a[0].tag == V_TEXT ? a[0].as.text->s : value_display(a[0], true));
+  vm_error(v, at, "E0606 %s", a[0].tag == V_TEXT ? a[0].as.text->s : value_display(a[0], true));
 }
 
 static const builtin core[] = {

@@ -38,6 +38,7 @@
  * Paths in JSON messages index lists from 1, as SVL does: bids[2].price. */
 #define _POSIX_C_SOURCE 200809L
 #include "load.h"
+#include "../runtime/eval.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -57,7 +58,7 @@
 /* ---- small helpers ----------------------------------------------------- */
 
 _Noreturn static void too_big(vm *v, loc at) {
-  vm_error_kind(v, DIAG_LIMIT, at, "load: data too large");
+  vm_error_kind(v, DIAG_LIMIT, at, "E0805 load: data too large");
 }
 
 /* Make room for one more element at index len of a GC vector. */
@@ -146,12 +147,14 @@ typedef struct {
   sbuf b;       /* listed lines, '\n'-separated */
   sbuf discard; /* lines beyond MAX_ERR_LINES */
   size_t count;
+  bool malformed; /* a row of the wrong shape: the file, not the data, is bad */
 } errlist;
 
 static void errs_init(errlist *e) {
   sb_init(&e->b);
   sb_init(&e->discard);
   e->count = 0;
+  e->malformed = false;
 }
 
 /* The buffer to write the next error line into. */
@@ -169,7 +172,7 @@ static void errs_raise(vm *v, loc at, errlist *e) {
   if (e->count == 0) return;
   if (e->count > MAX_ERR_LINES)
     sb_printf(&e->b, "\n\xE2\x80\xA6 and %zu more", e->count - MAX_ERR_LINES);
-  vm_error(v, at, "%s", e->b.s);
+  vm_error(v, at, e->malformed ? "E0701 %s" : "E0703 %s", e->b.s);
 }
 
 /* ---- types in messages -------------------------------------------------- */
@@ -498,11 +501,11 @@ static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t,
 
 _Noreturn static void io_fail(vm *v, loc at, const char *shown, const char *full, int e) {
   if (strcmp(shown, full) == 0)
-    vm_error_kind(v, DIAG_IO, at, "cannot read '%s': %s", shown, strerror(e));
-  vm_error_kind(v, DIAG_IO, at, "cannot read '%s' (%s): %s", shown, full, strerror(e));
+    vm_error_kind(v, DIAG_IO, at, "E0901 cannot read '%s': %s", shown, strerror(e));
+  vm_error_kind(v, DIAG_IO, at, "E0901 cannot read '%s' (%s): %s", shown, full, strerror(e));
 }
 
-static char *read_file(vm *v, loc at, const char *shown, const char *full, size_t *len_out) {
+static char *read_data_file(vm *v, loc at, const char *shown, const char *full, size_t *len_out) {
   FILE *f = fopen(full, "rb");
   if (!f) io_fail(v, at, shown, full, errno);
   struct stat st;
@@ -515,7 +518,7 @@ static char *read_file(vm *v, loc at, const char *shown, const char *full, size_
     if (S_ISREG(st.st_mode)) {
       if (st.st_size < 0 || (uintmax_t)st.st_size > LOAD_MAX_BYTES) {
         fclose(f);
-        vm_error_kind(v, DIAG_LIMIT, at, "cannot load '%s': the file is over the %zu MiB limit",
+        vm_error_kind(v, DIAG_LIMIT, at, "E0805 cannot load '%s': the file is over the %zu MiB limit",
                       shown, LOAD_MAX_BYTES >> 20);
       }
       cap = (size_t)st.st_size + 1;
@@ -537,7 +540,7 @@ static char *read_file(vm *v, loc at, const char *shown, const char *full, size_
       ungetc(ch, f);
       if (cap - 1 >= LOAD_MAX_BYTES) {
         fclose(f);
-        vm_error_kind(v, DIAG_LIMIT, at, "cannot load '%s': the file is over the %zu MiB limit",
+        vm_error_kind(v, DIAG_LIMIT, at, "E0805 cannot load '%s': the file is over the %zu MiB limit",
                       shown, LOAD_MAX_BYTES >> 20);
       }
       size_t nc = cap - 1 < 32768 ? 65536 + 1 : (cap - 1) * 2 + 1;
@@ -655,7 +658,7 @@ static bool csv_row(csvp *c, size_t *row_line) {
       c->p = q + 1;
       for (;;) {
         if (c->p >= n)
-          vm_error(c->v, c->at, "%s:%zu: a quoted cell is never closed (missing '\"')",
+          vm_error(c->v, c->at, "E0701 %s:%zu: a quoted cell is never closed (missing '\"')",
                    c->name, open_line);
         char ch = s[c->p];
         if (ch == '"') {
@@ -678,7 +681,7 @@ static bool csv_row(csvp *c, size_t *row_line) {
       while (c->p < n && is_blank(s[c->p])) c->p++;
       if (c->p < n && s[c->p] != ',' && s[c->p] != '\n' && s[c->p] != '\r')
         vm_error(c->v, c->at,
-                 "%s:%zu: unexpected text after a closing quote "
+                 "E0701 %s:%zu: unexpected text after a closing quote "
                  "(inside a quoted cell, write a quote as \"\")",
                  c->name, c->line);
     } else {
@@ -708,12 +711,12 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
     else if (type->kind == T_LIST && type->elem && type->elem->kind == T_RECORD) rt = type->elem;
     else
       vm_error(v, at,
-               "load: a CSV file is a list of records, so it needs a record type "
+               "E0704 load: a CSV file is a list of records, so it needs a record type "
                "(like Bid or [Bid]), not %s",
                type_str(type));
     for (int f = 0; f < rt->nfields; f++)
       if (!csv_field_ok(rt->ftypes[f]))
-        vm_error(v, at, "load: field '%s' of %s is %s, which a CSV column cannot hold",
+        vm_error(v, at, "E0704 load: field '%s' of %s is %s, which a CSV column cannot hold",
                  rt->fnames[f], type_str(rt), type_str(rt->ftypes[f]));
   }
 
@@ -724,25 +727,25 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
   if (bad < n) {
     size_t line, col;
     line_col(s, bad, &line, &col);
-    if (nul) vm_error(v, at, "%s:%zu: the file contains a NUL byte (is it really CSV?)", name, line);
-    vm_error(v, at, "%s:%zu: invalid UTF-8 (is the file saved as UTF-8?)", name, line);
+    if (nul) vm_error(v, at, "E0701 %s:%zu: the file contains a NUL byte (is it really CSV?)", name, line);
+    vm_error(v, at, "E0701 %s:%zu: invalid UTF-8 (is the file saved as UTF-8?)", name, line);
   }
   c.out = svl_alloc_atomic(n + 1);
 
   size_t row_line;
-  if (!csv_row(&c, &row_line)) vm_error(v, at, "%s: the file is empty (a CSV file needs a header row)", name);
+  if (!csv_row(&c, &row_line)) vm_error(v, at, "E0701 %s: the file is empty (a CSV file needs a header row)", name);
   size_t ncols = c.ncells;
   const char **hdr = svl_alloc(ncols * sizeof(char *));
   for (size_t i = 0; i < ncols; i++) {
     const char *h = c.out + c.cells[i].off;
     size_t hn = c.cells[i].len;
     trim(&h, &hn);
-    if (hn == 0) vm_error(v, at, "%s:%zu: column %zu of the header has no name", name, row_line, i + 1);
+    if (hn == 0) vm_error(v, at, "E0701 %s:%zu: column %zu of the header has no name", name, row_line, i + 1);
     hdr[i] = svl_strndup(h, hn);
   }
   size_t dup, orig;
   if (find_dup(v, at, hdr, ncols, &dup, &orig))
-    vm_error(v, at, "%s:%zu: column '%s' appears twice in the header (columns %zu and %zu)", name,
+    vm_error(v, at, "E0701 %s:%zu: column '%s' appears twice in the header (columns %zu and %zu)", name,
              row_line, hdr[dup], orig + 1, dup + 1);
 
   errlist errs;
@@ -781,17 +784,17 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
   sbuf why;
   while (csv_row(&c, &row_line)) {
     if (c.ncells != ncols) {
+      errs.malformed = true;
       sb_printf(errs_line(&errs), "%s:%zu: %zu cell%s, but the header has %zu column%s", name,
                 row_line, c.ncells, c.ncells == 1 ? "" : "s", ncols, ncols == 1 ? "" : "s");
       continue;
     }
-    record *r = record_new(nf);
+    record *r = record_new_shared(nf, keys); /* every row has the header's names */
     bool ok = true;
     for (size_t f = 0; f < nf; f++) {
       size_t i = map ? map[f] : f;
       const char *cs = c.out + c.cells[i].off;
       size_t cn = c.cells[i].len;
-      r->keys[f] = keys[f];
       sb_init(&why);
       if (!conv_cell(&x, cs, cn, rt ? rt->ftypes[f] : NULL, &r->vals[f], &why)) {
         sb_printf(errs_line(&errs), "%s:%zu: column '%s': %s", name, row_line, hdr[i], why.s);
@@ -829,8 +832,8 @@ __attribute__((format(printf, 3, 4))) _Noreturn static void jfail(jparser *j, si
   va_end(ap);
   size_t line, col;
   line_col(j->s, off, &line, &col);
-  if (j->name) vm_error(j->v, j->at, "%s:%zu:%zu: %s", j->name, line, col, msg);
-  vm_error(j->v, j->at, "from_json: line %zu, column %zu: %s", line, col, msg);
+  if (j->name) vm_error(j->v, j->at, "E0702 %s:%zu:%zu: %s", j->name, line, col, msg);
+  vm_error(j->v, j->at, "E0702 from_json: line %zu, column %zu: %s", line, col, msg);
 }
 
 static void jws(jparser *j) {
@@ -1302,15 +1305,16 @@ static bool ext_is(const char *path, const char *ext) {
 }
 
 value svl_load(vm *v, loc at, const char *path, const svl_type *type) {
-  if (!vm_allowed(v, PERM_FILES)) vm_error(v, at, "load needs file access, which the host has not granted");
-  if (!path || !*path) vm_error(v, at, "load: the path is empty");
+  if (!vm_allowed(v, PERM_FILES)) vm_error(v, at, "E0902 load needs file access, which the host has not granted");
+  if (!path || !*path) vm_error(v, at, "E0704 load: the path is empty");
   bool csv = ext_is(path, ".csv"), json = ext_is(path, ".json");
   if (!csv && !json)
-    vm_error(v, at, "load: cannot tell the format of '%s': supported formats are .csv and .json",
+    vm_error(v, at, "E0704 load: cannot tell the format of '%s': supported formats are .csv and .json",
              path);
   const char *full = vm_path(v, at, path);
   size_t n;
-  const char *s = read_file(v, at, path, full, &n);
+  const char *s = read_data_file(v, at, path, full, &n);
+  vm_note_file(v, full, s, n);
   if (csv) return load_csv(v, at, path, s, n, type);
   value x = parse_json(v, at, path, s, n);
   if (!type) return x;
@@ -1335,13 +1339,13 @@ static const svl_type *type_arg(vm *v, loc at, value t) {
     l->elem = t.as.list->items[0].as.type;
     return l;
   }
-  vm_error(v, at, "load: the second argument must be a type, like Bid or [Bid], not %s",
+  vm_error(v, at, "E0704 load: the second argument must be a type, like Bid or [Bid], not %s",
            value_type_name(t));
 }
 
 static value bi_load(vm *v, int nargs, value *args, loc at) {
   const text *p = vm_want_text(v, at, args[0], "path");
-  if (strlen(p->s) != p->len) vm_error(v, at, "load: the path contains a NUL character");
+  if (strlen(p->s) != p->len) vm_error(v, at, "E0704 load: the path contains a NUL character");
   const svl_type *t = nargs > 1 ? type_arg(v, at, args[1]) : NULL;
   return svl_load(v, at, p->s, t);
 }

@@ -28,7 +28,7 @@ static const char *tname(value x) { return value_type_name(x); }
 
 /* n * size bytes, or an error instead of a wrapped size. */
 static size_t checked_size(vm *v, loc at, const char *fname, size_t n, size_t size) {
-  if (size && n > (SIZE_MAX / 2) / size) vm_error(v, at, "%s: too many items", fname);
+  if (size && n > (SIZE_MAX / 2) / size) vm_error(v, at, "E0805 %s: too many items", fname);
   return n * size;
 }
 
@@ -42,7 +42,7 @@ static size_t *alloc_sizes(vm *v, loc at, const char *fname, size_t n) {
 
 static list *new_list(vm *v, loc at, const char *fname, size_t n) {
   /* list_new quietly refuses absurd sizes; say so instead. */
-  if (n > ((size_t)1 << 40) / sizeof(value)) vm_error(v, at, "%s: too many items", fname);
+  if (n > ((size_t)1 << 40) / sizeof(value)) vm_error(v, at, "E0805 %s: too many items", fname);
   return list_new(n);
 }
 
@@ -61,38 +61,38 @@ static int64_t want_whole(vm *v, loc at, const char *fname, const char *what, va
   int64_t i;
   if (is_plain_whole(x, &i)) return i;
   if (x.tag == V_NUM)
-    vm_error(v, at, "%s expects a whole number for %s, got %s", fname, what, value_display(x, false));
-  vm_error(v, at, "%s expects a whole number for %s, got %s", fname, what, tname(x));
+    vm_error(v, at, "E0407 %s expects a whole number for %s, got %s", fname, what, value_display(x, false));
+  vm_error(v, at, "E0407 %s expects a whole number for %s, got %s", fname, what, tname(x));
 }
 
 static int64_t want_count(vm *v, loc at, const char *fname, value x) {
   int64_t n = want_whole(v, at, fname, "n", x);
-  if (n < 0) vm_error(v, at, "%s expects a count of 0 or more, got %lld", fname, (long long)n);
+  if (n < 0) vm_error(v, at, "E0407 %s expects a count of 0 or more, got %lld", fname, (long long)n);
   return n;
 }
 
 static value want_num(vm *v, loc at, const char *fname, value x) {
-  if (x.tag != V_NUM) vm_error(v, at, "%s expects a number, got %s", fname, tname(x));
+  if (x.tag != V_NUM) vm_error(v, at, "E0402 %s expects a number, got %s", fname, tname(x));
   return x;
 }
 
 static const text *want_text(vm *v, loc at, const char *fname, value x) {
-  if (x.tag != V_TEXT) vm_error(v, at, "%s expects a text, got %s", fname, tname(x));
+  if (x.tag != V_TEXT) vm_error(v, at, "E0402 %s expects a text, got %s", fname, tname(x));
   return x.as.text;
 }
 
 static const record *want_record(vm *v, loc at, const char *fname, value x) {
-  if (x.tag != V_RECORD) vm_error(v, at, "%s expects a record, got %s", fname, tname(x));
+  if (x.tag != V_RECORD) vm_error(v, at, "E0402 %s expects a record, got %s", fname, tname(x));
   return x.as.rec;
 }
 
 static int32_t want_date(vm *v, loc at, const char *fname, value x) {
-  if (x.tag != V_DATE) vm_error(v, at, "%s expects a date, got %s", fname, tname(x));
+  if (x.tag != V_DATE) vm_error(v, at, "E0402 %s expects a date, got %s", fname, tname(x));
   return x.days;
 }
 
 static value want_fn(vm *v, loc at, const char *fname, value f) {
-  if (!vm_callable(f)) vm_error(v, at, "%s expects a function, got %s", fname, tname(f));
+  if (!vm_callable(f)) vm_error(v, at, "E0402 %s expects a function, got %s", fname, tname(f));
   return f;
 }
 
@@ -100,13 +100,13 @@ static value want_fn(vm *v, loc at, const char *fname, value f) {
 static size_t range_count(vm *v, loc at, const char *fname, value lo, value hi, int64_t *first) {
   int64_t a, b;
   if (!is_plain_whole(lo, &a) || !is_plain_whole(hi, &b))
-    vm_error(v, at, "%s: only a range of whole numbers can be listed, got %s", fname,
+    vm_error(v, at, "E0407 %s: only a range of whole numbers can be listed, got %s", fname,
              value_display(is_plain_whole(lo, &a) ? hi : lo, false));
   *first = a;
   if (b < a) return 0;
   uint64_t span = (uint64_t)b - (uint64_t)a; /* cannot overflow in unsigned */
   if (span >= MAX_RANGE_ITEMS)
-    vm_error(v, at, "%s: a range of more than %d items is not listed", fname, MAX_RANGE_ITEMS);
+    vm_error(v, at, "E0805 %s: a range of more than %d items is not listed", fname, MAX_RANGE_ITEMS);
   return (size_t)span + 1;
 }
 
@@ -122,14 +122,14 @@ static const list *range_list(vm *v, loc at, const char *fname, value lo, value 
 static const list *want_list(vm *v, loc at, const char *fname, value x) {
   if (x.tag == V_LIST) return x.as.list;
   if (x.tag == V_RANGE) return range_list(v, at, fname, x.as.range->lo, x.as.range->hi);
-  vm_error(v, at, "%s expects a list, got %s", fname, tname(x));
+  vm_error(v, at, "E0402 %s expects a list, got %s", fname, tname(x));
 }
 
 static bool call_test(vm *v, loc at, const char *fname, value f, value x) {
   value r = vm_call(v, f, 1, &x, at);
   bool b;
   if (!value_truthy_ok(r, &b))
-    vm_error(v, at, "%s: the function must return true or false, got %s", fname, tname(r));
+    vm_error(v, at, "E0402 %s: the function must return true or false, got %s", fname, tname(r));
   return b;
 }
 
@@ -194,11 +194,11 @@ BUILTIN(p_abs) {
  * round(12.345%, 2) is 0.12, i.e. 12% (format counts percent places). */
 static value round_with(vm *v, int nargs, value *args, loc at, const char *fname, dec_rounding mode) {
   value x = args[0];
-  if (x.tag != V_NUM) vm_error(v, at, "%s expects a number, got %s", fname, tname(x));
+  if (x.tag != V_NUM) vm_error(v, at, "E0402 %s expects a number, got %s", fname, tname(x));
   int64_t places = nargs > 1 ? want_whole(v, at, fname, "places", args[1]) : 0;
   /* dec_round copes with any int; the bound only keeps the cast honest. */
   if (places < -100000 || places > 100000)
-    vm_error(v, at, "%s: places must be between -100000 and 100000, got %lld", fname, (long long)places);
+    vm_error(v, at, "E0407 %s: places must be between -100000 and 100000, got %lld", fname, (long long)places);
   dec r;
   vm_check(v, at, dec_round(x.as.num, (int)places, mode, &r));
   return with_num(x, r);
@@ -214,14 +214,14 @@ BUILTIN(p_ceil) { return round_with(v, nargs, args, at, "ceil", DEC_CEIL); }
 /* sqrt, ln, exp and log10 of a quantity have no unit we could give the
  * result, so they take plain numbers (a percentage counts as its fraction). */
 static dec want_plain(vm *v, loc at, const char *fname, value x) {
-  if (x.tag != V_NUM || x.unit) vm_error(v, at, "%s expects a plain number, got %s", fname, tname(x));
+  if (x.tag != V_NUM || x.unit) vm_error(v, at, "E0402 %s expects a plain number, got %s", fname, tname(x));
   return x.as.num;
 }
 
 BUILTIN(p_sqrt) {
   (void)nargs;
   dec x = want_plain(v, at, "sqrt", args[0]), r;
-  if (dec_is_neg(x)) vm_error(v, at, "sqrt of a negative number (%s)", value_display(args[0], false));
+  if (dec_is_neg(x)) vm_error(v, at, "E0503 sqrt of a negative number (%s)", value_display(args[0], false));
   vm_check(v, at, dec_sqrt(x, &r));
   return v_num(r);
 }
@@ -229,7 +229,7 @@ BUILTIN(p_sqrt) {
 static value log_with(vm *v, value x0, loc at, const char *fname, dec_status (*f)(dec, dec *)) {
   dec x = want_plain(v, at, fname, x0), r;
   if (dec_is_neg(x) || dec_is_zero(x))
-    vm_error(v, at, "%s needs a number above zero, got %s", fname, value_display(x0, false));
+    vm_error(v, at, "E0503 %s needs a number above zero, got %s", fname, value_display(x0, false));
   vm_check(v, at, f(x, &r));
   return v_num(r);
 }
@@ -247,7 +247,7 @@ BUILTIN(p_exp) {
 static void want_numbers(vm *v, loc at, const char *fname, const list *l) {
   for (size_t i = 0; i < l->n; i++)
     if (l->items[i].tag != V_NUM)
-      vm_error(v, at, "%s expects a list of numbers, item %zu is %s", fname, i + 1, tname(l->items[i]));
+      vm_error(v, at, "E0402 %s expects a list of numbers, item %zu is %s", fname, i + 1, tname(l->items[i]));
 }
 
 /* The sum through the + operator, so units convert (1 week + 2 days is 9
@@ -277,7 +277,7 @@ BUILTIN(p_product) {
 
 static const list *want_nonempty(vm *v, loc at, const char *fname, value x) {
   const list *l = want_list(v, at, fname, x);
-  if (!l->n) vm_error(v, at, "%s of an empty list", fname);
+  if (!l->n) vm_error(v, at, "E0504 %s of an empty list", fname);
   return l;
 }
 
@@ -331,7 +331,7 @@ BUILTIN(p_median) {
 BUILTIN(p_stddev) {
   (void)nargs;
   const list *l = want_nonempty(v, at, "stddev", args[0]);
-  if (l->n < 2) vm_error(v, at, "stddev needs at least two numbers (it is the sample standard deviation)");
+  if (l->n < 2) vm_error(v, at, "E0504 stddev needs at least two numbers (it is the sample standard deviation)");
   value proto;
   dec *m = magnitudes(v, at, "stddev", l, &proto), mean, acc = dec_from_int(0), d, r;
   vm_check(v, at, dec_div(proto.as.num, dec_from_int((int64_t)l->n), &mean));
@@ -354,7 +354,7 @@ static value extreme(vm *v, int nargs, value *args, loc at, const char *fname, i
   size_t n = (size_t)nargs;
   if (nargs == 1) {
     if (args[0].tag != V_LIST && args[0].tag != V_RANGE)
-      vm_error(v, at, "%s expects a list (or two or more values), got %s", fname, tname(args[0]));
+      vm_error(v, at, "E0402 %s expects a list (or two or more values), got %s", fname, tname(args[0]));
     const list *l = want_nonempty(v, at, fname, args[0]);
     xs = l->items;
     n = l->n;
@@ -524,7 +524,7 @@ BUILTIN(p_len) {
     int64_t a;
     return v_int((int64_t)range_count(v, at, "len", x.as.range->lo, x.as.range->hi, &a));
   }
-  default: vm_error(v, at, "len expects a list, text or record, got %s", tname(x));
+  default: vm_error(v, at, "E0402 len expects a list, text or record, got %s", tname(x));
   }
 }
 
@@ -553,8 +553,19 @@ BUILTIN(p_filter) {
 
 BUILTIN(p_reduce) {
   (void)nargs;
-  const list *l = want_list(v, at, "reduce", args[0]);
   value acc = args[1], f = want_fn(v, at, "reduce", args[2]);
+  if (args[0].tag == V_RANGE) {
+    /* Counted loops (reduce(1..n, ...)) need not list the range first: a
+     * million numbers would sit in the heap, marked by every collection. */
+    int64_t i;
+    size_t n = range_count(v, at, "reduce", args[0].as.range->lo, args[0].as.range->hi, &i);
+    for (size_t k = 0; k < n; k++, i++) {
+      value a[2] = {acc, v_int(i)};
+      acc = vm_call(v, f, 2, a, at);
+    }
+    return acc;
+  }
+  const list *l = want_list(v, at, "reduce", args[0]);
   for (size_t i = 0; i < l->n; i++) {
     value a[2] = {acc, l->items[i]};
     acc = vm_call(v, f, 2, a, at);
@@ -611,7 +622,7 @@ BUILTIN(p_reverse) {
     }
     return v_text(out, k);
   }
-  if (x.tag != V_LIST && x.tag != V_RANGE) vm_error(v, at, "reverse expects a list or text, got %s", tname(x));
+  if (x.tag != V_LIST && x.tag != V_RANGE) vm_error(v, at, "E0402 reverse expects a list or text, got %s", tname(x));
   const list *l = want_list(v, at, "reverse", x);
   list *out = list_new(l->n);
   for (size_t i = 0; i < l->n; i++) out->items[i] = l->items[l->n - 1 - i];
@@ -735,7 +746,7 @@ BUILTIN(p_flatten) {
   size_t total = 0;
   for (size_t i = 0; i < l->n; i++) {
     size_t k = l->items[i].tag == V_LIST ? l->items[i].as.list->n : 1;
-    if (k > SIZE_MAX / 2 - total) vm_error(v, at, "flatten: too many items");
+    if (k > SIZE_MAX / 2 - total) vm_error(v, at, "E0805 flatten: too many items");
     total += k;
   }
   list *out = new_list(v, at, "flatten", total);
@@ -774,12 +785,12 @@ BUILTIN(p_contains) {
   (void)nargs;
   value c = args[0], x = args[1];
   if (c.tag == V_TEXT) {
-    if (x.tag != V_TEXT) vm_error(v, at, "contains: a text can only contain a text, got %s", tname(x));
+    if (x.tag != V_TEXT) vm_error(v, at, "E0402 contains: a text can only contain a text, got %s", tname(x));
     return v_bool(find_bytes(c.as.text, x.as.text, 0) >= 0);
   }
   if (c.tag == V_RANGE)
     return v_bool(vm_compare(v, at, c.as.range->lo, x) <= 0 && vm_compare(v, at, x, c.as.range->hi) <= 0);
-  if (c.tag != V_LIST) vm_error(v, at, "contains expects a list, text or range, got %s", tname(c));
+  if (c.tag != V_LIST) vm_error(v, at, "E0402 contains expects a list, text or range, got %s", tname(c));
   for (size_t i = 0; i < c.as.list->n; i++)
     if (value_equal(c.as.list->items[i], x)) return v_bool(true);
   return v_bool(false);
@@ -790,11 +801,11 @@ BUILTIN(p_index_of) {
   (void)nargs;
   value c = args[0], x = args[1];
   if (c.tag == V_TEXT) {
-    if (x.tag != V_TEXT) vm_error(v, at, "index_of: a text can only contain a text, got %s", tname(x));
+    if (x.tag != V_TEXT) vm_error(v, at, "E0402 index_of: a text can only contain a text, got %s", tname(x));
     long long off = find_bytes(c.as.text, x.as.text, 0);
     return off < 0 ? v_null : v_int((int64_t)utf8_count(c.as.text->s, (size_t)off) + 1);
   }
-  if (c.tag != V_LIST) vm_error(v, at, "index_of expects a list or text, got %s", tname(c));
+  if (c.tag != V_LIST) vm_error(v, at, "E0402 index_of expects a list or text, got %s", tname(c));
   for (size_t i = 0; i < c.as.list->n; i++)
     if (value_equal(c.as.list->items[i], x)) return v_int((int64_t)i + 1);
   return v_null;
@@ -850,8 +861,8 @@ BUILTIN(p_trim) {
 }
 
 static const text *want_sep(vm *v, loc at, const char *fname, const char *what, value x) {
-  if (x.tag != V_TEXT) vm_error(v, at, "%s expects a text for %s, got %s", fname, what, tname(x));
-  if (x.as.text->len == 0) vm_error(v, at, "%s: the %s must not be empty", fname, what);
+  if (x.tag != V_TEXT) vm_error(v, at, "E0402 %s expects a text for %s, got %s", fname, what, tname(x));
+  if (x.as.text->len == 0) vm_error(v, at, "E0407 %s: the %s must not be empty", fname, what);
   return x.as.text;
 }
 
@@ -878,7 +889,7 @@ BUILTIN(p_join) {
   const list *l = want_list(v, at, "join", args[0]);
   const text *sep = NULL;
   if (nargs > 1) {
-    if (args[1].tag != V_TEXT) vm_error(v, at, "join expects a text for separator, got %s", tname(args[1]));
+    if (args[1].tag != V_TEXT) vm_error(v, at, "E0402 join expects a text for separator, got %s", tname(args[1]));
     sep = args[1].as.text;
   }
   sbuf b;
@@ -897,7 +908,7 @@ BUILTIN(p_replace) {
   (void)nargs;
   const text *t = want_text(v, at, "replace", args[0]);
   const text *from = want_sep(v, at, "replace", "text to replace", args[1]);
-  if (args[2].tag != V_TEXT) vm_error(v, at, "replace expects a text for the replacement, got %s", tname(args[2]));
+  if (args[2].tag != V_TEXT) vm_error(v, at, "E0402 replace expects a text for the replacement, got %s", tname(args[2]));
   const text *to = args[2].as.text;
   sbuf b;
   sb_init(&b);
@@ -913,7 +924,7 @@ BUILTIN(p_replace) {
 
 static value affix(vm *v, value *args, loc at, const char *fname, bool end) {
   const text *t = want_text(v, at, fname, args[0]);
-  if (args[1].tag != V_TEXT) vm_error(v, at, "%s expects a text to look for, got %s", fname, tname(args[1]));
+  if (args[1].tag != V_TEXT) vm_error(v, at, "E0402 %s expects a text to look for, got %s", fname, tname(args[1]));
   const text *a = args[1].as.text;
   if (a->len > t->len) return v_bool(false);
   return v_bool(memcmp(t->s + (end ? t->len - a->len : 0), a->s, a->len) == 0);
@@ -931,10 +942,10 @@ BUILTIN(p_ends_with) { (void)nargs; return affix(v, args, at, "ends_with", true)
 BUILTIN(p_format) {
   value x = args[0];
   if (nargs < 2) return x.tag == V_TEXT ? x : v_cstr(value_display(x, true));
-  if (x.tag != V_NUM) vm_error(v, at, "format expects a number, got %s", tname(x));
+  if (x.tag != V_NUM) vm_error(v, at, "E0402 format expects a number, got %s", tname(x));
   int64_t places = want_whole(v, at, "format", "places", args[1]);
   if (places < 0 || places > 100)
-    vm_error(v, at, "format expects places from 0 to 100, got %lld", (long long)places);
+    vm_error(v, at, "E0407 format expects places from 0 to 100, got %lld", (long long)places);
   dec m = x.as.num, r;
   bool pct = x.pct && !x.unit;
   if (pct) vm_check(v, at, dec_mul(m, dec_from_int(100), &m));
@@ -983,7 +994,7 @@ BUILTIN(p_values) {
 
 /* Field index, or -1; a name with a NUL byte cannot be a field. */
 static long field_of(vm *v, loc at, const char *fname, const record *r, value name) {
-  if (name.tag != V_TEXT) vm_error(v, at, "%s expects a field name as text, got %s", fname, tname(name));
+  if (name.tag != V_TEXT) vm_error(v, at, "E0402 %s expects a field name as text, got %s", fname, tname(name));
   if (memchr(name.as.text->s, 0, name.as.text->len)) return -1;
   return record_find(r, name.as.text->s);
 }
@@ -1031,10 +1042,10 @@ BUILTIN(p_date) {
   (void)nargs;
   value x = args[0];
   if (x.tag == V_DATE) return x;
-  if (x.tag != V_TEXT) vm_error(v, at, "date expects a text like \"2026-04-01\", got %s", tname(x));
+  if (x.tag != V_TEXT) vm_error(v, at, "E0402 date expects a text like \"2026-04-01\", got %s", tname(x));
   int32_t d;
   if (!date_parse(x.as.text->s, x.as.text->len, &d))
-    vm_error(v, at, "date: %s is not a date in the form YYYY-MM-DD", value_display(x, false));
+    vm_error(v, at, "E0407 date: %s is not a date in the form YYYY-MM-DD", value_display(x, false));
   return v_date(d);
 }
 
@@ -1061,7 +1072,7 @@ static value checked_date(vm *v, loc at, const char *fname, int64_t days) {
   int32_t lo, hi;
   date_from_ymd(1, 1, 1, &lo);
   date_from_ymd(9999, 12, 31, &hi);
-  if (days < lo || days > hi) vm_error(v, at, "%s: the date would fall outside the years 1 to 9999", fname);
+  if (days < lo || days > hi) vm_error(v, at, "E0407 %s: the date would fall outside the years 1 to 9999", fname);
   return v_date((int32_t)days);
 }
 
@@ -1094,12 +1105,12 @@ BUILTIN(p_add_months) {
 BUILTIN(p_today) {
   (void)nargs;
   (void)args;
-  if (!vm_allowed(v, PERM_CLOCK)) vm_error(v, at, "today() needs the clock permission");
+  if (!vm_allowed(v, PERM_CLOCK)) vm_error(v, at, "E0902 today() needs the clock permission");
   time_t t = time(NULL);
   struct tm tm;
   int32_t d;
   if (t == (time_t)-1 || !gmtime_r(&t, &tm) || !date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, &d))
-    vm_error(v, at, "today: the system clock gave no usable date");
+    vm_error(v, at, "E0901 today: the system clock gave no usable date");
   return v_date(d);
 }
 
@@ -1122,6 +1133,47 @@ BUILTIN(p_unit_of) {
 }
 
 /* ---- data ---------------------------------------------------------------- */
+
+/* to_indicator(record): an indicator built at run time, e.g. from a proxy
+ * table the user loads (toms.load_proxies).  `indicator` is a keyword, so
+ * the builtin cannot share its name.  The checks are those of an
+ * `indicator` declaration (runtime/eval.c make_indicator), with the same
+ * messages; the indicator is named by its `code` (or `name`) field, so
+ * value() errors say which measure was misused.  The record is copied:
+ * values are immutable, so the argument must stay a plain record. */
+BUILTIN(p_to_indicator) {
+  (void)nargs;
+  const record *src = want_record(v, at, "to_indicator", args[0]);
+  const char *name = "";
+  const char *name_fields[] = {"code", "name"};
+  for (int i = 0; i < 2 && !name[0]; i++) {
+    long j = record_find(src, name_fields[i]);
+    if (j >= 0 && src->vals[j].tag == V_TEXT) name = src->vals[j].as.text->s;
+  }
+  const char *sp = name[0] ? " " : ""; /* "indicator ECC1: ..." or "indicator: ..." */
+  const char *need[] = {"title", "unit", "proxy"};
+  for (int i = 0; i < 3; i++)
+    if (record_find(src, need[i]) < 0)
+      vm_error_hint(v, at, "an indicator needs title, unit and proxy", "E0406 indicator%s%s has no '%s'", sp, name, need[i]);
+  value u = src->vals[record_find(src, "unit")], p = src->vals[record_find(src, "proxy")];
+  if (u.tag != V_NUM || !u.unit)
+    vm_error_hint(v, at, "give the unit as a quantity of one, e.g. 1 FTE", "E0406 indicator%s%s: 'unit' must be a unit, got %s",
+                  sp, name, u.tag == V_NUM ? value_display(u, false) : tname(u));
+  dec k;
+  const unit_t *per = p.tag == V_NUM ? unit_mul(p.unit, u.unit, &k) : NULL;
+  if (p.tag != V_NUM || per == UNIT_TOO_COMPLEX || !unit_is_money(per))
+    vm_error_hint(v, at, "write the proxy as money per the indicator's unit, e.g. £30_000 per FTE",
+                  "E0406 indicator%s%s: proxy must be money per %s, got %s", sp, name, unit_name(u.unit),
+                  p.tag != V_NUM ? tname(p) : p.unit ? unit_name(p.unit) : p.pct ? "a percentage" : "a plain number");
+  record *r = record_new(src->n);
+  for (size_t i = 0; i < src->n; i++) {
+    r->keys[i] = src->keys[i];
+    r->vals[i] = src->vals[i];
+  }
+  r->indicator = true;
+  r->name = name;
+  return v_rec(r);
+}
 
 BUILTIN(p_to_json) { (void)nargs; (void)v; (void)at; return v_cstr(value_json(args[0])); }
 BUILTIN(p_type_of) { (void)nargs; (void)v; (void)at; return v_cstr(value_type_name(args[0])); }
@@ -1199,6 +1251,8 @@ const builtin svl_prelude[] = {
     /* units */
     {"magnitude", 1, 1, p_magnitude, "x"},
     {"unit_of", 1, 1, p_unit_of, "x"},
+    /* indicators */
+    {"to_indicator", 1, 1, p_to_indicator, "record"},
     /* data */
     {"to_json", 1, 1, p_to_json, "x"},
     {"type_of", 1, 1, p_type_of, "x"},

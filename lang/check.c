@@ -1,0 +1,720 @@
+/* svl check: the walk over a resolved program (see check.h).
+ *
+ * One walk does three jobs, because all three need to know, at each name,
+ * which declaration it refers to:
+ *  - it marks every declaration that is referred to (unused names);
+ *  - it works out what is known before running about each expression's
+ *    value (a number of a known unit, a text, a date...) and reports the
+ *    operations that would certainly fail on such values (unit mismatches);
+ *  - at each `hit unique` table it hands the columns to check_table.c.
+ *
+ * Frames mirror the resolver's: every function-like node (fn, rule, table,
+ * lambda, comprehension, test) owns one, parameters and lets take slots in
+ * it, and a local reference says how many frames out it reaches (`up`).
+ * The walk never guesses: anything not known before running is S_UNKNOWN,
+ * and nothing is reported about it. */
+#include "check_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../runtime/gc.h"
+#include "../runtime/vm.h"
+
+typedef struct frm {
+  const node *owner;
+  int n;
+  bool *used;
+  const node **decl;   /* N_PARAM, N_LET, or NULL (comprehension variables) */
+  sty *ty;
+} frm;
+
+struct checker {
+  findings *out;
+  const char *file;
+  frm *frames;
+  int nframes, capframes;
+  /* top-level names by global slot */
+  bool *gused;
+  sty *gty;
+  uint8_t *gstate;     /* 0 not yet known, 1 being worked out, 2 known */
+  int nglobals;
+  int cur_global;      /* slot of the declaration being walked (self-use is no use) */
+  int quiet;           /* >0: working out a let's type out of order: report nothing */
+};
+
+static const sty unknown = {S_UNKNOWN, false, NULL};
+
+/* ---- findings ---- */
+
+void findings_add(findings *f, check_severity sev, const diag *d, const char *file, const char *example) {
+  if (f->n == f->cap) {
+    int cap = f->cap ? f->cap * 2 : 16;
+    finding *items = svl_alloc((size_t)cap * sizeof *items);
+    if (f->n) memcpy(items, f->items, (size_t)f->n * sizeof *items);
+    f->items = items;
+    f->cap = cap;
+  }
+  finding *x = &f->items[f->n];
+  x->sev = sev;
+  x->d = *d;
+  x->file = file;
+  x->example = example;
+  x->seq = f->n++;
+}
+
+static int by_position(const void *pa, const void *pb) {
+  const finding *a = pa, *b = pb;
+  uint32_t x = a->d.at.src ? a->d.at.start : 0, y = b->d.at.src ? b->d.at.start : 0;
+  if (x != y) return x < y ? -1 : 1;
+  return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+void findings_sort(findings *f, int from) {
+  if (from < f->n) qsort(f->items + from, (size_t)(f->n - from), sizeof *f->items, by_position);
+}
+
+void findings_promote_warnings(findings *f) {
+  for (int i = 0; i < f->n; i++)
+    if (f->items[i].sev == CHECK_WARNING) f->items[i].sev = CHECK_ERROR;
+}
+
+void findings_count(const findings *f, int *errors, int *warnings) {
+  int e = 0, w = 0;
+  for (int i = 0; i < f->n; i++) {
+    if (f->items[i].sev == CHECK_ERROR) e++;
+    else if (f->items[i].sev == CHECK_WARNING) w++;
+  }
+  if (errors) *errors = e;
+  if (warnings) *warnings = w;
+}
+
+static const char *sev_name(check_severity s) {
+  return s == CHECK_ERROR ? "error" : s == CHECK_WARNING ? "warning" : "note";
+}
+
+const char *findings_text(const findings *f) {
+  sbuf b;
+  sb_init(&b);
+  for (int i = 0; i < f->n; i++) sb_puts(&b, diag_render_as(&f->items[i].d, sev_name(f->items[i].sev)));
+  return b.s ? b.s : "";
+}
+
+static void json_field(sbuf *b, const char *key, const char *s) {
+  sb_printf(b, ", \"%s\": ", key);
+  if (s) sb_json_string(b, s, strlen(s));
+  else sb_puts(b, "null");
+}
+
+const char *findings_json(const findings *f) {
+  sbuf b;
+  sb_init(&b);
+  sb_puts(&b, "[");
+  for (int i = 0; i < f->n; i++) {
+    const finding *x = &f->items[i];
+    int line = 0, col = 0, eline = 0, ecol = 0;
+    if (x->d.at.src) {
+      loc_line_col(x->d.at.src, x->d.at.start, &line, &col);
+      loc_line_col(x->d.at.src, x->d.at.end > x->d.at.start ? x->d.at.end : x->d.at.start, &eline, &ecol);
+    }
+    sb_puts(&b, i ? ",\n  {\"file\": " : "\n  {\"file\": ");
+    const char *file = x->file ? x->file : x->d.at.src ? x->d.at.src->name : "";
+    sb_json_string(&b, file, strlen(file));
+    sb_printf(&b, ", \"line\": %d, \"column\": %d, \"end_line\": %d, \"end_column\": %d", line, col, eline, ecol);
+    json_field(&b, "severity", sev_name(x->sev));
+    json_field(&b, "code", x->d.code ? x->d.code : "");
+    json_field(&b, "message", x->d.msg ? x->d.msg : "");
+    json_field(&b, "hint", x->d.hint);
+    json_field(&b, "example", x->example);
+    sb_puts(&b, "}");
+  }
+  sb_puts(&b, f->n ? "\n]\n" : "]\n");
+  return b.s;
+}
+
+void ck_report(checker *c, check_severity sev, const char *code, loc at, const char *hint,
+               const char *example, const char *fmt, ...) {
+  if (c->quiet) return;
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  diag d;
+  memset(&d, 0, sizeof d);
+  d.kind = DIAG_RESOLVE;
+  d.code = code;
+  d.msg = svl_strdup(buf);
+  d.hint = hint;
+  d.at = at;
+  findings_add(c->out, sev, &d, c->file, example);
+}
+
+/* ---- what is known of a value ---- */
+
+const char *ck_node_text(const node *n) {
+  const source *s = n->at.src;
+  if (!s || n->at.end <= n->at.start || n->at.end > s->len) return "?";
+  size_t len = n->at.end - n->at.start;
+  if (len > 60) return svl_strdup("this expression");
+  return svl_strndup(s->text + n->at.start, len);
+}
+
+const char *ck_label(sty t) {
+  switch (t.k) {
+  case S_NUM: return t.unit ? unit_name(t.unit) : t.pct ? "a percentage" : "a plain number";
+  case S_TEXT: return "text";
+  case S_BOOL: return "bool";
+  case S_DATE: return "date";
+  default: return "a value";
+  }
+}
+
+/* As the evaluator names a value's type in "cannot apply" and "cannot
+ * order": "number", "percent", "GBP", "text"... */
+static const char *type_name(sty t) {
+  if (t.k == S_NUM) return t.unit ? unit_name(t.unit) : t.pct ? "percent" : "number";
+  return ck_label(t);
+}
+
+static sty num(const unit_t *u, bool pct) {
+  sty t = {S_NUM, pct, u};
+  return t;
+}
+static sty of_kind(skind k) {
+  sty t = {k, false, NULL};
+  return t;
+}
+
+static bool is_builtin(const node *f, const char *name) {
+  return f && f->kind == N_NAME && f->refkind == REF_BUILTIN && f->ref &&
+         strcmp(((const builtin *)f->ref)->name, name) == 0;
+}
+
+bool ck_const(const node *n, value *out);
+
+static bool const_at(const node *n, value *out, int depth) {
+  if (!n || depth > 16) return false;
+  switch (n->kind) {
+  case N_LIT:
+    *out = n->lit;
+    return n->lit.tag == V_NUM || n->lit.tag == V_TEXT || n->lit.tag == V_BOOL || n->lit.tag == V_NULL;
+  case N_QTY: {
+    dec m = n->a->lit.as.num;
+    if (n->name2 && dec_mul(m, n->lit.as.num, &m) != DEC_OK) return false;
+    *out = v_qty(m, n->ref);
+    return true;
+  }
+  case N_NEG:
+    if (!const_at(n->a, out, depth + 1) || out->tag != V_NUM) return false;
+    out->as.num = dec_neg(out->as.num);
+    return true;
+  case N_CALL: {
+    value s;
+    if (!is_builtin(n->a, "date") || n->nkids != 1 || n->kids[0]->kind == N_NAMED) return false;
+    if (!const_at(n->kids[0], &s, depth + 1)) return false;
+    if (s.tag == V_DATE) { *out = s; return true; }
+    int32_t days;
+    if (s.tag != V_TEXT || !date_parse(s.as.text->s, s.as.text->len, &days)) return false;
+    *out = v_date(days);
+    return true;
+  }
+  case N_RANGE: {
+    value lo, hi;
+    if (!const_at(n->a, &lo, depth + 1) || !const_at(n->b, &hi, depth + 1)) return false;
+    bool ok = (lo.tag == V_NUM && hi.tag == V_NUM && unit_same_dim(lo.unit, hi.unit)) ||
+              (lo.tag == V_DATE && hi.tag == V_DATE);
+    if (!ok) return false;
+    range *r = svl_alloc(sizeof *r);
+    r->lo = lo;
+    r->hi = hi;
+    value x = {.tag = V_RANGE};
+    x.as.range = r;
+    *out = x;
+    return true;
+  }
+  case N_LIST: {
+    if (n->op == OP_ANY) return false;
+    list *l = list_new((size_t)n->nkids);
+    for (int i = 0; i < n->nkids; i++)
+      if (!const_at(n->kids[i], &l->items[i], depth + 1)) return false;
+    *out = v_list(l);
+    return true;
+  }
+  case N_NAME: {
+    /* a top-level let is bound once, so its constant is the name's value */
+    const node *d = n->refkind == REF_GLOBAL ? n->ref : NULL;
+    return d && d->kind == N_LET && const_at(d->a, out, depth + 1);
+  }
+  default: return false;
+  }
+}
+
+bool ck_const(const node *n, value *out) { return const_at(n, out, 0); }
+
+/* ---- frames and globals ---- */
+
+static void need_global(checker *c, int slot) {
+  if (slot < c->nglobals) return;
+  int n = c->nglobals ? c->nglobals : 32;
+  while (n <= slot) n *= 2;
+  bool *used = svl_alloc_atomic((size_t)n * sizeof *used);
+  sty *ty = svl_alloc((size_t)n * sizeof *ty);
+  uint8_t *st = svl_alloc_atomic((size_t)n);
+  if (c->nglobals) {
+    memcpy(used, c->gused, (size_t)c->nglobals * sizeof *used);
+    memcpy(ty, c->gty, (size_t)c->nglobals * sizeof *ty);
+    memcpy(st, c->gstate, (size_t)c->nglobals);
+  }
+  c->gused = used;
+  c->gty = ty;
+  c->gstate = st;
+  c->nglobals = n;
+}
+
+static frm *push_frame(checker *c, const node *owner) {
+  if (c->nframes == c->capframes) {
+    int cap = c->capframes ? c->capframes * 2 : 16;
+    frm *fs = svl_alloc((size_t)cap * sizeof *fs);
+    if (c->nframes) memcpy(fs, c->frames, (size_t)c->nframes * sizeof *fs);
+    c->frames = fs;
+    c->capframes = cap;
+  }
+  frm *f = &c->frames[c->nframes++];
+  int n = owner->nslots > 0 ? owner->nslots : 0;
+  f->owner = owner;
+  f->n = n;
+  f->used = svl_alloc_atomic((size_t)(n + 1) * sizeof *f->used);
+  f->decl = svl_alloc((size_t)(n + 1) * sizeof *f->decl);
+  f->ty = svl_alloc((size_t)(n + 1) * sizeof *f->ty);
+  return f;
+}
+
+static void declare(checker *c, int slot, const node *decl, sty t) {
+  if (!c->nframes) return;
+  frm *f = &c->frames[c->nframes - 1];
+  if (slot < 0 || slot >= f->n) return;
+  f->decl[slot] = decl;
+  f->ty[slot] = t;
+}
+
+/* Where a declaration's name is written: after its keyword. */
+static loc name_loc(const node *d, const char *kw) {
+  loc at = d->at;
+  const source *s = at.src;
+  if (!s || !d->name) return at;
+  size_t i = at.start, k = strlen(kw), n = strlen(d->name);
+  if (i + k <= s->len && strncmp(s->text + i, kw, k) == 0) i += k;
+  while (i < s->len && (s->text[i] == ' ' || s->text[i] == '\t')) i++;
+  if (i + n <= s->len && strncmp(s->text + i, d->name, n) == 0) {
+    at.start = (uint32_t)i;
+    at.end = (uint32_t)(i + n);
+  }
+  return at;
+}
+
+static const char *owner_desc(const node *o) {
+  char buf[256];
+  switch (o->kind) {
+  case N_FN: snprintf(buf, sizeof buf, " of %s", o->name); break;
+  case N_RULE: snprintf(buf, sizeof buf, " of rule %s", o->name); break;
+  case N_TABLE: snprintf(buf, sizeof buf, " of table %s", o->name); break;
+  default: return "";
+  }
+  return svl_strdup(buf);
+}
+
+static void pop_frame(checker *c) {
+  frm *f = &c->frames[--c->nframes];
+  if (c->quiet) return;
+  for (int s = 0; s < f->n; s++) {
+    const node *d = f->decl[s];
+    if (!d || f->used[s] || !d->name || d->name[0] == '_') continue;
+    if (d->kind == N_PARAM) {
+      char hint[160];
+      snprintf(hint, sizeof hint, "remove it, or name it _%s if it is unused on purpose", d->name);
+      ck_report(c, CHECK_WARNING, "E0307", d->at, svl_strdup(hint), NULL,
+                "parameter '%s'%s is never used", d->name, owner_desc(f->owner));
+    }
+    else if (d->kind == N_LET)
+      ck_report(c, CHECK_WARNING, "E0307", name_loc(d, "let"), "remove it, or use it", NULL,
+                "'%s' is defined but never used", d->name);
+  }
+}
+
+/* ---- the walk ---- */
+
+static sty walk(checker *c, const node *n);
+
+static sty param_type(const node *p) {
+  const svl_type *t = p->ref;
+  if (!p->a || !t || t->opt) return unknown;
+  switch (t->kind) {
+  case T_NUMBER: return num(NULL, false);
+  case T_UNIT: return num(t->unit, false);
+  case T_TEXT: return of_kind(S_TEXT);
+  case T_DATE: return of_kind(S_DATE);
+  default: return unknown;
+  }
+}
+
+static void params(checker *c, const node *fn) {
+  for (int i = 0; i < fn->nkids; i++) declare(c, fn->kids[i]->slot, fn->kids[i], param_type(fn->kids[i]));
+  for (int i = 0; i < fn->nkids; i++)
+    if (fn->kids[i]->b) walk(c, fn->kids[i]->b);
+}
+
+static void stmts(checker *c, const node *blk) {
+  for (int i = 0; i < blk->nkids; i++) {
+    const node *st = blk->kids[i];
+    if (st->kind == N_LET) {
+      sty t = walk(c, st->a);
+      declare(c, st->slot, st, t);
+    } else {
+      walk(c, st->a);
+      walk(c, st->b);
+    }
+  }
+}
+
+/* A top-level let's type, worked out when first needed (a function body
+ * may use a let defined further down). */
+static sty global_type(checker *c, const node *n) {
+  const node *d = n->ref;
+  if (!d || d->kind != N_LET || n->slot < 0) return unknown;
+  need_global(c, n->slot);
+  if (c->gstate[n->slot] == 2) return c->gty[n->slot];
+  if (c->gstate[n->slot] == 1 || c->quiet > 8) return unknown;
+  c->gstate[n->slot] = 1;
+  /* frames pushed meanwhile belong to the let's own lambdas; the let sits
+   * at the top level, so its local references never reach below them */
+  int saved = c->nframes, savedcap = c->capframes;
+  frm *savedf = c->frames;
+  int savedcur = c->cur_global;
+  c->frames = NULL;
+  c->nframes = c->capframes = 0;
+  c->quiet++;
+  sty t = walk(c, d->a);
+  c->quiet--;
+  c->frames = savedf;
+  c->nframes = saved;
+  c->capframes = savedcap;
+  c->cur_global = savedcur;
+  c->gstate[n->slot] = 2;
+  c->gty[n->slot] = t;
+  return t;
+}
+
+static sty name(checker *c, const node *n) {
+  if (n->refkind == REF_LOCAL) {
+    int k = c->nframes - 1 - n->up;
+    if (k < 0) return unknown;
+    frm *f = &c->frames[k];
+    if (n->slot < 0 || n->slot >= f->n) return unknown;
+    if (!c->quiet) f->used[n->slot] = true;
+    return f->ty[n->slot];
+  }
+  if (n->refkind == REF_GLOBAL && n->slot >= 0) {
+    need_global(c, n->slot);
+    if (!c->quiet && n->slot != c->cur_global) c->gused[n->slot] = true;
+    return global_type(c, n);
+  }
+  return unknown;
+}
+
+static const char *verb(int op) {
+  return op == OP_ADD ? "add" : op == OP_SUB ? "subtract" : "take mod of";
+}
+
+/* Combine what is known of two operands, reporting what certainly fails.
+ * The messages are the evaluator's, so check and run agree. */
+static sty combine(checker *c, const node *n, sty a, sty b) {
+  static const char *sym[] = {"+", "-", "*", "/", "mod", "^"};
+  int op = n->op;
+  if (a.k == S_UNKNOWN || b.k == S_UNKNOWN) {
+    return op >= OP_EQ && op <= OP_IN ? of_kind(S_BOOL) : unknown;
+  }
+  switch (op) {
+  case OP_ADD: case OP_SUB: case OP_MOD:
+    if (a.k == S_NUM && b.k == S_NUM) {
+      if (!unit_same_dim(a.unit, b.unit)) {
+        bool money = a.unit && b.unit && unit_is_money(a.unit) && unit_is_money(b.unit);
+        ck_report(c, CHECK_ERROR, "E0401", n->at, money ? "different currencies never convert implicitly" : NULL, NULL,
+                  "cannot %s %s and %s", verb(op), ck_label(a), ck_label(b));
+        return unknown;
+      }
+      return num(unit_finer(a.unit, b.unit), a.pct && b.pct && op != OP_MOD);
+    }
+    if (op == OP_ADD && a.k == S_TEXT && b.k == S_TEXT) return a;
+    if (op != OP_MOD && a.k == S_DATE && b.k == S_NUM) return a;
+    if (op == OP_ADD && a.k == S_NUM && b.k == S_DATE) return b;
+    if (op == OP_SUB && a.k == S_DATE && b.k == S_DATE) return unknown;
+    ck_report(c, CHECK_ERROR, "E0402", n->at, NULL, NULL, "cannot apply %s to %s and %s", sym[op], type_name(a), type_name(b));
+    return unknown;
+  case OP_MUL: case OP_DIV: {
+    if (a.k != S_NUM || b.k != S_NUM) {
+      ck_report(c, CHECK_ERROR, "E0402", n->at, NULL, NULL, "cannot apply %s to %s and %s", sym[op], type_name(a), type_name(b));
+      return unknown;
+    }
+    dec k;
+    const unit_t *u = op == OP_MUL ? unit_mul(a.unit, b.unit, &k) : unit_div(a.unit, b.unit, &k);
+    return u == UNIT_TOO_COMPLEX ? unknown : num(u, false);
+  }
+  case OP_POW:
+    if (a.k != S_NUM || b.k != S_NUM) {
+      ck_report(c, CHECK_ERROR, "E0402", n->at, NULL, NULL, "cannot apply ^ to %s and %s", type_name(a), type_name(b));
+      return unknown;
+    }
+    if (b.unit) {
+      ck_report(c, CHECK_ERROR, "E0401", n->b->at, NULL, NULL, "an exponent must be a plain number, got %s", ck_label(b));
+      return unknown;
+    }
+    return a.unit ? unknown : num(NULL, false);
+  case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+    if (a.k == S_NUM && b.k == S_NUM) {
+      if (!unit_same_dim(a.unit, b.unit))
+        ck_report(c, CHECK_ERROR, "E0401", n->at, NULL, NULL, "cannot compare %s and %s", ck_label(a), ck_label(b));
+    } else if (a.k != b.k) {
+      ck_report(c, CHECK_ERROR, "E0402", n->at, NULL, NULL, "cannot order %s and %s", type_name(a), type_name(b));
+    }
+    return of_kind(S_BOOL);
+  case OP_EQ: case OP_NE:
+    if (a.k != b.k || (a.k == S_NUM && !unit_same_dim(a.unit, b.unit)))
+      ck_report(c, CHECK_WARNING, "E0408", n->at, "values of different kinds or dimensions are never equal", NULL,
+                "%s and %s are never equal, so this is always %s", ck_label(a), ck_label(b), op == OP_EQ ? "false" : "true");
+    return of_kind(S_BOOL);
+  default:
+    return of_kind(S_BOOL);
+  }
+}
+
+static bool same(sty a, sty b) {
+  return a.k == b.k && (a.k != S_NUM || unit_same_dim(a.unit, b.unit));
+}
+
+/* Arguments of a call to a top-level fn, rule or table with annotated
+ * parameters: the evaluator checks them at the call (SPEC 4). */
+static void call_args(checker *c, const node *call, const sty *args) {
+  const node *f = call->a;
+  const node *d = f->kind == N_NAME && f->refkind == REF_GLOBAL ? f->ref : NULL;
+  if (!d || (d->kind != N_FN && d->kind != N_RULE && d->kind != N_TABLE)) return;
+  int pos = 0;
+  for (int i = 0; i < call->nkids; i++) {
+    const node *a = call->kids[i], *p = NULL;
+    if (a->kind == N_NAMED) {
+      for (int j = 0; j < d->nkids; j++)
+        if (strcmp(d->kids[j]->name, a->name) == 0) p = d->kids[j];
+    } else if (pos < d->nkids) {
+      p = d->kids[pos++];
+    }
+    if (!p) continue;
+    sty want = param_type(p), got = args[i];
+    if (want.k == S_UNKNOWN || got.k == S_UNKNOWN || same(want, got)) continue;
+    if (want.k == S_NUM && !want.unit && got.k == S_NUM && got.pct) continue;
+    ck_report(c, CHECK_ERROR, "E0405", a->at, NULL, NULL, "argument '%s' of %s: expected %s, got %s", p->name,
+              d->name, want.k == S_NUM && !want.unit ? "number" : ck_label(want), ck_label(got));
+  }
+}
+
+static sty call(checker *c, const node *n) {
+  walk(c, n->a);
+  sty *args = svl_alloc((size_t)(n->nkids + 1) * sizeof *args);
+  for (int i = 0; i < n->nkids; i++) args[i] = walk(c, n->kids[i]->kind == N_NAMED ? n->kids[i]->a : n->kids[i]);
+  if (is_builtin(n->a, "date") && n->nkids == 1 && n->kids[0]->kind == N_LIT && n->kids[0]->lit.tag == V_TEXT) {
+    const text *s = n->kids[0]->lit.as.text;
+    int32_t days;
+    if (!date_parse(s->s, s->len, &days)) {
+      ck_report(c, CHECK_ERROR, "E0407", n->at, NULL, NULL, "date: %s is not a date in the form YYYY-MM-DD",
+                value_display(n->kids[0]->lit, false));
+      return unknown;
+    }
+    return of_kind(S_DATE);
+  }
+  call_args(c, n, args);
+  return unknown;
+}
+
+/* The operand of each unary test in a table cell. */
+static void walk_test(checker *c, const node *t) {
+  if (t->kind == N_NOT) {
+    for (int i = 0; i < t->a->nkids; i++) walk_test(c, t->a->kids[i]);
+  } else if (t->kind == N_BIN) {
+    walk(c, t->b);
+  }
+}
+
+static void table(checker *c, const node *d) {
+  const node *rows = d->a, *hdr = rows->kids[0];
+  int ni = hdr->a->nkids;
+  sty *ins = svl_alloc((size_t)(ni + 1) * sizeof *ins);
+  for (int i = 0; i < ni; i++) {
+    const node *cell = hdr->a->kids[i];
+    ins[i] = cell->nkids == 1 && cell->kids[0]->kind == N_BIN ? walk(c, cell->kids[0]->b) : unknown;
+  }
+  for (int k = 1; k < rows->nkids; k++) {
+    const node *row = rows->kids[k];
+    for (int i = 0; i < row->a->nkids; i++)
+      for (int j = 0; j < row->a->kids[i]->nkids; j++) walk_test(c, row->a->kids[i]->kids[j]);
+    for (int i = 0; i < row->b->nkids; i++) walk(c, row->b->kids[i]);
+  }
+  if (d->op == HIT_UNIQUE && !c->quiet) ck_table(c, d, ins);
+}
+
+static sty walk(checker *c, const node *n) {
+  if (!n) return unknown;
+  switch (n->kind) {
+  case N_LIT:
+    switch (n->lit.tag) {
+    case V_NUM: return num(n->lit.unit, n->lit.pct);
+    case V_TEXT: return of_kind(S_TEXT);
+    case V_BOOL: return of_kind(S_BOOL);
+    default: return unknown;
+    }
+  case N_QTY: return num(n->ref, false);
+  case N_STR:
+    for (int i = 0; i < n->nkids; i++) walk(c, n->kids[i]);
+    return of_kind(S_TEXT);
+  case N_NAME: return name(c, n);
+  case N_CALL: return call(c, n);
+  case N_BIN: {
+    sty a = walk(c, n->a), b = walk(c, n->b);
+    return combine(c, n, a, b);
+  }
+  case N_AND: case N_OR: case N_NOT:
+    walk(c, n->a);
+    walk(c, n->b);
+    return of_kind(S_BOOL);
+  case N_NEG: {
+    sty a = walk(c, n->a);
+    return a.k == S_NUM ? a : unknown;
+  }
+  case N_IF: {
+    walk(c, n->a);
+    sty a = walk(c, n->b), b = walk(c, n->c);
+    if (!same(a, b)) return unknown;
+    a.pct = a.pct && b.pct;
+    return a;
+  }
+  case N_RANGE: {
+    sty a = walk(c, n->a), b = walk(c, n->b);
+    if (a.k != S_UNKNOWN && b.k != S_UNKNOWN &&
+        !((a.k == S_NUM && b.k == S_NUM && unit_same_dim(a.unit, b.unit)) || (a.k == S_DATE && b.k == S_DATE)))
+      ck_report(c, CHECK_ERROR, "E0402", n->at, NULL, NULL,
+                "a range needs two numbers of one unit, or two dates; got %s and %s", ck_label(a), ck_label(b));
+    return unknown;
+  }
+  case N_AS: {
+    sty a = walk(c, n->a);
+    if (strcmp(n->name, "percent") == 0) {
+      if (a.k == S_UNKNOWN) return num(NULL, true);
+      if (a.k != S_NUM || a.unit) {
+        ck_report(c, CHECK_ERROR, "E0402", n->at, NULL, NULL, "only plain numbers can be shown as percent");
+        return unknown;
+      }
+      return num(NULL, true);
+    }
+    const unit_t *u = n->ref;
+    if (a.k != S_UNKNOWN && (a.k != S_NUM || !unit_same_dim(a.unit, u))) {
+      ck_report(c, CHECK_ERROR, "E0401", n->at, NULL, NULL, "cannot convert %s to %s", ck_label(a), unit_name(u));
+      return unknown;
+    }
+    return num(u, false);
+  }
+  case N_BLOCK:
+    stmts(c, n);
+    return walk(c, n->a);
+  case N_LAMBDA: {
+    push_frame(c, n);
+    params(c, n);
+    walk(c, n->a);
+    pop_frame(c);
+    return unknown;
+  }
+  case N_COMP: {
+    walk(c, n->b);
+    push_frame(c, n);
+    walk(c, n->c);
+    walk(c, n->a);
+    pop_frame(c);
+    return unknown;
+  }
+  case N_RECORD:
+    for (int i = 0; i < n->nkids; i++) walk(c, n->kids[i]->a);
+    return unknown;
+  case N_NAMED: case N_FIELDDEF:
+    return walk(c, n->a);
+  default:
+    walk(c, n->a);
+    walk(c, n->b);
+    walk(c, n->c);
+    for (int i = 0; i < n->nkids; i++) walk(c, n->kids[i]);
+    return unknown;
+  }
+}
+
+static void decl(checker *c, const node *d) {
+  switch (d->kind) {
+  case N_LET: {
+    c->cur_global = d->slot;
+    sty t = walk(c, d->a);
+    if (d->slot >= 0) {
+      need_global(c, d->slot);
+      c->gty[d->slot] = t;
+      c->gstate[d->slot] = 2;
+    }
+    break;
+  }
+  case N_FN: case N_RULE: case N_TABLE:
+    c->cur_global = d->slot;
+    push_frame(c, d);
+    params(c, d);
+    if (d->kind == N_FN) walk(c, d->a);
+    else if (d->kind == N_RULE) stmts(c, d->a);
+    else table(c, d);
+    pop_frame(c);
+    break;
+  case N_TEST:
+    push_frame(c, d);
+    stmts(c, d);
+    pop_frame(c);
+    break;
+  case N_INDICATOR:
+    for (int k = 0; k < d->a->nkids; k++) {
+      const node *f = d->a->kids[k];
+      if (!(strcmp(f->name, "unit") == 0 && f->a->kind == N_NAME)) walk(c, f->a);
+    }
+    break;
+  case N_UNIT: case N_TYPE: case N_IMPORT:
+    break;
+  default:
+    walk(c, d->a);
+    walk(c, d->b);
+    break;
+  }
+  c->cur_global = -1;
+}
+
+void check_program(const node *prog, findings *out) {
+  checker c;
+  memset(&c, 0, sizeof c);
+  c.out = out;
+  c.cur_global = -1;
+  c.file = prog->at.src ? prog->at.src->name : NULL;
+  for (int i = 0; i < prog->nkids; i++) decl(&c, prog->kids[i]);
+  for (int i = 0; i < prog->nkids; i++) {
+    const node *d = prog->kids[i];
+    if (d->kind != N_LET && d->kind != N_FN && d->kind != N_IMPORT) continue;
+    if (!d->name || strcmp(d->name, "main") == 0 || d->name[0] == '_' || d->slot < 0) continue;
+    need_global(&c, d->slot);
+    if (c.gused[d->slot]) continue;
+    const char *what = d->kind == N_FN ? "fn" : d->kind == N_IMPORT ? "import" : "let";
+    char hint[160];
+    snprintf(hint, sizeof hint, "remove it, or name it _%s if it is kept on purpose", d->name);
+    ck_report(&c, CHECK_WARNING, "E0307", d->kind == N_IMPORT ? d->at : name_loc(d, what), svl_strdup(hint), NULL,
+              d->kind == N_IMPORT ? "import '%s' is never used" : d->kind == N_FN ? "fn '%s' is never used"
+                                                                                : "'%s' is defined but never used",
+              d->name);
+  }
+}

@@ -1,0 +1,37 @@
+/* Internals shared by lang/check.c (the walk, units, unused names) and
+ * lang/check_table.c (decision-table analysis).  Not used elsewhere. */
+#ifndef SVL_CHECK_INT_H
+#define SVL_CHECK_INT_H
+
+#include "check.h"
+
+/* What is known before running about the value of an expression. */
+typedef enum { S_UNKNOWN, S_NUM, S_TEXT, S_BOOL, S_DATE } skind;
+typedef struct sty {
+  skind k;
+  bool pct;            /* S_NUM: a percentage */
+  const unit_t *unit;  /* S_NUM: NULL for plain numbers */
+} sty;
+
+typedef struct checker checker;
+
+/* Add a finding at `at`. */
+void ck_report(checker *c, check_severity sev, const char *code, loc at, const char *hint,
+               const char *example, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* The value of an expression that is a constant: a number, money,
+ * percentage, text, bool or null literal, a quantity, date("YYYY-MM-DD"),
+ * a negated number, a range or list of constants, or the name of a
+ * top-level let bound to one.  False for anything else. */
+bool ck_const(const node *n, value *out);
+
+/* The source text of a node, for messages. */
+const char *ck_node_text(const node *n);
+/* "GBP", "a plain number", "text"... */
+const char *ck_label(sty t);
+
+/* Gaps and overlaps of a `hit unique` table.  `inputs` holds what is known
+ * of each input column's header expression (d->ninputs entries). */
+void ck_table(checker *c, const node *d, const sty *inputs);
+
+#endif

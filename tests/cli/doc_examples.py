@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Run the examples of a Markdown page through svl.
+
+Each ```svl block that is directly followed by a ```text block is written to
+a fresh directory as example.svl and run with `svl run example.svl`; the
+text block must be exactly what the command printed (standard output, then
+standard error).
+
+  doc_examples.py SVL PAGE...           check: exit 1 on any difference
+  doc_examples.py --write SVL PAGE...   rewrite the text blocks in place
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+BLOCK = re.compile(r"```svl\n(.*?)```\n```text\n(.*?)```\n", re.S)
+
+
+def run(svl, source):
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "example.svl"), "w", encoding="utf-8") as f:
+            f.write(source)
+        p = subprocess.run([svl, "run", "example.svl"], cwd=d, capture_output=True, timeout=60)
+        return (p.stdout + p.stderr).decode("utf-8")
+
+
+def main(argv):
+    write = argv[:1] == ["--write"]
+    if write:
+        argv = argv[1:]
+    svl, pages = os.path.abspath(argv[0]), argv[1:]
+    bad = 0
+    for page in pages:
+        with open(page, encoding="utf-8") as f:
+            text = f.read()
+        out, pos, n = [], 0, 0
+        for m in BLOCK.finditer(text):
+            n += 1
+            got = run(svl, m.group(1))
+            if got != m.group(2):
+                bad += 1
+                line = text.count("\n", 0, m.start()) + 1
+                if not write:
+                    print(f"{page}:{line}: example output differs\n--- documented\n{m.group(2)}--- got\n{got}", end="")
+            out.append(text[pos:m.start(2)] + got)
+            pos = m.end(2)
+        out.append(text[pos:])
+        if write:
+            with open(page, "w", encoding="utf-8") as f:
+                f.write("".join(out))
+        if n == 0:
+            print(f"{page}: no examples")
+            bad += 1
+    return 1 if bad and not write else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,63 @@
+#!/bin/bash
+# The libraries a host links: libsvl.so exports the svl_* API and nothing
+# else (not libbid, linked in statically), with a soname; libsvl.a has no
+# global symbol but the API either; every function svl.h declares is
+# there; and the svl command compiles against include/ alone.
+. "$(dirname "$0")/lib.sh"
+root=$(cd "$(dirname "$0")/../.." && pwd)
+B=${BUILD_DIR:-$root/build}
+so=$B/libsvl.so
+a=$B/libsvl.a
+
+exports=$(nm -D --defined-only "$so" | awk '{ print $3 }')
+others=$(echo "$exports" | grep -v '^svl_')
+[ -n "$exports" ] && [ -z "$others" ] && ok "libsvl.so exports only svl_* ($(echo "$exports" | wc -l) symbols)" \
+  || not_ok "libsvl.so exports only svl_*" "$(echo "$others" | head -20)"
+[ "$(readelf -d "$so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')" = libsvl.so.0 ] && ok "libsvl.so has the soname libsvl.so.0" \
+  || not_ok "libsvl.so has the soname libsvl.so.0" "$(readelf -d "$so" | grep -i soname)"
+nm -D --undefined-only "$so" | grep -q ' U __bid' && not_ok "libbid is linked into libsvl.so" || ok "libbid is linked into libsvl.so"
+
+globals=$(nm -g --defined-only "$a" | awk 'NF == 3 { print $3 }')
+others=$(echo "$globals" | grep -v '^svl_')
+[ -n "$globals" ] && [ -z "$others" ] && ok "libsvl.a defines no global symbol but svl_*" \
+  || not_ok "libsvl.a defines no global symbol but svl_*" "$(echo "$others" | head -20)"
+[ "$(echo "$globals" | sort)" = "$(echo "$exports" | sort)" ] && ok "libsvl.a and libsvl.so offer the same API" \
+  || not_ok "libsvl.a and libsvl.so offer the same API" "$(diff <(echo "$globals" | sort) <(echo "$exports" | sort) | head)"
+nm -u "$a" | grep -q ' U __bid' && not_ok "libbid is inside libsvl.a" || ok "libbid is inside libsvl.a"
+
+declared=$(sed -n 's/^SVL_API[^(]*[ *]\(svl_[a-z0-9_]*\)(.*/\1/p' "$root/include/svl.h" | sort)
+missing=$(comm -23 <(echo "$declared") <(echo "$exports" | sort))
+undeclared=$(comm -13 <(echo "$declared") <(echo "$exports" | sort))
+[ -z "$missing" ] && ok "every function svl.h declares is exported" || not_ok "declared but not exported" "$missing"
+[ -z "$undeclared" ] && ok "every export is declared in svl.h" || not_ok "exported but not declared" "$undeclared"
+
+# A host that defines names the library uses inside (read_file, eval, ...)
+# links against libsvl.a without a clash.
+cat >clash.c <<'C'
+#include <svl.h>
+#include <stdio.h>
+int read_file(void) { return 1; }
+int eval(void) { return 2; }
+int dec_parse(void) { return 3; }
+int main(void) {
+  svl_vm *vm = svl_new(NULL);
+  svl_value *v = NULL;
+  if (svl_load_string(vm, "c.svl", "let x = 0.1 + 0.2\n", SVL_NTS) || svl_get(vm, "x", &v)) return 1;
+  char *s = svl_format_value(vm, v, SVL_FORMAT_TEXT);
+  printf("%s %d\n", s, read_file() + eval() + dec_parse());
+  return 0;
+}
+C
+if ${HOST_CC:-cc} $HOST_CFLAGS -std=c17 -I"$root/include" -o clash clash.c "$a" -lgc -lpthread 2>"$tmp/err"; then
+  expect_out "a host's own read_file, eval, dec_parse do not clash with libsvl.a" "0.3 6" ./clash
+else
+  not_ok "a host's own read_file, eval, dec_parse do not clash with libsvl.a" "$(head -5 "$tmp/err")"
+fi
+
+# The CLI is a host like any other: svl.h is all it may include.
+if ${HOST_CC:-cc} -std=c17 -D_GNU_SOURCE -fsyntax-only -I"$root/include" "$root"/cli/*.c 2>"$tmp/err"; then
+  ok "the svl command compiles with only include/ on its include path"
+else
+  not_ok "the svl command compiles with only include/ on its include path" "$(head -5 "$tmp/err")"
+fi
+done_testing

@@ -1,0 +1,44 @@
+/* Shared helpers of the libFuzzer harnesses in tests/fuzz/.  Header-only so
+ * each harness stays one translation unit plus libsvl.a. */
+#ifndef SVL_FUZZ_COMMON_H
+#define SVL_FUZZ_COMMON_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/source.h"
+#include "runtime/diag.h"
+#include "runtime/gc.h"
+
+/* The input as a source the lexer can read: a NUL-terminated GC copy. */
+static inline source *fuzz_source(const uint8_t *data, size_t size) {
+  source *s = svl_alloc(sizeof *s);
+  s->name = "fuzz.svl";
+  s->dir = "";
+  s->text = svl_strndup((const char *)data, size);
+  s->len = size;
+  return s;
+}
+
+/* A diagnostic must carry a code and a message, and its location must lie
+ * inside the source (rendering it walks the text). */
+static inline void fuzz_check_diag(const diag *d, const source *s) {
+  if (!d->msg || !d->code) abort();
+  if (d->at.src && d->at.start > s->len) abort();
+  if (d->at.src == s) {
+    int line, col;
+    loc_line_col(s, d->at.start, &line, &col);
+    if (line < 1 || col < 1) abort();
+  }
+  (void)diag_render(d);
+}
+
+/* Split the input at its first NUL: the part before is a program, the part
+ * after drives the harness (call sequences, modes).  No NUL: all program. */
+static inline size_t fuzz_split(const uint8_t *data, size_t size) {
+  const uint8_t *z = memchr(data, 0, size);
+  return z ? (size_t)(z - data) : size;
+}
+
+#endif

@@ -1,0 +1,35 @@
+/* libFuzzer harness: name resolution (lang/resolve.h) on whatever the
+ * parser accepts — scopes, arity, units, types, tables, duplicates. */
+#include <stdint.h>
+#include <string.h>
+
+#include "lang/parse.h"
+#include "lang/resolve.h"
+#include "runtime/gc.h"
+#include "runtime/unit.h"
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  svl_gc_init();
+  source *s = fuzz_source(data, size);
+  diag err;
+  memset(&err, 0, sizeof err);
+  node *prog = parse_source(s, &err);
+  if (!prog) return 0;
+  globals *g = svl_alloc(sizeof *g);
+  unit_reg *units = unit_reg_new();
+  /* twice: once as a file, once as REPL input where redefinition replaces */
+  for (int repl = 0; repl < 2; repl++) {
+    memset(&err, 0, sizeof err);
+    resolver_opts o = {.repl = repl};
+    if (!resolve_program(prog, g, units, o, &err)) {
+      fuzz_check_diag(&err, s);
+      break;
+    }
+    prog = parse_source(s, &err);
+    if (!prog) abort(); /* parsed once, must parse again */
+    g = svl_alloc(sizeof *g);
+    units = unit_reg_new();
+  }
+  return 0;
+}
