@@ -108,7 +108,14 @@ bench-deps:
 	    sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	    $$sudo sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $$pkgs"; fi
 
-.PHONY: all test check-asan demo deps clean bench bench-deps
+# The browser tests of svl report (tests/cli/report_browser.t, part of
+# make test, skipped without Chromium) and its HTML validity check.
+report-deps:
+	@if command -v chromium >/dev/null && [ -f /usr/lib/python3/dist-packages/html5lib/__init__.py ]; then :; \
+	  else sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	    $$sudo sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium python3-html5lib"; fi
+
+.PHONY: all test check-asan demo deps clean bench bench-deps report-deps
 
 # make fuzz, make fuzz-smoke, make coverage
 include tests/fuzz/fuzz.mk tests/coverage.mk

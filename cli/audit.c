@@ -59,28 +59,34 @@ static char *make_record(opts *o, int argc, char **argv, int echo, int *rc) {
   o->cfg.write = tee;
   o->cfg.user_data = &c;
   svl_vm *vm = new_vm(o);
+  buf values = {0}, expl = {0};
+  char *result = NULL;
   *rc = bind_inputs(vm, o);
-  if (*rc) return NULL;
+  if (*rc) goto done;
   svl_status st = svl_load_file(vm, o->files[0]);
   if (st != SVL_OK) {
     fflush(stdout);
     *rc = echo ? report(vm, st) : exit_code(st);
     if (!echo) fputs(svl_last_error(vm)->rendered, stderr);
-    return NULL;
+    goto done;
   }
   int n = o->nnames;
   const char *names[256];
   for (int i = 0; i < n; i++) names[i] = o->names[i];
   if (n == 0 && svl_has(vm, "main")) names[n++] = "main";
-  buf values = {0}, expl = {0};
   for (int i = 0; i < n; i++) {
     svl_value *v;
     st = svl_get(vm, names[i], &v);
-    if (st != SVL_OK) { *rc = report(vm, st); return NULL; }
+    if (st != SVL_OK) { *rc = report(vm, st); goto done; }
     char *text = svl_format_value(vm, v, o->format);
     char *json = svl_format_value(vm, v, SVL_FORMAT_JSON);
     svl_release(vm, v);
-    if (!text || !json) { *rc = report(vm, SVL_ERR_USAGE); return NULL; }
+    if (!text || !json) {
+      free(text);
+      free(json);
+      *rc = report(vm, SVL_ERR_USAGE);
+      goto done;
+    }
     if (echo) {
       fputs(text, stdout);
       if (!*text || text[strlen(text) - 1] != '\n') fputc('\n', stdout);
@@ -143,12 +149,14 @@ static char *make_record(opts *o, int argc, char **argv, int echo, int *rc) {
   puts_b(&r, "},\n  \"explanations\": {");
   if (expl.len) { puts_b(&r, "\n"); puts_b(&r, expl.s); puts_b(&r, "\n  "); }
   puts_b(&r, "}\n}\n");
+  *rc = 0;
+  result = r.s;
+done:
   free(values.s);
   free(expl.s);
   free(c.out.s);
   svl_free(vm);
-  *rc = 0;
-  return r.s;
+  return result;
 }
 
 int audit_run(opts *o, int argc, char **argv) {
@@ -212,33 +220,9 @@ static char *read_str(const char **pp) {
   return b.s;
 }
 
-int audit_verify(const svl_config *cfg, const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) { fprintf(stderr, "svl: cannot read %s: %s\n", path, strerror(errno)); return 1; }
-  buf rec = {0};
-  char chunk[65536];
-  size_t k;
-  while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) put(&rec, chunk, k);
-  fclose(f);
-  const char *cwdp = rec.s ? field_line(rec.s, "cwd") : NULL;
-  const char *cmdp = rec.s ? field_line(rec.s, "command") : NULL;
-  char *cwd = cwdp ? read_str(&cwdp) : NULL;
-  if (!cwd || !cmdp || *cmdp != '[' || !strstr(rec.s, "\"svl_audit\": 1")) {
-    fprintf(stderr, "svl: %s is not an SVL audit record\n", path);
-    return 2;
-  }
-  char *argv[260];
-  int argc = 0;
-  argv[argc++] = "svl";
-  cmdp++;
-  while (*cmdp == ' ' || *cmdp == ',') cmdp++;
-  while (*cmdp == '"' && argc < 258) {
-    argv[argc] = read_str(&cmdp);
-    if (!argv[argc]) break;
-    argc++;
-    while (*cmdp == ' ' || *cmdp == ',') cmdp++;
-  }
-  argv[argc] = NULL;
+/* Re-run the recorded command and compare its record with the stored one. */
+static int verify_run(const svl_config *cfg, const char *path, const char *rec, const char *cwd, int argc,
+                      char **argv) {
   if (argc < 3 || strcmp(argv[1], "run") != 0) {
     fprintf(stderr, "svl: %s: the recorded command is not `svl run`\n", path);
     return 2;
@@ -253,19 +237,20 @@ int audit_verify(const svl_config *cfg, const char *path) {
   o->cmd = "run";
   o->threshold10 = -1;
   int rc = parse_args(argc, argv, o);
-  if (rc) return rc;
-  char *now = make_record(o, argc, argv, 0, &rc);
+  char *now = rc ? NULL : make_record(o, argc, argv, 0, &rc);
+  free(o);
   if (!now) {
-    printf("audit %s: the run now fails (exit %d); it succeeded when recorded\n", path, rc);
+    if (rc) printf("audit %s: the run now fails (exit %d); it succeeded when recorded\n", path, rc);
     return 1;
   }
-  if (!strcmp(now, rec.s)) {
+  if (!strcmp(now, rec)) {
     printf("audit %s verified: the run reproduces exactly (%s)\n", path, cwd);
+    free(now);
     return 0;
   }
   /* line-by-line differences, at most 20 */
   printf("audit %s: the run differs from the record\n", path);
-  const char *a = rec.s, *b = now;
+  const char *a = rec, *b = now;
   int shown = 0, line = 1;
   while ((*a || *b) && shown < 20) {
     const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
@@ -278,5 +263,42 @@ int audit_verify(const svl_config *cfg, const char *path) {
     b = eb ? eb + 1 : b + lb;
     line++;
   }
+  free(now);
   return 1;
+}
+
+int audit_verify(const svl_config *cfg, const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) { fprintf(stderr, "svl: cannot read %s: %s\n", path, strerror(errno)); return 1; }
+  buf rec = {0};
+  char chunk[65536];
+  size_t k;
+  while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) put(&rec, chunk, k);
+  fclose(f);
+  const char *cwdp = rec.s ? field_line(rec.s, "cwd") : NULL;
+  const char *cmdp = rec.s ? field_line(rec.s, "command") : NULL;
+  char *cwd = cwdp ? read_str(&cwdp) : NULL;
+  if (!cwd || !cmdp || *cmdp != '[' || !strstr(rec.s, "\"svl_audit\": 1")) {
+    fprintf(stderr, "svl: %s is not an SVL audit record\n", path);
+    free(cwd);
+    free(rec.s);
+    return 2;
+  }
+  char *argv[260];
+  int argc = 0;
+  argv[argc++] = "svl";
+  cmdp++;
+  while (*cmdp == ' ' || *cmdp == ',') cmdp++;
+  while (*cmdp == '"' && argc < 258) {
+    argv[argc] = read_str(&cmdp);
+    if (!argv[argc]) break;
+    argc++;
+    while (*cmdp == ' ' || *cmdp == ',') cmdp++;
+  }
+  argv[argc] = NULL;
+  int rc = verify_run(cfg, path, rec.s, cwd, argc, argv);
+  for (int i = 1; i < argc; i++) free(argv[i]);
+  free(cwd);
+  free(rec.s);
+  return rc;
 }

@@ -34,6 +34,8 @@ typedef struct opts {
 int parse_args(int argc, char **argv, opts *o);
 svl_vm *new_vm(opts *o);
 int bind_inputs(svl_vm *vm, opts *o);
+/* svl report (cli/report.c). */
+int cmd_report(opts *o);
 /* svl run --audit and svl audit verify (cli/audit.c). */
 int audit_run(opts *o, int argc, char **argv);
 int audit_verify(const svl_config *cfg, const char *record);

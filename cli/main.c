@@ -396,7 +396,8 @@ static int cmd_help(int argc, char **argv) {
          "  svl run FILE [NAME...] [--input [NAME=]PATH]... [--format text|json|csv|md]\n"
          "  svl test FILE...              run test blocks, TAP on stdout\n"
          "  svl explain FILE NAME [--depth N] [--format text|json]\n"
-         "  svl check FILE... [--strict] [--format text|json]  find problems without running\n"
+         "  svl report FILE [--input ...] [-o REPORT.html]  the evaluation as one HTML page\n"
+         "  svl check FILE... [--strict]  find problems without running; --format json\n"
          "  svl fmt [--check] FILE...     canonical layout, in place; - formats standard input\n"
          "  svl repl [FILE]               interactive; also `svl` alone on a terminal\n"
          "  svl --version | svl help | svl help errors | svl help E0301\n\n"
@@ -450,6 +451,7 @@ static void *run_job(void *p) {
   else if (!strcmp(o->cmd, "check")) j->rc = cmd_check(o);
   else if (!strcmp(o->cmd, "test")) j->rc = cmd_test(o);
   else if (!strcmp(o->cmd, "explain")) j->rc = cmd_explain(o);
+  else if (!strcmp(o->cmd, "report")) j->rc = cmd_report(o);
   else if (!strcmp(o->cmd, "repl")) j->rc = repl_main(&o->cfg, o->nfiles ? o->files[0] : NULL);
   else j->rc = usage_error("unknown command '%s'", o->cmd);
   fflush(stdout);

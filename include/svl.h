@@ -429,6 +429,21 @@ SVL_API svl_status svl_explain_call(svl_vm *vm, svl_value *fn, int nargs, svl_va
                                     svl_format format, int max_depth, char **out,
                                     svl_value **result);
 
+/* Evaluation report (svl report; docs/report.md): render the `report`
+ * declaration of the loaded program as one self-contained HTML page:
+ * award decision, ranking, a stacked bar chart of weighted contributions,
+ * eligibility verdicts with every failed reason, the abnormally-low-tender
+ * screen, the sensitivity of the winner to each weight, social value
+ * offers by measure with each proxy's source, and a collapsible
+ * explanation of each ranked bid.  Inline CSS and SVG only: no script, no
+ * external resource, no time stamp (the same inputs give the same bytes).
+ * Every text from the rules or the data is HTML-escaped.
+ * On SVL_OK *out receives the page (malloc'ed, NUL-terminated; free it).
+ * SVL_ERR_USAGE: no report declaration was loaded; SVL_ERR_RUNTIME /
+ * SVL_ERR_LIMIT: evaluating what the report shows failed (a gate, the
+ * scores, an explanation), with svl_last_error set; *out is then NULL. */
+SVL_API svl_status svl_report_html(svl_vm *vm, char **out);
+
 /* One call on the stack of a runtime error, innermost first. */
 typedef struct svl_frame {
   const char *function; /* the called fn, rule or table */

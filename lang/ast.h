@@ -43,6 +43,7 @@ typedef enum {
   N_TYPE,     /* type name = a (N_TYPEEXPR record) */
   N_TYPEEXPR, /* name (base/unit/type name), or kids (record fields as N_FIELDDEF), or a (list of a); opt */
   N_INDICATOR,/* indicator name { kids N_FIELDDEF } */
+  N_REPORT,   /* report { a: N_RECORD of N_FIELDDEF } (name "report"; docs/report.md) */
   N_IMPORT,   /* import name | import "path" as name (path in lit) */
   N_ASSERT,   /* assert a [, b message] */
   N_PRINT,    /* print a */

@@ -169,8 +169,7 @@ static void collect(leaves *l, const node *t, int row) {
 /* A number in the column's unit. */
 static bool in_unit(const col *c, value v, dec *out) {
   if (unit_equal(v.unit, c->unit)) { *out = v.as.num; return true; }
-  dec k;
-  return unit_factor_between(v.unit, c->unit, &k) == DEC_OK && dec_mul(v.as.num, k, out) == DEC_OK;
+  return unit_convert(v.as.num, v.unit, c->unit, out) == DEC_OK;
 }
 
 static int cmp_dec(const void *a, const void *b) { return dec_cmp(*(const dec *)a, *(const dec *)b); }
@@ -571,6 +570,7 @@ static void overlaps(tab *t) {
         word *both = bits_new(c->w);
         for (int k = 0; k < c->w; k++) both[k] = t->lo[r1 * t->nc + i][k] & t->lo[r2 * t->nc + i][k];
         int s = example_seg(c, both, 0, c->nseg - 1);
+        if (s < 0) continue;
         sb_printf(&ex, "%s%s = %s", ex.len ? ", " : "", c->name, show(c->rep[s]));
       }
       bool dash = all_dash(t->rows[r1]) || all_dash(t->rows[r2]);
@@ -650,7 +650,9 @@ static void report_gap(tab *t, const int *blo, const int *bhi) {
     else if (blo[i] != bhi[i] || ((c->kind == K_NUM || c->kind == K_DATE) && c->pos[blo[i]] % 2 == 0)) points = false;
   }
   const char *name = t->d->name;
-  if (other)
+  if (!desc.len)
+    ck_report(t->c, CHECK_ERROR, "E0601", t->d->at, NULL, NULL, "table %s: no row can match any input", name);
+  else if (other)
     ck_report(t->c, CHECK_WARNING, "E0601", t->d->at, NULL, ex.s,
               "table %s: no row covers %s (if other values can occur, add a last | - | row under hit first)", name, desc.s);
   else if (points)

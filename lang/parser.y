@@ -160,6 +160,10 @@ decl: FN NAME '(' params ')' '=' expr
     | TYPE NAME '=' typeexpr     { $$ = named(ctx, N_TYPE, @$, $2, $4); }
     | INDICATOR NAME '{' fields '}'
         { $$ = named(ctx, N_INDICATOR, @$, $2, $4); }
+    | NAME '{' fields '}'
+        { /* `report` is a keyword only here, so it stays usable as a name */
+          if (strcmp($1->str, "report")) { perr(ctx, @2, "E0201 unexpected '{' after a name", "the one declaration written NAME { fields } is report { ... } (docs/report.md)"); YYABORT; }
+          $$ = named(ctx, N_REPORT, @$, $1, $3); }
     | IMPORT NAME                { $$ = named(ctx, N_IMPORT, @$, $2, NULL); }
     | IMPORT string AS NAME
         { $$ = named(ctx, N_IMPORT, @$, $4, NULL); $$->b = $2;
@@ -470,7 +474,9 @@ static int yyreport_syntax_error(const yypcontext_t *yc, pctx *ctx) {
     sb_printf(&b, "expected %s ", tok_text(exp[0]));
     sb_printf(&b, at_eol ? "before %s" : "before %s", tok_text(got));
   } else {
-    sb_printf(&b, "unexpected %s", tok_text(got));
+    /* "unexpected name", not "unexpected a name" */
+    const char *g = tok_text(got);
+    sb_printf(&b, "unexpected %s", strncmp(g, "a ", 2) ? g : g + 2);
     if (n > 1 && n <= 5) {
       sb_puts(&b, ", expected ");
       for (int i = 0; i < n; i++) sb_printf(&b, "%s%s", i ? (i == n - 1 ? " or " : ", ") : "", tok_text(exp[i]));

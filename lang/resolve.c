@@ -368,6 +368,7 @@ static void stmts(R *r, node *blk, scope *s) {
       st->slot = scope_add(s, st->name);
       break;
     case N_FN: case N_RULE: case N_TABLE: case N_UNIT: case N_TYPE: case N_INDICATOR: case N_IMPORT: case N_TEST:
+    case N_REPORT:
       rerr(r, st->at, NULL, "E0204 declarations are only allowed at the top level");
       break;
     default:
@@ -479,7 +480,8 @@ const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *
 
 static bool declares_global(node *d) {
   switch (d->kind) {
-  case N_LET: case N_FN: case N_RULE: case N_TABLE: case N_TYPE: case N_INDICATOR: case N_IMPORT: return true;
+  case N_LET: case N_FN: case N_RULE: case N_TABLE: case N_TYPE: case N_INDICATOR: case N_IMPORT: case N_REPORT:
+    return true;
   default: return false;
   }
 }
@@ -532,6 +534,9 @@ bool resolve_program(node *prog, globals *g, unit_reg *units, resolver_opts opts
       }
       const char *e = NULL;
       if (opts.repl && unit_lookup(units, d->name)) break; /* re-declaring in the REPL is harmless */
+      /* Units are shared by a program and its imports: the same declaration
+       * in a module and in the file that imports it is one unit. */
+      if (unit_lookup(units, d->name) && unit_same_declaration(unit_lookup(units, d->name), d->name2, factor, of)) break;
       if (!unit_declare(units, d->name, d->name2, factor, of, &e))
         rerr(&r, d->at, NULL, "E0305 %s", e ? e : "bad unit declaration");
       break;
@@ -561,6 +566,7 @@ bool resolve_program(node *prog, globals *g, unit_reg *units, resolver_opts opts
       mark_declared(&r, d->slot);
       break;
     case N_IMPORT: mark_declared(&r, d->slot); break;
+    case N_REPORT: expr(&r, d->a, NULL); mark_declared(&r, d->slot); break;
     case N_TEST: {
       scope ts = frame_scope(NULL, d);
       r.fn_depth++;

@@ -51,22 +51,27 @@ svl_status api_usage(svl_vm *v, const char *fmt, ...) {
 }
 
 static _Thread_local svl_vm *oom_vm;
+/* The collector has no memory left (even after collecting): raise without
+ * allocating anything, not even the message or the call stack. */
 static void on_oom(size_t n) {
-  if (oom_vm && oom_vm->jmp) {
-    loc none = {0};
-    size_t max = oom_vm->cfg.max_heap;
-    if (max && svl_gc_over(max, n))
-      vm_error_kind(oom_vm, DIAG_LIMIT, none, "E0802 heap limit reached (%zu bytes)", max);
-    vm_error_kind(oom_vm, DIAG_LIMIT, none, "E0802 out of memory");
-  }
+  svl_vm *v = oom_vm;
+  (void)n;
+  if (!v || !v->jmp) return;
+  memset(&v->err, 0, sizeof v->err);
+  v->err.kind = DIAG_LIMIT;
+  v->err.code = "E0802";
+  v->err.msg = "out of memory";
+  longjmp(*v->jmp, 1);
 }
 
 /* A big allocation that would take the heap over the VM's limit fails
  * before the memory is asked for: `range(1, 10^9)` must not first grow the
  * process by gigabytes. */
 static void on_big_alloc(size_t n) {
-  if (oom_vm && oom_vm->jmp && oom_vm->cfg.max_heap && svl_gc_over(oom_vm->cfg.max_heap, n))
-    on_oom(n);
+  if (oom_vm && oom_vm->jmp && oom_vm->cfg.max_heap && svl_gc_over(oom_vm->cfg.max_heap, n)) {
+    loc none = {0};
+    vm_error_kind(oom_vm, DIAG_LIMIT, none, "E0802 heap limit reached (%zu bytes)", oom_vm->cfg.max_heap);
+  }
 }
 
 /* Run body under protection.  Used as:
@@ -120,42 +125,47 @@ PUBLIC void svl_free(svl_vm *v) {
   if (v) svl_free_root(v);
 }
 
+/* Parsing and resolving allocate as much as running: all of it is under
+ * protection, so an exhausted heap is an error at any stage. */
 static svl_status load_text(svl_vm *v, const char *name, const char *text, size_t len) {
   diag e;
   memset(&e, 0, sizeof e);
-  module *m = module_parse(v, name, text, len, v->cfg.interactive != 0, &v->host, &e);
+  PROTECT(v)
+  module *m = module_parse(v, svl_strdup(name), text, len, v->cfg.interactive != 0, &v->host, &e);
   if (!m) {
+    (void)END_PROTECT(v);
     if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
     return fail(v, &e);
   }
   v->main = m;
-  PROTECT(v)
   eval_module(v, m);
+  return END_PROTECT(v);
+}
+
+static svl_status read_source(svl_vm *v, const char *path, char **text, size_t *len) {
+  PROTECT(v)
+  *text = read_file(path, len);
+  if (!*text) {
+    loc none = {0};
+    vm_error_kind(v, DIAG_IO, none, "E0901 cannot read '%s': %s", path, strerror(errno));
+  }
   return END_PROTECT(v);
 }
 
 PUBLIC svl_status svl_load_file(svl_vm *v, const char *path) {
   if (!path) return usage(v, "svl_load_file: no path");
   size_t len;
-  char *text = read_file(path, &len);
-  if (!text) {
-    memset(&v->err, 0, sizeof v->err);
-    v->err.kind = DIAG_IO;
-    v->err.code = "E0901";
-    sbuf b;
-    sb_init(&b);
-    sb_printf(&b, "cannot read '%s': %s", path, strerror(errno));
-    v->err.msg = b.s;
-    return SVL_ERR_IO;
-  }
+  char *text;
+  svl_status st = read_source(v, path, &text, &len);
+  if (st != SVL_OK) return st;
   vm_note_file(v, path, text, len);
-  return load_text(v, svl_strdup(path), text, len);
+  return load_text(v, path, text, len);
 }
 
 PUBLIC svl_status svl_load_string(svl_vm *v, const char *name, const char *src, size_t len) {
   if (!src) return usage(v, "svl_load_string: no source text");
   if (len == SVL_NTS) len = strlen(src);
-  return load_text(v, svl_strdup(name ? name : "<string>"), src, len);
+  return load_text(v, name ? name : "<string>", src, len);
 }
 
 api_ext *api_ext_of(svl_vm *v) {
@@ -234,13 +244,16 @@ PUBLIC svl_status svl_eval_line(svl_vm *v, const char *src, size_t len, svl_valu
   if (result) *result = NULL;
   diag e;
   memset(&e, 0, sizeof e);
+  PROTECT(v)
   module *m = module_parse(v, "<repl>", src, len, true, &v->host, &e);
-  if (!m) return fail(v, &e);
+  if (!m) {
+    (void)END_PROTECT(v);
+    return fail(v, &e);
+  }
   v->main = m;
   node *p = m->prog;
   node *last = NULL;
   if (p->nkids && p->kids[p->nkids - 1]->kind == N_EXPRSTMT) last = p->kids[--p->nkids];
-  PROTECT(v)
   eval_module(v, m);
   if (last && result) *result = handle(v, eval_expr_top(v, m, last->a));
   return END_PROTECT(v);
@@ -342,6 +355,13 @@ PUBLIC svl_value *svl_number(svl_vm *v, const char *s) {
   return handle(v, v_num(d));
 }
 
+typedef struct text_job { const char *s; size_t len; value out; } text_job;
+static void make_text(svl_vm *v, void *p) {
+  (void)v;
+  text_job *j = p;
+  j->out = v_text(j->s, j->len);
+}
+
 PUBLIC svl_value *svl_text(svl_vm *v, const char *s, size_t len) {
   if (!s && len) { usage(v, "svl_text: no text"); return NULL; }
   if (!s) s = "";
@@ -351,7 +371,8 @@ PUBLIC svl_value *svl_text(svl_vm *v, const char *s, size_t len) {
     if (!k) { usage(v, "svl_text: invalid UTF-8"); return NULL; }
     i += (size_t)k;
   }
-  return handle(v, v_text(s, len));
+  text_job j = {s, len, v_null};
+  return api_protect(v, make_text, &j) == SVL_OK ? handle(v, j.out) : NULL;
 }
 
 PUBLIC svl_value *svl_bool(svl_vm *v, int b) { return handle(v, v_bool(b != 0)); }
@@ -539,18 +560,25 @@ static const char *to_md(value x) {
   return b.s;
 }
 
-PUBLIC char *svl_format_value(svl_vm *v, svl_value *h, svl_format f) {
-  value x;
-  if (!api_value(v, h, "svl_format_value", &x)) return NULL;
-  switch (f) {
-  case SVL_FORMAT_TEXT: case SVL_FORMAT_PLAIN: return out(value_display(x, true));
-  case SVL_FORMAT_REPL: return out(value_display(x, false));
-  case SVL_FORMAT_JSON: return out(value_json(x));
-  case SVL_FORMAT_CSV: return out(to_csv(x));
-  case SVL_FORMAT_MD: return out(to_md(x));
+typedef struct format_job { value x; svl_format f; const char *s; } format_job;
+static void format_body(svl_vm *v, void *p) {
+  (void)v;
+  format_job *j = p;
+  switch (j->f) {
+  case SVL_FORMAT_TEXT: case SVL_FORMAT_PLAIN: j->s = value_display(j->x, true); break;
+  case SVL_FORMAT_REPL: j->s = value_display(j->x, false); break;
+  case SVL_FORMAT_JSON: j->s = value_json(j->x); break;
+  case SVL_FORMAT_CSV: j->s = to_csv(j->x); break;
+  case SVL_FORMAT_MD: j->s = to_md(j->x); break;
   }
-  api_usage(v, "svl_format_value: unknown format %d", (int)f);
-  return NULL;
+}
+
+PUBLIC char *svl_format_value(svl_vm *v, svl_value *h, svl_format f) {
+  format_job j = {v_null, f, NULL};
+  if (!api_value(v, h, "svl_format_value", &j.x)) return NULL;
+  if (api_protect(v, format_body, &j) != SVL_OK) return NULL; /* out of memory */
+  if (!j.s) api_usage(v, "svl_format_value: unknown format %d", (int)f);
+  return j.s ? out(j.s) : NULL;
 }
 
 PUBLIC const char *svl_type_name(svl_vm *v, svl_value *h) {
@@ -636,6 +664,8 @@ PUBLIC svl_status svl_run_tests(svl_vm *v, int first, int *count, int *failed) {
   return nf ? SVL_ERR_ASSERT : SVL_OK;
 }
 
+static void render_body(svl_vm *v, void *p) { ((svl_error *)p)->rendered = diag_render(&v->err); }
+
 PUBLIC const svl_error *svl_last_error(svl_vm *v) {
   svl_error *e = &v->pub;
   memset(e, 0, sizeof *e);
@@ -664,7 +694,13 @@ PUBLIC const svl_error *svl_last_error(svl_vm *v) {
     e->frames = fr;
     e->nframes = fr ? v->err.nframes : 0;
   }
-  e->rendered = diag_render(&v->err);
+  /* rendering allocates: if even that fails, the bare message will do */
+  diag kept = v->err;
+  e->rendered = NULL;
+  if (api_protect(v, render_body, e) != SVL_OK || !e->rendered) {
+    v->err = kept;
+    e->rendered = kept.msg ? kept.msg : "error\n";
+  }
   return e;
 }
 

@@ -136,13 +136,17 @@ PUBLIC svl_value *svl_dup(svl_vm *v, svl_value *h) {
 typedef struct native_call {
   const native *n;
   int nargs;
-  svl_value **args;
+  const value *vals;
   svl_value *result;
 } native_call;
 
+/* Under protection, handles included: running out of memory while making
+ * them must still unwind through the scope's clean-up. */
 static void run_native(svl_vm *v, void *p) {
   native_call *c = p;
-  c->result = c->n->fn(v, c->nargs, c->args, c->n->user_data);
+  svl_value **args = svl_alloc((size_t)(c->nargs + 1) * sizeof *args);
+  for (int i = 0; i < c->nargs; i++) args[i] = api_handle(v, c->vals[i]);
+  c->result = c->n->fn(v, c->nargs, args, c->n->user_data);
 }
 
 value vm_native_call(vm *v, const builtin *b, int nargs, value *args, loc at) {
@@ -150,8 +154,7 @@ value vm_native_call(vm *v, const builtin *b, int nargs, value *args, loc at) {
   api_ext *e = api_ext_of(v);
   int mark = e->nscoped;
   e->scope++;
-  native_call c = {n, nargs, svl_alloc((size_t)(nargs + 1) * sizeof(svl_value *)), NULL};
-  for (int i = 0; i < nargs; i++) c.args[i] = api_handle(v, args[i]);
+  native_call c = {n, nargs, args, NULL};
   const char *outer_msg = e->native_msg;
   e->native_msg = NULL;
   /* what is in err afterwards was raised by the native's own API calls */

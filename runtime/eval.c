@@ -13,6 +13,7 @@
 
 #include "../lang/parse.h"
 #include "gc.h"
+#include "report.h"
 #include "sha256.h"
 
 static value eval(vm *v, const node *n, frame *f);
@@ -182,9 +183,8 @@ static bool want_bool(vm *v, loc at, value x, const char *what) {
 /* Convert quantity x to unit u (same dimension). */
 static dec convert(vm *v, loc at, value x, const unit_t *u) {
   if (unit_equal(x.unit, u) || (!x.unit && !u)) return x.as.num;
-  dec k, r;
-  vm_check(v, at, unit_factor_between(x.unit, u, &k));
-  vm_check(v, at, dec_mul(x.as.num, k, &r));
+  dec r;
+  vm_check(v, at, unit_convert(x.as.num, x.unit, u, &r));
   return r;
 }
 
@@ -244,12 +244,21 @@ value vm_arith(vm *v, loc at, int op, value a, value b) {
     return out;
   }
   case OP_MUL: case OP_DIV: {
-    dec k;
-    const unit_t *u = op == OP_MUL ? unit_mul(a.unit, b.unit, &k) : unit_div(a.unit, b.unit, &k);
-    if (u == UNIT_TOO_COMPLEX) vm_error(v, at, "E0401 unit too complex: %s and %s", unit_label(a), unit_label(b));
     if (op == OP_DIV && dec_is_zero(b.as.num)) vm_error(v, at, "E0501 division by zero");
-    vm_check(v, at, op == OP_MUL ? dec_mul(a.as.num, b.as.num, &r) : dec_div(a.as.num, b.as.num, &r));
-    if ((u || a.unit || b.unit) && !dec_is_one(k)) vm_check(v, at, dec_mul(r, k, &r));
+    if (!a.unit && !b.unit) {
+      vm_check(v, at, op == OP_MUL ? dec_mul(a.as.num, b.as.num, &r) : dec_div(a.as.num, b.as.num, &r));
+      return v_num(r);
+    }
+    /* the unit scale is a fraction num/den: one rounding at most, at the end */
+    dec num, den;
+    const unit_t *u = unit_mul_ratio(a.unit, b.unit, op == OP_MUL ? 1 : -1, &num, &den);
+    if (u == UNIT_TOO_COMPLEX) vm_error(v, at, "E0401 unit too complex: %s and %s", unit_label(a), unit_label(b));
+    dec top, bottom = den;
+    vm_check(v, at, dec_mul(a.as.num, num, &top));
+    if (op == OP_MUL) vm_check(v, at, dec_mul(top, b.as.num, &top));
+    else vm_check(v, at, dec_mul(bottom, b.as.num, &bottom));
+    if (op == OP_MUL && dec_is_one(bottom)) r = top;
+    else vm_check(v, at, dec_div(top, bottom, &r));
     return v_qty(r, u);
   }
   case OP_POW: {
@@ -780,7 +789,25 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
   if (v->tr) {
     sbuf b;
     sb_init(&b);
-    sb_printf(&b, "matched row%s %s", strchr(matched.s ? matched.s : "", ',') ? "s" : "", matched.len ? matched.s : "none");
+    bool several = strchr(matched.s ? matched.s : "", ',') != NULL;
+    sb_printf(&b, "matched row%s %s", several ? "s" : "", matched.len ? matched.s : "none");
+    /* one matched row: show its cells, the line a challenger will ask about */
+    if (matched.len && !several) {
+      const node *row = rows->kids[first_row ? first_row : atoi(matched.s)];
+      if (row->at.src) {
+        /* the row as written, with the alignment padding squeezed out */
+        sb_puts(&b, ": ");
+        bool in_str = false, space = false;
+        for (uint32_t i = row->at.start; i < row->at.end; i++) {
+          char c = row->at.src->text[i];
+          if (c == '"' && (i == row->at.start || row->at.src->text[i - 1] != '\\')) in_str = !in_str;
+          if (!in_str && (c == ' ' || c == '\t')) { space = true; continue; }
+          if (space) sb_putc(&b, ' ');
+          space = false;
+          sb_putc(&b, c);
+        }
+      }
+    }
     v->tr->detail = b.s;
   }
   switch (policy) {
@@ -1345,6 +1372,10 @@ void eval_module(vm *v, module *m) {
     }
     case N_IMPORT:
       g->vals[d->slot] = import_module(v, m, d);
+      g->ready[d->slot] = true;
+      break;
+    case N_REPORT:
+      g->vals[d->slot] = report_check(v, d, eval(v, d->a, top));
       g->ready[d->slot] = true;
       break;
     case N_TEST: add_test(v, d); break;

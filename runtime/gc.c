@@ -15,6 +15,9 @@ static void init_once(void) {
   /* the library never prints: an exhausted heap is reported as an SVL
    * error, not as "GC Warning: Out of Memory!" on the host's stderr */
   GC_set_warn_proc(GC_ignore_warn_proc);
+  /* collect before giving up on an allocation: after an evaluation failed
+   * for want of memory, its garbage must not make the next call fail too */
+  GC_set_max_retries(2);
 }
 
 void svl_gc_init(void) {

@@ -24,6 +24,37 @@ _Static_assert(sizeof(dec) == sizeof(B), "dec must match BID_UINT128");
 #define EMAX 6111    /* largest exponent of a decimal128 coefficient */
 #define PREC 34
 
+/* Fast paths (dec_add, dec_sub, dec_mul, dec_cmp) read the encoding
+ * directly.  SMALL_COEFF: the common encoding of a finite decimal128 (not
+ * the "11" steering form that huge coefficients, infinities and NaNs use)
+ * with a coefficient below 2^64, so w[1] holds only sign and exponent and
+ * w[0] the whole coefficient.  Whole numbers, money amounts and most
+ * inputs are in this form. */
+#if BID_HIGH_128W != 1
+#error "the fast paths assume w[1] is the high word of a decimal128"
+#endif
+#define SMALL_COEFF(x) (((x).w[1] & 0x6000000000000000ull) != 0x6000000000000000ull && \
+                        ((x).w[1] & 0x0001FFFFFFFFFFFFull) == 0)
+#define EXP_BITS 0x7FFE000000000000ull
+#define EXP_OF(x) ((int)(((x).w[1] & EXP_BITS) >> 49)) /* biased by 6176 */
+#define BIAS 6176
+#define EXP_TOP 12287 /* largest biased exponent */
+#define TEN34 ((unsigned __int128)10000000000000000ull * 1000000000000000000ull)
+
+static const uint64_t p10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+  10000000ull, 100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+  10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+  100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
+
+/* A result of the fast paths: c below 10^34 (so the encoding is
+ * canonical) and ex a biased exponent in range; never -0, as finish(). */
+static dec pack(bool neg, int ex, unsigned __int128 c) {
+  dec r;
+  r.w[0] = (uint64_t)c;
+  r.w[1] = ((uint64_t)(neg && c != 0) << 63) | ((uint64_t)ex << 49) | (uint64_t)(c >> 64);
+  return r;
+}
+
 static B to_b(dec x) {
   B b;
   memcpy(&b, &x, sizeof b);
@@ -184,6 +215,14 @@ dec_status dec_parse(const char *s, size_t len, dec *out) {
   if (q < EMIN) return DEC_INEXACT;    /* would underflow, i.e. round */
   if (q + nd - 1 > EMAX + PREC - 1) return DEC_OVERFLOW;
 
+  if (nd <= 19 && q + BIAS >= 0 && q + BIAS <= EXP_TOP) {
+    /* What bid128_from_string makes of these digits and exponent, built
+     * directly: loading a CSV parses every cell. */
+    uint64_t c = 0;
+    for (int64_t k = 0; k < nd; k++) c = c * 10 + (uint64_t)(sig[k] - '0');
+    *out = pack(neg, (int)(q + BIAS), c);
+    return DEC_OK;
+  }
   char lit[64];
   _IDEC_flags f = 0;
   build_literal(lit, neg, sig, (int)nd, q);
@@ -254,17 +293,51 @@ size_t dec_format_fixed(dec x, int min_places, bool group, char *buf,
 
 /* ---- arithmetic ------------------------------------------------------- */
 
+/* a + b (b negated for subtraction) when the sum is exact: small
+ * coefficients, exponents at most 19 apart.  The coefficient with the larger
+ * exponent is scaled to the smaller one in 128 bits (below 2^64 * 10^19, so
+ * the sum cannot overflow); IEEE 754 gives an exact sum that smaller
+ * exponent.  False when the sum would need rounding: the library then does
+ * it. */
+static bool add_fast(dec a, dec b, bool negate_b, dec *out) {
+  if (!SMALL_COEFF(a) || !SMALL_COEFF(b)) return false;
+  int ea = EXP_OF(a), eb = EXP_OF(b);
+  if (ea - eb > 19 || eb - ea > 19) return false;
+  unsigned __int128 x = a.w[0], y = b.w[0], c;
+  if (ea > eb) x *= p10[ea - eb];
+  else y *= p10[eb - ea];
+  bool na = a.w[1] >> 63, nb = (bool)(b.w[1] >> 63) != negate_b, neg;
+  if (na == nb) c = x + y, neg = na;
+  else if (x >= y) c = x - y, neg = na;
+  else c = y - x, neg = nb;
+  if (c >= TEN34) return false;
+  *out = pack(neg, ea < eb ? ea : eb, c);
+  return true;
+}
+
 dec_status dec_add(dec a, dec b, dec *out) {
+  if (add_fast(a, b, false, out)) return DEC_OK;
   _IDEC_flags f = 0;
   return finish(bid128_add(to_b(a), to_b(b), RN, &f), out);
 }
 
 dec_status dec_sub(dec a, dec b, dec *out) {
+  if (add_fast(a, b, true, out)) return DEC_OK;
   _IDEC_flags f = 0;
   return finish(bid128_sub(to_b(a), to_b(b), RN, &f), out);
 }
 
 dec_status dec_mul(dec a, dec b, dec *out) {
+  /* Exact when the product of two small coefficients has at most 34
+   * digits and the exponents' sum is in range. */
+  if (SMALL_COEFF(a) && SMALL_COEFF(b)) {
+    int ex = EXP_OF(a) + EXP_OF(b) - BIAS;
+    unsigned __int128 c = (unsigned __int128)a.w[0] * b.w[0];
+    if (ex >= 0 && ex <= EXP_TOP && c < TEN34) {
+      *out = pack((a.w[1] ^ b.w[1]) >> 63, ex, c);
+      return DEC_OK;
+    }
+  }
   _IDEC_flags f = 0;
   return finish(bid128_mul(to_b(a), to_b(b), RN, &f), out);
 }
@@ -469,29 +542,14 @@ dec_status dec_round(dec a, int places, dec_rounding mode, dec *out) {
 
 /* ---- comparison ------------------------------------------------------- */
 
-/* The common encoding of a finite decimal128 (not the "11" steering form
- * that huge coefficients, infinities and NaNs use) with a coefficient below
- * 2^64: w[1] holds sign and exponent only, w[0] the whole coefficient.
- * Whole numbers and money amounts are nearly always in this form. */
-#if BID_HIGH_128W != 1
-#error "the fast paths below assume w[1] is the high word of a decimal128"
-#endif
-#define SMALL_COEFF(x) (((x).w[1] & 0x6000000000000000ull) != 0x6000000000000000ull && \
-                        ((x).w[1] & 0x0001FFFFFFFFFFFFull) == 0)
-#define EXP_BITS 0x7FFE000000000000ull
-
 int dec_cmp(dec a, dec b) {
   /* Small coefficients whose exponents differ by at most 19: scale one to
    * the other's exponent in 128 bits (2^64 * 10^19 < 2^128) and compare
    * integers.  Tables and sorts over whole numbers and pence do this all
    * the time; literals like 10 are stored as 1E1, results as 10E0. */
   if (SMALL_COEFF(a) && SMALL_COEFF(b)) {
-    int ea = (int)((a.w[1] & EXP_BITS) >> 49), eb = (int)((b.w[1] & EXP_BITS) >> 49);
+    int ea = EXP_OF(a), eb = EXP_OF(b);
     if (ea - eb <= 19 && eb - ea <= 19) {
-      static const uint64_t p10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
-        10000000ull, 100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
-        10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
-        100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
       unsigned __int128 x = a.w[0], y = b.w[0];
       if (ea > eb) x *= p10[ea - eb];
       else y *= p10[eb - ea];

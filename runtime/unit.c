@@ -229,11 +229,8 @@ static const unit_t *finish(const unit_factor *f, int n) {
   return p;
 }
 
-static const unit_t *combine(const unit_t *a, const unit_t *b, int sign,
-                             dec *scale) {
-  dec dummy;
-  if (!scale) scale = &dummy;
-  *scale = dec_from_int(1);
+static const unit_t *combine_ratio(const unit_t *a, const unit_t *b, int sign, ratio *rr) {
+  ratio_init(rr);
   if (a == UNIT_TOO_COMPLEX || b == UNIT_TOO_COMPLEX) return UNIT_TOO_COMPLEX;
 
   unit_factor f[2 * UNIT_MAX_FACTORS];
@@ -268,12 +265,47 @@ static const unit_t *combine(const unit_t *a, const unit_t *b, int sign,
     n++;
   }
   const unit_t *u = finish(f, n);
+  *rr = r;
+  if (u == UNIT_TOO_COMPLEX) return u;
+  if (r.st != DEC_OK) return UNIT_TOO_COMPLEX;
+  return u;
+}
+
+static const unit_t *combine(const unit_t *a, const unit_t *b, int sign, dec *scale) {
+  dec dummy;
+  if (!scale) scale = &dummy;
+  *scale = dec_from_int(1);
+  ratio r;
+  const unit_t *u = combine_ratio(a, b, sign, &r);
   if (u == UNIT_TOO_COMPLEX) return u;
   if (ratio_value(&r, scale) != DEC_OK) {
     *scale = dec_from_int(1);
     return UNIT_TOO_COMPLEX;
   }
   return u;
+}
+
+const unit_t *unit_mul_ratio(const unit_t *a, const unit_t *b, int sign, dec *num, dec *den) {
+  ratio r;
+  const unit_t *u = combine_ratio(a, b, sign < 0 ? -1 : 1, &r);
+  *num = r.num;
+  *den = r.den;
+  return u;
+}
+
+dec_status unit_convert(dec x, const unit_t *from, const unit_t *to, dec *out) {
+  if (from == UNIT_TOO_COMPLEX || to == UNIT_TOO_COMPLEX || !unit_same_dim(from, to)) return DEC_INVALID;
+  ratio r;
+  ratio_init(&r);
+  ratio_unit(&r, from, 1);
+  ratio_unit(&r, to, -1);
+  if (r.st != DEC_OK) return r.st;
+  /* multiply first, divide once: 14 days as weeks is 14 × 24 / 168 = 2 exactly */
+  dec t;
+  dec_status st = dec_mul(x, r.num, &t);
+  if (st != DEC_OK) return st;
+  if (dec_eq(r.den, dec_from_int(1))) { *out = t; return DEC_OK; }
+  return dec_div(t, r.den, out);
 }
 
 const unit_t *unit_mul(const unit_t *a, const unit_t *b, dec *scale) {
@@ -470,3 +502,27 @@ const char *unit_format_quantity(dec magnitude, const unit_t *u) {
   }
   return sb_text(&b);
 }
+
+bool unit_same_declaration(const unit_def *ex, const char *plural, dec factor, const unit_t *of) {
+  if (plural && strcmp(plural, ex->plural) != 0) return false;
+  if (ex->money) return false;
+  int nonzero = 0;
+  for (int k = 0; k < UNIT_MAX_BASES; k++) nonzero += ex->dim[k] != 0;
+  if (!of) { /* a base unit: one dimension to the power 1, size 1 */
+    int one = 0;
+    for (int k = 0; k < UNIT_MAX_BASES; k++) one += ex->dim[k] == 1;
+    return nonzero == 1 && one == 1 && dec_eq(ex->scale, dec_from_int(1));
+  }
+  if (of == UNIT_TOO_COMPLEX) return false;
+  int dim[UNIT_MAX_BASES];
+  total_dim(of, dim);
+  for (int k = 0; k < UNIT_MAX_BASES; k++)
+    if (dim[k] != ex->dim[k]) return false;
+  ratio r;
+  ratio_init(&r);
+  ratio_unit(&r, of, 1);
+  dec want;
+  if (ratio_value(&r, &want) != DEC_OK || dec_mul(want, factor, &want) != DEC_OK) return false;
+  return dec_eq(want, ex->scale);
+}
+

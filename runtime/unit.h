@@ -65,6 +65,10 @@ unit_reg *unit_reg_new(void);
  * or GC text) when the name is taken or there are too many base units. */
 const unit_def *unit_declare(unit_reg *r, const char *name, const char *plural,
                              dec factor, const unit_t *of, const char **err);
+/* Would declaring (name, plural, factor, of) again give exactly `existing`?
+ * A base unit matches a base unit; a derived one must have the same
+ * dimension and size; a plural, when given, must be the same. */
+bool unit_same_declaration(const unit_def *existing, const char *plural, dec factor, const unit_t *of);
 /* By singular or plural name; NULL when unknown. */
 const unit_def *unit_lookup(const unit_reg *r, const char *name);
 
@@ -79,6 +83,13 @@ const unit_t *unit_from_def(const unit_def *d);
 const unit_t *unit_mul(const unit_t *a, const unit_t *b, dec *scale);
 const unit_t *unit_div(const unit_t *a, const unit_t *b, dec *scale);
 const unit_t *unit_pow(const unit_t *a, int n); /* NULL stays NULL */
+/* The same as unit_mul (sign 1) / unit_div (sign -1), with the scale as an
+ * exact fraction num/den, so the caller can multiply first and divide once
+ * (14 days × £300 per week is £600, not £600.0000…2). */
+const unit_t *unit_mul_ratio(const unit_t *a, const unit_t *b, int sign, dec *num, dec *den);
+/* x in unit `from`, converted to `to` (same dimension), multiplying first and
+ * dividing once so that whole conversions stay exact. */
+dec_status unit_convert(dec x, const unit_t *from, const unit_t *to, dec *out);
 
 /* Same dimension (what + - < need); NULL == NULL is true. */
 bool unit_same_dim(const unit_t *a, const unit_t *b);

@@ -77,8 +77,7 @@ bool value_truthy_ok(value v, bool *out) {
  * order (14 days == 2 weeks and 2 weeks == 14 days). */
 static bool to_unit(value x, const unit_t *u, dec *out) {
   if (unit_equal(x.unit, u) || (!x.unit && !u)) { *out = x.as.num; return true; }
-  dec k;
-  return unit_factor_between(x.unit, u, &k) == DEC_OK && dec_mul(x.as.num, k, out) == DEC_OK;
+  return unit_convert(x.as.num, x.unit, u, out) == DEC_OK;
 }
 
 static bool num_equal(value a, value b) {

@@ -303,11 +303,7 @@ static dec *magnitudes(vm *v, loc at, const char *fname, const list *l, value *p
   for (size_t i = 0; i < l->n; i++) {
     value x = l->items[i];
     m[i] = x.as.num;
-    if (!unit_equal(x.unit, s.unit)) {
-      dec k;
-      vm_check(v, at, unit_factor_between(x.unit, s.unit, &k));
-      vm_check(v, at, dec_mul(x.as.num, k, &m[i]));
-    }
+    if (!unit_equal(x.unit, s.unit)) vm_check(v, at, unit_convert(x.as.num, x.unit, s.unit, &m[i]));
   }
   *proto = s;
   return m;

@@ -7,6 +7,10 @@ set -eu
 b=$1
 out=$b/coverage.txt
 raw=$b/coverage.raw
+if [ -z "$(find "$b/obj" -name '*.gcda' 2>/dev/null | head -1)" ]; then
+  echo "coverage.sh: no .gcda files under $b/obj: did the --coverage build and the suite run?" >&2
+  exit 1
+fi
 : >"$raw"
 # each object file once: its .c, or the generated lexer and parser (whose
 # #line directives point gcov back at lang/lexer.re and lang/parser.y)
@@ -21,7 +25,7 @@ awk '
   /^Lines executed:/ { split($2, a, "%"); sub(/^executed:/, "", a[1]); lp = a[1]; lt = $4
     if (f ~ /^(lang|runtime|stdlib)\/[^\/]*\.(c|re|y)$/ && !(f in lt_)) { lt_[f] = lt; lc_[f] = int(lp * lt / 100 + 0.5) }
     next }
-  /^Taken at least once:/ { split($4, a, "%"); bp = a[1]; bt = $6
+  /^Taken at least once:/ { split($4, a, "%"); bp = a[1]; sub(/^once:/, "", bp); bt = $6
     if (f in lt_ && !(f in bt_)) { bt_[f] = bt; bc_[f] = int(bp * bt / 100 + 0.5) }
     next }
   END {

@@ -78,6 +78,10 @@ indicator NT1 {
   proxy: £30_000
 }'
 produces E0407 1 'print date("2026-13-01")'
+produces E0409 1 'report {
+  title: "Home care"
+  rankng: []
+}'
 produces E0501 1 'let bids = 0
 print £1m / bids'
 produces E0502 1 'print 10 ^ 5000 * 10 ^ 5000'

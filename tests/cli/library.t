@@ -5,6 +5,7 @@
 # there; and the svl command compiles against include/ alone.
 . "$(dirname "$0")/lib.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$tmp" || exit 1
 B=${BUILD_DIR:-$root/build}
 so=$B/libsvl.so
 a=$B/libsvl.a
@@ -36,6 +37,7 @@ undeclared=$(comm -13 <(echo "$declared") <(echo "$exports" | sort))
 cat >clash.c <<'C'
 #include <svl.h>
 #include <stdio.h>
+#include <stdlib.h>
 int read_file(void) { return 1; }
 int eval(void) { return 2; }
 int dec_parse(void) { return 3; }
@@ -45,6 +47,8 @@ int main(void) {
   if (svl_load_string(vm, "c.svl", "let x = 0.1 + 0.2\n", SVL_NTS) || svl_get(vm, "x", &v)) return 1;
   char *s = svl_format_value(vm, v, SVL_FORMAT_TEXT);
   printf("%s %d\n", s, read_file() + eval() + dec_parse());
+  free(s);
+  svl_free(vm);
   return 0;
 }
 C

@@ -4,6 +4,8 @@
 # (exit 1) whose message says what is wrong, with the call stack leading
 # back to the rule file's line.
 . "$(dirname "$0")/lib.sh"
+root=$(cd "$(dirname "$0")/../.." && pwd)
+case $SVL in /*) ;; *) SVL=$root/$SVL ;; esac
 cd "$tmp" || exit 1
 
 # fails NAME 'SVL SOURCE' 'STDERR FRAGMENT': the file runs to exit 1 and
