@@ -392,10 +392,36 @@ static int cmd_help(int argc, char **argv) {
     fputs(h, stdout);
     return 0;
   }
+  static const struct { const char *cmd, *text; } cmds[] = {
+    {"run", "svl run FILE [NAME...] [--input [NAME=]PATH]... [--format text|json|csv|md]\n"
+            "        [--output PATH] [--audit RECORD.json] [limits]\n"
+            "Runs FILE (its lets, asserts and prints), then prints each NAME, or `main`.\n"
+            "--output writes the values atomically; --audit writes an audit record.\n"},
+    {"test", "svl test FILE... [--filter TEXT] [--coverage] [--threshold N] [--coverage-json PATH]\n"
+             "Runs every `test` block; TAP version 13 on standard output; exit 1 on a failure.\n"},
+    {"explain", "svl explain FILE NAME [--input ...] [--depth N] [--format text|json] [--plain]\n"
+                "Evaluates NAME with tracing: every fn, rule and table call with its result.\n"},
+    {"check", "svl check FILE... [--strict] [--format text|json] [--input NAME[=PATH]]...\n"
+              "Finds problems without running: names, arity, units, table gaps and overlaps.\n"},
+    {"fmt", "svl fmt [--check] FILE... | svl fmt -\nRewrites files in the canonical layout, atomically.\n"},
+    {"repl", "svl repl [FILE]\nInteractive: :help :load :reload :explain :type :quit; Tab completes.\n"},
+    {"audit", "svl audit verify RECORD.json\nRe-runs a recorded `svl run` and reports any difference.\n"},
+    {"report", "svl report FILE [--input ...] -o REPORT.html\nWrites the evaluation as one self-contained HTML page.\n"},
+  };
+  for (size_t i = 0; argc > 2 && i < sizeof cmds / sizeof cmds[0]; i++)
+    if (!strcmp(argv[2], cmds[i].cmd)) {
+      fputs(cmds[i].text, stdout);
+      return 0;
+    }
+  if (argc > 2) {
+    fprintf(stderr, "svl: no help for '%s'; try `svl help`\n", argv[2]);
+    return 2;
+  }
   printf("svl %s — the Social Value Language\n\n"
          "  svl run FILE [NAME...] [--input [NAME=]PATH]... [--format text|json|csv|md]\n"
          "  svl test FILE...              run test blocks, TAP on stdout\n"
-         "  svl explain FILE NAME [--depth N] [--format text|json]\n"
+         "  svl explain FILE NAME [--depth N] [--format text|json] [--plain]\n"
+         "  svl audit verify RECORD.json  re-run an audit record (svl run --audit)\n"
          "  svl report FILE [--input ...] [-o REPORT.html]  the evaluation as one HTML page\n"
          "  svl check FILE... [--strict]  find problems without running; --format json\n"
          "  svl fmt [--check] FILE...     canonical layout, in place; - formats standard input\n"

@@ -55,6 +55,8 @@ expect_status "a failed run keeps the old output" 1 "$SVL" run boom.svl --output
 expect_out "old output untouched" "62" cat o.txt
 expect_status "unwritable --output is an error" 1 "$SVL" run r.svl total --output no/such/dir/o.txt
 if ls no 2>/dev/null || ls o.txt.tmp-* 2>/dev/null; then not_ok "no temporary file left behind"; else ok "no temporary file left behind"; fi
+expect_status "help COMMAND" 0 sh -c "\"$SVL\" help test | grep -q -- --coverage"
+expect_status "help for an unknown command" 2 "$SVL" help frob
 expect_out "--version" "svl 0.1.0" "$SVL" --version
 expect_status "unknown command" 2 "$SVL" frobnicate
 done_testing

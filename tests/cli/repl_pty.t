@@ -51,6 +51,8 @@ s = session(["[1,\r", "2]\r"])
 check("open bracket continues on a ... prompt", "... " in s and "[1, 2]" in s, s)
 s = session(["nope + 1\r", "5 * 5\r"])
 check("an error does not end the session", "undefined name" in s and "25" in s, s)
+s = session(["len([x for x in 1..300000000])\r", "\x03", "2 + 2\r"])
+check("Ctrl-C stops a long evaluation and the session goes on", "interrupted" in s and "4" in s.split("2 + 2")[-1], s)
 check("history is kept in ~/.svl_history", os.path.exists(os.path.join(tmp, ".svl_history")), "")
 print("1..%d" % n)
 PY
