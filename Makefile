@@ -16,6 +16,7 @@ CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(SAN) -fPIC -fvisibility=hidden -D_GNU_SOU
 BIDLIB := /usr/lib/x86_64-linux-gnu/libbidgcc000.a
 LIBS := -lgc -lpthread
 RE2C ?= re2c
+OBJCOPY ?= objcopy
 BISON ?= bison
 
 LIB_SRC := $(wildcard lang/*.c runtime/*.c stdlib/*.c)
@@ -57,9 +58,9 @@ $(LIB_INTERNAL): $(LIB_OBJ)
 # which every symbol but the public API (what the .so exports) is local:
 # a host's own read_file or eval never clashes with ours (docs/embedding.md).
 $(B)/libsvl.a: $(LIB_OBJ) $(B)/libsvl.so
-	ld -r -o $(B)/obj/svl-prelink.o $(LIB_OBJ) $(BIDLIB)
+	$(LD) -r -o $(B)/obj/svl-prelink.o $(LIB_OBJ) $(BIDLIB)
 	nm -D --defined-only $(B)/libsvl.so | awk '{ print $$3 }' >$(B)/obj/svl.syms
-	objcopy --keep-global-symbols=$(B)/obj/svl.syms $(B)/obj/svl-prelink.o $(B)/obj/svl.o
+	$(OBJCOPY) --keep-global-symbols=$(B)/obj/svl.syms $(B)/obj/svl-prelink.o $(B)/obj/svl.o
 	@rm -f $@
 	ar rcs $@ $(B)/obj/svl.o
 

@@ -75,8 +75,8 @@ typedef enum svl_status {
 
 /* Permissions an embedded VM has (SPEC 11): none by default. */
 enum {
-  SVL_ALLOW_FILES = 1, /* load() and import of files */
-  SVL_ALLOW_ENV = 2,
+  SVL_ALLOW_FILES = 1, /* a script's load() and `import "file.svl"` */
+  SVL_ALLOW_ENV = 2,   /* reserved: nothing in the library reads the environment */
   SVL_ALLOW_CLOCK = 4  /* today() */
 };
 

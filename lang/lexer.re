@@ -103,6 +103,8 @@ static bool string_part(lexer *lx) {
     if (p >= lx->lim) return fail(lx, p, "E0102 unterminated string", "close the string with \"");
     unsigned char c = *p;
     if (c == '"' || c == '{') break;
+    /* as everywhere else: texts are C strings inside, and \u{0} is refused too */
+    if (c == 0) return fail(lx, p, "E0101 NUL byte in source", NULL);
     if (c == '\n' || c == '\r')
       return fail(lx, p, "E0102 line break inside a string", "use \\n for a line break, or close the string with \"");
     if (c != '\\') {

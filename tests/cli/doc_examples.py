@@ -4,7 +4,9 @@
 Each ```svl block that is directly followed by a ```text block is written to
 a fresh directory as example.svl and run with `svl run example.svl`; the
 text block must be exactly what the command printed (standard output, then
-standard error).
+standard error).  Fenced blocks whose info string is `LANG file=NAME` (e.g.
+```csv file=bids.csv) placed directly before the ```svl block are written
+beside example.svl as NAME first, so an example can load its own data.
 
   doc_examples.py SVL PAGE...           check: exit 1 on any difference
   doc_examples.py --write SVL PAGE...   rewrite the text blocks in place
@@ -16,10 +18,25 @@ import sys
 import tempfile
 
 BLOCK = re.compile(r"```svl\n(.*?)```\n```text\n(.*?)```\n", re.S)
+DATA = re.compile(r"```[\w-]* file=([\w][\w.-]*)\n(.*?)```\n", re.S)
 
 
-def run(svl, source):
+def data_files(text, start):
+    """The file=NAME blocks that end exactly where the example starts."""
+    by_end = {m.end(): m for m in DATA.finditer(text)}
+    files = []
+    while start in by_end:
+        m = by_end[start]
+        files.insert(0, (m.group(1), m.group(2)))
+        start = m.start()
+    return files
+
+
+def run(svl, source, files=()):
     with tempfile.TemporaryDirectory() as d:
+        for name, content in files:
+            with open(os.path.join(d, name), "w", encoding="utf-8") as f:
+                f.write(content)
         with open(os.path.join(d, "example.svl"), "w", encoding="utf-8") as f:
             f.write(source)
         p = subprocess.run([svl, "run", "example.svl"], cwd=d, capture_output=True, timeout=60)
@@ -38,7 +55,7 @@ def main(argv):
         out, pos, n = [], 0, 0
         for m in BLOCK.finditer(text):
             n += 1
-            got = run(svl, m.group(1))
+            got = run(svl, m.group(1), data_files(text, m.start()))
             if got != m.group(2):
                 bad += 1
                 line = text.count("\n", 0, m.start()) + 1

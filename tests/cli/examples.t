@@ -29,5 +29,9 @@ example examples/scoring expected.txt run examples/scoring/evaluation.svl
 example examples/scoring expected.md run examples/scoring/evaluation.svl --format md
 example examples/home_care_sv expected.md run examples/home_care_sv/social_value.svl --format md
 example examples/home_care_sv expected.txt run examples/home_care_sv/social_value.svl
+example examples/sroi_programme expected.txt run examples/sroi_programme/programme.svl
+example examples/sroi_programme expected.md run examples/sroi_programme/programme.svl --format md
+example examples/pipeline expected.txt run examples/pipeline/pipeline.svl
+example examples/pipeline expected.md run examples/pipeline/pipeline.svl --format md
 
 done_testing

@@ -131,6 +131,12 @@ expect_status "an empty ranking still makes a page" 0 "$SVL" report "$tmp/d.svl"
 if grep -q "nothing to award" "$tmp/empty.html"; then ok "and says there is nothing to award"; else not_ok "and says there is nothing to award"; fi
 decl 'report { title: "t", ranking: [], sensitivity: null }' 'print report.title'
 expect_out "the declaration is the record report; null switches a field off" "t" "$SVL" run "$tmp/d.svl"
+decl 'report {' '  title: "t"' '  ranking: [{supplier: "A", scores: {price: 5, quality: 9}}, {supplier: "B", scores: {price: 9, quality: 1}}]' \
+  '  weights: {price: 60, quality: 40}' '}'
+expect_status "weights as whole numbers: a page" 0 "$SVL" report "$tmp/d.svl" -o "$tmp/w.html"
+if grep -q 'id="contributions"' "$tmp/w.html" && ! grep -q 'sensitivity' "$tmp/w.html"; then
+  ok "with contributions but no sensitivity ranges, which need weights totalling 100%"
+else not_ok "with contributions but no sensitivity ranges, which need weights totalling 100%"; fi
 expect_status "svl report with no file: exit 2" 2 "$SVL" report
 
 # fmt and check know the declaration

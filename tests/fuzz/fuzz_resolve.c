@@ -1,8 +1,11 @@
 /* libFuzzer harness: name resolution (lang/resolve.h) on whatever the
- * parser accepts — scopes, arity, units, types, tables, duplicates. */
+ * parser accepts — scopes, arity, units, types, tables, duplicates — and
+ * then svl check's analyses (lang/check.h: table gaps and overlaps, unit
+ * mismatches, unused names) on whatever resolves. */
 #include <stdint.h>
 #include <string.h>
 
+#include "lang/check.h"
 #include "lang/parse.h"
 #include "lang/resolve.h"
 #include "runtime/gc.h"
@@ -25,6 +28,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!resolve_program(prog, g, units, o, &err)) {
       fuzz_check_diag(&err, s);
       break;
+    }
+    if (!repl) {
+      findings f = {0};
+      check_program(prog, &f);
+      for (int i = 0; i < f.n; i++) fuzz_check_diag(&f.items[i].d, s);
+      (void)findings_text(&f);
+      (void)findings_json(&f);
     }
     prog = parse_source(s, &err);
     if (!prog) abort(); /* parsed once, must parse again */
