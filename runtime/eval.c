@@ -408,7 +408,8 @@ static bool get_index(vm *v, loc at, value obj, value idx, bool soft, value *out
     if (i == 0 || k < 0 || (uint64_t)k >= n) {
       if (soft) return false;
       vm_error_hint(v, at, i == 0 ? "lists are indexed from 1; xs[-1] is the last item" : NULL,
-                    "E0404 index %lld out of range for a %s of %zu item%s", (long long)i, obj.tag == V_LIST ? "list" : "text", n, n == 1 ? "" : "s");
+                    "E0404 index %lld out of range for a %s of %zu %s%s", (long long)i, obj.tag == V_LIST ? "list" : "text", n,
+                    obj.tag == V_LIST ? "item" : "character", n == 1 ? "" : "s");
     }
     if (obj.tag == V_LIST) { *out = obj.as.list->items[k]; return true; }
     const char *s = obj.as.text->s;

@@ -15,6 +15,7 @@ fails() {
 fails 'print [1, 2][3]'            "e.svl:1:7: error: index 3 out of range for a list of 2 items [E0404]"
 fails 'print [1][0]'               "e.svl:1:7: error: index 0 out of range for a list of 1 item [E0404]"
 grep -q "hint: lists are indexed from 1" err && ok "index 0: the hint says lists start at 1" || not_ok "index 0 hint" "$(cat err)"
+fails 'print "ab"[5]'              "e.svl:1:7: error: index 5 out of range for a text of 2 characters [E0404]"
 fails 'let n = 5\nprint n[1]'      "e.svl:2:7: error: cannot index number [E0402]"
 fails 'rule r(x) {\n  require true, "no"\n}\nprint r(1).score' "e.svl:4:7: error: no field 'score' in a verdict [E0404]"
 fails 'let n = null\nprint n.x'    "e.svl:2:7: error: cannot read field 'x' of null [E0403]"

@@ -130,5 +130,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
   }
   svl_free(vm);
+  fuzz_done();
   return 0;
 }

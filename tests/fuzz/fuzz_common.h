@@ -41,4 +41,11 @@ static inline size_t fuzz_split(const uint8_t *data, size_t size) {
   return z ? (size_t)(z - data) : size;
 }
 
+/* The arena build (tests/fuzz/gc_arena.c) frees every allocation of an
+ * input at its end; in the ordinary build the collector does that. */
+void fuzz_arena_reset(void) __attribute__((weak));
+static inline void fuzz_done(void) {
+  if (fuzz_arena_reset) fuzz_arena_reset();
+}
+
 #endif

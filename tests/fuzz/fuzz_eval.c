@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "include/svl.h"
+#include "fuzz_common.h"
 
 static volatile unsigned char touched;
 
@@ -59,5 +60,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (failed > count) abort();
   }
   svl_free(vm);
+  fuzz_done();
   return 0;
 }

@@ -13,8 +13,6 @@
 #include "runtime/gc.h"
 #include "fuzz_common.h"
 
-static svl_vm *vm;
-
 static bool same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
 
 static bool same(const node *x, const node *y) {
@@ -36,13 +34,15 @@ static node *parse(const char *text, size_t n) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (!vm) vm = svl_new(NULL);
+  svl_vm *vm = svl_new(NULL);
   char *once = NULL, *twice = NULL;
   svl_status st = svl_format_source(vm, "fuzz.svl", (const char *)data, size, &once);
   node *before = parse((const char *)data, size);
   if (st == SVL_ERR_RUNTIME) abort(); /* the formatter caught itself changing the tokens */
   if (st != SVL_OK) {
     if (before && st == SVL_ERR_SYNTAX) abort(); /* the parser accepts what fmt rejects */
+    svl_free(vm);
+    fuzz_done();
     return 0;
   }
   if (!once) abort();
@@ -52,5 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (svl_format_source(vm, "fuzz.svl", once, n, &twice) != SVL_OK || strcmp(once, twice)) abort();
   free(once);
   free(twice);
+  svl_free(vm);
+  fuzz_done();
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "include/svl.h"
+#include "fuzz_common.h"
 
 static char dir[64];
 
@@ -42,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     snprintf(dir, sizeof dir, "/tmp/svl-fuzz-load-XXXXXX");
     if (!mkdtemp(dir)) abort();
   }
-  if (size < 1) return 0;
+  if (size < 1) return 0; /* nothing allocated yet */
   int mode = data[0] % 5;
   data++, size--;
   svl_config cfg;
@@ -83,5 +84,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (e->status == SVL_ERR_SYNTAX || e->status == SVL_ERR_RESOLVE) abort();
   }
   svl_free(vm);
+  fuzz_done();
   return 0;
 }

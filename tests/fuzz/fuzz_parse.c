@@ -16,5 +16,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&err, 0, sizeof err);
   node *prog = parse_source(s, &err);
   if (!prog) fuzz_check_diag(&err, s);
+  fuzz_done();
   return 0;
 }

@@ -18,7 +18,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   diag err;
   memset(&err, 0, sizeof err);
   node *prog = parse_source(s, &err);
-  if (!prog) return 0;
+  if (!prog) {
+    fuzz_done();
+    return 0;
+  }
   globals *g = svl_alloc(sizeof *g);
   unit_reg *units = unit_reg_new();
   /* twice: once as a file, once as REPL input where redefinition replaces */
@@ -41,5 +44,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     g = svl_alloc(sizeof *g);
     units = unit_reg_new();
   }
+  fuzz_done();
   return 0;
 }

@@ -21,12 +21,13 @@ timer=""
 [ -x /usr/bin/time ] && timer="/usr/bin/time -f %U+%S -o"
 status=0
 for h in "$@"; do
-  seeds=$b/seeds/$h corpus=$b/corpus/$h art=$b/artifacts/$h
+  # an _arena variant (gc_arena.c) shares its harness's corpus
+  seeds=$b/seeds/$h corpus=$b/corpus/${h%_arena} art=$b/artifacts/$h
   rm -rf "$seeds"
   mkdir -p "$corpus" "$art"
   sh "$here/seed.sh" "$h" "$seeds" "$root" "$cases"
   dict=$here/svl.dict
-  [ "$h" = fuzz_load ] && dict=$here/data.dict
+  case $h in fuzz_load*) dict=$here/data.dict ;; esac
   start=$(date +%s)
   rm -f "$b/$h.time" "$b/$h.time2"
   ${timer:+$timer "$b/$h.time"} "$b/$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
@@ -36,7 +37,8 @@ for h in "$@"; do
   # Replay the corpus with the collector running very often: a GC pointer
   # kept only where the collector cannot see it (malloc memory, say) shows
   # up as corruption only when a collection hits at the wrong moment.
-  if [ "$rc" = 0 ]; then
+  case $h in *_arena) replay=no ;; *) replay=yes ;; esac # no collector there
+  if [ "$rc" = 0 ] && [ $replay = yes ]; then
     GC_FREE_SPACE_DIVISOR=1000 ${timer:+$timer "$b/$h.time2"} "$b/$h" -runs=0 -timeout=60 -rss_limit_mb=2048 \
       -artifact_prefix="$art/gc-" "$corpus" >"$b/$h.replay.log" 2>&1
     rc=$?

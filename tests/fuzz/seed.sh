@@ -14,9 +14,9 @@ for d in "$@"; do
 done | sort -u | while IFS= read -r f; do
   i=$((i + 1))
   case "$h:$f" in
-    fuzz_load:*.json) for m in 0 2 4; do { printf "\\00$m"; cat "$f"; } >"$out/j$m-$i"; done ;;
-    fuzz_load:*.csv) for m in 1 3; do { printf "\\00$m"; cat "$f"; } >"$out/c$m-$i"; done ;;
-    fuzz_load:*) ;;
+    fuzz_load*:*.json) for m in 0 2 4; do { printf "\\00$m"; cat "$f"; } >"$out/j$m-$i"; done ;;
+    fuzz_load*:*.csv) for m in 1 3; do { printf "\\00$m"; cat "$f"; } >"$out/c$m-$i"; done ;;
+    fuzz_load*:*) ;;
     *:*.svl) cp "$f" "$out/s-$i" ;;
   esac
 done

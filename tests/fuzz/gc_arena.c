@@ -1,0 +1,84 @@
+/* A stand-in for runtime/gc.c in the "arena" fuzz builds: every GC
+ * allocation is a malloc that AddressSanitizer watches, kept on a list and
+ * freed in one go after each input (fuzz_arena_reset).
+ *
+ * Why: objects in the Boehm heap have no redzones, so ASan cannot see an
+ * overflow or a stale read inside it.  Nothing is collected during an
+ * input here, so this build finds overflows, not lost pointers (the replay
+ * with frequent collection in run.sh looks for those).  It implements
+ * exactly the interface of runtime/gc.h; linked before the library's
+ * archive, it keeps gc.o out. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/gc.h"
+
+_Thread_local void (*svl_gc_oom_handler)(size_t);
+_Thread_local void (*svl_gc_big_alloc_hook)(size_t);
+
+typedef struct block {
+  struct block *next;
+  size_t size;
+  /* 16-byte aligned payload follows */
+  _Alignas(16) unsigned char data[];
+} block;
+
+static block *blocks;
+static size_t in_use;
+
+void fuzz_arena_reset(void) {
+  while (blocks) {
+    block *b = blocks;
+    blocks = b->next;
+    free(b);
+  }
+  in_use = 0;
+}
+
+void svl_gc_init(void) {}
+
+static void *oom(size_t n) {
+  if (svl_gc_oom_handler) svl_gc_oom_handler(n);
+  return NULL;
+}
+
+void *svl_alloc(size_t n) {
+  if (n >= SVL_GC_BIG && svl_gc_big_alloc_hook) svl_gc_big_alloc_hook(n);
+  /* no rounding up: ASan's redzone starts right after the n bytes asked for */
+  block *b = calloc(1, sizeof(block) + (n ? n : 1));
+  if (!b) return oom(n);
+  b->size = n;
+  b->next = blocks;
+  blocks = b;
+  in_use += n;
+  return b->data;
+}
+
+void *svl_alloc_atomic(size_t n) { return svl_alloc(n); }
+
+void *svl_realloc(void *old, size_t n) {
+  void *p = svl_alloc(n);
+  if (old && p) {
+    block *b = (block *)((unsigned char *)old - offsetof(block, data));
+    memcpy(p, old, b->size < n ? b->size : n);
+  }
+  return p;
+}
+
+char *svl_strndup(const char *s, size_t n) {
+  char *p = svl_alloc(n + 1);
+  if (p && n) memcpy(p, s, n);
+  return p;
+}
+
+char *svl_strdup(const char *s) { return svl_strndup(s, strlen(s)); }
+
+size_t svl_gc_heap_bytes(void) { return in_use; }
+bool svl_gc_over(size_t limit, size_t extra) { return in_use + extra > limit; }
+
+void *svl_alloc_root(size_t n) { return calloc(1, n ? n : 1); }
+void svl_free_root(void *p) { free(p); }
+
+void svl_gc_thread_attach(void) {}
+void svl_gc_thread_detach(void) {}
