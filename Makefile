@@ -26,7 +26,10 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 # every library object, internals included, for unit tests and fuzzers
 LIB_INTERNAL := $(B)/obj/libsvl_internal.a
 
-all: $(B)/svl $(B)/libsvl.a $(B)/libsvl.so $(UNIT_TESTS)
+# each fuzz harness again, without libFuzzer, to replay tests/fuzz/regress/
+FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(B)/tests/replay_%,$(wildcard tests/fuzz/fuzz_*.c))
+
+all: $(B)/svl $(B)/libsvl.a $(B)/libsvl.so $(UNIT_TESTS) $(FUZZ_REPLAY)
 
 $(B)/gen/parser.c $(B)/gen/parser.h &: lang/parser.y
 	@mkdir -p $(B)/gen
@@ -42,7 +45,7 @@ $(B)/gen/errors.inc: docs/errors.md runtime/errors.awk
 	awk -f runtime/errors.awk $< >$@.tmp && mv $@.tmp $@
 $(B)/obj/runtime/errors.o: $(B)/gen/errors.inc
 
-$(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h
+$(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h $(wildcard */*.h include/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Ilang -c $< -o $@
 
@@ -71,6 +74,10 @@ $(B)/libsvl.so: $(LIB_OBJ) mk/svl.map
 
 $(B)/svl: $(CLI_OBJ) $(B)/libsvl.a
 	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libsvl.a $(BIDLIB) $(LIBS) -ledit
+
+$(B)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h $(LIB_INTERNAL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< tests/fuzz/replay.c $(LIB_INTERNAL) $(BIDLIB) $(LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)

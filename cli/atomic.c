@@ -12,7 +12,14 @@
 
 #include "cli.h"
 
+void write_failed(const char *path) {
+  fprintf(stderr, "error: cannot write '%s': %s [E0903]\n", path, strerror(errno));
+}
+
 int write_atomic(const char *path, const char *data, size_t len) {
+  struct stat st;
+  /* rename() onto a directory fails with a misleading EBUSY or ENOTEMPTY */
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) { errno = EISDIR; return -1; }
   size_t n = strlen(path);
   char *tmp = malloc(n + 16);
   if (!tmp) return -1;
@@ -26,7 +33,6 @@ int write_atomic(const char *path, const char *data, size_t len) {
     return -1;
   }
   /* keep the permissions of a file being replaced, else the umask's */
-  struct stat st;
   if (stat(path, &st) == 0) fchmod(fd, st.st_mode & 07777);
   else {
     mode_t um = umask(0);

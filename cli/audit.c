@@ -173,7 +173,7 @@ int audit_run(opts *o, int argc, char **argv) {
   free(args);
   if (!rec) return rc;
   if (write_atomic(o->audit, rec, strlen(rec)) != 0) {
-    fprintf(stderr, "svl: cannot write audit record %s: %s\n", o->audit, strerror(errno));
+    write_failed(o->audit);
     free(rec);
     return 1;
   }

@@ -6,6 +6,8 @@ int report(svl_vm *vm, svl_status st);
 int exit_code(svl_status st);
 /* Write data to path atomically (temp file, fsync, rename); -1 and errno on failure. */
 int write_atomic(const char *path, const char *data, size_t len);
+/* "error: cannot write 'PATH': reason [E0903]" on stderr, from errno */
+void write_failed(const char *path);
 /* svl fmt (cli/fmt.c); argv holds the arguments after "fmt". */
 int fmt_main(const svl_config *cfg, int argc, char **argv);
 

@@ -86,7 +86,7 @@ static int fmt_one(svl_vm *vm, const char *arg, int check) {
     /* through a symbolic link, replace the file it points to */
     char *real = realpath(arg, NULL);
     if (write_atomic(real ? real : arg, out, n) != 0) {
-      fprintf(stderr, "svl: cannot write '%s': %s\n", arg, strerror(errno));
+      write_failed(arg);
       rc = 1;
     }
     free(real);

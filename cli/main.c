@@ -246,7 +246,7 @@ static int cmd_run(opts *o, int argc, char **argv) {
   if (o->output) {
     fclose(to);
     if (rc == 0 && write_atomic(o->output, buf, len) != 0) {
-      fprintf(stderr, "svl: cannot write %s: %s\n", o->output, strerror(errno));
+      write_failed(o->output);
       rc = 1;
     }
     free(buf);
@@ -315,7 +315,7 @@ static int cmd_test(opts *o) {
   int num = 1, covered = 0, items = 0;
   FILE *cj = NULL;
   if (o->coverage_json && !(cj = fopen(o->coverage_json, "w"))) {
-    fprintf(stderr, "svl: cannot write %s\n", o->coverage_json);
+    write_failed(o->coverage_json);
     return 2;
   }
   if (cj) fputs("[", cj);
@@ -427,7 +427,7 @@ static int cmd_help(int argc, char **argv) {
          "  svl fmt [--check] FILE...     canonical layout, in place; - formats standard input\n"
          "  svl repl [FILE]               interactive; also `svl` alone on a terminal\n"
          "  svl --version | svl help | svl help errors | svl help E0301\n\n"
-         "Limits: --max-steps N, --max-heap BYTES, --timeout MS, --max-depth N\n",
+         "Limits: --max-steps N, --max-heap BYTES (default 4 GiB, 0: none), --timeout MS, --max-depth N\n",
          SVL_VERSION);
   return 0;
 }
@@ -445,6 +445,10 @@ static void *run_job(void *p) {
   o->cfg.write = write_stdout;
   o->cfg.permissions = SVL_ALLOW_FILES;
   o->cfg.max_depth = 20000;
+  /* A script that doubles a text or list in a loop would otherwise fill
+   * the machine until the kernel kills the process: fail cleanly first.
+   * Four times what scoring 100,000 bids needs; --max-heap 0 lifts it. */
+  o->cfg.max_heap = (size_t)4 << 30;
   o->cfg.stack_bytes = (size_t)900 << 20;
 #ifdef SVL_ASAN
   /* ASan cannot unwind a longjmp across more than 64 MiB of stack, so

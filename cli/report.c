@@ -40,7 +40,7 @@ int cmd_report(opts *o) {
   size_t len = strlen(html);
   if (o->output) {
     if (write_atomic(o->output, html, len) != 0) {
-      fprintf(stderr, "svl: cannot write %s: %s\n", o->output, strerror(errno));
+      write_failed(o->output);
       rc = 1;
     }
   } else if (fwrite(html, 1, len, stdout) != len || fflush(stdout) != 0) {

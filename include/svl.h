@@ -53,8 +53,8 @@ extern "C" {
 
 #define SVL_VERSION "0.1.0"
 
-/* As a length argument (svl_text, svl_load_string, svl_from_json): the
- * string is NUL-terminated, measure it. */
+/* As a length argument (svl_text, svl_load_string, svl_eval_line,
+ * svl_from_json, ...): the string is NUL-terminated, measure it. */
 #define SVL_NTS ((size_t)-1)
 
 typedef struct svl_vm svl_vm;
@@ -155,7 +155,8 @@ SVL_API svl_status svl_check_file(svl_vm *vm, const char *path);
 SVL_API svl_status svl_format_source(svl_vm *vm, const char *name, const char *src, size_t len,
                                      char **out);
 
-/* REPL-style: evaluate one chunk (declarations or an expression) in the
+/* REPL-style: evaluate one chunk of len bytes (SVL_NTS: NUL-terminated)
+ * (declarations or an expression) in the
  * VM's interactive scope, where redefinition replaces.  *result receives
  * the value of an expression (NULL for a declaration); release it.
  * SVL_ERR_INCOMPLETE when the chunk is an unfinished prefix of valid
@@ -496,7 +497,10 @@ SVL_API const char *svl_stdlib_dir(void);
 
 /* Process-wide start-up for threads other than the one that called
  * svl_new first: call svl_thread_attach() at the start of such a thread
- * before using any VM in it, and svl_thread_detach() before it ends. */
+ * before using any VM in it, and svl_thread_detach() before it ends.
+ * Attaching is allowed before any svl_new (it starts the collector, and
+ * then every thread that uses SVL attaches, the first VM's included) and
+ * is harmless in a thread already attached or that made the first VM. */
 SVL_API void svl_thread_attach(void);
 SVL_API void svl_thread_detach(void);
 

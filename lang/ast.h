@@ -85,6 +85,7 @@ struct node {
   node *a, *b, *c;
   node **kids;
   int nkids;
+  uint32_t hits;      /* coverage: times run (fn/rule/table calls, table rows, require/warn) */
   value lit;
   /* resolution */
   int slot;           /* REF_GLOBAL/REF_LOCAL slot; N_LET/N_COMP/N_FN global slot */
@@ -93,10 +94,25 @@ struct node {
   int ninputs;        /* N_TABLE: input columns; kids[0] header, then rows */
   const void *ref;    /* REF_BUILTIN: builtin; N_NAME global decl node */
   const struct module *mod; /* REF_GLOBAL: the module owning the slot */
-  uint32_t hits;      /* coverage: times run (fn/rule/table calls, table rows, require/warn) */
+  const void *index;  /* N_TABLE: its row index (runtime/table_index.c), built on the first call */
+  void *cache;        /* N_FIELD, N_RECORD, N_WITH: record layouts seen (runtime/eval.c) */
 };
 
-node *node_new(int kind, loc at);
-void node_add(node *parent, node *kid);
+/* Where the nodes of one parse come from: blocks of up to 256 nodes, one
+ * allocation each instead of one per node, and the same for their kids
+ * arrays.  A node keeps its whole block alive (the collector honours
+ * interior pointers: runtime/gc.c), which costs nothing: an AST is kept or
+ * dropped whole.  `mod` is stamped on every node made (the module the AST
+ * belongs to, or NULL). */
+typedef struct node_arena {
+  node *block;
+  int left, size;
+  node **kids;         /* room for kids arrays */
+  int kleft, ksize;
+  const struct module *mod;
+} node_arena;
+
+node *node_new(node_arena *a, int kind, loc at);
+void node_add(node_arena *a, node *parent, node *kid);
 
 #endif

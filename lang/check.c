@@ -29,6 +29,7 @@ typedef struct frm {
   bool *used;
   const node **decl;   /* N_PARAM, N_LET, or NULL (comprehension variables) */
   sty *ty;
+  int cap;             /* room in the arrays, kept for the next frame at this depth */
 } frm;
 
 struct checker {
@@ -278,7 +279,7 @@ static frm *push_frame(checker *c, const node *owner) {
   if (c->nframes == c->capframes) {
     int cap = c->capframes ? c->capframes * 2 : 16;
     frm *fs = svl_alloc((size_t)cap * sizeof *fs);
-    if (c->nframes) memcpy(fs, c->frames, (size_t)c->nframes * sizeof *fs);
+    if (c->capframes) memcpy(fs, c->frames, (size_t)c->capframes * sizeof *fs);
     c->frames = fs;
     c->capframes = cap;
   }
@@ -286,9 +287,18 @@ static frm *push_frame(checker *c, const node *owner) {
   int n = owner->nslots > 0 ? owner->nslots : 0;
   f->owner = owner;
   f->n = n;
-  f->used = svl_alloc_atomic((size_t)(n + 1) * sizeof *f->used);
-  f->decl = svl_alloc((size_t)(n + 1) * sizeof *f->decl);
-  f->ty = svl_alloc((size_t)(n + 1) * sizeof *f->ty);
+  /* frames come and go in stack order: the arrays of the last frame at
+   * this depth are free again (pop_frame is done with them) */
+  if (f->cap < n + 1) {
+    f->cap = n + 1 > 8 ? n + 1 : 8;
+    f->used = svl_alloc_atomic((size_t)f->cap * sizeof *f->used);
+    f->decl = svl_alloc((size_t)f->cap * sizeof *f->decl);
+    f->ty = svl_alloc((size_t)f->cap * sizeof *f->ty);
+  } else {
+    memset(f->used, 0, (size_t)(n + 1) * sizeof *f->used);
+    memset(f->decl, 0, (size_t)(n + 1) * sizeof *f->decl);
+    memset(f->ty, 0, (size_t)(n + 1) * sizeof *f->ty);
+  }
   return f;
 }
 
@@ -520,7 +530,8 @@ static void call_args(checker *c, const node *call, const sty *args) {
 
 static sty call(checker *c, const node *n) {
   walk(c, n->a);
-  sty *args = svl_alloc((size_t)(n->nkids + 1) * sizeof *args);
+  sty few[8];
+  sty *args = n->nkids < 8 ? few : svl_alloc((size_t)(n->nkids + 1) * sizeof *args);
   for (int i = 0; i < n->nkids; i++) args[i] = walk(c, n->kids[i]->kind == N_NAMED ? n->kids[i]->a : n->kids[i]);
   if (is_builtin(n->a, "date") && n->nkids == 1 && n->kids[0]->kind == N_LIT && n->kids[0]->lit.tag == V_TEXT) {
     const text *s = n->kids[0]->lit.as.text;

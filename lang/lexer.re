@@ -7,15 +7,118 @@
 #include "../runtime/value.h"
 #include "parser.h"
 
+/* What tokens carry besides their kind and place: the texts of names,
+ * keywords and string parts, each distinct one stored once (a file says
+ * `bid` thousands of times) in blocks rather than one allocation each, and
+ * the values of numbers.  A token holds only an index into these (lex_text,
+ * lex_num), so the token array has no pointer the collector must follow
+ * and is allocated atomic, uncleared: 16 bytes a token, and a 10 MB file
+ * has two and a half million.  The table hangs off the source
+ * (source->strings), which every token and node refers to, so the texts
+ * live as long as anything that points at them. */
+typedef struct strtab {
+  struct strent { uint32_t id, hash; } *slot; /* open addressing, id 0: empty */
+  uint32_t nslot;      /* a power of two, at least twice ntext */
+  const char **text;   /* by id; text[0] is "" */
+  uint32_t *len;
+  uint32_t ntext, captext;
+  char *block;         /* room for more texts */
+  size_t left, bsize;
+  dec *num;
+  uint32_t nnum, capnum;
+} strtab;
+
 typedef struct lexer {
   const source *src;
   const unsigned char *base, *cur, *lim, *tok;
   token *toks;
   size_t n, cap;
+  strtab *strings;
   char stack[LEX_MAX_NESTING + 2]; /* ( [ { and S (string) I (interpolation) */
   int depth;
   diag *err;
 } lexer;
+
+static uint32_t intern(lexer *lx, const char *s, size_t len) {
+  if (!len) return 0;
+  strtab *t = lx->strings;
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  if (2 * (t->ntext + 1) > t->nslot) {
+    uint32_t n = t->nslot ? 2 * t->nslot : 64;
+    struct strent *e = svl_alloc_atomic((size_t)n * sizeof *e);
+    for (uint32_t i = 0; i < t->nslot; i++) {
+      if (!t->slot[i].id) continue;
+      uint32_t k = t->slot[i].hash & (n - 1);
+      while (e[k].id) k = (k + 1) & (n - 1);
+      e[k] = t->slot[i];
+    }
+    t->slot = e;
+    t->nslot = n;
+  }
+  uint32_t k = h & (t->nslot - 1);
+  for (; t->slot[k].id; k = (k + 1) & (t->nslot - 1)) {
+    uint32_t id = t->slot[k].id;
+    if (t->slot[k].hash == h && t->len[id] == len && memcmp(t->text[id], s, len) == 0) return id;
+  }
+  if (t->ntext == t->captext) {
+    uint32_t cap = 2 * t->captext;
+    const char **text = svl_alloc((size_t)cap * sizeof *text);
+    uint32_t *lens = svl_alloc_atomic((size_t)cap * sizeof *lens);
+    memcpy(text, t->text, t->ntext * sizeof *text);
+    memcpy(lens, t->len, t->ntext * sizeof *lens);
+    t->text = text;
+    t->len = lens;
+    t->captext = cap;
+  }
+  if (t->left < len + 1) {
+    /* small blocks for a REPL line, larger ones for a file */
+    t->bsize = t->bsize ? (t->bsize < 16384 ? 2 * t->bsize : 16384) : 256;
+    size_t size = len + 1 > t->bsize ? len + 1 : t->bsize;
+    t->block = svl_alloc_atomic_uncleared(size);
+    t->left = size;
+  }
+  char *copy = t->block;
+  memcpy(copy, s, len);
+  copy[len] = 0;
+  t->block += len + 1;
+  t->left -= len + 1;
+  uint32_t id = t->ntext++;
+  t->text[id] = copy;
+  t->len[id] = (uint32_t)len;
+  t->slot[k] = (struct strent){id, h};
+  return id;
+}
+
+static uint32_t add_num(lexer *lx, dec d) {
+  strtab *t = lx->strings;
+  if (t->nnum == t->capnum) {
+    uint32_t cap = t->capnum ? 2 * t->capnum : 16;
+    dec *num = svl_alloc_atomic((size_t)cap * sizeof *num);
+    if (t->nnum) memcpy(num, t->num, t->nnum * sizeof *num);
+    t->num = num;
+    t->capnum = cap;
+  }
+  t->num[t->nnum] = d;
+  return t->nnum++;
+}
+
+static bool has_text(int kind) { return kind == NAME || kind == STRPART || lex_is_keyword(kind); }
+
+const char *lex_text(const source *src, const token *t) {
+  const strtab *st = src->strings;
+  return has_text(t->kind) ? st->text[t->val] : NULL;
+}
+
+size_t lex_len(const source *src, const token *t) {
+  const strtab *st = src->strings;
+  return has_text(t->kind) ? st->len[t->val] : 0;
+}
+
+dec lex_num(const source *src, const token *t) {
+  const strtab *st = src->strings;
+  return st->num[t->val];
+}
 
 static bool fail(lexer *lx, const unsigned char *at, const char *msg, const char *hint) {
   lx->err->kind = DIAG_LEX;
@@ -29,14 +132,11 @@ static bool fail(lexer *lx, const unsigned char *at, const char *msg, const char
 
 static token *push(lexer *lx, int kind, const unsigned char *s, const unsigned char *e) {
   if (lx->n == lx->cap) {
-    lx->cap = lx->cap ? lx->cap * 2 : 256;
+    lx->cap *= 2;
     lx->toks = svl_realloc(lx->toks, lx->cap * sizeof(token));
   }
   token *t = &lx->toks[lx->n++];
-  memset(t, 0, sizeof *t);
-  t->kind = kind;
-  t->start = (uint32_t)(s - lx->base);
-  t->end = (uint32_t)(e - lx->base);
+  *t = (token){.kind = (uint16_t)kind, .start = (uint32_t)(s - lx->base), .end = (uint32_t)(e - lx->base)};
   return t;
 }
 
@@ -50,32 +150,34 @@ static bool open_br(lexer *lx, char c, const unsigned char *at) {
 
 static char top(const lexer *lx) { return lx->stack[lx->depth]; }
 
-static const struct { const char *w; int tok; } keywords[] = {
-  {"and", AND}, {"as", AS}, {"assert", ASSERT}, {"else", ELSE}, {"false", FALSE},
-  {"fn", FN}, {"for", FOR}, {"hit", HIT}, {"if", IF}, {"import", IMPORT},
-  {"in", IN}, {"indicator", INDICATOR}, {"let", LET}, {"mod", MOD}, {"not", NOT},
-  {"null", NUL}, {"or", OR}, {"per", PER}, {"print", PRINT}, {"require", REQUIRE},
-  {"rule", RULE}, {"table", TABLE}, {"test", TEST}, {"then", THEN}, {"true", TRUE},
-  {"type", TYPE}, {"unit", UNIT}, {"warn", WARN}, {"with", WITH},
-};
-
-static int keyword(const unsigned char *s, size_t n) {
-  for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-    if (strlen(keywords[i].w) == n && memcmp(keywords[i].w, s, n) == 0) return keywords[i].tok;
-  return 0;
+/* A keyword: the scanner matches each one by its own rule (below), so
+ * nothing is looked up per identifier.  Its text stays with the token: the
+ * second pass turns a keyword into a name where the grammar wants a field
+ * name (x.type, {unit: ...}). */
+static int keyword(lexer *lx, int kind, const char *w) {
+  token *t = push(lx, kind, lx->tok, lx->cur);
+  t->val = intern(lx, w, (size_t)(lx->cur - lx->tok));
+  return 1;
 }
 
 bool lex_is_keyword(int kind) {
-  for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-    if (keywords[i].tok == kind) return true;
-  return false;
+  switch (kind) {
+  case AND: case AS: case ASSERT: case ELSE: case FALSE: case FN: case FOR: case HIT: case IF: case IMPORT:
+  case IN: case INDICATOR: case LET: case MOD: case NOT: case NUL: case OR: case PER: case PRINT: case REQUIRE:
+  case RULE: case TABLE: case TEST: case THEN: case TRUE: case TYPE: case UNIT: case WARN: case WITH:
+    return true;
+  default:
+    return false;
+  }
 }
 
 /* Digits with '_' removed, then the decimal parser.  The literal must be
  * exact: a silently rounded literal is a wrong number in an award. */
 static bool number(lexer *lx, const unsigned char *s, const unsigned char *e, dec *out) {
   size_t n = (size_t)(e - s);
-  char *buf = svl_alloc_atomic(n + 1);
+  /* nearly every literal is short: no allocation for those */
+  char small[64];
+  char *buf = n < sizeof small ? small : svl_alloc_atomic(n + 1);
   size_t k = 0;
   for (const unsigned char *p = s; p < e; p++)
     if (*p != '_') buf[k++] = (char)*p;
@@ -98,6 +200,17 @@ static bool string_part(lexer *lx) {
   sbuf b;
   sb_init(&b);
   const unsigned char *start = lx->cur;
+  /* most parts have no escape: their text is the source's own bytes */
+  const unsigned char *plain = start;
+  while (plain < lx->lim && *plain != '"' && *plain != '{' && *plain != '\\' && *plain != '\n' &&
+         *plain != '\r' && *plain != 0)
+    plain++;
+  if (plain < lx->lim && (*plain == '"' || *plain == '{')) {
+    lx->cur = plain;
+    token *t = push(lx, STRPART, start, plain);
+    t->val = intern(lx, (const char *)start, (size_t)(plain - start));
+    return true;
+  }
   for (;;) {
     const unsigned char *p = lx->cur;
     if (p >= lx->lim) return fail(lx, p, "E0102 unterminated string", "close the string with \"");
@@ -155,8 +268,7 @@ static bool string_part(lexer *lx) {
     }
   }
   token *t = push(lx, STRPART, start, lx->cur);
-  t->str = b.s ? b.s : "";
-  t->slen = b.len;
+  t->val = intern(lx, b.s, b.len);
   return true;
 }
 
@@ -195,20 +307,34 @@ loop:
   ident = [a-zA-Z_] [a-zA-Z0-9_]*;
 
   $ { return 0; }
-  [ \t\r]+ { goto loop; }
-  "#" [^\n\x00]* { goto loop; }
-  "\n" { push(lx, NL, lx->tok, lx->cur); return 1; }
+  [ \t]+ { goto loop; }
+  "#" [^\n\r\x00]* { goto loop; }
+  "\n" | "\r\n" {
+    /* of a run of line breaks (blank lines, comment lines) the second
+     * pass keeps the first or none, whatever follows: one will do */
+    if (lx->n && lx->toks[lx->n - 1].kind == NL) goto loop;
+    push(lx, NL, lx->tok, lx->cur);
+    return 1;
+  }
+  "\r" {
+    /* A lone carriage return (classic Mac line endings) is not a line
+     * break, and silently taking it for a space would join lines. */
+    return fail(lx, lx->tok, "E0101 carriage return without a line feed",
+                "save the file with Unix (LF) or Windows (CRLF) line endings"), -1;
+  }
 
   num "%"? {
     token *t = push(lx, NUMBER, lx->tok, lx->cur);
     const unsigned char *e = lx->cur;
+    dec d;
     if (e[-1] == '%') { t->pct = true; e--; }
-    if (!number(lx, lx->tok, e, &t->num)) return -1;
+    if (!number(lx, lx->tok, e, &d)) return -1;
     /* 10% is the plain number 0.1 that remembers to print as a percentage */
-    if (t->pct && dec_div(t->num, dec_from_int(100), &t->num) != DEC_OK)
+    if (t->pct && dec_div(d, dec_from_int(100), &d) != DEC_OK)
       return fail(lx, lx->tok, "E0104 malformed percentage", NULL), -1;
     if (lx->cur < lx->lim && is_ident_char(*lx->cur) && t->pct)
       return fail(lx, lx->cur, "E0104 unexpected letter after a percentage", NULL), -1;
+    t->val = add_num(lx, d);
     return 1;
   }
   ("\xc2\xa3" | "\xe2\x82\xac" | "$") num ("k" | "m" | "bn")? {
@@ -223,23 +349,56 @@ loop:
       return fail(lx, lx->cur, "E0104 unexpected letter after a money amount",
                   "money suffixes are k (thousand), m (million) and bn (billion)"), -1;
     token *t = push(lx, MONEY, lx->tok, lx->cur);
-    t->cur = cur;
-    if (!number(lx, ns, e, &t->num)) return -1;
+    t->cur = (uint8_t)cur;
+    dec d;
+    if (!number(lx, ns, e, &d)) return -1;
     if (scale) {
       dec f = dec_from_int(scale == 3 ? 1000 : scale == 6 ? 1000000 : 1000000000);
-      if (dec_mul(t->num, f, &t->num) != DEC_OK) return fail(lx, s, "E0104 number is too large", NULL), -1;
+      if (dec_mul(d, f, &d) != DEC_OK) return fail(lx, s, "E0104 number is too large", NULL), -1;
     }
+    t->val = add_num(lx, d);
     return 1;
   }
   ("\xc2\xa3" | "\xe2\x82\xac" | "$") {
     return fail(lx, lx->tok, "E0104 a currency sign must be followed by a number", "write £250, £1.2m"), -1;
   }
+  "and" { return keyword(lx, AND, "and"); }
+  "as" { return keyword(lx, AS, "as"); }
+  "assert" { return keyword(lx, ASSERT, "assert"); }
+  "else" { return keyword(lx, ELSE, "else"); }
+  "false" { return keyword(lx, FALSE, "false"); }
+  "fn" { return keyword(lx, FN, "fn"); }
+  "for" { return keyword(lx, FOR, "for"); }
+  "hit" { return keyword(lx, HIT, "hit"); }
+  "if" { return keyword(lx, IF, "if"); }
+  "import" { return keyword(lx, IMPORT, "import"); }
+  "in" { return keyword(lx, IN, "in"); }
+  "indicator" { return keyword(lx, INDICATOR, "indicator"); }
+  "let" { return keyword(lx, LET, "let"); }
+  "mod" { return keyword(lx, MOD, "mod"); }
+  "not" { return keyword(lx, NOT, "not"); }
+  "null" { return keyword(lx, NUL, "null"); }
+  "or" { return keyword(lx, OR, "or"); }
+  "per" { return keyword(lx, PER, "per"); }
+  "print" { return keyword(lx, PRINT, "print"); }
+  "require" { return keyword(lx, REQUIRE, "require"); }
+  "rule" { return keyword(lx, RULE, "rule"); }
+  "table" { return keyword(lx, TABLE, "table"); }
+  "test" { return keyword(lx, TEST, "test"); }
+  "then" { return keyword(lx, THEN, "then"); }
+  "true" { return keyword(lx, TRUE, "true"); }
+  "type" { return keyword(lx, TYPE, "type"); }
+  "unit" { return keyword(lx, UNIT, "unit"); }
+  "warn" { return keyword(lx, WARN, "warn"); }
+  "with" { return keyword(lx, WITH, "with"); }
   ident {
     size_t n = (size_t)(lx->cur - lx->tok);
-    int kw = keyword(lx->tok, n);
-    token *t = push(lx, kw ? kw : NAME, lx->tok, lx->cur);
-    t->str = svl_strndup((const char *)lx->tok, n);
-    t->slen = n;
+    /* Names are echoed in messages and suggestions: a bound keeps a
+     * megabyte-long generated name from becoming a megabyte-long error. */
+    if (n > MAX_NAME_BYTES)
+      return fail(lx, lx->tok, "E0101 a name longer than 255 characters", "use a shorter name"), -1;
+    token *t = push(lx, NAME, lx->tok, lx->cur);
+    t->val = intern(lx, (const char *)lx->tok, n);
     return 1;
   }
   "\"" {
@@ -363,12 +522,32 @@ bool lex_source(const source *src, token **out, size_t *n, diag *err) {
   lx.err = err;
   /* Invalid UTF-8 anywhere is an error, found before anything else. */
   for (const unsigned char *p = lx.base; p < lx.lim;) {
+    /* eight ASCII bytes at a time: most of a rule file */
+    uint64_t w;
+    if (lx.lim - p >= 8 && (memcpy(&w, p, 8), (w & 0x8080808080808080u) == 0)) { p += 8; continue; }
+    if (*p < 0x80) { p++; continue; }
     int k = utf8_valid_seq(p, (size_t)(lx.lim - p));
     if (!k) return fail(&lx, p, "E0101 invalid UTF-8 in source", "save the file as UTF-8");
     p += k;
   }
   /* A UTF-8 byte order mark is allowed at the very start. */
   if (src->len >= 3 && memcmp(lx.base, "\xEF\xBB\xBF", 3) == 0) lx.cur += 3;
+  /* about one token per four bytes in real rule files: room for one per
+   * three is only address space until written (doubled when short) */
+  lx.cap = src->len / 3 + 256;
+  lx.toks = svl_alloc_atomic_uncleared(lx.cap * sizeof(token));
+  /* the table is a cache beside the text (a source lexed twice shares it) */
+  source *msrc = (source *)src;
+  if (!msrc->strings) {
+    strtab *t = svl_alloc(sizeof *t);
+    t->captext = 64;
+    t->text = svl_alloc(t->captext * sizeof *t->text);
+    t->len = svl_alloc_atomic(t->captext * sizeof *t->len);
+    t->text[0] = ""; /* id 0: the empty text */
+    t->ntext = 1;
+    msrc->strings = t;
+  }
+  lx.strings = msrc->strings;
   for (;;) {
     int r = scan(&lx);
     if (r < 0) return false;

@@ -14,5 +14,7 @@
  * fills *err; err->kind is DIAG_INCOMPLETE when the input simply ended too
  * soon (the REPL then asks for another line). */
 node *parse_source(const source *src, diag *err);
+/* The same, with every node's `mod` set to the module the AST is for. */
+node *parse_module(const source *src, const struct module *mod, diag *err);
 
 #endif

@@ -13,6 +13,9 @@ struct scope {
   int n, cap;
   const char **names;
   int *slots;
+  /* most scopes hold a few names: those need no allocation */
+  const char *few_names[4];
+  int few_slots[4];
 };
 
 typedef struct R {
@@ -26,10 +29,26 @@ typedef struct R {
   int fn_depth;         /* >0 inside a fn/rule/table/lambda/test body */
 } R;
 
+static uint32_t name_hash(const char *s) {
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
 int globals_find(const globals *g, const char *name) {
-  for (int i = 0; i < g->n; i++)
-    if (strcmp(g->names[i], name) == 0) return i;
-  return -1;
+  if (!g->icap) return -1; /* nothing added yet */
+  uint32_t mask = (uint32_t)g->icap - 1;
+  for (uint32_t i = name_hash(name) & mask;; i = (i + 1) & mask) {
+    int k = g->index[i];
+    if (!k) return -1;
+    if (strcmp(g->names[k - 1], name) == 0) return k - 1;
+  }
+}
+
+static void index_put(int *index, int icap, const char *name, int slot) {
+  uint32_t mask = (uint32_t)icap - 1, i = name_hash(name) & mask;
+  while (index[i]) i = (i + 1) & mask;
+  index[i] = slot + 1;
 }
 
 int globals_add(globals *g, const char *name) {
@@ -53,6 +72,15 @@ int globals_add(globals *g, const char *name) {
     g->ready = ready;
     g->cap = cap;
   }
+  /* at most half full, so probe sequences stay short */
+  if (2 * (g->n + 1) > g->icap) {
+    int icap = g->icap ? g->icap * 2 : 64;
+    int *index = svl_alloc_atomic((size_t)icap * sizeof *index);
+    for (int k = 0; k < g->n; k++) index_put(index, icap, g->names[k], k);
+    g->index = index;
+    g->icap = icap;
+  }
+  index_put(g->index, g->icap, name, g->n);
   g->names[g->n] = name;
   g->decls[g->n] = NULL;
   g->vals[g->n] = v_null;
@@ -98,8 +126,12 @@ static int scope_add(scope *s, const char *name) {
   scope *f = s;
   while (!f->owner) f = f->parent;
   int slot = f->owner->nslots++;
-  if (s->n == s->cap) {
-    int cap = s->cap ? s->cap * 2 : 8;
+  if (s->n == s->cap && !s->cap) {
+    s->names = s->few_names;
+    s->slots = s->few_slots;
+    s->cap = 4;
+  } else if (s->n == s->cap) {
+    int cap = s->cap * 2;
     const char **names = svl_alloc((size_t)cap * sizeof *names);
     int *slots = svl_alloc_atomic((size_t)cap * sizeof *slots);
     for (int i = 0; i < s->n; i++) { names[i] = s->names[i]; slots[i] = s->slots[i]; }
@@ -206,6 +238,22 @@ static void check_arity(R *r, node *call) {
         rerr(r, call->at, svl_strdup(hint), "E0304 %s takes at least %d argument%s, got %d", b->name, b->min_args, b->min_args == 1 ? "" : "s", total);
       else
         rerr(r, call->at, svl_strdup(hint), "E0304 %s takes %d to %d arguments, got %d", b->name, b->min_args, b->max_args, total);
+      return;
+    }
+    /* a misspelt parameter name is caught here, before anything runs, as
+     * for the file's own functions */
+    for (int i = 0; i < call->nkids; i++) {
+      node *a = call->kids[i];
+      if (a->kind != N_NAMED) continue;
+      const char *names[16];
+      int count;
+      if (builtin_param(b, a->name, names, 16, &count) >= 0) continue;
+      const char *best = diag_nearest(a->name, names, count < 16 ? count : 16);
+      char hint2[160];
+      if (best) snprintf(hint2, sizeof hint2, "did you mean '%s'?", best);
+      else snprintf(hint2, sizeof hint2, "%s(%s)", b->name, b->params ? b->params : "");
+      rerr(r, a->at, svl_strdup(hint2), "E0304 %s has no parameter '%s'", b->name, a->name);
+      return;
     }
     return;
   }

@@ -16,6 +16,11 @@ typedef struct globals {
   node **decls;       /* the declaring node (N_FN, N_LET, ...), NULL for host-bound */
   value *vals;        /* GC array, grown with names */
   bool *ready;        /* evaluated (lets run in order) */
+  /* Open-addressed hash of names to slot + 1 (0: empty), kept by
+   * globals_add; a module of 60,000 declarations must not be searched
+   * linearly for every name in it. */
+  int *index;
+  int icap;           /* a power of two, at least twice n; 0: no index yet */
 } globals;
 
 int globals_find(const globals *g, const char *name);

@@ -1,14 +1,48 @@
 #include "source.h"
 
-void loc_line_col(const source *s, uint32_t off, int *line, int *col) {
-  int l = 1, c = 1;
-  if (off > s->len) off = (uint32_t)s->len;
-  for (uint32_t i = 0; i < off; i++) {
-    unsigned char ch = (unsigned char)s->text[i];
-    if (ch == '\n') { l++; c = 1; }
-    else if ((ch & 0xC0) != 0x80) c++; /* count code points, not bytes */
+#include <string.h>
+
+#include "../runtime/gc.h"
+
+/* Record the line starts in [s->scanned, upto).  Only bytes before an
+ * offset somebody asked about are read, as a plain scan would (a source
+ * refused as too large to format has len but no text). */
+static void scan_lines(source *s, uint32_t upto) {
+  if (!s->nlines) {
+    s->caplines = 64;
+    s->lines = svl_alloc_atomic(s->caplines * sizeof *s->lines);
+    s->lines[s->nlines++] = 0;
   }
-  *line = l;
+  for (uint32_t i = s->scanned; i < upto; i++) {
+    const char *nl = memchr(s->text + i, '\n', upto - i);
+    if (!nl) break;
+    i = (uint32_t)(nl - s->text);
+    if (s->nlines == s->caplines) {
+      uint32_t *l = svl_alloc_atomic(2 * (size_t)s->caplines * sizeof *l);
+      memcpy(l, s->lines, s->nlines * sizeof *l);
+      s->lines = l;
+      s->caplines *= 2;
+    }
+    s->lines[s->nlines++] = i + 1;
+  }
+  if (upto > s->scanned) s->scanned = upto;
+}
+
+void loc_line_col(const source *cs, uint32_t off, int *line, int *col) {
+  /* the index is a cache: filling it in changes no visible part of the source */
+  source *s = (source *)cs;
+  if (off > s->len) off = (uint32_t)s->len;
+  scan_lines(s, off);
+  uint32_t lo = 0, hi = s->nlines; /* the last line start <= off is in [lo, hi) */
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (s->lines[mid] <= off) lo = mid;
+    else hi = mid;
+  }
+  int c = 1;
+  for (uint32_t i = s->lines[lo]; i < off; i++)
+    if (((unsigned char)s->text[i] & 0xC0) != 0x80) c++; /* count code points, not bytes */
+  *line = (int)lo + 1;
   *col = c;
 }
 

@@ -12,6 +12,14 @@ typedef struct source {
   const char *dir;    /* directory for relative load/import ("" = cwd) */
   const char *text;   /* NUL-terminated copy */
   size_t len;
+  /* Where lines start, found as far as `scanned` (a cache kept by
+   * loc_line_col, so that a file with thousands of diagnostics is not
+   * rescanned from its start for each; zeroed by svl_alloc). */
+  uint32_t *lines;
+  uint32_t nlines, caplines, scanned;
+  /* The texts and numbers the lexer found (lang/lexer.re): tokens index
+   * them and nodes point into them, so they live as long as the source. */
+  void *strings;
 } source;
 
 typedef struct loc {

@@ -69,8 +69,7 @@ static void on_oom(size_t n) {
  * process by gigabytes. */
 static void on_big_alloc(size_t n) {
   if (oom_vm && oom_vm->jmp && oom_vm->cfg.max_heap && svl_gc_over(oom_vm->cfg.max_heap, n)) {
-    loc none = {0};
-    vm_error_kind(oom_vm, DIAG_LIMIT, none, "E0802 heap limit reached (%zu bytes)", oom_vm->cfg.max_heap);
+    vm_error_kind(oom_vm, DIAG_LIMIT, oom_vm->here, "E0802 heap limit reached (%zu bytes)", oom_vm->cfg.max_heap);
   }
 }
 
@@ -91,6 +90,7 @@ static void on_big_alloc(size_t n) {
     (v)->jmp = saved_;                                                   \
     (v)->depth = depth_;                                                 \
     (v)->tr = NULL;                                                      \
+    if (!saved_) vm_forget_failed_imports(v);                            \
     oom_vm = oldoom_;                                                    \
     return status_of((v)->err.kind);                                     \
   }
@@ -127,7 +127,7 @@ PUBLIC void svl_free(svl_vm *v) {
 
 /* Parsing and resolving allocate as much as running: all of it is under
  * protection, so an exhausted heap is an error at any stage. */
-static svl_status load_text(svl_vm *v, const char *name, const char *text, size_t len) {
+static svl_status load_text(svl_vm *v, const char *name, const char *id, const char *text, size_t len) {
   diag e;
   memset(&e, 0, sizeof e);
   PROTECT(v)
@@ -138,7 +138,10 @@ static svl_status load_text(svl_vm *v, const char *name, const char *text, size_
     return fail(v, &e);
   }
   v->main = m;
+  m->id = id;
+  m->loading = true;
   eval_module(v, m);
+  m->loading = false;
   return END_PROTECT(v);
 }
 
@@ -147,7 +150,7 @@ static svl_status read_source(svl_vm *v, const char *path, char **text, size_t *
   *text = read_file(path, len);
   if (!*text) {
     loc none = {0};
-    vm_error_kind(v, DIAG_IO, none, "E0901 cannot read '%s': %s", path, strerror(errno));
+    vm_error_kind(v, DIAG_IO, none, "E0901 cannot read '%s': %s", path, read_error(errno));
   }
   return END_PROTECT(v);
 }
@@ -159,13 +162,13 @@ PUBLIC svl_status svl_load_file(svl_vm *v, const char *path) {
   svl_status st = read_source(v, path, &text, &len);
   if (st != SVL_OK) return st;
   vm_note_file(v, path, text, len);
-  return load_text(v, path, text, len);
+  return load_text(v, path, canonical_path(path), text, len);
 }
 
 PUBLIC svl_status svl_load_string(svl_vm *v, const char *name, const char *src, size_t len) {
   if (!src) return usage(v, "svl_load_string: no source text");
   if (len == SVL_NTS) len = strlen(src);
-  return load_text(v, name ? name : "<string>", src, len);
+  return load_text(v, name ? name : "<string>", NULL, src, len);
 }
 
 api_ext *api_ext_of(svl_vm *v) {
@@ -242,10 +245,11 @@ PUBLIC void svl_release(svl_vm *v, svl_value *h) {
 
 PUBLIC svl_status svl_eval_line(svl_vm *v, const char *src, size_t len, svl_value **result) {
   if (result) *result = NULL;
+  if (!src) return usage(v, "svl_eval_line: no source text");
   diag e;
   memset(&e, 0, sizeof e);
   PROTECT(v)
-  module *m = module_parse(v, "<repl>", src, len, true, &v->host, &e);
+  module *m = module_parse(v, "<repl>", src, len == SVL_NTS ? strlen(src) : len, true, &v->host, &e);
   if (!m) {
     (void)END_PROTECT(v);
     return fail(v, &e);
@@ -711,14 +715,19 @@ PUBLIC void svl_interrupt(svl_vm *v) {
 PUBLIC int svl_files_read(svl_vm *v, int i, const char **path, const char **sha256) {
   if (i >= 0 && i < v->nread) {
     if (path) *path = v->read_paths[i];
-    if (sha256) *sha256 = v->read_hashes[i];
+    if (sha256) *sha256 = vm_file_hash(v, i);
   }
   return v->nread;
 }
 
 PUBLIC void svl_sha256(const void *data, size_t len, char hex[65]) { sha256_hex(data, len, hex); }
 
-PUBLIC void svl_thread_attach(void) { svl_gc_thread_attach(); }
+/* The collector may not have started yet (no svl_new so far): it must be
+ * before a thread can register, or it aborts the process. */
+PUBLIC void svl_thread_attach(void) {
+  svl_gc_init();
+  svl_gc_thread_attach();
+}
 PUBLIC void svl_thread_detach(void) { svl_gc_thread_detach(); }
 
 PUBLIC svl_status svl_check_file(svl_vm *v, const char *path) {
@@ -730,7 +739,7 @@ PUBLIC svl_status svl_check_file(svl_vm *v, const char *path) {
     v->err.code = "E0901";
     sbuf b;
     sb_init(&b);
-    sb_printf(&b, "cannot read '%s': %s", path, strerror(errno));
+    sb_printf(&b, "cannot read '%s': %s", path, read_error(errno));
     v->err.msg = b.s;
     return SVL_ERR_IO;
   }

@@ -45,7 +45,7 @@ static void check_one(svl_vm *v, check_job *j, const char *path) {
   if (!text) {
     sbuf b;
     sb_init(&b);
-    sb_printf(&b, "cannot read '%s': %s", path, strerror(errno));
+    sb_printf(&b, "cannot read '%s': %s", path, read_error(errno));
     e.kind = DIAG_IO;
     e.code = "E0901";
     e.msg = b.s;

@@ -5,6 +5,9 @@
 #include "gc.h"
 #include "value.h"
 
+/* half the width of the source excerpt under a message, in bytes */
+#define LINE_WINDOW 80
+
 const char *diag_render(const diag *d) { return diag_render_as(d, "error"); }
 
 const char *diag_render_as(const diag *d, const char *severity) {
@@ -26,12 +29,27 @@ const char *diag_render_as(const diag *d, const char *severity) {
   if (s) {
     size_t lb, le;
     loc_line_bounds(s, d->at.start, &lb, &le);
-    sb_puts(&b, "  ");
-    sb_putn(&b, s->text + lb, le - lb);
-    sb_puts(&b, "\n  ");
+    size_t at = d->at.start < le ? d->at.start : le;
+    /* A generated file may have a line of megabytes: show a window of it
+     * around the caret, cut at character boundaries. */
+    size_t from = lb, to = le;
+    if (le - lb > 2 * LINE_WINDOW) {
+      from = at - lb > LINE_WINDOW ? at - LINE_WINDOW : lb;
+      to = le - from > 2 * LINE_WINDOW ? from + 2 * LINE_WINDOW : le;
+      while (from > lb && ((unsigned char)s->text[from] & 0xC0) == 0x80) from--;
+      while (to < le && ((unsigned char)s->text[to] & 0xC0) == 0x80) to++;
+    }
+    sb_puts(&b, from > lb ? "  …" : "  ");
+    /* Control characters are shown as '?': a hostile file must not send
+     * escape sequences to the reader's terminal. */
+    for (size_t off = from; off < to; off++) {
+      unsigned char ch = (unsigned char)s->text[off];
+      sb_putc(&b, (ch < 0x20 && ch != '\t') || ch == 0x7f ? '?' : (char)ch);
+    }
+    sb_puts(&b, to < le ? "…\n  " : "\n  ");
+    if (from > lb) sb_putc(&b, ' ');
     /* tabs copied so the caret lines up with what the terminal shows */
-    size_t stop = d->at.start < le ? d->at.start : le;
-    for (size_t off = lb; off < stop; off++) {
+    for (size_t off = from; off < at; off++) {
       unsigned char ch = (unsigned char)s->text[off];
       if ((ch & 0xC0) != 0x80) sb_putc(&b, ch == '\t' ? '\t' : ' ');
     }

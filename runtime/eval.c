@@ -6,6 +6,7 @@
 #include "eval.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "gc.h"
 #include "report.h"
 #include "sha256.h"
+#include "table_index.h"
 
 static value eval(vm *v, const node *n, frame *f);
 
@@ -98,12 +100,14 @@ const char *vm_path(vm *v, loc at, const char *path) {
 
 void vm_reset_limits(vm *v) {
   v->steps = 0;
+  v->here = (loc){0};
   v->interrupted = 0;
   v->deadline_ms = v->cfg.timeout_ms ? now_ms() + v->cfg.timeout_ms : 0;
 }
 
 static void step(vm *v, loc at) {
   v->steps++;
+  v->here = at;
   if (v->cfg.max_steps && v->steps > v->cfg.max_steps)
     vm_error_kind(v, DIAG_LIMIT, at, "E0801 step limit reached (%llu steps)", (unsigned long long)v->cfg.max_steps);
   if ((v->steps & 1023) == 0) {
@@ -222,8 +226,16 @@ value vm_arith(vm *v, loc at, int op, value a, value b) {
     dec d = b.as.num;
     if (b.unit) d = convert(v, at, b, unit_from_def(unit_lookup(v->units, "day")));
     int64_t k;
-    if (!dec_to_int(d, &k) || k > 3650000 || k < -3650000) vm_error(v, at, "E0407 a date moves by a whole number of days");
-    return v_date((int32_t)(a.days + (op == OP_ADD ? k : -k)));
+    if (!dec_to_int(d, &k)) vm_error(v, at, "E0407 a date moves by a whole number of days");
+    /* the same range as date() and add_days, so every date prints as
+     * YYYY-MM-DD (year 10000 would not) */
+    int32_t lo, hi;
+    date_from_ymd(1, 1, 1, &lo);
+    date_from_ymd(9999, 12, 31, &hi);
+    if (k > hi - lo || k < lo - hi) vm_error(v, at, "E0407 the date would fall outside the years 1 to 9999");
+    int64_t r = (int64_t)a.days + (op == OP_ADD ? k : -k);
+    if (r < lo || r > hi) vm_error(v, at, "E0407 the date would fall outside the years 1 to 9999");
+    return v_date((int32_t)r);
   }
   if (op == OP_SUB && a.tag == V_DATE && b.tag == V_DATE) return v_qty(dec_from_int((int64_t)a.days - b.days), unit_from_def(unit_lookup(v->units, "day")));
   if (a.tag != V_NUM || b.tag != V_NUM) {
@@ -233,13 +245,20 @@ value vm_arith(vm *v, loc at, int op, value a, value b) {
   dec r;
   switch (op) {
   case OP_ADD: case OP_SUB: case OP_MOD: {
-    if (!unit_same_dim(a.unit, b.unit))
-      vm_error_hint(v, at, a.unit && b.unit && unit_is_money(a.unit) && unit_is_money(b.unit) ? "different currencies never convert implicitly" : NULL,
-                    "E0401 cannot %s %s and %s", op_verb(op), unit_label(a), unit_label(b));
-    const unit_t *u = unit_finer(a.unit, b.unit);
-    dec x = convert(v, at, a, u), y = convert(v, at, b, u);
+    /* one unit, or none: nothing to check or convert */
+    const unit_t *u = a.unit;
+    dec x = a.as.num, y = b.as.num;
+    if (a.unit != b.unit) {
+      if (!unit_same_dim(a.unit, b.unit))
+        vm_error_hint(v, at, a.unit && b.unit && unit_is_money(a.unit) && unit_is_money(b.unit) ? "different currencies never convert implicitly" : NULL,
+                      "E0401 cannot %s %s and %s", op_verb(op), unit_label(a), unit_label(b));
+      u = unit_finer(a.unit, b.unit);
+      x = convert(v, at, a, u);
+      y = convert(v, at, b, u);
+    }
     vm_check(v, at, op == OP_ADD ? dec_add(x, y, &r) : op == OP_SUB ? dec_sub(x, y, &r) : dec_mod(x, y, &r));
-    value out = v_qty(r, u);
+    value out = {.tag = V_NUM, .unit = u};
+    out.as.num = r;
     out.pct = a.pct && b.pct && op != OP_MOD;
     return out;
   }
@@ -398,6 +417,34 @@ static bool get_field(vm *v, loc at, value obj, const char *name, bool soft, val
   }
 }
 
+/* Records made the same way share one array of field names (every row of
+ * a CSV file, every result of one record literal or `with`), so a field
+ * access remembers where it last found its name, keyed by that array: the
+ * next record of the same layout is read without searching.  The cache
+ * holds the array, so the array cannot be freed and its address reused for
+ * another layout while cached. */
+typedef struct field_cache {
+  const char **keys;
+  size_t at;
+} field_cache;
+
+static bool field_of(vm *v, const node *n, value obj, bool soft, value *out) {
+  field_cache *c = n->cache;
+  if (obj.tag == V_RECORD) {
+    const record *r = obj.as.rec;
+    if (c && c->keys == r->keys) { *out = r->vals[c->at]; return true; }
+    long k = record_find(r, n->name);
+    if (k >= 0) {
+      if (!c) ((node *)n)->cache = c = svl_alloc(sizeof *c);
+      c->keys = r->keys;
+      c->at = (size_t)k;
+      *out = r->vals[k];
+      return true;
+    }
+  }
+  return get_field(v, n->at, obj, n->name, soft, out);
+}
+
 static bool get_index(vm *v, loc at, value obj, value idx, bool soft, value *out) {
   if (obj.tag == V_NULL && soft) return false;
   if (obj.tag == V_RECORD && idx.tag == V_TEXT) return get_field(v, at, obj, idx.as.text->s, soft, out);
@@ -534,18 +581,7 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
       for (int i = 0; i < nargs; i++) { all[i] = args[i]; set[i] = true; }
       int total = nargs;
       for (int k = 0; k < nnamed; k++) {
-        int idx = -1, pos = 0;
-        const char *p = b->params ? b->params : "";
-        size_t len = strlen(names[k]);
-        while (*p) {
-          while (*p == ' ' || *p == ',') p++;
-          const char *e = p;
-          while (*e && *e != ',' && *e != ' ' && *e != '=') e++;
-          if ((size_t)(e - p) == len && !strncmp(p, names[k], len)) { idx = pos; break; }
-          while (*e && *e != ',') e++;
-          p = e;
-          pos++;
-        }
+        int idx = builtin_param(b, names[k], NULL, 0, NULL);
         if (idx < 0 || idx >= 16) vm_error(v, at, "E0304 %s has no parameter '%s'", b->name, names[k]);
         if (set[idx]) vm_error(v, at, "E0304 %s: argument '%s' given twice", b->name, names[k]);
         all[idx] = named[k];
@@ -742,11 +778,39 @@ static value row_output(vm *v, const node *d, const node *row, frame *f) {
   return v_rec(r);
 }
 
+/* The steps of testing rows from+1..to, one a row as the scan counts them,
+ * added in bulk: step() itself runs only for the row at which the step
+ * limit or a periodic check (every 1,024 steps) falls due, so that it
+ * strikes there as it would in the scan. */
+static void step_rows(vm *v, const node *rows, int from, int to) {
+  while (from < to) {
+    uint64_t room = 1023 - (v->steps & 1023);
+    if (v->cfg.max_steps) {
+      uint64_t left = v->steps < v->cfg.max_steps ? v->cfg.max_steps - v->steps : 0;
+      if (left < room) room = left;
+    }
+    if ((uint64_t)(to - from) <= room) {
+      v->steps += (uint64_t)(to - from);
+      v->here = rows->kids[to]->at;
+      return;
+    }
+    v->steps += room;
+    from += (int)room + 1;
+    step(v, rows->kids[from]->at);
+  }
+}
+
 static value eval_table(vm *v, const node *d, frame *f, loc at) {
   const node *rows = d->a;
-  int ni = d->ninputs;
-  value *ins = svl_alloc((size_t)(ni + 1) * sizeof(value));
+  int ni = d->ninputs, last = rows->nkids - 1;
+  value small[8];
+  value *ins = ni < 8 ? small : svl_alloc((size_t)(ni + 1) * sizeof(value));
   for (int i = 0; i < ni; i++) ins[i] = eval(v, rows->kids[0]->a->kids[i]->kids[0]->b, f);
+  /* The index (runtime/table_index.c) skips the rows that cannot match;
+   * the rows it cannot judge ("dirty") are tested here, in their turn. */
+  const table_index *ix = table_index_of(d);
+  const uint64_t *sets[TABLE_INDEX_MAX_COLS];
+  if (ix && !table_index_locate(ix, ins, sets)) ix = NULL;
   int policy = d->op;
   value *outs = NULL;
   size_t no = 0, co = 0;
@@ -755,12 +819,22 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
   sb_init(&matched);
   value result = v_null;
   bool have = false;
-  for (int k = 1; k < rows->nkids; k++) {
+  int k = 0; /* the last row tested (or skipped) */
+  for (;;) {
+    int next = ix ? table_index_next(ix, sets, k + 1) : k + 1;
+    if (next > last) {
+      if (ix) step_rows(v, rows, k, last);
+      break;
+    }
+    if (ix) step_rows(v, rows, k, next);
+    else step(v, rows->kids[next]->at);
+    k = next;
     const node *row = rows->kids[k];
-    step(v, row->at);
-    bool ok = true;
-    for (int i = 0; i < ni && ok; i++) ok = cell_matches(v, row->a->kids[i], ins[i], f);
-    if (!ok) continue;
+    if (!ix || table_index_dirty(ix, k)) {
+      bool ok = true;
+      for (int i = 0; i < ni && ok; i++) ok = cell_matches(v, row->a->kids[i], ins[i], f);
+      if (!ok) continue;
+    }
     if (v->coverage) ((node *)row)->hits++;
     if (v->tr) { /* only explain shows the matched rows */
       if (matched.len) sb_puts(&matched, ", ");
@@ -868,6 +942,25 @@ value indicator_value(vm *v, loc at, value ind, value qty) {
   return vm_arith(v, at, OP_MUL, qty, p);
 }
 
+int builtin_param(const builtin *b, const char *name, const char **all, int cap, int *count) {
+  int idx = -1, pos = 0;
+  const char *p = b->params ? b->params : "";
+  size_t len = strlen(name);
+  while (*p) {
+    while (*p == ' ' || *p == ',') p++;
+    if (!*p) break;
+    const char *e = p;
+    while (*e && *e != ',' && *e != ' ' && *e != '=') e++;
+    if (idx < 0 && (size_t)(e - p) == len && !strncmp(p, name, len)) idx = pos;
+    if (pos < cap) all[pos] = svl_strndup(p, (size_t)(e - p));
+    while (*e && *e != ',') e++;
+    p = e;
+    pos++;
+  }
+  if (count) *count = pos;
+  return idx;
+}
+
 /* ---- expressions ---- */
 
 static value eval_soft(vm *v, const node *n, frame *f, bool *missing) {
@@ -875,7 +968,7 @@ static value eval_soft(vm *v, const node *n, frame *f, bool *missing) {
     value o = eval_soft(v, n->a, f, missing);
     if (*missing) return v_null;
     value out;
-    if (!get_field(v, n->at, o, n->name, true, &out)) { *missing = true; return v_null; }
+    if (!field_of(v, n, o, true, &out)) { *missing = true; return v_null; }
     return out;
   }
   if (n->kind == N_INDEX) {
@@ -912,6 +1005,11 @@ static value comprehension(vm *v, const node *n, frame *f) {
       frame *it = frame_new(f, n->nslots);
       it->slots[n->slot] = v_int(i);
       if (n->c && !want_bool(v, n->c->at, eval(v, n->c, it), "a comprehension filter")) continue;
+      /* The same bound as listing a range (stdlib/prelude.c): without it
+       * [x for x in 1..10^12] runs until memory is gone instead of
+       * failing.  A long loop that keeps few items is left to the limits. */
+      if (no == MAX_RANGE_ITEMS)
+        vm_error(v, n->at, "E0805 a comprehension making more than %d items", MAX_RANGE_ITEMS);
       list_push(&out, &no, &co, eval(v, n->a, it));
     }
     return v_list(to_list(out, no));
@@ -927,10 +1025,48 @@ static value comprehension(vm *v, const node *n, frame *f) {
   return v_list(to_list(out, no));
 }
 
+/* The layout `with` made last: for the same two input layouts the result
+ * has the same names (shared) and each new value goes to the same place. */
+typedef struct with_cache {
+  const char **xkeys, **ykeys, **keys;
+  size_t n;
+  size_t to[]; /* where y's i-th value goes in the result */
+} with_cache;
+
 static value with(vm *v, const node *n, value a, value b) {
   if (a.tag != V_RECORD || b.tag != V_RECORD)
     vm_error(v, n->at, "E0402 'with' updates a record with a record, got %s with %s", value_type_name(a), value_type_name(b));
   const record *x = a.as.rec, *y = b.as.rec;
+  with_cache *c = n->cache;
+  /* Only layouts with a shared names array are worth a cache entry: a
+   * record with its own (a JSON object, one built by the host) would
+   * replace the entry on every call. */
+  bool shared = x->keys != (const char **)(x + 1) && y->keys != (const char **)(y + 1);
+  if (!x->indicator && shared) {
+    if (!c || c->xkeys != x->keys || c->ykeys != y->keys) {
+      /* a new pair of layouts: work out the result's names once */
+      size_t extra = 0;
+      for (size_t i = 0; i < y->n; i++)
+        if (record_find(x, y->keys[i]) < 0) extra++;
+      c = svl_alloc(sizeof *c + (y->n ? y->n : 1) * sizeof c->to[0]);
+      c->n = x->n + extra;
+      c->keys = svl_alloc((c->n ? c->n : 1) * sizeof *c->keys);
+      memcpy(c->keys, x->keys, x->n * sizeof *c->keys);
+      size_t k = x->n;
+      for (size_t i = 0; i < y->n; i++) {
+        long j = record_find(x, y->keys[i]);
+        if (j < 0) { c->keys[k] = y->keys[i]; j = (long)k++; }
+        c->to[i] = (size_t)j;
+      }
+      c->xkeys = x->keys;
+      c->ykeys = y->keys;
+      ((node *)n)->cache = c;
+    }
+    record *r = record_new_shared(c->n, c->keys);
+    memcpy(r->vals, x->vals, x->n * sizeof *r->vals);
+    for (size_t i = 0; i < y->n; i++) r->vals[c->to[i]] = y->vals[i];
+    return v_rec(r);
+  }
   size_t extra = 0;
   for (size_t i = 0; i < y->n; i++)
     if (record_find(x, y->keys[i]) < 0) extra++;
@@ -1030,7 +1166,7 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
     }
   case N_FIELD: {
     value o = eval(v, n->a, f), out;
-    get_field(v, n->at, o, n->name, false, &out);
+    field_of(v, n, o, false, &out);
     return out;
   }
   case N_INDEX: {
@@ -1074,11 +1210,15 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
     return v_list(l);
   }
   case N_RECORD: {
-    record *r = record_new((size_t)n->nkids);
-    for (int i = 0; i < n->nkids; i++) {
-      r->keys[i] = n->kids[i]->name;
-      r->vals[i] = eval(v, n->kids[i]->a, f);
+    /* every record a literal makes has the same layout: one names array */
+    const char **keys = n->cache;
+    if (!keys) {
+      keys = svl_alloc((size_t)(n->nkids ? n->nkids : 1) * sizeof *keys);
+      for (int i = 0; i < n->nkids; i++) keys[i] = n->kids[i]->name;
+      ((node *)n)->cache = keys;
     }
+    record *r = record_new_shared((size_t)n->nkids, keys);
+    for (int i = 0; i < n->nkids; i++) r->vals[i] = eval(v, n->kids[i]->a, f);
     return v_rec(r);
   }
   case N_COMP: return comprehension(v, n, f);
@@ -1190,49 +1330,97 @@ static value eval_block(vm *v, const node *n, frame *f) {
 
 /* ---- modules ---- */
 
-static void set_mod(node *n, const module *m) {
-  if (!n) return;
-  n->mod = m;
-  set_mod(n->a, m);
-  set_mod(n->b, m);
-  set_mod(n->c, m);
-  for (int i = 0; i < n->nkids; i++) set_mod(n->kids[i], m);
-}
+/* Rule files are read whole.  The cap stops a path like /dev/zero or a
+ * runaway generated file from filling memory before anything is parsed;
+ * 64 MiB is six times the largest file the parse benchmark writes. */
+#define MAX_SOURCE_BYTES ((size_t)64 << 20)
 
 char *read_file(const char *path, size_t *len) {
   FILE *fp = fopen(path, "rb");
   if (!fp) return NULL;
+  struct stat st;
+  bool sized = fstat(fileno(fp), &st) == 0;
+  if (sized && S_ISDIR(st.st_mode)) { fclose(fp); errno = EISDIR; return NULL; }
   sbuf b;
   sb_init(&b);
+  /* room for a regular file's bytes at once: grown by doubling, a 10 MB
+   * file left 16 MB of garbage behind (a file that grows meanwhile still
+   * grows the buffer) */
+  if (sized && S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size <= MAX_SOURCE_BYTES) {
+    b.cap = (size_t)st.st_size + 1;
+    b.s = svl_alloc_atomic_uncleared(b.cap);
+  }
   char buf[65536];
   size_t k;
   while ((k = fread(buf, 1, sizeof buf, fp)) > 0) {
-    if (b.len + k > ((size_t)1 << 30)) { fclose(fp); errno = EFBIG; return NULL; }
+    if (b.len + k > MAX_SOURCE_BYTES) { fclose(fp); errno = EFBIG; return NULL; }
     sb_putn(&b, buf, k);
   }
-  bool bad = ferror(fp);
+  int err = ferror(fp) ? (errno ? errno : EIO) : 0;
   fclose(fp);
-  if (bad) { errno = EIO; return NULL; }
+  if (err) { errno = err; return NULL; }
+  if (b.s) b.s[b.len] = 0; /* the sized buffer, if nothing was appended (emptied meanwhile) */
   *len = b.len;
   return b.s ? b.s : svl_strdup("");
 }
 
+const char *canonical_path(const char *path) {
+  char *r = realpath(path, NULL);
+  if (!r) return NULL;
+  const char *c = svl_strdup(r);
+  free(r);
+  return c;
+}
+
 void vm_note_file(vm *v, const char *path, const char *data, size_t len) {
-  char hex[65];
-  sha256_hex(data, len, hex);
-  for (int i = 0; i < v->nread; i++)
-    if (!strcmp(v->read_paths[i], path) && !strcmp(v->read_hashes[i], hex)) return;
+  /* Hashing every file read cost 8% of a run that loads a large CSV, for
+   * audit records and reports that are rarely asked for: the bytes are
+   * kept instead, and hashed by vm_file_hash.  The same path with the same
+   * content is noted once, as before (equal bytes, or equal hashes once
+   * the earlier one has been worked out). */
+  char hex[65] = "";
+  for (int i = 0; i < v->nread; i++) {
+    if (strcmp(v->read_paths[i], path)) continue;
+    if (v->read_data[i]) {
+      if (v->read_lens[i] == len && memcmp(v->read_data[i], data, len) == 0) return;
+    } else {
+      if (!hex[0]) sha256_hex(data, len, hex);
+      if (!strcmp(v->read_hashes[i], hex)) return;
+    }
+  }
   if (v->nread == v->capread) {
     int cap = v->capread ? v->capread * 2 : 8;
     const char **p = svl_alloc((size_t)cap * sizeof *p), **h = svl_alloc((size_t)cap * sizeof *h);
-    for (int i = 0; i < v->nread; i++) { p[i] = v->read_paths[i]; h[i] = v->read_hashes[i]; }
+    const char **d = svl_alloc((size_t)cap * sizeof *d);
+    size_t *l = svl_alloc_atomic((size_t)cap * sizeof *l);
+    for (int i = 0; i < v->nread; i++) {
+      p[i] = v->read_paths[i];
+      h[i] = v->read_hashes[i];
+      d[i] = v->read_data[i];
+      l[i] = v->read_lens[i];
+    }
     v->read_paths = p;
     v->read_hashes = h;
+    v->read_data = d;
+    v->read_lens = l;
     v->capread = cap;
   }
+  char *h = svl_alloc_atomic(sizeof hex); /* "" until worked out */
+  if (hex[0]) memcpy(h, hex, sizeof hex);
   v->read_paths[v->nread] = svl_strdup(path);
-  v->read_hashes[v->nread] = svl_strdup(hex);
+  v->read_hashes[v->nread] = h;
+  v->read_data[v->nread] = hex[0] ? NULL : data;
+  v->read_lens[v->nread] = len;
   v->nread++;
+}
+
+const char *vm_file_hash(vm *v, int i) {
+  char *h = (char *)v->read_hashes[i]; /* ours: allocated by vm_note_file */
+  if (!h[0]) {
+    sha256_hex(v->read_data[i], v->read_lens[i], h);
+    v->read_data[i] = NULL; /* the bytes may go now */
+  }
+  return h;
 }
 
 module *module_parse(vm *v, const char *path, const char *text, size_t len, bool repl, globals *into, diag *err) {
@@ -1246,11 +1434,10 @@ module *module_parse(vm *v, const char *path, const char *text, size_t len, bool
   s->len = len;
   m->src = s;
   m->g = into ? into : svl_alloc(sizeof(globals));
-  node *prog = parse_source(s, err);
+  node *prog = parse_module(s, m, err); /* every node knows its module */
   if (!prog) return NULL;
   resolver_opts o = {.repl = repl};
   if (!resolve_program(prog, m->g, v->units, o, err)) return NULL;
-  set_mod(prog, m);
   m->prog = prog;
   return m;
 }
@@ -1262,6 +1449,45 @@ static value closure_value(const node *d, const module *m, int tag) {
   value x = {.tag = (uint8_t)tag};
   x.as.fn = c;
   return x;
+}
+
+static bool on_stack(const vm *v) {
+  for (int i = 0; i < v->nmods; i++)
+    if (v->mods[i]->loading) return true;
+  return false;
+}
+
+/* Why a file could not be read, for E0901: the size cap is ours, not the
+ * system's, so it is named. */
+const char *read_error(int e) {
+  return e == EFBIG ? "larger than 64 MiB, the limit for a rule file" : strerror(e);
+}
+
+/* "a.svl imports b.svl, which imports a.svl": the modules still loading
+ * form the chain, from the one imported again down to the importer. */
+static void import_cycle(vm *v, loc at, const module *again) {
+  sbuf b;
+  sb_init(&b);
+  sb_printf(&b, "'%s'", again->path);
+  bool on = again == v->main;
+  for (int i = 0; i < v->nmods; i++) {
+    if (v->mods[i] == again) on = true;
+    else if (on && v->mods[i]->loading) sb_printf(&b, " imports '%s', which", v->mods[i]->path);
+  }
+  bool self = v->nmods == 0 || v->mods[v->nmods - 1] == again || (again == v->main && !on_stack(v));
+  vm_error_hint(v, at, self ? NULL : "move what both files need into a third file that imports neither",
+                "E0306 import cycle: %s imports '%s'", b.s, again->path);
+}
+
+/* An error unwound through these imports: a module that was still loading
+ * never finished, so it is forgotten and a later import (the REPL after
+ * the file is fixed) reads it afresh instead of calling it a cycle. */
+void vm_forget_failed_imports(vm *v) {
+  int k = 0;
+  for (int i = 0; i < v->nmods; i++)
+    if (!v->mods[i]->loading) v->mods[k++] = v->mods[i];
+  v->nmods = k;
+  if (v->main) v->main->loading = false;
 }
 
 static value import_module(vm *v, module *m, const node *d) {
@@ -1289,9 +1515,18 @@ static value import_module(vm *v, module *m, const node *d) {
     if (!path) vm_error_kind(v, DIAG_IO, d->at, "E0306 no standard library module named '%s'", d->name);
   }
   (void)m;
+  /* The same file may be spelt many ways ("./a.svl", "x/../a.svl"): only
+   * its canonical path says whether it is loaded already or importing
+   * itself. */
+  const char *id = canonical_path(path);
+  if (!id)
+    vm_error_kind(v, DIAG_IO, d->at, d->b ? "E0901 cannot read '%s': %s" : "E0306 no standard library module named '%s' (%s)",
+                  d->b ? path : d->name, strerror(errno));
+  if (v->main && v->main->loading && v->main->id && !strcmp(v->main->id, id))
+    import_cycle(v, d->at, v->main);
   for (int i = 0; i < v->nmods; i++)
-    if (!strcmp(v->mods[i]->path, path)) {
-      if (v->mods[i]->loading) vm_error(v, d->at, "E0306 import cycle: '%s' imports itself", path);
+    if (!strcmp(v->mods[i]->id, id)) {
+      if (v->mods[i]->loading) import_cycle(v, d->at, v->mods[i]);
       value x = {.tag = V_MODULE};
       x.as.module = v->mods[i];
       return x;
@@ -1300,7 +1535,7 @@ static value import_module(vm *v, module *m, const node *d) {
   char *text = read_file(path, &len);
   if (!text)
     vm_error_kind(v, DIAG_IO, d->at, d->b ? "E0901 cannot read '%s': %s" : "E0306 no standard library module named '%s' (%s)",
-                  d->b ? path : d->name, strerror(errno));
+                  d->b ? path : d->name, read_error(errno));
   vm_note_file(v, path, text, len);
   diag e;
   memset(&e, 0, sizeof e);
@@ -1319,6 +1554,7 @@ static value import_module(vm *v, module *m, const node *d) {
     v->capmods = cap;
   }
   v->mods[v->nmods++] = im;
+  im->id = id;
   im->loading = true;
   eval_module(v, im);
   im->loading = false;

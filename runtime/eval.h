@@ -29,6 +29,8 @@ typedef struct module {
   source *src;
   node *prog;
   globals *g;          /* shared by REPL lines and host bindings */
+  const char *id;      /* canonical path (realpath), NULL if not a file:
+                          modules are the same file when their ids are */
   bool loading;        /* import cycle detection */
 } module;
 
@@ -75,6 +77,7 @@ struct svl_vm {
   int depth, stack_cap;
   /* limits */
   uint64_t steps;
+  loc here;            /* the last step's place: for errors raised from the allocator */
   uint64_t deadline_ms;  /* 0: none */
   char *stack_base;
   /* atomic, so svl_interrupt may come from another thread or a signal
@@ -94,6 +97,10 @@ struct svl_vm {
   bool coverage;       /* count hits for svl test --coverage */
   /* files read (sources, imports, data) with their SHA-256, for audits */
   const char **read_paths, **read_hashes;
+  /* A file's SHA-256 is worked out when first asked for (vm_file_hash),
+   * not when it is read; until then read_data keeps the bytes read. */
+  const char **read_data;
+  size_t *read_lens;
   int nread, capread;
   const char *test_filter; /* run only tests whose name contains this */
 };
@@ -116,8 +123,16 @@ value eval_expr_top(vm *v, module *m, node *n);
 void eval_test(vm *v, module *m, node *t);
 /* Read a file into GC memory (NULL and errno on failure). */
 char *read_file(const char *path, size_t *len);
+/* realpath(3) copied to the GC heap, or NULL (errno set) */
+const char *canonical_path(const char *path);
+void vm_forget_failed_imports(vm *v);
+const char *read_error(int e);
 /* Record that a run read this file, with its SHA-256 (audit records). */
+/* Note a file read, for audit records: `data` is kept (unchanged, GC
+ * memory) until its hash is asked for. */
 void vm_note_file(vm *v, const char *path, const char *data, size_t len);
+/* The SHA-256 (hex) of the i-th file noted. */
+const char *vm_file_hash(vm *v, int i);
 uint64_t now_ms(void);
 void vm_reset_limits(vm *v);
 

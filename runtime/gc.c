@@ -10,6 +10,10 @@ _Thread_local void (*svl_gc_oom_handler)(size_t);
 _Thread_local void (*svl_gc_big_alloc_hook)(size_t);
 
 static void init_once(void) {
+  /* the default, made explicit: lang/ast.c hands out nodes from inside
+   * larger blocks, and a pointer to a node must keep its block alive (a
+   * host that started the collector without it gets a block per node) */
+  if (!GC_is_init_called()) GC_set_all_interior_pointers(1);
   GC_INIT();
   GC_allow_register_threads();
   /* the library never prints: an exhausted heap is reported as an SVL
@@ -48,6 +52,14 @@ void *svl_alloc_atomic(size_t n) {
   return p;
 }
 
+void *svl_alloc_atomic_uncleared(size_t n) {
+  big(n);
+  void *p = GC_MALLOC_ATOMIC(n ? n : 1);
+  return p ? p : oom(n);
+}
+
+void svl_gc_free(void *p) { GC_FREE(p); }
+
 void *svl_realloc(void *old, size_t n) {
   big(n);
   void *p = GC_REALLOC(old, n ? n : 1);
@@ -61,6 +73,13 @@ char *svl_strndup(const char *s, size_t n) {
 }
 
 char *svl_strdup(const char *s) { return svl_strndup(s, strlen(s)); }
+
+void svl_gc_reserve(size_t n) {
+  size_t avail = GC_get_free_bytes();
+  if (n > avail) (void)GC_expand_hp(n - avail); /* a hint: failing to grow is no error */
+}
+
+bool svl_gc_interior_pointers(void) { return GC_get_all_interior_pointers() != 0; }
 
 size_t svl_gc_heap_bytes(void) { return GC_get_heap_size() - GC_get_free_bytes(); }
 

@@ -17,7 +17,13 @@
 void svl_gc_init(void);
 void *svl_alloc(size_t n);
 void *svl_alloc_atomic(size_t n);
+/* Atomic and not zeroed, for a large buffer written before it is read
+ * (the lexer's tokens): the pages of its unused end are never touched. */
+void *svl_alloc_atomic_uncleared(size_t n);
 void *svl_realloc(void *p, size_t n);
+/* Give back memory nothing points to any more (the lexer's tokens once
+ * parsed), to be reused at once rather than after the next collection. */
+void svl_gc_free(void *p);
 char *svl_strndup(const char *s, size_t n); /* atomic copy, NUL-terminated */
 char *svl_strdup(const char *s);
 /* Memory the collector scans but never frees until svl_free_root: for
@@ -27,6 +33,13 @@ void svl_free_root(void *p);
 /* Threads not created through the collector register themselves. */
 void svl_gc_thread_attach(void);
 void svl_gc_thread_detach(void);
+/* About to allocate some n bytes that will all stay live (the AST of a
+ * large file): grow the heap once to hold them.  The collector otherwise
+ * collects each time the heap grows by a third or so, and each collection
+ * finds nothing to free but marks the whole growing tree again. */
+void svl_gc_reserve(size_t n);
+/* Whether a pointer into the middle of an object keeps it alive. */
+bool svl_gc_interior_pointers(void);
 /* Bytes currently in the collected heap (for heap limits). */
 size_t svl_gc_heap_bytes(void);
 /* Whether the heap in use plus `extra` bytes exceeds `limit`, after a full

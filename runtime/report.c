@@ -820,7 +820,7 @@ static void provenance(rep *r) {
     sb_puts(b, "<tr><td>");
     html_escs(b, r->v->read_paths[i]);
     sb_puts(b, "</td><td class=\"hash\">");
-    html_escs(b, r->v->read_hashes[i]);
+    html_escs(b, vm_file_hash(r->v, i));
     sb_puts(b, "</td></tr>\n");
   }
   sb_puts(b, "</tbody>\n</table>\n</footer>\n");

@@ -25,6 +25,10 @@ struct builtin {
 /* Raise a runtime error at `at` (exit status 1 in the CLI).  The format
  * starts with the error's catalogue code (docs/errors.md), which is split
  * off into diag.code: vm_error(v, at, "E0501 division by zero"). */
+/* A range is listed, or iterated into a list, only up to this many items:
+ * past it a typo (1..10^12) would fill memory before failing. */
+#define MAX_RANGE_ITEMS 10000000
+
 _Noreturn void vm_error(vm *v, loc at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 _Noreturn void vm_error_hint(vm *v, loc at, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -71,6 +75,10 @@ void vm_output(vm *v, const char *s, size_t n);
  * most cap), returning how many exist. */
 const builtin *builtin_find(const char *name);
 int builtin_names(const char **out, int cap);
+/* The position of parameter `name` in b->params, or -1; the names are also
+ * copied to all[0..cap) and counted in *count when those are given (for
+ * "did you mean"). */
+int builtin_param(const builtin *b, const char *name, const char **all, int cap, int *count);
 /* value(ind, qty) of SPEC 8 (runtime/eval.c). */
 value indicator_value(vm *v, loc at, value ind, value qty);
 

@@ -1263,10 +1263,10 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
     if (x.tag == V_RECORD) {
       const record *r = x.as.rec;
       size_t nf = (size_t)(t->nfields > 0 ? t->nfields : 0);
-      record *o = record_new(nf);
+      /* every record of one type shares its names (runtime/eval.c field_of) */
+      record *o = record_new_shared(nf, t->fnames);
       size_t mark = c->path.len;
       for (size_t f = 0; f < nf; f++) {
-        o->keys[f] = t->fnames[f];
         long k = record_find(r, t->fnames[f]);
         if (k < 0) {
           o->vals[f] = v_null;

@@ -17,10 +17,10 @@
 
 #define BUILTIN(name) static value name(vm *v, int nargs, value *args, loc at)
 
-/* A range of whole numbers may be listed (range(a, b), iterating 1..n); past
- * this many items a script almost certainly has a bug, and the list would
- * take hundreds of megabytes. */
-#define MAX_RANGE_ITEMS 10000000
+/* MAX_RANGE_ITEMS (runtime/vm.h): a range of whole numbers may be listed
+ * (range(a, b), iterating 1..n) up to that many items; past it a script
+ * almost certainly has a bug, and the list would take hundreds of
+ * megabytes. */
 
 /* ---- shared helpers ------------------------------------------------------ */
 

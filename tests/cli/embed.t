@@ -1,9 +1,9 @@
 #!/bin/bash
 # Real hosts against an installed SVL: `make install` into a temporary
 # DESTDIR, the installed svl finding its stdlib with no environment at all,
-# the man page and pkg-config files, then examples/embed/host.c built with
+# the man page and pkg-config files, then examples/embed/c/host.c built with
 # pkg-config against the installed shared library and, separately, the
-# installed static library, each scoring examples/embed/bids.csv.
+# installed static library, each scoring examples/embed/c/bids.csv.
 . "$(dirname "$0")/lib.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$tmp" || exit 1
@@ -61,19 +61,19 @@ esac
 [ "$(pc --variable=stdlibdir svl)" = "$P/share/svl/stdlib" ] && ok "pkg-config svl knows the stdlib directory" \
   || not_ok "pkg-config --variable=stdlibdir" "$(pc --variable=stdlibdir svl)"
 
-ex=$root/examples/embed
+ex=$root/examples/embed/c
 cflags="-std=c17 -Wall -Wextra -Werror $HOST_CFLAGS"
 # shellcheck disable=SC2086
 if $CC $cflags -o host_shared "$ex/host.c" $(pc --cflags --libs svl) 2>"$tmp/err"; then
-  ok "examples/embed/host.c builds against the installed libsvl.so (pkg-config svl)"
+  ok "examples/embed/c/host.c builds against the installed libsvl.so (pkg-config svl)"
 else
-  not_ok "examples/embed/host.c builds against libsvl.so" "$(head -5 "$tmp/err")"
+  not_ok "examples/embed/c/host.c builds against libsvl.so" "$(head -5 "$tmp/err")"
 fi
 # shellcheck disable=SC2086
 if $CC $cflags -o host_static "$ex/host.c" $(pc --cflags --libs svl-static) 2>"$tmp/err"; then
-  ok "examples/embed/host.c builds against the installed libsvl.a (pkg-config svl-static)"
+  ok "examples/embed/c/host.c builds against the installed libsvl.a (pkg-config svl-static)"
 else
-  not_ok "examples/embed/host.c builds against libsvl.a" "$(head -5 "$tmp/err")"
+  not_ok "examples/embed/c/host.c builds against libsvl.a" "$(head -5 "$tmp/err")"
 fi
 readelf -d host_shared 2>/dev/null | grep -q 'NEEDED.*libsvl\.so\.0' && ok "the shared host needs libsvl.so.0" \
   || not_ok "the shared host needs libsvl.so.0" "$(readelf -d host_shared 2>&1 | grep NEEDED)"
@@ -81,7 +81,7 @@ readelf -d host_static 2>/dev/null | grep -q 'NEEDED.*libsvl' && not_ok "the sta
   || ok "the static host does not need libsvl.so"
 
 for kind in shared static; do
-  (cd "$root" && LD_LIBRARY_PATH="$P/lib" "$tmp/host_$kind" examples/embed/tender.svl examples/embed/bids.csv) \
+  (cd "$root" && LD_LIBRARY_PATH="$P/lib" "$tmp/host_$kind" examples/embed/c/tender.svl examples/embed/c/bids.csv) \
     >"out_$kind" 2>"$tmp/err"
   rc=$?
   if [ $rc = 0 ] && diff -u "$ex/expected.out" "out_$kind" >"$tmp/diff"; then
@@ -92,11 +92,11 @@ for kind in shared static; do
 done
 expect_out "the host explains one bid's score" "└─ score" sh -c \
   "LD_LIBRARY_PATH='$P/lib' ./host_shared '$ex/tender.svl' '$ex/bids.csv' --explain 'Acme Care Ltd' | grep -o '└─ score' | head -1"
-# the guide's first program is examples/embed/hello.c, and it works
-awk '/^`examples\/embed\/hello.c`, complete:/ { grab = 1; next } grab && /^```c$/ { on = 1; next }
+# the guide's first program is examples/embed/c/hello.c, and it works
+awk '/^`examples\/embed\/c\/hello.c`, complete:/ { grab = 1; next } grab && /^```c$/ { on = 1; next }
      on && /^```$/ { exit } on { print }' "$root/docs/embedding.md" >hello_doc.c
-if [ -s hello_doc.c ] && cmp -s hello_doc.c "$ex/hello.c"; then ok "docs/embedding.md shows examples/embed/hello.c as it is"
-else not_ok "docs/embedding.md shows examples/embed/hello.c as it is" "$(diff hello_doc.c "$ex/hello.c" | head)"; fi
+if [ -s hello_doc.c ] && cmp -s hello_doc.c "$ex/hello.c"; then ok "docs/embedding.md shows examples/embed/c/hello.c as it is"
+else not_ok "docs/embedding.md shows examples/embed/c/hello.c as it is" "$(diff hello_doc.c "$ex/hello.c" | head)"; fi
 # shellcheck disable=SC2086
 if $CC $cflags -o hello "$ex/hello.c" $(pc --cflags --libs svl) 2>"$tmp/err"; then
   expect_out "hello.c prints what the guide says" "VAT on £1,234.50 is £246.90" env LD_LIBRARY_PATH="$P/lib" ./hello
@@ -108,10 +108,10 @@ fi
 # not tested: only that both paths give the same, right score)
 # shellcheck disable=SC2086
 if $CC $cflags -o bench "$ex/bench.c" $(pc --cflags --libs svl-static) 2>"$tmp/err"; then
-  expect_out "examples/embed/bench.c: both paths score 87.34" "87.34
+  expect_out "examples/embed/c/bench.c: both paths score 87.34" "87.34
 87.34" sh -c "./bench 1000 | sed -n 's/.*(last score \\(.*\\))$/\\1/p'"
 else
-  not_ok "examples/embed/bench.c builds" "$(head -5 "$tmp/err")"
+  not_ok "examples/embed/c/bench.c builds" "$(head -5 "$tmp/err")"
 fi
 
 printf 'let x = \n' >"$tmp/broken.svl"

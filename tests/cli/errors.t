@@ -125,6 +125,7 @@ print f(0)'
 produces E0805 1 'print len(range(1, 10 ^ 12))'
 produces E0901 1 'let bids = load("missing.csv")'
 produces E0902 1 'print today()'
+produces E0903 1 'print 1' --output no/such/dir/out.txt
 
 # finds CODE SEVERITY SOURCE: codes only svl check reports (docs/check.md)
 finds() {

@@ -94,7 +94,7 @@ expect_err "the error names where it happened" "broken.svl:2:"
 if cmp -s "$tmp/keep.html" "$tmp/scoring.html" && [ -z "$(ls "$tmp" | grep 'keep.html.tmp')" ]; then
   ok "the previous page is kept, no temporary file left"; else not_ok "the previous page is kept, no temporary file left"; fi
 expect_status "an unwritable output: exit 1" 1 "$SVL" report examples/scoring/report.svl -o "$tmp/no/such/dir/r.html"
-expect_err "it says which file" "cannot write $tmp/no/such/dir/r.html"
+expect_err "it says which file" "cannot write '$tmp/no/such/dir/r.html'"
 
 # the declaration
 decl() { printf '%s\n' "$@" >"$tmp/d.svl"; }

@@ -82,3 +82,12 @@ void svl_free_root(void *p) { free(p); }
 
 void svl_gc_thread_attach(void) {}
 void svl_gc_thread_detach(void) {}
+
+/* The hints of runtime/gc.h (lang/parser.y, lang/lexer.re, lang/ast.c):
+ * nothing to reserve or give back early (all is freed at the reset), and
+ * no interior pointers, so lang/ast.c makes each node its own allocation,
+ * with its own redzones. */
+void svl_gc_reserve(size_t n) { (void)n; }
+void svl_gc_free(void *p) { (void)p; }
+bool svl_gc_interior_pointers(void) { return false; }
+void *svl_alloc_atomic_uncleared(size_t n) { return svl_alloc(n); }

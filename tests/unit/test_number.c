@@ -7,6 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <bid_conf.h>
+#include <bid_functions.h>
+
 #include "number.h"
 
 static int n_tests, n_failed;
@@ -334,6 +337,12 @@ static void test_pow(void) {
       "3^100 correctly rounded");
   op2(dec_pow, "1.05", "30", DEC_OK, "4.321942375150662009157288198886473",
       "1.05^30 correctly rounded");
+  op2(dec_pow, "1.05", "30", DEC_OK, "4.321942375150662009157288198886473",
+      "1.05^30 again (from the table of recent powers)");
+  op2(dec_pow, "1.05", "29", DEC_OK, "4.116135595381582865864083998939498",
+      "1.05^29 beside it in the table");
+  op2(dec_pow, "0.849", "9", DEC_OK, "0.229176040708311523147997649", "0.849^9 exact by plain products");
+  op2(dec_pow, "1.035", "10", DEC_OK, "1.410598760621122182512197265625", "1.035^10 exact by plain products");
   op2(dec_pow, "7", "-5", DEC_OK, "0.00005949901826619860772297257095257928",
       "7^-5 correctly rounded");
   op2(dec_pow, "1.0000001", "100000000", DEC_OK,
@@ -456,6 +465,62 @@ static void test_round(void) {
   rounds("0", -5, DEC_UP, DEC_OK, "0", "zero stays zero");
 }
 
+/* dec_mod and dec_to_int take integer fast paths for small coefficients;
+ * they must give the library's own bits.  The references below are the
+ * library-only versions, on random operands: small and 34-digit
+ * coefficients, trailing zeros, exponents close and far, both signs. */
+static uint64_t lib_rng = 88172645463325252ull;
+static uint64_t lib_rnd(void) {
+  lib_rng ^= lib_rng << 13;
+  lib_rng ^= lib_rng >> 7;
+  lib_rng ^= lib_rng << 17;
+  return lib_rng;
+}
+
+static dec lib_operand(void) {
+  char buf[80];
+  int n = 0, nd = (int)(lib_rnd() % 4 ? 1 + lib_rnd() % 12 : 1 + lib_rnd() % 34);
+  if (lib_rnd() % 2) buf[n++] = '-';
+  for (int i = 0; i < nd; i++) buf[n++] = (char)('0' + (i == 0 && nd > 1 ? 1 + lib_rnd() % 9 : lib_rnd() % 10));
+  n += snprintf(buf + n, sizeof buf - (size_t)n, "E%d", (int)(lib_rnd() % (lib_rnd() % 2 ? 7 : 50)) - 25);
+  dec d = dec_from_int(7);
+  dec_parse(buf, (size_t)n, &d);
+  return d;
+}
+
+static void test_fast_paths_against_library(void) {
+  int bad_mod = 0, bad_int = 0;
+  for (int i = 0; i < 300000; i++) {
+    dec a = lib_operand(), b = i % 7 ? lib_operand() : dec_from_int((int64_t)(lib_rnd() % 401) - 200);
+    BID_UINT128 x, y, r;
+    memcpy(&x, &a, sizeof x);
+    memcpy(&y, &b, sizeof y);
+    _IDEC_flags f = 0;
+    dec got = dec_from_int(0), want = dec_from_int(0);
+    dec_status st = dec_mod(a, b, &got), wst = DEC_DIV_ZERO;
+    if (!bid128_isZero(y)) {
+      r = bid128_fmod(x, y, &f);
+      bool rn = bid128_isSigned(r) && !bid128_isZero(r), yn = bid128_isSigned(y);
+      if (!bid128_isZero(r) && rn != yn) r = bid128_add(r, y, BID_ROUNDING_TO_NEAREST, &f);
+      if (bid128_isZero(r)) r = bid128_abs(r);
+      memcpy(&want, &r, sizeof want);
+      wst = DEC_OK;
+    }
+    if (st != wst || (st == DEC_OK && memcmp(&got, &want, sizeof got))) bad_mod++;
+    int64_t gi = 1, wi = 2;
+    bool gok = dec_to_int(a, &gi), wok = false;
+    f = 0;
+    if (bid128_quiet_equal(bid128_round_integral_zero(x, &f), x, &f)) {
+      f = 0;
+      wi = bid128_to_int64_int(x, &f);
+      wok = !(f & BID_INVALID_EXCEPTION);
+    }
+    if (gok != wok || (gok && gi != wi)) bad_int++;
+  }
+  ok(bad_mod == 0, "dec_mod gives the library's bits on 300,000 random pairs");
+  ok(bad_int == 0, "dec_to_int agrees with the library on 300,000 random numbers");
+}
+
 static void test_compare(void) {
   ok(dec_eq(D("2.50"), D("2.5")), "2.50 == 2.5");
   ok(dec_cmp(D("2.50"), D("2.5")) == 0, "cmp 2.50 2.5 = 0");
@@ -496,6 +561,7 @@ int main(void) {
   test_transcendental();
   test_round();
   test_compare();
+  test_fast_paths_against_library();
   printf("1..%d\n", n_tests);
   return n_failed ? 1 : 0;
 }

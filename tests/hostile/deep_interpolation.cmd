@@ -1,0 +1,1 @@
+run deep_interpolation.big.svl

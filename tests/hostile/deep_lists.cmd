@@ -1,0 +1,1 @@
+run deep_lists.big.svl

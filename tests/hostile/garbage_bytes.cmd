@@ -1,0 +1,1 @@
+run garbage_bytes.big.svl

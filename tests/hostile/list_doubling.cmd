@@ -1,0 +1,1 @@
+run --max-heap 200000000 FILE

@@ -1,0 +1,1 @@
+run long_line_error.big.svl

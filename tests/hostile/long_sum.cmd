@@ -1,0 +1,1 @@
+run long_sum.big.svl

@@ -1,0 +1,1 @@
+run many_digits.big.svl

@@ -1,0 +1,1 @@
+run many_duplicates.big.svl

@@ -1,0 +1,1 @@
+run FILE --output no/such/dir/out.txt

@@ -1,0 +1,1 @@
+run missing_file_xyz.svl

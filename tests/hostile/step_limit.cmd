@@ -1,0 +1,1 @@
+run --max-steps 100000 FILE

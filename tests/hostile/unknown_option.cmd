@@ -1,0 +1,1 @@
+run --frobnicate FILE
