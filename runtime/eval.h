@@ -126,6 +126,8 @@ char *read_file(const char *path, size_t *len);
 /* realpath(3) copied to the GC heap, or NULL (errno set) */
 const char *canonical_path(const char *path);
 void vm_forget_failed_imports(vm *v);
+/* `import` declaration d of module m: the imported module's value */
+value vm_import(vm *v, module *m, const node *d);
 const char *read_error(int e);
 /* Record that a run read this file, with its SHA-256 (audit records). */
 /* Note a file read, for audit records: `data` is kept (unchanged, GC
