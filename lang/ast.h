@@ -78,7 +78,10 @@ struct node {
   uint8_t op;         /* binop for N_BIN; hitpolicy for N_TABLE */
   uint8_t refkind;    /* N_NAME resolution */
   bool opt;           /* N_TYPEEXPR: T? ; N_BLOCK: has final expression */
-  uint32_t depth;     /* nesting depth, bounded by the parser */
+  uint16_t depth;     /* nesting depth, bounded by the parser (1,000) */
+  uint8_t frames;     /* N_FN, N_RULE, N_TABLE, N_LAMBDA, N_COMP: 0 not yet
+                         known, 1 its frames may live on the C stack, 2 a
+                         lambda inside may keep them (runtime/eval.c) */
   loc at;
   const char *name;
   const char *name2;  /* N_UNIT plural; N_TABLE unused */

@@ -5,6 +5,7 @@
  * nothing.  Limits are checked at calls and loop heads. */
 #include "eval.h"
 
+#include <alloca.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,41 @@ static void push_call(vm *v, const char *name, loc at) {
 
 static frame *frame_new(frame *up, int n) {
   frame *f = svl_alloc(sizeof(frame) + (size_t)(n > 0 ? n : 1) * sizeof(value));
+  f->up = up;
+  return f;
+}
+
+static bool has_lambda(const node *n) {
+  if (!n) return false;
+  if (n->kind == N_LAMBDA) return true;
+  if (has_lambda(n->a) || has_lambda(n->b) || has_lambda(n->c)) return true;
+  for (int i = 0; i < n->nkids; i++)
+    if (has_lambda(n->kids[i])) return true;
+  return false;
+}
+
+/* Most calls and comprehension items make no closure, so nothing can hold
+ * their frame once they return: such a frame lives on the C stack (which
+ * the collector scans) instead of the heap, where it was a third of the
+ * garbage of a call.  A lambda anywhere inside (it keeps its defining
+ * frame and every frame outside it), tracing for explain (a trace keeps
+ * the arguments' slots) or a big frame keeps the heap.  d->frames caches
+ * the walk over the body. */
+#define STACK_FRAME_SLOTS 32
+static bool frame_may_be_on_stack(vm *v, const node *d) {
+  if (v->tr || d->nslots > STACK_FRAME_SLOTS) return false;
+  if (!d->frames) {
+    /* the children, not d itself: a lambda's own frame is what it makes */
+    bool inner = has_lambda(d->a) || has_lambda(d->b) || has_lambda(d->c);
+    for (int i = 0; i < d->nkids && !inner; i++) inner = has_lambda(d->kids[i]);
+    ((node *)d)->frames = inner ? 2 : 1;
+  }
+  return d->frames == 1;
+}
+#define STACK_FRAME(up, n) stack_frame_init(alloca(sizeof(frame) + (size_t)((n) > 0 ? (n) : 1) * sizeof(value)), (up), (n))
+static frame *stack_frame_init(void *p, frame *up, int n) {
+  frame *f = p;
+  memset(f, 0, sizeof(frame) + (size_t)(n > 0 ? n : 1) * sizeof(value));
   f->up = up;
   return f;
 }
@@ -533,10 +569,9 @@ static value eval_rule(vm *v, const node *d, frame *f);
 static value eval_table(vm *v, const node *d, frame *f, loc at);
 
 /* Bind arguments to a frame for a user function-like declaration. */
-static frame *bind(vm *v, const node *d, frame *env, int nargs, value *args, int nnamed,
+static frame *bind(vm *v, const node *d, frame *f, int nargs, value *args, int nnamed,
                    const char **names, value *named, loc at) {
   int np = d->nkids;
-  frame *f = frame_new(env, d->nslots);
   if (nargs > np) vm_error(v, at, "E0304 %s takes %d argument%s, got %d", d->name ? d->name : "fn", np, np == 1 ? "" : "s", nargs);
   bool given[64];
   memset(given, 0, sizeof given);
@@ -603,7 +638,8 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
   const char *name = d->name ? d->name : "fn";
   if (v->coverage) ((node *)d)->hits++;
   push_call(v, name, at);
-  frame *f = bind(v, d, c->env, nargs, args, nnamed, names, named, at);
+  frame *f = frame_may_be_on_stack(v, d) ? STACK_FRAME(c->env, d->nslots) : frame_new(c->env, d->nslots);
+  bind(v, d, f, nargs, args, nnamed, names, named, at);
   trace *saved = v->tr, *t = NULL;
   if (saved && d->kind != N_LAMBDA)
     t = trace_begin(v, d->kind == N_RULE ? "rule" : d->kind == N_TABLE ? "table" : "fn", d, d->nkids, f->slots);
@@ -997,9 +1033,12 @@ static value comprehension(vm *v, const node *n, frame *f) {
     const range *r = src.as.range;
     if (r->lo.tag != V_NUM || r->lo.unit || r->hi.unit) vm_error(v, n->b->at, "E0407 only ranges of whole numbers can be iterated");
     int64_t lo = vm_want_int(v, n->b->at, r->lo, "a range"), hi = vm_want_int(v, n->b->at, r->hi, "a range");
+    /* one frame for every item when nothing can keep it (see above) */
+    bool reuse = frame_may_be_on_stack(v, n);
+    frame *one = reuse ? STACK_FRAME(f, n->nslots) : NULL;
     for (int64_t i = lo; i <= hi; i++) {
       step(v, n->at);
-      frame *it = frame_new(f, n->nslots);
+      frame *it = reuse ? stack_frame_init(one, f, n->nslots) : frame_new(f, n->nslots);
       it->slots[n->slot] = v_int(i);
       if (n->c && !want_bool(v, n->c->at, eval(v, n->c, it), "a comprehension filter")) continue;
       /* The same bound as listing a range (stdlib/prelude.c): without it
@@ -1012,9 +1051,11 @@ static value comprehension(vm *v, const node *n, frame *f) {
     return v_list(to_list(out, no));
   }
   const list *l = vm_want_list(v, n->b->at, src, "a comprehension");
+  bool reuse = frame_may_be_on_stack(v, n);
+  frame *one = reuse ? STACK_FRAME(f, n->nslots) : NULL;
   for (size_t i = 0; i < l->n; i++) {
     step(v, n->at);
-    frame *it = frame_new(f, n->nslots);
+    frame *it = reuse ? stack_frame_init(one, f, n->nslots) : frame_new(f, n->nslots);
     it->slots[n->slot] = l->items[i];
     if (n->c && !want_bool(v, n->c->at, eval(v, n->c, it), "a comprehension filter")) continue;
     list_push(&out, &no, &co, eval(v, n->a, it));
