@@ -79,7 +79,7 @@ struct node {
   uint8_t refkind;    /* N_NAME resolution */
   bool opt;           /* N_TYPEEXPR: T? ; N_BLOCK: has final expression */
   uint16_t depth;     /* nesting depth, bounded by the parser (1,000) */
-  uint8_t frames;     /* N_FN, N_RULE, N_TABLE, N_LAMBDA, N_COMP: 0 not yet
+  uint8_t frames;     /* N_FN, N_RULE, N_TABLE, N_LAMBDA: 0 not yet
                          known, 1 its frames may live on the C stack, 2 a
                          lambda inside may keep them (runtime/eval.c) */
   loc at;

@@ -4,6 +4,7 @@
 #define GC_THREADS
 #include <pthread.h>
 #include <gc/gc.h>
+#include <stdlib.h>
 #include <string.h>
 
 _Thread_local void (*svl_gc_oom_handler)(size_t);
@@ -14,6 +15,13 @@ static void init_once(void) {
    * larger blocks, and a pointer to a node must keep its block alive (a
    * host that started the collector without it gets a block per node) */
   if (!GC_is_init_called()) GC_set_all_interior_pointers(1);
+  /* One marker thread unless GC_MARKERS says otherwise: parallel marking
+   * gained nothing measurable on the tender benchmark (100,000 bids, a
+   * 250 MB heap: 0.68 s either way on two cores), while starting the
+   * marker threads made a one-line `svl run` take 8.7 ms instead of 1.4 ms
+   * whenever the machine was busy, and they compete with a host's own
+   * threads. */
+  if (!GC_is_init_called() && !getenv("GC_MARKERS")) GC_set_markers_count(1);
   GC_INIT();
   GC_allow_register_threads();
   /* the library never prints: an exhausted heap is reported as an SVL

@@ -4,6 +4,7 @@
 # A session logged without cpu= (the first, wall-clock-only format) counts
 # no CPU time.
 awk '
+  /^#/ { next }
   { delete v; h = $2; for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     sub(/s$/, "", v["cpu"])
     cpu[h] += v["cpu"]; runs[h] += v["runs"]; n[h]++; if (v["exit"] != 0) bad[h]++ }
