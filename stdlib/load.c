@@ -372,14 +372,19 @@ static void classify(const char *s, size_t n, bool typed, cell *c) {
   }
 }
 
+#define TEXT_CACHE 64     /* recent short texts of one load, by hash */
+#define TEXT_CACHE_LEN 24 /* longest text worth sharing */
+
 typedef struct {
   vm *v;
   loc at;
   unit_reg *reg;
   const unit_t *money[3];
+  value texts[TEXT_CACHE];
 } conv_ctx;
 
 static void ctx_init(conv_ctx *x, vm *v, loc at) {
+  memset(x->texts, 0, sizeof x->texts); /* V_NULL: no text yet */
   x->v = v;
   x->at = at;
   x->reg = vm_units(v);
@@ -409,6 +414,19 @@ static void bad_number(sbuf *why, const cell *c) {
   sb_puts(why, why_inexact(c->ts, c->tn, c->st));
 }
 
+/* A text cell.  Short texts repeat down a column (grades, "yes", a
+ * region): equal ones share one text object, which is immutable, instead
+ * of an allocation per cell. */
+static value cell_text(conv_ctx *x, const char *raw, size_t n) {
+  if (n > TEXT_CACHE_LEN) return v_text(raw, n);
+  unsigned h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)raw[i]) * 16777619u;
+  value *e = &x->texts[h % TEXT_CACHE];
+  if (e->tag == V_TEXT && e->as.text->len == n && memcmp(e->as.text->s, raw, n) == 0) return *e;
+  *e = v_text(raw, n);
+  return *e;
+}
+
 /* Untyped conversion of a cell (or a JSON text against `any`). */
 static bool conv_untyped(conv_ctx *x, const char *raw, size_t n, const cell *c, value *out,
                          sbuf *why) {
@@ -426,7 +444,7 @@ static bool conv_untyped(conv_ctx *x, const char *raw, size_t n, const cell *c, 
   case C_BADNUM: bad_number(why, c); return false;
   default: break;
   }
-  *out = v_text(raw, n);
+  *out = cell_text(x, raw, n);
   return true;
 }
 
@@ -443,6 +461,16 @@ static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t,
                       sbuf *why) {
   bool any = !t || t->kind == T_ANY;
   cell c;
+  if (t && t->kind == T_TEXT) {
+    /* a text column needs no number parsed: only whether it is empty */
+    const char *ts = raw;
+    size_t tn = n;
+    trim(&ts, &tn);
+    if (tn) {
+      *out = cell_text(x, raw, n);
+      return true;
+    }
+  }
   classify(raw, n, !any, &c);
   if (any) return conv_untyped(x, raw, n, &c, out, why);
   if (c.k == C_EMPTY) {
@@ -459,7 +487,7 @@ static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t,
     return false;
   }
   switch (t->kind) {
-  case T_TEXT: *out = v_text(raw, n); return true;
+  case T_TEXT: *out = cell_text(x, raw, n); return true;
   case T_NUMBER:
     if (c.k == C_NUM) *out = v_num(c.num);
     else if (c.k == C_PCT) *out = v_pct(c.num);
