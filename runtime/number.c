@@ -652,6 +652,39 @@ dec_status dec_round(dec a, int places, dec_rounding mode, dec *out) {
 
 /* ---- comparison ------------------------------------------------------- */
 
+#define P19 ((unsigned __int128)10000000000000000000ull)
+static const unsigned __int128 p10w[35] = {
+  1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+  1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+  100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+  1000000000000000000ull, P19, P19 * 10, P19 * 100, P19 * 1000, P19 * 10000, P19 * 100000,
+  P19 * 1000000, P19 * 10000000, P19 * 100000000, P19 * 1000000000, P19 * 10000000000ull,
+  P19 * 100000000000ull, P19 * 1000000000000ull, P19 * 10000000000000ull,
+  P19 * 100000000000000ull, P19 * 1000000000000000ull};
+
+static unsigned __int128 pow10_128(int k) { return p10w[k]; }
+
+/* The coefficient and biased exponent of a finite decimal in the encoding
+ * with the coefficient in the low 113 bits; false for infinities, NaNs,
+ * the other encoding and non-canonical coefficients (>= 10^34, which mean
+ * zero): those go to the library. */
+static bool plain_coeff(dec a, unsigned __int128 *c, int *e) {
+  if ((a.w[1] & 0x6000000000000000ull) == 0x6000000000000000ull) return false;
+  *c = ((unsigned __int128)(a.w[1] & 0x0001FFFFFFFFFFFFull) << 64) | a.w[0];
+  if (*c >= TEN34) return false;
+  *e = EXP_OF(a);
+  return true;
+}
+
+/* decimal digits of 0 < c < 10^34: from the bit length (log10 2 is about
+ * 1233/4096), corrected by one comparison */
+static int ndigits(unsigned __int128 c) {
+  uint64_t hi = (uint64_t)(c >> 64);
+  int bits = hi ? 128 - __builtin_clzll(hi) : 64 - __builtin_clzll((uint64_t)c);
+  int d = (bits * 1233) >> 12;
+  return d + (c >= p10w[d]);
+}
+
 int dec_cmp(dec a, dec b) {
   /* Small coefficients whose exponents differ by at most 19: scale one to
    * the other's exponent in 128 bits (2^64 * 10^19 < 2^128) and compare
@@ -670,10 +703,35 @@ int dec_cmp(dec a, dec b) {
       return na ? -c : c;
     }
   }
+  /* Any two finite decimals in the plain encoding: order by sign, then by
+   * the position of the leading digit (exponent + digits - 1), and only
+   * when that ties scale the one with fewer digits (at most 33 places, so
+   * it stays below 10^34 < 2^113) and compare integers.  Sorting scores
+   * (34-digit quotients) lands here rather than in two library calls. */
+  unsigned __int128 x, y;
+  int ea, eb;
+  if (plain_coeff(a, &x, &ea) && plain_coeff(b, &y, &eb)) {
+    bool na = a.w[1] >> 63, nb = b.w[1] >> 63;
+    if (x == 0 || y == 0) {
+      if (x == 0 && y == 0) return 0;
+      if (x == 0) return nb ? 1 : -1;
+      return na ? -1 : 1;
+    }
+    if (na != nb) return na ? -1 : 1;
+    int da = ndigits(x), db = ndigits(y);
+    int c;
+    if (ea + da != eb + db) c = ea + da > eb + db ? 1 : -1;
+    else {
+      if (ea > eb) x *= pow10_128(ea - eb);
+      else if (eb > ea) y *= pow10_128(eb - ea);
+      c = (x > y) - (x < y);
+    }
+    return na ? -c : c;
+  }
   _IDEC_flags f = 0;
-  B x = to_b(a), y = to_b(b);
-  if (bid128_quiet_equal(x, y, &f)) return 0;
-  return bid128_quiet_less(x, y, &f) ? -1 : 1;
+  B bx = to_b(a), by = to_b(b);
+  if (bid128_quiet_equal(bx, by, &f)) return 0;
+  return bid128_quiet_less(bx, by, &f) ? -1 : 1;
 }
 
 bool dec_eq(dec a, dec b) {
