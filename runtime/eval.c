@@ -303,8 +303,18 @@ value vm_arith(vm *v, loc at, int op, value a, value b) {
     }
     /* the unit scale is a fraction num/den: one rounding at most, at the end */
     dec num, den;
-    const unit_t *u = unit_mul_ratio(a.unit, b.unit, op == OP_MUL ? 1 : -1, &num, &den);
-    if (u == UNIT_TOO_COMPLEX) vm_error(v, at, "E0401 unit too complex: %s and %s", unit_label(a), unit_label(b));
+    const unit_t *u;
+    int sign = op == OP_MUL ? 1 : -1;
+    struct unit_memo *m = &v->unit_memo[(((uintptr_t)a.unit >> 4) ^ ((uintptr_t)b.unit >> 6) ^ (uintptr_t)(sign + 1)) & 7];
+    if (m->sign == sign && m->a == a.unit && m->b == b.unit) {
+      u = m->u;
+      num = m->num;
+      den = m->den;
+    } else {
+      u = unit_mul_ratio(a.unit, b.unit, sign, &num, &den);
+      if (u == UNIT_TOO_COMPLEX) vm_error(v, at, "E0401 unit too complex: %s and %s", unit_label(a), unit_label(b));
+      *m = (struct unit_memo){a.unit, b.unit, u, sign, num, den};
+    }
     dec top, bottom = den;
     vm_check(v, at, dec_mul(a.as.num, num, &top));
     if (op == OP_MUL) vm_check(v, at, dec_mul(top, b.as.num, &top));

@@ -80,6 +80,15 @@ struct svl_vm {
   loc here;            /* the last step's place: for errors raised from the allocator */
   uint64_t deadline_ms;  /* 0: none */
   char *stack_base;
+  /* unit products seen lately (runtime/eval.c vm_arith): a quantity times
+   * a proxy (FTE × £ per FTE) works out the same units every time.  The
+   * VM is a GC root, so a cached unit cannot be freed and its address
+   * reused while it is here. */
+  struct unit_memo {
+    const unit_t *a, *b, *u;
+    int sign;
+    dec num, den;
+  } unit_memo[8];
   /* atomic, so svl_interrupt may come from another thread or a signal
    * handler (lock-free atomics are async-signal-safe) */
   _Atomic int interrupted;
