@@ -250,6 +250,18 @@ dec_status dec_parse(const char *s, size_t len, dec *out) {
   return finish(r, out);
 }
 
+bool dec_from_digits(bool neg, uint64_t c, int64_t ex, dec *out) {
+  if (c >= p10[19] || ex < -100000 || ex > 100000) return false;
+  if (c == 0) { /* as dec_parse: any zero is the plain, unsigned 0 */
+    *out = from_b(b_int(0));
+    return true;
+  }
+  while (c % 10 == 0) c /= 10, ex++;
+  if (ex + BIAS < 0 || ex + BIAS > EXP_TOP) return false;
+  *out = pack(neg, (int)(ex + BIAS), c); /* dec_parse's short-literal path */
+  return true;
+}
+
 /* ---- formatting ------------------------------------------------------- */
 
 /* Output is truncated at cap - 1 bytes (always NUL-terminated when cap > 0)

@@ -47,6 +47,11 @@ bool dec_to_int(dec x, int64_t *out);
  * DEC_OVERFLOW beyond range; DEC_SYNTAX for anything else.  `len` bytes of
  * `s` are read; s need not be NUL-terminated. */
 dec_status dec_parse(const char *s, size_t len, dec *out);
+/* Exactly what dec_parse makes of a literal whose digits, read as one
+ * integer, are c (below 10^19) and whose value is c * 10^ex: the fast path
+ * of loading numbers, which are mostly such literals.  false when dec_parse
+ * would take its general path; the caller then calls dec_parse. */
+bool dec_from_digits(bool neg, uint64_t c, int64_t ex, dec *out);
 
 /* Plain notation, never an exponent, no trailing fractional zeros, "-0"
  * printed as "0".  Writes a NUL-terminated string into buf (cap bytes) and

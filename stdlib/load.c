@@ -102,6 +102,15 @@ static size_t utf8_check(const char *s, size_t n, bool *nul) {
   size_t i = 0;
   *nul = false;
   while (i < n) {
+    if (n - i >= 8) { /* eight ASCII bytes, none of them NUL, at a time */
+      uint64_t w;
+      memcpy(&w, u + i, 8);
+      const uint64_t high = 0x8080808080808080ull, ones = 0x0101010101010101ull;
+      if (!(w & high) && !((w - ones) & ~w & high)) {
+        i += 8;
+        continue;
+      }
+    }
     if (u[i] == 0) {
       *nul = true;
       return i;
@@ -455,22 +464,65 @@ static bool same_def(const unit_def *d, const unit_t *u) {
   return d == e || strcmp(d->name, e->name) == 0;
 }
 
+/* The common cells, converted without classify: a non-blank text for a
+ * text column, bare digits with an optional fraction ("1432606.75", "44")
+ * for a number, an unpadded yes/no/true/false for a bool.  classify would
+ * find exactly the same value; anything else (signs, commas, exponents,
+ * spaces, a number dec_parse refuses) is left to conv_cell's full path.
+ * Inline, as loading a CSV calls it for every cell. */
+__attribute__((always_inline)) static inline bool conv_fast(conv_ctx *x, const char *raw,
+                                                            size_t n, const svl_type *t,
+                                                            value *out) {
+  bool any = !t || t->kind == T_ANY;
+  if (t && t->kind == T_TEXT) {
+    /* a text column needs no number parsed: only whether it is empty */
+    const char *ts = raw;
+    size_t tn = n;
+    if (!n || is_blank(raw[0])) trim(&ts, &tn);
+    if (tn) {
+      *out = cell_text(x, raw, n);
+      return true;
+    }
+  }
+  if (n && is_digit(raw[0]) && (any || t->kind == T_NUMBER || t->kind == T_UNIT)) {
+    uint64_t coef = 0; /* all the digits as one integer, while they fit */
+    size_t i = 0;
+    for (; i < n && is_digit(raw[i]); i++) coef = coef * 10 + (uint64_t)(raw[i] - '0');
+    bool plain = !any || i == 1 || raw[0] != '0'; /* untyped "007" is text */
+    size_t fs = i;
+    if (i < n && raw[i] == '.') {
+      fs = ++i;
+      for (; i < n && is_digit(raw[i]); i++) coef = coef * 10 + (uint64_t)(raw[i] - '0');
+      plain = plain && i > fs;
+    }
+    dec d;
+    if (plain && i == n &&
+        ((n <= 19 && dec_from_digits(false, coef, -(int64_t)(n - fs), &d)) ||
+         dec_parse(raw, n, &d) == DEC_OK)) {
+      *out = !any && t->kind == T_UNIT && t->unit ? v_qty(d, t->unit) : v_num(d);
+      return true;
+    }
+  }
+  if ((any || t->kind == T_BOOL) && n >= 2 && n <= 5) {
+    if (ieq(raw, n, "yes") || ieq(raw, n, "true")) {
+      *out = v_bool(true);
+      return true;
+    }
+    if (ieq(raw, n, "no") || ieq(raw, n, "false")) {
+      *out = v_bool(false);
+      return true;
+    }
+  }
+  return false;
+}
+
 /* Convert one text cell to type t.  On failure, writes the reason
  * ("expected GBP, got \"TBC\"") to why. */
 static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t, value *out,
                       sbuf *why) {
   bool any = !t || t->kind == T_ANY;
   cell c;
-  if (t && t->kind == T_TEXT) {
-    /* a text column needs no number parsed: only whether it is empty */
-    const char *ts = raw;
-    size_t tn = n;
-    trim(&ts, &tn);
-    if (tn) {
-      *out = cell_text(x, raw, n);
-      return true;
-    }
-  }
+  if (conv_fast(x, raw, n, t, out)) return true;
   classify(raw, n, !any, &c);
   if (any) return conv_untyped(x, raw, n, &c, out, why);
   if (c.k == C_EMPTY) {
@@ -641,30 +693,38 @@ static bool find_dup(vm *v, loc at, const char *const *names, size_t n, size_t *
 /* ---- CSV ---------------------------------------------------------------- */
 
 typedef struct {
-  size_t off, len;
+  const char *p; /* into the file, or into csvp.out when unescaped */
+  size_t len;
 } span;
 
 typedef struct {
   vm *v;
   loc at;
   const char *name;
-  const char *s;
+  const char *s;   /* s[n] is NUL and there is no NUL before it */
   size_t n, p;
   size_t line;     /* current physical line, 1-based */
-  char *out;       /* unescaped cells of the current row */
+  char *out;       /* unescaped quoted cells of the current row */
   size_t outlen;
   span *cells;
   size_t ncells, cap;
 } csvp;
 
+/* Bytes that end an unquoted cell, or a run of plain bytes in a quoted
+ * one; NUL is the end of the file (csvp.s). */
+static const unsigned char cell_stop[256] = {[0] = 1, [','] = 1, ['\n'] = 1, ['\r'] = 1};
+static const unsigned char quoted_stop[256] = {[0] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1};
+
 /* Read the next record; false at the end of the file.  *row_line is the
- * line it starts on.  Blank lines (nothing or only spaces) are skipped. */
+ * line it starts on.  Blank lines (nothing or only spaces) are skipped.
+ * An unquoted cell is a span of the file itself; a quoted one is
+ * unescaped into c->out. */
 static bool csv_row(csvp *c, size_t *row_line) {
-  const char *s = c->s;
+  const unsigned char *s = (const unsigned char *)c->s;
   size_t n = c->n;
   for (;;) {
     size_t j = c->p;
-    while (j < n && is_blank(s[j])) j++;
+    while (j < n && is_blank((char)s[j])) j++;
     if (j >= n) return false;
     if (s[j] == '\n' || s[j] == '\r') {
       j += (s[j] == '\r' && j + 1 < n && s[j + 1] == '\n') ? 2 : 1;
@@ -677,51 +737,67 @@ static bool csv_row(csvp *c, size_t *row_line) {
   *row_line = c->line;
   c->ncells = 0;
   c->outlen = 0;
+  size_t p = c->p;
   for (;;) {
-    size_t start = c->outlen;
-    size_t q = c->p;
-    while (q < n && is_blank(s[q])) q++;
-    if (q < n && s[q] == '"') { /* quoted cell */
+    size_t q = p;
+    while (is_blank((char)s[q])) q++;
+    span cell;
+    if (s[q] == '"') { /* quoted cell */
       size_t open_line = c->line;
-      c->p = q + 1;
+      char *o = c->out + c->outlen;
+      size_t k = 0;
+      p = q + 1;
       for (;;) {
-        if (c->p >= n)
+        size_t r = p;
+        while (!quoted_stop[s[r]]) r++;
+        memcpy(o + k, s + p, r - p);
+        k += r - p;
+        p = r;
+        if (p >= n)
           vm_error(c->v, c->at, "E0701 %s:%zu: a quoted cell is never closed (missing '\"')",
                    c->name, open_line);
-        char ch = s[c->p];
+        unsigned char ch = s[p];
         if (ch == '"') {
-          if (c->p + 1 < n && s[c->p + 1] == '"') {
-            c->out[c->outlen++] = '"';
-            c->p += 2;
+          if (s[p + 1] == '"') {
+            o[k++] = '"';
+            p += 2;
             continue;
           }
-          c->p++;
+          p++;
           break;
         }
-        if (ch == '\r' && c->p + 1 < n && s[c->p + 1] == '\n') { /* CRLF -> LF */
-          c->p++;
+        if (ch == '\r' && s[p + 1] == '\n') { /* CRLF -> LF */
+          p++;
           continue;
         }
         if (ch == '\n') c->line++;
-        c->out[c->outlen++] = ch;
-        c->p++;
+        o[k++] = (char)ch;
+        p++;
       }
-      while (c->p < n && is_blank(s[c->p])) c->p++;
-      if (c->p < n && s[c->p] != ',' && s[c->p] != '\n' && s[c->p] != '\r')
+      cell = (span){o, k};
+      c->outlen += k;
+      while (is_blank((char)s[p])) p++;
+      if (p < n && s[p] != ',' && s[p] != '\n' && s[p] != '\r')
         vm_error(c->v, c->at,
                  "E0701 %s:%zu: unexpected text after a closing quote "
                  "(inside a quoted cell, write a quote as \"\")",
                  c->name, c->line);
     } else {
-      while (c->p < n && s[c->p] != ',' && s[c->p] != '\n' && s[c->p] != '\r')
-        c->out[c->outlen++] = s[c->p++];
+      while (!cell_stop[s[q]]) q++;
+      cell = (span){c->s + p, q - p};
+      p = q;
     }
-    c->cells = vec_room(c->v, c->at, c->cells, &c->cap, c->ncells, sizeof(span), true);
-    c->cells[c->ncells++] = (span){start, c->outlen - start};
-    if (c->p >= n) return true;
-    char ch = s[c->p++];
+    if (c->ncells == c->cap)
+      c->cells = vec_room(c->v, c->at, c->cells, &c->cap, c->ncells, sizeof(span), true);
+    c->cells[c->ncells++] = cell;
+    if (p >= n) {
+      c->p = p;
+      return true;
+    }
+    unsigned char ch = s[p++];
     if (ch == ',') continue;
-    if (ch == '\r' && c->p < n && s[c->p] == '\n') c->p++;
+    if (ch == '\r' && p < n && s[p] == '\n') p++;
+    c->p = p;
     c->line++;
     return true;
   }
@@ -765,7 +841,7 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
   size_t ncols = c.ncells;
   const char **hdr = svl_alloc(ncols * sizeof(char *));
   for (size_t i = 0; i < ncols; i++) {
-    const char *h = c.out + c.cells[i].off;
+    const char *h = c.cells[i].p;
     size_t hn = c.cells[i].len;
     trim(&h, &hn);
     if (hn == 0) vm_error(v, at, "E0701 %s:%zu: column %zu of the header has no name", name, row_line, i + 1);
@@ -810,6 +886,7 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
   value *rows = NULL;
   size_t nrows = 0, rcap = 0;
   sbuf why;
+  sb_init(&why);
   while (csv_row(&c, &row_line)) {
     if (c.ncells != ncols) {
       errs.malformed = true;
@@ -821,11 +898,13 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
     bool ok = true;
     for (size_t f = 0; f < nf; f++) {
       size_t i = map ? map[f] : f;
-      const char *cs = c.out + c.cells[i].off;
+      const char *cs = c.cells[i].p;
       size_t cn = c.cells[i].len;
-      sb_init(&why);
-      if (!conv_cell(&x, cs, cn, rt ? rt->ftypes[f] : NULL, &r->vals[f], &why)) {
+      const svl_type *ft = rt ? rt->ftypes[f] : NULL;
+      if (conv_fast(&x, cs, cn, ft, &r->vals[f])) continue;
+      if (!conv_cell(&x, cs, cn, ft, &r->vals[f], &why)) {
         sb_printf(errs_line(&errs), "%s:%zu: column '%s': %s", name, row_line, hdr[i], why.s);
+        sb_init(&why); /* only a failed cell writes to it */
         ok = false;
       }
     }

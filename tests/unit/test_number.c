@@ -572,6 +572,59 @@ static void test_compare(void) {
   is_str(fmt(dec_neg(D("3.5"))), "-3.5", "neg");
 }
 
+/* dec_from_digits must make exactly the bits dec_parse makes of the same
+ * literal (loading a CSV takes one or the other by the cell's shape). */
+static void test_from_digits(void) {
+  unsigned seed = 12345;
+  int bad = 0, fast = 0;
+  for (int k = 0; k < 200000; k++) {
+    seed = seed * 1103515245u + 12345u;
+    unsigned r = seed >> 8;
+    int nd = 1 + (int)(r % 19), frac = (int)((r >> 5) % (unsigned)(nd + 1));
+    bool neg = (r >> 10) & 1;
+    char ds[20], lit[64];
+    uint64_t c = 0;
+    for (int i = 0; i < nd; i++) {
+      seed = seed * 1103515245u + 12345u;
+      ds[i] = (char)('0' + ((seed >> 12) % 3 == 0 ? 0 : (seed >> 16) % 10)); /* zeros often */
+      c = c * 10 + (uint64_t)(ds[i] - '0');
+    }
+    int ni = nd - frac; /* digits before the point; "0.5" when none */
+    snprintf(lit, sizeof lit, "%s%.*s%s%.*s", neg ? "-" : "", ni ? ni : 1, ni ? ds : "0",
+             frac ? "." : "", frac, ds + ni);
+    dec a, b;
+    bool got = dec_from_digits(neg, c, -(int64_t)frac, &a);
+    dec_status st = dec_parse(lit, strlen(lit), &b);
+    if (got) fast++;
+    if (got && (st != DEC_OK || memcmp(&a, &b, sizeof a) != 0)) {
+      if (bad++ < 5) printf("# %s differs\n", lit);
+    }
+  }
+  ok(bad == 0 && fast > 190000, "dec_from_digits makes dec_parse's bits for 200,000 literals");
+  static const struct {
+    uint64_t c;
+    int64_t ex;
+    const char *lit;
+  } edge[] = {{1, -6176, "1e-6176"},      {10, -6177, "10e-6177"}, {1, 6111, "1e6111"},
+              {100, 6109, "100e6109"},    {0, 9999, "0e9999"},     {0, -3, "0.000"},
+              {9999999999999999999ull, 0, "9999999999999999999"},
+              {1234567890123456789ull, -18, "1.234567890123456789"}};
+  for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+    dec a, b;
+    char desc[96];
+    snprintf(desc, sizeof desc, "dec_from_digits of %s is dec_parse's", edge[i].lit);
+    bool got = dec_from_digits(false, edge[i].c, edge[i].ex, &a);
+    ok(got && dec_parse(edge[i].lit, strlen(edge[i].lit), &b) == DEC_OK &&
+           memcmp(&a, &b, sizeof a) == 0,
+       desc);
+  }
+  dec a;
+  ok(!dec_from_digits(false, 1, -6177, &a), "dec_from_digits leaves 1e-6177 to dec_parse");
+  ok(!dec_from_digits(false, 1, 6112, &a), "dec_from_digits leaves 1e6112 to dec_parse");
+  ok(!dec_from_digits(false, 10000000000000000000ull, 0, &a),
+     "dec_from_digits leaves 20 digits to dec_parse");
+}
+
 int main(void) {
   printf("TAP version 13\n");
   test_parse();
@@ -582,6 +635,7 @@ int main(void) {
   test_round();
   test_compare();
   test_fast_paths_against_library();
+  test_from_digits();
   printf("1..%d\n", n_tests);
   return n_failed ? 1 : 0;
 }
