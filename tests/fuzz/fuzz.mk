@@ -12,11 +12,13 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(addprefix $(FUZZ_B)/,$(FUZZ_NAMES))
 
-# The library is rebuilt by its own make (its flags differ from $(B)'s);
+# The library is rebuilt by its own make (its flags differ from $(B)'s;
+# FUZZ_B is moved aside there, or a FUZZ_B given on the command line would
+# make this rule match its own target and recurse);
 # the harnesses reach inside it (parse_source...), so they link the archive
 # of all its objects, as the unit tests do.
 $(FUZZ_B)/lib/obj/libsvl_internal.a: FORCE
-	$(MAKE) B=$(FUZZ_B)/lib CC=$(FUZZ_CC) OPT='-O1 -g' \
+	$(MAKE) B=$(FUZZ_B)/lib FUZZ_B=$(FUZZ_B)/lib/none CC=$(FUZZ_CC) OPT='-O1 -g' \
 	  SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' $(FUZZ_B)/lib/obj/libsvl_internal.a
 
 $(FUZZ_BINS): $(FUZZ_B)/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(FUZZ_B)/lib/obj/libsvl_internal.a
