@@ -245,9 +245,11 @@ static void check_arity(R *r, node *call) {
     for (int i = 0; i < call->nkids; i++) {
       node *a = call->kids[i];
       if (a->kind != N_NAMED) continue;
+      if (builtin_param(b, a->name, NULL, 0, NULL) >= 0) continue;
+      /* a misspelling: only now list the names for "did you mean" */
       const char *names[16];
       int count;
-      if (builtin_param(b, a->name, names, 16, &count) >= 0) continue;
+      builtin_param(b, a->name, names, 16, &count);
       const char *best = diag_nearest(a->name, names, count < 16 ? count : 16);
       char hint2[160];
       if (best) snprintf(hint2, sizeof hint2, "did you mean '%s'?", best);

@@ -74,19 +74,10 @@ void vm_note_file(vm *v, const char *path, const char *data, size_t len) {
   }
   if (v->nread == v->capread) {
     int cap = v->capread ? v->capread * 2 : 8;
-    const char **p = svl_alloc((size_t)cap * sizeof *p), **h = svl_alloc((size_t)cap * sizeof *h);
-    const char **d = svl_alloc((size_t)cap * sizeof *d);
-    size_t *l = svl_alloc_atomic((size_t)cap * sizeof *l);
-    for (int i = 0; i < v->nread; i++) {
-      p[i] = v->read_paths[i];
-      h[i] = v->read_hashes[i];
-      d[i] = v->read_data[i];
-      l[i] = v->read_lens[i];
-    }
-    v->read_paths = p;
-    v->read_hashes = h;
-    v->read_data = d;
-    v->read_lens = l;
+    v->read_paths = svl_realloc(v->read_paths, (size_t)cap * sizeof *v->read_paths);
+    v->read_hashes = svl_realloc(v->read_hashes, (size_t)cap * sizeof *v->read_hashes);
+    v->read_data = svl_realloc(v->read_data, (size_t)cap * sizeof *v->read_data);
+    v->read_lens = svl_realloc(v->read_lens, (size_t)cap * sizeof *v->read_lens);
     v->capread = cap;
   }
   char *h = svl_alloc_atomic(sizeof hex); /* "" until worked out */

@@ -674,7 +674,6 @@ static const unsigned __int128 p10w[35] = {
   P19 * 100000000000ull, P19 * 1000000000000ull, P19 * 10000000000000ull,
   P19 * 100000000000000ull, P19 * 1000000000000000ull};
 
-static unsigned __int128 pow10_128(int k) { return p10w[k]; }
 
 /* The coefficient and biased exponent of a finite decimal in the encoding
  * with the coefficient in the low 113 bits; false for infinities, NaNs,
@@ -734,8 +733,8 @@ int dec_cmp(dec a, dec b) {
     int c;
     if (ea + da != eb + db) c = ea + da > eb + db ? 1 : -1;
     else {
-      if (ea > eb) x *= pow10_128(ea - eb);
-      else if (eb > ea) y *= pow10_128(eb - ea);
+      if (ea > eb) x *= p10w[ea - eb];
+      else if (eb > ea) y *= p10w[eb - ea];
       c = (x > y) - (x < y);
     }
     return na ? -c : c;
