@@ -458,7 +458,7 @@ static const char **columns(const list *l, size_t *nc) {
 static value cell(const list *l, size_t row, const char *col) {
   const record *r = l->items[row].as.rec;
   long k = record_find(r, col);
-  return k >= 0 ? r->vals[k] : v_null;
+  return k >= 0 ? rec_get(r, k) : v_null;
 }
 
 static void csv_field(sbuf *b, const char *s) {

@@ -234,7 +234,7 @@ static value make_with(svl_vm *v, build *b) {
   record *r = record_new(x->n + (k < 0));
   for (size_t i = 0; i < x->n; i++) {
     r->keys[i] = x->keys[i];
-    r->vals[i] = x->vals[i];
+    r->vals[i] = rec_get(x, i);
   }
   if (k < 0) {
     r->keys[x->n] = svl_strdup(b->keys[0]);
@@ -379,7 +379,7 @@ PUBLIC svl_status svl_field_at(svl_vm *v, svl_value *h, size_t index, svl_value 
   svl_status st = want_record(v, "svl_field_at", h, index, &x);
   if (st != SVL_OK) return st;
   if (!out) return api_usage(v, "svl_field_at: no place for the result");
-  *out = api_handle(v, x.as.rec->vals[index]);
+  *out = api_handle(v, rec_get(x.as.rec, index));
   return *out ? SVL_OK : api_usage(v, "svl_field_at: out of memory");
 }
 
@@ -399,7 +399,7 @@ PUBLIC svl_status svl_field(svl_vm *v, svl_value *h, const char *name, svl_value
   case V_RECORD: {
     long k = record_find(x.as.rec, name);
     if (k < 0) return missing(v, name, x.as.rec->keys, (int)x.as.rec->n, x.as.rec->indicator ? "indicator" : "record");
-    r = x.as.rec->vals[k];
+    r = rec_get(x.as.rec, k);
     break;
   }
   case V_VERDICT: {

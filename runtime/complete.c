@@ -46,7 +46,7 @@ static bool chain_value(svl_vm *v, const char *s, size_t n, value *out) {
     name[i - start] = 0;
     long f = record_find(x.as.rec, name);
     if (f < 0) return false;
-    x = x.as.rec->vals[f];
+    x = rec_get(x.as.rec, f);
   }
   if (i != n) return false;
   *out = x;

@@ -439,7 +439,7 @@ static bool get_field(vm *v, loc at, value obj, const char *name, bool soft, val
   switch (obj.tag) {
   case V_RECORD: {
     long k = record_find(obj.as.rec, name);
-    if (k >= 0) { *out = obj.as.rec->vals[k]; return true; }
+    if (k >= 0) { *out = rec_get(obj.as.rec, k); return true; }
     if (soft) return false;
     vm_error_hint(v, at, field_hint(obj.as.rec, name), "E0404 no field '%s' in this %s", name,
                   obj.as.rec->indicator ? "indicator" : "record");
@@ -475,13 +475,13 @@ static bool field_of(vm *v, const node *n, value obj, bool soft, value *out) {
   field_cache *c = n->cache;
   if (obj.tag == V_RECORD) {
     const record *r = obj.as.rec;
-    if (c && c->keys == r->keys) { *out = r->vals[c->at]; return true; }
+    if (c && c->keys == r->keys) { *out = rec_get(r, c->at); return true; }
     long k = record_find(r, n->name);
     if (k >= 0) {
       if (!c) ((node *)n)->cache = c = svl_alloc(sizeof *c);
       c->keys = r->keys;
       c->at = (size_t)k;
-      *out = r->vals[k];
+      *out = rec_get(r, k);
       return true;
     }
   }
@@ -961,7 +961,7 @@ static value make_indicator(vm *v, const node *d, record *r) {
   for (int i = 0; i < 3; i++)
     if (record_find(r, need[i]) < 0)
       vm_error_hint(v, d->at, "an indicator needs title, unit and proxy", "E0406 indicator %s has no '%s'", d->name ? d->name : "", need[i]);
-  value u = r->vals[record_find(r, "unit")], p = r->vals[record_find(r, "proxy")];
+  value u = rec_get(r, record_find(r, "unit")), p = rec_get(r, record_find(r, "proxy"));
   if (u.tag != V_NUM || !u.unit)
     vm_error(v, d->at, "E0406 indicator %s: 'unit' must be a unit name", d->name ? d->name : "");
   dec k;
@@ -976,7 +976,7 @@ static value make_indicator(vm *v, const node *d, record *r) {
 value indicator_value(vm *v, loc at, value ind, value qty) {
   if (ind.tag != V_RECORD || !ind.as.rec->indicator) vm_error(v, at, "E0406 value expects an indicator, got %s", value_type_name(ind));
   const record *r = ind.as.rec;
-  value u = r->vals[record_find(r, "unit")], p = r->vals[record_find(r, "proxy")];
+  value u = rec_get(r, record_find(r, "unit")), p = rec_get(r, record_find(r, "proxy"));
   if (qty.tag != V_NUM || !unit_same_dim(qty.unit, u.unit)) {
     /* name the indicator by its declared name when we know it */
     vm_error(v, at, "E0406 value of indicator %s: expected a quantity in %s, got %s", r->name ? r->name : "",
@@ -1062,14 +1062,19 @@ static value comprehension(vm *v, const node *n, frame *f) {
     return v_list(to_list(out, no));
   }
   const list *l = vm_want_list(v, n->b->at, src, "a comprehension");
+  /* At most one item per source item: fill the result in place rather
+   * than growing and copying (for 100,000 bids the doubling and the final
+   * copy cost more than the items).  A filter leaves the tail unused. */
+  list *res = list_new(l->n);
   for (size_t i = 0; i < l->n; i++) {
     step(v, n->at);
     frame *it = frame_new(f, n->nslots);
     it->slots[n->slot] = l->items[i];
     if (n->c && !want_bool(v, n->c->at, eval(v, n->c, it), "a comprehension filter")) continue;
-    list_push(&out, &no, &co, eval(v, n->a, it));
+    res->items[no++] = eval(v, n->a, it);
   }
-  return v_list(to_list(out, no));
+  res->n = no;
+  return v_list(res);
 }
 
 /* The layout `with` made last: for the same two input layouts the result
@@ -1077,8 +1082,11 @@ static value comprehension(vm *v, const node *n, frame *f) {
 typedef struct with_cache {
   const char **xkeys, **ykeys, **keys;
   size_t n;
+  bool adds;   /* every field of y is new: the result can be a view */
   size_t to[]; /* where y's i-th value goes in the result */
 } with_cache;
+
+enum { MAX_VIEW_DEPTH = 3 };
 
 static value with(vm *v, const node *n, value a, value b) {
   if (a.tag != V_RECORD || b.tag != V_RECORD)
@@ -1105,25 +1113,36 @@ static value with(vm *v, const node *n, value a, value b) {
         if (j < 0) { c->keys[k] = y->keys[i]; j = (long)k++; }
         c->to[i] = (size_t)j;
       }
+      c->adds = extra == y->n;
       c->xkeys = x->keys;
       c->ykeys = y->keys;
       ((node *)n)->cache = c;
     }
+    /* A view reads through its bases, so keep chains short: a loop that
+     * adds one field at a time would otherwise make every read walk back
+     * through all the earlier records. */
+    int depth = 0;
+    for (const record *p = x->base; p && depth < MAX_VIEW_DEPTH; p = p->base) depth++;
+    if (c->adds && depth < MAX_VIEW_DEPTH) {
+      record *r = record_view(x, c->n, c->keys);
+      for (size_t i = 0; i < y->n; i++) r->vals[c->to[i] - x->n] = rec_get(y, i);
+      return v_rec(r);
+    }
     record *r = record_new_shared(c->n, c->keys);
-    memcpy(r->vals, x->vals, x->n * sizeof *r->vals);
-    for (size_t i = 0; i < y->n; i++) r->vals[c->to[i]] = y->vals[i];
+    for (size_t i = 0; i < x->n; i++) r->vals[i] = rec_get(x, i);
+    for (size_t i = 0; i < y->n; i++) r->vals[c->to[i]] = rec_get(y, i);
     return v_rec(r);
   }
   size_t extra = 0;
   for (size_t i = 0; i < y->n; i++)
     if (record_find(x, y->keys[i]) < 0) extra++;
   record *r = record_new(x->n + extra);
-  for (size_t i = 0; i < x->n; i++) { r->keys[i] = x->keys[i]; r->vals[i] = x->vals[i]; }
+  for (size_t i = 0; i < x->n; i++) { r->keys[i] = x->keys[i]; r->vals[i] = rec_get(x, i); }
   size_t k = x->n;
   for (size_t i = 0; i < y->n; i++) {
     long j = record_find(x, y->keys[i]);
-    if (j >= 0) r->vals[j] = y->vals[i];
-    else { r->keys[k] = y->keys[i]; r->vals[k++] = y->vals[i]; }
+    if (j >= 0) r->vals[j] = rec_get(y, i);
+    else { r->keys[k] = y->keys[i]; r->vals[k++] = rec_get(y, i); }
   }
   if (x->indicator) {
     node tmp;

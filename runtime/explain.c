@@ -106,7 +106,7 @@ static void plain_expr(sbuf *b, const node *n, const trace *t) {
     src_text(b, n);
     if (param_value(t, n->a, &x) && x.tag == V_RECORD) {
       long k = record_find(x.as.rec, n->name);
-      if (k >= 0 && is_plain_value(x.as.rec->vals[k])) sb_printf(b, " %s", value_short(x.as.rec->vals[k]));
+      if (k >= 0 && is_plain_value(rec_get(x.as.rec, k))) sb_printf(b, " %s", value_short(rec_get(x.as.rec, k)));
     }
     return;
   case N_BIN: {

@@ -87,7 +87,7 @@ static bool kind_ok(char k, value x) {
   case 'r':
     if (x.tag != V_RECORD || x.as.rec->n == 0) return false;
     for (size_t i = 0; i < x.as.rec->n; i++)
-      if (!plain_number(x.as.rec->vals[i])) return false;
+      if (!plain_number(rec_get(x.as.rec, i))) return false;
     return true;
   default: return false;
   }
@@ -116,16 +116,16 @@ value report_check(vm *v, const node *d, value rec) {
       vm_error_hint(v, at, h.s, "E0409 report: unknown field '%s'", r->keys[i]);
     }
     /* null is "not given", so a field can be switched off */
-    if (r->vals[i].tag == V_NULL) continue;
+    if (rec_get(r, i).tag == V_NULL) continue;
     bool ok = false;
-    for (const char *k = fields[id].kinds; *k; k++) ok = ok || kind_ok(*k, r->vals[i]);
+    for (const char *k = fields[id].kinds; *k; k++) ok = ok || kind_ok(*k, rec_get(r, i));
     if (!ok)
-      vm_error(v, at, "E0409 report: '%s' must be %s, got %s", r->keys[i], fields[id].what, value_type_name(r->vals[i]));
+      vm_error(v, at, "E0409 report: '%s' must be %s, got %s", r->keys[i], fields[id].what, value_type_name(rec_get(r, i)));
   }
   static const fid required[] = {F_TITLE, F_RANKING};
   for (size_t k = 0; k < sizeof required / sizeof required[0]; k++) {
     long i = record_find(r, fields[required[k]].name);
-    if (i < 0 || r->vals[i].tag == V_NULL)
+    if (i < 0 || rec_get(r, i).tag == V_NULL)
       vm_error_hint(v, d->at, "every report has a title and a ranking (the bids in competition, best first)",
                     "E0409 report: no '%s'", fields[required[k]].name);
   }
@@ -148,7 +148,7 @@ typedef struct rep {
   /* criteria, when weights and scores are known */
   int nc;
   const char **crit;
-  value *wv;              /* the weights as written */
+  const value *wv;              /* the weights as written */
   dec *w, *s, *T;         /* weights; scores n×nc; computed totals */
   bool scored;
   bool ranges;            /* draw the sensitivity ranges */
@@ -188,7 +188,7 @@ static value call1(rep *r, fid f, value x) { return vm_call(r->v, r->f[f], 1, &x
 static value field_or_null(value rec, const char *k) {
   if (rec.tag != V_RECORD) return v_null;
   long i = record_find(rec.as.rec, k);
-  return i < 0 ? v_null : rec.as.rec->vals[i];
+  return i < 0 ? v_null : rec_get(rec.as.rec, i);
 }
 
 /* A bid's name: the declaration's `name`, else the first of supplier,
@@ -273,9 +273,9 @@ static void load_ranking(rep *r) {
   const record *wr = r->f[F_WEIGHTS].as.rec;
   r->nc = (int)wr->n;
   r->crit = wr->keys;
-  r->wv = wr->vals;
+  r->wv = record_values(wr);
   r->w = svl_alloc_atomic(wr->n * sizeof(dec));
-  for (int k = 0; k < r->nc; k++) r->w[k] = wr->vals[k].as.num;
+  for (int k = 0; k < r->nc; k++) r->w[k] = rec_get(wr, k).as.num;
   /* scores: the declaration's function, else each bid's `scores` record */
   r->s = svl_alloc_atomic(((size_t)r->n * (size_t)r->nc + 1) * sizeof(dec));
   r->T = svl_alloc_atomic(((size_t)r->n + 1) * sizeof(dec));
@@ -291,7 +291,7 @@ static void load_ranking(rep *r) {
       if (j < 0)
         vm_error_hint(r->v, at_of(r, F_SCORES), "the scores need a field for every criterion of weights",
                       "E0409 report: the scores of %s have no '%s'", r->names[i], r->crit[k]);
-      value x = sc.as.rec->vals[j];
+      value x = rec_get(sc.as.rec, j);
       if (!plain_number(x))
         vm_error(r->v, at_of(r, F_SCORES), "E0409 report: the %s score of %s must be a plain number, got %s", r->crit[k],
                  r->names[i], value_type_name(x));
@@ -586,7 +586,7 @@ static int record_table(rep *r, const list *rows, const char *caption, const cha
     }
     for (int c = 0; c < nc; c++) {
       long k = record_find(src.as.rec, cols[c]);
-      cell(b, k < 0 ? v_null : src.as.rec->vals[k]);
+      cell(b, k < 0 ? v_null : rec_get(src.as.rec, k));
     }
     sb_puts(b, "</tr>\n");
   }
@@ -702,7 +702,7 @@ static void sensitivity(rep *r) {
  * measure, its proxy and the proxy's source. */
 static void sv_head(sbuf *b, const record *x) {
   for (size_t k = 0; k < x->n; k++) {
-    if (x->vals[k].tag == V_RECORD && x->vals[k].as.rec->indicator) {
+    if (rec_get(x, k).tag == V_RECORD && rec_get(x, k).as.rec->indicator) {
       sb_puts(b, "<th scope=\"col\">Measure</th><th scope=\"col\">Proxy</th><th scope=\"col\">Source of the proxy</th>");
       continue;
     }
@@ -765,7 +765,7 @@ static void social_value(rep *r) {
       sb_puts(b, "<tr>");
       for (size_t k = 0; k < shape->n; k++) {
         value x = field_or_null(l->items[j], shape->keys[k]);
-        bool ind = shape->vals[k].tag == V_RECORD && shape->vals[k].as.rec->indicator;
+        bool ind = rec_get(shape, k).tag == V_RECORD && rec_get(shape, k).as.rec->indicator;
         if (ind && x.tag == V_RECORD) indicator_cells(b, x);
         else if (ind) sb_puts(b, "<td>—</td><td>—</td><td>—</td>");
         else cell(b, x);
@@ -865,7 +865,7 @@ static void render(svl_vm *v, void *ctx) {
   for (size_t i = 0; i < rec->n; i++) {
     int id = field_id(rec->keys[i]);
     if (id < 0) continue;
-    r->f[id] = rec->vals[i];
+    r->f[id] = rec_get(rec, i);
     r->at[id] = r->d->a->kids[i]->at;
   }
   load_ranking(r);

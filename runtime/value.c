@@ -57,6 +57,23 @@ record *record_new_shared(size_t n, const char **keys) {
   return r;
 }
 
+record *record_view(const record *base, size_t n, const char **keys) {
+  size_t k = n - base->n;
+  record *r = svl_alloc(sizeof(record) + (k ? k : 1) * sizeof(value));
+  r->n = n;
+  r->keys = keys;
+  r->base = base;
+  r->vals = (value *)(r + 1);
+  return r;
+}
+
+const value *record_values(const record *r) {
+  if (!r->base) return r->vals;
+  value *out = svl_alloc((r->n ? r->n : 1) * sizeof(value));
+  for (size_t i = 0; i < r->n; i++) out[i] = rec_get(r, i);
+  return out;
+}
+
 long record_find(const record *r, const char *key) {
   /* Keys are often the very same string (a CSV header, a type's field
    * names); comparing the first byte skips most calls to strcmp. */
@@ -109,7 +126,7 @@ bool value_equal(value a, value b) {
     if (x->n != y->n) return false;
     for (size_t i = 0; i < x->n; i++) {
       long j = record_find(y, x->keys[i]);
-      if (j < 0 || !value_equal(x->vals[i], y->vals[j])) return false;
+      if (j < 0 || !value_equal(rec_get(x, i), rec_get(y, j))) return false;
     }
     return true;
   }
@@ -352,7 +369,7 @@ static void display(sbuf *b, value v, bool raw, const shortness *sh, int depth) 
       if (i) sb_puts(b, ", ");
       if (sh && ((int)i >= sh->max_items || depth >= sh->depth)) { sb_puts(b, "…"); break; }
       sb_printf(b, "%s: ", r->keys[i]);
-      display(b, r->vals[i], false, sh, depth + 1);
+      display(b, rec_get(r, i), false, sh, depth + 1);
     }
     sb_putc(b, '}');
     break;
@@ -422,7 +439,7 @@ static void json(sbuf *b, value v) {
       if (i) sb_puts(b, ", ");
       sb_json_string(b, v.as.rec->keys[i], strlen(v.as.rec->keys[i]));
       sb_puts(b, ": ");
-      json(b, v.as.rec->vals[i]);
+      json(b, rec_get(v.as.rec, i));
     }
     sb_putc(b, '}');
     break;

@@ -80,6 +80,11 @@ struct record {
   bool indicator;   /* declared with `indicator` (SPEC 8) */
   const char *name; /* an indicator's declared name, for messages */
   const char **keys; /* interned-or-not field names, in order */
+  /* A `with` that only adds fields makes a view: fields [0, base->n) are
+   * base's and vals holds the rest, so `[b with {x: ..} for b in bids]`
+   * does not copy every bid (and the benchmark tender held each bid three
+   * times over).  Read fields through rec_get, never vals directly. */
+  const record *base;
   value *vals;
 };
 
@@ -121,6 +126,20 @@ record *record_new_shared(size_t n, const char **keys);
 value v_rec(const record *r);
 /* Field lookup: index or -1. */
 long record_find(const record *r, const char *key);
+/* A view of base with n - base->n more fields under keys (which begin
+ * with base's); the caller fills vals[0 .. n - base->n). */
+record *record_view(const record *base, size_t n, const char **keys);
+/* All n values in order: r->vals itself, or a fresh copy for a view. */
+const value *record_values(const record *r);
+/* Field i (< r->n). */
+static inline value rec_get(const record *r, size_t i) {
+  while (r->base) {
+    size_t m = r->base->n;
+    if (i >= m) return r->vals[i - m];
+    r = r->base;
+  }
+  return r->vals[i];
+}
 
 bool value_truthy_ok(value v, bool *out); /* bool or verdict */
 bool value_equal(value a, value b);       /* structural; never fails */

@@ -1344,12 +1344,12 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
     if (t->kind == T_UNIT && x.tag == V_RECORD && x.as.rec->n == 2) {
       /* the JSON output form {"amount": 3, "unit": "week"} */
       long a = record_find(x.as.rec, "amount"), u = record_find(x.as.rec, "unit");
-      if (a >= 0 && u >= 0 && x.as.rec->vals[a].tag == V_NUM && !x.as.rec->vals[a].unit &&
-          x.as.rec->vals[u].tag == V_TEXT && t->unit) {
-        const char *un = x.as.rec->vals[u].as.text->s;
+      if (a >= 0 && u >= 0 && rec_get(x.as.rec, a).tag == V_NUM && !rec_get(x.as.rec, a).unit &&
+          rec_get(x.as.rec, u).tag == V_TEXT && t->unit) {
+        const char *un = rec_get(x.as.rec, u).as.text->s;
         if (strcmp(un, unit_name(t->unit)) == 0 ||
             same_def(unit_lookup(c->x.reg, un), t->unit))
-          return v_qty(x.as.rec->vals[a].as.num, t->unit);
+          return v_qty(rec_get(x.as.rec, a).as.num, t->unit);
       }
     }
     break;
@@ -1382,7 +1382,7 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
           continue;
         }
         path_key(&c->path, t->fnames[f]);
-        o->vals[f] = jconv_value(c, r->vals[k], t->ftypes[f]);
+        o->vals[f] = jconv_value(c, rec_get(r, k), t->ftypes[f]);
         path_cut(&c->path, mark);
       }
       for (size_t i = 0; i < r->n; i++) {

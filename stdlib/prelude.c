@@ -459,7 +459,7 @@ static bool vhash(vindex *ix, value x, int depth, uint64_t *h) {
     const record *r = x.as.rec;
     uint64_t acc = mix(8 + r->n), e;
     for (size_t i = 0; i < r->n; i++) {
-      if (!vhash(ix, r->vals[i], depth + 1, &e)) return false;
+      if (!vhash(ix, rec_get(r, i), depth + 1, &e)) return false;
       acc += mix(hash_bytes(r->keys[i], strlen(r->keys[i]), 9) ^ e);
     }
     *h = acc;
@@ -985,7 +985,7 @@ BUILTIN(p_keys) {
 BUILTIN(p_values) {
   (void)nargs;
   const record *r = want_record(v, at, "values", args[0]);
-  return list_of(r->vals, r->n);
+  return list_of(record_values(r), r->n);
 }
 
 /* Field index, or -1; a name with a NUL byte cannot be a field. */
@@ -1004,7 +1004,7 @@ BUILTIN(p_has) {
 BUILTIN(p_get) {
   const record *r = want_record(v, at, "get", args[0]);
   long i = field_of(v, at, "get", r, args[1]);
-  return i >= 0 ? r->vals[i] : nargs > 2 ? args[2] : v_null;
+  return i >= 0 ? rec_get(r, i) : nargs > 2 ? args[2] : v_null;
 }
 
 /* merge(a, b): a's fields in order with b's values where b has them, then
@@ -1019,13 +1019,13 @@ BUILTIN(p_merge) {
   for (size_t i = 0; i < a->n; i++) {
     long j = record_find(b, a->keys[i]);
     r->keys[i] = a->keys[i];
-    r->vals[i] = j >= 0 ? b->vals[j] : a->vals[i];
+    r->vals[i] = j >= 0 ? rec_get(b, j) : rec_get(a, i);
   }
   size_t k = a->n;
   for (size_t j = 0; j < b->n; j++)
     if (record_find(a, b->keys[j]) < 0) {
       r->keys[k] = b->keys[j];
-      r->vals[k++] = b->vals[j];
+      r->vals[k++] = rec_get(b, j);
     }
   return v_rec(r);
 }
@@ -1144,14 +1144,14 @@ BUILTIN(p_to_indicator) {
   const char *name_fields[] = {"code", "name"};
   for (int i = 0; i < 2 && !name[0]; i++) {
     long j = record_find(src, name_fields[i]);
-    if (j >= 0 && src->vals[j].tag == V_TEXT) name = src->vals[j].as.text->s;
+    if (j >= 0 && rec_get(src, j).tag == V_TEXT) name = rec_get(src, j).as.text->s;
   }
   const char *sp = name[0] ? " " : ""; /* "indicator ECC1: ..." or "indicator: ..." */
   const char *need[] = {"title", "unit", "proxy"};
   for (int i = 0; i < 3; i++)
     if (record_find(src, need[i]) < 0)
       vm_error_hint(v, at, "an indicator needs title, unit and proxy", "E0406 indicator%s%s has no '%s'", sp, name, need[i]);
-  value u = src->vals[record_find(src, "unit")], p = src->vals[record_find(src, "proxy")];
+  value u = rec_get(src, record_find(src, "unit")), p = rec_get(src, record_find(src, "proxy"));
   if (u.tag != V_NUM || !u.unit)
     vm_error_hint(v, at, "give the unit as a quantity of one, e.g. 1 FTE", "E0406 indicator%s%s: 'unit' must be a unit, got %s",
                   sp, name, u.tag == V_NUM ? value_display(u, false) : tname(u));
@@ -1164,7 +1164,7 @@ BUILTIN(p_to_indicator) {
   record *r = record_new(src->n);
   for (size_t i = 0; i < src->n; i++) {
     r->keys[i] = src->keys[i];
-    r->vals[i] = src->vals[i];
+    r->vals[i] = rec_get(src, i);
   }
   r->indicator = true;
   r->name = name;

@@ -201,6 +201,20 @@ static void test_values(void) {
   rec2 = svl_with(vm, rec, "supplier", late);
   shows(vm, rec2, SVL_FORMAT_REPL, "{supplier: false, price: £90.00}", "svl_with replaces a field");
   svl_release(vm, late);
+  /* a record made by SVL's `with` that only adds fields reads through
+   * to the record it extends (runtime/value.h rec_get) */
+  svl_value *view = NULL, *vf = NULL;
+  tap_ok(svl_eval_line(vm, "[r with {late: true} for r in [{supplier: \"Acme\", price: £90}]][1]", SVL_NTS, &view) == SVL_OK,
+         "a record made by with, from SVL");
+  tap_ok(svl_field_at(vm, view, 1, &vf) == SVL_OK && svl_to_unit(vm, vf, &s) == SVL_OK && !strcmp(s, "GBP"),
+         "... svl_field_at reads its base's field");
+  svl_release(vm, vf);
+  tap_ok(svl_field_at(vm, view, 2, &vf) == SVL_OK && svl_to_bool(vm, vf, &b) == SVL_OK && b, "... and its own");
+  svl_release(vm, vf);
+  rec2 = svl_with(vm, view, "price", late = svl_bool(vm, 0));
+  shows(vm, rec2, SVL_FORMAT_REPL, "{supplier: \"Acme\", price: false, late: true}", "... svl_with on it");
+  svl_release(vm, late);
+  svl_release(vm, view);
   const char *dup_keys[2] = {"a", "a"};
   tap_ok(svl_record(vm, 2, dup_keys, vals) == NULL, "a repeated field name is refused");
   shows(vm, rec, SVL_FORMAT_JSON, "{\"supplier\": \"Acme\", \"price\": {\"amount\": 90, \"unit\": \"GBP\"}}",
