@@ -69,7 +69,14 @@ static dec from_b(B b) {
 
 static B b_int(int64_t i) { return bid128_from_int64(i); }
 
-static bool b_zero(B x) { return bid128_isZero(x) != 0; }
+static bool b_zero(B x) {
+  dec d = from_b(x);
+  if ((d.w[1] & 0x6000000000000000ull) != 0x6000000000000000ull) {
+    unsigned __int128 c = ((unsigned __int128)(d.w[1] & 0x0001FFFFFFFFFFFFull) << 64) | d.w[0];
+    return c == 0 || c >= TEN34; /* a non-canonical coefficient means 0 */
+  }
+  return bid128_isZero(x) != 0;
+}
 static bool b_neg(B x) { return bid128_isSigned(x) && !bid128_isZero(x); }
 static bool b_finite(B x) { return bid128_isFinite(x) != 0; }
 
@@ -77,6 +84,14 @@ static bool b_finite(B x) { return bid128_isFinite(x) != 0; }
  * hold in one place.  Callers detect division by zero beforehand, so an
  * infinity here can only mean the result left decimal128's range. */
 static dec_status finish(B r, dec *out) {
+  dec d = from_b(r);
+  /* finite, the common encoding, canonical: only -0 to clear */
+  if ((d.w[1] & 0x6000000000000000ull) != 0x6000000000000000ull &&
+      (((unsigned __int128)(d.w[1] & 0x0001FFFFFFFFFFFFull) << 64) | d.w[0]) < TEN34) {
+    if (!(d.w[1] & 0x0001FFFFFFFFFFFFull) && !d.w[0]) d.w[1] &= ~(1ull << 63);
+    *out = d;
+    return DEC_OK;
+  }
   if (bid128_isNaN(r)) return DEC_INVALID;
   if (bid128_isInf(r)) return DEC_OVERFLOW;
   if (bid128_isZero(r)) r = bid128_abs(r);
@@ -358,17 +373,89 @@ dec_status dec_sub(dec a, dec b, dec *out) {
   return finish(bid128_sub(to_b(a), to_b(b), RN, &f), out);
 }
 
-dec_status dec_mul(dec a, dec b, dec *out) {
-  /* Exact when the product of two small coefficients has at most 34
-   * digits and the exponents' sum is in range. */
-  if (SMALL_COEFF(a) && SMALL_COEFF(b)) {
-    int ex = EXP_OF(a) + EXP_OF(b) - BIAS;
-    unsigned __int128 c = (unsigned __int128)a.w[0] * b.w[0];
-    if (ex >= 0 && ex <= EXP_TOP && c < TEN34) {
-      *out = pack((a.w[1] ^ b.w[1]) >> 63, ex, c);
-      return DEC_OK;
+static bool plain_coeff(dec a, unsigned __int128 *c, int *e);
+
+/* x / d for a 256-bit x in 64-bit limbs, most significant last; returns
+ * the remainder. */
+static uint64_t div256(uint64_t x[4], uint64_t d) {
+  unsigned __int128 r = 0;
+  for (int i = 3; i >= 0; i--) {
+    unsigned __int128 cur = (r << 64) | x[i];
+    x[i] = (uint64_t)(cur / d);
+    r = cur - (unsigned __int128)x[i] * d;
+  }
+  return (uint64_t)r;
+}
+
+/* The product of two finite decimals rounded to 34 digits, half to even,
+ * as IEEE 754 and the library define it, in integer arithmetic: the full
+ * product of the coefficients (at most 226 bits), divided down to 35
+ * digits with a sticky bit for every digit dropped, then rounded on the
+ * last digit.  libbid's bid128_mul takes ~450 instructions a call (it goes
+ * through its fused multiply-add); this takes ~60 for products that fit,
+ * ~150 for those that need rounding.  False, leaving the library to it,
+ * when the result's exponent is out of the normal range (overflow,
+ * underflow, clamping) or an operand is special.  *inexact says whether
+ * digits were dropped. */
+static bool mul_fast(dec a, dec b, dec *out, bool *inexact) {
+  unsigned __int128 x, y;
+  int ea, eb;
+  if (!plain_coeff(a, &x, &ea) || !plain_coeff(b, &y, &eb)) return false;
+  bool neg = (a.w[1] ^ b.w[1]) >> 63;
+  int ex = ea + eb - BIAS;
+  uint64_t x0 = (uint64_t)x, x1 = (uint64_t)(x >> 64), y0 = (uint64_t)y, y1 = (uint64_t)(y >> 64);
+  *inexact = false;
+  if (!x1 && !y1) {
+    unsigned __int128 c = (unsigned __int128)x0 * y0;
+    if (c < TEN34) {
+      if (ex < 0 || ex > EXP_TOP) return false;
+      *out = pack(neg, ex, c);
+      return true;
     }
   }
+  /* 113 x 113 bits: the high parts are below 2^49, so no sum overflows */
+  unsigned __int128 q00 = (unsigned __int128)x0 * y0, q01 = (unsigned __int128)x0 * y1,
+                    q10 = (unsigned __int128)x1 * y0, q11 = (unsigned __int128)x1 * y1;
+  unsigned __int128 mid = (q00 >> 64) + (uint64_t)q01 + (uint64_t)q10;
+  unsigned __int128 hi = (mid >> 64) + (q01 >> 64) + (q10 >> 64) + q11;
+  uint64_t w[4] = {(uint64_t)q00, (uint64_t)mid, (uint64_t)hi, (uint64_t)(hi >> 64)};
+  int bits = w[3] ? 256 - __builtin_clzll(w[3]) : w[2] ? 192 - __builtin_clzll(w[2])
+           : w[1] ? 128 - __builtin_clzll(w[1]) : 64 - (w[0] ? __builtin_clzll(w[0]) : 64);
+  if (bits <= 113 && ((unsigned __int128)w[1] << 64 | w[0]) < TEN34) {
+    if (ex < 0 || ex > EXP_TOP) return false;
+    *out = pack(neg, ex, (unsigned __int128)w[1] << 64 | w[0]);
+    return true;
+  }
+  /* At least as many digits as 2^(bits-1) has (1233/4096 is just under
+   * log10 2), so dividing by 10^(low - 35) leaves 35 to 38 digits. */
+  int low = (((bits - 1) * 1233) >> 12) + 1, drop = low - 35;
+  bool sticky = false;
+  ex += drop > 0 ? drop : 0;
+  while (drop > 0) {
+    int k = drop > 19 ? 19 : drop;
+    sticky |= div256(w, p10[k]) != 0;
+    drop -= k;
+  }
+  /* 35 to 38 digits left: one division brings it to 34 */
+  unsigned __int128 c = (unsigned __int128)w[1] << 64 | w[0];
+  int k = 1;
+  while (k < 4 && c >= TEN34 * p10[k]) k++;
+  uint64_t d = p10[k], half = d / 2;
+  unsigned __int128 q = c / d;
+  uint64_t rem = (uint64_t)(c - q * d);
+  ex += k;
+  if (rem > half || (rem == half && (sticky || (q & 1)))) q++;
+  if (q == TEN34) q /= 10, ex++;
+  if (ex < 0 || ex > EXP_TOP) return false;
+  *inexact = rem != 0 || sticky;
+  c = q;
+  *out = pack(neg, ex, c);
+  return true;
+}
+
+dec_status dec_mul(dec a, dec b, dec *out) {
+  bool inexact;
+  if (mul_fast(a, b, out, &inexact)) return DEC_OK;
   _IDEC_flags f = 0;
   return finish(bid128_mul(to_b(a), to_b(b), RN, &f), out);
 }
@@ -477,15 +564,15 @@ static dec_status int_pow(B a, int64_t n, dec *out) {
      * products, and an exact product is the same value and exponent the
      * double-decimal path below would give.  Only a rounded result (or an
      * overflow) needs that path. */
-    _IDEC_flags fx = 0;
-    B r = b_int(1), base = a;
+    dec r = dec_from_int(1), base = from_b(a);
     uint64_t u = (uint64_t)n;
-    while (u && !fx) {
-      if (u & 1) r = bid128_mul(r, base, RN, &fx);
+    bool inexact = false;
+    while (u && !inexact) {
+      if (u & 1 && !mul_fast(r, base, &r, &inexact)) break;
       u >>= 1;
-      if (u) base = bid128_mul(base, base, RN, &fx);
+      if (u && !mul_fast(base, base, &base, &inexact)) break;
     }
-    if (!fx) return finish(r, out);
+    if (!u && !inexact) return finish(to_b(r), out);
   }
   /* The rounded powers that reach the slow path below are mostly the same
    * few again and again: discount factors (1 + 3.5%)^t for t = 1..years,
@@ -757,6 +844,10 @@ bool dec_is_one(dec a) { return a.w[1] == 0x3040000000000000ull && a.w[0] == 1; 
 bool dec_is_neg(dec a) { return b_neg(to_b(a)); }
 
 bool dec_is_int(dec a) {
+  if (SMALL_COEFF(a)) {
+    int e = EXP_OF(a) - BIAS;
+    return e >= 0 || a.w[0] == 0 || (e >= -19 && a.w[0] % p10[-e] == 0);
+  }
   B x = to_b(a);
   if (!b_finite(x)) return false;
   _IDEC_flags f = 0;
