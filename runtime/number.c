@@ -454,14 +454,130 @@ static bool mul_fast(dec a, dec b, dec *out, bool *inexact) {
 }
 
 dec_status dec_mul(dec a, dec b, dec *out) {
+  /* The commonest case first, in the fewest instructions: two
+   * coefficients below 2^64 whose product has at most 34 digits. */
+  if (SMALL_COEFF(a) && SMALL_COEFF(b)) {
+    int ex = EXP_OF(a) + EXP_OF(b) - BIAS;
+    unsigned __int128 c = (unsigned __int128)a.w[0] * b.w[0];
+    if (ex >= 0 && ex <= EXP_TOP && c < TEN34) {
+      *out = pack((a.w[1] ^ b.w[1]) >> 63, ex, c);
+      return DEC_OK;
+    }
+  }
   bool inexact;
   if (mul_fast(a, b, out, &inexact)) return DEC_OK;
   _IDEC_flags f = 0;
   return finish(bid128_mul(to_b(a), to_b(b), RN, &f), out);
 }
 
+static int ndigits(unsigned __int128 c);
+
+/* u[0..n) *= m, limbs least significant first; returns the new length */
+static int mul_limbs(uint64_t *u, int n, uint64_t m) {
+  unsigned __int128 carry = 0;
+  for (int i = 0; i < n; i++) {
+    unsigned __int128 t = (unsigned __int128)u[i] * m + carry;
+    u[i] = (uint64_t)t;
+    carry = t >> 64;
+  }
+  if (carry) u[n++] = (uint64_t)carry;
+  return n;
+}
+
+/* u[0..n) / v for a divisor of two limbs (Knuth's algorithm D, base
+ * 2^64); the quotient below 2^128 goes to *q, and *rest says whether the
+ * remainder is not zero.  u has room for one more limb. */
+static void div_limbs2(uint64_t *u, int n, unsigned __int128 v, unsigned __int128 *q, bool *rest) {
+  int sh = __builtin_clzll((uint64_t)(v >> 64));
+  v <<= sh;
+  uint64_t v1 = (uint64_t)(v >> 64), v0 = (uint64_t)v;
+  u[n] = 0;
+  if (sh) {
+    for (int i = n; i > 0; i--) u[i] = u[i] << sh | u[i - 1] >> (64 - sh);
+    u[0] <<= sh;
+  }
+  uint64_t qd[8] = {0};
+  for (int j = n - 2; j >= 0; j--) {
+    unsigned __int128 num = (unsigned __int128)u[j + 2] << 64 | u[j + 1], qhat, rhat;
+    if (u[j + 2] >= v1) qhat = UINT64_MAX, rhat = (unsigned __int128)u[j + 1] + v1;
+    else qhat = num / v1, rhat = num - qhat * v1;
+    while (!(rhat >> 64) && qhat * v0 > (rhat << 64 | u[j])) qhat--, rhat += v1;
+    /* u[j..j+2] -= qhat * v */
+    unsigned __int128 p0 = qhat * v0, p1 = qhat * v1 + (p0 >> 64);
+    uint64_t s0 = (uint64_t)p0, s1 = (uint64_t)p1, s2 = (uint64_t)(p1 >> 64);
+    uint64_t b0 = u[j] < s0;
+    u[j] -= s0;
+    uint64_t b1 = u[j + 1] < s1 || (u[j + 1] - s1 < b0);
+    u[j + 1] -= s1 + b0;
+    bool under = u[j + 2] < s2 || (u[j + 2] - s2 < b1);
+    u[j + 2] -= s2 + b1;
+    /* With a divisor of two limbs the test above already checks qhat
+     * against the whole divisor, so this should not happen (random tests
+     * never reach it); it is algorithm D's own step, kept as the guard. */
+    if (under) { /* qhat was one too big: add v back */
+      qhat--;
+      unsigned __int128 t = (unsigned __int128)u[j] + v0;
+      u[j] = (uint64_t)t;
+      t = (unsigned __int128)u[j + 1] + v1 + (uint64_t)(t >> 64);
+      u[j + 1] = (uint64_t)t;
+      u[j + 2] += (uint64_t)(t >> 64);
+    }
+    qd[j] = (uint64_t)qhat;
+  }
+  *q = (unsigned __int128)qd[1] << 64 | qd[0];
+  *rest = u[0] || u[1];
+}
+
+/* The quotient rounded to 34 digits half to even, or exact at the
+ * exponent closest to ea - eb, as IEEE 754 and the library define it:
+ * the dividend's coefficient is scaled by 10^s so that the integer
+ * quotient has 35 or 36 digits, then rounded on its last digits with the
+ * remainder as a sticky bit.  libbid's bid128_div takes ~750 instructions;
+ * sroi divides by a discount factor for every year of every programme.
+ * False for a zero dividend, specials and exponents out of range. */
+static bool div_fast(dec a, dec b, dec *out) {
+  unsigned __int128 x, y, q;
+  int ea, eb;
+  if (!plain_coeff(a, &x, &ea) || !plain_coeff(b, &y, &eb) || x == 0 || y == 0) return false;
+  bool neg = (a.w[1] ^ b.w[1]) >> 63, sticky;
+  int s = 35 + ndigits(y) - ndigits(x); /* 2 to 68 */
+  uint64_t u[10] = {(uint64_t)x, (uint64_t)(x >> 64)};
+  int n = u[1] ? 2 : 1;
+  for (int k = s; k > 0; k -= 19) n = mul_limbs(u, n, p10[k > 19 ? 19 : k]);
+  if (!(y >> 64)) {
+    uint64_t d = (uint64_t)y;
+    unsigned __int128 r = 0;
+    for (int i = n - 1; i >= 0; i--) {
+      unsigned __int128 cur = r << 64 | u[i];
+      u[i] = (uint64_t)(cur / d);
+      r = cur - (unsigned __int128)u[i] * d;
+    }
+    q = (unsigned __int128)u[1] << 64 | u[0];
+    sticky = r != 0;
+  } else {
+    div_limbs2(u, n, y, &q, &sticky);
+  }
+  /* q has 35 or 36 digits */
+  int k = q >= TEN34 * 10 ? 2 : 1, ex = ea - eb + BIAS - s + k;
+  uint64_t d = p10[k], half = d / 2;
+  unsigned __int128 c = q / d;
+  uint64_t rem = (uint64_t)(q - c * d);
+  if (rem > half || (rem == half && (sticky || (c & 1)))) c++;
+  if (c == TEN34) c /= 10, ex++;
+  if (!rem && !sticky) { /* exact: the exponent nearest the preferred one */
+    /* 2.4 / 100 has 32 zeros to drop: in steps of 16, 8, 4, 2, 1 */
+    static const unsigned __int128 step[5] = {10000000000000000ull, 100000000ull, 10000, 100, 10};
+    for (int i = 0, k = 16; i < 5; i++, k /= 2)
+      while (ea - eb + BIAS - ex >= k && c % step[i] == 0) c /= step[i], ex += k;
+  }
+  if (ex < 0 || ex > EXP_TOP) return false;
+  *out = pack(neg, ex, c);
+  return true;
+}
+
 dec_status dec_div(dec a, dec b, dec *out) {
   if (b_zero(to_b(b))) return DEC_DIV_ZERO;
+  if (div_fast(a, b, out)) return DEC_OK;
   _IDEC_flags f = 0;
   return finish(bid128_div(to_b(a), to_b(b), RN, &f), out);
 }

@@ -541,7 +541,7 @@ static void test_fast_paths_against_library(void) {
   ok(bad_cmp == 0, "dec_cmp orders 300,000 random pairs as the library does");
   /* dec_mul multiplies and rounds in integers (number.c mul_fast): the
    * library's bits on every pair, rounded or not, and every power */
-  int bad_mul = 0, bad_pow = 0;
+  int bad_mul = 0, bad_pow = 0, bad_div = 0;
   for (int i = 0; i < 300000; i++) {
     dec a = lib_operand(), b = i % 3 ? lib_operand() : a;
     if (i % 40 == 0) {
@@ -568,6 +568,33 @@ static void test_fast_paths_against_library(void) {
         printf("# %s * %s: got %s want %s\n", s1, s2, s3, fmt(want));
       }
     }
+    /* and the quotient */
+    f = 0;
+    if (!bid128_isZero(y)) {
+      r = bid128_div(x, y, BID_ROUNDING_TO_NEAREST, &f);
+      if (bid128_isZero(r)) r = bid128_abs(r);
+      memcpy(&want, &r, sizeof want);
+      st = dec_div(a, b, &got);
+      if (bid128_isFinite(r) ? st != DEC_OK || memcmp(&got, &want, sizeof got) : st == DEC_OK) {
+        if (bad_div++ < 3) {
+          char s1[DEC_BUFSZ], s2[DEC_BUFSZ], s3[DEC_BUFSZ];
+          dec_format(a, s1, sizeof s1), dec_format(b, s2, sizeof s2), dec_format(got, s3, sizeof s3);
+          printf("# %s / %s: got %s want %s\n", s1, s2, s3, fmt(want));
+        }
+      }
+      /* an exact quotient keeps the exponent nearest the preferred one */
+      dec prod = dec_from_int(0);
+      if (dec_mul(a, b, &prod) == DEC_OK) {
+        memcpy(&x, &prod, sizeof x);
+        f = 0;
+        r = bid128_div(x, y, BID_ROUNDING_TO_NEAREST, &f);
+        if (bid128_isZero(r)) r = bid128_abs(r);
+        memcpy(&want, &r, sizeof want);
+        st = dec_div(prod, b, &got);
+        if (bid128_isFinite(r) ? st != DEC_OK || memcmp(&got, &want, sizeof got) : st == DEC_OK) bad_div++;
+        memcpy(&x, &a, sizeof x);
+      }
+    }
     /* an exact power is the product of its factors, whatever the route */
     int n = 1 + (int)(lib_rnd() % 12);
     dec p = dec_from_int(1), q;
@@ -584,6 +611,7 @@ static void test_fast_paths_against_library(void) {
     }
   }
   ok(bad_mul == 0, "dec_mul gives the library's bits on 300,000 random pairs");
+  ok(bad_div == 0, "dec_div gives the library's bits on 600,000 random pairs, exact quotients among them");
   ok(bad_pow == 0, "exact powers equal the product of their factors");
 }
 
