@@ -234,47 +234,7 @@ static const char *op_verb(int op) {
   }
 }
 
-value vm_arith(vm *v, loc at, int op, value a, value b) {
-  if (a.tag == V_NULL || b.tag == V_NULL)
-    vm_error_hint(v, at, "use ?? to give a default: x ?? 0", "E0403 arithmetic on null");
-  if (op == OP_ADD && a.tag == V_TEXT && b.tag == V_TEXT) {
-    sbuf s;
-    sb_init(&s);
-    sb_putn(&s, a.as.text->s, a.as.text->len);
-    sb_putn(&s, b.as.text->s, b.as.text->len);
-    return v_text(s.s ? s.s : "", s.len);
-  }
-  if (op == OP_ADD && a.tag == V_LIST && b.tag == V_LIST) {
-    size_t n = a.as.list->n + b.as.list->n;
-    list *l = list_new(n);
-    memcpy(l->items, a.as.list->items, a.as.list->n * sizeof(value));
-    memcpy(l->items + a.as.list->n, b.as.list->items, b.as.list->n * sizeof(value));
-    return v_list(l);
-  }
-  if (op == OP_ADD && a.tag == V_NUM && b.tag == V_DATE) {
-    value t = a; a = b; b = t;
-  }
-  if ((op == OP_ADD || op == OP_SUB) && b.tag == V_NUM && a.tag == V_DATE) {
-    /* date ± n days */
-    dec d = b.as.num;
-    if (b.unit) d = convert(v, at, b, unit_from_def(unit_lookup(v->units, "day")));
-    int64_t k;
-    if (!dec_to_int(d, &k)) vm_error(v, at, "E0407 a date moves by a whole number of days");
-    /* the same range as date() and add_days, so every date prints as
-     * YYYY-MM-DD (year 10000 would not) */
-    int32_t lo, hi;
-    date_from_ymd(1, 1, 1, &lo);
-    date_from_ymd(9999, 12, 31, &hi);
-    if (k > hi - lo || k < lo - hi) vm_error(v, at, "E0407 the date would fall outside the years 1 to 9999");
-    int64_t r = (int64_t)a.days + (op == OP_ADD ? k : -k);
-    if (r < lo || r > hi) vm_error(v, at, "E0407 the date would fall outside the years 1 to 9999");
-    return v_date((int32_t)r);
-  }
-  if (op == OP_SUB && a.tag == V_DATE && b.tag == V_DATE) return v_qty(dec_from_int((int64_t)a.days - b.days), unit_from_def(unit_lookup(v->units, "day")));
-  if (a.tag != V_NUM || b.tag != V_NUM) {
-    static const char *sym[] = {"+", "-", "*", "/", "mod", "^"};
-    vm_error(v, at, "E0402 cannot apply %s to %s and %s", op <= OP_POW ? sym[op] : "?", value_type_name(a), value_type_name(b));
-  }
+static value arith_num(vm *v, loc at, int op, value a, value b) {
   dec r;
   switch (op) {
   case OP_ADD: case OP_SUB: case OP_MOD: {
@@ -315,9 +275,10 @@ value vm_arith(vm *v, loc at, int op, value a, value b) {
       if (u == UNIT_TOO_COMPLEX) vm_error(v, at, "E0401 unit too complex: %s and %s", unit_label(a), unit_label(b));
       *m = (struct unit_memo){a.unit, b.unit, u, sign, num, den};
     }
-    dec top, bottom = den;
-    vm_check(v, at, dec_mul(a.as.num, num, &top));
+    dec top = a.as.num, bottom = den;
+    if (!dec_is_one(num)) vm_check(v, at, dec_mul(a.as.num, num, &top));
     if (op == OP_MUL) vm_check(v, at, dec_mul(top, b.as.num, &top));
+    else if (dec_is_one(bottom)) bottom = b.as.num;
     else vm_check(v, at, dec_mul(bottom, b.as.num, &bottom));
     if (op == OP_MUL && dec_is_one(bottom)) r = top;
     else vm_check(v, at, dec_div(top, bottom, &r));
@@ -339,6 +300,57 @@ value vm_arith(vm *v, loc at, int op, value a, value b) {
   }
   }
   vm_error(v, at, "E0000 bad operator");
+}
+
+/* Everything but two numbers: null, texts, lists, dates, and the errors.
+ * Out of line, so the numeric path below keeps a small frame. */
+static __attribute__((noinline)) value arith_other(vm *v, loc at, int op, value a, value b) {
+  if (a.tag == V_NULL || b.tag == V_NULL)
+    vm_error_hint(v, at, "use ?? to give a default: x ?? 0", "E0403 arithmetic on null");
+  if (op == OP_ADD && a.tag == V_TEXT && b.tag == V_TEXT) {
+    sbuf s;
+    sb_init(&s);
+    sb_putn(&s, a.as.text->s, a.as.text->len);
+    sb_putn(&s, b.as.text->s, b.as.text->len);
+    return v_text(s.s ? s.s : "", s.len);
+  }
+  if (op == OP_ADD && a.tag == V_LIST && b.tag == V_LIST) {
+    size_t n = a.as.list->n + b.as.list->n;
+    list *l = list_new(n);
+    memcpy(l->items, a.as.list->items, a.as.list->n * sizeof(value));
+    memcpy(l->items + a.as.list->n, b.as.list->items, b.as.list->n * sizeof(value));
+    return v_list(l);
+  }
+  if (op == OP_ADD && a.tag == V_NUM && b.tag == V_DATE) {
+    value t = a; a = b; b = t;
+  }
+  if ((op == OP_ADD || op == OP_SUB) && b.tag == V_NUM && a.tag == V_DATE) {
+    /* date ± n days */
+    dec d = b.as.num;
+    if (b.unit) d = convert(v, at, b, unit_from_def(unit_lookup(v->units, "day")));
+    int64_t k;
+    if (!dec_to_int(d, &k)) vm_error(v, at, "E0407 a date moves by a whole number of days");
+    /* the same range as date() and add_days, so every date prints as
+     * YYYY-MM-DD (year 10000 would not) */
+    int32_t lo, hi;
+    date_from_ymd(1, 1, 1, &lo);
+    date_from_ymd(9999, 12, 31, &hi);
+    if (k > hi - lo || k < lo - hi) vm_error(v, at, "E0407 the date would fall outside the years 1 to 9999");
+    int64_t r = (int64_t)a.days + (op == OP_ADD ? k : -k);
+    if (r < lo || r > hi) vm_error(v, at, "E0407 the date would fall outside the years 1 to 9999");
+    return v_date((int32_t)r);
+  }
+  if (op == OP_SUB && a.tag == V_DATE && b.tag == V_DATE) return v_qty(dec_from_int((int64_t)a.days - b.days), unit_from_def(unit_lookup(v->units, "day")));
+  if (a.tag != V_NUM || b.tag != V_NUM) {
+    static const char *sym[] = {"+", "-", "*", "/", "mod", "^"};
+    vm_error(v, at, "E0402 cannot apply %s to %s and %s", op <= OP_POW ? sym[op] : "?", value_type_name(a), value_type_name(b));
+  }
+  return arith_num(v, at, op, a, b);
+}
+
+value vm_arith(vm *v, loc at, int op, value a, value b) {
+  if (a.tag == V_NUM && b.tag == V_NUM) return arith_num(v, at, op, a, b);
+  return arith_other(v, at, op, a, b);
 }
 
 static int cmp_text(const text *a, const text *b) {

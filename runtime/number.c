@@ -361,19 +361,65 @@ static bool add_fast(dec a, dec b, bool negate_b, dec *out) {
   return true;
 }
 
+static bool plain_coeff(dec a, unsigned __int128 *c, int *e);
+static int ndigits(unsigned __int128 c);
+
+/* Sums of wide coefficients (34-digit present values, say): the operand
+ * with the larger exponent is scaled to the other's, which is exact in
+ * 128 bits while it has at most 38 digits; the exact sum (at most 39
+ * digits) is then rounded half to even to 34, as IEEE 754 rounds the
+ * exact sum.  False when the exponents are too far apart (the smaller
+ * operand would only round the result: the library does that) or the
+ * result leaves the exponent range. */
+static bool add_wide(dec a, dec b, bool negate_b, dec *out) {
+  unsigned __int128 x, y, c;
+  int ea, eb;
+  if (!plain_coeff(a, &x, &ea) || !plain_coeff(b, &y, &eb)) return false;
+  bool na = a.w[1] >> 63, nb = (bool)(b.w[1] >> 63) != negate_b, neg;
+  if (ea < eb) {
+    unsigned __int128 t = x; x = y; y = t;
+    int te = ea; ea = eb; eb = te;
+    bool tn = na; na = nb; nb = tn;
+  }
+  int d = ea - eb;
+  if (d && x) {
+    if (d > 38 || ndigits(x) + d > 38) return false;
+    for (int k = d; k > 0; k -= 19) x *= p10[k > 19 ? 19 : k];
+  }
+  if (na == nb) c = x + y, neg = na;
+  else if (x >= y) c = x - y, neg = na;
+  else c = y - x, neg = nb;
+  int ex = eb;
+  if (c >= TEN34) { /* 35 to 39 digits */
+    int k = 1;
+    while (k < 5 && c >= TEN34 * p10[k]) k++;
+    uint64_t p = p10[k], half = p / 2;
+    unsigned __int128 q = c / p;
+    uint64_t rem = (uint64_t)(c - q * p);
+    if (rem > half || (rem == half && (q & 1))) q++;
+    ex += k;
+    if (q == TEN34) q /= 10, ex++;
+    c = q;
+  }
+  if (ex > EXP_TOP) return false;
+  *out = pack(neg, ex, c);
+  return true;
+}
+
 dec_status dec_add(dec a, dec b, dec *out) {
   if (add_fast(a, b, false, out)) return DEC_OK;
+  if (add_wide(a, b, false, out)) return DEC_OK;
   _IDEC_flags f = 0;
   return finish(bid128_add(to_b(a), to_b(b), RN, &f), out);
 }
 
 dec_status dec_sub(dec a, dec b, dec *out) {
   if (add_fast(a, b, true, out)) return DEC_OK;
+  if (add_wide(a, b, true, out)) return DEC_OK;
   _IDEC_flags f = 0;
   return finish(bid128_sub(to_b(a), to_b(b), RN, &f), out);
 }
 
-static bool plain_coeff(dec a, unsigned __int128 *c, int *e);
 
 /* x / d for a 256-bit x in 64-bit limbs, most significant last; returns
  * the remainder. */
@@ -470,7 +516,6 @@ dec_status dec_mul(dec a, dec b, dec *out) {
   return finish(bid128_mul(to_b(a), to_b(b), RN, &f), out);
 }
 
-static int ndigits(unsigned __int128 c);
 
 /* u[0..n) *= m, limbs least significant first; returns the new length */
 static int mul_limbs(uint64_t *u, int n, uint64_t m) {

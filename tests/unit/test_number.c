@@ -541,7 +541,7 @@ static void test_fast_paths_against_library(void) {
   ok(bad_cmp == 0, "dec_cmp orders 300,000 random pairs as the library does");
   /* dec_mul multiplies and rounds in integers (number.c mul_fast): the
    * library's bits on every pair, rounded or not, and every power */
-  int bad_mul = 0, bad_pow = 0, bad_div = 0;
+  int bad_mul = 0, bad_pow = 0, bad_div = 0, bad_add = 0;
   for (int i = 0; i < 300000; i++) {
     dec a = lib_operand(), b = i % 3 ? lib_operand() : a;
     if (i % 40 == 0) {
@@ -566,6 +566,21 @@ static void test_fast_paths_against_library(void) {
         char s1[DEC_BUFSZ], s2[DEC_BUFSZ], s3[DEC_BUFSZ];
         dec_format(a, s1, sizeof s1), dec_format(b, s2, sizeof s2), dec_format(got, s3, sizeof s3);
         printf("# %s * %s: got %s want %s\n", s1, s2, s3, fmt(want));
+      }
+    }
+    /* the sum and the difference */
+    for (int sub = 0; sub < 2; sub++) {
+      f = 0;
+      r = sub ? bid128_sub(x, y, BID_ROUNDING_TO_NEAREST, &f) : bid128_add(x, y, BID_ROUNDING_TO_NEAREST, &f);
+      if (bid128_isZero(r)) r = bid128_abs(r);
+      memcpy(&want, &r, sizeof want);
+      st = sub ? dec_sub(a, b, &got) : dec_add(a, b, &got);
+      if (bid128_isFinite(r) ? st != DEC_OK || memcmp(&got, &want, sizeof got) : st == DEC_OK) {
+        if (bad_add++ < 3) {
+          char s1[DEC_BUFSZ], s2[DEC_BUFSZ], s3[DEC_BUFSZ];
+          dec_format(a, s1, sizeof s1), dec_format(b, s2, sizeof s2), dec_format(got, s3, sizeof s3);
+          printf("# %s %c %s: got %s want %s\n", s1, sub ? '-' : '+', s2, s3, fmt(want));
+        }
       }
     }
     /* and the quotient */
@@ -611,6 +626,7 @@ static void test_fast_paths_against_library(void) {
     }
   }
   ok(bad_mul == 0, "dec_mul gives the library's bits on 300,000 random pairs");
+  ok(bad_add == 0, "dec_add and dec_sub give the library's bits on 300,000 random pairs");
   ok(bad_div == 0, "dec_div gives the library's bits on 600,000 random pairs, exact quotients among them");
   ok(bad_pow == 0, "exact powers equal the product of their factors");
 }
