@@ -724,7 +724,14 @@ static void list_push(value **items, size_t *n, size_t *cap, value x) {
   (*items)[(*n)++] = x;
 }
 
+/* Lists are immutable, so every empty one can be this one: a rule that
+ * passes makes two (its reasons and its warnings) for every bid. */
+static const list empty_list = {0};
+/* ... and every rule that passes without a warning, this verdict */
+static const verdict passed_clean = {true, &empty_list, &empty_list};
+
 static const list *to_list(value *items, size_t n) {
+  if (!n) return &empty_list;
   list *l = list_new(n);
   if (n) memcpy(l->items, items, n * sizeof(value));
   return l;
@@ -767,11 +774,15 @@ static value eval_rule(vm *v, const node *d, frame *f) {
       }
     }
   }
+  value r = {.tag = V_VERDICT};
+  if (!nr && !nw) {
+    r.as.verdict = &passed_clean;
+    return r;
+  }
   verdict *vd = svl_alloc(sizeof *vd);
   vd->passed = nr == 0;
   vd->reasons = to_list(reasons, nr);
   vd->warnings = to_list(warns, nw);
-  value r = {.tag = V_VERDICT};
   r.as.verdict = vd;
   if (v->tr && nr) {
     sbuf b;
@@ -1100,42 +1111,83 @@ typedef struct with_cache {
 
 enum { MAX_VIEW_DEPTH = 3 };
 
+/* The result's layout for x with a record of names ykeys, from the node's
+ * cache when the two layouts are the ones it saw last. */
+static const with_cache *with_layout(const node *n, const record *x, const char **ykeys, size_t yn) {
+  with_cache *c = n->cache;
+  if (c && c->xkeys == x->keys && c->ykeys == ykeys) return c;
+  /* a new pair of layouts: work out the result's names once */
+  size_t extra = 0;
+  for (size_t i = 0; i < yn; i++)
+    if (record_find(x, ykeys[i]) < 0) extra++;
+  c = svl_alloc(sizeof *c + (yn ? yn : 1) * sizeof c->to[0]);
+  c->n = x->n + extra;
+  c->keys = svl_alloc((c->n ? c->n : 1) * sizeof *c->keys);
+  memcpy(c->keys, x->keys, x->n * sizeof *c->keys);
+  size_t k = x->n;
+  for (size_t i = 0; i < yn; i++) {
+    long j = record_find(x, ykeys[i]);
+    if (j < 0) { c->keys[k] = ykeys[i]; j = (long)k++; }
+    c->to[i] = (size_t)j;
+  }
+  c->adds = extra == yn;
+  c->xkeys = x->keys;
+  c->ykeys = ykeys;
+  ((node *)n)->cache = c;
+  return c;
+}
+
+/* A view reads through its bases, so keep chains short: a loop that adds
+ * one field at a time would otherwise make every read walk back through
+ * all the earlier records. */
+static bool view_ok(const record *x) {
+  int depth = 0;
+  for (const record *p = x->base; p && depth < MAX_VIEW_DEPTH; p = p->base) depth++;
+  return depth < MAX_VIEW_DEPTH;
+}
+
+/* Every record a literal makes has the same layout: one names array. */
+static const char **literal_keys(const node *n) {
+  const char **keys = n->cache;
+  if (!keys) {
+    keys = svl_alloc((size_t)(n->nkids ? n->nkids : 1) * sizeof *keys);
+    for (int i = 0; i < n->nkids; i++) keys[i] = n->kids[i]->name;
+    ((node *)n)->cache = keys;
+  }
+  return keys;
+}
+
+static value with(vm *v, const node *n, value a, value b);
+
+/* `x with {k: e, ...}` that only adds fields: the view takes the
+ * literal's values directly, without making the literal's record first
+ * (the benchmark tender does this for every bid, twice). */
+static value with_literal(vm *v, const node *n, frame *f) {
+  value a = eval(v, n->a, f);
+  const node *lit = n->b;
+  if (a.tag == V_RECORD && !a.as.rec->indicator && a.as.rec->keys != (const char **)(a.as.rec + 1)) {
+    const record *x = a.as.rec;
+    const with_cache *c = with_layout(n, x, literal_keys(lit), (size_t)lit->nkids);
+    if (c->adds && view_ok(x)) {
+      record *r = record_view(x, c->n, c->keys);
+      for (int i = 0; i < lit->nkids; i++) r->vals[c->to[i] - x->n] = eval(v, lit->kids[i]->a, f);
+      return v_rec(r);
+    }
+  }
+  return with(v, n, a, eval(v, lit, f));
+}
+
 static value with(vm *v, const node *n, value a, value b) {
   if (a.tag != V_RECORD || b.tag != V_RECORD)
     vm_error(v, n->at, "E0402 'with' updates a record with a record, got %s with %s", value_type_name(a), value_type_name(b));
   const record *x = a.as.rec, *y = b.as.rec;
-  with_cache *c = n->cache;
   /* Only layouts with a shared names array are worth a cache entry: a
    * record with its own (a JSON object, one built by the host) would
    * replace the entry on every call. */
   bool shared = x->keys != (const char **)(x + 1) && y->keys != (const char **)(y + 1);
   if (!x->indicator && shared) {
-    if (!c || c->xkeys != x->keys || c->ykeys != y->keys) {
-      /* a new pair of layouts: work out the result's names once */
-      size_t extra = 0;
-      for (size_t i = 0; i < y->n; i++)
-        if (record_find(x, y->keys[i]) < 0) extra++;
-      c = svl_alloc(sizeof *c + (y->n ? y->n : 1) * sizeof c->to[0]);
-      c->n = x->n + extra;
-      c->keys = svl_alloc((c->n ? c->n : 1) * sizeof *c->keys);
-      memcpy(c->keys, x->keys, x->n * sizeof *c->keys);
-      size_t k = x->n;
-      for (size_t i = 0; i < y->n; i++) {
-        long j = record_find(x, y->keys[i]);
-        if (j < 0) { c->keys[k] = y->keys[i]; j = (long)k++; }
-        c->to[i] = (size_t)j;
-      }
-      c->adds = extra == y->n;
-      c->xkeys = x->keys;
-      c->ykeys = y->keys;
-      ((node *)n)->cache = c;
-    }
-    /* A view reads through its bases, so keep chains short: a loop that
-     * adds one field at a time would otherwise make every read walk back
-     * through all the earlier records. */
-    int depth = 0;
-    for (const record *p = x->base; p && depth < MAX_VIEW_DEPTH; p = p->base) depth++;
-    if (c->adds && depth < MAX_VIEW_DEPTH) {
+    const with_cache *c = with_layout(n, x, y->keys, y->n);
+    if (c->adds && view_ok(x)) {
       record *r = record_view(x, c->n, c->keys);
       for (size_t i = 0; i < y->n; i++) r->vals[c->to[i] - x->n] = rec_get(y, i);
       return v_rec(r);
@@ -1288,14 +1340,7 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
     return v_list(l);
   }
   case N_RECORD: {
-    /* every record a literal makes has the same layout: one names array */
-    const char **keys = n->cache;
-    if (!keys) {
-      keys = svl_alloc((size_t)(n->nkids ? n->nkids : 1) * sizeof *keys);
-      for (int i = 0; i < n->nkids; i++) keys[i] = n->kids[i]->name;
-      ((node *)n)->cache = keys;
-    }
-    record *r = record_new_shared((size_t)n->nkids, keys);
+    record *r = record_new_shared((size_t)n->nkids, literal_keys(n));
     for (int i = 0; i < n->nkids; i++) r->vals[i] = eval(v, n->kids[i]->a, f);
     return v_rec(r);
   }
@@ -1337,7 +1382,9 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
       vm_error(v, n->at, "E0401 cannot convert %s to %s", a.tag == V_NUM ? unit_label(a) : value_type_name(a), unit_name(u));
     return v_qty(convert(v, n->at, a, u), u);
   }
-  case N_WITH: return with(v, n, eval(v, n->a, f), eval(v, n->b, f));
+  case N_WITH:
+    if (n->b->kind == N_RECORD) return with_literal(v, n, f);
+    return with(v, n, eval(v, n->a, f), eval(v, n->b, f));
   default: vm_error(v, n->at, "E0000 cannot evaluate this here");
   }
 }
