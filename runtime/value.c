@@ -10,14 +10,7 @@
 
 const value v_null = {.tag = V_NULL};
 
-value v_bool(bool b) { value v = {.tag = V_BOOL}; v.b = b; return v; }
-value v_num(dec d) { value v = {.tag = V_NUM}; v.as.num = d; return v; }
 value v_int(int64_t i) { return v_num(dec_from_int(i)); }
-value v_qty(dec d, const unit_t *u) { value v = v_num(d); v.unit = u; return v; }
-value v_pct(dec d) { value v = v_num(d); v.pct = true; return v; }
-value v_date(int32_t days) { value v = {.tag = V_DATE}; v.days = days; return v; }
-value v_list(const list *l) { value v = {.tag = V_LIST}; v.as.list = l; return v; }
-value v_rec(const record *r) { value v = {.tag = V_RECORD}; v.as.rec = r; return v; }
 
 value v_text(const char *s, size_t len) {
   text *t = svl_alloc_atomic(sizeof(text) + len + 1);

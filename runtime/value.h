@@ -109,21 +109,23 @@ struct svl_type {
 
 /* Constructors (runtime/value.c). */
 extern const value v_null;
-value v_bool(bool b);
-value v_num(dec d);
+/* The small constructors are inline: the interpreter makes a value for
+ * nearly every node it evaluates. */
+static inline value v_bool(bool b) { value v = {.tag = V_BOOL}; v.b = b; return v; }
+static inline value v_num(dec d) { value v = {.tag = V_NUM}; v.as.num = d; return v; }
 value v_int(int64_t i);
-value v_qty(dec d, const unit_t *u);
-value v_pct(dec d);
+static inline value v_qty(dec d, const unit_t *u) { value v = v_num(d); v.unit = u; return v; }
+static inline value v_pct(dec d) { value v = v_num(d); v.pct = true; return v; }
 value v_text(const char *s, size_t len);  /* copies */
 value v_cstr(const char *s);              /* copies */
-value v_date(int32_t days);
-value v_list(const list *l);
+static inline value v_date(int32_t days) { value v = {.tag = V_DATE}; v.days = days; return v; }
+static inline value v_list(const list *l) { value v = {.tag = V_LIST}; v.as.list = l; return v; }
 list *list_new(size_t n);                 /* n items, all null */
 record *record_new(size_t n);             /* n empty slots */
 /* n empty values under field names `keys`, which the record shares (rows
  * of one CSV): nothing may write to keys afterwards. */
 record *record_new_shared(size_t n, const char **keys);
-value v_rec(const record *r);
+static inline value v_rec(const record *r) { value v = {.tag = V_RECORD}; v.as.rec = r; return v; }
 /* Field lookup: index or -1. */
 long record_find(const record *r, const char *key);
 /* A view of base with n - base->n more fields under keys (which begin
