@@ -999,7 +999,14 @@ static value make_indicator(vm *v, const node *d, record *r) {
 value indicator_value(vm *v, loc at, value ind, value qty) {
   if (ind.tag != V_RECORD || !ind.as.rec->indicator) vm_error(v, at, "E0406 value expects an indicator, got %s", value_type_name(ind));
   const record *r = ind.as.rec;
-  value u = rec_get(r, record_find(r, "unit")), p = rec_get(r, record_find(r, "proxy"));
+  struct ind_memo *m = &v->ind_memo[((uintptr_t)r->keys >> 4) & 7];
+  if (m->keys != r->keys) {
+    /* make_indicator made sure both are there */
+    m->unit = (size_t)record_find(r, "unit");
+    m->proxy = (size_t)record_find(r, "proxy");
+    m->keys = r->keys;
+  }
+  value u = rec_get(r, m->unit), p = rec_get(r, m->proxy);
   if (qty.tag != V_NUM || !unit_same_dim(qty.unit, u.unit)) {
     /* name the indicator by its declared name when we know it */
     vm_error(v, at, "E0406 value of indicator %s: expected a quantity in %s, got %s", r->name ? r->name : "",

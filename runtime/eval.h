@@ -89,6 +89,12 @@ struct svl_vm {
     int sign;
     dec num, den;
   } unit_memo[8];
+  /* where indicators keep 'unit' and 'proxy', by names array: value(ind,
+   * q) is called for every commitment of every bid (same root argument) */
+  struct ind_memo {
+    const char **keys;
+    size_t unit, proxy;
+  } ind_memo[8];
   /* atomic, so svl_interrupt may come from another thread or a signal
    * handler (lock-free atomics are async-signal-safe) */
   _Atomic int interrupted;
