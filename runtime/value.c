@@ -60,8 +60,93 @@ record *record_view(const record *base, size_t n, const char **keys) {
   return r;
 }
 
+const rowfmt *rowfmt_for(const svl_type *t) {
+  if (!t || t->kind != T_RECORD || t->nfields <= 0) return NULL;
+  size_t nf = (size_t)t->nfields;
+  rowfmt *f = svl_alloc(sizeof *f + nf * sizeof f->f[0]);
+  f->nf = nf;
+  size_t off = (nf + 7) & ~(size_t)7; /* the flags, then 8-aligned payloads */
+  for (size_t i = 0; i < nf; i++) {
+    const svl_type *ft = t->ftypes[i];
+    struct rowfield *rf = &f->f[i];
+    switch (ft ? ft->kind : T_ANY) {
+    case T_NUMBER: rf->kind = ROW_NUM; break;
+    case T_UNIT: rf->kind = ROW_NUM; rf->unit = ft->unit; break;
+    case T_TEXT: rf->kind = ROW_TEXT; break;
+    case T_BOOL: rf->kind = ROW_BOOL; break;
+    case T_DATE: rf->kind = ROW_DATE; break;
+    default: return NULL;
+    }
+    rf->off = (uint32_t)off;
+    off += rf->kind == ROW_NUM ? sizeof(dec) : rf->kind == ROW_TEXT ? sizeof(char *) : rf->kind == ROW_DATE ? 8 : 0;
+  }
+  f->size = off;
+  return f;
+}
+
+record *record_packed(const rowfmt *fmt, const char **keys, const value *vals) {
+  record *r = svl_alloc(sizeof(record) + (fmt->size ? fmt->size : 1));
+  unsigned char *p = (unsigned char *)(r + 1);
+  for (size_t i = 0; i < fmt->nf; i++) {
+    const struct rowfield *rf = &fmt->f[i];
+    value x = vals[i];
+    if (x.tag == V_NULL) {
+      p[i] = ROW_NULL;
+      continue;
+    }
+    switch (rf->kind) {
+    case ROW_NUM:
+      if (x.tag != V_NUM || x.unit != rf->unit || (x.pct && rf->unit)) return NULL;
+      p[i] = x.pct ? ROW_PCT : 0;
+      memcpy(p + rf->off, &x.as.num, sizeof(dec));
+      break;
+    case ROW_TEXT:
+      if (x.tag != V_TEXT) return NULL;
+      memcpy(p + rf->off, &x.as.text, sizeof(x.as.text));
+      break;
+    case ROW_BOOL:
+      if (x.tag != V_BOOL) return NULL;
+      p[i] = x.b;
+      break;
+    case ROW_DATE:
+      if (x.tag != V_DATE) return NULL;
+      memcpy(p + rf->off, &x.days, sizeof x.days);
+      break;
+    }
+  }
+  r->n = fmt->nf;
+  r->keys = keys;
+  r->fmt = fmt;
+  r->vals = (value *)(void *)p;
+  return r;
+}
+
+value row_get(const record *r, size_t i) {
+  const struct rowfield *rf = &r->fmt->f[i];
+  const unsigned char *p = (const unsigned char *)(const void *)r->vals;
+  if (p[i] == ROW_NULL) return v_null;
+  switch (rf->kind) {
+  case ROW_NUM: {
+    dec d;
+    memcpy(&d, p + rf->off, sizeof d);
+    return p[i] == ROW_PCT ? v_pct(d) : rf->unit ? v_qty(d, rf->unit) : v_num(d);
+  }
+  case ROW_TEXT: {
+    value x = {.tag = V_TEXT};
+    memcpy(&x.as.text, p + rf->off, sizeof x.as.text);
+    return x;
+  }
+  case ROW_BOOL: return v_bool(p[i]);
+  default: {
+    int32_t days;
+    memcpy(&days, p + rf->off, sizeof days);
+    return v_date(days);
+  }
+  }
+}
+
 const value *record_values(const record *r) {
-  if (!r->base) return r->vals;
+  if (!r->base && !r->fmt) return r->vals;
   value *out = svl_alloc((r->n ? r->n : 1) * sizeof(value));
   for (size_t i = 0; i < r->n; i++) out[i] = rec_get(r, i);
   return out;

@@ -812,6 +812,11 @@ static bool csv_field_ok(const svl_type *t) {
  * with records that all survive (100,000 bids: five collections that
  * freed nothing).  An estimate from the line count, at most 8 bytes per
  * byte of the file and never past the VM's heap limit; only a hint. */
+static value *alloc_row(vm *v, loc at, size_t nf) {
+  (void)v, (void)at;
+  return svl_alloc((nf ? nf : 1) * sizeof(value));
+}
+
 static void reserve_rows(vm *v, const char *s, size_t n, size_t nf) {
   size_t lines = 0;
   for (const char *p = s, *end = s + n; (p = memchr(p, '\n', (size_t)(end - p))); p++) lines++;
@@ -906,6 +911,10 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
   reserve_rows(v, s, n, nf);
   sbuf why;
   sb_init(&why);
+  /* typed rows are packed by their type (runtime/value.h rowfmt); a row
+   * whose values do not fit (none should) stays an ordinary record */
+  const rowfmt *fmt = rt ? rowfmt_for(rt) : NULL;
+  value *cells = fmt ? alloc_row(v, at, nf) : NULL;
   while (csv_row(&c, &row_line)) {
     if (c.ncells != ncols) {
       errs.malformed = true;
@@ -913,21 +922,26 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
                 row_line, c.ncells, c.ncells == 1 ? "" : "s", ncols, ncols == 1 ? "" : "s");
       continue;
     }
-    record *r = record_new_shared(nf, keys); /* every row has the header's names */
+    record *r = fmt ? NULL : record_new_shared(nf, keys); /* every row has the header's names */
+    value *out = fmt ? cells : r->vals;
     bool ok = true;
     for (size_t f = 0; f < nf; f++) {
       size_t i = map ? map[f] : f;
       const char *cs = c.cells[i].p;
       size_t cn = c.cells[i].len;
       const svl_type *ft = rt ? rt->ftypes[f] : NULL;
-      if (conv_fast(&x, cs, cn, ft, &r->vals[f])) continue;
-      if (!conv_cell(&x, cs, cn, ft, &r->vals[f], &why)) {
+      if (conv_fast(&x, cs, cn, ft, &out[f])) continue;
+      if (!conv_cell(&x, cs, cn, ft, &out[f], &why)) {
         sb_printf(errs_line(&errs), "%s:%zu: column '%s': %s", name, row_line, hdr[i], why.s);
         sb_init(&why); /* only a failed cell writes to it */
         ok = false;
       }
     }
     if (!ok || errs.count) continue;
+    if (fmt && !(r = record_packed(fmt, keys, cells))) {
+      r = record_new_shared(nf, keys);
+      memcpy(r->vals, cells, nf * sizeof(value));
+    }
     rows = vec_room(v, at, rows, &rcap, nrows, sizeof(value), false);
     rows[nrows++] = v_rec(r);
   }
