@@ -812,15 +812,10 @@ static bool csv_field_ok(const svl_type *t) {
  * with records that all survive (100,000 bids: five collections that
  * freed nothing).  An estimate from the line count, at most 8 bytes per
  * byte of the file and never past the VM's heap limit; only a hint. */
-static value *alloc_row(vm *v, loc at, size_t nf) {
-  (void)v, (void)at;
-  return svl_alloc((nf ? nf : 1) * sizeof(value));
-}
-
-static void reserve_rows(vm *v, const char *s, size_t n, size_t nf) {
+static void reserve_rows(vm *v, const char *s, size_t n, size_t row_bytes) {
   size_t lines = 0;
   for (const char *p = s, *end = s + n; (p = memchr(p, '\n', (size_t)(end - p))); p++) lines++;
-  size_t need = lines * (sizeof(record) + (nf ? nf : 1) * sizeof(value) + 2 * sizeof(value));
+  size_t need = lines * (sizeof(record) + row_bytes + 2 * sizeof(value));
   if (need / 8 > n) need = n * 8;
   if (v->cfg.max_heap) {
     size_t used = svl_gc_heap_bytes();
@@ -908,13 +903,14 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
   ctx_init(&x, v, at);
   value *rows = NULL;
   size_t nrows = 0, rcap = 0;
-  reserve_rows(v, s, n, nf);
+
   sbuf why;
   sb_init(&why);
   /* typed rows are packed by their type (runtime/value.h rowfmt); a row
    * whose values do not fit (none should) stays an ordinary record */
   const rowfmt *fmt = rt ? rowfmt_for(rt) : NULL;
-  value *cells = fmt ? alloc_row(v, at, nf) : NULL;
+  value *cells = fmt ? svl_alloc((nf ? nf : 1) * sizeof(value)) : NULL;
+  reserve_rows(v, s, n, fmt ? fmt->size : (nf ? nf : 1) * sizeof(value));
   while (csv_row(&c, &row_line)) {
     if (c.ncells != ncols) {
       errs.malformed = true;
