@@ -993,6 +993,32 @@ int dec_cmp(dec a, dec b) {
   return bid128_quiet_less(bx, by, &f) ? -1 : 1;
 }
 
+/* Zero in the middle, positives above, negatives below; within a sign the
+ * position of the leading digit (exponent + digits), then the coefficient
+ * scaled to exactly 34 digits, both mirrored for negatives.  Equal values
+ * written differently (2.50, 2.5) get the same key. */
+bool dec_sort_key(dec a, dec_key *k) {
+  unsigned __int128 c;
+  int e;
+  if (!plain_coeff(a, &c, &e)) return false;
+  if (c == 0) {
+    k->hi = (uint64_t)1 << 62;
+    k->lo = 0;
+    return true;
+  }
+  int d = ndigits(c);
+  uint64_t lead = (uint64_t)(e + d); /* 1 .. EXP_TOP + 34 */
+  c *= p10w[PREC - d];
+  if (a.w[1] >> 63) {
+    k->hi = ((uint64_t)1 << 32) - lead; /* below every zero and positive */
+    k->lo = TEN34 - 1 - c;
+  } else {
+    k->hi = ((uint64_t)2 << 62) + lead;
+    k->lo = c;
+  }
+  return true;
+}
+
 bool dec_eq(dec a, dec b) {
   _IDEC_flags f = 0;
   return bid128_quiet_equal(to_b(a), to_b(b), &f) != 0;

@@ -86,6 +86,15 @@ dec dec_abs(dec a);
 dec_status dec_round(dec a, int places, dec_rounding mode, dec *out);
 
 int dec_cmp(dec a, dec b);       /* -1, 0, 1; numeric, so 2.50 == 2.5 */
+/* A key that orders as dec_cmp does, compared as two unsigned integers
+ * (hi first): for sorting many values by one precomputed key each.  False
+ * for a value outside the common encoding (then use dec_cmp). */
+typedef struct { uint64_t hi; unsigned __int128 lo; } dec_key;
+bool dec_sort_key(dec a, dec_key *k);
+static inline int dec_key_cmp(const dec_key *a, const dec_key *b) {
+  if (a->hi != b->hi) return a->hi < b->hi ? -1 : 1;
+  return (a->lo > b->lo) - (a->lo < b->lo);
+}
 bool dec_eq(dec a, dec b);
 bool dec_is_zero(dec a);
 /* Exactly the canonical 1 that dec_from_int(1) makes (coefficient 1,

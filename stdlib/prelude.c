@@ -148,17 +148,18 @@ typedef struct sorter {
   vm *v;
   loc at;
   const value *keys;  /* compared with vm_compare, or */
-  const dec *nums;    /* compared with dec_cmp, width to a key */
-  size_t width;       /* 0 means 1 */
+  const dec *nums;    /* compared with dec_cmp, or */
+  const dec_key *kk;  /* width keys an item, compared in turn */
+  size_t width;
   bool desc;
 } sorter;
 
 static int sorter_cmp(const sorter *s, size_t a, size_t b) {
   int c;
-  if (s->width > 1) {
-    const dec *x = s->nums + a * s->width, *y = s->nums + b * s->width;
+  if (s->kk) {
+    const dec_key *x = s->kk + a * s->width, *y = s->kk + b * s->width;
     c = 0;
-    for (size_t i = 0; i < s->width && !c; i++) c = dec_cmp(x[i], y[i]);
+    for (size_t i = 0; i < s->width && !c; i++) c = dec_key_cmp(&x[i], &y[i]);
   } else {
     c = s->nums ? dec_cmp(s->nums[a], s->nums[b]) : vm_compare(s->v, s->at, s->keys[a], s->keys[b]);
   }
@@ -166,24 +167,25 @@ static int sorter_cmp(const sorter *s, size_t a, size_t b) {
 }
 
 /* Keys that are lists of numbers, each column in one unit (the usual
- * `b => [-b.total, b.price, b.id]`), as a flat array of magnitudes: then
- * vm_compare would only ever reach dec_cmp, and the sort reads one array
- * instead of a list per key.  NULL for anything else, which keeps
+ * `b => [-b.total, b.price, b.id]`), as a flat array of sort keys of their
+ * magnitudes: then vm_compare would only ever reach dec_cmp, which orders
+ * as the keys do (runtime/number.c dec_sort_key), and the sort reads one
+ * array instead of a list per key.  NULL for anything else, which keeps
  * vm_compare's conversions and errors. */
-static const dec *flat_keys(const value *keys, size_t n, size_t *width) {
+static const dec_key *flat_keys(const value *keys, size_t n, size_t *width) {
   if (!n || keys[0].tag != V_LIST) return NULL;
   const list *l0 = keys[0].as.list;
   size_t k = l0->n;
   if (k < 2 || k > 16) return NULL;
   for (size_t c = 0; c < k; c++)
     if (l0->items[c].tag != V_NUM) return NULL;
-  dec *out = svl_alloc_atomic(n * k * sizeof(dec));
+  dec_key *out = svl_alloc_atomic(n * k * sizeof(dec_key));
   for (size_t i = 0; i < n; i++) {
     if (keys[i].tag != V_LIST || keys[i].as.list->n != k) return NULL;
     const value *it = keys[i].as.list->items;
     for (size_t c = 0; c < k; c++) {
       if (it[c].tag != V_NUM || it[c].unit != l0->items[c].unit) return NULL;
-      out[i * k + c] = it[c].as.num;
+      if (!dec_sort_key(it[c].as.num, &out[i * k + c])) return NULL;
     }
   }
   *width = k;
@@ -631,7 +633,7 @@ BUILTIN(p_sort_by) {
   const list *l = want_list(v, at, "sort_by", args[0]);
   value f = want_fn(v, at, "sort_by", args[1]);
   sorter s = {.v = v, .at = at, .keys = keys_of(v, at, "sort_by", l, f)};
-  s.nums = flat_keys(s.keys, l->n, &s.width);
+  s.kk = flat_keys(s.keys, l->n, &s.width);
   return permuted(l->items, sort_order(&s, "sort_by", l->n), l->n);
 }
 

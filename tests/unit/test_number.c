@@ -539,6 +539,23 @@ static void test_fast_paths_against_library(void) {
     if (dec_cmp(a, b) != want || dec_cmp(b, a) != -want) bad_cmp++;
   }
   ok(bad_cmp == 0, "dec_cmp orders 300,000 random pairs as the library does");
+  /* dec_sort_key: the same order as dec_cmp, equal keys for equal values */
+  int bad_key = 0, keyed = 0;
+  for (int i = 0; i < 300000; i++) {
+    dec a = lib_operand(), b;
+    switch (i % 4) {
+    case 0: b = a; break;
+    case 1: dec_mul(a, dec_from_int(10), &b); dec_div(b, dec_from_int(10), &b); break;
+    case 2: b = dec_neg(a); break;
+    default: b = lib_operand(); break;
+    }
+    if (i % 50 == 0) b = dec_from_int(0);
+    dec_key ka, kb;
+    if (!dec_sort_key(a, &ka) || !dec_sort_key(b, &kb)) continue;
+    keyed++;
+    if (dec_key_cmp(&ka, &kb) != dec_cmp(a, b)) bad_key++;
+  }
+  ok(bad_key == 0 && keyed > 290000, "dec_sort_key orders 300,000 random pairs as dec_cmp does");
   /* dec_mul multiplies and rounds in integers (number.c mul_fast): the
    * library's bits on every pair, rounded or not, and every power */
   int bad_mul = 0, bad_pow = 0, bad_div = 0, bad_add = 0;
