@@ -303,7 +303,7 @@ static value arith_num(vm *v, loc at, int op, value a, value b) {
 }
 
 /* Everything but two numbers: null, texts, lists, dates, and the errors.
- * Out of line, so the numeric path below keeps a small frame. */
+ * Out of line, so the numeric path above keeps a small frame. */
 static __attribute__((noinline)) value arith_other(vm *v, loc at, int op, value a, value b) {
   if (a.tag == V_NULL || b.tag == V_NULL)
     vm_error_hint(v, at, "use ?? to give a default: x ?? 0", "E0403 arithmetic on null");
@@ -341,11 +341,8 @@ static __attribute__((noinline)) value arith_other(vm *v, loc at, int op, value 
     return v_date((int32_t)r);
   }
   if (op == OP_SUB && a.tag == V_DATE && b.tag == V_DATE) return v_qty(dec_from_int((int64_t)a.days - b.days), unit_from_def(unit_lookup(v->units, "day")));
-  if (a.tag != V_NUM || b.tag != V_NUM) {
-    static const char *sym[] = {"+", "-", "*", "/", "mod", "^"};
-    vm_error(v, at, "E0402 cannot apply %s to %s and %s", op <= OP_POW ? sym[op] : "?", value_type_name(a), value_type_name(b));
-  }
-  return arith_num(v, at, op, a, b);
+  static const char *sym[] = {"+", "-", "*", "/", "mod", "^"};
+  vm_error(v, at, "E0402 cannot apply %s to %s and %s", op <= OP_POW ? sym[op] : "?", value_type_name(a), value_type_name(b));
 }
 
 value vm_arith(vm *v, loc at, int op, value a, value b) {
@@ -733,7 +730,7 @@ static const verdict passed_clean = {true, &empty_list, &empty_list};
 static const list *to_list(value *items, size_t n) {
   if (!n) return &empty_list;
   list *l = list_new(n);
-  if (n) memcpy(l->items, items, n * sizeof(value));
+  memcpy(l->items, items, n * sizeof(value));
   return l;
 }
 
@@ -1144,13 +1141,20 @@ static const with_cache *with_layout(const node *n, const record *x, const char 
   return c;
 }
 
-/* A view reads through its bases, so keep chains short: a loop that adds
- * one field at a time would otherwise make every read walk back through
- * all the earlier records. */
-static bool view_ok(const record *x) {
+/* A record that owns its names array (a JSON object, one built by the
+ * host) rather than sharing its layout's: not worth a cache entry, which
+ * it would replace on every call. */
+static bool own_keys(const record *r) { return r->keys == (const char **)(r + 1); }
+
+/* The view of x that layout c makes, its added values left to fill; NULL
+ * when c replaces a field of x, or x ends a chain of views already as
+ * long as reads should walk (a loop adding one field at a time would
+ * otherwise make every read walk back through all the earlier records). */
+static record *view_for(const with_cache *c, const record *x) {
+  if (!c->adds) return NULL;
   int depth = 0;
   for (const record *p = x->base; p && depth < MAX_VIEW_DEPTH; p = p->base) depth++;
-  return depth < MAX_VIEW_DEPTH;
+  return depth < MAX_VIEW_DEPTH ? record_view(x, c->n, c->keys) : NULL;
 }
 
 /* Every record a literal makes has the same layout: one names array. */
@@ -1172,11 +1176,11 @@ static value with(vm *v, const node *n, value a, value b);
 static value with_literal(vm *v, const node *n, frame *f) {
   value a = eval(v, n->a, f);
   const node *lit = n->b;
-  if (a.tag == V_RECORD && !a.as.rec->indicator && a.as.rec->keys != (const char **)(a.as.rec + 1)) {
+  if (a.tag == V_RECORD && !a.as.rec->indicator && !own_keys(a.as.rec)) {
     const record *x = a.as.rec;
     const with_cache *c = with_layout(n, x, literal_keys(lit), (size_t)lit->nkids);
-    if (c->adds && view_ok(x)) {
-      record *r = record_view(x, c->n, c->keys);
+    record *r = view_for(c, x);
+    if (r) {
       for (int i = 0; i < lit->nkids; i++) r->vals[c->to[i] - x->n] = eval(v, lit->kids[i]->a, f);
       return v_rec(r);
     }
@@ -1188,18 +1192,14 @@ static value with(vm *v, const node *n, value a, value b) {
   if (a.tag != V_RECORD || b.tag != V_RECORD)
     vm_error(v, n->at, "E0402 'with' updates a record with a record, got %s with %s", value_type_name(a), value_type_name(b));
   const record *x = a.as.rec, *y = b.as.rec;
-  /* Only layouts with a shared names array are worth a cache entry: a
-   * record with its own (a JSON object, one built by the host) would
-   * replace the entry on every call. */
-  bool shared = x->keys != (const char **)(x + 1) && y->keys != (const char **)(y + 1);
-  if (!x->indicator && shared) {
+  if (!x->indicator && !own_keys(x) && !own_keys(y)) {
     const with_cache *c = with_layout(n, x, y->keys, y->n);
-    if (c->adds && view_ok(x)) {
-      record *r = record_view(x, c->n, c->keys);
+    record *r = view_for(c, x);
+    if (r) {
       for (size_t i = 0; i < y->n; i++) r->vals[c->to[i] - x->n] = rec_get(y, i);
       return v_rec(r);
     }
-    record *r = record_new_shared(c->n, c->keys);
+    r = record_new_shared(c->n, c->keys);
     for (size_t i = 0; i < x->n; i++) r->vals[i] = rec_get(x, i);
     for (size_t i = 0; i < y->n; i++) r->vals[c->to[i]] = rec_get(y, i);
     return v_rec(r);

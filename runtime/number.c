@@ -55,6 +55,38 @@ static dec pack(bool neg, int ex, unsigned __int128 c) {
   return r;
 }
 
+#define P19 ((unsigned __int128)10000000000000000000ull)
+static const unsigned __int128 p10w[35] = {
+  1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+  1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+  100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+  1000000000000000000ull, P19, P19 * 10, P19 * 100, P19 * 1000, P19 * 10000, P19 * 100000,
+  P19 * 1000000, P19 * 10000000, P19 * 100000000, P19 * 1000000000, P19 * 10000000000ull,
+  P19 * 100000000000ull, P19 * 1000000000000ull, P19 * 10000000000000ull,
+  P19 * 100000000000000ull, P19 * 1000000000000000ull};
+
+
+/* The coefficient and biased exponent of a finite decimal in the encoding
+ * with the coefficient in the low 113 bits; false for infinities, NaNs,
+ * the other encoding and non-canonical coefficients (>= 10^34, which mean
+ * zero): those go to the library. */
+static bool plain_coeff(dec a, unsigned __int128 *c, int *e) {
+  if ((a.w[1] & 0x6000000000000000ull) == 0x6000000000000000ull) return false;
+  *c = ((unsigned __int128)(a.w[1] & 0x0001FFFFFFFFFFFFull) << 64) | a.w[0];
+  if (*c >= TEN34) return false;
+  *e = EXP_OF(a);
+  return true;
+}
+
+/* decimal digits of 0 < c < 10^34: from the bit length (log10 2 is about
+ * 1233/4096), corrected by one comparison */
+static int ndigits(unsigned __int128 c) {
+  uint64_t hi = (uint64_t)(c >> 64);
+  int bits = hi ? 128 - __builtin_clzll(hi) : 64 - __builtin_clzll((uint64_t)c);
+  int d = (bits * 1233) >> 12;
+  return d + (c >= p10w[d]);
+}
+
 static B to_b(dec x) {
   B b;
   memcpy(&b, &x, sizeof b);
@@ -70,11 +102,9 @@ static dec from_b(B b) {
 static B b_int(int64_t i) { return bid128_from_int64(i); }
 
 static bool b_zero(B x) {
-  dec d = from_b(x);
-  if ((d.w[1] & 0x6000000000000000ull) != 0x6000000000000000ull) {
-    unsigned __int128 c = ((unsigned __int128)(d.w[1] & 0x0001FFFFFFFFFFFFull) << 64) | d.w[0];
-    return c == 0 || c >= TEN34; /* a non-canonical coefficient means 0 */
-  }
+  unsigned __int128 c;
+  int e;
+  if (plain_coeff(from_b(x), &c, &e)) return c == 0;
   return bid128_isZero(x) != 0;
 }
 static bool b_neg(B x) { return bid128_isSigned(x) && !bid128_isZero(x); }
@@ -85,10 +115,10 @@ static bool b_finite(B x) { return bid128_isFinite(x) != 0; }
  * infinity here can only mean the result left decimal128's range. */
 static dec_status finish(B r, dec *out) {
   dec d = from_b(r);
-  /* finite, the common encoding, canonical: only -0 to clear */
-  if ((d.w[1] & 0x6000000000000000ull) != 0x6000000000000000ull &&
-      (((unsigned __int128)(d.w[1] & 0x0001FFFFFFFFFFFFull) << 64) | d.w[0]) < TEN34) {
-    if (!(d.w[1] & 0x0001FFFFFFFFFFFFull) && !d.w[0]) d.w[1] &= ~(1ull << 63);
+  unsigned __int128 c;
+  int e;
+  if (plain_coeff(d, &c, &e)) { /* finite and canonical: only -0 to clear */
+    if (c == 0) d.w[1] &= ~(1ull << 63);
     *out = d;
     return DEC_OK;
   }
@@ -361,8 +391,22 @@ static bool add_fast(dec a, dec b, bool negate_b, dec *out) {
   return true;
 }
 
-static bool plain_coeff(dec a, unsigned __int128 *c, int *e);
-static int ndigits(unsigned __int128 c);
+/* c (35 to 39 digits) rounded half to even to 34 digits, *ex raised by the
+ * digits dropped; sticky says digits below c were dropped already, and
+ * *inexact says whether anything was.  The one rounding step of the
+ * integer sum, product and quotient below. */
+static unsigned __int128 round34(unsigned __int128 c, bool sticky, int *ex, bool *inexact) {
+  int k = 1;
+  while (k < 5 && c >= TEN34 * p10[k]) k++;
+  uint64_t d = p10[k], half = d / 2;
+  unsigned __int128 q = c / d;
+  uint64_t rem = (uint64_t)(c - q * d);
+  if (rem > half || (rem == half && (sticky || (q & 1)))) q++;
+  *ex += k;
+  if (q == TEN34) q /= 10, ++*ex;
+  *inexact = rem != 0 || sticky;
+  return q;
+}
 
 /* Sums of wide coefficients (34-digit present values, say): the operand
  * with the larger exponent is scaled to the other's, which is exact in
@@ -390,17 +434,8 @@ static bool add_wide(dec a, dec b, bool negate_b, dec *out) {
   else if (x >= y) c = x - y, neg = na;
   else c = y - x, neg = nb;
   int ex = eb;
-  if (c >= TEN34) { /* 35 to 39 digits */
-    int k = 1;
-    while (k < 5 && c >= TEN34 * p10[k]) k++;
-    uint64_t p = p10[k], half = p / 2;
-    unsigned __int128 q = c / p;
-    uint64_t rem = (uint64_t)(c - q * p);
-    if (rem > half || (rem == half && (q & 1))) q++;
-    ex += k;
-    if (q == TEN34) q /= 10, ex++;
-    c = q;
-  }
+  bool inexact;
+  if (c >= TEN34) c = round34(c, false, &ex, &inexact);
   if (ex > EXP_TOP) return false;
   *out = pack(neg, ex, c);
   return true;
@@ -421,16 +456,27 @@ dec_status dec_sub(dec a, dec b, dec *out) {
 }
 
 
-/* x / d for a 256-bit x in 64-bit limbs, most significant last; returns
- * the remainder. */
-static uint64_t div256(uint64_t x[4], uint64_t d) {
+/* x[0..n) / d in place, limbs least significant first; returns the
+ * remainder. */
+static uint64_t div_limbs1(uint64_t *x, int n, uint64_t d) {
   unsigned __int128 r = 0;
-  for (int i = 3; i >= 0; i--) {
+  for (int i = n - 1; i >= 0; i--) {
     unsigned __int128 cur = (r << 64) | x[i];
     x[i] = (uint64_t)(cur / d);
     r = cur - (unsigned __int128)x[i] * d;
   }
   return (uint64_t)r;
+}
+
+/* The commonest product, in the fewest instructions: two coefficients
+ * below 2^64 whose product has at most 34 digits. */
+static inline bool mul_small(dec a, dec b, dec *out) {
+  if (!SMALL_COEFF(a) || !SMALL_COEFF(b)) return false;
+  int ex = EXP_OF(a) + EXP_OF(b) - BIAS;
+  unsigned __int128 c = (unsigned __int128)a.w[0] * b.w[0];
+  if (ex < 0 || ex > EXP_TOP || c >= TEN34) return false;
+  *out = pack((a.w[1] ^ b.w[1]) >> 63, ex, c);
+  return true;
 }
 
 /* The product of two finite decimals rounded to 34 digits, half to even,
@@ -444,21 +490,14 @@ static uint64_t div256(uint64_t x[4], uint64_t d) {
  * underflow, clamping) or an operand is special.  *inexact says whether
  * digits were dropped. */
 static bool mul_fast(dec a, dec b, dec *out, bool *inexact) {
+  *inexact = false;
+  if (mul_small(a, b, out)) return true;
   unsigned __int128 x, y;
   int ea, eb;
   if (!plain_coeff(a, &x, &ea) || !plain_coeff(b, &y, &eb)) return false;
   bool neg = (a.w[1] ^ b.w[1]) >> 63;
   int ex = ea + eb - BIAS;
   uint64_t x0 = (uint64_t)x, x1 = (uint64_t)(x >> 64), y0 = (uint64_t)y, y1 = (uint64_t)(y >> 64);
-  *inexact = false;
-  if (!x1 && !y1) {
-    unsigned __int128 c = (unsigned __int128)x0 * y0;
-    if (c < TEN34) {
-      if (ex < 0 || ex > EXP_TOP) return false;
-      *out = pack(neg, ex, c);
-      return true;
-    }
-  }
   /* 113 x 113 bits: the high parts are below 2^49, so no sum overflows */
   unsigned __int128 q00 = (unsigned __int128)x0 * y0, q01 = (unsigned __int128)x0 * y1,
                     q10 = (unsigned __int128)x1 * y0, q11 = (unsigned __int128)x1 * y1;
@@ -479,39 +518,19 @@ static bool mul_fast(dec a, dec b, dec *out, bool *inexact) {
   ex += drop > 0 ? drop : 0;
   while (drop > 0) {
     int k = drop > 19 ? 19 : drop;
-    sticky |= div256(w, p10[k]) != 0;
+    sticky |= div_limbs1(w, 4, p10[k]) != 0;
     drop -= k;
   }
-  /* 35 to 38 digits left: one division brings it to 34 */
-  unsigned __int128 c = (unsigned __int128)w[1] << 64 | w[0];
-  int k = 1;
-  while (k < 4 && c >= TEN34 * p10[k]) k++;
-  uint64_t d = p10[k], half = d / 2;
-  unsigned __int128 q = c / d;
-  uint64_t rem = (uint64_t)(c - q * d);
-  ex += k;
-  if (rem > half || (rem == half && (sticky || (q & 1)))) q++;
-  if (q == TEN34) q /= 10, ex++;
+  /* 35 to 38 digits left */
+  unsigned __int128 c = round34((unsigned __int128)w[1] << 64 | w[0], sticky, &ex, inexact);
   if (ex < 0 || ex > EXP_TOP) return false;
-  *inexact = rem != 0 || sticky;
-  c = q;
   *out = pack(neg, ex, c);
   return true;
 }
 
 dec_status dec_mul(dec a, dec b, dec *out) {
-  /* The commonest case first, in the fewest instructions: two
-   * coefficients below 2^64 whose product has at most 34 digits. */
-  if (SMALL_COEFF(a) && SMALL_COEFF(b)) {
-    int ex = EXP_OF(a) + EXP_OF(b) - BIAS;
-    unsigned __int128 c = (unsigned __int128)a.w[0] * b.w[0];
-    if (ex >= 0 && ex <= EXP_TOP && c < TEN34) {
-      *out = pack((a.w[1] ^ b.w[1]) >> 63, ex, c);
-      return DEC_OK;
-    }
-  }
   bool inexact;
-  if (mul_fast(a, b, out, &inexact)) return DEC_OK;
+  if (mul_small(a, b, out) || mul_fast(a, b, out, &inexact)) return DEC_OK;
   _IDEC_flags f = 0;
   return finish(bid128_mul(to_b(a), to_b(b), RN, &f), out);
 }
@@ -590,26 +609,16 @@ static bool div_fast(dec a, dec b, dec *out) {
   int n = u[1] ? 2 : 1;
   for (int k = s; k > 0; k -= 19) n = mul_limbs(u, n, p10[k > 19 ? 19 : k]);
   if (!(y >> 64)) {
-    uint64_t d = (uint64_t)y;
-    unsigned __int128 r = 0;
-    for (int i = n - 1; i >= 0; i--) {
-      unsigned __int128 cur = r << 64 | u[i];
-      u[i] = (uint64_t)(cur / d);
-      r = cur - (unsigned __int128)u[i] * d;
-    }
+    sticky = div_limbs1(u, n, (uint64_t)y) != 0;
     q = (unsigned __int128)u[1] << 64 | u[0];
-    sticky = r != 0;
   } else {
     div_limbs2(u, n, y, &q, &sticky);
   }
   /* q has 35 or 36 digits */
-  int k = q >= TEN34 * 10 ? 2 : 1, ex = ea - eb + BIAS - s + k;
-  uint64_t d = p10[k], half = d / 2;
-  unsigned __int128 c = q / d;
-  uint64_t rem = (uint64_t)(q - c * d);
-  if (rem > half || (rem == half && (sticky || (c & 1)))) c++;
-  if (c == TEN34) c /= 10, ex++;
-  if (!rem && !sticky) { /* exact: the exponent nearest the preferred one */
+  int ex = ea - eb + BIAS - s;
+  bool inexact;
+  unsigned __int128 c = round34(q, sticky, &ex, &inexact);
+  if (!inexact) { /* exact: the exponent nearest the preferred one */
     /* 2.4 / 100 has 32 zeros to drop: in steps of 16, 8, 4, 2, 1 */
     static const unsigned __int128 step[5] = {10000000000000000ull, 100000000ull, 10000, 100, 10};
     for (int i = 0, k = 16; i < 5; i++, k /= 2)
@@ -911,38 +920,6 @@ dec_status dec_round(dec a, int places, dec_rounding mode, dec *out) {
 }
 
 /* ---- comparison ------------------------------------------------------- */
-
-#define P19 ((unsigned __int128)10000000000000000000ull)
-static const unsigned __int128 p10w[35] = {
-  1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
-  1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
-  100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
-  1000000000000000000ull, P19, P19 * 10, P19 * 100, P19 * 1000, P19 * 10000, P19 * 100000,
-  P19 * 1000000, P19 * 10000000, P19 * 100000000, P19 * 1000000000, P19 * 10000000000ull,
-  P19 * 100000000000ull, P19 * 1000000000000ull, P19 * 10000000000000ull,
-  P19 * 100000000000000ull, P19 * 1000000000000000ull};
-
-
-/* The coefficient and biased exponent of a finite decimal in the encoding
- * with the coefficient in the low 113 bits; false for infinities, NaNs,
- * the other encoding and non-canonical coefficients (>= 10^34, which mean
- * zero): those go to the library. */
-static bool plain_coeff(dec a, unsigned __int128 *c, int *e) {
-  if ((a.w[1] & 0x6000000000000000ull) == 0x6000000000000000ull) return false;
-  *c = ((unsigned __int128)(a.w[1] & 0x0001FFFFFFFFFFFFull) << 64) | a.w[0];
-  if (*c >= TEN34) return false;
-  *e = EXP_OF(a);
-  return true;
-}
-
-/* decimal digits of 0 < c < 10^34: from the bit length (log10 2 is about
- * 1233/4096), corrected by one comparison */
-static int ndigits(unsigned __int128 c) {
-  uint64_t hi = (uint64_t)(c >> 64);
-  int bits = hi ? 128 - __builtin_clzll(hi) : 64 - __builtin_clzll((uint64_t)c);
-  int d = (bits * 1233) >> 12;
-  return d + (c >= p10w[d]);
-}
 
 int dec_cmp(dec a, dec b) {
   /* Small coefficients whose exponents differ by at most 19: scale one to

@@ -148,7 +148,7 @@ typedef struct rep {
   /* criteria, when weights and scores are known */
   int nc;
   const char **crit;
-  const value *wv;              /* the weights as written */
+  const value *wv;        /* the weights as written */
   dec *w, *s, *T;         /* weights; scores n×nc; computed totals */
   bool scored;
   bool ranges;            /* draw the sensitivity ranges */

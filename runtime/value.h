@@ -136,7 +136,8 @@ long record_find(const record *r, const char *key);
 /* A view of base with n - base->n more fields under keys (which begin
  * with base's); the caller fills vals[0 .. n - base->n). */
 record *record_view(const record *base, size_t n, const char **keys);
-/* All n values in order: r->vals itself, or a fresh copy for a view. */
+/* All n values in order: r->vals itself, or a fresh copy for a view or
+ * a packed row. */
 const value *record_values(const record *r);
 /* A packed row's field i (runtime/value.c). */
 value row_get(const record *r, size_t i);
