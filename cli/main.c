@@ -321,7 +321,13 @@ static int cmd_test(opts *o) {
   if (cj) fputs("[", cj);
   for (int i = 0; i < o->nfiles; i++) {
     if (!vms[i]) {
-      printf("not ok %d - %s did not load\n", num++, o->files[i]);
+      /* escaped as the library escapes test names (runtime/api.c, tap_name) */
+      printf("not ok %d - ", num++);
+      for (const char *c = o->files[i]; *c; c++)
+        if (*c == '#' || *c == '\\') printf("\\%c", *c);
+        else if (*c == '\n' || *c == '\r') fputs(*c == '\n' ? "\\n" : "\\r", stdout);
+        else putchar(*c);
+      puts(" did not load");
       continue;
     }
     int count = 0, failed = 0;

@@ -216,6 +216,7 @@ typeexpr: NAME                    { $$ = named(ctx, N_TYPEEXPR, @$, $1, NULL); }
         | '[' typeexpr ']'        { $$ = mk(ctx, N_TYPEEXPR, @$, $2, NULL, NULL); }
         | '[' typeexpr ']' '?'    { $$ = mk(ctx, N_TYPEEXPR, @$, $2, NULL, NULL); $$->opt = true; }
         | '{' tfields '}'         { $$ = $2; $$->at = L(ctx, @$); }
+        | '{' tfields ',' '}'     { $$ = $2; $$->at = L(ctx, @$); }
         ;
 tfields: tfield                   { $$ = add(ctx, node_new(&ctx->nodes, N_TYPEEXPR, L(ctx, @$)), $1); }
        | tfields ',' tfield       { $$ = add(ctx, $1, $3); }

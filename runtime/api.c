@@ -618,6 +618,18 @@ static void yaml_str(sbuf *b, const char *key, const char *s) {
   sb_putc(b, '\n');
 }
 
+/* A test name on a TAP line: `#` would start a directive (`# SKIP` turns a
+ * failure into a pass for prove) and a line break would end the line, so
+ * both are escaped, with the backslash itself (TAP 13: "\#"). */
+static void tap_name(sbuf *b, const char *s) {
+  for (; *s; s++) {
+    if (*s == '#' || *s == '\\') { sb_putc(b, '\\'); sb_putc(b, *s); }
+    else if (*s == '\n') sb_puts(b, "\\n");
+    else if (*s == '\r') sb_puts(b, "\\r");
+    else sb_putc(b, *s);
+  }
+}
+
 /* One test block under protection: a runtime error fails only this test. */
 static svl_status run_one(svl_vm *v, node *t) {
   PROTECT(v)
@@ -637,10 +649,14 @@ PUBLIC svl_status svl_run_tests(svl_vm *v, int first, int *count, int *failed) {
     sbuf b;
     sb_init(&b);
     if (st == SVL_OK) {
-      sb_printf(&b, "ok %d - %s\n", num, name);
+      sb_printf(&b, "ok %d - ", num);
+      tap_name(&b, name);
+      sb_putc(&b, '\n');
     } else {
       nf++;
-      sb_printf(&b, "not ok %d - %s\n  ---\n", num, name);
+      sb_printf(&b, "not ok %d - ", num);
+      tap_name(&b, name);
+      sb_puts(&b, "\n  ---\n");
       yaml_str(&b, "message", st == SVL_ERR_ASSERT && v->last_test.message ? v->last_test.message
                               : v->err.msg ? v->err.msg : "error");
       if (v->err.at.src) {

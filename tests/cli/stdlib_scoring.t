@@ -25,6 +25,12 @@ fails "price below the lowest" 'import scoring
 print scoring.relative_to_lowest(£90, £100, 40)' "price £90.00 is below the lowest price £100.00: pass the lowest compliant price as 'lowest'"
 fails "mixed currencies" 'import scoring
 print scoring.relative_to_lowest(€120, £100, 40)' "cannot compare EUR and GBP"
+fails "relative to best: value above the best" 'import scoring
+print scoring.score_relative_to_best(£500k, £400k, 20)' "value £500,000.00 is above the best value £400,000.00: pass the highest value among the bids as 'best'"
+fails "relative to best: negative value" 'import scoring
+print scoring.scores_relative_to_best([3, -1], 40)' "value must not be negative (got -1)"
+fails "relative to best: no values" 'import scoring
+print scoring.highest_value([])' "no values to take the highest of (is every bid excluded?)"
 fails "no prices" 'import scoring
 print scoring.lowest_price([])' "no prices to take the lowest of (is every bid excluded?)"
 fails "zero price in a list" 'import scoring

@@ -41,4 +41,22 @@ expect_status "--coverage-json" 0 sh -c "\"$SVL\" test cov.svl --coverage-json c
 printf 'print "hello from the file"\ntest "x" {\n  assert true\n}\n' >p.svl
 out=$("$SVL" test p.svl)
 case $out in *"# hello from the file"*) ok "print output becomes a TAP comment" ;; *) not_ok "print in tests" "$out" ;; esac
+# Test names are escaped on the TAP line: a '#' cannot become a SKIP/TODO
+# directive and a line break cannot start a new test line, so prove counts
+# exactly what ran (one failure here, three tests).
+cat >names.svl <<'SVL'
+test "a # SKIP sneaky" {
+  assert 1 == 2
+}
+test "line\nnot ok 5 - x" {
+  assert true
+}
+test "back\\slash # TODO" {
+  assert true
+}
+SVL
+out=$("$SVL" test names.svl)
+case $out in *'not ok 1 - a \# SKIP sneaky'*'ok 2 - line\nnot ok 5 - x'*'ok 3 - back\\slash \# TODO'*) ok "TAP test names escaped" ;; *) not_ok "TAP test names escaped" "$out" ;; esac
+out=$(prove -e "$SVL test" names.svl 2>&1)
+case $out in *"Failed 1/3 subtests"*) ok "prove counts 3 tests, 1 failed, none skipped" ;; *) not_ok "prove count with odd names" "$out" ;; esac
 done_testing
