@@ -362,12 +362,29 @@ static sty param_type(const node *p) {
   const svl_type *t = p->ref;
   if (!p->a || !t || t->opt) return unknown;
   switch (t->kind) {
-  case T_NUMBER: return num(NULL, false);
+  case T_NUMBER: case T_INT: return num(NULL, false);
+  case T_PERCENT: return num(NULL, true);
   case T_UNIT: return num(t->unit, false);
   case T_TEXT: return of_kind(S_TEXT);
   case T_DATE: return of_kind(S_DATE);
+  case T_ENUM:
+    if (t->nvals && t->vals[0].tag == V_TEXT) return of_kind(S_TEXT);
+    if (t->nvals && t->vals[0].tag == V_NUM) return num(NULL, false);
+    return unknown;
   default: return unknown;
   }
+}
+
+const svl_type *ck_input_type(const node *d, int col) {
+  if (!d || d->kind != N_TABLE || col < 0 || col >= d->ninputs) return NULL;
+  const node *cell = d->a->kids[0]->a->kids[col];
+  const node *e = cell->nkids == 1 ? cell->kids[0]->b : NULL;
+  if (!e || e->kind != N_NAME || e->refkind != REF_LOCAL || e->up != 0) return NULL;
+  for (int i = 0; i < d->nkids; i++) {
+    const node *p = d->kids[i];
+    if (p->slot == e->slot && !strcmp(p->name, e->name)) return p->a ? p->ref : NULL;
+  }
+  return NULL;
 }
 
 static void params(checker *c, const node *fn) {

@@ -30,6 +30,20 @@ const char *ck_node_text(const node *n);
 /* "GBP", "a plain number", "text"... */
 const char *ck_label(sty t);
 
+/* The declared type of input column `col` of table d, when the column's
+ * header is a bare parameter annotated with a type (`table band(mark:
+ * int)` with header `| mark || ... |`); NULL when the header is an
+ * expression or the parameter has no annotation.  What the analysis may
+ * rely on, because every call checks it (runtime/eval.c bind):
+ *   T_INT      every input is a whole plain number;
+ *   T_ENUM     every input is one of t->vals[0 .. t->nvals) (all plain
+ *              numbers or all texts, in declared order; t->name is the
+ *              type's name, "Lot", or NULL for an inline `1 | 2 | 3`);
+ *   T_PERCENT  a percentage; T_NUMBER a plain number; T_UNIT a quantity
+ *              of t->unit's dimension; T_TEXT, T_BOOL, T_DATE.
+ * t->opt: null is also accepted. */
+const svl_type *ck_input_type(const node *d, int col);
+
 /* Gaps and overlaps of a `hit unique` table.  `inputs` holds what is known
  * of each input column's header expression (d->ninputs entries). */
 void ck_table(checker *c, const node *d, const sty *inputs);

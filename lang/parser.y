@@ -126,6 +126,7 @@ static node *decl(pctx *c, int kind, yyltype l, const token *name, node *params)
 %token EQ NE LE GE ARROW DOTDOT DEFAULT BARBAR
 
 %type <n> program stmts stmt decl bstmts bstmt params plist param typeexpr tfields tfield
+%type <n> enumalts enumlit
 %type <n> rule_items rule_item table_rows trow incells incell tests test outcells
 %type <n> fields field expr e_def e_def_t e_or e_or_t e_and e_and_t e_not e_not_t
 %type <n> e_cmp e_cmp_t e_range e_range_t e_add e_add_t e_mul e_mul_t e_un e_un_t
@@ -217,7 +218,26 @@ typeexpr: NAME                    { $$ = named(ctx, N_TYPEEXPR, @$, $1, NULL); }
         | '[' typeexpr ']' '?'    { $$ = mk(ctx, N_TYPEEXPR, @$, $2, NULL, NULL); $$->opt = true; }
         | '{' tfields '}'         { $$ = $2; $$->at = L(ctx, @$); }
         | '{' tfields ',' '}'     { $$ = $2; $$->at = L(ctx, @$); }
+        | NAME NAME NAME
+          { /* percent from fraction: the only two-word type (docs/data.md) */
+            if (strcmp(TEXT($1), "percent") || strcmp(TEXT($2), "from") || strcmp(TEXT($3), "fraction")) {
+              perr(ctx, @2, "E0201 unexpected name in a type", "the one type of several words is 'percent from fraction'"); YYABORT; }
+            $$ = named(ctx, N_TYPEEXPR, @$, $1, NULL); $$->name2 = "fraction"; }
+        | NAME NAME NAME '?'
+          { if (strcmp(TEXT($1), "percent") || strcmp(TEXT($2), "from") || strcmp(TEXT($3), "fraction")) {
+              perr(ctx, @2, "E0201 unexpected name in a type", "the one type of several words is 'percent from fraction'"); YYABORT; }
+            $$ = named(ctx, N_TYPEEXPR, @$, $1, NULL); $$->name2 = "fraction"; $$->opt = true; }
+        | enumalts                { $$ = $1; $$->at = L(ctx, @$); }
         ;
+/* an enumeration: `1 | 2 | 3`, `"good" | "poor"` (op 1 marks it) */
+enumalts: enumlit '|' enumlit     { $$ = add(ctx, add(ctx, node_new(&ctx->nodes, N_TYPEEXPR, L(ctx, @$)), $1), $3); $$->op = 1; }
+        | enumalts '|' enumlit    { $$ = add(ctx, $1, $3); }
+        ;
+enumlit: NUMBER                   { value v = v_num(NUM($1)); v.pct = $1->pct; $$ = lit(ctx, @$, v); }
+       | '-' NUMBER               { value v = v_num(dec_neg(NUM($2))); v.pct = $2->pct; $$ = lit(ctx, @$, v); }
+       | string
+         { $$ = $1; if ($$->kind != N_LIT) { perr(ctx, @1, "E0204 an enumeration member cannot use interpolation", NULL); YYABORT; } }
+       ;
 tfields: tfield                   { $$ = add(ctx, node_new(&ctx->nodes, N_TYPEEXPR, L(ctx, @$)), $1); }
        | tfields ',' tfield       { $$ = add(ctx, $1, $3); }
        | tfields NL tfield        { $$ = add(ctx, $1, $3); }

@@ -482,9 +482,35 @@ const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *
   svl_type *t = svl_alloc(sizeof *t);
   t->opt = te->opt;
   if (te->kind == N_FIELDDEF) te = te->a;
+  if (te->op == 1) { /* an enumeration: its members, all numbers or all texts */
+    t->kind = T_ENUM;
+    t->nvals = te->nkids;
+    value *vals = svl_alloc((size_t)te->nkids * sizeof *vals);
+    for (int i = 0; i < te->nkids; i++) {
+      vals[i] = te->kids[i]->lit;
+      const char *why = vals[i].tag != vals[0].tag ? "the members of an enumeration are all numbers or all texts"
+                      : vals[i].tag == V_NUM && vals[i].pct ? "a member of an enumeration is a plain number or a text"
+                      : NULL;
+      for (int j = 0; j < i && !why; j++)
+        if (value_equal(vals[j], vals[i])) why = "a member is listed twice";
+      if (why) {
+        err->kind = DIAG_RESOLVE;
+        err->code = "E0305";
+        err->msg = svl_strdup(why);
+        err->hint = "write type Name = 1 | 2 | 3 or type Name = \"a\" | \"b\"";
+        err->at = te->kids[i]->at;
+        err->nframes = 0;
+        return NULL;
+      }
+    }
+    t->vals = vals;
+    return t;
+  }
   if (te->name) {
     const char *nm = te->name;
     if (!strcmp(nm, "number")) t->kind = T_NUMBER;
+    else if (!strcmp(nm, "int")) t->kind = T_INT;
+    else if (!strcmp(nm, "percent")) { t->kind = T_PERCENT; t->fraction = te->name2 != NULL; }
     else if (!strcmp(nm, "text")) t->kind = T_TEXT;
     else if (!strcmp(nm, "bool")) t->kind = T_BOOL;
     else if (!strcmp(nm, "date")) t->kind = T_DATE;
@@ -504,7 +530,7 @@ const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *
       char buf[200];
       snprintf(buf, sizeof buf, "unknown type '%s'", nm);
       err->msg = svl_strdup(buf);
-      err->hint = "types are number, text, bool, date, a unit name, [T], a type name, and T? for optional";
+      err->hint = "types are number, int, percent, text, bool, date, a unit name, [T], a type name, 1 | 2 | 3, and T? for optional";
       err->at = te->at;
       err->nframes = 0;
       return NULL;
@@ -595,7 +621,7 @@ bool resolve_program(node *prog, globals *g, unit_reg *units, resolver_opts opts
       diag e;
       const svl_type *t = resolve_type(d->a, g, units, &e);
       if (!t) { r.failed = true; *err = e; break; }
-      if (t->kind != T_RECORD) { rerr(&r, d->a->at, "write type Name = {field: type, ...}", "E0305 a type declaration must be a record"); break; }
+      if (t->kind != T_RECORD && t->kind != T_ENUM) { rerr(&r, d->a->at, "write type Name = {field: type, ...} or type Name = 1 | 2 | 3", "E0305 a type declaration must be a record or an enumeration"); break; }
       svl_type *named = svl_alloc(sizeof *named);
       *named = *t;
       named->name = d->name;

@@ -571,6 +571,9 @@ static bool type_ok(value x, const svl_type *t) {
   case T_UNIT: return x.tag == V_NUM && unit_same_dim(x.unit, t->unit);
   case T_LIST: return x.tag == V_LIST;
   case T_RECORD: return x.tag == V_RECORD;
+  case T_INT: return x.tag == V_NUM && !x.unit && !x.pct && dec_is_int(x.as.num);
+  case T_PERCENT: return x.tag == V_NUM && !x.unit && x.pct;
+  case T_ENUM: return type_enum_has(t, x);
   default: return true;
   }
 }
@@ -578,9 +581,18 @@ static bool type_ok(value x, const svl_type *t) {
 static void check_type(vm *v, loc at, const char *what, value x, const svl_type *t) {
   if (type_ok(x, t)) return;
   if (x.tag == V_NULL) vm_error(v, at, "E0405 %s must not be null", what);
+  if (t->kind == T_ENUM) {
+    sbuf b;
+    sb_init(&b);
+    type_enum_desc(&b, t);
+    vm_error(v, at, "E0405 %s: expected %s, got %s", what, b.s, value_short(x));
+  }
+  if (t->kind == T_INT && x.tag == V_NUM && !x.unit && !x.pct)
+    vm_error(v, at, "E0405 %s: expected a whole number, got %s", what, value_short(x));
   vm_error(v, at, "E0405 %s: expected %s, got %s", what,
              t->kind == T_UNIT ? unit_name(t->unit) : t->name ? t->name
-             : (const char *[]){"any", "number", "text", "bool", "date", "quantity", "list", "record"}[t->kind],
+             : (const char *[]){"any", "number", "text", "bool", "date", "quantity", "list", "record",
+                                "int", "percent", "enumeration"}[t->kind],
              x.tag == V_NUM ? unit_label(x) : value_type_name(x));
 }
 

@@ -70,7 +70,8 @@ const rowfmt *rowfmt_for(const svl_type *t) {
     const svl_type *ft = t->ftypes[i];
     struct rowfield *rf = &f->f[i];
     switch (ft ? ft->kind : T_ANY) {
-    case T_NUMBER: rf->kind = ROW_NUM; break;
+    case T_NUMBER: case T_INT: case T_PERCENT: rf->kind = ROW_NUM; break;
+    case T_ENUM: rf->kind = ft->nvals && ft->vals[0].tag == V_TEXT ? ROW_TEXT : ROW_NUM; break;
     case T_UNIT: rf->kind = ROW_NUM; rf->unit = ft->unit; break;
     case T_TEXT: rf->kind = ROW_TEXT; break;
     case T_BOOL: rf->kind = ROW_BOOL; break;
@@ -214,6 +215,22 @@ bool value_equal(value a, value b) {
            value_equal(v_list(a.as.verdict->warnings), v_list(b.as.verdict->warnings));
   default: return a.as.fn == b.as.fn;
   }
+}
+
+bool type_enum_has(const svl_type *t, value x) {
+  for (int i = 0; i < t->nvals; i++)
+    if (value_equal(t->vals[i], x)) return true;
+  return false;
+}
+
+void type_enum_desc(sbuf *b, const svl_type *t) {
+  sb_puts(b, t->name ? t->name : "one of");
+  sb_puts(b, t->name ? " (" : " ");
+  for (int i = 0; i < t->nvals; i++) {
+    if (i) sb_puts(b, i == t->nvals - 1 ? " or " : ", ");
+    sb_puts(b, value_display(t->vals[i], false));
+  }
+  if (t->name) sb_putc(b, ')');
 }
 
 const char *vtag_name(int tag) {

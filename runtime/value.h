@@ -100,11 +100,18 @@ struct verdict {
 };
 
 /* A `type` declaration (SPEC 5), used to check and convert input data. */
-typedef enum { T_ANY, T_NUMBER, T_TEXT, T_BOOL, T_DATE, T_UNIT, T_LIST, T_RECORD } tkind;
+typedef enum { T_ANY, T_NUMBER, T_TEXT, T_BOOL, T_DATE, T_UNIT, T_LIST, T_RECORD,
+               T_INT,      /* a whole plain number */
+               T_PERCENT,  /* a percentage (60%) */
+               T_ENUM      /* one of vals: `type Lot = 1 | 2 | 3` */
+} tkind;
 struct svl_type {
   const char *name;        /* declared name ("Bid"), or NULL for inner types */
   tkind kind;
   bool opt;                /* T? : null allowed */
+  bool fraction;           /* T_PERCENT: data holds 0.35 for 35% (`percent from fraction`) */
+  int nvals;               /* T_ENUM: the members, in declared order: all */
+  const value *vals;       /* plain whole-or-not numbers, or all texts */
   const unit_t *unit;      /* T_UNIT: the quantity's unit (e.g. weeks, GBP) */
   const svl_type *elem;    /* T_LIST */
   int nfields;             /* T_RECORD */
@@ -197,6 +204,11 @@ void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 /* Quote a text with SVL escapes ("a\"b"). */
 void sb_quote(sbuf *b, const char *s, size_t n);
 void sb_json_string(sbuf *b, const char *s, size_t n);
+
+/* Whether x is a member of enumeration t (T_ENUM). */
+bool type_enum_has(const svl_type *t, value x);
+/* "Lot (1, 2 or 3)", "one of \"a\" or \"b\"": an enumeration for messages. */
+void type_enum_desc(sbuf *b, const svl_type *t);
 
 /* UTF-8 helpers */
 size_t utf8_count(const char *s, size_t n);            /* code points */

@@ -217,6 +217,9 @@ static void type_desc(sbuf *b, const svl_type *t) {
     sb_putc(b, ']');
     break;
   case T_RECORD: sb_puts(b, t->name ? t->name : "a record"); break;
+  case T_INT: sb_puts(b, "a whole number"); break;
+  case T_PERCENT: sb_puts(b, t->fraction ? "a fraction (0.35 for 35%)" : "a percentage (35%)"); break;
+  case T_ENUM: type_enum_desc(b, t); break;
   default: sb_puts(b, "?"); break;
   }
 }
@@ -553,6 +556,32 @@ static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t,
     int32_t days;
     if (!date_parse(c.ts, c.tn, &days)) break;
     *out = v_date(days);
+    return true;
+  }
+  case T_INT:
+    if (c.k != C_NUM || !dec_is_int(c.num)) break;
+    *out = v_num(c.num);
+    return true;
+  case T_PERCENT:
+    if (c.k == C_PCT || (c.k == C_NUM && t->fraction)) {
+      *out = v_pct(c.num);
+      return true;
+    }
+    if (c.k != C_NUM) break;
+    /* a bare 1 meant as 1% would silently be 100%: say what to write */
+    sb_puts(why, "expected a percentage, got ");
+    put_got(why, raw, n);
+    sb_puts(why, ": write ");
+    sb_putn(why, c.ts, c.tn);
+    sb_puts(why, "% if it means ");
+    sb_putn(why, c.ts, c.tn);
+    sb_puts(why, " per cent, or declare the column 'percent from fraction' if the data holds fractions (0.35 for 35%)");
+    return false;
+  case T_ENUM: {
+    value m = t->nvals && t->vals[0].tag == V_TEXT ? cell_text(x, c.ts, c.tn)
+            : c.k == C_NUM ? v_num(c.num) : v_null;
+    if (m.tag == V_NULL || !type_enum_has(t, m)) break;
+    *out = m;
     return true;
   }
   case T_UNIT: {
@@ -1353,6 +1382,28 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
   switch (t->kind) {
   case T_TEXT:
     if (x.tag == V_TEXT) return x;
+    break;
+  case T_INT:
+  case T_PERCENT:
+  case T_ENUM:
+    if (x.tag == V_TEXT && !(t->kind == T_ENUM && t->nvals && t->vals[0].tag == V_TEXT)) {
+      value out;
+      sbuf why;
+      sb_init(&why);
+      if (conv_cell(&c->x, x.as.text->s, x.as.text->len, t, &out, &why)) return out;
+      sb_puts(jc_err(c), why.s);
+      return x;
+    }
+    if (t->kind == T_INT && x.tag == V_NUM && !x.unit && dec_is_int(x.as.num)) return x;
+    if (t->kind == T_PERCENT && x.tag == V_NUM && !x.unit && t->fraction) return v_pct(x.as.num);
+    if (t->kind == T_PERCENT && x.tag == V_NUM && !x.unit) {
+      /* a JSON number in a percent field: 1 meant as 1% would be 100% */
+      const char *d = value_display(x, false);
+      sb_printf(jc_err(c), "expected a percentage, got %s: write \"%s%%\" if it means %s per cent, or declare the field 'percent from fraction' if the data holds fractions (0.35 for 35%%)",
+                d, d, d);
+      return x;
+    }
+    if (t->kind == T_ENUM && type_enum_has(t, x)) return x;
     break;
   case T_NUMBER:
   case T_BOOL:
