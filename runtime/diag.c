@@ -56,6 +56,7 @@ const char *diag_render_as(const diag *d, const char *severity) {
     sb_puts(&b, "^\n");
   }
   if (d->hint) sb_printf(&b, "  hint: %s\n", d->hint);
+  if (d->note) sb_printf(&b, "  note: %s\n", d->note);
   for (int i = 0; i < d->nframes; i++) {
     const diag_frame *f = &d->frames[i];
     /* runaway recursion: one line for a run of identical frames */

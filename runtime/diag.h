@@ -20,6 +20,11 @@ typedef enum {
 typedef struct diag_frame {
   const char *name;  /* function, rule or table */
   loc at;            /* the call site */
+  /* While the call runs (vm->stack only; NULL in a diag's copy): the
+   * callee's declaration and argument slots, so an error can name the
+   * record and the argument it concerns (runtime/provenance.c). */
+  const struct node *decl;
+  const struct value *args;
 } diag_frame;
 
 typedef struct diag {
@@ -30,6 +35,11 @@ typedef struct diag {
   loc at;            /* at.src NULL: no location */
   int nframes;
   diag_frame *frames; /* innermost first */
+  /* An error raised inside an imported module (the stdlib, say) is
+   * reported at the caller's line in the user's file; note_at is where
+   * it was raised and note says so (runtime/provenance.c). */
+  loc note_at;
+  const char *note;
 } diag;
 
 /* "file:line:col: error: msg [CODE]\n  line\n  caret\n  hint\n  stack" */

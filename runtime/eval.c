@@ -32,7 +32,10 @@ static _Noreturn void raise_diag(vm *v) {
   if (n > 20) n = 20;
   v->err.nframes = n;
   v->err.frames = n ? svl_alloc((size_t)n * sizeof(diag_frame)) : NULL;
-  for (int i = 0; i < n; i++) v->err.frames[i] = v->stack[v->depth - 1 - i];
+  for (int i = 0; i < n; i++) {
+    v->err.frames[i] = v->stack[v->depth - 1 - i];
+    v->err.frames[i].decl = NULL, v->err.frames[i].args = NULL; /* gone once unwound */
+  }
   longjmp(*v->jmp, 1);
 }
 
@@ -47,6 +50,10 @@ static _Noreturn void verr(vm *v, diag_kind kind, loc at, const char *hint, cons
   v->err.msg = svl_strdup(buf);
   v->err.hint = hint;
   v->err.at = at;
+  /* a limit (out of memory among them) is raised as it is: no work, and
+   * no allocation, on its way out */
+  if (kind != DIAG_LIMIT) prov_explain(v, false);
+  v->nblame = 0;
   raise_diag(v);
 }
 
@@ -132,8 +139,7 @@ static void push_call(vm *v, const char *name, loc at) {
     v->stack = s;
     v->stack_cap = cap;
   }
-  v->stack[v->depth].name = name;
-  v->stack[v->depth].at = at;
+  v->stack[v->depth] = (diag_frame){.name = name, .at = at};
   v->depth++;
   step(v, at);
 }
@@ -188,31 +194,31 @@ static const char *unit_label(value x) {
 }
 
 dec vm_want_num(vm *v, loc at, value x, const char *what) {
-  if (x.tag != V_NUM) vm_error(v, at, "E0402 %s expects a number, got %s", what, value_type_name(x));
+  if (x.tag != V_NUM) vm_blame(v, x, x), vm_error(v, at, "E0402 %s expects a number, got %s", what, value_type_name(x));
   return x.as.num;
 }
 
 const text *vm_want_text(vm *v, loc at, value x, const char *what) {
-  if (x.tag != V_TEXT) vm_error(v, at, "E0402 %s expects a text, got %s", what, value_type_name(x));
+  if (x.tag != V_TEXT) vm_blame(v, x, x), vm_error(v, at, "E0402 %s expects a text, got %s", what, value_type_name(x));
   return x.as.text;
 }
 
 const list *vm_want_list(vm *v, loc at, value x, const char *what) {
-  if (x.tag != V_LIST) vm_error(v, at, "E0402 %s expects a list, got %s", what, value_type_name(x));
+  if (x.tag != V_LIST) vm_blame(v, x, x), vm_error(v, at, "E0402 %s expects a list, got %s", what, value_type_name(x));
   return x.as.list;
 }
 
 int64_t vm_want_int(vm *v, loc at, value x, const char *what) {
   dec d = vm_want_num(v, at, x, what);
   int64_t i;
-  if (x.unit || !dec_to_int(d, &i)) vm_error(v, at, "E0407 %s expects a whole number, got %s", what, value_display(x, false));
+  if (x.unit || !dec_to_int(d, &i)) vm_blame(v, x, x), vm_error(v, at, "E0407 %s expects a whole number, got %s", what, value_display(x, false));
   return i;
 }
 
 static bool want_bool(vm *v, loc at, value x, const char *what) {
   bool b;
   if (!value_truthy_ok(x, &b))
-    vm_error_hint(v, at, "conditions must be true or false; compare explicitly (x != null, len(xs) > 0)",
+    vm_blame(v, x, x), vm_error_hint(v, at, "conditions must be true or false; compare explicitly (x != null, len(xs) > 0)",
                   "E0402 %s must be a bool, got %s", what, value_type_name(x));
   return b;
 }
@@ -243,7 +249,7 @@ static value arith_num(vm *v, loc at, int op, value a, value b) {
     dec x = a.as.num, y = b.as.num;
     if (a.unit != b.unit) {
       if (!unit_same_dim(a.unit, b.unit))
-        vm_error_hint(v, at, a.unit && b.unit && unit_is_money(a.unit) && unit_is_money(b.unit) ? "different currencies never convert implicitly" : NULL,
+        vm_blame(v, a, b), vm_error_hint(v, at, a.unit && b.unit && unit_is_money(a.unit) && unit_is_money(b.unit) ? "different currencies never convert implicitly" : NULL,
                       "E0401 cannot %s %s and %s", op_verb(op), unit_label(a), unit_label(b));
       u = unit_finer(a.unit, b.unit);
       x = convert(v, at, a, u);
@@ -256,7 +262,7 @@ static value arith_num(vm *v, loc at, int op, value a, value b) {
     return out;
   }
   case OP_MUL: case OP_DIV: {
-    if (op == OP_DIV && dec_is_zero(b.as.num)) vm_error(v, at, "E0501 division by zero");
+    if (op == OP_DIV && dec_is_zero(b.as.num)) vm_blame(v, b, b), vm_error(v, at, "E0501 division by zero");
     if (!a.unit && !b.unit) {
       vm_check(v, at, op == OP_MUL ? dec_mul(a.as.num, b.as.num, &r) : dec_div(a.as.num, b.as.num, &r));
       return v_num(r);
@@ -272,7 +278,7 @@ static value arith_num(vm *v, loc at, int op, value a, value b) {
       den = m->den;
     } else {
       u = unit_mul_ratio(a.unit, b.unit, sign, &num, &den);
-      if (u == UNIT_TOO_COMPLEX) vm_error(v, at, "E0401 unit too complex: %s and %s", unit_label(a), unit_label(b));
+      if (u == UNIT_TOO_COMPLEX) vm_blame(v, a, b), vm_error(v, at, "E0401 unit too complex: %s and %s", unit_label(a), unit_label(b));
       *m = (struct unit_memo){a.unit, b.unit, u, sign, num, den};
     }
     dec top = a.as.num, bottom = den;
@@ -306,7 +312,7 @@ static value arith_num(vm *v, loc at, int op, value a, value b) {
  * Out of line, so the numeric path above keeps a small frame. */
 static __attribute__((noinline)) value arith_other(vm *v, loc at, int op, value a, value b) {
   if (a.tag == V_NULL || b.tag == V_NULL)
-    vm_error_hint(v, at, "use ?? to give a default: x ?? 0", "E0403 arithmetic on null");
+    vm_blame(v, a, b), vm_error_hint(v, at, "use ?? to give a default: x ?? 0", "E0403 arithmetic on null");
   if (op == OP_ADD && a.tag == V_TEXT && b.tag == V_TEXT) {
     sbuf s;
     sb_init(&s);
@@ -342,6 +348,7 @@ static __attribute__((noinline)) value arith_other(vm *v, loc at, int op, value 
   }
   if (op == OP_SUB && a.tag == V_DATE && b.tag == V_DATE) return v_qty(dec_from_int((int64_t)a.days - b.days), unit_from_def(unit_lookup(v->units, "day")));
   static const char *sym[] = {"+", "-", "*", "/", "mod", "^"};
+  vm_blame(v, a, b);
   vm_error(v, at, "E0402 cannot apply %s to %s and %s", op <= OP_POW ? sym[op] : "?", value_type_name(a), value_type_name(b));
 }
 
@@ -361,7 +368,7 @@ int vm_compare(vm *v, loc at, value a, value b) {
   if (a.tag == V_NUM && b.tag == V_NUM) {
     if (a.unit == b.unit) return dec_cmp(a.as.num, b.as.num); /* nothing to convert */
     if (!unit_same_dim(a.unit, b.unit))
-      vm_error(v, at, "E0401 cannot compare %s and %s", unit_label(a), unit_label(b));
+      vm_blame(v, a, b), vm_error(v, at, "E0401 cannot compare %s and %s", unit_label(a), unit_label(b));
     const unit_t *u = unit_finer(a.unit, b.unit);
     return dec_cmp(convert(v, at, a, u), convert(v, at, b, u));
   }
@@ -377,7 +384,8 @@ int vm_compare(vm *v, loc at, value a, value b) {
     return (a.as.list->n > b.as.list->n) - (a.as.list->n < b.as.list->n);
   }
   if (a.tag == V_NULL || b.tag == V_NULL)
-    vm_error_hint(v, at, "use ?? to give a default", "E0403 cannot order null");
+    vm_blame(v, a, b), vm_error_hint(v, at, "use ?? to give a default", "E0403 cannot order null");
+  vm_blame(v, a, b);
   vm_error(v, at, "E0402 cannot order %s and %s", value_type_name(a), value_type_name(b));
 }
 
@@ -448,7 +456,11 @@ static bool get_field(vm *v, loc at, value obj, const char *name, bool soft, val
   switch (obj.tag) {
   case V_RECORD: {
     long k = record_find(obj.as.rec, name);
-    if (k >= 0) { *out = rec_get(obj.as.rec, k); return true; }
+    if (k >= 0) {
+      prov_read(v, obj.as.rec, (size_t)k);
+      *out = rec_get(obj.as.rec, k);
+      return true;
+    }
     if (soft) return false;
     vm_error_hint(v, at, field_hint(obj.as.rec, name), "E0404 no field '%s' in this %s", name,
                   obj.as.rec->indicator ? "indicator" : "record");
@@ -484,12 +496,17 @@ static bool field_of(vm *v, const node *n, value obj, bool soft, value *out) {
   field_cache *c = n->cache;
   if (obj.tag == V_RECORD) {
     const record *r = obj.as.rec;
-    if (c && c->keys == r->keys) { *out = rec_get(r, c->at); return true; }
+    if (c && c->keys == r->keys) {
+      prov_read(v, r, c->at);
+      *out = rec_get(r, c->at);
+      return true;
+    }
     long k = record_find(r, n->name);
     if (k >= 0) {
       if (!c) ((node *)n)->cache = c = svl_alloc(sizeof *c);
       c->keys = r->keys;
       c->at = (size_t)k;
+      prov_read(v, r, (size_t)k);
       *out = rec_get(r, k);
       return true;
     }
@@ -580,6 +597,7 @@ static bool type_ok(value x, const svl_type *t) {
 
 static void check_type(vm *v, loc at, const char *what, value x, const svl_type *t) {
   if (type_ok(x, t)) return;
+  vm_blame(v, x, x);
   if (x.tag == V_NULL) vm_error(v, at, "E0405 %s must not be null", what);
   if (t->kind == T_ENUM) {
     sbuf b;
@@ -671,6 +689,8 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
   push_call(v, name, at);
   frame *f = frame_may_be_on_stack(v, d) ? STACK_FRAME(c->env, d->nslots) : frame_new(c->env, d->nslots);
   bind(v, d, f, nargs, args, nnamed, names, named, at);
+  v->stack[v->depth - 1].decl = d;
+  v->stack[v->depth - 1].args = f->slots;
   trace *saved = v->tr, *t = NULL;
   if (saved && d->kind != N_LAMBDA)
     t = trace_begin(v, d->kind == N_RULE ? "rule" : d->kind == N_TABLE ? "table" : "fn", d, d->nkids, f->slots);
@@ -1018,6 +1038,7 @@ value indicator_value(vm *v, loc at, value ind, value qty) {
   value u = rec_get(r, m->unit), p = rec_get(r, m->proxy);
   if (qty.tag != V_NUM || !unit_same_dim(qty.unit, u.unit)) {
     /* name the indicator by its declared name when we know it */
+    vm_blame(v, qty, qty);
     vm_error(v, at, "E0406 value of indicator %s: expected a quantity in %s, got %s", r->name ? r->name : "",
              unit_name(u.unit), qty.tag == V_NUM ? unit_label(qty) : value_type_name(qty));
   }
@@ -1212,6 +1233,7 @@ static value with(vm *v, const node *n, value a, value b) {
       return v_rec(r);
     }
     r = record_new_shared(c->n, c->keys);
+    r->src = x->src, r->line = x->line;
     for (size_t i = 0; i < x->n; i++) r->vals[i] = rec_get(x, i);
     for (size_t i = 0; i < y->n; i++) r->vals[c->to[i]] = rec_get(y, i);
     return v_rec(r);
@@ -1220,6 +1242,7 @@ static value with(vm *v, const node *n, value a, value b) {
   for (size_t i = 0; i < y->n; i++)
     if (record_find(x, y->keys[i]) < 0) extra++;
   record *r = record_new(x->n + extra);
+  r->src = x->src, r->line = x->line;
   for (size_t i = 0; i < x->n; i++) { r->keys[i] = x->keys[i]; r->vals[i] = rec_get(x, i); }
   size_t k = x->n;
   for (size_t i = 0; i < y->n; i++) {
@@ -1442,6 +1465,12 @@ static void eval_assert(vm *v, const node *st, frame *f) {
   }
   v->err.msg = msg;
   v->err.at = e->at;
+  /* an assert of an imported module (the stdlib's checks of their
+   * arguments) is reported at the user's call, naming the row */
+  if (v->main && e->at.src != v->main->src) {
+    prov_explain(v, true);
+    v->last_test.message = v->err.msg;
+  }
   raise_diag(v);
 }
 

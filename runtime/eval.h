@@ -95,6 +95,15 @@ struct svl_vm {
     const char **keys;
     size_t unit, proxy;
   } ind_memo[8];
+  /* data provenance (runtime/provenance.c): the last fields read from
+   * loaded rows, and the operands an error about to be raised concerns */
+  struct prov_read {
+    const record *r;
+    size_t field;
+  } reads[16];
+  unsigned nreads;
+  value blame[2];
+  int nblame;
   /* atomic, so svl_interrupt may come from another thread or a signal
    * handler (lock-free atomics are async-signal-safe) */
   _Atomic int interrupted;
@@ -151,6 +160,22 @@ void vm_note_file(vm *v, const char *path, const char *data, size_t len);
 /* The SHA-256 (hex) of the i-th file noted. */
 const char *vm_file_hash(vm *v, int i);
 uint64_t now_ms(void);
+
+/* ---- data provenance (runtime/provenance.c) ---- */
+/* Field i of r was just read: remembered when r is a loaded row. */
+static inline void prov_read(vm *v, const record *r, size_t i) {
+  if (!r->src) return;
+  struct prov_read *e = &v->reads[v->nreads++ & 15];
+  e->r = r;
+  e->field = i;
+}
+/* Called by the error path before unwinding: names the loaded row and
+ * cell the error concerns, and moves an error raised in an imported
+ * module to the user's call with a note.  check: a module's assert
+ * failed, so the innermost call's arguments are what it is about. */
+void prov_explain(vm *v, bool check);
+/* "bids.csv:4 (supplier \"Acme Ltd\")" for a loaded row, else NULL. */
+const char *prov_row(const record *r);
 void vm_reset_limits(vm *v);
 
 #endif

@@ -57,6 +57,8 @@ record *record_view(const record *base, size_t n, const char **keys) {
   r->keys = keys;
   r->base = base;
   r->vals = (value *)(r + 1);
+  r->src = base->src;
+  r->line = base->line;
   return r;
 }
 

@@ -75,9 +75,22 @@ struct range {
   value lo, hi;     /* numbers (same dimension) or dates */
 };
 
+/* Where loaded rows came from (docs/internals.md, "Data provenance"):
+ * one per load() call, shared by every row it made. */
+typedef struct datasrc {
+  const char *file;   /* the path as the user wrote it: "bids.csv" */
+  const char **cols;  /* CSV: the header's names in file order (NULL: JSON) */
+  size_t ncols;
+} datasrc;
+
 struct record {
   size_t n;
   bool indicator;   /* declared with `indicator` (SPEC 8) */
+  /* A loaded row knows its file (src) and the line it starts on: 8 bytes
+   * (the line sits in what was padding), so no value grows.  A `with` of
+   * such a row keeps them. */
+  uint32_t line;
+  const datasrc *src;
   const char *name; /* an indicator's declared name, for messages */
   const char **keys; /* interned-or-not field names, in order */
   /* A `with` that only adds fields makes a view: fields [0, base->n) are

@@ -29,6 +29,10 @@ struct builtin {
  * past it a typo (1..10^12) would fill memory before failing. */
 #define MAX_RANGE_ITEMS 10000000
 
+/* The operands of the error about to be raised (the same value twice for one): when one
+ * was read from a loaded row, the error names its file, row and column
+ * (runtime/provenance.c).  Call just before vm_error. */
+void vm_blame(vm *v, value a, value b);
 _Noreturn void vm_error(vm *v, loc at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 _Noreturn void vm_error_hint(vm *v, loc at, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

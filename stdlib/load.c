@@ -940,6 +940,8 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
   const rowfmt *fmt = rt ? rowfmt_for(rt) : NULL;
   value *cells = fmt ? svl_alloc((nf ? nf : 1) * sizeof(value)) : NULL;
   reserve_rows(v, s, n, fmt ? fmt->size : (nf ? nf : 1) * sizeof(value));
+  datasrc *ds = svl_alloc(sizeof *ds);
+  ds->file = name, ds->cols = hdr, ds->ncols = ncols;
   while (csv_row(&c, &row_line)) {
     if (c.ncells != ncols) {
       errs.malformed = true;
@@ -967,6 +969,8 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
       r = record_new_shared(nf, keys);
       memcpy(r->vals, cells, nf * sizeof(value));
     }
+    r->src = ds;
+    r->line = row_line > UINT32_MAX ? UINT32_MAX : (uint32_t)row_line;
     rows = vec_room(v, at, rows, &rcap, nrows, sizeof(value), false);
     rows[nrows++] = v_rec(r);
   }
@@ -986,7 +990,17 @@ typedef struct {
   size_t n, p;
   int depth;
   sbuf str;         /* the last string read */
+  const datasrc *src; /* a file's: its objects keep it and their line */
+  size_t lc_off, lc_line; /* line_at's cursor: objects open in file order */
 } jparser;
+
+/* The 1-based line of offset off >= every earlier call's. */
+static uint32_t line_at(jparser *j, size_t off) {
+  const char *p = j->s + j->lc_off, *end = j->s + off;
+  while ((p = memchr(p, '\n', (size_t)(end - p)))) p++, j->lc_line++;
+  j->lc_off = off;
+  return j->lc_line > UINT32_MAX ? UINT32_MAX : (uint32_t)j->lc_line;
+}
 
 __attribute__((format(printf, 3, 4))) _Noreturn static void jfail(jparser *j, size_t off,
                                                                    const char *fmt, ...) {
@@ -1202,6 +1216,7 @@ static value jarray(jparser *j) {
 static value jobject(jparser *j) {
   size_t open = j->p++;
   jdepth(j, open);
+  uint32_t line = j->src ? line_at(j, open) : 0;
   const char **keys = NULL;
   value *vals = NULL;
   size_t *offs = NULL;
@@ -1255,6 +1270,8 @@ static value jobject(jparser *j) {
   }
   record *r = record_new(len);
   for (size_t i = 0; i < len; i++) r->keys[i] = keys[i], r->vals[i] = vals[i];
+  r->src = j->src;
+  r->line = line;
   return v_rec(r);
 }
 
@@ -1290,7 +1307,12 @@ static value jvalue(jparser *j) {
 
 static value parse_json(vm *v, loc at, const char *name, const char *s, size_t n) {
   if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, n -= 3;
-  jparser j = {.v = v, .at = at, .name = name, .s = s, .n = n};
+  jparser j = {.v = v, .at = at, .name = name, .s = s, .n = n, .lc_line = 1};
+  if (name) {
+    datasrc *ds = svl_alloc(sizeof *ds);
+    ds->file = name;
+    j.src = ds;
+  }
   sb_init(&j.str);
   bool nul;
   size_t bad = utf8_check(s, n, &nul);
@@ -1452,6 +1474,7 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
       size_t nf = (size_t)(t->nfields > 0 ? t->nfields : 0);
       /* every record of one type shares its names (runtime/eval.c field_of) */
       record *o = record_new_shared(nf, t->fnames);
+      o->src = r->src, o->line = r->line;
       size_t mark = c->path.len;
       for (size_t f = 0; f < nf; f++) {
         long k = record_find(r, t->fnames[f]);

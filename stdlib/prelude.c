@@ -282,6 +282,7 @@ BUILTIN(p_exp) {
 static void want_numbers(vm *v, loc at, const char *fname, const list *l) {
   for (size_t i = 0; i < l->n; i++)
     if (l->items[i].tag != V_NUM)
+      vm_blame(v, l->items[i], l->items[i]),
       vm_error(v, at, "E0402 %s expects a list of numbers, item %zu is %s", fname, i + 1, tname(l->items[i]));
 }
 

@@ -1,0 +1,118 @@
+#!/bin/bash
+# Errors on data name the row, the column and the cell (issue 16): an
+# analyst's rule files over CSV and JSON files with one bad cell each, run
+# through the real binary.  Each error must be reported at the analyst's
+# own line (never inside the installed stdlib), name the file and line of
+# the row, its supplier/name/id, the column and the cell's text.
+. "$(dirname "$0")/lib.sh"
+case $SVL in /*) ;; *) SVL=$(pwd)/$SVL ;; esac
+cd "$tmp" || exit 1
+
+# first_line_is DESC PREFIX: the error's first line starts with PREFIX
+first_line_is() {
+  got=$(head -1 "$tmp/err")
+  case $got in "$2"*) ok "$1" ;; *) not_ok "$1" "first line: $got" ;; esac
+}
+# no_abs_stdlib DESC: the primary location is not a stdlib file
+no_abs_stdlib() {
+  if head -1 "$tmp/err" | grep -q "stdlib/"; then not_ok "$1" "$(head -1 "$tmp/err")"; else ok "$1"; fi
+}
+
+cat >bids.csv <<'EOF'
+supplier,lot,price,quality
+Acme Ltd,1,£1000,80
+Beta plc,1,£1200,74 points
+Gamma Co,2,£900,60
+EOF
+cat >commitments.csv <<'EOF'
+supplier,code,quantity
+Acme Ltd,ECC1,2
+Beta plc,ECC10,3 years
+EOF
+
+# -- a '3 years' cell reaching a TOMs measure counted in weeks
+cat >toms_offer.svl <<'EOF'
+import toms
+let rows = [
+  {code: "ECC1", proxy: £25_000, unit: "FTE", price_year: 2025, source: "illustrative only", licence: "CC0-1.0"},
+  {code: "ECC10", proxy: £250, unit: "weeks", price_year: 2025, source: "illustrative only", licence: "CC0-1.0"},
+]
+let proxies = toms.load_proxies(rows)
+let commitments = load("commitments.csv")
+let offer = toms.offer(commitments, proxies)
+print offer.total
+EOF
+expect_status "toms: exit 1" 1 "$SVL" run toms_offer.svl
+first_line_is "toms: at the analyst's line, naming row, supplier, column and cell" \
+  'toms_offer.svl:8:13: error: commitments.csv:3 (supplier "Beta plc"), column quantity, cell "3 years": value of indicator ECC10: expected a quantity in week, got text [E0406]'
+no_abs_stdlib "toms: no stdlib path in the primary location"
+expect_err "toms: the library line as a note" "note: raised in commitment_value at stdlib/toms.svl:"
+expect_err "toms: the argument that held the row" "(the value came from argument 'commitments' of offer)"
+
+# -- a '74 points' cell in an untyped load, ranked ascending and descending
+cat >rank_asc.svl <<'EOF'
+import scoring
+let bids = load("bids.csv")
+let ranked = scoring.rank_bids(bids, [scoring.asc(b => b.quality)])
+print [b.supplier for b in ranked]
+EOF
+expect_status "74 points ascending: exit 1" 1 "$SVL" run rank_asc.svl
+first_line_is "74 points ascending: names the text cell, not its neighbour" \
+  'rank_asc.svl:3:14: error: bids.csv:3 (supplier "Beta plc"), column quality, cell "74 points": cannot order number and text [E0402]'
+expect_err "74 points ascending: note" "note: raised in rank_bids at stdlib/scoring.svl:"
+sed 's/scoring.asc/scoring.desc/' rank_asc.svl >rank_desc.svl
+expect_status "74 points descending: exit 1" 1 "$SVL" run rank_desc.svl
+first_line_is "74 points descending: the stdlib check names the cell" \
+  'rank_desc.svl:3:14: error: bids.csv:3 (supplier "Beta plc"), column quality, cell "74 points": descending order of texts is not supported'
+
+# -- the same cell reaching the user's own comparison (no library)
+cat >own.svl <<'EOF'
+let bids = load("bids.csv")
+print [b.supplier for b in bids if b.quality >= 70]
+EOF
+expect_status "own comparison: exit 1" 1 "$SVL" run own.svl
+first_line_is "own comparison: at the line, naming the cell" \
+  'own.svl:2:36: error: bids.csv:3 (supplier "Beta plc"), column quality, cell "74 points": cannot order text and number [E0402]'
+
+# -- many rows: the cell is found even when read long before the error
+{
+  echo "id,score"
+  for i in $(seq 1 300); do echo "B-$i,$i"; done
+  echo "B-301,n/a"
+  for i in $(seq 302 400); do echo "B-$i,$i"; done
+} >many.csv
+cat >many.svl <<'EOF'
+import scoring
+print len(scoring.rank_bids(load("many.csv"), [scoring.asc(b => b.score)]))
+EOF
+expect_status "many rows: exit 1" 1 "$SVL" run many.svl
+expect_err "many rows: row 302, id B-301" 'many.csv:302 (id "B-301"), column score, cell "n/a": cannot order'
+
+# -- JSON rows name their line and id (OCDS bids are identified by id)
+cat >bids.json <<'EOF'
+[
+  {"id": "B-1", "value": 100},
+  {
+    "id": "B-2",
+    "value": "TBC"
+  }
+]
+EOF
+cat >json.svl <<'EOF'
+let bids = load("bids.json")
+print sum([b.value for b in bids]) / 2
+EOF
+expect_status "json: exit 1" 1 "$SVL" run json.svl
+first_line_is "json: names the object's line, id, key and value" \
+  'json.svl:2:7: error: bids.json:3 (id "B-2"), column value, cell "TBC": sum expects a list of numbers, item 2 is text [E0402]'
+
+# -- a typed load keeps provenance: a with of a row still names it
+cat >typed.svl <<'EOF'
+type Commitment = {supplier: text, code: text, quantity: text}
+let cs = [c with {checked: true} for c in load("commitments.csv", Commitment)]
+print [c.quantity * 2 for c in cs]
+EOF
+expect_status "typed: exit 1" 1 "$SVL" run typed.svl
+expect_err "typed: the with of a row keeps its provenance" 'commitments.csv:2 (supplier "Acme Ltd"), column quantity, cell "2": cannot apply'
+
+done_testing
