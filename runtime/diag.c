@@ -8,6 +8,13 @@
 /* half the width of the source excerpt under a message, in bytes */
 #define LINE_WINDOW 80
 
+const char *diag_short_path(const char *p) {
+  const char *s = strstr(p, "/stdlib/");
+  if (!s || !strstr(s, ".svl")) return p;
+  for (const char *t; (t = strstr(s + 1, "/stdlib/"));) s = t;
+  return s + 1;
+}
+
 const char *diag_render(const diag *d) { return diag_render_as(d, "error"); }
 
 const char *diag_render_as(const diag *d, const char *severity) {
@@ -67,7 +74,7 @@ const char *diag_render_as(const diag *d, const char *severity) {
     if (f->at.src) {
       int fl, fc;
       loc_line_col(f->at.src, f->at.start, &fl, &fc);
-      sb_printf(&b, "  in %s, called at %s:%d:%d\n", f->name, f->at.src->name, fl, fc);
+      sb_printf(&b, "  in %s, called at %s:%d:%d\n", f->name, diag_short_path(f->at.src->name), fl, fc);
       if (same) sb_printf(&b, "  ... the same call %d more time%s\n", same, same == 1 ? "" : "s");
       i += same;
     } else {

@@ -54,6 +54,10 @@ const char *diag_render_as(const diag *d, const char *severity);
  * code, returns msg unchanged and sets *code to fallback. */
 const char *diag_code(const char *msg, const char **code, const char *fallback);
 
+/* A module of the installed stdlib as "stdlib/toms.svl" rather than its
+ * absolute path (call stacks and notes); any other path as it is. */
+const char *diag_short_path(const char *path);
+
 /* Nearest candidate by edit distance, or NULL if none is close. */
 const char *diag_nearest(const char *name, const char *const *cands, int n);
 

@@ -133,14 +133,6 @@ static bool imported(vm *v, const source *src) {
   return false;
 }
 
-/* A stdlib file is shown as stdlib/NAME, never by its absolute path. */
-static const char *short_path(const char *p) {
-  const char *s = strstr(p, "/stdlib/");
-  if (!s) return p;
-  for (const char *t; (t = strstr(s + 1, "/stdlib/"));) s = t;
-  return s + 1;
-}
-
 /* The argument of call fr holding x (itself, or a list or record that
  * holds the row x was read from): its parameter's name, else NULL. */
 static const char *argument_with(const diag_frame *fr, value x, const record *row) {
@@ -202,7 +194,7 @@ void prov_explain(vm *v, bool check) {
   loc_line_bounds(e->at.src, e->at.start, &lb, &le);
   while (lb < le && (e->at.src->text[lb] == ' ' || e->at.src->text[lb] == '\t')) lb++;
   sb_printf(&n, "raised in %s at %s:%d:%d: ", v->depth > 0 ? v->stack[v->depth - 1].name : fr->name,
-            short_path(e->at.src->name), line, col);
+            diag_short_path(e->at.src->name), line, col);
   size_t shown = 0;
   for (size_t i = lb; i < le; i++) {
     unsigned char ch = (unsigned char)e->at.src->text[i];
