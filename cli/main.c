@@ -3,12 +3,14 @@
  * library returns. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "svl.h"
 #include "cli.h"
@@ -219,8 +221,34 @@ static int print_value(svl_vm *vm, svl_value *v, svl_format f, FILE *to) {
   return 0;
 }
 
+/* One value as NAME.csv in directory dir, written atomically. */
+static int write_named_csv(svl_vm *vm, const char *dir, const char *name, svl_value *v) {
+  char *s = svl_format_value(vm, v, SVL_FORMAT_CSV);
+  if (!s) return report(vm, SVL_ERR_USAGE);
+  size_t n = strlen(dir);
+  char *path = malloc(n + strlen(name) + 6);
+  if (!path) { free(s); fprintf(stderr, "svl: out of memory\n"); return 1; }
+  sprintf(path, "%s%s%s.csv", dir, n && dir[n - 1] == '/' ? "" : "/", name);
+  int rc = 0;
+  if (write_atomic(path, s, strlen(s)) != 0) {
+    write_failed(path);
+    rc = 1;
+  }
+  free(path);
+  free(s);
+  return rc;
+}
+
 static int cmd_run(opts *o, int argc, char **argv) {
   if (o->nfiles != 1) return usage_error("run needs a rule file%s", "");
+  /* A CSV file holds one table: several names either go to one NAME.csv
+   * each in the --output directory, or are refused before anything runs
+   * (two tables one after the other are not CSV; docs/data.md). */
+  struct stat dst;
+  bool csv_dir = o->format == SVL_FORMAT_CSV && o->output && stat(o->output, &dst) == 0 && S_ISDIR(dst.st_mode);
+  if (o->format == SVL_FORMAT_CSV && o->nnames > 1 && !csv_dir)
+    return usage_error("--format csv writes one table per file: give one name, or --output an existing directory to write NAME.csv for each name%s", "");
+  if (o->audit && csv_dir) return usage_error("--audit writes one output file, not a directory%s", "");
   if (o->audit) return audit_run(o, argc, argv);
   svl_vm *vm = new_vm(o);
   int rc = bind_inputs(vm, o);
@@ -231,6 +259,17 @@ static int cmd_run(opts *o, int argc, char **argv) {
   const char *names[256];
   for (int i = 0; i < n; i++) names[i] = o->names[i];
   if (n == 0 && svl_has(vm, "main")) names[n++] = "main";
+  if (csv_dir) {
+    for (int i = 0; i < n && rc == 0; i++) {
+      svl_value *v;
+      st = svl_get(vm, names[i], &v);
+      if (st != SVL_OK) { rc = report(vm, st); break; }
+      rc = write_named_csv(vm, o->output, names[i], v);
+      svl_release(vm, v);
+    }
+    svl_free(vm);
+    return rc;
+  }
   /* with --output the values are gathered, then written in one atomic step */
   char *buf = NULL;
   size_t len = 0;

@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "gc.h"
+#include "output.h"
 #include "sha256.h"
 #include "../lang/format.h"
 #include "../stdlib/load.h"
@@ -425,145 +426,6 @@ static char *out(const char *s) {
   return r;
 }
 
-static bool records_list(value x) {
-  if (x.tag != V_LIST) return false;
-  for (size_t i = 0; i < x.as.list->n; i++)
-    if (x.as.list->items[i].tag != V_RECORD) return false;
-  return true;
-}
-
-/* Column headers: the first record's fields, then any new ones. */
-static const char **columns(const list *l, size_t *nc) {
-  size_t cap = 8, n = 0;
-  const char **c = svl_alloc(cap * sizeof *c);
-  for (size_t i = 0; i < l->n; i++) {
-    const record *r = l->items[i].as.rec;
-    for (size_t k = 0; k < r->n; k++) {
-      bool seen = false;
-      for (size_t j = 0; j < n && !seen; j++) seen = !strcmp(c[j], r->keys[k]);
-      if (seen) continue;
-      if (n == cap) {
-        const char **c2 = svl_alloc(cap * 2 * sizeof *c2);
-        memcpy(c2, c, n * sizeof *c2);
-        c = c2;
-        cap *= 2;
-      }
-      c[n++] = r->keys[k];
-    }
-  }
-  *nc = n;
-  return c;
-}
-
-static value cell(const list *l, size_t row, const char *col) {
-  const record *r = l->items[row].as.rec;
-  long k = record_find(r, col);
-  return k >= 0 ? rec_get(r, k) : v_null;
-}
-
-static void csv_field(sbuf *b, const char *s) {
-  if (strpbrk(s, ",\"\n\r")) {
-    sb_putc(b, '"');
-    for (; *s; s++) {
-      if (*s == '"') sb_putc(b, '"');
-      sb_putc(b, *s);
-    }
-    sb_putc(b, '"');
-  } else {
-    sb_puts(b, s);
-  }
-}
-
-static const char *plain_cell(value x) {
-  if (x.tag == V_NULL) return "";
-  if (x.tag == V_NUM) {
-    char buf[DEC_BUFSZ];
-    dec_format(x.as.num, buf, sizeof buf);
-    return svl_strdup(buf);
-  }
-  return value_display(x, true);
-}
-
-static const char *to_csv(value x) {
-  sbuf b;
-  sb_init(&b);
-  if (!records_list(x)) {
-    csv_field(&b, value_display(x, true));
-    sb_putc(&b, '\n');
-    return b.s;
-  }
-  const list *l = x.as.list;
-  size_t nc;
-  const char **cols = columns(l, &nc);
-  for (size_t j = 0; j < nc; j++) {
-    const unit_t *u = NULL;
-    bool pct = false;
-    for (size_t i = 0; i < l->n && !u; i++) {
-      value c = cell(l, i, cols[j]);
-      if (c.tag == V_NUM) { u = c.unit; pct = pct || c.pct; }
-    }
-    if (j) sb_putc(&b, ',');
-    sbuf h;
-    sb_init(&h);
-    sb_puts(&h, cols[j]);
-    if (u) sb_printf(&h, " (%s)", unit_name(u));
-    csv_field(&b, h.s);
-    (void)pct;
-  }
-  sb_putc(&b, '\n');
-  for (size_t i = 0; i < l->n; i++) {
-    for (size_t j = 0; j < nc; j++) {
-      if (j) sb_putc(&b, ',');
-      csv_field(&b, plain_cell(cell(l, i, cols[j])));
-    }
-    sb_putc(&b, '\n');
-  }
-  return b.s;
-}
-
-static void md_cell(sbuf *b, const char *s) {
-  for (; *s; s++) {
-    if (*s == '|') sb_puts(b, "\\|");
-    else if (*s == '\n') sb_puts(b, " ");
-    else sb_putc(b, *s);
-  }
-}
-
-static const char *to_md(value x) {
-  if (!records_list(x)) {
-    sbuf b;
-    sb_init(&b);
-    sb_puts(&b, value_display(x, true));
-    sb_putc(&b, '\n');
-    return b.s;
-  }
-  const list *l = x.as.list;
-  size_t nc;
-  const char **cols = columns(l, &nc);
-  sbuf b;
-  sb_init(&b);
-  sb_puts(&b, "|");
-  for (size_t j = 0; j < nc; j++) { sb_putc(&b, ' '); md_cell(&b, cols[j]); sb_puts(&b, " |"); }
-  sb_puts(&b, "\n|");
-  for (size_t j = 0; j < nc; j++) {
-    bool num = false;
-    for (size_t i = 0; i < l->n; i++) num = num || cell(l, i, cols[j]).tag == V_NUM;
-    sb_puts(&b, num ? " ---: |" : " --- |");
-  }
-  sb_putc(&b, '\n');
-  for (size_t i = 0; i < l->n; i++) {
-    sb_putc(&b, '|');
-    for (size_t j = 0; j < nc; j++) {
-      value c = cell(l, i, cols[j]);
-      sb_putc(&b, ' ');
-      md_cell(&b, c.tag == V_NULL ? "" : value_display(c, true));
-      sb_puts(&b, " |");
-    }
-    sb_putc(&b, '\n');
-  }
-  return b.s;
-}
-
 typedef struct format_job { value x; svl_format f; const char *s; } format_job;
 static void format_body(svl_vm *v, void *p) {
   (void)v;
@@ -572,8 +434,8 @@ static void format_body(svl_vm *v, void *p) {
   case SVL_FORMAT_TEXT: case SVL_FORMAT_PLAIN: j->s = value_display(j->x, true); break;
   case SVL_FORMAT_REPL: j->s = value_display(j->x, false); break;
   case SVL_FORMAT_JSON: j->s = value_json(j->x); break;
-  case SVL_FORMAT_CSV: j->s = to_csv(j->x); break;
-  case SVL_FORMAT_MD: j->s = to_md(j->x); break;
+  case SVL_FORMAT_CSV: j->s = output_csv(j->x); break;
+  case SVL_FORMAT_MD: j->s = output_md(j->x); break;
   }
 }
 
