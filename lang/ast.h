@@ -25,7 +25,7 @@ typedef enum {
   N_LIST,     /* [kids] */
   N_RECORD,   /* {kids}: kids are N_FIELDDEF */
   N_FIELDDEF, /* name: a */
-  N_COMP,     /* [a for name in b if c] ; slot */
+  N_COMP,     /* [a for name in b if c] ; slot; opt: a is the next clause, splice its items */
   N_RANGE,    /* a..b */
   N_LAMBDA,   /* fn(params) = body: kids params (N_PARAM), a body; frame info */
   N_BLOCK,    /* { kids statements; a final expression } */

@@ -104,6 +104,23 @@ static node *strnode(pctx *c, yyltype l, node *parts) {
   parts->at = L(c, l);
   return parts;
 }
+/* [body for x in xs if p for y in ys]: the clauses nest left to right,
+ * each one's body the next clause, the last one's the item expression.
+ * Every clause but the last has `opt` set: its body makes a list whose
+ * items are spliced into the result (runtime/eval.c, comprehension), so
+ * the result is flat, as with one clause. */
+static node *comprehension(pctx *c, yyltype l, node *body, node *clauses) {
+  node *inner = body;
+  for (int i = clauses->nkids - 1; i >= 0; i--) {
+    node *k = clauses->kids[i];
+    k->a = inner;
+    k->opt = i < clauses->nkids - 1;
+    deepen(c, k, inner);
+    inner = k;
+  }
+  inner->at = L(c, l);
+  return inner;
+}
 static node *decl(pctx *c, int kind, yyltype l, const token *name, node *params) {
   node *n = params ? params : node_new(&c->nodes, kind, L(c, l));
   n->kind = (uint8_t)kind;
@@ -131,7 +148,7 @@ static node *decl(pctx *c, int kind, yyltype l, const token *name, node *params)
 %type <n> fields field expr e_def e_def_t e_or e_or_t e_and e_and_t e_not e_not_t
 %type <n> e_cmp e_cmp_t e_range e_range_t e_add e_add_t e_mul e_mul_t e_un e_un_t
 %type <n> e_pow e_pow_t e_powr e_powr_t loose e_post primary string sparts list elist
-%type <n> record args alist arg block qty
+%type <n> record args alist arg block qty comps comp
 %type <i> cmpop hit
 %type <t> uplural
 
@@ -399,10 +416,15 @@ sparts: %empty                      { $$ = node_new(&ctx->nodes, N_STR, L(ctx, @
 list: '[' ']'                       { $$ = node_new(&ctx->nodes, N_LIST, L(ctx, @$)); }
     | '[' elist ']'                 { $$ = $2; $$->at = L(ctx, @$); }
     | '[' elist ',' ']'             { $$ = $2; $$->at = L(ctx, @$); }
-    | '[' expr FOR NAME IN expr ']'
-      { $$ = named(ctx, N_COMP, @$, $4, $2); $$->b = $6; deepen(ctx, $$, $6); }
-    | '[' expr FOR NAME IN expr IF expr ']'
-      { $$ = named(ctx, N_COMP, @$, $4, $2); $$->b = $6; $$->c = $8; deepen(ctx, $$, $6); deepen(ctx, $$, $8); }
+    | '[' expr comps ']'            { $$ = comprehension(ctx, @$, $2, $3); }
+    ;
+/* `for NAME in LIST [if COND]`, one or more: the clauses of a
+ * comprehension, collected in order and nested by comprehension() */
+comps: comp                         { $$ = add(ctx, node_new(&ctx->nodes, N_LIST, L(ctx, @$)), $1); }
+     | comps comp                   { $$ = add(ctx, $1, $2); }
+     ;
+comp: FOR NAME IN expr              { $$ = named(ctx, N_COMP, @$, $2, NULL); $$->b = $4; deepen(ctx, $$, $4); }
+    | FOR NAME IN expr IF expr      { $$ = named(ctx, N_COMP, @$, $2, NULL); $$->b = $4; $$->c = $6; deepen(ctx, $$, $4); deepen(ctx, $$, $6); }
     ;
 elist: expr                         { $$ = add(ctx, node_new(&ctx->nodes, N_LIST, L(ctx, @$)), $1); }
      | elist ',' expr               { $$ = add(ctx, $1, $3); }

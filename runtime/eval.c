@@ -14,6 +14,7 @@
 #include "../lang/parse.h"
 #include "gc.h"
 #include "report.h"
+#include "require_list.h"
 #include "table_index.h"
 
 static value eval(vm *v, const node *n, frame *f);
@@ -782,6 +783,7 @@ static value eval_rule(vm *v, const node *d, frame *f) {
     if (v->coverage) ((node *)it)->hits++;
     value c = eval(v, it->a, f);
     if (it->kind == N_REQUIRE) {
+      if (c.tag == V_LIST) c = require_list(v, it->a, c.as.list);
       if (c.tag == V_VERDICT) {
         for (size_t k = 0; k < c.as.verdict->warnings->n; k++) list_push(&warns, &nw, &cw, c.as.verdict->warnings->items[k]);
         if (!c.as.verdict->passed) {
@@ -1095,6 +1097,19 @@ static value interp(vm *v, const node *n, frame *f) {
   return v_text(b.s ? b.s : "", b.len);
 }
 
+/* One item of a comprehension, or with several `for` clauses (n->opt) the
+ * items of the next clause's list.  The same bound as listing a range
+ * (stdlib/prelude.c): without it [x for x in 1..10^12] runs until memory
+ * is gone instead of failing.  A long loop that keeps few items is left
+ * to the limits. */
+static void comp_push(vm *v, const node *n, value **out, size_t *no, size_t *co, value x) {
+  size_t k = n->opt ? x.as.list->n : 1;
+  if (*no + k > MAX_RANGE_ITEMS)
+    vm_error(v, n->at, "E0805 a comprehension making more than %d items", MAX_RANGE_ITEMS);
+  if (!n->opt) list_push(out, no, co, x);
+  else for (size_t i = 0; i < k; i++) list_push(out, no, co, x.as.list->items[i]);
+}
+
 static value comprehension(vm *v, const node *n, frame *f) {
   value src = eval(v, n->b, f);
   value *out = NULL;
@@ -1112,16 +1127,22 @@ static value comprehension(vm *v, const node *n, frame *f) {
       frame *it = frame_new(f, n->nslots);
       it->slots[n->slot] = v_int(i);
       if (n->c && !want_bool(v, n->c->at, eval(v, n->c, it), "a comprehension filter")) continue;
-      /* The same bound as listing a range (stdlib/prelude.c): without it
-       * [x for x in 1..10^12] runs until memory is gone instead of
-       * failing.  A long loop that keeps few items is left to the limits. */
-      if (no == MAX_RANGE_ITEMS)
-        vm_error(v, n->at, "E0805 a comprehension making more than %d items", MAX_RANGE_ITEMS);
-      list_push(&out, &no, &co, eval(v, n->a, it));
+      comp_push(v, n, &out, &no, &co, eval(v, n->a, it));
     }
     return v_list(to_list(out, no));
   }
   const list *l = vm_want_list(v, n->b->at, src, "a comprehension");
+  if (n->opt) {
+    /* another `for` follows: each item's clause makes a list, spliced in */
+    for (size_t i = 0; i < l->n; i++) {
+      step(v, n->at);
+      frame *it = frame_new(f, n->nslots);
+      it->slots[n->slot] = l->items[i];
+      if (n->c && !want_bool(v, n->c->at, eval(v, n->c, it), "a comprehension filter")) continue;
+      comp_push(v, n, &out, &no, &co, eval(v, n->a, it));
+    }
+    return v_list(to_list(out, no));
+  }
   /* At most one item per source item: fill the result in place rather
    * than growing and copying (for 100,000 bids the doubling and the final
    * copy cost more than the items).  A filter leaves the tail unused. */

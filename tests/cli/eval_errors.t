@@ -45,4 +45,6 @@ printf 'import greenbook\nprint greenbook.nothing\n' >m.svl
 timeout 20 "$SVL" run m.svl >out 2>err
 [ $? = 1 ] && grep -q "has no name 'nothing' \[E0306\]" err && ok "a module asked for a name it lacks: E0306" \
   || not_ok "module without the name" "$(head -2 err)"
+fails 'rule r(x) {\n  require [x > 0, 1]\n}\nprint r(1)' "e.svl:2:11: error: item 2 of the requirement list must be a bool or a verdict, got number [E0402]"
+fails 'print [x * y for x in [1, 2] for y in 5]' "e.svl:1:39: error: a comprehension expects a list, got number [E0402]"
 done_testing

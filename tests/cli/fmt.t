@@ -170,4 +170,8 @@ fi
 unformatted=$(cd "$root" && "$SVL" fmt --check $tracked 2>/dev/null)
 if [ -z "$unformatted" ]; then ok "every tracked .svl file is formatted (svl fmt --check)"
 else not_ok "every tracked .svl file is formatted; run svl fmt on:" "$unformatted"; fi
+# several for clauses in one comprehension: spaced like one, stable
+printf 'let p = [x*y   for x in [1,2]    for y in [3] if x<y]\n' >comps.svl
+expect_out "several for clauses formatted" 'let p = [x * y for x in [1, 2] for y in [3] if x < y]' sh -c "\"$SVL\" fmt - <comps.svl"
+expect_out "and formatting them again changes nothing" 'let p = [x * y for x in [1, 2] for y in [3] if x < y]' sh -c "\"$SVL\" fmt - <comps.svl | \"$SVL\" fmt -"
 done_testing

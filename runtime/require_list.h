@@ -1,0 +1,14 @@
+/* `require` over a list of conditions and verdicts (runtime/require_list.c). */
+#ifndef SVL_REQUIRE_LIST_H
+#define SVL_REQUIRE_LIST_H
+
+#include "../lang/ast.h"
+#include "vm.h"
+
+/* One verdict for the items of l: passed when every item is true or a
+ * passed verdict; the reasons of every failed item and the warnings of
+ * every item.  `cond` is the require's condition (its text is the reason
+ * of a failed bool item).  An item that is neither is an error. */
+value require_list(vm *v, const node *cond, const list *l);
+
+#endif
