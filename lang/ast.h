@@ -45,7 +45,7 @@ typedef enum {
   N_INDICATOR,/* indicator name { kids N_FIELDDEF } */
   N_REPORT,   /* report { a: N_RECORD of N_FIELDDEF } (name "report"; docs/report.md) */
   N_IMPORT,   /* import name | import "path" as name (path in lit) */
-  N_ASSERT,   /* assert a [, b message] */
+  N_ASSERT,   /* assert a [, b message]; op 1: assert_error(a [, b code or message part]) */
   N_PRINT,    /* print a */
   N_TEST,     /* test "name" { kids statements } */
   N_EXPRSTMT, /* a (REPL / block final value) */

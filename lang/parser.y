@@ -121,6 +121,20 @@ static node *comprehension(pctx *c, yyltype l, node *body, node *clauses) {
   inner->at = L(c, l);
   return inner;
 }
+/* An expression written as a statement.  `assert_error(EXPR)` and
+ * `assert_error(EXPR, "E0504 or message text")` there are assertions
+ * that EXPR raises an error: N_ASSERT with op 1 (runtime/assert_error.c). */
+static node *exprstmt(pctx *c, yyltype l, node *e) {
+  if (e->kind == N_CALL && e->a && e->a->kind == N_NAME && !strcmp(e->a->name, "assert_error")) {
+    if (e->nkids < 1 || e->nkids > 2 || e->kids[0]->kind == N_NAMED || (e->nkids == 2 && e->kids[1]->kind == N_NAMED))
+      perr(c, l, "E0204 assert_error takes an expression and, optionally, an error code or part of the message",
+           "assert_error(scoring.lowest_price([]), \"no prices\")");
+    node *n = mk(c, N_ASSERT, l, e->nkids > 0 ? e->kids[0] : NULL, e->nkids > 1 ? e->kids[1] : NULL, NULL);
+    n->op = 1;
+    return n;
+  }
+  return mk(c, N_EXPRSTMT, l, e, NULL, NULL);
+}
 static node *decl(pctx *c, int kind, yyltype l, const token *name, node *params) {
   node *n = params ? params : node_new(&c->nodes, kind, L(c, l));
   n->kind = (uint8_t)kind;
@@ -165,7 +179,7 @@ stmt: decl
     | ASSERT expr                { $$ = mk(ctx, N_ASSERT, @$, $2, NULL, NULL); }
     | ASSERT expr ',' expr       { $$ = mk(ctx, N_ASSERT, @$, $2, $4, NULL); }
     | PRINT expr                 { $$ = mk(ctx, N_PRINT, @$, $2, NULL, NULL); }
-    | expr                       { $$ = mk(ctx, N_EXPRSTMT, @$, $1, NULL, NULL); }
+    | expr                       { $$ = exprstmt(ctx, @$, $1); }
     ;
 decl: FN NAME '(' params ')' '=' expr
         { $$ = decl(ctx, N_FN, @$, $2, $4); $$->a = $7; deepen(ctx, $$, $7); }
@@ -215,7 +229,7 @@ bstmt: LET NAME '=' expr          { $$ = named(ctx, N_LET, @$, $2, $4); }
      | ASSERT expr                { $$ = mk(ctx, N_ASSERT, @$, $2, NULL, NULL); }
      | ASSERT expr ',' expr       { $$ = mk(ctx, N_ASSERT, @$, $2, $4, NULL); }
      | PRINT expr                 { $$ = mk(ctx, N_PRINT, @$, $2, NULL, NULL); }
-     | expr                       { $$ = mk(ctx, N_EXPRSTMT, @$, $1, NULL, NULL); }
+     | expr                       { $$ = exprstmt(ctx, @$, $1); }
      ;
 params: %empty              { $$ = node_new(&ctx->nodes, N_FN, L(ctx, @$)); }
       | plist

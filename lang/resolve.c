@@ -208,6 +208,11 @@ static void name_ref(R *r, node *n, scope *s) {
     rerr(r, n->at, "move the definition above its first use", "E0302 '%s' is used before it is defined", n->name);
     return;
   }
+  if (!strcmp(n->name, "assert_error")) {
+    rerr(r, n->at, "write assert_error(expression, \"code or message part\") on a line of its own, in a test block",
+         "E0301 assert_error is a statement, not a value");
+    return;
+  }
   rerr(r, n->at, suggest(r, s, n->name), "E0301 undefined name '%s'", n->name);
 }
 

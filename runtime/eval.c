@@ -13,6 +13,7 @@
 
 #include "../lang/parse.h"
 #include "gc.h"
+#include "assert_error.h"
 #include "report.h"
 #include "require_list.h"
 #include "table_index.h"
@@ -1454,6 +1455,7 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
 
 /* Assertions: for a comparison, keep both sides for the TAP diagnostic. */
 static void eval_assert(vm *v, const node *st, frame *f) {
+  if (st->op == 1) { assert_error(v, st, f, eval); return; }
   const node *e = st->a;
   bool ok;
   const char *got = NULL, *expected = NULL;

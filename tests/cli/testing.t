@@ -59,4 +59,35 @@ out=$("$SVL" test names.svl)
 case $out in *'not ok 1 - a \# SKIP sneaky'*'ok 2 - line\nnot ok 5 - x'*'ok 3 - back\\slash \# TODO'*) ok "TAP test names escaped" ;; *) not_ok "TAP test names escaped" "$out" ;; esac
 out=$(prove -e "$SVL test" names.svl 2>&1)
 case $out in *"Failed 1/3 subtests"*) ok "prove counts 3 tests, 1 failed, none skipped" ;; *) not_ok "prove count with odd names" "$out" ;; esac
+# assert_error: a test asserts that an expression raises an error, any
+# error or one whose code or message part is given; a limit is not caught.
+cat >errs.svl <<'SVL'
+import scoring
+fn first(xs) = xs[1]
+fn runaway(n) = runaway(n + 1)
+test "errors expected" {
+  assert_error(scoring.lowest_price([]))
+  assert_error(scoring.lowest_price([]), "no prices to take the lowest of")
+  assert_error(first([]), "E0404")
+  assert_error(1 / 0, "division by zero")
+  assert_error({a: 1}.b)
+}
+test "no error raised" {
+  assert_error(1 + 1, "E0501")
+}
+test "a different error" {
+  assert_error(1 / 0, "E0404")
+}
+test "a limit is not caught" {
+  assert_error(runaway(1))
+}
+SVL
+out=$("$SVL" test errs.svl --max-depth 50)
+case $out in *"ok 1 - errors expected"*) ok "assert_error passes on the expected errors" ;; *) not_ok "assert_error passes" "$out" ;; esac
+case $out in *'not ok 2 - no error raised'*'message: "assert_error: no error was raised"'*'expression: "1 + 1"'*'got: "2"'*'expected: "E0501"'*) ok "assert_error fails when nothing is raised" ;; *) not_ok "assert_error without an error" "$out" ;; esac
+case $out in *'not ok 3 - a different error'*'got: "[E0501] division by zero"'*'expected: "E0404"'*) ok "assert_error fails on a different error" ;; *) not_ok "assert_error with another error" "$out" ;; esac
+case $out in *'not ok 4 - a limit is not caught'*'call depth limit reached'*) ok "a limit inside assert_error still stops the test" ;; *) not_ok "assert_error and limits" "$out" ;; esac
+printf 'let x = assert_error(1 / 0)\n' >ae_value.svl
+expect_status "assert_error as a value: exit 2" 2 "$SVL" run ae_value.svl
+expect_err "assert_error as a value: says it is a statement" "assert_error is a statement, not a value [E0301]"
 done_testing
