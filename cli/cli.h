@@ -30,6 +30,9 @@ typedef struct opts {
   long threshold10;        /* --threshold in tenths of a percent; -1 none */
   const char *audit;
   int plain;               /* explain --plain */
+  int internals;           /* explain --internals */
+  const char *vs;          /* explain --vs EXPR */
+  const char *ids;         /* explain --id FIELD,... */
   int strict;              /* check --strict: warnings are errors */
 } opts;
 

@@ -66,7 +66,7 @@ static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "svl: ");
   fprintf(stderr, fmt, arg);
   fprintf(stderr, "\nusage: svl run FILE [NAME...] [--input [NAME=]PATH]... [--format text|json|csv|md]\n"
-                  "       svl test FILE... | svl explain FILE NAME | svl check FILE... | svl repl [FILE]\n"
+                  "       svl test FILE... | svl explain FILE EXPR [--vs EXPR] | svl check FILE... | svl repl [FILE]\n"
                   "       svl fmt [--check] FILE...\n"
                   "       svl help\n");
   return 2;
@@ -142,6 +142,12 @@ int parse_args(int argc, char **argv, opts *o) {
       i++;
     } else if (!strcmp(a, "--plain")) {
       o->plain = 1;
+    } else if (!strcmp(a, "--internals")) {
+      o->internals = 1;
+    } else if (!strcmp(a, "--vs") || !strcmp(a, "--id")) {
+      if (!val) return usage_error("%s needs a value", a);
+      *(a[2] == 'v' ? &o->vs : &o->ids) = val;
+      i++;
     } else if (!strcmp(a, "--strict")) {
       o->strict = 1;
     } else if (!strcmp(a, "--coverage")) {
@@ -406,15 +412,27 @@ static int cmd_test(opts *o) {
 }
 
 static int cmd_explain(opts *o) {
-  if (o->nfiles != 1 || o->nnames != 1) return usage_error("explain needs a rule file and a name%s", "");
+  if (o->nfiles != 1 || o->nnames != 1)
+    return usage_error("explain needs a rule file and an expression (a top-level name, or e.g. 'total(bids[1])')%s", "");
+  if (o->plain && o->format == SVL_FORMAT_JSON)
+    return usage_error("--plain is a narrative for people: use --format json without --plain for programs%s", "");
+  if (o->format != SVL_FORMAT_TEXT && o->format != SVL_FORMAT_JSON)
+    return usage_error("explain writes text or json%s", "");
   svl_vm *vm = new_vm(o);
   int rc = bind_inputs(vm, o);
   if (rc) return rc;
   svl_status st = svl_load_file(vm, o->files[0]);
   if (st != SVL_OK) return report(vm, st);
+  svl_explain_options eo;
+  svl_explain_options_init(&eo);
+  eo.format = o->format;
+  eo.plain = o->plain;
+  eo.internals = o->internals;
+  eo.max_depth = o->depth;
+  eo.vs = o->vs;
+  eo.ids = o->ids;
   char *out;
-  st = svl_explain(vm, o->names[0], o->plain ? SVL_FORMAT_PLAIN : o->format == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT,
-                   o->depth, &out);
+  st = svl_explain_expr(vm, o->names[0], &eo, &out);
   if (st != SVL_OK) return report(vm, st);
   fputs(out, stdout);
   free(out);
@@ -444,8 +462,11 @@ static int cmd_help(int argc, char **argv) {
             "--output writes the values atomically; --audit writes an audit record.\n"},
     {"test", "svl test FILE... [--filter TEXT] [--coverage] [--threshold N] [--coverage-json PATH]\n"
              "Runs every `test` block; TAP version 13 on standard output; exit 1 on a failure.\n"},
-    {"explain", "svl explain FILE NAME [--input ...] [--depth N] [--format text|json] [--plain]\n"
-                "Evaluates NAME with tracing: every fn, rule and table call with its result.\n"},
+    {"explain", "svl explain FILE EXPR [--vs EXPR] [--input ...] [--plain] [--internals] [--id FIELD,...]\n"
+                "        [--depth N] [--format text|json]\n"
+                "Why EXPR (any expression of FILE: total(bids[3]), winner) is what it is: each rule,\n"
+                "table and function it went through with its values, and how the earlier values it\n"
+                "used were made.  --vs splits the difference from a second value into its parts.\n"},
     {"check", "svl check FILE... [--strict] [--format text|json] [--input NAME[=PATH]]...\n"
               "Finds problems without running: names, arity, units, table gaps and overlaps.\n"},
     {"fmt", "svl fmt [--check] FILE... | svl fmt -\nRewrites files in the canonical layout, atomically.\n"},
@@ -465,7 +486,7 @@ static int cmd_help(int argc, char **argv) {
   printf("svl %s — the Social Value Language\n\n"
          "  svl run FILE [NAME...] [--input [NAME=]PATH]... [--format text|json|csv|md]\n"
          "  svl test FILE...              run test blocks, TAP on stdout\n"
-         "  svl explain FILE NAME [--depth N] [--format text|json] [--plain]\n"
+         "  svl explain FILE EXPR [--vs EXPR] [--plain] [--internals] [--format text|json]\n"
          "  svl audit verify RECORD.json  re-run an audit record (svl run --audit)\n"
          "  svl report FILE [--input ...] [-o REPORT.html]  the evaluation as one HTML page\n"
          "  svl check FILE... [--strict]  find problems without running; --format json\n"

@@ -420,6 +420,26 @@ SVL_API svl_status svl_coverage_report(svl_vm *vm, svl_format format, char **out
  * *out receives a malloc'ed string the caller frees. */
 SVL_API svl_status svl_explain(svl_vm *vm, const char *name, svl_format format, int max_depth,
                                char **out);
+/* Explain any expression of the loaded program (svl explain FILE EXPR,
+ * docs/tools.md): EXPR is evaluated in the file's scope with tracing on;
+ * the top-level lets it reads are explained too (how each was made), calls
+ * into library modules and _names are one step in words unless
+ * `internals`, and records are named by their identifying field.  With
+ * `vs`, a second expression is evaluated the same way and the two are
+ * shown side by side, the difference split into parts that add up to it
+ * exactly.  plain with SVL_FORMAT_JSON is a usage error.  *out is
+ * malloc'ed; free it. */
+typedef struct svl_explain_options {
+  svl_format format;   /* SVL_FORMAT_TEXT (default) or SVL_FORMAT_JSON */
+  int plain;           /* the narrative, in sentences */
+  int internals;       /* open library calls and _names */
+  int max_depth;       /* levels shown, 0: all */
+  const char *vs;      /* a second expression to compare with, or NULL */
+  const char *ids;     /* fields naming a record, tried in order; NULL: "supplier,name,id" */
+} svl_explain_options;
+SVL_API void svl_explain_options_init(svl_explain_options *options);
+SVL_API svl_status svl_explain_expr(svl_vm *vm, const char *expr, const svl_explain_options *options,
+                                    char **out);
 /* Explain one call from the host, e.g. why a particular bid scored what it
  * did: call fn as svl_call_named does, with tracing on, and render the
  * tree as svl_explain does into *out (malloc'ed; free it).  *result, when

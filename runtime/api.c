@@ -661,37 +661,132 @@ PUBLIC svl_status svl_format_source(svl_vm *v, const char *name, const char *src
 
 /* ---- explain ---- */
 
-PUBLIC svl_status svl_explain(svl_vm *v, const char *name, svl_format f, int max, char **out_s) {
-  *out_s = NULL;
-  int k = globals_find(&v->host, name);
-  if (k < 0) return usage(v, "explain: no such top-level name");
-  node *d = v->host.decls[k];
-  trace *root = svl_alloc(sizeof *root);
-  root->name = svl_strdup(name);
-  root->kind = "let";
-  root->args = "";
-  trace *volatile saved = v->tr;
-  {
-    PROTECT(v)
-    v->tr = root;
-    value r;
-    if (d && d->kind == N_LET) {
-      root->at = d->at;
-      r = eval_expr_top(v, (module *)d->mod, d->a);
-    } else if (v->host.ready[k] && vm_callable(v->host.vals[k])) {
-      loc none = {0};
-      r = vm_call(v, v->host.vals[k], 0, NULL, none);
-    } else {
-      r = v->host.vals[k];
-    }
-    root->result = value_short(r);
-    v->tr = saved;
+PUBLIC void svl_explain_options_init(svl_explain_options *o) {
+  if (o) memset(o, 0, sizeof *o);
+}
+
+/* EXPR parsed in the program's scope: one expression, names resolved as
+ * the REPL resolves them (so an unknown name gets "did you mean"). */
+static svl_status explain_parse(svl_vm *v, const char *what, const char *expr, node **out) {
+  diag e;
+  memset(&e, 0, sizeof e);
+  PROTECT(v)
+  module *m = module_parse(v, what, expr, strlen(expr), true, &v->host, &e);
+  if (!m) {
     (void)END_PROTECT(v);
+    if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
+    return fail(v, &e);
   }
-  if (f == SVL_FORMAT_JSON) root->kind = "root";
-  const char *text = trace_render(root, f == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT, f == SVL_FORMAT_PLAIN, max);
-  *out_s = out(text);
+  node *p = m->prog;
+  if (p->nkids != 1 || p->kids[0]->kind != N_EXPRSTMT) {
+    (void)END_PROTECT(v);
+    return usage(v, "explain: give one expression, such as total(bids[1]) or a top-level name");
+  }
+  *out = p->kids[0]->a;
+  return END_PROTECT(v);
+}
+
+/* Evaluate one expression with tracing on, under root. */
+static svl_status explain_eval(svl_vm *v, node *n, trace *root) {
+  trace *volatile saved = v->tr;
+  PROTECT(v)
+  v->tr = root;
+  value r = eval_expr_top(v, v->main, n);
+  /* a bare function of no parameters is called, as before; one with
+   * parameters needs them */
+  if (r.tag == V_FUNC && n->kind == N_NAME) {
+    const node *d = r.as.fn->fn;
+    bool required = false;
+    for (int i = 0; i < d->nkids; i++)
+      if (!d->kids[i]->b) required = true;
+    if (required) {
+      v->tr = saved;
+      (void)END_PROTECT(v);
+      return api_usage(v, "explain: '%s' is a function of %s: explain one call of it, e.g. '%s(...)'", n->name,
+                       d->nkids ? d->kids[0]->name : "its arguments", n->name);
+    }
+    loc none = {0};
+    r = vm_call(v, r, 0, NULL, none);
+  }
+  root->res = r;
+  root->result = value_short(r);
+  v->tr = saved;
+  return END_PROTECT(v);
+}
+
+typedef struct explain_job {
+  trace *a, *b;
+  const svl_explain_options *o;
+  const char *text;
+} explain_job;
+
+static void explain_render(svl_vm *v, void *ctx) {
+  explain_job *j = ctx;
+  const svl_explain_options *o = j->o;
+  svl_format f = o->format == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT;
+  j->text = j->b ? trace_render_vs(v, j->a, j->b, f, o->plain) : trace_render(v, j->a, f, o->plain, o->max_depth);
+}
+
+PUBLIC svl_status svl_explain_expr(svl_vm *v, const char *expr, const svl_explain_options *o, char **out_s) {
+  if (!out_s) return usage(v, "svl_explain_expr: no place for the explanation");
+  *out_s = NULL;
+  if (!expr || !*expr) return usage(v, "explain: no expression given");
+  svl_explain_options dflt;
+  if (!o) {
+    svl_explain_options_init(&dflt);
+    o = &dflt;
+  }
+  if (o->plain && o->format == SVL_FORMAT_JSON)
+    return usage(v, "explain: --plain is a narrative for people; use --format json without --plain for programs");
+  if (o->format != SVL_FORMAT_TEXT && o->format != SVL_FORMAT_JSON && o->format != SVL_FORMAT_PLAIN)
+    return usage(v, "explain: the format is text or json");
+  explain_session *xs = svl_alloc(sizeof *xs);
+  xs->internals = o->internals;
+  xs->ids = o->ids ? svl_strdup(o->ids) : NULL;
+  xs->base = v->main && v->main->src ? v->main->src->dir : NULL;
+  explain_job j = {.o = o};
+  svl_explain_options plain_o;
+  if (o->format == SVL_FORMAT_PLAIN) { /* svl_explain's spelling of --plain */
+    plain_o = *o;
+    plain_o.format = SVL_FORMAT_TEXT;
+    plain_o.plain = 1;
+    j.o = o = &plain_o;
+  }
+  node *na, *nb = NULL;
+  svl_status st = explain_parse(v, "<explain>", expr, &na);
+  if (st == SVL_OK && o->vs) st = explain_parse(v, "<explain --vs>", o->vs, &nb);
+  if (st != SVL_OK) return st;
+  explain_session *saved = v->xs;
+  v->xs = xs;
+  j.a = svl_alloc(sizeof *j.a);
+  j.a->name = svl_strdup(expr);
+  j.a->kind = "root";
+  j.a->args = "";
+  st = explain_eval(v, na, j.a);
+  if (st == SVL_OK && nb) {
+    j.b = svl_alloc(sizeof *j.b);
+    j.b->name = svl_strdup(o->vs);
+    j.b->kind = "root";
+    j.b->args = "";
+    st = explain_eval(v, nb, j.b);
+  }
+  if (st == SVL_OK) st = api_protect(v, explain_render, &j);
+  v->xs = saved;
+  if (st != SVL_OK) return st;
+  *out_s = out(j.text);
   return SVL_OK;
+}
+
+PUBLIC svl_status svl_explain(svl_vm *v, const char *name, svl_format f, int max, char **out_s) {
+  if (!out_s) return usage(v, "svl_explain: no place for the tree");
+  *out_s = NULL;
+  if (!name || globals_find(&v->host, name) < 0) return usage(v, "explain: no such top-level name");
+  svl_explain_options o;
+  svl_explain_options_init(&o);
+  o.format = f == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT;
+  o.plain = f == SVL_FORMAT_PLAIN;
+  o.max_depth = max;
+  return svl_explain_expr(v, name, &o, out_s);
 }
 
 /* The traced call of svl_explain_call, under protection. */
@@ -702,6 +797,7 @@ static svl_status traced_call(svl_vm *v, host_args *a, trace *root, svl_value **
   loc none = {0};
   value r = vm_call_named(v, a->fn, a->npos, a->pos, a->nnamed, a->names, a->named, none);
   root->result = value_short(r);
+  root->res = r;
   if (result) *result = handle(v, r);
   v->tr = saved;
   return END_PROTECT(v);
@@ -729,6 +825,6 @@ PUBLIC svl_status svl_explain_call(svl_vm *v, svl_value *fn, int nargs, svl_valu
   root->args = b.s ? b.s : "";
   st = traced_call(v, &a, root, result);
   if (st != SVL_OK) return st;
-  *out_s = out(trace_render(root, f == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT, f == SVL_FORMAT_PLAIN, max));
+  *out_s = out(trace_render(v, root, f == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT, f == SVL_FORMAT_PLAIN, max));
   return SVL_OK;
 }

@@ -450,6 +450,7 @@ static value module_get(vm *v, loc at, const module *m, const char *name) {
     if (best) sb_printf(&b, "did you mean '%s'?", best);
     vm_error_hint(v, at, b.s, "E0306 module '%s' has no name '%s'", m->path, name);
   }
+  if (v->tr) trace_global(v, m, k);
   return m->g->vals[k];
 }
 
@@ -551,6 +552,7 @@ typedef struct trace_ctx { trace *saved; trace *t; } trace_ctx;
 
 static trace *trace_begin(vm *v, const char *kind, const node *d, int nargs, const value *args) {
   trace *t = svl_alloc(sizeof *t);
+  t->mod = d->mod;
   t->name = d->name;
   t->kind = kind;
   t->at = d->at;
@@ -696,12 +698,17 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
   trace *saved = v->tr, *t = NULL;
   if (saved && d->kind != N_LAMBDA)
     t = trace_begin(v, d->kind == N_RULE ? "rule" : d->kind == N_TABLE ? "table" : "fn", d, d->nkids, f->slots);
+  if (t) {
+    t->env = f;
+    if (c->mod) t->mod = c->mod;
+  }
   value r;
   if (d->kind == N_RULE) r = eval_rule(v, d, f);
   else if (d->kind == N_TABLE) r = eval_table(v, d, f, at);
   else r = eval(v, d->a, f);
   if (t) {
     t->result = value_short(r);
+    t->res = r;
     v->tr = saved;
   }
   v->depth--;
@@ -1295,6 +1302,7 @@ static NOINLINE value eval_global(vm *v, const node *n) {
   const globals *g = n->mod->g;
   if (!g->ready[n->slot])
     vm_error_hint(v, n->at, "move the definition above the code that uses it", "E0302 '%s' is used before it is defined", n->name);
+  if (v->tr) trace_global(v, n->mod, n->slot); /* explain: how it was made */
   return g->vals[n->slot];
 }
 
@@ -1344,12 +1352,7 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
       for (int i = 0; i < n->up; i++) e = e->up;
       return e->slots[n->slot];
     }
-    case REF_GLOBAL: {
-      const globals *g = n->mod->g;
-      if (!g->ready[n->slot])
-        vm_error_hint(v, n->at, "move the definition above the code that uses it", "E0302 '%s' is used before it is defined", n->name);
-      return g->vals[n->slot];
-    }
+    case REF_GLOBAL: return eval_global(v, n);
     case REF_BUILTIN: {
       value b = {.tag = V_BUILTIN};
       b.as.builtin = n->ref;
@@ -1597,6 +1600,55 @@ value eval_expr_top(vm *v, module *m, node *n) {
   (void)m;
   frame *top = frame_new(NULL, 1);
   return eval(v, n, top);
+}
+
+bool eval_quiet(vm *v, const node *n, frame *f, value *out) {
+  jmp_buf jb;
+  jmp_buf *volatile saved = v->jmp;
+  trace *volatile tr = v->tr;
+  volatile int depth = v->depth;
+  diag err = v->err;
+  v->jmp = &jb;
+  v->tr = NULL;
+  if (setjmp(jb)) {
+    v->jmp = saved;
+    v->tr = tr;
+    v->depth = depth;
+    v->err = err;
+    return false;
+  }
+  *out = eval(v, n, f ? f : frame_new(NULL, 1));
+  v->jmp = saved;
+  v->tr = tr;
+  return true;
+}
+
+frame *eval_call_frame(vm *v, value fv, int nargs, value *args) {
+  if (fv.tag != V_FUNC) return NULL;
+  const closure *c = fv.as.fn;
+  const node *d = c->fn;
+  if (d->kind != N_FN && d->kind != N_LAMBDA) return NULL;
+  jmp_buf jb;
+  jmp_buf *volatile saved = v->jmp;
+  trace *volatile tr = v->tr;
+  volatile int depth = v->depth;
+  diag err = v->err;
+  v->jmp = &jb;
+  v->tr = NULL;
+  if (setjmp(jb)) {
+    v->jmp = saved;
+    v->tr = tr;
+    v->depth = depth;
+    v->err = err;
+    return NULL;
+  }
+  frame *f = frame_new(c->env, d->nslots);
+  loc none = {0};
+  bind(v, d, f, nargs, args, 0, NULL, NULL, none);
+  (void)eval(v, d->a, f);
+  v->jmp = saved;
+  v->tr = tr;
+  return f;
 }
 
 void eval_test(vm *v, module *m, node *t) {

@@ -32,6 +32,8 @@ typedef struct module {
   const char *id;      /* canonical path (realpath), NULL if not a file:
                           modules are the same file when their ids are */
   bool loading;        /* import cycle detection */
+  bool library;        /* imported by name (import scoring): not the author's
+                          own code, so explain shows its calls as one step */
 } module;
 
 /* One node of an explanation tree (svl explain). */
@@ -45,13 +47,46 @@ typedef struct trace {
   struct trace **kids;
   int nkids, cap;
   struct trace *parent;
-  const node *decl;    /* the fn/rule/table, for the plain narrative */
+  const node *decl;    /* the fn/rule/table (or the let, kind "let") */
   const value *argv;   /* argument values (the callee's first slots) */
+  /* For author-level explanations (runtime/explain.c): the call's frame,
+   * kept on the heap while tracing, in which explain re-evaluates pieces
+   * of the body (an if's condition, a let, an operand) to show their
+   * values; the module of decl; the result itself. */
+  frame *env;
+  const struct module *mod;
+  value res;
 } trace;
+
+/* What an explanation session asks for (svl_explain_expr), and what it
+ * has done: the top-level lets already explained, so each earlier value
+ * is derived once however often it is used.  vm->xs is NULL outside
+ * explain (and in the report, which explains bids, not the lets). */
+typedef struct explain_session {
+  int internals;       /* open library calls and _names */
+  const char *ids;     /* fields naming a record: "supplier,name,id" */
+  const char *base;    /* the main file's directory: paths are shown relative to it */
+  const void **seen_g; /* globals arrays and slots of lets explained */
+  int *seen_k;
+  int nseen, capseen;
+} explain_session;
+
+/* A top-level let (slot k of module m) was read while tracing: explain it
+ * once, as a "let" node under the current one (runtime/trace.c). */
+void trace_global(vm *v, const struct module *m, int k);
+/* Evaluate n in frame f (NULL: a fresh top-level frame) with tracing off;
+ * false, and v untouched, if it raises an error.  For explain's display
+ * and --vs, which re-evaluate pure pieces of the body. */
+bool eval_quiet(vm *v, const node *n, frame *f, value *out);
+/* A frame for calling closure fn with args, its body run once in it so
+ * its lets are filled (NULL on error): --vs opens a call this way. */
+frame *eval_call_frame(vm *v, value fn, int nargs, value *args);
 
 /* Render a trace (runtime/explain.c): SVL_FORMAT_TEXT tree, SVL_FORMAT_JSON,
  * or the plain narrative (plain != 0). */
-const char *trace_render(const trace *root, svl_format f, int plain, int max_depth);
+const char *trace_render(vm *v, const trace *root, svl_format f, int plain, int max_depth);
+/* The --vs comparison of two traced roots (runtime/explain_vs.c). */
+const char *trace_render_vs(vm *v, const trace *a, const trace *b, svl_format f, int plain);
 
 typedef struct test_result {
   const char *name;
@@ -113,6 +148,7 @@ struct svl_vm {
   test_result last_test;
   /* explain */
   trace *tr;           /* current node while tracing, NULL when off */
+  explain_session *xs; /* the explain command's options and memo, or NULL */
   /* handles */
   struct svl_value **handles;
   int nhandles, caphandles;

@@ -221,6 +221,7 @@ value vm_import(vm *v, module *m, const node *d) {
   }
   v->mods[v->nmods++] = im;
   im->id = id;
+  im->library = !d->b;
   im->loading = true;
   eval_module(v, im);
   im->loading = false;

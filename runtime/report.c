@@ -796,6 +796,7 @@ static void explanations(rep *r) {
     value res = vm_call(r->v, f, 1, &x, r->at[F_EXPLAIN]);
     r->v->tr = saved;
     root->result = value_short(res);
+    root->res = res;
     sb_puts(b, "<details class=\"explain\">\n<summary>");
     html_escs(b, r->names[i]);
     sb_puts(b, ": ");
@@ -805,7 +806,7 @@ static void explanations(rep *r) {
     /* the narrative rather than the tree too: it reads better to a panel,
      * and both would double the page (100 bids must stay under 1 MB) */
     sb_puts(b, "</summary>\n<pre class=\"narrative\">");
-    html_escs(b, trace_render(root, SVL_FORMAT_TEXT, 1, 0));
+    html_escs(b, trace_render(r->v, root, SVL_FORMAT_TEXT, 1, 0));
     sb_puts(b, "</pre>\n</details>\n");
   }
   sb_puts(b, "</section>\n");

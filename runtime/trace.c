@@ -1,0 +1,61 @@
+/* Tracing hooks of svl explain beyond the calls (which runtime/eval.c
+ * traces itself): a top-level let read while explaining is explained once,
+ * where it is first used, by evaluating its expression again with tracing
+ * on.  SVL is pure, so this gives the same value the program computed;
+ * the trace of `main` thus shows how the values main was built from were
+ * made, without the evaluator keeping anything when it is not explaining
+ * (the hook is one test of vm->tr in eval_global and module_get). */
+#include <string.h>
+
+#include "eval.h"
+#include "gc.h"
+
+static bool in_library(const trace *t) {
+  for (; t; t = t->parent)
+    if (t->mod && t->mod->library) return true;
+  return false;
+}
+
+void trace_global(vm *v, const module *m, int k) {
+  explain_session *xs = v->xs;
+  if (!xs || !m || m->library || in_library(v->tr)) return;
+  node *d = m->g->decls[k];
+  if (!d || d->kind != N_LET || !d->a) return;
+  for (int i = 0; i < xs->nseen; i++)
+    if (xs->seen_g[i] == m->g && xs->seen_k[i] == k) return;
+  if (xs->nseen == xs->capseen) {
+    int cap = xs->capseen ? xs->capseen * 2 : 16;
+    const void **g = svl_alloc((size_t)cap * sizeof *g);
+    int *ks = svl_alloc((size_t)cap * sizeof *ks);
+    if (xs->nseen) {
+      memcpy(g, xs->seen_g, (size_t)xs->nseen * sizeof *g);
+      memcpy(ks, xs->seen_k, (size_t)xs->nseen * sizeof *ks);
+    }
+    xs->seen_g = g;
+    xs->seen_k = ks;
+    xs->capseen = cap;
+  }
+  xs->seen_g[xs->nseen] = m->g;
+  xs->seen_k[xs->nseen++] = k;
+  trace *p = v->tr, *t = svl_alloc(sizeof *t);
+  t->name = d->name;
+  t->kind = "let";
+  t->at = d->at;
+  t->args = "";
+  t->decl = d;
+  t->mod = m;
+  t->parent = p;
+  if (p->nkids == p->cap) {
+    int cap = p->cap ? p->cap * 2 : 4;
+    trace **kids = svl_alloc((size_t)cap * sizeof *kids);
+    if (p->nkids) memcpy(kids, p->kids, (size_t)p->nkids * sizeof *kids);
+    p->kids = kids;
+    p->cap = cap;
+  }
+  p->kids[p->nkids++] = t;
+  v->tr = t;
+  value r = eval_expr_top(v, (module *)m, d->a);
+  v->tr = p;
+  t->res = r;
+  t->result = value_short(r);
+}
