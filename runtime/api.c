@@ -691,7 +691,17 @@ static svl_status explain_eval(svl_vm *v, node *n, trace *root) {
   trace *volatile saved = v->tr;
   PROTECT(v)
   v->tr = root;
-  value r = eval_expr_top(v, v->main, n);
+  node *d = NULL;
+  if (n->kind == N_NAME && n->refkind == REF_GLOBAL && n->mod && !n->mod->library) {
+    d = n->mod->g->decls[n->slot];
+    if (d && (d->kind != N_LET || !d->a || !n->mod->g->ready[n->slot])) d = NULL;
+  }
+  if (d && v->xs) { /* explained here, not again as an earlier value */
+    trace_global_seen(v, n->mod, n->slot);
+    root->at = d->at;
+    root->decl = d;
+  }
+  value r = d ? eval_expr_top(v, (module *)n->mod, d->a) : eval_expr_top(v, v->main, n);
   /* a bare function of no parameters is called, as before; one with
    * parameters needs them */
   if (r.tag == V_FUNC && n->kind == N_NAME) {
@@ -727,7 +737,15 @@ static void explain_render(svl_vm *v, void *ctx) {
   j->text = j->b ? trace_render_vs(v, j->a, j->b, f, o->plain) : trace_render(v, j->a, f, o->plain, o->max_depth);
 }
 
+static svl_status explain_expr(svl_vm *v, const char *expr, const svl_explain_options *o, bool earlier, char **out_s);
+
 PUBLIC svl_status svl_explain_expr(svl_vm *v, const char *expr, const svl_explain_options *o, char **out_s) {
+  return explain_expr(v, expr, o, true, out_s);
+}
+
+/* earlier: explain the top-level lets EXPR reads (svl_explain, older and
+ * kept as it was for audit records, does not) */
+static svl_status explain_expr(svl_vm *v, const char *expr, const svl_explain_options *o, bool earlier, char **out_s) {
   if (!out_s) return usage(v, "svl_explain_expr: no place for the explanation");
   *out_s = NULL;
   if (!expr || !*expr) return usage(v, "explain: no expression given");
@@ -757,7 +775,7 @@ PUBLIC svl_status svl_explain_expr(svl_vm *v, const char *expr, const svl_explai
   if (st == SVL_OK && o->vs) st = explain_parse(v, "<explain --vs>", o->vs, &nb);
   if (st != SVL_OK) return st;
   explain_session *saved = v->xs;
-  v->xs = xs;
+  v->xs = earlier ? xs : NULL;
   j.a = svl_alloc(sizeof *j.a);
   j.a->name = svl_strdup(expr);
   j.a->kind = "root";
@@ -786,7 +804,7 @@ PUBLIC svl_status svl_explain(svl_vm *v, const char *name, svl_format f, int max
   o.format = f == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT;
   o.plain = f == SVL_FORMAT_PLAIN;
   o.max_depth = max;
-  return svl_explain_expr(v, name, &o, out_s);
+  return explain_expr(v, name, &o, false, out_s);
 }
 
 /* The traced call of svl_explain_call, under protection. */

@@ -74,6 +74,7 @@ typedef struct explain_session {
 /* A top-level let (slot k of module m) was read while tracing: explain it
  * once, as a "let" node under the current one (runtime/trace.c). */
 void trace_global(vm *v, const struct module *m, int k);
+bool trace_global_seen(vm *v, const struct module *m, int k);
 /* Evaluate n in frame f (NULL: a fresh top-level frame) with tracing off;
  * false, and v untouched, if it raises an error.  For explain's display
  * and --vs, which re-evaluate pure pieces of the body. */

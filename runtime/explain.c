@@ -455,8 +455,15 @@ const char *trace_render(vm *v, const trace *root, svl_format f, int plain, int 
     }
     sb_puts(&b, "]}\n");
   } else if (plain) {
-    sb_printf(&b, "%s = %s%s%s\n", root->name, root->result ? explain_show(v, root->res) : "(error)", who ? ", for " : "",
+    sb_printf(&b, "%s = %s%s%s", root->name, root->result ? explain_show(v, root->res) : "(error)", who ? ", for " : "",
               who ? who : "");
+    if (root->decl && root->decl->a && !constant(root->decl->a)) {
+      sb_puts(&b, " because ");
+      explain_formula(v, &b, root->decl->a, NULL);
+      sb_putc(&b, ' ');
+      explain_where(v, &b, root);
+    }
+    sb_putc(&b, '\n');
     for (int i = 0; i < root->nkids; i++) narrative(v, &b, root->kids[i], 1, max);
   } else {
     sb_printf(&b, "%s = %s%s%s\n", root->name, root->result ? explain_show(v, root->res) : "(error)", who ? ", for " : "",

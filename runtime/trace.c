@@ -16,13 +16,11 @@ static bool in_library(const trace *t) {
   return false;
 }
 
-void trace_global(vm *v, const module *m, int k) {
+/* Remember that slot k of m is explained; false if it was already. */
+bool trace_global_seen(vm *v, const module *m, int k) {
   explain_session *xs = v->xs;
-  if (!xs || !m || m->library || in_library(v->tr)) return;
-  node *d = m->g->decls[k];
-  if (!d || d->kind != N_LET || !d->a) return;
   for (int i = 0; i < xs->nseen; i++)
-    if (xs->seen_g[i] == m->g && xs->seen_k[i] == k) return;
+    if (xs->seen_g[i] == m->g && xs->seen_k[i] == k) return false;
   if (xs->nseen == xs->capseen) {
     int cap = xs->capseen ? xs->capseen * 2 : 16;
     const void **g = svl_alloc((size_t)cap * sizeof *g);
@@ -37,6 +35,13 @@ void trace_global(vm *v, const module *m, int k) {
   }
   xs->seen_g[xs->nseen] = m->g;
   xs->seen_k[xs->nseen++] = k;
+  return true;
+}
+
+void trace_global(vm *v, const module *m, int k) {
+  if (!v->xs || !m || m->library || in_library(v->tr)) return;
+  node *d = m->g->decls[k];
+  if (!d || d->kind != N_LET || !d->a || !trace_global_seen(v, m, k)) return;
   trace *p = v->tr, *t = svl_alloc(sizeof *t);
   t->name = d->name;
   t->kind = "let";

@@ -502,6 +502,18 @@ static void test_tests_and_explain(void) {
   tap_ok(svl_explain(vm, "demo", SVL_FORMAT_JSON, 0, &tree) == SVL_OK && tree && tree[0] == '{' &&
              strstr(tree, "\"name\": \"price_points\""), "svl_explain as JSON");
   free(tree);
+  svl_explain_options eo;
+  svl_explain_options_init(&eo);
+  tap_ok(svl_explain_expr(vm, "price_points(£125, £100)", &eo, &tree) == SVL_OK && tree && strstr(tree, "= 32"),
+         "svl_explain_expr explains any expression");
+  free(tree);
+  eo.plain = 1;
+  eo.format = SVL_FORMAT_JSON;
+  tree = NULL;
+  tap_ok(svl_explain_expr(vm, "price_points(£125, £100)", &eo, &tree) == SVL_ERR_USAGE && !tree,
+         "... plain with JSON is a usage error");
+  tap_ok(svl_explain_expr(vm, "price_pionts(£125, £100)", NULL, &tree) == SVL_ERR_RESOLVE &&
+             strstr(svl_last_error(vm)->rendered, "did you mean 'price_points'"), "... an unknown name gets did you mean");
   svl_value *pp = get(vm, "price_points"), *r = NULL;
   svl_value *price = svl_quantity(vm, "125", "GBP"), *lowest = svl_quantity(vm, "100", "GBP");
   const char *names[1] = {"lowest"};
