@@ -115,6 +115,18 @@ typedef struct node_arena {
   const struct module *mod;
 } node_arena;
 
+/* Is k, the left operand of n, a link of the same left-associative chain
+ * (a + b - c, a * b / c, a and b or c)?  Every pass walks such chains
+ * along their left operands without recursion (lang/resolve.c expr,
+ * lang/check.c walk, runtime/eval.c eval_chain and eval_logic), so a
+ * flat chain of any length is not nesting (lang/parser.y deepen). */
+static inline bool ast_chain_link(const node *n, const node *k) {
+  if (!k) return false;
+  if (n->kind == N_BIN) return k->kind == N_BIN;
+  if (n->kind == N_AND || n->kind == N_OR) return k->kind == N_AND || k->kind == N_OR;
+  return false;
+}
+
 node *node_new(node_arena *a, int kind, loc at);
 void node_add(node_arena *a, node *parent, node *kid);
 

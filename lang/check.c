@@ -606,11 +606,21 @@ static sty walk(checker *c, const node *n) {
     return of_kind(S_TEXT);
   case N_NAME: return name(c, n);
   case N_CALL: return call(c, n);
-  case N_BIN: {
-    sty a = walk(c, n->a), b = walk(c, n->b);
-    return combine(c, n, a, b);
+  case N_BIN: case N_AND: case N_OR: {
+    /* a chain a + b + c ...: its left operands without recursion */
+    size_t len = 0;
+    for (const node *k = n; k == n || ast_chain_link(n, k); k = k->a) len++;
+    const node **spine = svl_alloc(len * sizeof *spine);
+    size_t i = len;
+    for (const node *k = n; k == n || ast_chain_link(n, k); k = k->a) spine[--i] = k;
+    sty a = walk(c, spine[0]->a);
+    for (i = 0; i < len; i++) {
+      sty b = walk(c, spine[i]->b);
+      a = spine[i]->kind == N_BIN ? combine(c, spine[i], a, b) : of_kind(S_BOOL);
+    }
+    return a;
   }
-  case N_AND: case N_OR: case N_NOT:
+  case N_NOT:
     walk(c, n->a);
     walk(c, n->b);
     return of_kind(S_BOOL);

@@ -62,8 +62,13 @@ static loc L(pctx *c, yyltype l) { loc r = {c->src, l.start, l.end}; return r; }
 #define TEXT(t) lex_text(ctx->src, (t))
 #define NUM(t) lex_num(ctx->src, (t))
 
+/* n's depth after adding operand k: one more than k's, except for the
+ * left operand of a left-associative chain (ast_chain_link), which every
+ * pass walks without recursion: 1 + 1 + ... + 1 with 200,000 terms has
+ * depth 1, while 1 + (1 + (1 + ...)) still counts each level. */
 static void deepen(pctx *ctx, node *n, node *k) {
-  if (k && k->depth + 1 > n->depth) n->depth = k->depth + 1;
+  int d = k ? k->depth + (k == n->a && ast_chain_link(n, k) ? 0 : 1) : 0;
+  if (k && d > n->depth) n->depth = (uint16_t)d;
   if (n->depth > PARSE_MAX_DEPTH && !ctx->failed)
     perr(ctx, (yyltype){n->at.start, n->at.start + 1}, "E0203 expression nested too deeply",
          "split it into smaller parts with let");

@@ -405,6 +405,18 @@ static void expr(R *r, node *n, scope *s) {
     expr(r, n->a, &bs);
     return;
   }
+  case N_BIN: case N_AND: case N_OR: {
+    /* a chain a + b + c ...: down its left operands without recursion,
+     * then the right operands left to right */
+    size_t len = 0;
+    for (node *k = n; k == n || ast_chain_link(n, k); k = k->a) len++;
+    node **spine = svl_alloc(len * sizeof *spine);
+    size_t i = len;
+    for (node *k = n; k == n || ast_chain_link(n, k); k = k->a) spine[--i] = k;
+    expr(r, spine[0]->a, s);
+    for (i = 0; i < len; i++) expr(r, spine[i]->b, s);
+    return;
+  }
   default:
     expr(r, n->a, s);
     expr(r, n->b, s);

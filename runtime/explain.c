@@ -388,11 +388,13 @@ static void tree_json(vm *v, sbuf *b, const trace *t, int depth, int max) {
 /* Whether an expression is written out in full (no name, no call): a
  * let of it is a setting, not a derivation. */
 static bool constant(const node *n) {
-  if (!n) return true;
-  if (n->kind == N_NAME || n->kind == N_CALL || n->kind == N_COMP || n->kind == N_FIELD || n->kind == N_INDEX) return false;
-  if (!constant(n->a) || !constant(n->b) || !constant(n->c)) return false;
-  for (int i = 0; i < n->nkids; i++)
-    if (!constant(n->kids[i])) return false;
+  /* along `a` in a loop: a chain's left operands are not nesting */
+  for (; n; n = n->a) {
+    if (n->kind == N_NAME || n->kind == N_CALL || n->kind == N_COMP || n->kind == N_FIELD || n->kind == N_INDEX) return false;
+    if (!constant(n->b) || !constant(n->c)) return false;
+    for (int i = 0; i < n->nkids; i++)
+      if (!constant(n->kids[i])) return false;
+  }
   return true;
 }
 

@@ -79,6 +79,13 @@ static bool indicator_call(vm *v, sbuf *b, const node *n, frame *env) {
 
 void explain_formula(vm *v, sbuf *b, const node *n, frame *env) {
   static const char *sym[] = {"+", "−", "×", "÷", "mod", "^", "==", "!=", "<", "≤", ">", "≥", "in"};
+  if (n->kind == N_BIN || n->kind == N_AND || n->kind == N_OR) {
+    /* a long chain (a generated sum) as written: the rewriting below
+     * recurses on its left operands, which are not nesting */
+    int len = 0;
+    for (const node *k = n; (k == n || ast_chain_link(n, k)) && len <= 32; k = k->a) len++;
+    if (len > 32) { src_text(b, n); return; }
+  }
   switch (n->kind) {
   case N_LIT: case N_QTY: case N_STR:
     src_text(b, n);

@@ -48,7 +48,7 @@ produces E0104 2 'let budget = £1.2mn'
 produces E0105 2 'let xs = [1, 2, 3)'
 produces E0201 2 'let total = 1 +* 2'
 produces E0202 2 'fn grade(x) = if x > 5 then "a"'
-produces E0203 2 "print 1$(printf ' + 1%.0s' $(seq 2000))"
+produces E0203 2 "print 2$(printf ' ^ 2%.0s' $(seq 2000))"
 produces E0204 2 'table band(x) hit best {
   | x || y |
   | - || 1 |

@@ -50,6 +50,6 @@ rejects 'table t(x) hit rule first {
   | x || y |
   | - || 1 |
 }'                              "h.svl:1:21: error: unknown hit policy [E0204]"
-rejects "print 1$(printf ' + 1%.0s' $(seq 1200))" "h.svl:1:7: error: expression nested too deeply [E0203]"
+rejects "print 2$(printf ' ^ 2%.0s' $(seq 1200))" "h.svl:1:807: error: expression nested too deeply [E0203]"
 rejects "print $(printf -- '- %.0s' $(seq 1200))1" "h.svl:1:407: error: expression nested too deeply [E0203]"
 done_testing
