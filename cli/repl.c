@@ -1,6 +1,7 @@
 /* The REPL: read a chunk, let the library say whether it is complete
  * (like lua.c, incompleteness is decided by parsing), evaluate, echo. */
 #define _POSIX_C_SOURCE 200809L
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,11 +75,7 @@ static void buf_add(buf *b, const char *s) {
 }
 
 static char *read_line(int tty, const char *prompt) {
-  if (tty) {
-    char *l = readline(prompt);
-    if (l && *l) add_history(l);
-    return l;
-  }
+  if (tty) return readline(prompt);
   char *line = NULL;
   size_t cap = 0;
   ssize_t n = getline(&line, &cap, stdin);
@@ -110,6 +107,10 @@ int repl_main(const svl_config *cfg0, const char *file) {
   char last_file[4096] = "";
   if (file) snprintf(last_file, sizeof last_file, "%s", file);
   if (tty) {
+    /* libedit reads multibyte characters (£, €, café) only under a UTF-8
+     * character type; LC_CTYPE alone, so numbers are never formatted or
+     * parsed by the locale (the library does its own, exactly) */
+    setlocale(LC_CTYPE, "");
     rl_attempted_completion_function = complete;
     rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{(,[+-*/^";
   }
@@ -129,6 +130,7 @@ int repl_main(const svl_config *cfg0, const char *file) {
     char *line = read_line(tty, b.len ? "... " : "svl> ");
     if (!line) break;
     if (b.len == 0 && line[0] == ':') {
+      if (tty) add_history(line);
       char *arg = strchr(line, ' ');
       if (arg) while (*arg == ' ') *arg++ = 0;
       if (!strcmp(line, ":quit") || !strcmp(line, ":q")) { free(line); break; }
@@ -162,6 +164,13 @@ int repl_main(const svl_config *cfg0, const char *file) {
     svl_value *v = NULL;
     svl_status st = svl_eval_line(vm, b.s, b.len, &v);
     if (st == SVL_ERR_INCOMPLETE) continue;
+    /* the whole entry, all its lines, is one history item: Up recalls
+     * `fn f(x) {` ... `}` together, not only its last line */
+    if (tty && b.len > 1) {
+      b.s[b.len - 1] = 0;
+      add_history(b.s);
+      b.s[b.len - 1] = '\n';
+    }
     if (st != SVL_OK) report(vm, st);
     else if (v) {
       char *s = svl_format_value(vm, v, SVL_FORMAT_REPL);

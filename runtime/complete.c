@@ -26,8 +26,26 @@ static void offer(cands *c, const char *name) {
   c->n++;
 }
 
-/* The record that `a.b.c` names, from globals and their fields only: no
- * evaluation happens while the user is typing. */
+/* `[N]` or `[-N]` at s[*i]: the item of list x it names (indexed from 1,
+ * from the end when negative). */
+static bool index_step(const char *s, size_t n, size_t *i, value *x) {
+  size_t j = *i + 1;
+  bool neg = j < n && s[j] == '-';
+  if (neg) j++;
+  long k = 0;
+  size_t d = j;
+  while (j < n && s[j] >= '0' && s[j] <= '9' && k < 100000000) k = k * 10 + (s[j++] - '0');
+  if (j == d || j >= n || s[j] != ']' || x->tag != V_LIST) return false;
+  size_t len = x->as.list->n;
+  if (k == 0 || (size_t)k > len) return false;
+  *x = x->as.list->items[neg ? len - (size_t)k : (size_t)k - 1];
+  *i = j + 1;
+  return true;
+}
+
+/* The record that `a.b[2].c` names, from globals, their fields and list
+ * items at literal indexes only: no evaluation happens while the user is
+ * typing. */
 static bool chain_value(svl_vm *v, const char *s, size_t n, value *out) {
   size_t i = 0, start = 0;
   while (i < n && ident(s[i])) i++;
@@ -38,7 +56,11 @@ static bool chain_value(svl_vm *v, const char *s, size_t n, value *out) {
   int k = globals_find(&v->host, name);
   if (k < 0 || !v->host.ready[k]) return false;
   value x = v->host.vals[k];
-  while (i < n && s[i] == '.') {
+  while (i < n && (s[i] == '.' || s[i] == '[')) {
+    if (s[i] == '[') {
+      if (!index_step(s, n, &i, &x)) return false;
+      continue;
+    }
     start = ++i;
     while (i < n && ident(s[i])) i++;
     if (i == start || i - start >= sizeof name || x.tag != V_RECORD) return false;
@@ -60,7 +82,16 @@ PUBLIC int svl_complete(svl_vm *v, const char *text, size_t len, const char **ou
   cands c = {out, max, 0, svl_strndup(text + w, len - w), len - w};
   if (w > 0 && text[w - 1] == '.') {
     size_t b = w - 1;
-    while (b > 0 && (ident(text[b - 1]) || text[b - 1] == '.')) b--;
+    for (;;) {
+      if (b > 0 && (ident(text[b - 1]) || text[b - 1] == '.')) b--;
+      else if (b > 0 && text[b - 1] == ']') {
+        /* back over a literal index: grants[1]. and grants[-1]. */
+        size_t o = b - 1;
+        while (o > 0 && ((text[o - 1] >= '0' && text[o - 1] <= '9') || text[o - 1] == '-')) o--;
+        if (o == 0 || text[o - 1] != '[') break;
+        b = o - 1;
+      } else break;
+    }
     value x;
     if (chain_value(v, text + b, w - 1 - b, &x)) {
       if (x.tag == V_RECORD)

@@ -114,6 +114,13 @@ static void test_repl(void) {
   tap_ok(n >= 2 && has_price && has_print && start == 0, "svl_complete: a global and a keyword for \"pri\"");
   n = svl_complete(vm, "bid.su", 6, out, 16, &start);
   tap_ok(n == 1 && !strcmp(out[0], "supplier") && start == 4, "svl_complete: a record's field after \"bid.\"");
+  tap_ok(svl_eval_line(vm, "let grants = [{name: \"A\"}, {name: \"B\", amount: £7}]", SVL_NTS, &r) == SVL_OK, "a list of records in scope");
+  n = svl_complete(vm, "x + grants[2].am", 16, out, 16, &start);
+  tap_ok(n == 1 && !strcmp(out[0], "amount") && start == 14, "svl_complete: a field after an index, \"grants[2].\"");
+  n = svl_complete(vm, "grants[-1].", 11, out, 16, &start);
+  tap_ok(n == 2 && !strcmp(out[0], "name") && !strcmp(out[1], "amount"), "svl_complete: ... and a negative index");
+  n = svl_complete(vm, "grants[3].", 10, out, 16, &start);
+  tap_ok(n == 0, "svl_complete: nothing past the end of the list");
   n = svl_complete(vm, "zzzq", 4, out, 16, &start);
   tap_ok(n == 0, "svl_complete: nothing for an unknown prefix");
   n = svl_complete(vm, "p", 1, out, 1, &start);
