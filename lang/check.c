@@ -46,7 +46,7 @@ struct checker {
   int quiet;           /* >0: working out a let's type out of order: report nothing */
 };
 
-static const sty unknown = {S_UNKNOWN, false, NULL};
+static const sty unknown = {S_UNKNOWN, false, NULL, false};
 
 /* ---- findings ---- */
 
@@ -181,11 +181,16 @@ static const char *type_name(sty t) {
 }
 
 static sty num(const unit_t *u, bool pct) {
-  sty t = {S_NUM, pct, u};
+  sty t = {S_NUM, pct, u, !pct};
+  return t;
+}
+/* a number that may be a percentage or not */
+static sty num_maybe(void) {
+  sty t = {S_NUM, false, NULL, false};
   return t;
 }
 static sty of_kind(skind k) {
-  sty t = {k, false, NULL};
+  sty t = {k, false, NULL, false};
   return t;
 }
 
@@ -362,7 +367,8 @@ static sty param_type(const node *p) {
   const svl_type *t = p->ref;
   if (!p->a || !t || t->opt) return unknown;
   switch (t->kind) {
-  case T_NUMBER: case T_INT: return num(NULL, false);
+  case T_NUMBER: return num_maybe(); /* accepts percentages too */
+  case T_INT: return num(NULL, false);
   case T_PERCENT: return num(NULL, true);
   case T_UNIT: return num(t->unit, false);
   case T_TEXT: return of_kind(S_TEXT);
@@ -455,6 +461,41 @@ static const char *verb(int op) {
   return op == OP_ADD ? "add" : op == OP_SUB ? "subtract" : "take mod of";
 }
 
+/* A percentage against a certainly plain number other than a constant 0
+ * in +, -, mod or an ordering: error E0410, as the evaluator raises it. */
+static bool pct_mix(checker *c, const node *at, int op, const node *na, sty a, const node *nb, sty b) {
+  if (a.k != S_NUM || b.k != S_NUM || a.unit || b.unit || !((a.pct && b.plain) || (b.pct && a.plain))) return false;
+  const node *pn = a.pct ? nb : na, *qn = a.pct ? na : nb;
+  value n, p;
+  bool nk = pn && ck_const(pn, &n) && n.tag == V_NUM, pk = qn && ck_const(qn, &p) && p.tag == V_NUM;
+  if (nk && dec_is_zero(n.as.num)) return false;
+  const char *hint = "write both sides as percentages, or convert with 'as number' (60% as number is 0.6) or 'as percent'";
+  if (nk && pk) hint = pct_mix_hint(op, n, p);
+  else if (nk) {
+    const char *ns = value_display(n, false);
+    dec h;
+    const char *hs = dec_mul(n.as.num, dec_from_int(100), &h) == DEC_OK ? value_display(v_num(h), false) : ns;
+    char buf[300];
+    if (op == OP_ADD || op == OP_SUB || op == OP_MOD)
+      snprintf(buf, sizeof buf, "write %s%% if %s is a percentage, or %s%% if it is a fraction (1 is 100%%)", ns, ns, hs);
+    else
+      snprintf(buf, sizeof buf, "write %s%%, or compare with a plain number (a percentage 'as number' is its fraction)", ns);
+    hint = svl_strdup(buf);
+  } else if (pk) {
+    dec h;
+    const char *ps = value_display(p, false), *fr = value_display(v_num(p.as.num), false);
+    const char *hs = dec_mul(p.as.num, dec_from_int(100), &h) == DEC_OK ? value_display(v_num(h), false) : ps;
+    char buf[300];
+    if (op == OP_ADD || op == OP_SUB || op == OP_MOD)
+      snprintf(buf, sizeof buf, "write the number as a percentage, or convert: %s as number is %s", ps, fr);
+    else
+      snprintf(buf, sizeof buf, "compare with %s if the number is a score out of 100, or make it a percentage ('x as percent' for a fraction)", hs);
+    hint = svl_strdup(buf);
+  }
+  ck_report(c, CHECK_ERROR, "E0410", at->at, hint, NULL, "cannot %s: %s", pct_mix_what(op, a.pct), ck_node_text(at));
+  return true;
+}
+
 /* Combine what is known of two operands, reporting what certainly fails.
  * The messages are the evaluator's, so check and run agree. */
 static sty combine(checker *c, const node *n, sty a, sty b) {
@@ -466,13 +507,16 @@ static sty combine(checker *c, const node *n, sty a, sty b) {
   switch (op) {
   case OP_ADD: case OP_SUB: case OP_MOD:
     if (a.k == S_NUM && b.k == S_NUM) {
+      if (pct_mix(c, n, op, n->a, a, n->b, b)) return unknown;
       if (!unit_same_dim(a.unit, b.unit)) {
         bool money = a.unit && b.unit && unit_is_money(a.unit) && unit_is_money(b.unit);
         ck_report(c, CHECK_ERROR, "E0401", n->at, money ? "different currencies never convert implicitly" : NULL, NULL,
                   "cannot %s %s and %s", verb(op), ck_label(a), ck_label(b));
         return unknown;
       }
-      return num(unit_finer(a.unit, b.unit), a.pct && b.pct && op != OP_MOD);
+      sty r = num(unit_finer(a.unit, b.unit), (a.pct || b.pct) && op != OP_MOD);
+      r.plain = op == OP_MOD || (a.plain && b.plain);
+      return r;
     }
     if (op == OP_ADD && a.k == S_TEXT && b.k == S_TEXT) return a;
     if (op != OP_MOD && a.k == S_DATE && b.k == S_NUM) return a;
@@ -501,6 +545,7 @@ static sty combine(checker *c, const node *n, sty a, sty b) {
     return a.unit ? unknown : num(NULL, false);
   case OP_LT: case OP_LE: case OP_GT: case OP_GE:
     if (a.k == S_NUM && b.k == S_NUM) {
+      if (pct_mix(c, n, op, n->a, a, n->b, b)) return of_kind(S_BOOL);
       if (!unit_same_dim(a.unit, b.unit))
         ck_report(c, CHECK_ERROR, "E0401", n->at, NULL, NULL, "cannot compare %s and %s", ck_label(a), ck_label(b));
     } else if (a.k != b.k) {
@@ -633,6 +678,7 @@ static sty walk(checker *c, const node *n) {
     sty a = walk(c, n->b), b = walk(c, n->c);
     if (!same(a, b)) return unknown;
     a.pct = a.pct && b.pct;
+    a.plain = a.plain && b.plain;
     return a;
   }
   case N_RANGE: {
@@ -645,6 +691,13 @@ static sty walk(checker *c, const node *n) {
   }
   case N_AS: {
     sty a = walk(c, n->a);
+    if (strcmp(n->name, "number") == 0) {
+      if (a.k != S_UNKNOWN && (a.k != S_NUM || a.unit)) {
+        ck_report(c, CHECK_ERROR, "E0402", n->at, NULL, NULL, "only percentages and plain numbers convert to number");
+        return unknown;
+      }
+      return num(NULL, false);
+    }
     if (strcmp(n->name, "percent") == 0) {
       if (a.k == S_UNKNOWN) return num(NULL, true);
       if (a.k != S_NUM || a.unit) {
@@ -743,16 +796,17 @@ void check_program(const node *prog, findings *out) {
   for (int i = 0; i < prog->nkids; i++) decl(&c, prog->kids[i]);
   for (int i = 0; i < prog->nkids; i++) {
     const node *d = prog->kids[i];
-    if (d->kind != N_LET && d->kind != N_FN && d->kind != N_IMPORT) continue;
+    /* a top-level let is a result: `svl run FILE NAME` runs it by name, and
+     * a file that imports this one reads it (issue 15) */
+    if (d->kind != N_FN && d->kind != N_IMPORT) continue;
     if (!d->name || strcmp(d->name, "main") == 0 || d->name[0] == '_' || d->slot < 0) continue;
     need_global(&c, d->slot);
     if (c.gused[d->slot]) continue;
-    const char *what = d->kind == N_FN ? "fn" : d->kind == N_IMPORT ? "import" : "let";
+    const char *what = d->kind == N_FN ? "fn" : "import";
     char hint[160];
     snprintf(hint, sizeof hint, "remove it, or name it _%s if it is kept on purpose", d->name);
     ck_report(&c, CHECK_WARNING, "E0307", d->kind == N_IMPORT ? d->at : name_loc(d, what), svl_strdup(hint), NULL,
-              d->kind == N_IMPORT ? "import '%s' is never used" : d->kind == N_FN ? "fn '%s' is never used"
-                                                                                : "'%s' is defined but never used",
+              d->kind == N_IMPORT ? "import '%s' is never used" : "fn '%s' is never used",
               d->name);
   }
 }

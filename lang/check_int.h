@@ -11,6 +11,8 @@ typedef struct sty {
   skind k;
   bool pct;            /* S_NUM: a percentage */
   const unit_t *unit;  /* S_NUM: NULL for plain numbers */
+  bool plain;          /* S_NUM: certainly not a percentage (a `number`
+                          parameter may hold one: neither pct nor plain) */
 } sty;
 
 typedef struct checker checker;

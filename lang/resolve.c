@@ -377,7 +377,7 @@ static void expr(R *r, node *n, scope *s) {
     return;
   case N_AS:
     expr(r, n->a, s);
-    if (strcmp(n->name, "percent") != 0) n->ref = unit_ref(r, n, n->name);
+    if (strcmp(n->name, "percent") != 0 && strcmp(n->name, "number") != 0) n->ref = unit_ref(r, n, n->name);
     return;
   case N_COMP: {
     expr(r, n->b, s);

@@ -248,6 +248,7 @@ static value arith_num(vm *v, loc at, int op, value a, value b) {
   dec r;
   switch (op) {
   case OP_ADD: case OP_SUB: case OP_MOD: {
+    if (__builtin_expect(a.pct != b.pct, 0) && vm_pct_mixed(a, b)) vm_pct_mix(v, at, op, a, b);
     /* one unit, or none: nothing to check or convert */
     const unit_t *u = a.unit;
     dec x = a.as.num, y = b.as.num;
@@ -262,7 +263,7 @@ static value arith_num(vm *v, loc at, int op, value a, value b) {
     vm_check(v, at, op == OP_ADD ? dec_add(x, y, &r) : op == OP_SUB ? dec_sub(x, y, &r) : dec_mod(x, y, &r));
     value out = {.tag = V_NUM, .unit = u};
     out.as.num = r;
-    out.pct = a.pct && b.pct && op != OP_MOD;
+    out.pct = (a.pct || b.pct) && op != OP_MOD; /* 0 + 5% is 5% */
     return out;
   }
   case OP_MUL: case OP_DIV: {
@@ -370,6 +371,7 @@ static int cmp_text(const text *a, const text *b) {
 
 int vm_compare(vm *v, loc at, value a, value b) {
   if (a.tag == V_NUM && b.tag == V_NUM) {
+    if (__builtin_expect(a.pct != b.pct, 0) && vm_pct_mixed(a, b)) vm_pct_mix(v, at, -1, a, b);
     if (a.unit == b.unit) return dec_cmp(a.as.num, b.as.num); /* nothing to convert */
     if (!unit_same_dim(a.unit, b.unit))
       vm_blame(v, a, b), vm_error(v, at, "E0401 cannot compare %s and %s", unit_label(a), unit_label(b));
@@ -420,6 +422,8 @@ static bool contains(vm *v, loc at, value coll, value x) {
 }
 
 static value apply_op(vm *v, loc at, int op, value a, value b) {
+  /* == and != stay structural and never fail (docs/language.md §2) */
+  if (__builtin_expect(a.pct != b.pct, 0) && op >= OP_LT && op <= OP_GE && vm_pct_mixed(a, b)) vm_pct_mix(v, at, op, a, b);
   switch (op) {
   case OP_EQ: return v_bool(value_equal(a, b));
   case OP_NE: return v_bool(!value_equal(a, b));
@@ -1489,6 +1493,11 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
     if (!strcmp(n->name, "percent")) {
       if (a.tag != V_NUM || a.unit) vm_error(v, n->at, "E0402 only plain numbers can be shown as percent");
       a.pct = true;
+      return a;
+    }
+    if (!strcmp(n->name, "number")) { /* 60% as number is 0.6 */
+      if (a.tag != V_NUM || a.unit) vm_error(v, n->at, "E0402 only percentages and plain numbers convert to number");
+      a.pct = false;
       return a;
     }
     const unit_t *u = n->ref;

@@ -40,6 +40,7 @@ typedef struct column {
   int in;              /* which input */
   uint8_t tag;         /* V_NUM or V_TEXT */
   const unit_t *unit;  /* V_NUM: the constants' unit (NULL: plain numbers) */
+  bool pct;            /* V_NUM: percentages, which do not order with plain numbers */
   int n;               /* distinct constants */
   value *pts;          /* sorted */
   int64_t *ints;       /* the same as whole numbers, when they all are */
@@ -116,7 +117,7 @@ static bool same_unit(const unit_t *a, const unit_t *b) { return a == b || (a &&
 /* Is x of the column's kind (so that comparing it with the column's
  * constants is exact and cannot fail)? */
 static bool of_kind(const column *c, value x) {
-  return x.tag == c->tag && (x.tag != V_NUM || same_unit(x.unit, c->unit));
+  return x.tag == c->tag && (x.tag != V_NUM || (same_unit(x.unit, c->unit) && x.pct == c->pct));
 }
 
 /* The region of x: 2j+1 when x equals constant j, 2j when it lies below
@@ -182,6 +183,7 @@ static void collect(column *c, const node *t, vbuf *out) {
     if (!c->tag && (x[i].tag == V_NUM || x[i].tag == V_TEXT)) {
       c->tag = x[i].tag;
       c->unit = x[i].unit;
+      c->pct = x[i].pct;
     }
     if (c->tag && of_kind(c, x[i])) vbuf_push(out, x[i]);
   }

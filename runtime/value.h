@@ -222,6 +222,12 @@ void sb_json_string(sbuf *b, const char *s, size_t n);
 bool type_enum_has(const svl_type *t, value x);
 /* "Lot (1, 2 or 3)", "one of \"a\" or \"b\"": an enumeration for messages. */
 void type_enum_desc(sbuf *b, const svl_type *t);
+/* The words of error E0410 (runtime/percent.c), shared by the evaluator
+ * and svl check: "compare a number with a percent" for op (an OP_ from
+ * lang/ast.h; -1 an ordering with no operator), and the hint for the
+ * plain number n and the percentage p ("write 40% or compare with 60"). */
+const char *pct_mix_what(int op, bool pct_first);
+const char *pct_mix_hint(int op, value n, value p);
 
 /* UTF-8 helpers */
 size_t utf8_count(const char *s, size_t n);            /* code points */

@@ -57,6 +57,12 @@ bool vm_callable(value f);
 value vm_arith(vm *v, loc at, int op, value a, value b);
 /* <0, 0, >0; error when the values cannot be ordered (SPEC 3). */
 int vm_compare(vm *v, loc at, value a, value b);
+/* Percent is its own kind (runtime/percent.c): true when a and b are a
+ * percentage and a plain number other than zero, which +, -, mod and
+ * every comparison refuse with vm_pct_mix's error (E0410), saying what to
+ * write. */
+bool vm_pct_mixed(value a, value b);
+_Noreturn void vm_pct_mix(vm *v, loc at, int op, value a, value b);
 /* A number operand or an error naming what was expected. */
 dec vm_want_num(vm *v, loc at, value x, const char *what);
 const text *vm_want_text(vm *v, loc at, value x, const char *what);

@@ -184,7 +184,7 @@ static const dec_key *flat_keys(const value *keys, size_t n, size_t *width) {
     if (keys[i].tag != V_LIST || keys[i].as.list->n != k) return NULL;
     const value *it = keys[i].as.list->items;
     for (size_t c = 0; c < k; c++) {
-      if (it[c].tag != V_NUM || it[c].unit != l0->items[c].unit) return NULL;
+      if (it[c].tag != V_NUM || it[c].unit != l0->items[c].unit || it[c].pct != l0->items[c].pct) return NULL;
       if (!dec_sort_key(it[c].as.num, &out[i * k + c])) return NULL;
     }
   }

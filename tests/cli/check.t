@@ -265,8 +265,8 @@ SVL
 check unused.svl
 status "warnings alone: exit 0" 0
 has "unused import" "unused.svl:1:1: warning: import 'scoring' is never used [E0307]"
-has "unused top-level let, at its name" "unused.svl:3:5: warning: 'spare' is defined but never used [E0307]"
-has "its hint" "  hint: remove it, or name it _spare if it is kept on purpose"
+lacks "a top-level let is a result, never unused" "'spare'"
+has "its hint" "  hint: remove it, or name it _y if it is unused on purpose"
 has "unused fn" "unused.svl:5:4: warning: fn 'helper' is never used [E0307]"
 has "unused parameter" "unused.svl:5:14: warning: parameter 'y' of helper is never used [E0307]"
 has "unused local let" "unused.svl:8:7: warning: 'q' is defined but never used [E0307]"
@@ -277,10 +277,11 @@ lacks "names starting with _ are exempt" "_kept"
 lacks "_note is exempt" "_note"
 lacks "main is exempt" "'main'"
 lacks "used names are not reported" "'rate'"
-has "a summary line" "0 errors, 8 warnings"
+has "a summary line" "0 errors, 7 warnings"
 check unused.svl --strict
 status "--strict: warnings fail (exit 2)" 2
-has "--strict reports them as errors" "unused.svl:3:5: error: 'spare' is defined but never used [E0307]"
+has "--strict reports them as errors" "unused.svl:8:7: error: 'q' is defined but never used [E0307]"
+lacks "--strict does not report top-level lets, which are results" "'spare'"
 
 # --format json for editors, on stdout, one array for all files
 check --format json boundary.svl unused.svl missing.svl
@@ -295,10 +296,10 @@ assert gap["file"] == "boundary.svl" and gap["line"] == 2 and gap["column"] == 1
 assert gap["severity"] == "error" and gap["example"] == "score = 50", gap
 assert gap["message"].startswith("table grade_of: no row covers score = 50"), gap
 w = [x for x in d if x["file"] == "unused.svl"]
-assert len(w) == 8 and all(x["severity"] == "warning" and x["example"] is None for x in w), w
+assert len(w) == 7 and all(x["severity"] == "warning" and x["example"] is None for x in w), w
 io = [x for x in d if x["file"] == "missing.svl"]
 assert len(io) == 1 and io[0]["code"] == "E0901" and io[0]["line"] == 0, io
-assert [x["file"] for x in d] == ["boundary.svl"] + ["unused.svl"] * 8 + ["missing.svl"], "files in argument order"
+assert [x["file"] for x in d] == ["boundary.svl"] + ["unused.svl"] * 7 + ["missing.svl"], "files in argument order"
 PY
 then ok "json array of findings with file, line, column, severity, code, message, example"; else not_ok "json findings" "$(head -c 600 "$tmp/out")"; fi
 check --format json complete.svl

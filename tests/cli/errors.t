@@ -82,6 +82,8 @@ produces E0409 1 'report {
   title: "Home care"
   rankng: []
 }'
+produces E0410 1 'let min_quality = 60%
+print 40 >= min_quality'
 produces E0501 1 'let bids = 0
 print £1m / bids'
 produces E0502 1 'print 10 ^ 5000 * 10 ^ 5000'
@@ -139,7 +141,8 @@ finds() {
   fi
   tested="$tested$code "
 }
-finds E0307 warning 'let spare = 12'
+finds E0307 warning 'fn fee(price, spare) = price * 2%
+let main = fee(£100, 1)'
 finds E0408 warning 'let main = £5 == 5 hours'
 finds E0607 warning 'table t(x) {
   | x     || r |

@@ -21,9 +21,10 @@ open("dup_pair.svl", "w").write(lets + pair + "let name_830649 = 3\n")
 open("typo.svl", "w").write(lets + "let total_value = 1\nprint totl_value\n")
 # used before it is defined, the definition thousands of lines below
 open("order.svl", "w").write("let first = name_4000\n" + lets)
-# one finding per name; the last line has multi-byte text before the finding
-unused = "".join(f"let u_{i} = {i}\n" for i in range(1, N + 1))
-open("unused.svl", "w").write(unused + 'let _r = {a: "£€£", b: 1 + "x"}\n')
+# one finding per name (local lets: top-level ones are results, never
+# "unused"); the last line has multi-byte text before the finding
+unused = "".join(f"  let u_{i} = {i}\n" for i in range(1, N + 1))
+open("unused.svl", "w").write("fn _f() {\n" + unused + "  0\n}\n" + 'let _r = {a: "£€£", b: 1 + "x"}\n')
 PY
 
 # svl check writes its findings to stderr
@@ -63,9 +64,9 @@ expect_err "... is 'used before it is defined'" "order.svl:1:13: error: 'name_40
 
 "$SVL" check unused.svl >"$tmp/out" 2>&1
 if grep -c "warning: 'u_[0-9]*' is defined but never used" "$tmp/out" | grep -qx 5000 &&
-   grep -qx "unused.svl:1:5: warning: 'u_1' is defined but never used \[E0307\]" "$tmp/out" &&
-   grep -qx "unused.svl:5000:5: warning: 'u_5000' is defined but never used \[E0307\]" "$tmp/out" &&
-   grep -qx "unused.svl:5001:24: error: cannot apply + to number and text \[E0402\]" "$tmp/out" &&
+   grep -qx "unused.svl:2:7: warning: 'u_1' is defined but never used \[E0307\]" "$tmp/out" &&
+   grep -qx "unused.svl:5001:7: warning: 'u_5000' is defined but never used \[E0307\]" "$tmp/out" &&
+   grep -qx "unused.svl:5004:24: error: cannot apply + to number and text \[E0402\]" "$tmp/out" &&
    tail -1 "$tmp/out" | grep -qx "1 error, 5000 warnings"; then
   ok "5,000 findings, each at its own line; columns count characters, not bytes"
 else
@@ -78,9 +79,9 @@ import json, sys
 f = json.load(open(sys.argv[1]))
 assert len(f) == 5001, len(f)
 for i, x in enumerate(f[:5000], 1):
-    assert (x["line"], x["column"], x["end_line"], x["end_column"]) == (i, 5, i, 7 + len(str(i))), x
+    assert (x["line"], x["column"], x["end_line"], x["end_column"]) == (i + 1, 7, i + 1, 9 + len(str(i))), x
 last = f[5000]
-assert (last["line"], last["column"], last["end_line"], last["end_column"]) == (5001, 24, 5001, 31), last
+assert (last["line"], last["column"], last["end_line"], last["end_column"]) == (5004, 24, 5004, 31), last
 PY
 then ok "... and as JSON, with start and end of every one"; else not_ok "the JSON findings' positions"; fi
 

@@ -23,7 +23,11 @@ expect_err "negative deadweight: points back to the caller" "in impact, called a
 fails "attribution over 100%" 'import sroi
 print sroi.impact(£100, attribution: 120%)' "attribution cannot be over 100%, got 120%"
 fails "a bare 20 is not 20%" 'import sroi
-print sroi.impact(£100, displacement: 20)' "displacement cannot be over 100%, got 20 (write 20% for 20 per cent)"
+print sroi.impact(£100, displacement: 20)' "displacement must be a percentage such as 20%, got 20 (write 20% for 20 per cent)"
+fails "a bare 1 is neither 1% nor 100%" 'import sroi
+print sroi.impact(£100, deadweight: 1)' "deadweight must be a percentage such as 20%, got 1 (write 1% for 1 per cent, or 100% if 1 is a fraction)"
+fails "a bare fraction is not a rate" 'import sroi
+print sroi.impact(£100, attribution: 0.2)' "attribution must be a percentage such as 20%, got 0.2 (write 0.2% for 0.2 per cent, or 20% if 0.2 is a fraction)"
 fails "a rate must be a number" 'import sroi
 print sroi.impact(£100, deadweight: "20%")' "deadweight must be a rate such as 20%, got 20% (text)"
 fails "unknown combination" 'import sroi

@@ -46,14 +46,16 @@ static void test_check(void) {
                            "  | < 40      || \"low\"  |\n"
                            "  | 50..100   || \"high\" |\n"
                            "}\n"
-                           "let unused = 1\n");
+                           "fn twice(x, unused) = x * 2\n"
+                           "let y = twice(1, 2)\n");
   const char *paths[] = {good, gappy, "/nonexistent/y.svl"};
   char *report = NULL;
   int nerr = -1, nwarn = -1;
   tap_ok(svl_check(vm, paths, 3, 0, SVL_FORMAT_TEXT, &report, &nerr, &nwarn) == SVL_OK && report,
          "svl_check of three files: SVL_OK with a report");
   tap_ok(report && strstr(report, "gap.svl:") && strstr(report, "y.svl"), "... naming the table's file and the missing one");
-  /* the table leaves two gaps (40..50 and over 100); `unused` is a warning */
+  /* the table leaves two gaps (40..50 and over 100); the parameter `unused`
+   * is a warning (a top-level let never is: it is a result) */
   tap_ok(nerr == 3 && nwarn == 1, "... counting two gaps and the unreadable file as errors, one warning");
   if (nerr != 3 || nwarn != 1) printf("# %d errors, %d warnings\n%s", nerr, nwarn, report ? report : "");
   tap_ok(report && strstr(report, "e.g. score = 40"), "... with an example input for a gap");
