@@ -527,6 +527,7 @@ const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *
     const char *nm = te->name;
     if (!strcmp(nm, "number")) t->kind = T_NUMBER;
     else if (!strcmp(nm, "int")) t->kind = T_INT;
+    else if (!strcmp(nm, "quantity")) t->kind = T_QUANTITY;
     else if (!strcmp(nm, "percent")) { t->kind = T_PERCENT; t->fraction = te->name2 != NULL; }
     else if (!strcmp(nm, "text")) t->kind = T_TEXT;
     else if (!strcmp(nm, "bool")) t->kind = T_BOOL;
@@ -547,7 +548,7 @@ const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *
       char buf[200];
       snprintf(buf, sizeof buf, "unknown type '%s'", nm);
       err->msg = svl_strdup(buf);
-      err->hint = "types are number, int, percent, text, bool, date, a unit name, [T], a type name, 1 | 2 | 3, and T? for optional";
+      err->hint = "types are number, int, percent, text, bool, date, a unit name, quantity, [T], a type name, 1 | 2 | 3, and T? for optional";
       err->at = te->at;
       err->nframes = 0;
       return NULL;

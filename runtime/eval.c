@@ -601,6 +601,7 @@ static bool type_ok(value x, const svl_type *t) {
   case T_INT: return x.tag == V_NUM && !x.unit && !x.pct && dec_is_int(x.as.num);
   case T_PERCENT: return x.tag == V_NUM && !x.unit && x.pct;
   case T_ENUM: return type_enum_has(t, x);
+  case T_QUANTITY: return x.tag == V_NUM && x.unit;
   default: return true;
   }
 }
@@ -620,7 +621,7 @@ static void check_type(vm *v, loc at, const char *what, value x, const svl_type 
   vm_error(v, at, "E0405 %s: expected %s, got %s", what,
              t->kind == T_UNIT ? unit_name(t->unit) : t->name ? t->name
              : (const char *[]){"any", "number", "text", "bool", "date", "quantity", "list", "record",
-                                "int", "percent", "enumeration"}[t->kind],
+                                "int", "percent", "enumeration", "a quantity"}[t->kind],
              x.tag == V_NUM ? unit_label(x) : value_type_name(x));
 }
 

@@ -116,7 +116,8 @@ struct verdict {
 typedef enum { T_ANY, T_NUMBER, T_TEXT, T_BOOL, T_DATE, T_UNIT, T_LIST, T_RECORD,
                T_INT,      /* a whole plain number */
                T_PERCENT,  /* a percentage (60%) */
-               T_ENUM      /* one of vals: `type Lot = 1 | 2 | 3` */
+               T_ENUM,     /* one of vals: `type Lot = 1 | 2 | 3` */
+               T_QUANTITY  /* a number with any unit (8 FTE, £5, 3 years) */
 } tkind;
 struct svl_type {
   const char *name;        /* declared name ("Bid"), or NULL for inner types */

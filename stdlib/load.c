@@ -199,7 +199,7 @@ static void type_desc(sbuf *b, const svl_type *t) {
   case T_ANY: sb_puts(b, "any"); break;
   case T_NUMBER: sb_puts(b, "number"); break;
   case T_TEXT: sb_puts(b, "text"); break;
-  case T_BOOL: sb_puts(b, "bool"); break;
+  case T_BOOL: sb_puts(b, "bool (true/false, yes/no, Y/N)"); break;
   case T_DATE: sb_puts(b, "date (YYYY-MM-DD)"); break;
   case T_UNIT:
     if (unit_single(t->unit)) {
@@ -220,6 +220,7 @@ static void type_desc(sbuf *b, const svl_type *t) {
   case T_INT: sb_puts(b, "a whole number"); break;
   case T_PERCENT: sb_puts(b, t->fraction ? "a fraction (0.35 for 35%)" : "a percentage (35%)"); break;
   case T_ENUM: type_enum_desc(b, t); break;
+  case T_QUANTITY: sb_puts(b, "a quantity with its unit (8 FTE)"); break;
   default: sb_puts(b, "?"); break;
   }
 }
@@ -261,11 +262,16 @@ static int parse_plain(const char *s, size_t n, bool allow_sign, bool lead_zero_
   size_t ndig = 0, gl = 0;
   bool commas = false;
   char first = 0;
+  bool unders = false;
   while (i < n) {
     if (is_digit(s[i])) {
       if (ndig == 0) first = s[i];
       ndig++, gl++, i++;
-    } else if (s[i] == ',') {
+    } else if (s[i] == '_' && lead_zero_ok && !commas && gl && i + 1 < n && is_digit(s[i + 1])) {
+      /* a typed cell may group digits as SVL literals do: £1_200 */
+      unders = true;
+      i++;
+    } else if (s[i] == ',' && !unders) {
       if (gl == 0 || gl > 3 || (commas && gl != 3)) return 0;
       commas = true;
       gl = 0;
@@ -294,7 +300,7 @@ static int parse_plain(const char *s, size_t n, bool allow_sign, bool lead_zero_
   char *buf = n < sizeof stack ? stack : svl_alloc_atomic(n + 1);
   size_t k = 0;
   for (size_t j = 0; j < n; j++)
-    if (s[j] != ',') buf[k++] = s[j];
+    if (s[j] != ',' && s[j] != '_') buf[k++] = s[j];
   dec_status r = dec_parse(buf, k, out);
   if (r == DEC_OK) return 1;
   if (r == DEC_SYNTAX) return 0;
@@ -352,7 +358,18 @@ static void classify(const char *s, size_t n, bool typed, cell *c) {
   if (cur >= 0) {
     while (i < n && is_blank(s[i])) i++;
     if (!sign && i < n && (s[i] == '+' || s[i] == '-')) sign = s[i++];
-    r = parse_plain(s + i, n - i, false, typed, &c->num, &c->st);
+    /* a typed money cell takes every money literal SVL does: £12k, £2.15m,
+     * £3bn (any case, as spreadsheets export them) */
+    size_t end = n;
+    int scale = 0;
+    if (typed && end - i > 2 && ieq(s + end - 2, 2, "bn")) scale = 9, end -= 2;
+    else if (typed && end - i > 1 && (s[end - 1] | 0x20) == 'k') scale = 3, end--;
+    else if (typed && end - i > 1 && (s[end - 1] | 0x20) == 'm') scale = 6, end--;
+    r = parse_plain(s + i, end - i, false, typed, &c->num, &c->st);
+    if (r == 1 && scale) {
+      dec_status st = dec_mul(c->num, dec_from_int(scale == 3 ? 1000 : scale == 6 ? 1000000 : 1000000000), &c->num);
+      if (st != DEC_OK) r = 2, c->st = st;
+    }
     if (r == 2) c->k = C_BADNUM;
     if (r == 1) {
       c->k = C_MONEY;
@@ -549,9 +566,35 @@ static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t,
     else break;
     return true;
   case T_BOOL:
+    if (c.k == C_TEXT && c.tn == 1 && ((c.ts[0] | 0x20) == 'y' || (c.ts[0] | 0x20) == 'n')) {
+      *out = v_bool((c.ts[0] | 0x20) == 'y'); /* Y/N, as forms export them */
+      return true;
+    }
     if (c.k != C_BOOL) break;
     *out = v_bool(c.b);
     return true;
+  case T_QUANTITY: {
+    /* a quantity in the unit its cell names: 8 FTE, 52 weeks, £12k */
+    const unit_def *d = c.k == C_MONEY ? unit_lookup(x->reg, money_codes[c.cur])
+                      : c.k == C_QTY ? unit_lookup(x->reg, svl_strndup(c.word, c.wlen)) : NULL;
+    if (d) {
+      *out = v_qty(c.num, unit_from_def(d));
+      return true;
+    }
+    if (c.k == C_NUM) {
+      sb_puts(why, "expected a quantity with its unit, got ");
+      put_got(why, raw, n);
+      sb_puts(why, ": write the unit after the number (8 FTE, 52 weeks, 3 years)");
+      return false;
+    }
+    if (c.k == C_QTY) {
+      sb_puts(why, "unknown unit in ");
+      put_got(why, raw, n);
+      sb_puts(why, ": declare it in the rule file (unit NAME)");
+      return false;
+    }
+    break;
+  }
   case T_DATE: {
     int32_t days;
     if (!date_parse(c.ts, c.tn, &days)) break;
@@ -1405,6 +1448,9 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
   case T_TEXT:
     if (x.tag == V_TEXT) return x;
     break;
+  case T_QUANTITY:
+    if (x.tag == V_NUM && x.unit) return x;
+    /* fall through */
   case T_INT:
   case T_PERCENT:
   case T_ENUM:

@@ -86,4 +86,43 @@ expect_err "JSON lot outside the set" "bids.json: [2].lot: expected Lot (1, 2 or
 expect_err "JSON grade outside the set" "bids.json: [2].grade: expected Grade (\"excellent\", \"good\", \"adequate\" or \"poor\"), got \"bad\""
 expect_err "JSON staff not whole" "bids.json: [2].staff: expected a whole number, got 2.5"
 
+# cells as people write them: money literals, Y/N, quantities with their unit
+cat >cells.csv <<'CSV'
+supplier,price,sme,commitment,local
+Acme,£2.15m,Y,8 FTE,yes
+Beta,£12k,n,52 weeks,FALSE
+Cedar,"£1_200",TRUE,3 years,No
+Delta,£3bn,N,£5k,y
+CSV
+cat >cells.svl <<'SVL'
+unit FTE
+type Bid = {supplier: text, price: GBP, sme: bool, commitment: quantity, local: bool}
+let bids = load("cells.csv", [Bid])
+print [b.price for b in bids]
+print [[b.sme, b.local] for b in bids]
+print [b.commitment for b in bids]
+SVL
+expect_out "money, bool and quantity cells" '[£2,150,000.00, £12,000.00, £1,200.00, £3,000,000,000.00]
+[[true, true], [false, false], [true, false], [false, true]]
+[8 FTE, 52 weeks, 3 years, £5,000.00]' "$SVL" run cells.svl
+printf 'supplier,price,sme,commitment,local\nX,£1.5x,maybe,8,Y\nZ,£1m,y,8 parsecs,N\n' >cells.csv
+expect_status "bad cells are a load error" 1 "$SVL" run cells.svl
+expect_err "a bool column lists what it accepts" "cells.csv:2: column 'sme': expected bool (true/false, yes/no, Y/N), got \"maybe\""
+expect_err "a quantity needs its unit" "cells.csv:2: column 'commitment': expected a quantity with its unit, got \"8\": write the unit after the number (8 FTE, 52 weeks, 3 years)"
+expect_err "an unknown unit is named" "cells.csv:3: column 'commitment': unknown unit in \"8 parsecs\": declare it in the rule file (unit NAME)"
+expect_err "a money cell that is no literal" "cells.csv:2: column 'price': expected GBP, got \"£1.5x\""
+printf 'a\n£1.2m\nY\n1_200\n' >untyped.csv
+printf 'print load("untyped.csv")\n' >untyped.svl
+expect_out "untyped cells are unchanged: texts as written" '[{a: "£1.2m"}, {a: "Y"}, {a: "1_200"}]' "$SVL" run untyped.svl
+printf 'fn total(q: quantity) = q\nprint total(3 weeks)\nprint total(3)\n' >q.svl
+expect_status "a quantity parameter refuses a plain number" 1 "$SVL" run q.svl
+expect_err "saying it wants a quantity" "argument 'q' of total: expected a quantity, got a plain number"
+# percent fields in JSON: "35%" text, or a number under percent from fraction
+echo '[{"d": "35%", "f": 0.35}, {"d": 0.35, "f": "2%"}]' >p.json
+printf 'type R = {d: percent, f: percent from fraction}\nprint load("p.json", [R])\n' >p.svl
+expect_status "a JSON number in a percent field is an error" 1 "$SVL" run p.svl
+expect_err "saying what to write" "p.json: [2].d: expected a percentage, got 0.35: write \"0.35%\" if it means 0.35 per cent, or declare the field 'percent from fraction' if the data holds fractions (0.35 for 35%)"
+echo '[{"d": "35%", "f": 0.35}, {"d": "1%", "f": "2%"}]' >p.json
+expect_out "percent and percent from fraction fields" '[{d: 35%, f: 35%}, {d: 1%, f: 2%}]' "$SVL" run p.svl
+
 done_testing
