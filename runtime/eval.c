@@ -796,7 +796,8 @@ static value eval_rule(vm *v, const node *d, frame *f) {
     const node *it = body->kids[i];
     if (it->kind == N_LET) { f->slots[it->slot] = eval(v, it->a, f); continue; }
     if (v->coverage) ((node *)it)->hits++;
-    value c = eval(v, it->a, f);
+    value c;
+    if (it->kind != N_REQUIRE || !require_all_form(v, it->a, f, eval, &c)) c = eval(v, it->a, f);
     if (it->kind == N_REQUIRE) {
       if (c.tag == V_LIST) c = require_list(v, it->a, c.as.list);
       if (c.tag == V_VERDICT) {

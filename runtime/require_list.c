@@ -25,6 +25,26 @@ static const list *as_list(value *items, size_t n) {
   return l;
 }
 
+static bool is_all(const node *n) {
+  return n->kind == N_NAME && n->refkind == REF_BUILTIN && !strcmp(((const builtin *)n->ref)->name, "all");
+}
+
+bool require_all_form(vm *v, const node *cond, frame *f, require_eval_fn ev, value *out) {
+  if (cond->kind == N_CALL && is_all(cond->a) && cond->nkids == 2 && cond->kids[0]->kind != N_NAMED &&
+      cond->kids[1]->kind != N_NAMED) {
+    const list *xs = vm_want_list(v, cond->kids[0]->at, ev(v, cond->kids[0], f), "all");
+    value fn = ev(v, cond->kids[1], f);
+    list *r = list_new(xs->n);
+    for (size_t i = 0; i < xs->n; i++) {
+      value x = xs->items[i];
+      r->items[i] = vm_call(v, fn, 1, &x, cond->kids[1]->at);
+    }
+    *out = require_list(v, cond, r);
+    return true;
+  }
+  return false;
+}
+
 value require_list(vm *v, const node *cond, const list *l) {
   value *reasons = NULL, *warns = NULL;
   size_t nr = 0, cr = 0, nw = 0, cw = 0;

@@ -20,9 +20,9 @@ with open("chains.svl", "w") as f:
 with open("deep.svl", "w") as f:
     f.write("print " + " ^ ".join(["1"] * 1500) + "\n")
 PY
-expect_out "200,000-term chains evaluate" '[200000, 100001, 2, true, true, false, £200,000.00]' timeout 60 "$SVL" run chains.svl
-expect_status "svl check accepts them" 0 timeout 60 "$SVL" check chains.svl
-expect_status "svl fmt --check accepts them" 0 timeout 60 "$SVL" fmt --check chains.svl
+expect_out "200,000-term chains evaluate" '[200000, 100001, 2, true, true, false, £200,000.00]' timeout 180 "$SVL" run chains.svl
+expect_status "svl check accepts them" 0 timeout 180 "$SVL" check chains.svl
+expect_status "svl fmt --check accepts them" 0 timeout 180 "$SVL" fmt --check chains.svl
 expect_status "real nesting is still limited" 2 "$SVL" run deep.svl
 expect_err "... with E0203" "expression nested too deeply [E0203]"
 done_testing
