@@ -47,14 +47,17 @@ static void json_str(buf *b, const char *s, size_t n) {
 
 typedef struct capture { buf out; int on, echo; } capture;
 
+/* what the run prints goes to stdout as in `svl run`, even with --output */
 static void tee(void *ud, const char *s, size_t n) {
   capture *c = ud;
   if (c->echo) fwrite(s, 1, n, stdout);
   if (c->on) put(&c->out, s, n);
 }
 
-/* Run the command and build its record; NULL when the run failed. */
-static char *make_record(opts *o, int argc, char **argv, int echo, int *rc) {
+/* Run the command and build its record; NULL when the run failed.  With
+ * echo, what the run prints and its values go to `to`, as `svl run` would
+ * print them. */
+static char *make_record(opts *o, int argc, char **argv, int echo, FILE *to, int *rc) {
   capture c = {{0}, 1, echo};
   o->cfg.write = tee;
   o->cfg.user_data = &c;
@@ -88,8 +91,8 @@ static char *make_record(opts *o, int argc, char **argv, int echo, int *rc) {
       goto done;
     }
     if (echo) {
-      fputs(text, stdout);
-      if (!*text || text[strlen(text) - 1] != '\n') fputc('\n', stdout);
+      fputs(text, to);
+      if (!*text || text[strlen(text) - 1] != '\n') fputc('\n', to);
     }
     puts_b(&values, i ? ",\n    " : "    ");
     json_str(&values, names[i], strlen(names[i]));
@@ -169,16 +172,25 @@ int audit_run(opts *o, int argc, char **argv) {
     args[n++] = argv[i];
   }
   int rc;
-  char *rec = make_record(o, n, args, 1, &rc);
+  /* --output: the values are gathered, then written atomically as by
+   * `svl run --output` (they once went to stdout, the file never written) */
+  char *out = NULL;
+  size_t outlen = 0;
+  FILE *to = o->output ? open_memstream(&out, &outlen) : stdout;
+  if (!to) { free(args); perror("svl"); return 1; }
+  char *rec = make_record(o, n, args, 1, to, &rc);
   free(args);
-  if (!rec) return rc;
-  if (write_atomic(o->audit, rec, strlen(rec)) != 0) {
+  if (o->output) fclose(to);
+  if (rec && o->output && write_atomic(o->output, out, outlen) != 0) {
+    write_failed(o->output);
+    rc = 1;
+  } else if (rec && write_atomic(o->audit, rec, strlen(rec)) != 0) {
     write_failed(o->audit);
-    free(rec);
-    return 1;
+    rc = 1;
   }
+  free(out);
   free(rec);
-  return 0;
+  return rc;
 }
 
 /* The record's own format: find `  "key": ` at the start of a line. */
@@ -237,7 +249,7 @@ static int verify_run(const svl_config *cfg, const char *path, const char *rec, 
   o->cmd = "run";
   o->threshold10 = -1;
   int rc = parse_args(argc, argv, o);
-  char *now = rc ? NULL : make_record(o, argc, argv, 0, &rc);
+  char *now = rc ? NULL : make_record(o, argc, argv, 0, stdout, &rc);
   free(o);
   if (!now) {
     if (rc) printf("audit %s: the run now fails (exit %d); it succeeded when recorded\n", path, rc);

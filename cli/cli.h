@@ -8,6 +8,12 @@ int exit_code(svl_status st);
 int write_atomic(const char *path, const char *data, size_t len);
 /* "error: cannot write 'PATH': reason [E0903]" on stderr, from errno */
 void write_failed(const char *path);
+/* SIGINT, SIGTERM, SIGHUP remove write_atomic's temporary file, then kill. */
+void cli_signals(void);
+/* Flush and check stdout and stderr; a failed write makes rc at least 1. */
+int finish_output(int rc);
+/* Keep descriptors 0-2 occupied when the caller closed them (cli/atomic.c). */
+void hold_std_fds(void);
 /* svl fmt (cli/fmt.c); argv holds the arguments after "fmt". */
 int fmt_main(const svl_config *cfg, int argc, char **argv);
 

@@ -358,10 +358,13 @@ static int cmd_test(opts *o) {
   }
   printf("1..%d\n", total);
   int num = 1, covered = 0, items = 0;
+  /* gathered in memory, then written in one atomic step */
   FILE *cj = NULL;
-  if (o->coverage_json && !(cj = fopen(o->coverage_json, "w"))) {
-    write_failed(o->coverage_json);
-    return 2;
+  char *cj_buf = NULL;
+  size_t cj_len = 0;
+  if (o->coverage_json && !(cj = open_memstream(&cj_buf, &cj_len))) {
+    perror("svl");
+    return 1;
   }
   if (cj) fputs("[", cj);
   for (int i = 0; i < o->nfiles; i++) {
@@ -397,7 +400,15 @@ static int cmd_test(opts *o) {
     }
     svl_free(vms[i]);
   }
-  if (cj) { fputs("]\n", cj); fclose(cj); }
+  if (cj) {
+    fputs("]\n", cj);
+    fclose(cj);
+    if (write_atomic(o->coverage_json, cj_buf, cj_len) != 0) {
+      write_failed(o->coverage_json);
+      rc = 1;
+    }
+    free(cj_buf);
+  }
   if (o->coverage) {
     long tenths = items ? (long)covered * 1000 / items : 1000;
     printf("# coverage: %d of %d items (%ld.%ld%%)\n", covered, items, tenths / 10, tenths % 10);
@@ -555,7 +566,6 @@ static void *run_job(void *p) {
   else if (!strcmp(o->cmd, "report")) j->rc = cmd_report(o);
   else if (!strcmp(o->cmd, "repl")) j->rc = repl_main(&o->cfg, o->nfiles ? o->files[0] : NULL);
   else j->rc = usage_error("unknown command '%s'", o->cmd);
-  fflush(stdout);
   free(o);
   svl_thread_detach();
   return NULL;
@@ -570,6 +580,8 @@ int main(int argc, char **argv) {
    * quietly, killed by SIGPIPE like cat or grep (status 141 in a shell),
    * even if the parent left SIGPIPE ignored (docs/testing.md). */
   signal(SIGPIPE, SIG_DFL);
+  hold_std_fds();
+  cli_signals();
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, (size_t)1 << 30);
@@ -582,6 +594,5 @@ int main(int argc, char **argv) {
   } else {
     pthread_join(t, NULL);
   }
-  fflush(stdout);
-  return j.rc;
+  return finish_output(j.rc);
 }

@@ -44,6 +44,8 @@ int cmd_report(opts *o) {
       rc = 1;
     }
   } else if (fwrite(html, 1, len, stdout) != len || fflush(stdout) != 0) {
+    fprintf(stderr, "error: cannot write standard output: %s [E0903]\n", strerror(errno));
+    clearerr(stdout); /* reported here, not again at exit */
     rc = 1;
   }
   free(html);
