@@ -29,7 +29,7 @@ PACKAGES = {
     # Installed by .ci/deps
     "cc": "build-essential", "gcc": "build-essential", "ar": "build-essential",
     "ld": "build-essential", "nm": "build-essential", "objcopy": "build-essential",
-    "readelf": "build-essential", "strip": "build-essential", "gcov": "build-essential",
+    "readelf": "build-essential", "strip": "build-essential", "gcov": "build-essential", "objdump": "build-essential",
     "clang": "clang", "re2c": "re2c", "bison": "bison",
     "perl": "perl", "prove": "perl", "python3": "python3",
     "chromium": "chromium", "pkg-config": "pkg-config", "sqlite3": "sqlite3",
@@ -58,36 +58,28 @@ SHELL_WORDS = set("""
 SEP = re.compile(r"\|\||&&|[|;&(`{}!]|\$\(|\bthen\b|\bdo\b|\belse\b|\bif\b|\bwhile\b|\buntil\b")
 WORD = re.compile(r"^[a-z][a-z0-9_.+-]*$")
 
-def strip_heredocs_and_strings(text):
-    """Drop here-document bodies and multi-line single-quoted strings
-    (SVL source, Python programs given to python3 -c): not shell."""
+def strip_heredocs(text):
+    """Drop here-document bodies (SVL source, data): not shell."""
     out, lines, i = [], text.split("\n"), 0
     while i < len(lines):
         line = lines[i]
         m = re.search(r"<<-?\s*['\"]?([A-Za-z_]+)['\"]?", line)
-        if m:
-            out.append(line[:m.start()])
-            end = m.group(1)
-            i += 1
-            while i < len(lines) and lines[i].strip() != end:
-                i += 1
-            i += 1
-            continue
-        # an odd number of single quotes opens a string that goes on
-        if line.count("'") % 2 == 1 and not line.lstrip().startswith("#"):
-            out.append(line[:line.index("'")])
-            i += 1
-            while i < len(lines) and lines[i].count("'") % 2 == 0:
-                i += 1
-            i += 1
-            continue
-        out.append(line)
+        out.append(line[:m.start()] if m else line)
         i += 1
-    return out
+        if m:
+            while i < len(lines) and lines[i].strip() != m.group(1):
+                out.append("")
+                i += 1
+            if i < len(lines):
+                out.append("")
+                i += 1
+    return "\n".join(out)
 
 def unquote(line):
-    """The line with the text of its quoted strings blanked out, but the
-    command substitutions inside double quotes kept: "$(tail -5 log)"."""
+    """The text with its comments dropped and the text of its quoted
+    strings blanked out (line breaks kept, for line numbers; a Python
+    program given to python3 -c is such a string), but the command
+    substitutions inside double quotes kept: "$(tail -5 log)"."""
     out, stack, i = [], [], 0  # stack: the quote each open $( returns to
     state = None  # None, "'" or '"'
     while i < len(line):
@@ -95,7 +87,7 @@ def unquote(line):
         if state == "'":
             if c == "'":
                 state = None
-            out.append("_" if c != "'" else c)
+            out.append(c if c in "'\n" else "_")
         elif state == '"':
             if c == "\\":
                 out.append("__")
@@ -109,7 +101,7 @@ def unquote(line):
                 continue
             if c == '"':
                 state = None
-            out.append("_" if c != '"' else c)
+            out.append(c if c in '"\n' else "_")
         else:
             if c == "\\":
                 out.append(line[i:i + 2])
@@ -119,6 +111,10 @@ def unquote(line):
                 stack.append(None)
                 out.append("$(")
                 i += 2
+                continue
+            if c == "#" and (i == 0 or line[i - 1] in " \t\n;"):
+                while i < len(line) and line[i] != "\n":
+                    i += 1
                 continue
             if c == ")" and stack:
                 state = stack.pop()
@@ -134,9 +130,7 @@ FUNCS = set()
 def shell_commands(path):
     text = open(path, encoding="utf-8", errors="replace").read()
     cmds = {}
-    for no, line in enumerate(strip_heredocs_and_strings(text), 1):
-        line = re.sub(r"(^|\s)#.*", "", line)
-        line = unquote(line)
+    for no, line in enumerate(unquote(strip_heredocs(text)).split("\n"), 1):
         for seg in SEP.split(line):
             words = seg.split()
             # skip assignments and wrappers to reach the command itself
