@@ -72,8 +72,17 @@ $(B)/libsvl.so: $(LIB_OBJ) mk/svl.map
 	$(CC) $(SAN) -shared -Wl,-soname,libsvl.so.0 -Wl,--version-script=mk/svl.map -o $@ $(LIB_OBJ) $(BIDLIB) $(LIBS)
 	ln -sf libsvl.so $(B)/libsvl.so.0
 
+# Signed audit records (cli/sign.c) use libsodium's Ed25519, in the svl
+# command only: the library has no crypto dependency.  make SODIUM=0
+# builds an svl without signing (--sign, --key and keygen then exit 2).
+SODIUM ?= 1
+ifeq ($(SODIUM),1)
+$(CLI_OBJ): CFLAGS_ALL += -DSVL_SODIUM=1
+CLI_LIBS := -lsodium
+endif
+
 $(B)/svl: $(CLI_OBJ) $(B)/libsvl.a
-	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libsvl.a $(BIDLIB) $(LIBS) -ledit
+	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libsvl.a $(BIDLIB) $(LIBS) -ledit $(CLI_LIBS)
 
 $(B)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
@@ -94,7 +103,8 @@ check-asan:
 deps:
 	@if command -v re2c >/dev/null && command -v bison >/dev/null && command -v prove >/dev/null \
 	    && [ -f /usr/include/gc/gc.h ] && [ -f /usr/include/bid_functions.h ] \
-	    && [ -f /usr/include/editline/readline.h ] && command -v groff >/dev/null; then :; \
+	    && [ -f /usr/include/editline/readline.h ] && command -v groff >/dev/null \
+	    && [ -f /usr/include/sodium.h ]; then :; \
 	  elif [ "$$(id -u)" = 0 ]; then sh .ci/deps; else sudo sh .ci/deps; fi
 
 demo: deps

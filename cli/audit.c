@@ -168,7 +168,7 @@ int audit_run(opts *o, int argc, char **argv) {
   if (!args) return 1;
   int n = 0;
   for (int i = 0; i < argc; i++) {
-    if (!strcmp(argv[i], "--audit") && i + 1 < argc) { i++; continue; }
+    if ((!strcmp(argv[i], "--audit") || !strcmp(argv[i], "--sign")) && i + 1 < argc) { i++; continue; }
     args[n++] = argv[i];
   }
   int rc;
@@ -181,6 +181,15 @@ int audit_run(opts *o, int argc, char **argv) {
   char *rec = make_record(o, n, args, 1, to, &rc);
   free(args);
   if (o->output) fclose(to);
+  if (rec && o->sign) {
+    char *signed_rec = sign_record(rec, o->sign);
+    free(rec);
+    rec = signed_rec;
+    if (!rec) {
+      free(out);
+      return 1; /* sign_record said why; neither file is written */
+    }
+  }
   if (rec && o->output && write_atomic(o->output, out, outlen) != 0) {
     write_failed(o->output);
     rc = 1;
@@ -240,7 +249,9 @@ static int verify_run(const svl_config *cfg, const char *path, const char *rec, 
     return 2;
   }
   if (chdir(cwd) != 0) {
-    fprintf(stderr, "svl: cannot enter the recorded directory %s: %s\n", cwd, strerror(errno));
+    fprintf(stderr, "svl: cannot enter the recorded directory ");
+    put_escaped(stderr, cwd, strlen(cwd));
+    fprintf(stderr, ": %s\n", strerror(errno));
     return 1;
   }
   opts *o = calloc(1, sizeof *o);
@@ -268,7 +279,12 @@ static int verify_run(const svl_config *cfg, const char *path, const char *rec, 
     const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
     size_t la = ea ? (size_t)(ea - a) : strlen(a), lb = eb ? (size_t)(eb - b) : strlen(b);
     if (la != lb || memcmp(a, b, la) != 0) {
-      printf("line %d\n  recorded: %.*s\n  now:      %.*s\n", line, (int)la, a, (int)lb, b);
+      /* a tampered record may hold raw ESC or OSC bytes: escaped */
+      printf("line %d\n  recorded: ", line);
+      put_escaped(stdout, a, la);
+      printf("\n  now:      ");
+      put_escaped(stdout, b, lb);
+      printf("\n");
       shown++;
     }
     a = ea ? ea + 1 : a + la;
@@ -279,14 +295,28 @@ static int verify_run(const svl_config *cfg, const char *path, const char *rec, 
   return 1;
 }
 
-int audit_verify(const svl_config *cfg, const char *path) {
+int audit_verify(const svl_config *cfg, const char *path, const char *key) {
   FILE *f = fopen(path, "rb");
   if (!f) { fprintf(stderr, "svl: cannot read %s: %s\n", path, strerror(errno)); return 1; }
-  buf rec = {0};
+  buf raw = {0};
   char chunk[65536];
   size_t k;
-  while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) put(&rec, chunk, k);
+  while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) put(&raw, chunk, k);
   fclose(f);
+  /* with --key, a record edited after it was signed is refused before
+   * anything is re-run; the comparison is always with the unsigned text */
+  if (key && raw.s) {
+    int src = sign_check(path, raw.s, key);
+    if (src) {
+      free(raw.s);
+      return src;
+    }
+  }
+  const char *sig = NULL;
+  buf rec = {0};
+  rec.s = raw.s ? record_unsigned(raw.s, &sig) : NULL;
+  free(raw.s);
+  if (sig && !key) printf("audit %s: signed, but the signature is not checked (give --key KEY.pub)\n", path);
   const char *cwdp = rec.s ? field_line(rec.s, "cwd") : NULL;
   const char *cmdp = rec.s ? field_line(rec.s, "command") : NULL;
   char *cwd = cwdp ? read_str(&cwdp) : NULL;

@@ -1,5 +1,7 @@
 #ifndef SVL_CLI_H
 #define SVL_CLI_H
+#include <stdio.h>
+
 #include "svl.h"
 int repl_main(const svl_config *cfg, const char *file);
 int report(svl_vm *vm, svl_status st);
@@ -35,11 +37,16 @@ typedef struct opts {
   const char *coverage_json;
   long threshold10;        /* --threshold in tenths of a percent; -1 none */
   const char *audit;
+  const char *sign;        /* run --audit --sign KEY */
   int plain;               /* explain --plain */
   int internals;           /* explain --internals */
   const char *vs;          /* explain --vs EXPR */
   const char *ids;         /* explain --id FIELD,... */
   int strict;              /* check --strict: warnings are errors */
+  /* --allow-read DIR and each --input PATH: where scripts may read besides
+   * the rule file's directory; NULL-terminated, cfg.allow_read points here */
+  const char *allow[64 + 64 + 1];
+  int nallow;
 } opts;
 
 int parse_args(int argc, char **argv, opts *o);
@@ -49,5 +56,12 @@ int bind_inputs(svl_vm *vm, opts *o);
 int cmd_report(opts *o);
 /* svl run --audit and svl audit verify (cli/audit.c). */
 int audit_run(opts *o, int argc, char **argv);
-int audit_verify(const svl_config *cfg, const char *record);
+int audit_verify(const svl_config *cfg, const char *record, const char *key);
+/* Signed records (cli/sign.c): Ed25519 through libsodium. */
+int sign_keygen(const char *path);
+char *sign_record(const char *rec, const char *keypath);
+int sign_check(const char *path, const char *rec, const char *pubpath);
+char *record_unsigned(const char *rec, const char **sig);
+/* text from a record, control characters and bidi overrides escaped */
+void put_escaped(FILE *to, const char *s, size_t n);
 #endif

@@ -168,6 +168,15 @@ int parse_args(int argc, char **argv, opts *o) {
       if (!val) return usage_error("%s needs a path", a);
       o->audit = val;
       i++;
+    } else if (!strcmp(a, "--sign")) {
+      if (!val) return usage_error("%s needs a secret key file (svl audit keygen KEY)", a);
+      o->sign = val;
+      i++;
+    } else if (!strcmp(a, "--allow-read")) {
+      if (!val) return usage_error("%s needs a directory", a);
+      if (o->nallow == 64) return usage_error("too many %s options", a);
+      o->allow[o->nallow++] = val;
+      i++;
     } else if (!strcmp(a, "--output") || !strcmp(a, "-o")) {
       if (!val) return usage_error("%s needs a path", a);
       o->output = val;
@@ -182,6 +191,13 @@ int parse_args(int argc, char **argv, opts *o) {
       o->names[o->nnames++] = a;
     }
   }
+  /* a data file named with --input may also be load()ed by the script */
+  for (int k = 0; k < o->ninputs; k++) {
+    const char *eq = strchr(o->inputs[k], '=');
+    o->allow[o->nallow++] = eq ? eq + 1 : o->inputs[k];
+  }
+  o->allow[o->nallow] = NULL;
+  o->cfg.allow_read = o->allow;
   return 0;
 }
 
@@ -247,6 +263,7 @@ static int write_named_csv(svl_vm *vm, const char *dir, const char *name, svl_va
 
 static int cmd_run(opts *o, int argc, char **argv) {
   if (o->nfiles != 1) return usage_error("run needs a rule file%s", "");
+  if (o->sign && !o->audit) return usage_error("--sign signs the audit record: add --audit RECORD.json%s", "");
   /* A CSV file holds one table: several names either go to one NAME.csv
    * each in the --output directory, or are refused before anything runs
    * (two tables one after the other are not CSV; docs/data.md). */
@@ -468,9 +485,11 @@ static int cmd_help(int argc, char **argv) {
   }
   static const struct { const char *cmd, *text; } cmds[] = {
     {"run", "svl run FILE [NAME...] [--input [NAME=]PATH]... [--format text|json|csv|md]\n"
-            "        [--output PATH] [--audit RECORD.json] [limits]\n"
+            "        [--output PATH] [--audit RECORD.json [--sign KEY]] [--allow-read DIR]... [limits]\n"
             "Runs FILE (its lets, asserts and prints), then prints each NAME, or `main`.\n"
-            "--output writes the values atomically; --audit writes an audit record.\n"},
+            "--output writes the values atomically; --audit writes an audit record, signed\n"
+            "with --sign.  FILE may read only under its own directory, --input files and\n"
+            "each --allow-read DIR.\n"},
     {"test", "svl test FILE... [--filter TEXT] [--coverage] [--threshold N] [--coverage-json PATH]\n"
              "Runs every `test` block; TAP version 13 on standard output; exit 1 on a failure.\n"},
     {"explain", "svl explain FILE EXPR [--vs EXPR] [--input ...] [--plain] [--internals] [--id FIELD,...]\n"
@@ -482,7 +501,10 @@ static int cmd_help(int argc, char **argv) {
               "Finds problems without running: names, arity, units, table gaps and overlaps.\n"},
     {"fmt", "svl fmt [--check] FILE... | svl fmt -\nRewrites files in the canonical layout, atomically.\n"},
     {"repl", "svl repl [FILE]\nInteractive: :help :load :reload :explain :type :quit; Tab completes.\n"},
-    {"audit", "svl audit verify RECORD.json\nRe-runs a recorded `svl run` and reports any difference.\n"},
+    {"audit", "svl audit verify RECORD.json [--key KEY.pub] | svl audit keygen KEY\n"
+              "Re-runs a recorded `svl run` and reports any difference; with --key, first checks\n"
+              "the record's Ed25519 signature (svl run --audit R --sign KEY).  keygen writes a\n"
+              "secret key KEY (mode 0600) and its public key KEY.pub.\n"},
     {"report", "svl report FILE [--input ...] -o REPORT.html\nWrites the evaluation as one self-contained HTML page.\n"},
   };
   for (size_t i = 0; argc > 2 && i < sizeof cmds / sizeof cmds[0]; i++)
@@ -498,7 +520,8 @@ static int cmd_help(int argc, char **argv) {
          "  svl run FILE [NAME...] [--input [NAME=]PATH]... [--format text|json|csv|md]\n"
          "  svl test FILE...              run test blocks, TAP on stdout\n"
          "  svl explain FILE EXPR [--vs EXPR] [--plain] [--internals] [--format text|json]\n"
-         "  svl audit verify RECORD.json  re-run an audit record (svl run --audit)\n"
+         "  svl audit verify RECORD.json [--key KEY.pub]  re-run an audit record (svl run --audit)\n"
+         "  svl audit keygen KEY          a key pair to sign records (svl run --audit R --sign KEY)\n"
          "  svl report FILE [--input ...] [-o REPORT.html]  the evaluation as one HTML page\n"
          "  svl check FILE... [--strict]  find problems without running; --format json\n"
          "  svl fmt [--check] FILE...     canonical layout, in place; - formats standard input\n"
@@ -556,8 +579,12 @@ static void *run_job(void *p) {
   } else if (!strcmp(o->cmd, "fmt")) {
     j->rc = fmt_main(&o->cfg, argc - 2, argv + 2);
   } else if (!strcmp(o->cmd, "audit")) {
-    if (argc != 4 || strcmp(argv[2], "verify") != 0) j->rc = usage_error("usage: svl audit verify RECORD.json%s", "");
-    else j->rc = audit_verify(&o->cfg, argv[3]);
+    if (argc == 4 && !strcmp(argv[2], "keygen")) j->rc = sign_keygen(argv[3]);
+    else if (argc == 4 && !strcmp(argv[2], "verify")) j->rc = audit_verify(&o->cfg, argv[3], NULL);
+    else if (argc == 6 && !strcmp(argv[2], "verify") && !strcmp(argv[4], "--key"))
+      j->rc = audit_verify(&o->cfg, argv[3], argv[5]);
+    else
+      j->rc = usage_error("usage: svl audit verify RECORD.json [--key KEY.pub] | svl audit keygen KEY%s", "");
   } else if ((j->rc = parse_args(argc, argv, o)) != 0) {
   } else if (!strcmp(o->cmd, "run")) j->rc = cmd_run(o, argc, argv);
   else if (!strcmp(o->cmd, "check")) j->rc = cmd_check(o);

@@ -96,6 +96,14 @@ int repl_main(const svl_config *cfg0, const char *file) {
   int tty = isatty(0) && isatty(1);
   svl_config cfg = *cfg0;
   cfg.interactive = 1;
+  /* typed at the prompt, load("x.csv") reads from the working directory
+   * too (besides the file's own directory and --allow-read) */
+  const char *allow[130];
+  int na = 0;
+  for (int i = 0; cfg0->allow_read && cfg0->allow_read[i] && na < 128; i++) allow[na++] = cfg0->allow_read[i];
+  allow[na++] = ".";
+  allow[na] = NULL;
+  cfg.allow_read = allow;
   svl_vm *vm = svl_new(&cfg);
   if (!vm) return 1;
   current = vm;

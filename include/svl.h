@@ -98,6 +98,16 @@ typedef struct svl_config {
    * svl_stdlib_dir().  Reading the stdlib needs no permission. */
   const char *stdlib_path;
   int interactive;           /* REPL semantics: loading a name again replaces it */
+  /* Added in 0.2 (after every earlier field, so the layout only grows).
+   * Directories (or single files) a script's load() and `import "file"`
+   * may read, with SVL_ALLOW_FILES: a NULL-terminated array of paths;
+   * NULL: none besides the defaults.  Whatever the list, a script may read
+   * under the directory of each rule file given to svl_load_file, and
+   * never anything under /proc, /sys or /dev; paths are compared after
+   * resolving symbolic links and "..", so neither can escape.  svl_new
+   * copies the list: the host may free it afterwards
+   * (docs/embedding.md, "What a script may read"). */
+  const char *const *allow_read;
 } svl_config;
 
 /* Fill *config with the defaults: no output, no permissions, no limits,

@@ -118,6 +118,7 @@ PUBLIC svl_vm *svl_new(const svl_config *cfg) {
   if (cfg) v->cfg = *cfg;
   else svl_config_init(&v->cfg);
   if (v->cfg.stdlib_path) v->cfg.stdlib_path = svl_strdup(v->cfg.stdlib_path);
+  vm_confine_init(v);
   v->units = unit_reg_new();
   return v;
 }
@@ -163,6 +164,8 @@ PUBLIC svl_status svl_load_file(svl_vm *v, const char *path) {
   svl_status st = read_source(v, path, &text, &len);
   if (st != SVL_OK) return st;
   vm_note_file(v, path, text, len);
+  /* the rule file's scripts may read beside it (runtime/confine.c) */
+  vm_allow_dir_of(v, path);
   return load_text(v, path, canonical_path(path), text, len);
 }
 
@@ -398,7 +401,9 @@ PUBLIC svl_status svl_load_data(svl_vm *v, const char *path, svl_value **result)
    * permission guards what scripts may read, not the host */
   unsigned saved = v->cfg.permissions;
   v->cfg.permissions |= SVL_ALLOW_FILES;
+  v->host_read = 1;
   svl_status st = load_data(v, path, result);
+  v->host_read = 0;
   v->cfg.permissions = saved;
   return st;
 }

@@ -17,6 +17,15 @@ const char *diag_short_path(const char *p) {
 
 const char *diag_render(const diag *d) { return diag_render_as(d, "error"); }
 
+/* Only SVL source is quoted under a message: a rule file given by mistake
+ * (or on purpose) as /etc/shadow, a .env or a CSV must not have a line of
+ * it echoed.  Sources the host names "<...>" (a string, the REPL, stdin)
+ * are SVL by construction. */
+static bool quotable(const source *s) {
+  size_t n = s->name ? strlen(s->name) : 0;
+  return n == 0 || s->name[0] == '<' || (n >= 4 && !strcmp(s->name + n - 4, ".svl"));
+}
+
 const char *diag_render_as(const diag *d, const char *severity) {
   sbuf b;
   sb_init(&b);
@@ -29,11 +38,13 @@ const char *diag_render_as(const diag *d, const char *severity) {
   /* The code follows the message's first line, so "file:line:col: error:
    * message" stays a prefix for tools that match it (SPEC 10). */
   const char *msg = d->msg ? d->msg : "error";
+  /* a message may quote a name or a text of the file: none of it either */
+  if (s && !quotable(s)) msg = "an error in a file that is not SVL source (its text is not shown: name it NAME.svl)";
   int first = (int)strcspn(msg, "\n");
   sb_printf(&b, "%s: %.*s", severity, first, msg);
   if (d->code) sb_printf(&b, " [%s]", d->code);
   sb_printf(&b, "%s\n", msg + first);
-  if (s) {
+  if (s && quotable(s)) {
     size_t lb, le;
     loc_line_bounds(s, d->at.start, &lb, &le);
     size_t at = d->at.start < le ? d->at.start : le;

@@ -95,12 +95,15 @@ void vm_output(vm *v, const char *s, size_t n) {
 }
 
 const char *vm_path(vm *v, loc at, const char *path) {
-  (void)v;
-  if (path[0] == '/' || !at.src || !at.src->dir || !at.src->dir[0]) return path;
-  sbuf b;
-  sb_init(&b);
-  sb_printf(&b, "%s/%s", at.src->dir, path);
-  return b.s;
+  const char *full = path;
+  if (path[0] != '/' && at.src && at.src->dir && at.src->dir[0]) {
+    sbuf b;
+    sb_init(&b);
+    sb_printf(&b, "%s/%s", at.src->dir, path);
+    full = b.s;
+  }
+  vm_confine(v, at, path, full); /* runtime/confine.c: may this script read it? */
+  return full;
 }
 
 /* ---- limits ---- */

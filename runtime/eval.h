@@ -99,6 +99,11 @@ typedef struct test_result {
 
 struct svl_vm {
   svl_config cfg;
+  /* where a script may read (runtime/confine.c): canonical directories or
+   * files; host_read while the host itself reads (svl_load_data) */
+  const char **read_roots;
+  int nroots, caproots;
+  int host_read;
   unit_reg *units;
   module *main;        /* the file loaded by svl_load_*, or the REPL scope */
   module **mods;       /* imported modules, by path */

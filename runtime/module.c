@@ -159,9 +159,16 @@ void vm_forget_failed_imports(vm *v) {
 value vm_import(vm *v, module *m, const node *d) {
   const char *path;
   if (d->b) {
-    path = vm_path(v, d->at, d->b->lit.as.text->s);
     if (!vm_allowed(v, PERM_FILES))
       vm_error_kind(v, DIAG_IO, d->at, "E0902 import of files needs file access, which the host has not granted");
+    const char *given = d->b->lit.as.text->s;
+    /* only SVL source is imported: an error in any other file would show
+     * one of its lines (/etc/passwd, a .env secret) */
+    size_t gl = strlen(given);
+    if (gl < 4 || strcmp(given + gl - 4, ".svl") != 0)
+      vm_error_hint(v, d->at, "import reads SVL source files, named NAME.svl; data files are read with load()",
+                    "E0306 cannot import '%s': not a .svl file", given);
+    path = vm_path(v, d->at, given);
   } else {
     /* stdlib_path is a ':'-separated list of directories, searched in order */
     if (!v->cfg.stdlib_path) vm_error_kind(v, DIAG_IO, d->at, "E0306 no standard library module '%s' is available", d->name);
@@ -188,6 +195,10 @@ value vm_import(vm *v, module *m, const node *d) {
   if (!id)
     vm_error_kind(v, DIAG_IO, d->at, d->b ? "E0901 cannot read '%s': %s" : "E0306 no standard library module named '%s' (%s)",
                   d->b ? path : d->name, strerror(errno));
+  size_t il = strlen(id);
+  if (d->b && (il < 4 || strcmp(id + il - 4, ".svl") != 0))
+    vm_error_hint(v, d->at, "import reads SVL source files, named NAME.svl; data files are read with load()",
+                  "E0306 cannot import '%s': it links to '%s', not a .svl file", d->b->lit.as.text->s, id);
   if (v->main && v->main->loading && v->main->id && !strcmp(v->main->id, id))
     import_cycle(v, d->at, v->main);
   for (int i = 0; i < v->nmods; i++)

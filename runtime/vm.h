@@ -74,8 +74,16 @@ void vm_check(vm *v, loc at, dec_status st);
 /* Permissions granted by the host (SPEC 11). */
 typedef enum { PERM_FILES = 1, PERM_ENV = 2, PERM_CLOCK = 4 } vm_perm;
 bool vm_allowed(vm *v, vm_perm p);
-/* A path relative to the directory of the file containing `at`. */
+/* A path relative to the directory of the file containing `at`, which
+ * the script must be allowed to read (an error otherwise). */
 const char *vm_path(vm *v, loc at, const char *path);
+/* Confinement (runtime/confine.c): the canonical path when a script may
+ * read `full` (NULL when it does not resolve, or the host is reading),
+ * else an E0902 error naming `shown`. */
+const char *vm_confine(vm *v, loc at, const char *shown, const char *full);
+void vm_confine_init(vm *v);
+void vm_allow_read(vm *v, const char *path);
+void vm_allow_dir_of(vm *v, const char *file);
 /* The unit registry in force (for type checks and load). */
 unit_reg *vm_units(vm *v);
 /* Write text through the host's output callback (print). */

@@ -111,7 +111,7 @@ printf '%s\nECC1,£100,FTE,2024,s,l\nECC9,£5,FTE,2024,s,l\n' "$H" >p.csv
 fails "absolute path names the file" "import toms
 print toms.load_proxies(\"$tmp/p.csv\")" "$tmp/p.csv row 2: unit 'FTE' does not match measure ECC9"
 printf '%s\nECC9,£5,weeks,2024,s,l\n' "$H" >p.csv
-expect_out "absolute path loads" "£50.00" "$SVL" run /dev/stdin <<SVL
+expect_out "absolute path loads" "£50.00" "$SVL" run /dev/stdin --allow-read "$tmp" <<SVL
 import toms
 print value(toms.load_proxies("$tmp/p.csv")[1], 10 weeks)
 SVL

@@ -680,6 +680,17 @@ static void test_sandbox(void) {
   svl_config_init(&cfg);
   cfg.permissions = SVL_ALLOW_FILES;
   vm = vm_with(&cfg);
+  snprintf(src, sizeof src, "let d = load(\"%s\")\n", csv);
+  tap_ok(svl_load_string(vm, "s.svl", src, SVL_NTS) == SVL_ERR_RUNTIME && !strcmp(svl_last_error(vm)->code, "E0902") &&
+             strstr(svl_last_error(vm)->message, "outside the directories"),
+         "SVL_ALLOW_FILES alone: a directory not in allow_read is refused");
+  svl_free(vm);
+  char allowed[128];
+  snprintf(allowed, sizeof allowed, "%s/../%s", dir, strrchr(dir, '/') + 1); /* compared once resolved */
+  const char *dirs[] = {allowed, NULL};
+  cfg.allow_read = dirs;
+  vm = vm_with(&cfg);
+  allowed[0] = 0; /* svl_new copied the list */
   snprintf(src, sizeof src, "let d = load(\"%s\")\nimport \"%s\" as m\nlet a = m.answer\n", csv, mod);
   tap_ok(svl_load_string(vm, "s.svl", src, SVL_NTS) == SVL_OK, "SVL_ALLOW_FILES: load() and import work");
   shows(vm, get(vm, "a"), SVL_FORMAT_TEXT, "42", "... the module's value");

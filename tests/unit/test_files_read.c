@@ -48,6 +48,8 @@ int main(void) {
   svl_config cfg;
   svl_config_init(&cfg);
   cfg.permissions = SVL_ALLOW_FILES;
+  const char *dirs[] = {dir, NULL};
+  cfg.allow_read = dirs;
   svl_vm *vm = svl_new(&cfg);
 
   write_data(one);

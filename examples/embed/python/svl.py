@@ -131,7 +131,8 @@ class _Config(_c.Structure):
     _fields_ = [("write", _WRITE), ("user_data", _c.c_void_p), ("report", _WRITE),
                 ("permissions", _c.c_uint), ("max_steps", _c.c_uint64), ("max_heap", _c.c_size_t),
                 ("max_depth", _c.c_uint), ("timeout_ms", _c.c_uint64), ("stack_bytes", _c.c_size_t),
-                ("stdlib_path", _c.c_char_p), ("interactive", _c.c_int)]
+                ("stdlib_path", _c.c_char_p), ("interactive", _c.c_int),
+                ("allow_read", _c.POINTER(_c.c_char_p))]
 
 
 class _Frame(_c.Structure):
@@ -343,13 +344,15 @@ class VM:
     """An SVL virtual machine.  Keyword arguments set the svl_config fields:
     max_steps, max_heap, max_depth, timeout_ms, stack_bytes (0: the default),
     permissions (ALLOW_* bits; none by default), stdlib_path (a ':'-separated
-    path; None: no stdlib; default: the installed one), output (a function
-    given each text `print` writes; default: discarded)."""
+    path; None: no stdlib; default: the installed one), allow_read (the
+    directories a script's load() and import may read, with ALLOW_FILES;
+    besides them only the directory of a file given to load_file),
+    output (a function given each text `print` writes; default: discarded)."""
 
     _DEFAULT = object()
 
     def __init__(self, *, max_steps=0, max_heap=0, max_depth=0, timeout_ms=0, stack_bytes=0,
-                 permissions=0, stdlib_path=_DEFAULT, output=None, library=None):
+                 permissions=0, stdlib_path=_DEFAULT, allow_read=(), output=None, library=None):
         self._ptr = None
         self._lib = _library(library)
         _check_thread()
@@ -359,6 +362,9 @@ class VM:
         cfg.timeout_ms, cfg.permissions = timeout_ms, permissions
         if stack_bytes:
             cfg.stack_bytes = stack_bytes
+        if allow_read:
+            dirs = [os.fsencode(d) for d in allow_read]
+            cfg.allow_read = (_c.c_char_p * (len(dirs) + 1))(*dirs, None)  # copied by svl_new
         if stdlib_path is not VM._DEFAULT:
             self._stdlib = None if stdlib_path is None else stdlib_path.encode()
             cfg.stdlib_path = self._stdlib

@@ -275,9 +275,13 @@ def permissions():
         raises(svl.EvaluationError, lambda: vm.call("now"), "no permission: today() refused",
                lambda e: e.code == "E0902")
         is_(vm.load_data(csv_path)[1]["price"], Decimal("0.2"), "load_data by the host needs none")
-    with svl.VM(permissions=svl.ALLOW_FILES | svl.ALLOW_CLOCK) as vm:
+    with svl.VM(permissions=svl.ALLOW_FILES) as vm:
         vm.load_string(src, "p.svl")
-        is_(sum(b["price"] for b in vm.call("bids")), Decimal("0.3"), "ALLOW_FILES: load() works, exactly")
+        raises(svl.EvaluationError, lambda: vm.call("bids"), "ALLOW_FILES alone: a directory not allowed is refused",
+               lambda e: e.code == "E0902" and "outside the directories" in e.message)
+    with svl.VM(permissions=svl.ALLOW_FILES | svl.ALLOW_CLOCK, allow_read=[d]) as vm:
+        vm.load_string(src, "p.svl")
+        is_(sum(b["price"] for b in vm.call("bids")), Decimal("0.3"), "ALLOW_FILES, allow_read: load() works, exactly")
         ok(isinstance(vm.call("now"), datetime.date), "ALLOW_CLOCK: today() works")
     os.unlink(csv_path)
     os.rmdir(d)
