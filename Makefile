@@ -29,7 +29,14 @@ LIB_INTERNAL := $(B)/obj/libsvl_internal.a
 # each fuzz harness again, without libFuzzer, to replay tests/fuzz/regress/
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(B)/tests/replay_%,$(wildcard tests/fuzz/fuzz_*.c))
 
-all: $(B)/svl $(B)/libsvl.a $(B)/libsvl.so $(UNIT_TESTS) $(FUZZ_REPLAY)
+all: $(B)/svl $(B)/libsvl.a $(B)/libsvl.so $(UNIT_TESTS) $(FUZZ_REPLAY) $(B)/share/svl/stdlib
+
+# The build directory mirrors an installed prefix, so the library finds the
+# stdlib from where it runs (runtime/api_paths.c) with no checkout path
+# compiled into it.
+$(B)/share/svl/stdlib:
+	@mkdir -p $(B)/share/svl
+	ln -sfn $(abspath stdlib) $@
 
 $(B)/gen/parser.c $(B)/gen/parser.h &: lang/parser.y
 	@mkdir -p $(B)/gen
@@ -51,7 +58,7 @@ $(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h $(wildcard */*.h include/*.h)
 
 $(B)/obj/%.o: %.c $(B)/gen/parser.h $(wildcard */*.h include/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -DSVL_STDLIB_DIR='"$(abspath stdlib)"' -c $< -o $@
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(LIB_INTERNAL): $(LIB_OBJ)
 	@rm -f $@

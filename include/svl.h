@@ -52,6 +52,11 @@ extern "C" {
 #endif
 
 #define SVL_VERSION "0.1.0"
+/* The same as one number, as SQLite does: major * 1000000 + minor * 1000
+ * + patch (0.1.0 is 1000), for #if and for comparing with svl_version_num.
+ * svl_version() gives the library actually linked, which for a shared
+ * library may be newer than the header a host was compiled with. */
+#define SVL_VERSION_NUM 1000
 
 /* As a length argument (svl_text, svl_load_string, svl_eval_line,
  * svl_from_json, ...): the string is NUL-terminated, measure it. */
@@ -108,6 +113,13 @@ typedef struct svl_config {
    * copies the list: the host may free it afterwards
    * (docs/embedding.md, "What a script may read"). */
   const char *const *allow_read;
+  /* Added in 0.2: bytes this VM may allocate during one call into it
+   * (svl_load_*, svl_call, svl_get...), counted for this VM alone,
+   * whatever other VMs of the process do; 0: no budget.  Past it the call
+   * stops with SVL_ERR_LIMIT (E0802 "heap budget ... reached") and the VM
+   * stays usable.  Unlike max_heap (the collected heap of the whole
+   * process), it is the same on every machine and under any load. */
+  size_t heap_budget;
 } svl_config;
 
 /* Fill *config with the defaults: no output, no permissions, no limits,
@@ -124,6 +136,11 @@ typedef struct svl_config {
  * "file.svl"` fail; without SVL_ALLOW_CLOCK today() fails; the library
  * reads no environment variables (SVL_ALLOW_ENV is reserved for that). */
 SVL_API void svl_config_init(svl_config *config);
+
+/* The version of the library linked: "0.1.0" (SVL_VERSION of its build). */
+SVL_API const char *svl_version(void);
+/* The same as SVL_VERSION_NUM of its build. */
+SVL_API int svl_version_num(void);
 
 /* Create a VM.  The configuration is copied (config NULL: the defaults).
  * Returns NULL only when the system is out of memory. */

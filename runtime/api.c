@@ -72,7 +72,17 @@ static void on_big_alloc(size_t n) {
   if (oom_vm && oom_vm->jmp && oom_vm->cfg.max_heap && svl_gc_over(oom_vm->cfg.max_heap, n)) {
     vm_error_kind(oom_vm, DIAG_LIMIT, oom_vm->here, "E0802 heap limit reached (%zu bytes)", oom_vm->cfg.max_heap);
   }
+  if (oom_vm && oom_vm->jmp) vm_check_budget(oom_vm, oom_vm->here, 0);
 }
+
+/* svl_config.heap_budget: what this VM allocated since the call began. */
+void vm_check_budget(vm *v, loc at, size_t extra) {
+  if (v->cfg.heap_budget && svl_gc_thread_bytes - v->heap_start + extra > v->cfg.heap_budget)
+    vm_error_kind(v, DIAG_LIMIT, at, "E0802 heap budget of this VM reached (%zu bytes)", v->cfg.heap_budget);
+}
+
+PUBLIC const char *svl_version(void) { return SVL_VERSION; }
+PUBLIC int svl_version_num(void) { return SVL_VERSION_NUM; }
 
 /* Run body under protection.  Used as:
  *   PROTECT(v) { ...work... } return END_PROTECT(v);  */

@@ -5,8 +5,12 @@
  * its own code — libsvl.so, or the program a static libsvl.a is linked
  * into — so an installed `svl`, or any host, finds its stdlib with no
  * environment, and a staged install (DESTDIR) or a moved prefix works too.
- * A build that is not installed falls back to the source tree's stdlib/,
- * whose absolute path the Makefile compiles in (SVL_STDLIB_DIR).
+ * A build directory mirrors a prefix: the Makefile links B/share/svl/stdlib
+ * to the source tree's stdlib/, found the same way from B/svl, B/libsvl.so
+ * and B/tests/.  No path of the checkout is compiled in, so an installed
+ * library never reads a build tree's stdlib; a static host installed
+ * outside the prefix sets stdlib_path from `pkg-config --variable=stdlibdir
+ * svl` (docs/embedding.md).
  *
  * This only looks at fixed directories of the installation; it reads no
  * environment (SVL_PATH is the CLI's business) and no user file. */
@@ -20,10 +24,6 @@
 #include <unistd.h>
 
 #include "api.h"
-
-#ifndef SVL_STDLIB_DIR
-#define SVL_STDLIB_DIR ""
-#endif
 
 static char found[PATH_MAX];
 
@@ -60,7 +60,7 @@ static void find(void) {
     char *slash = strrchr(self, '/');
     if (slash) {
       *slash = 0; /* PREFIX/bin or PREFIX/lib (or a multiarch PREFIX/lib/<triplet>) */
-      static const char *const up[] = {"/../share/svl/stdlib", "/../../share/svl/stdlib"};
+      static const char *const up[] = {"/../share/svl/stdlib", "/../../share/svl/stdlib", "/share/svl/stdlib"};
       for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
         char cand[PATH_MAX + 32];
         snprintf(cand, sizeof cand, "%s%s", self, up[i]);
@@ -74,7 +74,6 @@ static void find(void) {
       }
     }
   }
-  if (is_dir(SVL_STDLIB_DIR) && strlen(SVL_STDLIB_DIR) < sizeof found) strcpy(found, SVL_STDLIB_DIR);
 }
 
 const char *api_default_stdlib(void) {

@@ -113,6 +113,7 @@ void vm_reset_limits(vm *v) {
   v->here = (loc){0};
   v->interrupted = 0;
   v->deadline_ms = v->cfg.timeout_ms ? now_ms() + v->cfg.timeout_ms : 0;
+  v->heap_start = svl_gc_thread_bytes;
 }
 
 static void step(vm *v, loc at) {
@@ -126,6 +127,7 @@ static void step(vm *v, loc at) {
       vm_error_kind(v, DIAG_LIMIT, at, "E0803 time limit reached (%llu ms)", (unsigned long long)v->cfg.timeout_ms);
     if (v->cfg.max_heap && svl_gc_over(v->cfg.max_heap, 0))
       vm_error_kind(v, DIAG_LIMIT, at, "E0802 heap limit reached (%zu bytes)", v->cfg.max_heap);
+    vm_check_budget(v, at, 0);
   }
 }
 

@@ -104,6 +104,7 @@ struct svl_vm {
   const char **read_roots;
   int nroots, caproots;
   int host_read;
+  size_t heap_start;   /* svl_gc_thread_bytes when the call began (heap_budget) */
   unit_reg *units;
   module *main;        /* the file loaded by svl_load_*, or the REPL scope */
   module **mods;       /* imported modules, by path */

@@ -9,6 +9,9 @@
 
 _Thread_local void (*svl_gc_oom_handler)(size_t);
 _Thread_local void (*svl_gc_big_alloc_hook)(size_t);
+/* bytes asked for on this thread: a VM's heap_budget is the growth of
+ * this during one call (a thread runs one VM call at a time) */
+_Thread_local size_t svl_gc_thread_bytes;
 
 static void init_once(void) {
   /* the default, made explicit: lang/ast.c hands out nodes from inside
@@ -43,6 +46,7 @@ static void *oom(size_t n) {
 }
 
 static void big(size_t n) {
+  svl_gc_thread_bytes += n;
   if (n >= SVL_GC_BIG && svl_gc_big_alloc_hook) svl_gc_big_alloc_hook(n);
 }
 

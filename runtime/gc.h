@@ -54,5 +54,7 @@ extern _Thread_local void (*svl_gc_oom_handler)(size_t);
  * API to enforce a VM's heap limit (it raises, or returns to go ahead). */
 #define SVL_GC_BIG ((size_t)1 << 20)
 extern _Thread_local void (*svl_gc_big_alloc_hook)(size_t);
+/* Bytes allocated by this thread so far (for svl_config.heap_budget). */
+extern _Thread_local size_t svl_gc_thread_bytes;
 
 #endif

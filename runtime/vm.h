@@ -84,6 +84,8 @@ const char *vm_confine(vm *v, loc at, const char *shown, const char *full);
 void vm_confine_init(vm *v);
 void vm_allow_read(vm *v, const char *path);
 void vm_allow_dir_of(vm *v, const char *file);
+/* E0802 when this call has allocated more than svl_config.heap_budget. */
+void vm_check_budget(vm *v, loc at, size_t extra);
 /* The unit registry in force (for type checks and load). */
 unit_reg *vm_units(vm *v);
 /* Write text through the host's output callback (print). */

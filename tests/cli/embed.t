@@ -118,6 +118,77 @@ printf 'let x = \n' >"$tmp/broken.svl"
 expect_status "the host reports a broken rule file and exits 1" 1 ./host_static "$tmp/broken.svl" "$ex/bids.csv"
 expect_err "... with the file, line and caret" "broken.svl:1:"
 
+# Issue 17: no path of the checkout is compiled into what is installed (it
+# once was, as the stdlib's fallback), the version is known at compile and
+# at run time, and a VM has a heap budget of its own.
+for f in lib/libsvl.so bin/svl; do
+  objcopy -O binary -j .rodata "$P/$f" rodata.bin 2>/dev/null
+  if [ -s rodata.bin ] && ! grep -aqF "$root" rodata.bin; then ok "no checkout path in the installed $f"
+  else not_ok "no checkout path in the installed $f" "$(grep -aoF "$root" rodata.bin | head -2)"; fi
+done
+cat >where.c <<'C'
+#include <stdio.h>
+#include <string.h>
+#include <svl.h>
+#if SVL_VERSION_NUM < 1000
+#error "SVL_VERSION_NUM"
+#endif
+int main(void) {
+  const char *d = svl_stdlib_dir();
+  printf("%s %s %d\n", d ? d : "(none)", svl_version(), svl_version_num() == SVL_VERSION_NUM);
+  /* two VMs: one with a small budget stops, the other is not charged for it */
+  svl_config small, big;
+  svl_config_init(&small);
+  svl_config_init(&big);
+  small.heap_budget = 1 << 20;
+  svl_vm *a = svl_new(&small), *b = svl_new(&big);
+  const char *src = "let xs = [\"item {i}\" for i in 1..200000]\nlet n = len(xs)\n";
+  svl_status sa = svl_load_string(a, "a.svl", src, SVL_NTS);
+  printf("%d %s\n", sa == SVL_ERR_LIMIT, sa ? svl_last_error(a)->code : "-");
+  printf("%d\n", svl_load_string(b, "b.svl", src, SVL_NTS) == SVL_OK);
+  printf("%d\n", svl_load_string(a, "c.svl", "let small = 1 + 1\n", SVL_NTS) == SVL_OK);
+  svl_free(a);
+  svl_free(b);
+  return 0;
+}
+C
+# shellcheck disable=SC2086
+if $CC $cflags -o where where.c $(pc --cflags --libs svl-static) 2>"$tmp/err"; then
+  ./where >where.out 2>&1
+  [ "$(sed -n 1p where.out)" = "(none) $("$P/bin/svl" --version | cut -d' ' -f2) 1" ] \
+    && ok "a static host outside the prefix finds no stdlib (never the build tree's); svl_version, SVL_VERSION_NUM" \
+    || not_ok "a static host outside the prefix: no stdlib, the version" "$(cat where.out)"
+  cp where "$P/bin/where"
+  [ "$("$P/bin/where" | sed -n 1p | cut -d' ' -f1)" = "$P/share/svl/stdlib" ] \
+    && ok "... and installed in PREFIX/bin it finds PREFIX/share/svl/stdlib" || not_ok "... installed in PREFIX/bin" "$("$P/bin/where")"
+  rm -f "$P/bin/where"
+  [ "$(sed -n 2,4p where.out | tr '\n' ' ')" = "1 E0802 1 1 " ] \
+    && ok "heap_budget: a VM over its own budget stops (E0802), another VM is not charged, the first stays usable" \
+    || not_ok "heap_budget per VM" "$(cat where.out)"
+else
+  not_ok "a host using svl_version and heap_budget builds" "$(head -5 "$tmp/err")"
+fi
+
+# make install also installs the Python module and the SQLite extension
+py=$(ls "$P"/lib/python3/dist-packages/svl.py 2>/dev/null)
+[ -n "$py" ] && ok "make install puts svl.py in PREFIX/lib/python3/dist-packages" || not_ok "svl.py installed" "$(ls -R "$P/lib" | head)"
+got=$(env -u SVL_LIBRARY $(sanitizer_env) PYTHONPATH="$P/lib/python3/dist-packages" PYTHONDONTWRITEBYTECODE=1 timeout 60 python3 -c '
+import svl
+with svl.VM() as vm:
+    vm.load_string("let x = 0.1 + 0.2\n", "x.svl")
+    print(vm.get("x"), svl.stdlib_dir())' 2>&1)
+[ "$got" = "0.3 $P/share/svl/stdlib" ] && ok "... which finds the installed libsvl.so.0 and stdlib by itself" \
+  || not_ok "... the installed svl.py works" "$got"
+if [ -x "$P/lib/svl/svl_sqlite.so" ] && command -v sqlite3 >/dev/null; then
+  printf 'fn f() = 0.1 + 0.2\n' >sq.svl
+  got=$(env LD_LIBRARY_PATH="$P/lib" $(sanitizer_env) timeout 60 \
+        sqlite3 -bail -cmd ".load $P/lib/svl/svl_sqlite" :memory: "select svl_call('sq.svl', 'f');" 2>&1)
+  [ "$got" = "0.3" ] && ok "make install puts the SQLite extension in PREFIX/lib/svl, and it loads" \
+    || not_ok "the installed SQLite extension loads" "$got"
+else
+  not_ok "make install puts the SQLite extension in PREFIX/lib/svl" "$(ls "$P/lib/svl" 2>&1)"
+fi
+
 if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$root" uninstall B="$B" PREFIX="$prefix" DESTDIR="$stage" \
      >"$tmp/install.log" 2>&1 && [ -z "$(find "$stage" -type f -o -type l)" ]; then
   ok "make uninstall removes every installed file"

@@ -208,6 +208,26 @@ static void test_catalogue_and_audit(void) {
   const char *index = svl_error_help(NULL);
   tap_ok(index && strstr(index, "E0501"), "svl_error_help(NULL): the index");
 
+  tap_is(svl_version(), SVL_VERSION, "svl_version() is the library's SVL_VERSION");
+  tap_is_int(svl_version_num(), SVL_VERSION_NUM, "svl_version_num() is its SVL_VERSION_NUM");
+  {
+    /* heap_budget: this VM's own, not shared with another VM */
+    svl_config small, none;
+    svl_config_init(&small);
+    svl_config_init(&none);
+    small.heap_budget = (size_t)1 << 20;
+    svl_vm *a = svl_new(&small), *b = svl_new(&none);
+    const char *big = "let xs = [\"item {i}\" for i in 1..200000]\n";
+    tap_ok(svl_load_string(a, "a.svl", big, SVL_NTS) == SVL_ERR_LIMIT, "heap_budget: a call allocating past it stops");
+    tap_error(a, SVL_ERR_LIMIT, "heap budget of this VM reached (1048576 bytes)", "... saying so");
+    tap_is(svl_last_error(a)->code, "E0802", "... with E0802");
+    tap_ok(svl_load_string(b, "b.svl", big, SVL_NTS) == SVL_OK, "... while a VM without a budget runs the same");
+    tap_ok(svl_load_string(a, "c.svl", "let small = 1 + 1\n", SVL_NTS) == SVL_OK,
+           "... and the next call has a fresh budget");
+    svl_free(a);
+    svl_free(b);
+  }
+
   char hex[65];
   svl_sha256("abc", 3, hex);
   tap_is(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "svl_sha256(\"abc\")");

@@ -35,7 +35,7 @@ from decimal import Decimal
 __all__ = [
     "VM", "Value", "Function", "Quantity", "Percent", "Verdict", "Error", "ParseError",
     "ResolveError", "EvaluationError", "AssertError", "LimitError", "FileError", "UsageError",
-    "ALLOW_FILES", "ALLOW_ENV", "ALLOW_CLOCK", "thread_attach", "thread_detach", "stdlib_dir",
+    "ALLOW_FILES", "ALLOW_ENV", "ALLOW_CLOCK", "thread_attach", "thread_detach", "stdlib_dir", "version",
     "error_help", "sha256",
 ]
 
@@ -132,7 +132,7 @@ class _Config(_c.Structure):
                 ("permissions", _c.c_uint), ("max_steps", _c.c_uint64), ("max_heap", _c.c_size_t),
                 ("max_depth", _c.c_uint), ("timeout_ms", _c.c_uint64), ("stack_bytes", _c.c_size_t),
                 ("stdlib_path", _c.c_char_p), ("interactive", _c.c_int),
-                ("allow_read", _c.POINTER(_c.c_char_p))]
+                ("allow_read", _c.POINTER(_c.c_char_p)), ("heap_budget", _c.c_size_t)]
 
 
 class _Frame(_c.Structure):
@@ -197,6 +197,7 @@ _PROTOS = {
     "svl_sha256": (None, [_c.c_char_p, _c.c_size_t, _c.c_char_p]),
     "svl_interrupt": (None, [_vm_p]),
     "svl_stdlib_dir": (_c.c_char_p, []),
+    "svl_version": (_c.c_char_p, []),
     "svl_thread_attach": (None, []),
     "svl_thread_detach": (None, []),
 }
@@ -210,8 +211,15 @@ _attached = set()  # idents of threads the collector knows
 _first_thread = None
 
 
+def _beside():
+    """libsvl.so.0 of the prefix this module is installed in (make install
+    puts svl.py in PREFIX/lib/python3/dist-packages), or None."""
+    lib = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "libsvl.so.0")
+    return lib if os.path.exists(lib) else None
+
+
 def _library(path=None):
-    path = path or os.environ.get("SVL_LIBRARY") or ctypes.util.find_library("svl") or "libsvl.so.0"
+    path = path or os.environ.get("SVL_LIBRARY") or _beside() or ctypes.util.find_library("svl") or "libsvl.so.0"
     with _lock:
         lib = _libs.get(path)
         if lib is None:
@@ -260,6 +268,11 @@ def thread_detach(library=None):
 
 def stdlib_dir(library=None):
     return _str(_library(library).svl_stdlib_dir())
+
+
+def version(library=None):
+    """The version of the libsvl loaded, as "0.1.0"."""
+    return _str(_library(library).svl_version())
 
 
 def error_help(code, library=None):
@@ -347,19 +360,20 @@ class VM:
     path; None: no stdlib; default: the installed one), allow_read (the
     directories a script's load() and import may read, with ALLOW_FILES;
     besides them only the directory of a file given to load_file),
+    heap_budget (bytes one call into this VM may allocate; 0: none),
     output (a function given each text `print` writes; default: discarded)."""
 
     _DEFAULT = object()
 
     def __init__(self, *, max_steps=0, max_heap=0, max_depth=0, timeout_ms=0, stack_bytes=0,
-                 permissions=0, stdlib_path=_DEFAULT, allow_read=(), output=None, library=None):
+                 permissions=0, stdlib_path=_DEFAULT, allow_read=(), heap_budget=0, output=None, library=None):
         self._ptr = None
         self._lib = _library(library)
         _check_thread()
         cfg = _Config()
         self._lib.svl_config_init(_c.byref(cfg))
         cfg.max_steps, cfg.max_heap, cfg.max_depth = max_steps, max_heap, max_depth
-        cfg.timeout_ms, cfg.permissions = timeout_ms, permissions
+        cfg.timeout_ms, cfg.permissions, cfg.heap_budget = timeout_ms, permissions, heap_budget
         if stack_bytes:
             cfg.stack_bytes = stack_bytes
         if allow_read:
