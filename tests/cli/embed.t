@@ -12,6 +12,9 @@ CC=${HOST_CC:-cc}
 stage=$tmp/stage
 prefix=/opt/svl
 P=$stage$prefix
+# sanitizer_env (for python3 and sqlite3 loading a sanitizer build), and
+# the same B, CC, stage, prefix and P
+. "$root/tests/cli/stage.sh"
 
 # MAKEFLAGS of an enclosing make (jobserver, B=...) must not leak in: the
 # build directory and flags are given explicitly.
