@@ -1686,6 +1686,8 @@ bool eval_quiet(vm *v, const node *n, frame *f, value *out) {
   return true;
 }
 
+frame *eval_frame_new(frame *up, int n) { return frame_new(up, n); }
+
 frame *eval_call_frame(vm *v, value fv, int nargs, value *args) {
   if (fv.tag != V_FUNC) return NULL;
   const closure *c = fv.as.fn;

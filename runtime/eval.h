@@ -82,6 +82,7 @@ bool eval_quiet(vm *v, const node *n, frame *f, value *out);
 /* A frame for calling closure fn with args, its body run once in it so
  * its lets are filled (NULL on error): --vs opens a call this way. */
 frame *eval_call_frame(vm *v, value fn, int nargs, value *args);
+frame *eval_frame_new(frame *up, int n);
 
 /* Render a trace (runtime/explain.c): SVL_FORMAT_TEXT tree, SVL_FORMAT_JSON,
  * or the plain narrative (plain != 0). */
