@@ -439,6 +439,12 @@ static int cmd_test(opts *o) {
   return rc;
 }
 
+static void write_nothing(void *ud, const char *s, size_t n) {
+  (void)ud;
+  (void)s;
+  (void)n;
+}
+
 static int cmd_explain(opts *o) {
   if (o->nfiles != 1 || o->nnames != 1)
     return usage_error("explain needs a rule file and an expression (a top-level name, or e.g. 'total(bids[1])')%s", "");
@@ -446,6 +452,8 @@ static int cmd_explain(opts *o) {
     return usage_error("--plain is a narrative for people: use --format json without --plain for programs%s", "");
   if (o->format != SVL_FORMAT_TEXT && o->format != SVL_FORMAT_JSON)
     return usage_error("explain writes text or json%s", "");
+  /* what the file prints is the run's report, not the explanation */
+  o->cfg.write = write_nothing;
   svl_vm *vm = new_vm(o);
   int rc = bind_inputs(vm, o);
   if (rc) return rc;

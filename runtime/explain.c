@@ -17,7 +17,7 @@
 
 /* ---- values as a panel reads them ---- */
 
-static const char *const default_ids = "supplier,name,id";
+static const char *const default_ids = "supplier,bidder,name,id";
 
 const char *explain_ident(vm *v, value x) {
   if (x.tag != V_RECORD || x.as.rec->indicator) return NULL;
@@ -55,6 +55,25 @@ value explain_rounded(value x) {
   return x;
 }
 
+static value field_or_null(const record *r, const char *k) {
+  long i = record_find(r, k);
+  return i >= 0 ? rec_get(r, i) : v_null;
+}
+
+/* An indicator: its code, proxy (with its unit) and source. */
+static const char *indicator_text(vm *v, const record *r) {
+  sbuf b;
+  sb_init(&b);
+  value code = field_or_null(r, "code"), proxy = field_or_null(r, "proxy"), source = field_or_null(r, "source");
+  sb_puts(&b, code.tag == V_TEXT ? code.as.text->s : r->name ? r->name : "indicator");
+  if (proxy.tag == V_NUM) sb_printf(&b, " (proxy %s", value_short(explain_rounded(proxy)));
+  else sb_puts(&b, " (no proxy");
+  if (source.tag == V_TEXT) sb_printf(&b, ", source: %s", source.as.text->s);
+  sb_putc(&b, ')');
+  (void)v;
+  return b.s;
+}
+
 const char *explain_show(vm *v, value x) {
   const char *id = explain_ident(v, x);
   if (id) return id;
@@ -77,14 +96,19 @@ const char *explain_show(vm *v, value x) {
     sb_putc(&b, ']');
     return b.s;
   }
-  if (x.tag == V_RECORD && !x.as.rec->indicator && x.as.rec->n <= 6) {
+  if (x.tag == V_RECORD && x.as.rec->indicator) return indicator_text(v, x.as.rec);
+  if (x.tag == V_RECORD && x.as.rec->n <= 8) {
     sbuf b;
     sb_init(&b);
     sb_putc(&b, '{');
     for (size_t i = 0; i < x.as.rec->n; i++) {
       value f = rec_get(x.as.rec, i);
       if (i) sb_puts(&b, ", ");
-      sb_printf(&b, "%s: %s", x.as.rec->keys[i], f.tag == V_RECORD || f.tag == V_LIST ? value_short(f) : explain_show(v, f));
+      const char *fs;
+      if (f.tag == V_LIST) fs = f.as.list->n ? "[…]" : "[]";
+      else if (f.tag == V_RECORD) fs = explain_ident(v, f) ? explain_ident(v, f) : "{…}";
+      else fs = explain_show(v, f);
+      sb_printf(&b, "%s: %s", x.as.rec->keys[i], fs);
     }
     sb_putc(&b, '}');
     return b.s;
@@ -398,6 +422,8 @@ static bool constant(const node *n) {
   return true;
 }
 
+static void narrate_kids(vm *v, sbuf *b, const trace **k, int n, int depth, int max, bool lets_only);
+
 static void narrative(vm *v, sbuf *b, const trace *t, int depth, int max) {
   for (int i = 0; i < depth; i++) sb_puts(b, "  ");
   const node *d = t->decl;
@@ -427,8 +453,83 @@ static void narrative(vm *v, sbuf *b, const trace *t, int depth, int max) {
   int n = visible_kids(v, t, k, 256);
   /* an earlier value in one line: the values it used, not every call that
    * made it (the tree has those) */
-  for (int i = 0; i < n; i++)
-    if (!(d && d->kind == N_LET && depth > 1) || (k[i]->decl && k[i]->decl->kind == N_LET)) narrative(v, b, k[i], depth + 1, max);
+  narrate_kids(v, b, k, n, depth + 1, max, d && d->kind == N_LET);
+}
+
+static bool is_setting(const trace *t) { return t->decl && t->decl->kind == N_LET && constant(t->decl->a); }
+
+/* The children of one step, shortened for a reader: settings (lets of a
+ * written-out value) in one line, and three or more calls in a row of one
+ * function (an outcome per commitment) in one line naming each. */
+/* The lets explained inside steps that are not shown: they are still
+ * earlier values the reader needs. */
+static void hoist_lets(vm *v, const trace *t, const trace **out, int *n, int cap) {
+  const trace *k[256];
+  int m = visible_kids(v, t, k, 256);
+  for (int i = 0; i < m && *n < cap; i++) {
+    if (k[i]->decl && k[i]->decl->kind == N_LET) out[(*n)++] = k[i];
+    else hoist_lets(v, k[i], out, n, cap);
+  }
+}
+
+static void narrate_kids(vm *v, sbuf *b, const trace **k, int n, int depth, int max, bool lets_only) {
+  if (lets_only) {
+    const trace **lets = svl_alloc(256 * sizeof *lets);
+    int nl = 0;
+    for (int i = 0; i < n && nl < 256; i++) {
+      if (k[i]->decl && k[i]->decl->kind == N_LET) lets[nl++] = k[i];
+      else hoist_lets(v, k[i], lets, &nl, 256);
+    }
+    k = lets;
+    n = nl;
+  }
+  bool settings_done = false;
+  for (int i = 0; i < n; i++) {
+    const trace *t = k[i];
+    bool let = t->decl && t->decl->kind == N_LET;
+    if (lets_only && !let) continue;
+    if (is_setting(t)) {
+      if (settings_done) continue;
+      settings_done = true;
+      int count = 0;
+      for (int j = i; j < n; j++) count += is_setting(k[j]);
+      if (count > 1) {
+        for (int j = 0; j < depth; j++) sb_puts(b, "  ");
+        sb_puts(b, "as set:");
+        for (int j = i, c = 0; j < n; j++)
+          if (is_setting(k[j])) {
+            int line, col;
+            loc_line_col(k[j]->at.src, k[j]->at.start, &line, &col);
+            sb_printf(b, "%s %s %s (%s:%d)", c++ ? "," : "", k[j]->name, explain_show(v, k[j]->res), explain_file(v, k[j]->at.src), line);
+          }
+        sb_putc(b, '\n');
+        continue;
+      }
+    }
+    int run = 1;
+    while (!let && i + run < n && k[i + run]->decl == t->decl) run++;
+    if (run >= 3) {
+      for (int j = 0; j < depth; j++) sb_puts(b, "  ");
+      sb_printf(b, "%s, %d times:", t->name, run);
+      for (int j = 0; j < run && j < 8; j++) {
+        const char *who = explain_ident(v, k[i + j]->res);
+        if (!who) who = explain_subject(v, k[i + j]);
+        sb_printf(b, "%s %s", j ? "," : "", who ? who : explain_show(v, k[i + j]->res));
+      }
+      if (run > 8) sb_puts(b, ", …");
+      sb_putc(b, ' ');
+      explain_where(v, b, t);
+      sb_putc(b, '\n');
+      /* the earlier values those calls read */
+      const trace **lets = svl_alloc(64 * sizeof *lets);
+      int nl = 0;
+      for (int j = 0; j < run; j++) hoist_lets(v, k[i + j], lets, &nl, 64);
+      narrate_kids(v, b, lets, nl, depth + 1, max, false);
+      i += run - 1;
+      continue;
+    }
+    narrative(v, b, t, depth, max);
+  }
 }
 
 const char *trace_render(vm *v, const trace *root, svl_format f, int plain, int max) {
@@ -466,7 +567,7 @@ const char *trace_render(vm *v, const trace *root, svl_format f, int plain, int 
       explain_where(v, &b, root);
     }
     sb_putc(&b, '\n');
-    for (int i = 0; i < root->nkids; i++) narrative(v, &b, root->kids[i], 1, max);
+    narrate_kids(v, &b, (const trace **)root->kids, root->nkids, 1, max, false);
   } else {
     sb_printf(&b, "%s = %s%s%s\n", root->name, root->result ? explain_show(v, root->res) : "(error)", who ? ", for " : "",
               who ? who : "");

@@ -10,8 +10,20 @@
 #include "explain.h"
 #include "gc.h"
 
+/* The expression as written, on one line. */
 static void src_text(sbuf *b, const node *n) {
-  if (n->at.src) sb_putn(b, n->at.src->text + n->at.start, n->at.end - n->at.start);
+  if (!n->at.src) return;
+  const char *s = n->at.src->text;
+  bool space = false;
+  for (uint32_t i = n->at.start; i < n->at.end; i++) {
+    if (s[i] == '\n' || ((s[i] == ' ' || s[i] == '\t') && space)) {
+      space = true;
+      continue;
+    }
+    if (space && i > n->at.start && b->len && b->s[b->len - 1] != ' ') sb_putc(b, ' ');
+    space = s[i] == ' ';
+    sb_putc(b, s[i]);
+  }
 }
 
 static int prec(const node *n) {

@@ -588,7 +588,7 @@ const char *trace_render_vs(vm *v, const trace *ta, const trace *tb, svl_format 
       sb_printf(&o, "  On %s, %s had %s and %s %s: %s %s.\n", words(g[k].label), na, num_show(ra, round2(g[k].a), false), nb,
                 num_show(ra, round2(g[k].b), false), ck ? num_show(ra, dec_abs(g[k].shown), false) : "no",
                 ck > 0 ? "more" : ck < 0 ? "less" : "difference");
-      for (int j = 0; j < g[k].n; j++) {
+      for (int j = 0; j < g[k].n && g[k].n > 1; j++) {
         part *p = &s.parts[g[k].idx[j]];
         if (!p->sub) continue;
         sb_printf(&o, "    %s: %s against %s, %s.\n", words(p->sub), num_show(ra, round2(p->a), false),
@@ -605,7 +605,7 @@ const char *trace_render_vs(vm *v, const trace *ta, const trace *tb, svl_format 
     if (strcmp(g[k].label, "rounding"))
       sb_printf(&o, " (%s vs %s)", num_show(ra, round2(g[k].a), false), num_show(ra, round2(g[k].b), false));
     sb_putc(&o, '\n');
-    for (int j = 0; j < g[k].n; j++) {
+    for (int j = 0; j < g[k].n && g[k].n > 1; j++) {
       part *p = &s.parts[g[k].idx[j]];
       if (!p->sub) continue;
       sb_printf(&o, "    %s %s (%s vs %s)\n", words(p->sub), num_show(ra, g[k].sub_shown[j], true), num_show(ra, round2(p->a), false),
