@@ -9,6 +9,7 @@
  * Pieces of a body (an if's condition, an operand) are shown with their
  * values by evaluating them again, quietly, in the call's frame. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "eval.h"
@@ -17,7 +18,7 @@
 
 /* ---- values as a panel reads them ---- */
 
-static const char *const default_ids = "supplier,bidder,name,id";
+static const char *const default_ids = "supplier,bidder,name,contract,id";
 
 const char *explain_ident(vm *v, value x) {
   if (x.tag != V_RECORD || x.as.rec->indicator) return NULL;
@@ -78,7 +79,8 @@ const char *explain_show(vm *v, value x) {
   const char *id = explain_ident(v, x);
   if (id) return id;
   const char *first = x.tag == V_LIST && x.as.list->n ? explain_ident(v, x.as.list->items[0]) : NULL;
-  if (x.tag == V_LIST && x.as.list->n > (first ? 3u : 6u)) {
+  bool nested = x.tag == V_LIST && x.as.list->n && (x.as.list->items[0].tag == V_RECORD || x.as.list->items[0].tag == V_LIST);
+  if (x.tag == V_LIST && (x.as.list->n > (first ? 3u : 6u) || (nested && !first && x.as.list->n > 1))) {
     sbuf b;
     sb_init(&b);
     if (first) sb_printf(&b, "[%s, … %zu in all]", first, x.as.list->n);
@@ -424,6 +426,41 @@ static bool constant(const node *n) {
 
 static void narrate_kids(vm *v, sbuf *b, const trace **k, int n, int depth, int max, bool lets_only);
 
+/* Calls already narrated in this explanation (function and arguments):
+ * a second identical call says nothing new.  Per thread, as VMs may
+ * explain on several threads at once; malloc'ed (the collector does not
+ * scan thread-local storage), freed by said_reset. */
+static _Thread_local struct said { const node *decl; char *args; } *said;
+static _Thread_local int nsaid, capsaid;
+
+static bool said_before(vm *v, const trace *t) {
+  if (!t->decl || t->decl->kind == N_LET) return false;
+  sbuf a;
+  sb_init(&a);
+  args_text(v, &a, t);
+  const char *args = a.s ? a.s : "";
+  for (int i = 0; i < nsaid; i++)
+    if (said[i].decl == t->decl && !strcmp(said[i].args, args)) return true;
+  if (nsaid == capsaid) {
+    int cap = capsaid ? capsaid * 2 : 64;
+    struct said *p = realloc(said, (size_t)cap * sizeof *p);
+    if (!p) return false;
+    said = p;
+    capsaid = cap;
+  }
+  char *copy = strdup(args);
+  if (!copy) return false;
+  said[nsaid++] = (struct said){t->decl, copy};
+  return false;
+}
+
+static void said_reset(void) {
+  for (int i = 0; i < nsaid; i++) free(said[i].args);
+  free(said);
+  said = NULL;
+  nsaid = capsaid = 0;
+}
+
 static void narrative(vm *v, sbuf *b, const trace *t, int depth, int max) {
   for (int i = 0; i < depth; i++) sb_puts(b, "  ");
   const node *d = t->decl;
@@ -528,7 +565,7 @@ static void narrate_kids(vm *v, sbuf *b, const trace **k, int n, int depth, int 
       i += run - 1;
       continue;
     }
-    narrative(v, b, t, depth, max);
+    if (!said_before(v, t)) narrative(v, b, t, depth, max);
   }
 }
 
@@ -558,6 +595,7 @@ const char *trace_render(vm *v, const trace *root, svl_format f, int plain, int 
     }
     sb_puts(&b, "]}\n");
   } else if (plain) {
+    said_reset();
     sb_printf(&b, "%s = %s%s%s", root->name, root->result ? explain_show(v, root->res) : "(error)", who ? ", for " : "",
               who ? who : "");
     if (root->decl && root->decl->a && !constant(root->decl->a)) {
@@ -568,6 +606,7 @@ const char *trace_render(vm *v, const trace *root, svl_format f, int plain, int 
     }
     sb_putc(&b, '\n');
     narrate_kids(v, &b, (const trace **)root->kids, root->nkids, 1, max, false);
+    said_reset();
   } else {
     sb_printf(&b, "%s = %s%s%s\n", root->name, root->result ? explain_show(v, root->res) : "(error)", who ? ", for " : "",
               who ? who : "");

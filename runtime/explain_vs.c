@@ -573,7 +573,8 @@ const char *trace_render_vs(vm *v, const trace *ta, const trace *tb, svl_format 
   }
   const char *na = wa ? wa : ta->name, *nb = wb ? wb : tb->name;
   if (plain) {
-    sb_printf(&o, "%s scored %s and %s %s (%s vs %s): ", na, num_show(ra, ra.as.num, false), nb, num_show(rb, rb.as.num, false),
+    sb_printf(&o, "%s scored %s and %s %s (%s vs %s): ", na, num_show(ra, explain_rounded(ra).as.num, false), nb,
+              num_show(rb, explain_rounded(rb).as.num, false),
               ta->name, tb->name);
     int c = dec_cmp(shown_diff, dec_from_int(0));
     if (c == 0) sb_puts(&o, "the same.\n");
@@ -597,8 +598,8 @@ const char *trace_render_vs(vm *v, const trace *ta, const trace *tb, svl_format 
     }
     return o.s;
   }
-  sb_printf(&o, "%s = %s%s%s vs %s = %s%s%s: %s\n", ta->name, num_show(ra, ra.as.num, false), wa ? ", for " : "", wa ? wa : "", tb->name,
-            num_show(rb, rb.as.num, false), wb ? ", for " : "", wb ? wb : "", num_show(ra, shown_diff, true));
+  sb_printf(&o, "%s = %s%s%s vs %s = %s%s%s: %s\n", ta->name, num_show(ra, explain_rounded(ra).as.num, false), wa ? ", for " : "", wa ? wa : "", tb->name,
+            num_show(rb, explain_rounded(rb).as.num, false), wb ? ", for " : "", wb ? wb : "", num_show(ra, shown_diff, true));
   for (int k = 0; k < ng; k++) {
     if (!strcmp(g[k].label, "rounding") && dec_is_zero(g[k].shown)) continue;
     sb_printf(&o, "  %s %s", words(g[k].label), num_show(ra, g[k].shown, true));
