@@ -736,6 +736,22 @@ static svl_status explain_eval(svl_vm *v, node *n, trace *root) {
   root->res = r;
   root->result = value_short(r);
   v->tr = saved;
+  /* a value read from a loaded row says where it came from */
+  value rec;
+  const char *field = NULL;
+  if (n->kind == N_FIELD && eval_quiet(v, n->a, NULL, &rec)) field = n->name;
+  else rec = r;
+  if (rec.tag == V_RECORD && rec.as.rec->src && rec.as.rec->src->file) {
+    sbuf b;
+    sb_init(&b);
+    sb_printf(&b, "from %s line %u", rec.as.rec->src->file, (unsigned)rec.as.rec->line);
+    const datasrc *ds = rec.as.rec->src;
+    bool column = false;
+    for (size_t i = 0; field && i < ds->ncols; i++) column |= ds->cols[i] && !strcmp(ds->cols[i], field);
+    if (column) sb_printf(&b, ", column %s", field);
+    else if (field && ds->cols) sb_printf(&b, " (%s is not one of its columns)", field);
+    root->detail = b.s;
+  }
   return END_PROTECT(v);
 }
 

@@ -588,6 +588,10 @@ const char *trace_render(vm *v, const trace *root, svl_format f, int plain, int 
       sb_puts(&b, ", \"record\": ");
       sb_json_string(&b, who, strlen(who));
     }
+    if (root->detail) {
+      sb_puts(&b, ", \"source\": ");
+      sb_json_string(&b, root->detail, strlen(root->detail));
+    }
     sb_puts(&b, ", \"calls\": [");
     for (int i = 0; i < root->nkids; i++) {
       if (i) sb_puts(&b, ", ");
@@ -598,6 +602,7 @@ const char *trace_render(vm *v, const trace *root, svl_format f, int plain, int 
     said_reset();
     sb_printf(&b, "%s = %s%s%s", root->name, root->result ? explain_show(v, root->res) : "(error)", who ? ", for " : "",
               who ? who : "");
+    if (root->detail) sb_printf(&b, " (%s)", root->detail);
     if (root->decl && root->decl->a && !constant(root->decl->a)) {
       sb_puts(&b, " because ");
       explain_formula(v, &b, root->decl->a, NULL);
@@ -608,8 +613,10 @@ const char *trace_render(vm *v, const trace *root, svl_format f, int plain, int 
     narrate_kids(v, &b, (const trace **)root->kids, root->nkids, 1, max, false);
     said_reset();
   } else {
-    sb_printf(&b, "%s = %s%s%s\n", root->name, root->result ? explain_show(v, root->res) : "(error)", who ? ", for " : "",
+    sb_printf(&b, "%s = %s%s%s", root->name, root->result ? explain_show(v, root->res) : "(error)", who ? ", for " : "",
               who ? who : "");
+    if (root->detail) sb_printf(&b, " (%s)", root->detail);
+    sb_putc(&b, '\n');
     for (int i = 0; i < root->nkids; i++) tree_text(v, &b, root->kids[i], "", i == root->nkids - 1, 1, max);
   }
   return b.s ? b.s : "";
