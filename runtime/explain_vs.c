@@ -485,6 +485,13 @@ const char *trace_render_vs(vm *v, const trace *ta, const trace *tb, svl_format 
     decompose(&s, ca->decl->a, ca->env, cb->env, dec_from_int(1));
     nopen = 0;
   }
+  /* 20 decimals: the parts' sums are then exact, here and for a reader
+   * adding them up; the rest goes to "rounding" */
+  for (int i = 0; i < s.n; i++) {
+    dec r;
+    if (dec_round(s.parts[i].a, 20, DEC_HALF_EVEN, &r) == DEC_OK) s.parts[i].a = r;
+    if (dec_round(s.parts[i].b, 20, DEC_HALF_EVEN, &r) == DEC_OK) s.parts[i].b = r;
+  }
   dec diff = sub_dec(ra.as.num, rb.as.num), sum = dec_from_int(0);
   for (int i = 0; i < s.n; i++) sum = add_dec(sum, sub_dec(s.parts[i].a, s.parts[i].b));
   if (!s.n) add_part(&s, "difference", ra.as.num, rb.as.num);
