@@ -716,6 +716,7 @@ static svl_status explain_eval(svl_vm *v, node *n, trace *root) {
     root->at = d->at;
     root->decl = d;
   }
+  trace_scan(v, d ? d->a : n);
   value r = d ? eval_expr_top(v, (module *)n->mod, d->a) : eval_expr_top(v, v->main, n);
   /* a bare function of no parameters is called, as before; one with
    * parameters needs them */

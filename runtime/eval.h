@@ -71,9 +71,13 @@ typedef struct explain_session {
   int nseen, capseen;
 } explain_session;
 
-/* A top-level let (slot k of module m) was read while tracing: explain it
+/* A top-level let (slot k of module m) is read while tracing: explain it
  * once, as a "let" node under the current one (runtime/trace.c). */
 void trace_global(vm *v, const struct module *m, int k);
+/* Explain every top-level let that n (a traced call's declaration, a let's
+ * expression, explain's EXPR) reads.  Called only while tracing: the
+ * evaluator itself has no hook for it, so explain costs nothing when off. */
+void trace_scan(vm *v, const node *n);
 bool trace_global_seen(vm *v, const struct module *m, int k);
 /* Evaluate n in frame f (NULL: a fresh top-level frame) with tracing off;
  * false, and v untouched, if it raises an error.  For explain's display

@@ -35,8 +35,14 @@ typedef struct origin {
   frame *ca, *cb;            /* the caller's frames */
 } origin;
 
+/* The declaration whose frame fa is, for finding its lets: kept with the
+ * frames as they are opened. */
+typedef struct opened { frame *fa; const node *decl; } opened;
+
 typedef struct vs {
   vm *v;
+  opened open_decls[64];
+  int nopen;
   part *parts;
   int n, cap;
   origin *org;
@@ -44,6 +50,7 @@ typedef struct vs {
   const char *path[8];       /* labels: criterion, sub-criterion... */
   int depth;
   int budget;                /* calls opened: a bound on the work */
+  int nest;                  /* recursion: a generated 200,000-term sum is one part past 400 */
 } vs;
 
 static void add_part(vs *s, const char *sub, dec a, dec b) {
@@ -100,6 +107,13 @@ static const char *leaf_label(const node *n) {
   sbuf b;
   sb_init(&b);
   src_text(&b, n);
+  if (b.len > 60) { /* a label, not a listing */
+    size_t k = 57;
+    while (k && ((unsigned char)b.s[k] & 0xC0) == 0x80) k--;
+    b.len = k;
+    b.s[k] = 0;
+    sb_puts(&b, "…");
+  }
   return b.s ? b.s : "?";
 }
 
@@ -142,15 +156,9 @@ static void push_origin(vs *s, origin o) {
   s->org[s->norg++] = o;
 }
 
-/* The declaration whose frame f is, for finding its lets: kept with the
- * frames as they are opened. */
-typedef struct opened { frame *fa; const node *decl; } opened;
-static opened open_decls[64];
-static int nopen;
-
-static const node *decl_of(frame *fa) {
-  for (int i = nopen - 1; i >= 0; i--)
-    if (open_decls[i].fa == fa) return open_decls[i].decl;
+static const node *decl_of(vs *s, frame *fa) {
+  for (int i = s->nopen - 1; i >= 0; i--)
+    if (s->open_decls[i].fa == fa) return s->open_decls[i].decl;
   return NULL;
 }
 
@@ -161,7 +169,7 @@ static frame *up_frame(frame *f, int up) {
 
 /* Open a call made in both frames: the callee's frames, or false. */
 static bool open_call(vs *s, const node *call, frame *fa, frame *fb, frame **ca, frame **cb, const node **decl) {
-  if (call->kind != N_CALL || s->budget-- <= 0 || nopen == 64) return false;
+  if (call->kind != N_CALL || s->budget-- <= 0 || s->nopen == 64) return false;
   value fva, fvb;
   if (!eval_quiet(s->v, call->a, fa, &fva) || !eval_quiet(s->v, call->a, fb, &fvb)) return false;
   if (fva.tag != V_FUNC || fvb.tag != V_FUNC || fva.as.fn->fn != fvb.as.fn->fn) return false;
@@ -179,7 +187,7 @@ static bool open_call(vs *s, const node *call, frame *fa, frame *fb, frame **ca,
   if (!*ca || !*cb) return false;
   for (int i = 0; i < n; i++)
     push_origin(s, (origin){*ca, *cb, d->kids[i]->slot, call->kids[i], fa, fb});
-  open_decls[nopen++] = (opened){*ca, d};
+  s->open_decls[s->nopen++] = (opened){*ca, d};
   *decl = d;
   return true;
 }
@@ -204,7 +212,7 @@ static bool field_source(vs *s, const node *e, frame *fa, frame *fb, const char 
       frame *ua = up_frame(fa, e->up), *ub = up_frame(fb, e->up);
       const origin *o = origin_of(s, ua, ub, e->slot);
       if (o) { e = o->arg; fa = o->ca; fb = o->cb; continue; }
-      const node *l = let_of(decl_of(ua) ? decl_of(ua)->a : NULL, e->slot);
+      const node *l = let_of(decl_of(s, ua) ? decl_of(s, ua)->a : NULL, e->slot);
       if (l) { e = l->a; fa = ua; fb = ub; continue; }
       return false;
     }
@@ -247,12 +255,25 @@ static bool equal_list(vs *s, const node *e, frame *fa, frame *fb, value *out) {
   return true;
 }
 
+static void decompose_node(vs *s, const node *e, frame *fa, frame *fb, dec scale, dec xa, dec xb, int before);
+
 static void decompose(vs *s, const node *e, frame *fa, frame *fb, dec scale) {
   value va, vb;
-  dec xa, xb, c, sc;
+  dec xa, xb;
   if (!eval_quiet(s->v, e, fa, &va) || !eval_quiet(s->v, e, fb, &vb) || !num_of(va, &xa) || !num_of(vb, &xb)) return;
   if (dec_cmp(xa, xb) == 0) return; /* no difference here */
   int before = s->n;
+  if (s->nest > 400) {
+    leaf(s, e, xa, xb, scale);
+    return;
+  }
+  s->nest++;
+  decompose_node(s, e, fa, fb, scale, xa, xb, before);
+  s->nest--;
+}
+
+static void decompose_node(vs *s, const node *e, frame *fa, frame *fb, dec scale, dec xa, dec xb, int before) {
+  dec c, sc;
   switch (e->kind) {
   case N_BLOCK:
     decompose(s, e->a, fa, fb, scale);
@@ -284,7 +305,7 @@ static void decompose(vs *s, const node *e, frame *fa, frame *fb, dec scale) {
         decompose(s, o->arg, o->ca, o->cb, scale);
         return;
       }
-      const node *d = decl_of(ua);
+      const node *d = decl_of(s, ua);
       const node *l = let_of(d ? d->a : NULL, e->slot);
       if (l) {
         decompose(s, l->a, ua, ub, scale);
@@ -345,7 +366,7 @@ static void decompose(vs *s, const node *e, frame *fa, frame *fb, dec scale) {
     const node *d;
     if (open_call(s, e, fa, fb, &ca, &cb, &d)) {
       decompose(s, d->a, ca, cb, scale);
-      nopen--;
+      s->nopen--;
       /* one part from a call is that call, named as the caller writes it */
       if (s->n > before + 1 || (s->n == before + 1 && s->parts[before].named)) return;
     }
@@ -477,13 +498,12 @@ const char *trace_render_vs(vm *v, const trace *ta, const trace *tb, svl_format 
   memset(&s, 0, sizeof s);
   s.v = v;
   s.budget = 2000;
-  nopen = 0;
   const trace *ca = shared_call(ta), *cb = shared_call(tb);
   bool same = ca && cb && ca->decl == cb->decl;
   if (same) {
-    open_decls[nopen++] = (opened){ca->env, ca->decl};
+    s.open_decls[s.nopen++] = (opened){ca->env, ca->decl};
     decompose(&s, ca->decl->a, ca->env, cb->env, dec_from_int(1));
-    nopen = 0;
+    s.nopen = 0;
   }
   /* 20 decimals: the parts' sums are then exact, here and for a reader
    * adding them up; the rest goes to "rounding" */

@@ -1,10 +1,11 @@
-/* Tracing hooks of svl explain beyond the calls (which runtime/eval.c
- * traces itself): a top-level let read while explaining is explained once,
- * where it is first used, by evaluating its expression again with tracing
- * on.  SVL is pure, so this gives the same value the program computed;
- * the trace of `main` thus shows how the values main was built from were
- * made, without the evaluator keeping anything when it is not explaining
- * (the hook is one test of vm->tr in eval_global and module_get). */
+/* Tracing beyond the calls (which runtime/eval.c traces itself): a
+ * top-level let that a traced call reads is explained once, under the
+ * first call that reads it, by evaluating its expression again with
+ * tracing on.  SVL is pure, so this gives the same value the program
+ * computed; the trace of `main` thus shows how the values main was built
+ * from were made.  The lets are found by scanning the declaration's AST
+ * when the traced call begins (trace_scan), not by a hook where names are
+ * read, so the evaluator does no work for it when not explaining. */
 #include <string.h>
 
 #include "eval.h"
@@ -59,8 +60,33 @@ void trace_global(vm *v, const module *m, int k) {
   }
   p->kids[p->nkids++] = t;
   v->tr = t;
+  trace_scan(v, d->a);
   value r = eval_expr_top(v, (module *)m, d->a);
   v->tr = p;
   t->res = r;
   t->result = value_short(r);
+}
+
+/* Walk n's AST (a chain's left operands in a loop: they are not nesting)
+ * for top-level names and module.name reads. */
+void trace_scan(vm *v, const node *n) {
+  if (!v->xs) return;
+  for (; n; n = n->a) {
+    if (n->kind == N_NAME && n->refkind == REF_GLOBAL && n->mod) {
+      trace_global(v, n->mod, n->slot);
+      return;
+    }
+    if (n->kind == N_FIELD && n->a && n->a->kind == N_NAME && n->a->refkind == REF_GLOBAL && n->a->mod) {
+      const module *m = n->a->mod;
+      if (m->g->ready[n->a->slot] && m->g->vals[n->a->slot].tag == V_MODULE) {
+        const module *im = m->g->vals[n->a->slot].as.module;
+        int k = globals_find(im->g, n->name);
+        if (k >= 0) trace_global(v, im, k);
+        return;
+      }
+    }
+    trace_scan(v, n->b);
+    trace_scan(v, n->c);
+    for (int i = 0; i < n->nkids; i++) trace_scan(v, n->kids[i]);
+  }
 }
