@@ -463,7 +463,8 @@ static const char *root_label(vm *v, const trace *t) {
 
 static const trace *shared_call(const trace *t) {
   for (int i = 0; i < t->nkids; i++)
-    if (t->kids[i]->decl && t->kids[i]->decl->kind == N_FN && t->kids[i]->env) return t->kids[i];
+    if (t->kids[i]->decl && (t->kids[i]->decl->kind == N_FN || t->kids[i]->decl->kind == N_LAMBDA) && t->kids[i]->env)
+      return t->kids[i];
   return NULL;
 }
 
@@ -600,9 +601,10 @@ const char *trace_render_vs(vm *v, const trace *ta, const trace *tb, svl_format 
   }
   const char *na = wa ? wa : ta->name, *nb = wb ? wb : tb->name;
   if (plain) {
-    sb_printf(&o, "%s scored %s and %s %s (%s vs %s): ", na, num_show(ra, explain_rounded(ra).as.num, false), nb,
-              num_show(rb, explain_rounded(rb).as.num, false),
-              ta->name, tb->name);
+    sb_printf(&o, "%s scored %s and %s %s", na, num_show(ra, explain_rounded(ra).as.num, false), nb,
+              num_show(rb, explain_rounded(rb).as.num, false));
+    if (strcmp(na, ta->name) || strcmp(nb, tb->name)) sb_printf(&o, " (%s vs %s)", ta->name, tb->name);
+    sb_puts(&o, ": ");
     int c = dec_cmp(shown_diff, dec_from_int(0));
     if (c == 0) sb_puts(&o, "the same.\n");
     else sb_printf(&o, "%s %s.\n", num_show(ra, dec_abs(shown_diff), false), c > 0 ? "more" : "less");

@@ -15,6 +15,7 @@
 #include "api.h"
 #include "gc.h"
 #include "report.h"
+#include "explain.h"
 
 typedef enum {
   F_TITLE, F_CONTRACT, F_DATE, F_DECISION, F_BIDS, F_NAME, F_GATES, F_RANKING, F_TOTAL, F_WEIGHTS,
@@ -303,6 +304,12 @@ static void load_ranking(rep *r) {
   r->scored = true;
 }
 
+static bool has_separation(rep *r) {
+  return r->n >= 2 && (r->f[F_EXPLAIN].tag != V_NULL || r->f[F_TOTAL].tag != V_NULL);
+}
+
+static void separation(rep *r);
+
 static void header(rep *r) {
   sbuf *b = r->b;
   sb_puts(b, "<header>\n<h1>");
@@ -325,6 +332,7 @@ static void header(rep *r) {
   if (r->f[F_ALT].tag != V_NULL) sb_puts(b, "<li><a href=\"#abnormally-low\">Abnormally low tenders</a></li>");
   if (r->ranges || r->f[F_SENS].tag != V_NULL) sb_puts(b, "<li><a href=\"#sensitivity\">Sensitivity</a></li>");
   if (r->f[F_SV].tag != V_NULL) sb_puts(b, "<li><a href=\"#social-value\">Social value</a></li>");
+  if (has_separation(r)) sb_puts(b, "<li><a href=\"#separation\">Winner and runner-up</a></li>");
   if (r->f[F_EXPLAIN].tag != V_NULL) sb_puts(b, "<li><a href=\"#explanations\">Explanations</a></li>");
   sb_puts(b, "</ul></nav>\n");
 }
@@ -777,6 +785,53 @@ static void social_value(rep *r) {
   sb_puts(b, "</section>\n");
 }
 
+/* One traced call of f on a bid, as svl explain --vs needs it: a lambda
+ * (explain: b => ...) is not traced as a call, so its frame is made and
+ * put first, where --vs looks for the shared function. */
+static trace *traced_call(rep *r, value f, value bid, fid at) {
+  trace *root = svl_alloc(sizeof *root);
+  const char *id = explain_ident(r->v, bid);
+  root->name = id ? id : "bid";
+  root->kind = "let";
+  root->args = "";
+  trace *saved = r->v->tr;
+  r->v->tr = root;
+  value res = vm_call(r->v, f, 1, &bid, r->at[at]);
+  r->v->tr = saved;
+  root->res = res;
+  root->result = value_short(res);
+  if (f.tag == V_FUNC && f.as.fn->fn->kind == N_LAMBDA) {
+    trace *k = svl_alloc(sizeof *k);
+    *k = (trace){.name = "explain", .kind = "fn", .args = "", .decl = f.as.fn->fn, .mod = f.as.fn->mod, .res = res,
+                 .result = root->result, .parent = root};
+    k->env = eval_call_frame(r->v, f, 1, &bid);
+    k->argv = k->env ? k->env->slots : NULL;
+    trace **kids = svl_alloc((size_t)(root->nkids + 1) * sizeof *kids);
+    kids[0] = k;
+    for (int i = 0; i < root->nkids; i++) kids[i + 1] = root->kids[i];
+    root->kids = kids;
+    root->nkids++;
+    root->cap = root->nkids;
+  }
+  return root;
+}
+
+/* What separated the winner from the runner-up: the explain function (or
+ * total) of the first two ranked bids, the difference split as svl
+ * explain --vs splits it (runtime/explain_vs.c). */
+static void separation(rep *r) {
+  sbuf *b = r->b;
+  fid at = r->f[F_EXPLAIN].tag != V_NULL ? F_EXPLAIN : F_TOTAL;
+  value f = r->f[at];
+  trace *w = traced_call(r, f, r->bid[0], at), *u = traced_call(r, f, r->bid[1], at);
+  sb_puts(b, "<section id=\"separation\">\n<h2>What separated the winner from the runner-up</h2>\n"
+             "<p>The difference between the two totals, split into what each criterion contributed on each side "
+             "(the parts add up to the difference exactly; as <code>svl explain --vs</code> prints it).</p>\n"
+             "<pre class=\"narrative\">");
+  html_escs(b, trace_render_vs(r->v, w, u, SVL_FORMAT_TEXT, 1));
+  sb_puts(b, "</pre>\n</section>\n");
+}
+
 static void explanations(rep *r) {
   sbuf *b = r->b;
   sb_puts(b, "<section id=\"explanations\">\n<h2>Why each bid scored what it did</h2>\n"
@@ -896,6 +951,7 @@ static void render(svl_vm *v, void *ctx) {
     sb_puts(b, "</section>\n");
   }
   if (r->f[F_SV].tag != V_NULL) social_value(r);
+  if (has_separation(r)) separation(r);
   if (r->f[F_EXPLAIN].tag != V_NULL) explanations(r);
   sb_puts(b, "</main>\n");
   provenance(r);

@@ -152,4 +152,32 @@ decl 'fn used() = 1' 'report { title: "t", ranking: [], total: b => b.total + us
 "$SVL" check "$tmp/d.svl" 2>"$tmp/err"
 if ! grep -q "never used" "$tmp/err"; then ok "svl check: a name used only by the report is used"; else not_ok "svl check: a name used only by the report is used" "$(cat "$tmp/err")"; fi
 
+# What separated the winner from the runner-up, and the per-bid explanations
+# at the author's level: no library internals, no path outside the folder.
+for f in examples/home_care_sv/report.svl examples/scoring/report.svl examples/ocds/report.svl; do
+  "$SVL" report "$f" -o "$tmp/sep.html" >/dev/null 2>&1
+  if python3 - "$tmp/sep.html" <<'PY'
+import html, re, sys
+from decimal import Decimal
+s = open(sys.argv[1]).read()
+m = re.search(r'<section id="separation">.*?<pre class="narrative">(.*?)</pre>', s, re.S)
+assert m, "no separation section"
+text = html.unescape(m.group(1))
+head = re.match(r"(.+?) scored ([\d.,]+) and (.+?) ([\d.,]+): ([\d.,]+) (more|less)\.", text)
+assert head, text
+num = lambda x: Decimal(x.replace(",", ""))
+diff = num(head.group(5)) * (1 if head.group(6) == "more" else -1)
+parts = [num(a) * (1 if w == "more" else -1) for a, w in re.findall(r"^  On .*?: ([\d.,]+) (more|less)\.$", text, re.M)]
+parts += [num(a.replace("−", "-").replace("+", "")) for a in re.findall(r"Rounding accounts for ([−+]?[\d.,]+)", text)]
+assert parts and sum(parts) == diff, (parts, diff, text)
+body = re.sub(r"<footer>.*", "", s, flags=re.S)
+expl = "".join(re.findall(r'<pre class="narrative">(.*?)</pre>', body, re.S))
+assert not re.search(r"(?<![\w.])_[a-z]", expl), "an internal name in the explanations"
+assert not re.search(r"(^|[\s(])/[A-Za-z]", html.unescape(expl)), "a path in the explanations"
+PY
+  then ok "report $f: winner vs runner-up adds up; explanations at the author's level"
+  else not_ok "report $f: winner vs runner-up" "$(head -c 600 "$tmp/sep.html" | tail -c 200)"
+  fi
+done
+
 done_testing
