@@ -485,6 +485,20 @@ static void narrative(vm *v, sbuf *b, const trace *t, int depth, int max) {
   sb_putc(b, ' ');
   explain_where(v, b, t);
   sb_putc(b, '\n');
+  /* the body's own lets, each with its formula: "p = 42.34 because …" */
+  if (d && (d->kind == N_FN || d->kind == N_LAMBDA) && d->a && d->a->kind == N_BLOCK && t->env &&
+      !explain_collapsed(v, t)) {
+    for (int i = 0, shown = 0; i < d->a->nkids && shown < 8; i++) {
+      const node *l = d->a->kids[i];
+      value x;
+      if (l->kind != N_LET || !eval_quiet(v, l->a, t->env, &x)) continue;
+      shown++;
+      for (int j = 0; j <= depth; j++) sb_puts(b, "  ");
+      sb_printf(b, "%s = %s because ", l->name, explain_show(v, x));
+      explain_formula(v, b, l->a, t->env);
+      sb_putc(b, '\n');
+    }
+  }
   if (max && depth >= max) return;
   const trace *k[256];
   int n = visible_kids(v, t, k, 256);
