@@ -97,6 +97,14 @@ static value cell(const list *l, size_t row, const col *c) {
   return v;
 }
 
+/* A single record is written as a table of one row. */
+static value as_table(value x) {
+  if (x.tag != V_RECORD) return x;
+  list *l = list_new(1);
+  l->items[0] = x;
+  return v_list(l);
+}
+
 /* ---- CSV ---- */
 
 static void csv_field(sbuf *b, const char *s) {
@@ -172,6 +180,7 @@ static plan plan_column(const list *l, const col *c) {
 const char *output_csv(value x) {
   sbuf b;
   sb_init(&b);
+  x = as_table(x);
   if (!output_records_list(x)) {
     csv_field(&b, value_display(x, true));
     sb_putc(&b, '\n');
@@ -236,6 +245,7 @@ static const char *md_value(value x) {
 }
 
 const char *output_md(value x) {
+  x = as_table(x);
   if (!output_records_list(x)) {
     sbuf b;
     sb_init(&b);

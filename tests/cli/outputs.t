@@ -40,6 +40,10 @@ expect_out "md rounds for display and flattens" '| supplier | price | weeks | sc
 | A | £1,000.00 | 2 weeks | 83.3333 | Ann | Leeds |
 | B | £1,250.50 | 3 days | 50 | Bob, Jr | York |' "$SVL" run r.svl --format md
 
+printf 'let award = {supplier: "A", price: £1000, contact: {name: "Ann"}}\n' >one.svl
+expect_out "a single record is a table of one row" 'supplier,price (GBP),contact.name
+A,1000,Ann' "$SVL" run one.svl award --format csv
+
 # Several names: a usage error before anything is written ...
 expect_status "two names with --format csv: usage error" 2 "$SVL" run r.svl main excluded --format csv --output out.csv
 expect_err "the usage error says what to do" "--format csv writes one table per file"
