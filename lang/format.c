@@ -615,7 +615,7 @@ static bool changed(diag *err, const source *src, uint32_t at) {
 static bool check_same(const source *in, const token *ti, size_t ni, const source *out, diag *err) {
   token *to;
   size_t no;
-  diag e;
+  diag e = {0};
   memset(&e, 0, sizeof e);
   if (!lex_source(out, &to, &no, &e)) return changed(err, in, 0);
   size_t n = ni < no ? ni : no;

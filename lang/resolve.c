@@ -332,7 +332,7 @@ static void params(R *r, node *fn, scope *s) {
   for (int i = 0; i < fn->nkids; i++) {
     node *p = fn->kids[i];
     if (p->a) {
-      diag e;
+      diag e = {0};
       p->ref = resolve_type(p->a, r->g, r->units, &e);
       if (!p->ref) { if (!r->failed) { r->failed = true; *r->err = e; } return; }
     }
@@ -636,7 +636,7 @@ bool resolve_program(node *prog, globals *g, unit_reg *units, resolver_opts opts
       break;
     }
     case N_TYPE: {
-      diag e;
+      diag e = {0};
       const svl_type *t = resolve_type(d->a, g, units, &e);
       if (!t) { r.failed = true; *err = e; break; }
       if (t->kind != T_RECORD && t->kind != T_ENUM) { rerr(&r, d->a->at, "write type Name = {field: type, ...} or type Name = 1 | 2 | 3", "E0305 a type declaration must be a record or an enumeration"); break; }

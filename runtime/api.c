@@ -140,7 +140,7 @@ PUBLIC void svl_free(svl_vm *v) {
 /* Parsing and resolving allocate as much as running: all of it is under
  * protection, so an exhausted heap is an error at any stage. */
 static svl_status load_text(svl_vm *v, const char *name, const char *id, const char *text, size_t len) {
-  diag e;
+  diag e = {0};
   memset(&e, 0, sizeof e);
   PROTECT(v)
   module *m = module_parse(v, svl_strdup(name), text, len, v->cfg.interactive != 0, &v->host, &e);
@@ -260,7 +260,7 @@ PUBLIC void svl_release(svl_vm *v, svl_value *h) {
 PUBLIC svl_status svl_eval_line(svl_vm *v, const char *src, size_t len, svl_value **result) {
   if (result) *result = NULL;
   if (!src) return usage(v, "svl_eval_line: no source text");
-  diag e;
+  diag e = {0};
   memset(&e, 0, sizeof e);
   PROTECT(v)
   module *m = module_parse(v, "<repl>", src, len == SVL_NTS ? strlen(src) : len, true, &v->host, &e);
@@ -636,7 +636,7 @@ PUBLIC svl_status svl_check_file(svl_vm *v, const char *path) {
     v->err.msg = b.s;
     return SVL_ERR_IO;
   }
-  diag e;
+  diag e = {0};
   memset(&e, 0, sizeof e);
   module *m = module_parse(v, svl_strdup(path), text, len, false, &v->host, &e);
   if (!m) {
@@ -658,7 +658,7 @@ PUBLIC svl_status svl_format_source(svl_vm *v, const char *name, const char *src
   /* format_source refuses an oversized source without reading it */
   s->text = len > FORMAT_MAX_BYTES ? "" : svl_strndup(src ? src : "", len);
   s->len = len;
-  diag e;
+  diag e = {0};
   memset(&e, 0, sizeof e);
   const char *text;
   size_t n;
@@ -683,7 +683,7 @@ PUBLIC void svl_explain_options_init(svl_explain_options *o) {
 /* EXPR parsed in the program's scope: one expression, names resolved as
  * the REPL resolves them (so an unknown name gets "did you mean"). */
 static svl_status explain_parse(svl_vm *v, const char *what, const char *expr, node **out) {
-  diag e;
+  diag e = {0};
   memset(&e, 0, sizeof e);
   PROTECT(v)
   module *m = module_parse(v, what, expr, strlen(expr), true, &v->host, &e);

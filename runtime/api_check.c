@@ -40,7 +40,7 @@ static void check_one(svl_vm *v, check_job *j, const char *path) {
   int from = j->out.n;
   size_t len;
   char *text = read_file(path, &len);
-  diag e;
+  diag e = {0};
   memset(&e, 0, sizeof e);
   if (!text) {
     sbuf b;

@@ -214,7 +214,7 @@ value vm_import(vm *v, module *m, const node *d) {
     vm_error_kind(v, DIAG_IO, d->at, d->b ? "E0901 cannot read '%s': %s" : "E0306 no standard library module named '%s' (%s)",
                   d->b ? path : d->name, read_error(errno));
   vm_note_file(v, path, text, len);
-  diag e;
+  diag e = {0};
   memset(&e, 0, sizeof e);
   module *im = module_parse(v, path, text, len, false, NULL, &e);
   if (!im) {
