@@ -1131,7 +1131,17 @@ static __attribute__((noinline)) value eval_logic(vm *v, const node *n, frame *f
   return v_bool(acc);
 }
 
+/* A left operand of ?? : a missing field or index on the way makes it
+ * absent (*missing) rather than an error.  In a chain a ?? b ?? c, parsed
+ * (a ?? b) ?? c, every operand but the last is such a left operand, so
+ * the first present one is the result (docs/language.md). */
 static value eval_soft(vm *v, const node *n, frame *f, bool *missing) {
+  if (n->kind == N_DEFAULT) {
+    bool m = false;
+    value a = eval_soft(v, n->a, f, &m);
+    if (!m && a.tag != V_NULL) return a;
+    return eval_soft(v, n->b, f, missing);
+  }
   if (n->kind == N_FIELD) {
     value o = eval_soft(v, n->a, f, missing);
     if (*missing) return v_null;

@@ -115,4 +115,48 @@ EOF
 expect_status "typed: exit 1" 1 "$SVL" run typed.svl
 expect_err "typed: the with of a row keeps its provenance" 'commitments.csv:2 (supplier "Acme Ltd"), column quantity, cell "2": cannot apply'
 
+# -- ?? chains and OCDS-shaped bids, identified by id only
+cat >chain.svl <<'EOF'
+let b = {id: "B-7"}
+print b.supplier ?? b.name ?? b.id
+print b.supplier ?? b.name ?? "(unnamed)"
+print [1][5] ?? b.x ?? null ?? 4
+print b.supplier ?? b.name
+EOF
+expect_status "?? chain: the last operand's error shows" 1 "$SVL" run chain.svl
+expect_out "?? chain: first present operand" 'B-7
+(unnamed)
+4' "$SVL" run chain.svl
+expect_err "?? chain: a missing last operand is an error" "chain.svl:5:21: error: no field 'name' in this record"
+cat >ocds_bids.json <<'EOF'
+[
+  {"id": "B-1", "value": {"amount": 100, "currency": "GBP"}, "quality": 0},
+  {"id": "B-2", "value": {"amount": 150, "currency": "GBP"}, "quality": 20},
+  {"id": "B-3", "value": {"amount": 300, "currency": "GBP"}, "quality": 60}
+]
+EOF
+cat >ocds.svl <<'EOF'
+import scoring
+let bids = load("ocds_bids.json")
+let weights = {price: 50%, quality: 50%}
+fn scores(b, all) = {price: scoring.relative_to_lowest(b.value.amount, min([x.value.amount for x in all]), 100), quality: b.quality}
+fn order(bs) = scoring.rank_bids([b with {total: scoring.weighted_total(scores(b, bs), weights)} for b in bs], [scoring.desc(b => b.total)])
+print scoring.bid_name(bids[2])
+print scoring.rank_reversals(bids, order)
+print [[s.criterion, s.winner, s.challenger] for s in scoring.sensitivity(bids, b => scores(b, bids), weights)]
+print scoring.winner(bids, [scoring.desc(b => b.quality)]).id
+EOF
+expect_out "OCDS bids: bid_name, rank_reversals, sensitivity and winner by id" 'B-2
+[{removed: "B-1", before: ["B-3", "B-2"], after: ["B-2", "B-3"], swaps: [{now_ahead: "B-2", now_behind: "B-3"}], winner_changed: true}]
+[["price", "B-1", "B-3"], ["quality", "B-1", "B-3"]]
+B-3' "$SVL" run ocds.svl
+cat >ocds_tie.svl <<'EOF'
+import scoring
+let bids = load("ocds_bids.json")
+print scoring.winner([b with {quality: 90} for b in bids], [scoring.desc(b => b.quality)])
+EOF
+expect_status "OCDS tie: exit 1" 1 "$SVL" run ocds_tie.svl
+first_line_is "OCDS tie: the message names the bids by id, at the user's line" \
+  'ocds_tie.svl:3:7: error: tie for first place between B-1 and B-2 and B-3 after every tie-break key: declare a further tie-break [E0605]'
+
 done_testing
