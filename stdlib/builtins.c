@@ -4,6 +4,7 @@
 
 #include "../runtime/vm.h"
 #include "load.h"
+#include "lookup.h"
 
 static value b_value(vm *v, int n, value *a, loc at) {
   (void)n;
@@ -26,6 +27,7 @@ static const struct { const builtin *b; const int *n; int fixed; } sets[] = {
   {core, NULL, (int)(sizeof core / sizeof core[0])},
   {svl_prelude, &svl_prelude_count, 0},
   {svl_data_builtins, &svl_data_builtins_count, 0},
+  {svl_lookup_builtins, &svl_lookup_builtins_count, 0},
 };
 
 #define NSETS (int)(sizeof sets / sizeof sets[0])

@@ -14,6 +14,7 @@
 #include "lang/ast.h"
 #include "runtime/gc.h"
 #include "runtime/vm.h"
+#include "stdlib/lookup.h"
 
 #define BUILTIN(name) static value name(vm *v, int nargs, value *args, loc at)
 
@@ -313,7 +314,11 @@ BUILTIN(p_product) {
 
 static const list *want_nonempty(vm *v, loc at, const char *fname, value x) {
   const list *l = want_list(v, at, fname, x);
-  if (!l->n) vm_error(v, at, "E0504 %s of an empty list", fname);
+  if (!l->n)
+    vm_error_hint(v, at,
+                  strcmp(fname, "first") && strcmp(fname, "last") ? NULL
+                  : "to find a row by its key, lookup(rows, \"supplier\", name) says which key was not found and the nearest ones there are",
+                  "E0504 %s of an empty list", fname);
   return l;
 }
 
@@ -919,6 +924,8 @@ BUILTIN(p_split) {
 /* Items that are not texts join in their print form (join([1, £2], ", ")
  * is "1, £2.00"). */
 BUILTIN(p_join) {
+  /* join(left, right, key): two tables by a key column (stdlib/lookup.c) */
+  if (nargs == 3) return svl_table_join(v, args[0], args[1], args[2], at);
   const list *l = want_list(v, at, "join", args[0]);
   const text *sep = NULL;
   if (nargs > 1) {
@@ -1261,7 +1268,7 @@ const builtin svl_prelude[] = {
     {"lower", 1, 1, p_lower, "s"},
     {"trim", 1, 1, p_trim, "s"},
     {"split", 2, 2, p_split, "s, separator"},
-    {"join", 1, 2, p_join, "xs, separator"},
+    {"join", 1, 3, p_join, "xs, separator, key"},
     {"replace", 3, 3, p_replace, "s, from, to"},
     {"starts_with", 2, 2, p_starts_with, "s, prefix"},
     {"ends_with", 2, 2, p_ends_with, "s, suffix"},

@@ -159,4 +159,56 @@ expect_status "OCDS tie: exit 1" 1 "$SVL" run ocds_tie.svl
 first_line_is "OCDS tie: the message names the bids by id, at the user's line" \
   'ocds_tie.svl:3:7: error: tie for first place between B-1 and B-2 and B-3 after every tie-break key: declare a further tie-break [E0605]'
 
+# -- lookups by key: a supplier spelt differently in two files
+cat >suppliers.csv <<'EOF'
+supplier,sme,region
+Acme Limited,yes,North
+Beta plc,no,South
+Gamma Co,yes,East
+EOF
+cat >lookup.svl <<'EOF'
+let suppliers = load("suppliers.csv")
+let bids = load("bids.csv")
+print lookup(suppliers, "supplier", "Beta plc").region
+print lookup(suppliers, "supplier", "Delta", null)
+print [lookup(suppliers, "supplier", b.supplier).region for b in bids]
+EOF
+expect_out "lookup: a found row, a default" 'South
+null' "$SVL" run lookup.svl
+first_line_is "lookup: names the bid's row, the key and the file searched" \
+  'lookup.svl:5:8: error: bids.csv:2 (supplier "Acme Ltd"), column supplier, cell "Acme Ltd": lookup: no row of suppliers.csv has supplier "Acme Ltd" (3 rows searched) [E0710]'
+expect_err "lookup: the nearest key, with its row" 'hint: did you mean "Acme Limited" (suppliers.csv:2)?'
+printf 'supplier,sme\nBeta plc,no\nBeta plc,yes\n' >dups.csv
+printf 'print lookup(load("dups.csv"), "supplier", "Beta plc")\n' >dups.svl
+expect_status "lookup: two rows with the key: exit 1" 1 "$SVL" run dups.svl
+expect_err "lookup: two rows are named" 'lookup: 2 rows of dups.csv have supplier "Beta plc": dups.csv:2 (supplier "Beta plc"), dups.csv:3 (supplier "Beta plc") [E0710]'
+printf 'print lookup(load("suppliers.csv"), "name", "Beta plc")\n' >nocol.svl
+expect_status "lookup: no such column: exit 1" 1 "$SVL" run nocol.svl
+expect_err "lookup: the row without the column" "lookup: suppliers.csv:2 (supplier \"Acme Limited\") of suppliers.csv has no column 'name' [E0710]"
+# the issue's first example, written with a filter: the hint points to lookup
+printf 'let cs = load("commitments.csv")\nprint first([c for c in cs if c.supplier == "Acme Limited"])\n' >first.svl
+expect_status "first of an empty filter: exit 1" 1 "$SVL" run first.svl
+expect_err "first of an empty filter: hint to lookup" 'hint: to find a row by its key, lookup(rows, "supplier", name)'
+
+# -- join by a key column: unmatched rows on both sides are listed
+cat >join.svl <<'EOF'
+let suppliers = load("suppliers.csv")
+let bids = load("bids.csv")
+print join(bids, suppliers, "supplier")
+EOF
+expect_status "join: unmatched rows: exit 1" 1 "$SVL" run join.svl
+first_line_is "join: counts the unmatched rows of each file" \
+  'join.svl:3:7: error: join on supplier: 1 row of bids.csv and 1 row of suppliers.csv have no match in the other table [E0711]'
+expect_err "join: the bid's row, with the nearest key" '  bids.csv:2 (supplier "Acme Ltd"): no supplier "Acme Ltd" in suppliers.csv; did you mean "Acme Limited" (suppliers.csv:2)?'
+expect_err "join: the supplier's row, with the nearest key" '  suppliers.csv:2 (supplier "Acme Limited"): no supplier "Acme Limited" in bids.csv; did you mean "Acme Ltd" (bids.csv:2)?'
+sed -i 's/^Acme Limited,/Acme Ltd,/' suppliers.csv
+cat >join_ok.svl <<'EOF'
+let rows = join([b for b in load("bids.csv") if b.supplier != "Gamma Co"], load("commitments.csv"), "supplier")
+print [[r.supplier, r.code, r.quantity] for r in rows]
+print join(load("commitments.csv"), load("suppliers.csv"), "supplier")
+EOF
+expect_out "join: one row per matching pair, left's order" '[["Acme Ltd", "ECC1", 2], ["Beta plc", "ECC10", "3 years"]]' "$SVL" run join_ok.svl
+expect_err "join: a supplier with no commitments is reported, not dropped" 'join on supplier: 1 row of suppliers.csv has no match in the other table [E0711]'
+expect_err "join: ... with its row" '  suppliers.csv:4 (supplier "Gamma Co"): no supplier "Gamma Co" in commitments.csv'
+
 done_testing

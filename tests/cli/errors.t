@@ -118,6 +118,8 @@ produces E0702 1 'print from_json("[1, 2,]")'
 produces E0703 1 'type Bid = {supplier: text, price: GBP}
 let bids = load("typed.csv", [Bid])'
 produces E0704 1 'let bids = load("bids.xlsx")'
+produces E0710 1 'print lookup([{supplier: "Acme Limited"}], "supplier", "Acme Ltd")'
+produces E0711 1 'print join([{supplier: "Acme Ltd", price: £1}], [{supplier: "Acme Limited", sme: true}], "supplier")'
 produces E0801 1 'let xs = [x * 2 for x in 1..1000000]' --max-steps 1000
 produces E0802 1 'let xs = [[x, x, x, x] for x in 1..3000000]' --max-heap 20000000
 produces E0803 1 'fn spin(n) = if n == 0 then 0 else spin(n - 1) + spin(n - 1)

@@ -1,0 +1,15 @@
+/* Rows by key: lookup(rows, key, value[, default]) and
+ * join(left, right, key) (stdlib/lookup.c). */
+#ifndef SVL_LOOKUP_H
+#define SVL_LOOKUP_H
+
+#include "../runtime/vm.h"
+
+/* The rows of left joined with the rows of right whose `key` column is
+ * equal; every row of either table must have a partner (E0711). */
+value svl_table_join(vm *v, value left, value right, value key, loc at);
+
+extern const builtin svl_lookup_builtins[];
+extern const int svl_lookup_builtins_count;
+
+#endif
