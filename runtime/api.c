@@ -89,7 +89,7 @@ PUBLIC int svl_version_num(void) { return SVL_VERSION_NUM; }
 #define PROTECT(v)                                                       \
   jmp_buf jb_;                                                           \
   jmp_buf *volatile saved_ = (v)->jmp;                                   \
-  volatile int depth_ = (v)->depth;                                      \
+  volatile int depth_ = (v)->depth, ncomps_ = (v)->ncomps;              \
   char base_;                                                            \
   if (!saved_) { (v)->stack_base = &base_; vm_reset_limits(v); }         \
   svl_vm *volatile oldoom_ = oom_vm;                                     \
@@ -100,6 +100,7 @@ PUBLIC int svl_version_num(void) { return SVL_VERSION_NUM; }
   if (setjmp(jb_)) {                                                     \
     (v)->jmp = saved_;                                                   \
     (v)->depth = depth_;                                                 \
+    (v)->ncomps = ncomps_;                                               \
     (v)->tr = NULL;                                                      \
     if (!saved_) vm_forget_failed_imports(v);                            \
     oom_vm = oldoom_;                                                    \

@@ -1183,7 +1183,22 @@ static void comp_push(vm *v, const node *n, value **out, size_t *no, size_t *co,
   else for (size_t i = 0; i < k; i++) list_push(out, no, co, x.as.list->items[i]);
 }
 
+/* The item frame of the innermost comprehension under way. */
+static inline void comp_item(vm *v, const frame *it) {
+  if (v->ncomps <= VM_COMPS) v->comps[v->ncomps - 1].it = it;
+}
+
+static value comprehension_items(vm *v, const node *n, frame *f);
+
 static value comprehension(vm *v, const node *n, frame *f) {
+  int k = v->ncomps++;
+  if (k < VM_COMPS) v->comps[k] = (struct comp_ctx){n, NULL};
+  value r = comprehension_items(v, n, f);
+  v->ncomps = k;
+  return r;
+}
+
+static value comprehension_items(vm *v, const node *n, frame *f) {
   value src = eval(v, n->b, f);
   value *out = NULL;
   size_t no = 0, co = 0;
@@ -1198,6 +1213,7 @@ static value comprehension(vm *v, const node *n, frame *f) {
     for (int64_t i = lo; i <= hi; i++) {
       step(v, n->at);
       frame *it = frame_new(f, n->nslots);
+      comp_item(v, it);
       it->slots[n->slot] = v_int(i);
       if (n->c && !want_bool(v, n->c->at, eval(v, n->c, it), "a comprehension filter")) continue;
       comp_push(v, n, &out, &no, &co, eval(v, n->a, it));
@@ -1210,6 +1226,7 @@ static value comprehension(vm *v, const node *n, frame *f) {
     for (size_t i = 0; i < l->n; i++) {
       step(v, n->at);
       frame *it = frame_new(f, n->nslots);
+      comp_item(v, it);
       it->slots[n->slot] = l->items[i];
       if (n->c && !want_bool(v, n->c->at, eval(v, n->c, it), "a comprehension filter")) continue;
       comp_push(v, n, &out, &no, &co, eval(v, n->a, it));
@@ -1223,6 +1240,7 @@ static value comprehension(vm *v, const node *n, frame *f) {
   for (size_t i = 0; i < l->n; i++) {
     step(v, n->at);
     frame *it = frame_new(f, n->nslots);
+    comp_item(v, it);
     it->slots[n->slot] = l->items[i];
     if (n->c && !want_bool(v, n->c->at, eval(v, n->c, it), "a comprehension filter")) continue;
     res->items[no++] = eval(v, n->a, it);
@@ -1570,7 +1588,9 @@ static void eval_assert(vm *v, const node *st, frame *f) {
    * arguments) is reported at the user's call, naming the row */
   if (v->main && e->at.src != v->main->src) {
     prov_explain(v, true);
+    /* the module's own expression means nothing in the user's test */
     v->last_test.message = v->err.msg;
+    v->last_test.expr = v->last_test.got = v->last_test.expected = NULL;
   }
   raise_diag(v);
 }

@@ -151,6 +151,15 @@ struct svl_vm {
   unsigned nreads;
   value blame[2];
   int nblame;
+  /* the comprehensions under way, innermost last, and the item frame of
+   * each: an error in a module names the item the user's loop was on
+   * (`for lot = 3`).  Only the first VM_COMPS are kept. */
+#define VM_COMPS 32
+  struct comp_ctx {
+    const node *n;
+    const frame *it;
+  } comps[VM_COMPS];
+  int ncomps;
   /* atomic, so svl_interrupt may come from another thread or a signal
    * handler (lock-free atomics are async-signal-safe) */
   _Atomic int interrupted;

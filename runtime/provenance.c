@@ -23,6 +23,8 @@
 
 #include "gc.h"
 
+void vm_note_read(vm *v, const record *r, size_t i) { prov_read(v, r, i); }
+
 /* A null or a text among numbers is the likelier culprit: looked up first. */
 void vm_blame(vm *v, value a, value b) {
   bool swap = (b.tag == V_TEXT && a.tag != V_TEXT && a.tag != V_NULL) || (b.tag == V_NULL && a.tag != V_NULL);
@@ -44,7 +46,7 @@ static bool same_value(value a, value b) {
   }
 }
 
-static const char *const id_fields[] = {"supplier", "name", "id", "code", "title"};
+static const char *const id_fields[] = {"supplier", "name", "id", "code", "title", "key"};
 
 /* The field that names a record for a reader: supplier, else name, id... */
 static void put_ident(sbuf *b, const record *r) {
@@ -125,6 +127,31 @@ static const record *working_on(vm *v) {
   return NULL;
 }
 
+static bool imported(vm *v, const source *src);
+
+/* The item the user's innermost comprehension is on, as a prefix: the
+ * loaded row it is, else `for lot = 3: ` (a library error does not show
+ * which item of the user's loop it was raised for). */
+static void put_loop_item(vm *v, sbuf *b) {
+  for (int k = (v->ncomps < VM_COMPS ? v->ncomps : VM_COMPS) - 1; k >= 0; k--) {
+    const struct comp_ctx *c = &v->comps[k];
+    if (!c->it || imported(v, c->n->at.src)) continue;
+    value x = c->it->slots[c->n->slot];
+    if (x.tag == V_RECORD && x.as.rec->src) {
+      sb_printf(b, "%s: ", prov_row(x.as.rec));
+    } else if (x.tag == V_RECORD) {
+      size_t before = b->len;
+      sb_printf(b, "for %s", c->n->name);
+      put_ident(b, x.as.rec);
+      if (b->len == before + 4 + strlen(c->n->name)) sb_puts(b, " = {…}");
+      sb_puts(b, ": ");
+    } else {
+      sb_printf(b, "for %s = %s: ", c->n->name, value_short(x));
+    }
+    return;
+  }
+}
+
 /* Is src the source of an imported module (not the user's own file)? */
 static bool imported(vm *v, const source *src) {
   if (!src) return false;
@@ -176,11 +203,13 @@ void prov_explain(vm *v, bool check) {
   } else if ((row = working_on(v))) {
     sb_printf(&b, "%s: ", prov_row(row));
   }
+  bool lib = imported(v, e->at.src);
+  if (!b.len && lib) put_loop_item(v, &b);
   if (b.len) {
     sb_puts(&b, e->msg);
     e->msg = b.s;
   }
-  if (!imported(v, e->at.src)) return;
+  if (!lib) return;
   /* the innermost call made from outside the imported modules */
   int d = v->depth - 1;
   while (d >= 0 && imported(v, v->stack[d].at.src)) d--;

@@ -33,6 +33,8 @@ struct builtin {
  * was read from a loaded row, the error names its file, row and column
  * (runtime/provenance.c).  Call just before vm_error. */
 void vm_blame(vm *v, value a, value b);
+/* A builtin read field i of r (get): noted like a `.` read, for errors. */
+void vm_note_read(vm *v, const record *r, size_t i);
 _Noreturn void vm_error(vm *v, loc at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 _Noreturn void vm_error_hint(vm *v, loc at, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

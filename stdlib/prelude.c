@@ -1048,6 +1048,7 @@ BUILTIN(p_has) {
 BUILTIN(p_get) {
   const record *r = want_record(v, at, "get", args[0]);
   long i = field_of(v, at, "get", r, args[1]);
+  if (i >= 0) vm_note_read(v, r, (size_t)i);
   return i >= 0 ? rec_get(r, i) : nargs > 2 ? args[2] : v_null;
 }
 

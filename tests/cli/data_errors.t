@@ -211,4 +211,64 @@ expect_out "join: one row per matching pair, left's order" '[["Acme Ltd", "ECC1"
 expect_err "join: a supplier with no commitments is reported, not dropped" 'join on supplier: 1 row of suppliers.csv has no match in the other table [E0711]'
 expect_err "join: ... with its row" '  suppliers.csv:4 (supplier "Gamma Co"): no supplier "Gamma Co" in commitments.csv'
 
+# -- SROI: the outcome whose rate is over 100%, in a run and in svl test
+cat >outcomes.csv <<'EOF'
+name,quantity,proxy,deadweight,attribution,years
+Jobs,10,£1000,20%,10%,3
+Volunteering,40,£50,110%,0%,2
+EOF
+cat >sroi_run.svl <<'EOF'
+import sroi
+let result = sroi.evaluate(load("outcomes.csv"), £20_000)
+print sroi.ratio_text(result.ratio)
+EOF
+expect_status "sroi: exit 1" 1 "$SVL" run sroi_run.svl
+first_line_is "sroi: the outcome, its row and cell, at the user's line" \
+  'sroi_run.svl:2:14: error: outcomes.csv:3 (name "Volunteering"), column deadweight, cell 110%: outcome "Volunteering": deadweight cannot be over 100%, got 110% [E0605]'
+printf 'import sroi\nprint sroi.evaluate([{name: "Jobs", quantity: 1, proxy: £5, deadweight: 110%%}], £1)\n' >sroi_lit.svl
+expect_status "sroi, outcomes written in the file: exit 1" 1 "$SVL" run sroi_lit.svl
+first_line_is "sroi, outcomes written in the file: the outcome is named" \
+  'sroi_lit.svl:2:7: error: outcome "Jobs": deadweight cannot be over 100%, got 110% [E0605]'
+cat >sroi_test.svl <<'EOF'
+import sroi
+test "social value ratio" {
+  let r = sroi.evaluate(load("outcomes.csv"), £20_000)
+  assert r.ratio > 1
+}
+EOF
+expect_status "sroi test: exit 1" 1 "$SVL" test sroi_test.svl
+if grep -qF 'at: "sroi_test.svl:3:11"' "$tmp/out" && ! grep -q 'stdlib/' "$tmp/out" &&
+  grep -qF 'message: "outcomes.csv:3 (name \"Volunteering\"), column deadweight, cell 110%: outcome \"Volunteering\": deadweight cannot be over 100%' "$tmp/out"; then
+  ok "sroi test: TAP names the user's line and the outcome"
+else not_ok "sroi test: TAP names the user's line and the outcome" "$(cat "$tmp/out")"; fi
+if grep -q "expression:" "$tmp/out"; then not_ok "sroi test: no stdlib expression in the TAP" "$(cat "$tmp/out")"; else ok "sroi test: no stdlib expression in the TAP"; fi
+
+# -- a lot with no eligible bids: which lot
+cat >lots.svl <<'EOF'
+import scoring
+let bids = load("bids.csv")
+let lowest = [{lot: lot, price: scoring.lowest_price([b.price for b in bids if b.lot == lot])} for lot in [1, 2, 3]]
+print lowest
+EOF
+expect_status "empty lot: exit 1" 1 "$SVL" run lots.svl
+first_line_is "empty lot: the loop's lot" \
+  'lots.svl:3:33: error: for lot = 3: no prices to take the lowest of (is every bid excluded?) [E0605]'
+printf 'name,number\nLot 1,1\nLot 2,2\nLot 3,3\n' >lots.csv
+cat >lots_csv.svl <<'EOF'
+import scoring
+let bids = load("bids.csv")
+print [scoring.lowest_price([b.price for b in bids if b.lot == lot.number]) for lot in load("lots.csv")]
+EOF
+expect_status "empty lot from lots.csv: exit 1" 1 "$SVL" run lots_csv.svl
+first_line_is "empty lot from lots.csv: the lot's row" \
+  'lots_csv.svl:3:8: error: lots.csv:4 (name "Lot 3"): no prices to take the lowest of (is every bid excluded?) [E0605]'
+cat >lots_group.svl <<'EOF'
+import scoring
+let bids = load("bids.csv")
+print [scoring.winner([b for b in g.items if b.price < £950], [scoring.asc(b => b.price)]) for g in group_by(bids, b => b.lot)]
+EOF
+expect_status "lot by group_by: exit 1" 1 "$SVL" run lots_group.svl
+first_line_is "lot by group_by: the group's key" \
+  'lots_group.svl:3:8: error: for g (key 1): no bids to choose a winner from (is every bid excluded?) [E0605]'
+
 done_testing
