@@ -672,6 +672,21 @@ static void test_sandbox(void) {
   svl_value *data = NULL;
   tap_ok(svl_load_data(vm, csv, &data) == SVL_OK && svl_kind_of(vm, data) == SVL_KIND_LIST,
          "the host itself may still read data (svl_load_data)");
+  /* rows the host loaded keep their file and line (provenance in errors),
+   * through svl_with too */
+  svl_value *row = NULL, *tbc = svl_text(vm, "TBC", SVL_NTS), *with = NULL;
+  tap_ok(svl_item(vm, data, 0, &row) == SVL_OK && (with = svl_with(vm, row, "price", tbc)) &&
+             svl_set_global(vm, "bids", data) == SVL_OK && svl_set_global(vm, "row", with) == SVL_OK,
+         "loaded rows bound as globals");
+  tap_ok(svl_load_string(vm, "p.svl", "let cheap = [b for b in bids if b.price < \"£100\"]\n", SVL_NTS) == SVL_ERR_RUNTIME &&
+             strstr(svl_last_error(vm)->message, "data.csv:2 (name \"Acme\"), column price, cell £90.00: cannot order") != NULL,
+         "an error on a value of svl_load_data's rows names the file, row, column and cell");
+  tap_ok(svl_load_string(vm, "q.svl", "let n = row.price * 2\n", SVL_NTS) == SVL_ERR_RUNTIME &&
+             strstr(svl_last_error(vm)->message, "data.csv:2 (name \"Acme\"), column price, cell \"TBC\"") != NULL,
+         "... and on a row updated with svl_with");
+  svl_release(vm, row);
+  svl_release(vm, tbc);
+  svl_release(vm, with);
   svl_release(vm, data);
   tap_ok(svl_load_file(vm, mod) == SVL_OK && svl_has(vm, "answer"), "... and rule files (svl_load_file)");
   svl_free(vm);
