@@ -232,7 +232,7 @@ static value make_with(svl_vm *v, build *b) {
   const record *x = b->rec;
   long k = record_find(x, b->keys[0]);
   record *r = record_new(x->n + (k < 0));
-  r->src = x->src, r->line = x->line; /* a loaded row stays traceable */
+  r->src = rec_src(x), r->line = x->line; /* a loaded row stays traceable */
   for (size_t i = 0; i < x->n; i++) {
     r->keys[i] = x->keys[i];
     r->vals[i] = rec_get(x, i);

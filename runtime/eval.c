@@ -1345,7 +1345,7 @@ static value with(vm *v, const node *n, value a, value b) {
       return v_rec(r);
     }
     r = record_new_shared(c->n, c->keys);
-    r->src = x->src, r->line = x->line;
+    r->src = rec_src(x), r->line = x->line;
     for (size_t i = 0; i < x->n; i++) r->vals[i] = rec_get(x, i);
     for (size_t i = 0; i < y->n; i++) r->vals[c->to[i]] = rec_get(y, i);
     return v_rec(r);
@@ -1354,7 +1354,7 @@ static value with(vm *v, const node *n, value a, value b) {
   for (size_t i = 0; i < y->n; i++)
     if (record_find(x, y->keys[i]) < 0) extra++;
   record *r = record_new(x->n + extra);
-  r->src = x->src, r->line = x->line;
+  r->src = rec_src(x), r->line = x->line;
   for (size_t i = 0; i < x->n; i++) { r->keys[i] = x->keys[i]; r->vals[i] = rec_get(x, i); }
   size_t k = x->n;
   for (size_t i = 0; i < y->n; i++) {

@@ -221,7 +221,7 @@ uint64_t now_ms(void);
 /* ---- data provenance (runtime/provenance.c) ---- */
 /* Field i of r was just read: remembered when r is a loaded row. */
 static inline void prov_read(vm *v, const record *r, size_t i) {
-  if (!r->src) return;
+  if (!rec_src(r)) return;
   struct prov_read *e = &v->reads[v->nreads++ & 15];
   e->r = r;
   e->field = i;

@@ -61,7 +61,7 @@ static void put_ident(sbuf *b, const record *r) {
 }
 
 const char *prov_row(const record *r) {
-  if (!r->src) return NULL;
+  if (!rec_src(r)) return NULL;
   sbuf b;
   sb_init(&b);
   sb_printf(&b, "%s:%u", r->src->file, (unsigned)r->line);
@@ -77,7 +77,7 @@ static bool find_in(value y, value x, int depth, long *budget, const record **ro
     const record *r = y.as.rec;
     for (size_t i = 0; i < r->n && *budget > 0; i++, (*budget)--) {
       value f = rec_get(r, i);
-      if (r->src && same_value(f, x)) {
+      if (rec_src(r) && same_value(f, x)) {
         *row = r, *field = i;
         return true;
       }
@@ -121,7 +121,7 @@ static const record *working_on(vm *v) {
     const diag_frame *fr = &v->stack[d];
     for (int i = 0; i < nparams(fr->decl) && fr->args; i++) {
       value a = fr->args[fr->decl->kids[i]->slot];
-      if (a.tag == V_RECORD && a.as.rec->src) return a.as.rec;
+      if (a.tag == V_RECORD && rec_src(a.as.rec)) return a.as.rec;
     }
   }
   return NULL;
@@ -137,7 +137,7 @@ static void put_loop_item(vm *v, sbuf *b) {
     const struct comp_ctx *c = &v->comps[k];
     if (!c->it || imported(v, c->n->at.src)) continue;
     value x = c->it->slots[c->n->slot];
-    if (x.tag == V_RECORD && x.as.rec->src) {
+    if (x.tag == V_RECORD && rec_src(x.as.rec)) {
       sb_printf(b, "%s: ", prov_row(x.as.rec));
     } else if (x.tag == V_RECORD) {
       size_t before = b->len;

@@ -57,7 +57,7 @@ record *record_view(const record *base, size_t n, const char **keys) {
   r->keys = keys;
   r->base = base;
   r->vals = (value *)(r + 1);
-  r->src = base->src;
+  r->src = rec_src(base);
   r->line = base->line;
   return r;
 }

@@ -86,12 +86,14 @@ typedef struct datasrc {
 struct record {
   size_t n;
   bool indicator;   /* declared with `indicator` (SPEC 8) */
-  /* A loaded row knows its file (src) and the line it starts on: 8 bytes
-   * (the line sits in what was padding), so no value grows.  A `with` of
-   * such a row keeps them. */
+  /* A loaded row knows the line it starts on (in what was padding) and
+   * its file (src, sharing the place of an indicator's name, which a row
+   * never has): no record and no value grows.  Read src with rec_src. */
   uint32_t line;
-  const datasrc *src;
-  const char *name; /* an indicator's declared name, for messages */
+  union {
+    const char *name;   /* an indicator's declared name, for messages */
+    const datasrc *src; /* not an indicator: the load it came from, or NULL */
+  };
   const char **keys; /* interned-or-not field names, in order */
   /* A `with` that only adds fields makes a view: fields [0, base->n) are
    * base's and vals holds the rest, so `[b with {x: ..} for b in bids]`
@@ -151,6 +153,8 @@ record *record_new(size_t n);             /* n empty slots */
 /* n empty values under field names `keys`, which the record shares (rows
  * of one CSV): nothing may write to keys afterwards. */
 record *record_new_shared(size_t n, const char **keys);
+/* The load a record came from (NULL for an indicator or a built record). */
+static inline const datasrc *rec_src(const record *r) { return r->indicator ? NULL : r->src; }
 static inline value v_rec(const record *r) { value v = {.tag = V_RECORD}; v.as.rec = r; return v; }
 /* Field lookup: index or -1. */
 long record_find(const record *r, const char *key);

@@ -1520,7 +1520,7 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
       size_t nf = (size_t)(t->nfields > 0 ? t->nfields : 0);
       /* every record of one type shares its names (runtime/eval.c field_of) */
       record *o = record_new_shared(nf, t->fnames);
-      o->src = r->src, o->line = r->line;
+      o->src = rec_src(r), o->line = r->line;
       size_t mark = c->path.len;
       for (size_t f = 0; f < nf; f++) {
         long k = record_find(r, t->fnames[f]);

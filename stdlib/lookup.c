@@ -136,7 +136,7 @@ static const char *suggest(const list *rows, const char *key, value want) {
   for (int i = 0; i < n; i++) {
     if (i) sb_puts(&b, i == n - 1 ? " or " : ", ");
     sb_puts(&b, value_display(nb[i].key, false));
-    if (nb[i].row->src) sb_printf(&b, " (%s:%u)", nb[i].row->src->file, (unsigned)nb[i].row->line);
+    if (rec_src(nb[i].row)) sb_printf(&b, " (%s:%u)", nb[i].row->src->file, (unsigned)nb[i].row->line);
   }
   sb_putc(&b, '?');
   return b.s;
@@ -145,7 +145,7 @@ static const char *suggest(const list *rows, const char *key, value want) {
 /* Where a list of rows came from: its first row's file, else `fallback`. */
 static const char *where(const list *rows, const char *fallback) {
   for (size_t i = 0; i < rows->n; i++)
-    if (rows->items[i].tag == V_RECORD && rows->items[i].as.rec->src) return rows->items[i].as.rec->src->file;
+    if (rows->items[i].tag == V_RECORD && rec_src(rows->items[i].as.rec)) return rows->items[i].as.rec->src->file;
   return fallback;
 }
 
@@ -269,7 +269,7 @@ value svl_table_join(vm *v, value lv, value rv, value kv, loc at) {
                         value_display(rec_get(r, f), false));
       }
       record *o = record_new(l->n + extra);
-      o->src = l->src, o->line = l->line;
+      o->src = rec_src(l), o->line = l->line;
       for (size_t f = 0; f < l->n; f++) o->keys[f] = l->keys[f], o->vals[f] = rec_get(l, f);
       size_t p = l->n;
       for (size_t f = 0; f < r->n; f++)
