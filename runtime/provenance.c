@@ -198,15 +198,22 @@ void prov_explain(vm *v, bool check) {
   }
   sbuf b;
   sb_init(&b);
+  const char *cell = NULL;
   if (row) {
-    sb_printf(&b, "%s, column %s, cell %s: ", prov_row(row), row->keys[field], value_short(x));
+    sb_printf(&b, "%s, column %s: ", prov_row(row), row->keys[field]);
+    cell = value_short(x);
   } else if ((row = working_on(v))) {
     sb_printf(&b, "%s: ", prov_row(row));
   }
   bool lib = imported(v, e->at.src);
   if (!b.len && lib) put_loop_item(v, &b);
   if (b.len) {
-    sb_puts(&b, e->msg);
+    /* bids.csv:3 (supplier "Beta plc"), column quality: MESSAGE (cell
+     * "74 points"), the cell closing the message's first line */
+    size_t first = strcspn(e->msg, "\n");
+    sb_putn(&b, e->msg, first);
+    if (cell) sb_printf(&b, " (cell %s)", cell);
+    sb_puts(&b, e->msg + first);
     e->msg = b.s;
   }
   if (!lib) return;

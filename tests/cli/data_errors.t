@@ -44,7 +44,7 @@ print offer.total
 EOF
 expect_status "toms: exit 1" 1 "$SVL" run toms_offer.svl
 first_line_is "toms: at the analyst's line, naming row, supplier, column and cell" \
-  'toms_offer.svl:8:13: error: commitments.csv:3 (supplier "Beta plc"), column quantity, cell "3 years": value of indicator ECC10: expected a quantity in week, got text [E0406]'
+  'toms_offer.svl:8:13: error: commitments.csv:3 (supplier "Beta plc"), column quantity: value of indicator ECC10: expected a quantity in week, got text (cell "3 years") [E0406]'
 no_abs_stdlib "toms: no stdlib path in the primary location"
 expect_err "toms: the library line as a note" "note: raised in commitment_value at stdlib/toms.svl:"
 expect_err "toms: the argument that held the row" "(the value came from argument 'commitments' of offer)"
@@ -58,12 +58,12 @@ print [b.supplier for b in ranked]
 EOF
 expect_status "74 points ascending: exit 1" 1 "$SVL" run rank_asc.svl
 first_line_is "74 points ascending: names the text cell, not its neighbour" \
-  'rank_asc.svl:3:14: error: bids.csv:3 (supplier "Beta plc"), column quality, cell "74 points": cannot order number and text [E0402]'
+  'rank_asc.svl:3:14: error: bids.csv:3 (supplier "Beta plc"), column quality: cannot order number and text (cell "74 points") [E0402]'
 expect_err "74 points ascending: note" "note: raised in rank_bids at stdlib/scoring.svl:"
 sed 's/scoring.asc/scoring.desc/' rank_asc.svl >rank_desc.svl
 expect_status "74 points descending: exit 1" 1 "$SVL" run rank_desc.svl
 first_line_is "74 points descending: the stdlib check names the cell" \
-  'rank_desc.svl:3:14: error: bids.csv:3 (supplier "Beta plc"), column quality, cell "74 points": descending order of texts is not supported'
+  'rank_desc.svl:3:14: error: bids.csv:3 (supplier "Beta plc"), column quality: descending order of texts is not supported'
 
 # -- the same cell reaching the user's own comparison (no library)
 cat >own.svl <<'EOF'
@@ -72,7 +72,7 @@ print [b.supplier for b in bids if b.quality >= 70]
 EOF
 expect_status "own comparison: exit 1" 1 "$SVL" run own.svl
 first_line_is "own comparison: at the line, naming the cell" \
-  'own.svl:2:36: error: bids.csv:3 (supplier "Beta plc"), column quality, cell "74 points": cannot order text and number [E0402]'
+  'own.svl:2:36: error: bids.csv:3 (supplier "Beta plc"), column quality: cannot order text and number (cell "74 points") [E0402]'
 
 # -- many rows: the cell is found even when read long before the error
 {
@@ -86,7 +86,8 @@ import scoring
 print len(scoring.rank_bids(load("many.csv"), [scoring.asc(b => b.score)]))
 EOF
 expect_status "many rows: exit 1" 1 "$SVL" run many.svl
-expect_err "many rows: row 302, id B-301" 'many.csv:302 (id "B-301"), column score, cell "n/a": cannot order'
+expect_err "many rows: row 302, id B-301" 'many.csv:302 (id "B-301"), column score: cannot order'
+expect_err "many rows: the cell" '(cell "n/a") [E0402]'
 
 # -- JSON rows name their line and id (OCDS bids are identified by id)
 cat >bids.json <<'EOF'
@@ -104,7 +105,7 @@ print sum([b.value for b in bids]) / 2
 EOF
 expect_status "json: exit 1" 1 "$SVL" run json.svl
 first_line_is "json: names the object's line, id, key and value" \
-  'json.svl:2:7: error: bids.json:3 (id "B-2"), column value, cell "TBC": sum expects a list of numbers, item 2 is text [E0402]'
+  'json.svl:2:7: error: bids.json:3 (id "B-2"), column value: sum expects a list of numbers, item 2 is text (cell "TBC") [E0402]'
 
 # -- a typed load keeps provenance: a with of a row still names it
 cat >typed.svl <<'EOF'
@@ -113,7 +114,7 @@ let cs = [c with {checked: true} for c in load("commitments.csv", Commitment)]
 print [c.quantity * 2 for c in cs]
 EOF
 expect_status "typed: exit 1" 1 "$SVL" run typed.svl
-expect_err "typed: the with of a row keeps its provenance" 'commitments.csv:2 (supplier "Acme Ltd"), column quantity, cell "2": cannot apply'
+expect_err "typed: the with of a row keeps its provenance" 'commitments.csv:2 (supplier "Acme Ltd"), column quantity: cannot apply'
 
 # -- ?? chains and OCDS-shaped bids, identified by id only
 cat >chain.svl <<'EOF'
@@ -176,7 +177,7 @@ EOF
 expect_out "lookup: a found row, a default" 'South
 null' "$SVL" run lookup.svl
 first_line_is "lookup: names the bid's row, the key and the file searched" \
-  'lookup.svl:5:8: error: bids.csv:2 (supplier "Acme Ltd"), column supplier, cell "Acme Ltd": lookup: no row of suppliers.csv has supplier "Acme Ltd" (3 rows searched) [E0710]'
+  'lookup.svl:5:8: error: bids.csv:2 (supplier "Acme Ltd"), column supplier: lookup: no row of suppliers.csv has supplier "Acme Ltd" (3 rows searched) (cell "Acme Ltd") [E0710]'
 expect_err "lookup: the nearest key, with its row" 'hint: did you mean "Acme Limited" (suppliers.csv:2)?'
 printf 'supplier,sme\nBeta plc,no\nBeta plc,yes\n' >dups.csv
 printf 'print lookup(load("dups.csv"), "supplier", "Beta plc")\n' >dups.svl
@@ -224,7 +225,7 @@ print sroi.ratio_text(result.ratio)
 EOF
 expect_status "sroi: exit 1" 1 "$SVL" run sroi_run.svl
 first_line_is "sroi: the outcome, its row and cell, at the user's line" \
-  'sroi_run.svl:2:14: error: outcomes.csv:3 (name "Volunteering"), column deadweight, cell 110%: outcome "Volunteering": deadweight cannot be over 100%, got 110% [E0605]'
+  'sroi_run.svl:2:14: error: outcomes.csv:3 (name "Volunteering"), column deadweight: outcome "Volunteering": deadweight cannot be over 100%, got 110% (cell 110%) [E0605]'
 printf 'import sroi\nprint sroi.evaluate([{name: "Jobs", quantity: 1, proxy: £5, deadweight: 110%%}], £1)\n' >sroi_lit.svl
 expect_status "sroi, outcomes written in the file: exit 1" 1 "$SVL" run sroi_lit.svl
 first_line_is "sroi, outcomes written in the file: the outcome is named" \
@@ -238,7 +239,7 @@ test "social value ratio" {
 EOF
 expect_status "sroi test: exit 1" 1 "$SVL" test sroi_test.svl
 if grep -qF 'at: "sroi_test.svl:3:11"' "$tmp/out" && ! grep -q 'stdlib/' "$tmp/out" &&
-  grep -qF 'message: "outcomes.csv:3 (name \"Volunteering\"), column deadweight, cell 110%: outcome \"Volunteering\": deadweight cannot be over 100%' "$tmp/out"; then
+  grep -qF 'message: "outcomes.csv:3 (name \"Volunteering\"), column deadweight: outcome \"Volunteering\": deadweight cannot be over 100%' "$tmp/out"; then
   ok "sroi test: TAP names the user's line and the outcome"
 else not_ok "sroi test: TAP names the user's line and the outcome" "$(cat "$tmp/out")"; fi
 if grep -q "expression:" "$tmp/out"; then not_ok "sroi test: no stdlib expression in the TAP" "$(cat "$tmp/out")"; else ok "sroi test: no stdlib expression in the TAP"; fi
