@@ -160,15 +160,11 @@ static bool imported(vm *v, const source *src) {
   return false;
 }
 
-/* The argument of call fr holding x (itself, or a list or record that
- * holds the row x was read from): its parameter's name, else NULL. */
+/* The argument of call fr holding x: the one holding the row x was read
+ * from (the row itself, or a list of rows), else the one that is x itself
+ * when x is a text (a number may equal an unrelated argument). */
 static const char *argument_with(const diag_frame *fr, value x, const record *row) {
-  for (int i = 0; i < nparams(fr->decl) && fr->args; i++) {
-    value a = fr->args[fr->decl->kids[i]->slot];
-    if (same_value(a, x)) return fr->decl->kids[i]->name;
-  }
-  if (!row) return NULL;
-  for (int i = 0; i < nparams(fr->decl) && fr->args; i++) {
+  for (int i = 0; row && i < nparams(fr->decl) && fr->args; i++) {
     value a = fr->args[fr->decl->kids[i]->slot];
     if (a.tag == V_RECORD && a.as.rec == row) return fr->decl->kids[i]->name;
     if (a.tag == V_LIST)
@@ -176,6 +172,8 @@ static const char *argument_with(const diag_frame *fr, value x, const record *ro
         if (a.as.list->items[k].tag == V_RECORD && a.as.list->items[k].as.rec == row)
           return fr->decl->kids[i]->name;
   }
+  for (int i = 0; x.tag == V_TEXT && i < nparams(fr->decl) && fr->args; i++)
+    if (same_value(fr->args[fr->decl->kids[i]->slot], x)) return fr->decl->kids[i]->name;
   return NULL;
 }
 

@@ -26,7 +26,9 @@ expect_err "naming file, row, column and what to write" \
 sed 's/deadweight: percent,/deadweight: number,/' sroi_project.svl >untyped.svl
 expect_status "read as a plain number, the sroi module refuses it" 1 "$SVL" run untyped.svl npv
 expect_err "saying what to write" \
-  "deadweight must be a percentage such as 20%, got 1 (write 1% for 1 per cent, or 100% if 1 is a fraction) [E0605]"
+  "deadweight must be a percentage such as 20%, got 1 (write 1% for 1 per cent, or 100% if 1 is a fraction)"
+expect_err "... naming the outcome, its row and cell" \
+  "sroi_outcomes.csv:2, column deadweight: outcome \"Volunteering hours\": deadweight must be a percentage such as 20%"
 printf 'outcome,quantity,proxy,deadweight,attribution,years\nVolunteering hours,400,£14.50,0.01,0.1,2\nReduced isolation,12,£600,0.25,0.2,3\n' >fractions.csv
 sed 's/sroi_outcomes.csv/fractions.csv/; s/deadweight: percent, attribution: percent/deadweight: percent from fraction, attribution: percent from fraction/' sroi_project.svl >fractions.svl
 expect_out "'percent from fraction' reads 0.01 as 1%: the same NPV" "£9,920.31" "$SVL" run fractions.svl npv
