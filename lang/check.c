@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../runtime/gc.h"
 #include "../runtime/vm.h"
@@ -632,7 +633,7 @@ static void table(checker *c, const node *d) {
       for (int j = 0; j < row->a->kids[i]->nkids; j++) walk_test(c, row->a->kids[i]->kids[j]);
     for (int i = 0; i < row->b->nkids; i++) walk(c, row->b->kids[i]);
   }
-  if (d->op == HIT_UNIQUE && !c->quiet) ck_table(c, d, ins);
+  if (d->op == HIT_UNIQUE && !c->quiet) ck_table(c, d, ins, NULL);
 }
 
 static sty walk(checker *c, const node *n) {
@@ -785,6 +786,15 @@ static void decl(checker *c, const node *d) {
     break;
   }
   c->cur_global = -1;
+}
+
+bool ck_out_of_time(checker *c) {
+  if (!c->out->deadline_ms || c->out->timed_out) return c->out->timed_out;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  uint64_t now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+  if (now > c->out->deadline_ms) c->out->timed_out = true;
+  return c->out->timed_out;
 }
 
 void check_program(const node *prog, findings *out) {

@@ -30,6 +30,8 @@ typedef struct finding {
 typedef struct findings {
   finding *items;
   int n, cap;
+  uint64_t deadline_ms; /* CLOCK_MONOTONIC milliseconds; 0: none */
+  bool timed_out;       /* the analyses stopped at the deadline */
 } findings;
 
 /* Analyse a resolved program (lang/resolve.c has run on it) and append

@@ -46,8 +46,21 @@ const char *ck_label(sty t);
  * t->opt: null is also accepted. */
 const svl_type *ck_input_type(const node *d, int col);
 
+/* The values an input column can take, for gaps and overlaps: any value
+ * of its kind, whole numbers only, or the members of an enumeration. */
+typedef enum { DOM_ALL, DOM_INT, DOM_SET } ck_domain_kind;
+typedef struct ck_domain {
+  ck_domain_kind k;
+  int n;                 /* DOM_SET: the members */
+  const value *members;
+} ck_domain;
+
 /* Gaps and overlaps of a `hit unique` table.  `inputs` holds what is known
- * of each input column's header expression (d->ninputs entries). */
-void ck_table(checker *c, const node *d, const sty *inputs);
+ * of each input column's header expression (d->ninputs entries), `domains`
+ * each column's domain (NULL: every column DOM_ALL). */
+void ck_table(checker *c, const node *d, const sty *inputs, const ck_domain *domains);
+
+/* True once the check has run past its deadline (svl check --timeout). */
+bool ck_out_of_time(checker *c);
 
 #endif

@@ -65,7 +65,12 @@ static void check_one(svl_vm *v, check_job *j, const char *path) {
 
 static void check_all(svl_vm *v, void *ctx) {
   check_job *j = ctx;
-  for (int i = 0; i < j->npaths; i++) check_one(v, j, j->paths[i]);
+  for (int i = 0; i < j->npaths; i++) {
+    check_one(v, j, j->paths[i]);
+    /* --timeout: the analyses stop at the deadline; so does the check */
+    if (j->out.timed_out || (j->out.deadline_ms && now_ms() > j->out.deadline_ms))
+      vm_error_kind(v, DIAG_LIMIT, (loc){0}, "E0803 time limit reached (%llu ms)", (unsigned long long)v->cfg.timeout_ms);
+  }
   if (j->flags & SVL_CHECK_STRICT) findings_promote_warnings(&j->out);
   j->report = j->format == SVL_FORMAT_JSON ? findings_json(&j->out) : findings_text(&j->out);
 }
@@ -86,6 +91,7 @@ PUBLIC svl_status svl_check(svl_vm *v, const char *const *paths, int npaths, uns
   j->npaths = npaths;
   j->flags = flags;
   j->format = format;
+  j->out.deadline_ms = v->cfg.timeout_ms ? now_ms() + v->cfg.timeout_ms : 0;
   /* each file gets its own registry; the VM keeps the one it had */
   unit_reg *units = v->units;
   svl_status st = api_protect(v, check_all, j);

@@ -73,6 +73,7 @@ struct list {
 
 struct range {
   value lo, hi;     /* numbers (same dimension) or dates */
+  bool lo_open, hi_open; /* a table cell's [a..b) or (a..b]: that end excluded */
 };
 
 /* Where loaded rows came from (docs/internals.md, "Data provenance"):
