@@ -68,9 +68,15 @@ typedef enum {
   REF_UNIT      /* a unit name used where a value is expected (error) */
 } refkind;
 
+/* N_RANGE op: a table cell's half-open range, [a..b) or (a..b] */
+enum { RANGE_LO_OPEN = 1, RANGE_HI_OPEN = 2 };
+
 typedef enum { HIT_UNIQUE, HIT_FIRST, HIT_ANY, HIT_COLLECT, HIT_COLLECT_SUM,
                HIT_COLLECT_MIN, HIT_COLLECT_MAX, HIT_COLLECT_COUNT,
-               HIT_RULE_ORDER } hitpolicy;
+               HIT_RULE_ORDER,
+               HIT_PRIORITY,      /* the matching row whose output comes first in its enumeration */
+               HIT_OUTPUT_ORDER   /* every matching row's output, in the enumeration's order */
+             } hitpolicy;
 
 typedef struct node node;
 struct node {

@@ -237,6 +237,8 @@ static bool const_at(const node *n, value *out, int depth) {
     range *r = svl_alloc(sizeof *r);
     r->lo = lo;
     r->hi = hi;
+    r->lo_open = n->op & RANGE_LO_OPEN;
+    r->hi_open = n->op & RANGE_HI_OPEN;
     value x = {.tag = V_RANGE};
     x.as.range = r;
     *out = x;

@@ -308,9 +308,25 @@ static int cmp_text(const text *a, const text *b) {
   return (a->len > b->len) - (a->len < b->len);
 }
 
-static const text **sort_texts; /* qsort has no context argument; the checker runs on one thread per VM */
-static int cmp_text_idx(const void *a, const void *b) {
-  return cmp_text(sort_texts[*(const int *)a], sort_texts[*(const int *)b]);
+/* A text and where it stands, for sorting (qsort has no context). */
+typedef struct text_at {
+  const text *t;
+  int i;
+} text_at;
+static int cmp_text_at(const void *a, const void *b) {
+  const text_at *x = a, *y = b;
+  int r = cmp_text(x->t, y->t);
+  return r ? r : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Indexes 0..n-1 of texts, sorted by text, equal texts by index. */
+static int *sorted_texts(const text **texts, int n) {
+  text_at *ta = svl_alloc((size_t)(n + 1) * sizeof *ta);
+  for (int k = 0; k < n; k++) ta[k] = (text_at){texts[k], k};
+  qsort(ta, (size_t)n, sizeof *ta, cmp_text_at);
+  int *order = svl_alloc_atomic((size_t)(n + 1) * sizeof *order);
+  for (int k = 0; k < n; k++) order[k] = ta[k].i;
+  return order;
 }
 
 static int text_index(const col *c, const text *s) {
@@ -561,23 +577,11 @@ static void build_column(tab *t, int i, sty header, ck_domain dom) {
   } else if (c->kind == K_TEXT) {
     /* distinct texts, members first, each in order of first appearance */
     c->texts = svl_alloc((size_t)l.n * sizeof *c->texts);
-    int *order = svl_alloc_atomic((size_t)l.n * sizeof *order);
-    for (int k = 0; k < l.n; k++) {
-      c->texts[k] = l.items[k].v.as.text;
-      order[k] = k;
-    }
-    sort_texts = c->texts;
-    qsort(order, (size_t)l.n, sizeof *order, cmp_text_idx); /* not stable: pick the first of equals below */
+    for (int k = 0; k < l.n; k++) c->texts[k] = l.items[k].v.as.text;
+    int *order = sorted_texts(c->texts, l.n);
     bool *keep = svl_alloc_atomic((size_t)l.n);
-    for (int a = 0; a < l.n;) {
-      int b = a, first = order[a];
-      while (b < l.n && cmp_text(c->texts[order[b]], c->texts[order[a]]) == 0) {
-        if (order[b] < first) first = order[b];
-        b++;
-      }
-      keep[first] = true;
-      a = b;
-    }
+    for (int a = 0; a < l.n; a++) /* the first of equal texts */
+      keep[order[a]] = a == 0 || cmp_text(c->texts[order[a]], c->texts[order[a - 1]]) != 0;
     const text **texts = c->texts;
     c->texts = svl_alloc((size_t)l.n * sizeof *c->texts);
     int nmem = 0;
@@ -586,11 +590,7 @@ static void build_column(tab *t, int i, sty header, ck_domain dom) {
         c->texts[c->nb++] = texts[k];
         if (k < nmembers) nmem++;
       }
-    c->tsorted = svl_alloc_atomic((size_t)c->nb * sizeof *c->tsorted);
-    for (int k = 0; k < c->nb; k++) c->tsorted[k] = k;
-    sort_texts = c->texts;
-    qsort(c->tsorted, (size_t)c->nb, sizeof *c->tsorted, cmp_text_idx);
-    sort_texts = NULL;
+    c->tsorted = sorted_texts(c->texts, c->nb);
     int cap = 0;
     for (int k = 0; k < (dom.k == DOM_SET ? nmem : c->nb); k++) {
       value v = {.tag = V_TEXT};
@@ -1226,5 +1226,6 @@ void ck_table(checker *c, const node *d, const sty *inputs, const ck_domain *dom
   overlaps(&t);
   t.stopped = false;
   t.budget = WORK_BUDGET;
-  if (!ck_out_of_time(c)) gaps(&t);
+  /* a table with | else || ... | has an output for every input */
+  if (!d->b && !ck_out_of_time(c)) gaps(&t);
 }

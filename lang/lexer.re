@@ -150,6 +150,25 @@ static bool open_br(lexer *lx, char c, const unsigned char *at) {
 
 static char top(const lexer *lx) { return lx->stack[lx->depth]; }
 
+/* A half-open range in a table cell, [a..b) or (a..b]: the bracket that
+ * closes it is not the one that opened it.  Allowed only when a `..`
+ * stands directly inside the pair, so a typo like [1, 2) is still
+ * reported here, at the bracket. */
+static bool half_open(const lexer *lx, char have, unsigned char close) {
+  if (!((have == '[' && close == ')') || (have == '(' && close == ']'))) return false;
+  int nest = 0;
+  for (size_t i = lx->n; i-- > 0;) {
+    int k = lx->toks[i].kind;
+    if (k == ')' || k == ']' || k == '}' || k == IEND || k == STREND) nest++;
+    else if (k == '(' || k == '[' || k == '{' || k == ISTART || k == STRBEG) {
+      if (nest-- == 0) return false;
+    } else if (k == DOTDOT && nest == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /* A keyword: the scanner matches each one by its own rule (below), so
  * nothing is looked up per identifier.  Its text stays with the token: the
  * second pass turns a keyword into a name where the grammar wants a field
@@ -418,7 +437,7 @@ loop:
       lx->depth--;
       return 1;
     }
-    if (have != want) {
+    if (have != want && !half_open(lx, have, lx->tok[0])) {
       if (have == 0) return fail(lx, lx->tok, "E0105 unmatched closing bracket", NULL), -1;
       return fail(lx, lx->tok, "E0105 closing bracket does not match the open one",
                   have == '(' ? "expected ')'" : have == '[' ? "expected ']'" : have == '{' ? "expected '}'" : NULL), -1;

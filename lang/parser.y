@@ -163,7 +163,7 @@ static node *decl(pctx *c, int kind, yyltype l, const token *name, node *params)
 
 %type <n> program stmts stmt decl bstmts bstmt params plist param typeexpr tfields tfield
 %type <n> enumalts enumlit
-%type <n> rule_items rule_item table_rows trow incells incell tests test outcells
+%type <n> rule_items rule_item table_rows trow incells incell tests test outcells outcell
 %type <n> fields field expr e_def e_def_t e_or e_or_t e_and e_and_t e_not e_not_t
 %type <n> e_cmp e_cmp_t e_range e_range_t e_add e_add_t e_mul e_mul_t e_un e_un_t
 %type <n> e_pow e_pow_t e_powr e_powr_t loose e_post primary string sparts list elist
@@ -193,7 +193,14 @@ decl: FN NAME '(' params ')' '=' expr
     | RULE NAME '(' params ')' '{' rule_items '}'
         { $$ = decl(ctx, N_RULE, @$, $2, $4); $$->a = $7; deepen(ctx, $$, $7); }
     | TABLE NAME '(' params ')' hit '{' table_rows '}'
-        { $$ = decl(ctx, N_TABLE, @$, $2, $4); $$->a = $8; $$->op = (uint8_t)$6; deepen(ctx, $$, $8); }
+        { $$ = decl(ctx, N_TABLE, @$, $2, $4); $$->a = $8; $$->op = (uint8_t)$6; deepen(ctx, $$, $8);
+          /* | else || outputs | (the default when no row matches) comes last and is kept apart, in b */
+          for (int k = 0; k < $8->nkids; k++)
+            if (!$8->kids[k]->a) {
+              if (k == 0 || k + 1 < $8->nkids) { perr(ctx, (yyltype){$8->kids[k]->at.start, $8->kids[k]->at.end}, "E0204 the | else || ... | row comes last, after the header and the rows", NULL); YYABORT; }
+              $$->b = $8->kids[k];
+              $8->nkids--;
+            } }
     | UNIT NAME uplural
         { $$ = named(ctx, N_UNIT, @$, $2, NULL); $$->name2 = $3 ? TEXT($3) : NULL; }
     | UNIT NAME uplural '=' qty
@@ -284,13 +291,14 @@ hit: %empty            { $$ = HIT_UNIQUE; }
    | HIT NAME
      { const char *w = TEXT($2);
        $$ = !strcmp(w, "unique") ? HIT_UNIQUE : !strcmp(w, "first") ? HIT_FIRST
-          : !strcmp(w, "any") ? HIT_ANY : !strcmp(w, "collect") ? HIT_COLLECT : -1;
-       if ($$ < 0) { perr(ctx, @2, "E0204 unknown hit policy", "hit policies: unique, first, any, collect, collect sum|min|max|count, rule order"); YYABORT; } }
+          : !strcmp(w, "any") ? HIT_ANY : !strcmp(w, "collect") ? HIT_COLLECT : !strcmp(w, "priority") ? HIT_PRIORITY : -1;
+       if ($$ < 0) { perr(ctx, @2, "E0204 unknown hit policy", "hit policies: unique, first, any, priority, collect, collect sum|min|max|count, rule order, output order"); YYABORT; } }
    | HIT NAME NAME
      { const char *w = TEXT($3);
        $$ = !strcmp(w, "sum") ? HIT_COLLECT_SUM : !strcmp(w, "min") ? HIT_COLLECT_MIN
           : !strcmp(w, "max") ? HIT_COLLECT_MAX : !strcmp(w, "count") ? HIT_COLLECT_COUNT : -1;
-       if (strcmp(TEXT($2), "collect") || $$ < 0) { perr(ctx, @$, "E0204 unknown hit policy", "hit policies: unique, first, any, collect, collect sum|min|max|count, rule order"); YYABORT; } }
+       if (!strcmp(TEXT($2), "output") && !strcmp(w, "order")) $$ = HIT_OUTPUT_ORDER;
+       else if (strcmp(TEXT($2), "collect") || $$ < 0) { perr(ctx, @$, "E0204 unknown hit policy", "hit policies: unique, first, any, priority, collect, collect sum|min|max|count, rule order, output order"); YYABORT; } }
    | HIT RULE NAME
      { $$ = HIT_RULE_ORDER;
        if (strcmp(TEXT($3), "order")) { perr(ctx, @3, "E0204 unknown hit policy", "did you mean 'rule order'?"); YYABORT; } }
@@ -307,6 +315,7 @@ table_rows: trow                     { $$ = add(ctx, node_new(&ctx->nodes, N_BLO
           | table_rows NL trow       { $$ = add(ctx, $1, $3); }
           ;
 trow: '|' incells BARBAR outcells '|'  { $$ = mk(ctx, N_LIST, @$, $2, $4, NULL); }
+    | '|' ELSE BARBAR outcells '|'     { $$ = mk(ctx, N_LIST, @$, NULL, $4, NULL); }
     ;
 incells: incell                     { $$ = add(ctx, node_new(&ctx->nodes, N_LIST, L(ctx, @$)), $1); }
        | incells '|' incell         { $$ = add(ctx, $1, $3); }
@@ -317,7 +326,13 @@ incell: '-'                         { $$ = node_new(&ctx->nodes, N_LIST, L(ctx, 
 tests: test                         { $$ = add(ctx, node_new(&ctx->nodes, N_LIST, L(ctx, @$)), $1); }
      | tests ',' test               { $$ = add(ctx, $1, $3); }
      ;
-test: e_range                       { $$ = bin(ctx, OP_EQ, @$, NULL, $1); }
+test: e_range
+      { /* [a..b] in a cell is the closed range, as in DMN, not a list holding it */
+        node *x = $1;
+        if (x->kind == N_LIST && x->nkids == 1 && x->kids[0]->kind == N_RANGE && ctx->src->text[x->at.start] == '[') x = x->kids[0];
+        $$ = bin(ctx, OP_EQ, @$, NULL, x); }
+    | '[' e_add DOTDOT e_add ')'    { node *r = mk(ctx, N_RANGE, @$, $2, $4, NULL); r->op = RANGE_HI_OPEN; $$ = bin(ctx, OP_EQ, @$, NULL, r); }
+    | '(' e_add DOTDOT e_add ']'    { node *r = mk(ctx, N_RANGE, @$, $2, $4, NULL); r->op = RANGE_LO_OPEN; $$ = bin(ctx, OP_EQ, @$, NULL, r); }
     | '<' e_range                   { $$ = bin(ctx, OP_LT, @$, NULL, $2); }
     | LE e_range                    { $$ = bin(ctx, OP_LE, @$, NULL, $2); }
     | '>' e_range                   { $$ = bin(ctx, OP_GT, @$, NULL, $2); }
@@ -326,9 +341,14 @@ test: e_range                       { $$ = bin(ctx, OP_EQ, @$, NULL, $1); }
     | NE e_range                    { $$ = bin(ctx, OP_NE, @$, NULL, $2); }
     | NOT '(' tests ')'             { $$ = mk(ctx, N_NOT, @$, $3, NULL, NULL); }
     ;
-outcells: expr                      { $$ = add(ctx, node_new(&ctx->nodes, N_LIST, L(ctx, @$)), $1); }
-        | outcells '|' expr         { $$ = add(ctx, $1, $3); }
+outcells: outcell                   { $$ = add(ctx, node_new(&ctx->nodes, N_LIST, L(ctx, @$)), $1); }
+        | outcells '|' outcell      { $$ = add(ctx, $1, $3); }
         ;
+outcell: expr
+       | NAME ':' NAME
+         { /* a header's output column typed by an enumeration: | rating: Rating | */
+           $$ = named(ctx, N_NAME, @$, $1, named(ctx, N_TYPEEXPR, @3, $3, NULL)); }
+       ;
 fields: %empty                      { $$ = node_new(&ctx->nodes, N_RECORD, L(ctx, @$)); }
       | field                       { $$ = add(ctx, node_new(&ctx->nodes, N_RECORD, L(ctx, @$)), $1); }
       | fields ',' field            { $$ = add(ctx, $1, $3); }

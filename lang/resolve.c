@@ -467,9 +467,34 @@ static void fn_body(R *r, node *d) {
       }
       expr(r, cell->kids[0]->b, &fs);
     }
-    for (int i = 0; i < outs->nkids && !r->failed; i++)
-      if (outs->kids[i]->kind != N_NAME)
-        rerr(r, outs->kids[i]->at, NULL, "E0604 an output column header must be a name");
+    bool ordered = false, ranks = d->op == HIT_PRIORITY || d->op == HIT_OUTPUT_ORDER;
+    for (int i = 0; i < outs->nkids && !r->failed; i++) {
+      node *h = outs->kids[i];
+      if (h->kind != N_NAME) {
+        rerr(r, h->at, NULL, "E0604 an output column header must be a name");
+      } else if (h->a) { /* | rating: Rating |: the order of the outputs */
+        diag e;
+        const svl_type *t = resolve_type(h->a, r->g, r->units, &e);
+        if (!t) { if (!r->failed) { r->failed = true; *r->err = e; } break; }
+        if (!ranks || t->kind != T_ENUM)
+          rerr(r, h->at, "type Rating = \"high\" | \"medium\" | \"low\" lists a column's outputs, highest priority first",
+               "E0604 table %s: an output column's type orders its outputs under hit priority and hit output order; "
+               "it must be an enumeration", d->name);
+        h->ref = t;
+        ordered = true;
+      }
+    }
+    if (ranks && !ordered && !r->failed)
+      rerr(r, outs->at, "declare the outputs in priority order, type Rating = \"high\" | \"medium\" | \"low\", and name it in the header: | rating: Rating |",
+           "E0604 table %s: hit %s needs an output column typed by an enumeration, whose order ranks the outputs", d->name,
+           d->op == HIT_PRIORITY ? "priority" : "output order");
+    if (d->b && !r->failed) { /* | else || ... | */
+      if (d->b->b->nkids != outs->nkids)
+        rerr(r, d->b->at, NULL, "E0604 table %s: the else row has %d output cells; the header has %d", d->name, d->b->b->nkids, outs->nkids);
+      else if (d->op == HIT_COLLECT_COUNT)
+        rerr(r, d->b->at, "collect count counts the matching rows: 0 when none matches", "E0604 table %s: an else row has no meaning under collect count", d->name);
+      for (int i = 0; i < d->b->b->nkids && !r->failed; i++) expr(r, d->b->b->kids[i], &fs);
+    }
     for (int k = 1; k < rows->nkids && !r->failed; k++) {
       node *row = rows->kids[k];
       if (row->a->nkids != ins->nkids || row->b->nkids != outs->nkids) {
@@ -489,7 +514,11 @@ static void fn_body(R *r, node *d) {
           }
         }
       }
-      for (int i = 0; i < row->b->nkids; i++) expr(r, row->b->kids[i], &fs);
+      for (int i = 0; i < row->b->nkids; i++) {
+        if (row->b->kids[i]->kind == N_NAME && row->b->kids[i]->a)
+          rerr(r, row->b->kids[i]->at, NULL, "E0604 table %s: only the header names an output column's type", d->name);
+        expr(r, row->b->kids[i], &fs);
+      }
     }
   }
   r->fn_depth--;

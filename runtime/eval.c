@@ -401,7 +401,8 @@ int vm_compare(vm *v, loc at, value a, value b) {
 }
 
 static bool in_range(vm *v, loc at, value x, const range *r) {
-  return vm_compare(v, at, r->lo, x) <= 0 && vm_compare(v, at, x, r->hi) <= 0;
+  int lo = vm_compare(v, at, r->lo, x), hi = vm_compare(v, at, x, r->hi);
+  return (r->lo_open ? lo < 0 : lo <= 0) && (r->hi_open ? hi < 0 : hi <= 0);
 }
 
 static bool contains(vm *v, loc at, value coll, value x) {
@@ -851,27 +852,37 @@ static value eval_rule(vm *v, const node *d, frame *f) {
 
 /* ---- decision tables (SPEC 6) ---- */
 
-static bool unary_test(vm *v, const node *t, value in, frame *f) {
+/* A unary test's verdict: 1 it matches, 0 it does not, -1 unknown.  The
+ * null rule (DMN's; docs/language.md): an ordering test or a range with a
+ * null input is unknown, never an error; = and != compare null as a value
+ * (null = null); not(...) of unknown stays unknown; a cell matches only
+ * when a test gives 1.  So a null input decides nothing by the order of
+ * the columns. */
+static int unary_test(vm *v, const node *t, value in, frame *f) {
   if (t->kind == N_NOT) {
     const node *inner = t->a;
-    for (int i = 0; i < inner->nkids; i++)
-      if (unary_test(v, inner->kids[i], in, f)) return false;
-    return true;
+    int any = 0;
+    for (int i = 0; i < inner->nkids && any != 1; i++) {
+      int r = unary_test(v, inner->kids[i], in, f);
+      if (r) any = r;
+    }
+    return any < 0 ? -1 : !any;
   }
   value x = eval(v, t->b, f);
   if (t->op == OP_EQ) {
-    if (x.tag == V_RANGE) return in.tag != V_NULL && in_range(v, t->at, in, x.as.range);
+    if (x.tag == V_RANGE) return in.tag == V_NULL ? -1 : in_range(v, t->at, in, x.as.range);
     if (x.tag == V_LIST) return contains(v, t->at, x, in);
     return value_equal(in, x);
   }
   if (t->op == OP_NE) return !value_equal(in, x);
+  if (in.tag == V_NULL || x.tag == V_NULL) return -1;
   return apply_op(v, t->at, t->op, in, x).b;
 }
 
 static bool cell_matches(vm *v, const node *cell, value in, frame *f) {
   if (cell->op == OP_ANY) return true;
   for (int i = 0; i < cell->nkids; i++)
-    if (unary_test(v, cell->kids[i], in, f)) return true;
+    if (unary_test(v, cell->kids[i], in, f) == 1) return true;
   return false;
 }
 
@@ -940,6 +951,8 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
   sb_init(&matched);
   value result = v_null;
   bool have = false;
+  int *mrows = NULL; /* priority, output order: the rows of outs */
+  size_t nrows_cap = 0;
   int k = 0; /* the last row tested (or skipped) */
   for (;;) {
     int next = ix ? table_index_next(ix, sets, k + 1) : k + 1;
@@ -972,6 +985,15 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
       continue;
     }
     value o = row_output(v, d, row, f);
+    if (policy == HIT_PRIORITY || policy == HIT_OUTPUT_ORDER) {
+      if (no == nrows_cap) {
+        nrows_cap = nrows_cap ? 2 * nrows_cap : 8;
+        int *m = svl_alloc_atomic(nrows_cap * sizeof *m);
+        if (no) memcpy(m, mrows, no * sizeof *m);
+        mrows = m;
+      }
+      mrows[no] = k;
+    }
     if (policy == HIT_ANY) {
       if (have && !value_equal(o, result))
         vm_error(v, at, "E0603 table %s: rows %d and %d match with different outputs (%s)", d->name, first_row, k, inputs_text(d, ni, ins));
@@ -986,7 +1008,7 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
     sbuf b;
     sb_init(&b);
     bool several = strchr(matched.s ? matched.s : "", ',') != NULL;
-    sb_printf(&b, "matched row%s %s", several ? "s" : "", matched.len ? matched.s : "none");
+    sb_printf(&b, "matched row%s %s", several ? "s" : "", matched.len ? matched.s : d->b ? "none: else" : "none");
     /* one matched row: show its cells, the line a challenger will ask about */
     if (matched.len && !several) {
       const node *row = rows->kids[first_row ? first_row : atoi(matched.s)];
@@ -1006,11 +1028,26 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
     }
     v->tr->detail = b.s;
   }
+  /* | else || ... |: the table's output when no row matches */
+  if (d->b && !have && !no) {
+    if (v->coverage) ((node *)d->b)->hits++;
+    value o = row_output(v, d, d->b, f);
+    if (policy != HIT_COLLECT && policy != HIT_RULE_ORDER && policy != HIT_OUTPUT_ORDER) return o;
+    list_push(&outs, &no, &co, o);
+    return v_list(to_list(outs, no));
+  }
   switch (policy) {
-  case HIT_UNIQUE: case HIT_FIRST: case HIT_ANY:
-    if (!have)
-      vm_error_hint(v, at, "add a last row | - | ... || for a default", "E0601 table %s: no row matches (%s)", d->name, inputs_text(d, ni, ins));
+  case HIT_UNIQUE: case HIT_FIRST: case HIT_ANY: case HIT_PRIORITY:
+    if (policy == HIT_PRIORITY && no) return table_output_order(v, d, at, outs, mrows, no, false);
+    if (!have) {
+      for (int i = 0; i < ni; i++)
+        if (ins[i].tag == V_NULL)
+          vm_error_hint(v, at, "a null input matches only - cells, null and != tests: give it a value with ??, or add | else || ... |",
+                        "E0601 table %s: no row matches (%s)", d->name, inputs_text(d, ni, ins));
+      vm_error_hint(v, at, "add a last row | - | ... || for a default, or | else || ... |", "E0601 table %s: no row matches (%s)", d->name, inputs_text(d, ni, ins));
+    }
     return result;
+  case HIT_OUTPUT_ORDER: return no ? table_output_order(v, d, at, outs, mrows, no, true) : v_list(to_list(outs, no));
   case HIT_COLLECT: case HIT_RULE_ORDER: return v_list(to_list(outs, no));
   case HIT_COLLECT_COUNT: return v_int((int64_t)no);
   case HIT_COLLECT_SUM: {
@@ -1509,6 +1546,8 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
     range *r = svl_alloc(sizeof *r);
     r->lo = a;
     r->hi = b;
+    r->lo_open = n->op & RANGE_LO_OPEN;
+    r->hi_open = n->op & RANGE_HI_OPEN;
     value x = {.tag = V_RANGE};
     x.as.range = r;
     /* Two literals make a constant: a table cell like 0..9 is tested on

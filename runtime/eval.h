@@ -209,6 +209,10 @@ const char *canonical_path(const char *path);
 void vm_forget_failed_imports(vm *v);
 /* `import` declaration d of module m: the imported module's value */
 value vm_import(vm *v, module *m, const node *d);
+/* hit priority (all false: the first) and hit output order (all true: the
+ * list) over a table's matched outputs, rows[k] the row of outs[k]
+ * (runtime/table_hit.c). */
+value table_output_order(vm *v, const node *d, loc at, const value *outs, const int *rows, size_t n, bool all);
 const char *read_error(int e);
 /* Record that a run read this file, with its SHA-256 (audit records). */
 /* Note a file read, for audit records: `data` is kept (unchanged, GC

@@ -214,7 +214,8 @@ static bool test_regions(const column *c, const node *t, uint8_t *acc, int nreg)
     /* != compares with value_equal: a number or text never equals a range */
     if (t->op == OP_NE) { fill(acc, 0, nreg - 1, nreg); return true; }
     if (t->op != OP_EQ || !of_kind(c, lo) || !of_kind(c, hi)) return false;
-    fill(acc, region(c, &lo), region(c, &hi), nreg);
+    /* [a..b) and (a..b]: an excluded end is its constant's own region */
+    fill(acc, region(c, &lo) + !!(t->b->op & RANGE_LO_OPEN), region(c, &hi) - !!(t->b->op & RANGE_HI_OPEN), nreg);
     return true;
   }
   value x;

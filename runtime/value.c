@@ -201,7 +201,9 @@ bool value_equal(value a, value b) {
     for (size_t i = 0; i < a.as.list->n; i++)
       if (!value_equal(a.as.list->items[i], b.as.list->items[i])) return false;
     return true;
-  case V_RANGE: return value_equal(a.as.range->lo, b.as.range->lo) && value_equal(a.as.range->hi, b.as.range->hi);
+  case V_RANGE:
+    return value_equal(a.as.range->lo, b.as.range->lo) && value_equal(a.as.range->hi, b.as.range->hi) &&
+           a.as.range->lo_open == b.as.range->lo_open && a.as.range->hi_open == b.as.range->hi_open;
   case V_RECORD: {
     const record *x = a.as.rec, *y = b.as.rec;
     if (x->n != y->n) return false;
@@ -454,11 +456,16 @@ static void display(sbuf *b, value v, bool raw, const shortness *sh, int depth) 
     sb_putc(b, ']');
     break;
   }
-  case V_RANGE:
+  case V_RANGE: {
+    /* a table cell's half-open range shows its brackets: [0..10) */
+    bool open = v.as.range->lo_open || v.as.range->hi_open;
+    if (open) sb_putc(b, v.as.range->lo_open ? '(' : '[');
     display(b, v.as.range->lo, false, sh, depth + 1);
     sb_puts(b, "..");
     display(b, v.as.range->hi, false, sh, depth + 1);
+    if (open) sb_putc(b, v.as.range->hi_open ? ')' : ']');
     break;
+  }
   case V_RECORD: {
     const record *r = v.as.rec;
     sb_putc(b, '{');
