@@ -505,7 +505,7 @@ static int cmd_help(int argc, char **argv) {
                 "Why EXPR (any expression of FILE: total(bids[3]), winner) is what it is: each rule,\n"
                 "table and function it went through with its values, and how the earlier values it\n"
                 "used were made.  --vs splits the difference from a second value into its parts.\n"},
-    {"check", "svl check FILE... [--strict] [--format text|json] [--input NAME[=PATH]]...\n"
+    {"check", "svl check FILE... [--strict] [--format text|json] [--input NAME[=PATH]]... [--timeout MS]\n"
               "Finds problems without running: names, arity, units, table gaps and overlaps.\n"},
     {"fmt", "svl fmt [--check] FILE... | svl fmt -\nRewrites files in the canonical layout, atomically.\n"},
     {"repl", "svl repl [FILE]\nInteractive: :help :load :reload :explain :type :quit; Tab completes.\n"},
