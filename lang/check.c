@@ -633,8 +633,23 @@ static void table(checker *c, const node *d) {
     const node *row = rows->kids[k];
     for (int i = 0; i < row->a->nkids; i++)
       for (int j = 0; j < row->a->kids[i]->nkids; j++) walk_test(c, row->a->kids[i]->kids[j]);
-    for (int i = 0; i < row->b->nkids; i++) walk(c, row->b->kids[i]);
+    for (int i = 0; i < row->b->nkids; i++) {
+      walk(c, row->b->kids[i]);
+      /* an ordered output (| rating: Rating |) outside its type: E0609 when the table runs */
+      const svl_type *t = hdr->b->kids[i]->ref;
+      value v;
+      if (t && !c->quiet && ck_const(row->b->kids[i], &v) && !type_enum_has(t, v)) {
+        sbuf b;
+        sb_init(&b);
+        type_enum_desc(&b, t);
+        ck_report(c, CHECK_ERROR, "E0609", row->b->kids[i]->at, "add the value to the type, in its place in the order", NULL,
+                  "table %s: row %d gives %s = %s, which is not %s", d->name, k, hdr->b->kids[i]->name,
+                  value_short(v), b.s);
+      }
+    }
   }
+  if (d->b)
+    for (int i = 0; i < d->b->b->nkids; i++) walk(c, d->b->b->kids[i]);
   if (d->op == HIT_UNIQUE && !c->quiet) ck_table(c, d, ins, NULL);
 }
 

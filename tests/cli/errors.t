@@ -113,6 +113,13 @@ produces E0604 2 'table t(x) {
 produces E0605 1 'let weights = [40%, 50%]
 assert sum(weights) == 100%, "weights must total 100%"'
 produces E0606 1 'print error("bids in EUR are not supported")'
+produces E0609 1 'type Rating = "high" | "low"
+fn out(x) = x
+table risk(score) hit priority {
+  | score || rating: Rating |
+  | -     || out("none")    |
+}
+print risk(10)'
 produces E0701 1 'let bids = load("bids.csv")'
 produces E0702 1 'print from_json("[1, 2,]")'
 produces E0703 1 'type Bid = {supplier: text, price: GBP}

@@ -66,6 +66,9 @@ SVL
 expect_status "an output outside the order: exit 1" 1 "$SVL" run outside.svl
 expect_err "E0609 names the row, the value and the order" \
   'error: table risk: row 2 gives rating = "none", which is not Rating ("high", "medium" or "low") [E0609]'
+expect_status "svl check finds it before running: exit 2" 2 "$SVL" check outside.svl
+expect_err "at the row's output cell" \
+  'outside.svl:5:14: error: table risk: row 2 gives rating = "none", which is not Rating ("high", "medium" or "low") [E0609]'
 
 cat >not_enum.svl <<'SVL'
 table t(x) hit priority {
