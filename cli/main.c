@@ -235,7 +235,8 @@ int bind_inputs(svl_vm *vm, opts *o) {
 
 static int print_value(svl_vm *vm, svl_value *v, svl_format f, FILE *to) {
   char *s = svl_format_value(vm, v, f);
-  if (!s) return report(vm, SVL_ERR_USAGE);
+  /* a limit hit while formatting (heap, nesting) exits 1 like any limit */
+  if (!s) return report(vm, svl_last_error(vm)->status);
   size_t n = strlen(s);
   fputs(s, to);
   if (n == 0 || s[n - 1] != '\n') fputc('\n', to);

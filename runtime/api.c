@@ -2,6 +2,8 @@
  * point that may evaluate sets up a jmp_buf, so no longjmp ever escapes to
  * the host. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +64,7 @@ static void on_oom(size_t n) {
   v->err.kind = DIAG_LIMIT;
   v->err.code = "E0802";
   v->err.msg = "out of memory";
+  v->err.at = v->here;
   longjmp(*v->jmp, 1);
 }
 
@@ -84,6 +87,51 @@ void vm_check_budget(vm *v, loc at, size_t extra) {
 PUBLIC const char *svl_version(void) { return SVL_VERSION; }
 PUBLIC int svl_version_num(void) { return SVL_VERSION_NUM; }
 
+/* A walk over a value went deeper than MAX_NESTING, or than the stack
+ * left allows (runtime/value.h). */
+static void on_too_deep(int depth) {
+  svl_vm *v = oom_vm;
+  if (!v || !v->jmp) return;
+  if (depth > MAX_NESTING)
+    vm_error_kind(v, DIAG_LIMIT, v->here, "E0806 value nested more than %d deep", MAX_NESTING);
+  vm_error_kind(v, DIAG_LIMIT, v->here, "E0806 value nested too deep for the stack left (%d levels)", depth);
+}
+
+/* The lowest address of this thread's stack plus a reserve for raising the
+ * error (formatting the message, the longjmp) and for the frames of
+ * functions that do not check; NULL where the system cannot tell.  Read
+ * once per thread: for the main thread glibc parses /proc/self/maps. */
+static const char *thread_stack_low(void) {
+  static _Thread_local bool known;
+  static _Thread_local const char *low;
+  if (known) return low;
+  known = true;
+#if defined(__GLIBC__) || defined(__linux__)
+  pthread_attr_t a;
+  if (pthread_getattr_np(pthread_self(), &a) == 0) {
+    void *addr;
+    size_t size;
+    if (pthread_attr_getstack(&a, &addr, &size) == 0 && addr && size) {
+      size_t reserve = size / 4 < ((size_t)128 << 10) ? size / 4 : (size_t)128 << 10;
+      low = (const char *)addr + reserve;
+    }
+    pthread_attr_destroy(&a);
+  }
+#endif
+  return low;
+}
+
+/* Where the evaluator and the walks must stop on this thread: stack_bytes
+ * below the outermost API call, but never past the thread's own stack, so
+ * a host thread with a small stack (256 KiB) gets errors, not a crash. */
+static const char *stack_floor(const svl_vm *v, const char *base) {
+  size_t budget = v->cfg.stack_bytes ? v->cfg.stack_bytes : (size_t)4 << 20;
+  const char *floor = (uintptr_t)base > budget ? base - budget : NULL;
+  const char *low = thread_stack_low();
+  if (low && (uintptr_t)low > (uintptr_t)floor) floor = low;
+  return floor;
+}
+
 /* Run body under protection.  Used as:
  *   PROTECT(v) { ...work... } return END_PROTECT(v);  */
 #define PROTECT(v)                                                       \
@@ -91,11 +139,17 @@ PUBLIC int svl_version_num(void) { return SVL_VERSION_NUM; }
   jmp_buf *volatile saved_ = (v)->jmp;                                   \
   volatile int depth_ = (v)->depth, ncomps_ = (v)->ncomps;              \
   char base_;                                                            \
-  if (!saved_) { (v)->stack_base = &base_; vm_reset_limits(v); }         \
+  const char *volatile oldfloor_ = svl_stack_floor;                      \
+  if (!saved_) {                                                         \
+    (v)->stack_base = &base_;                                            \
+    svl_stack_floor = stack_floor((v), &base_);                          \
+    vm_reset_limits(v);                                                  \
+  }                                                                      \
   svl_vm *volatile oldoom_ = oom_vm;                                     \
   oom_vm = (v);                                                          \
   svl_gc_oom_handler = on_oom;                                           \
   svl_gc_big_alloc_hook = on_big_alloc;                                  \
+  svl_too_deep_hook = on_too_deep;                                       \
   (v)->jmp = &jb_;                                                       \
   if (setjmp(jb_)) {                                                     \
     (v)->jmp = saved_;                                                   \
@@ -104,9 +158,10 @@ PUBLIC int svl_version_num(void) { return SVL_VERSION_NUM; }
     (v)->tr = NULL;                                                      \
     if (!saved_) vm_forget_failed_imports(v);                            \
     oom_vm = oldoom_;                                                    \
+    svl_stack_floor = oldfloor_;                                         \
     return status_of((v)->err.kind);                                     \
   }
-#define END_PROTECT(v) ((v)->jmp = saved_, oom_vm = oldoom_, SVL_OK)
+#define END_PROTECT(v) ((v)->jmp = saved_, oom_vm = oldoom_, svl_stack_floor = oldfloor_, SVL_OK)
 
 svl_status api_protect(svl_vm *v, void (*body)(svl_vm *, void *), void *ctx) {
   PROTECT(v)
@@ -316,6 +371,8 @@ PUBLIC svl_status svl_get(svl_vm *v, const char *name, svl_value **result) {
     return usage(v, b.s);
   }
   *result = handle(v, v->host.vals[k]);
+  v->got = v->host.vals[k];
+  v->got_at = v->host.decls[k] ? v->host.decls[k]->at : (loc){0};
   return SVL_OK;
 }
 
@@ -444,8 +501,8 @@ static char *out(const char *s) {
 
 typedef struct format_job { value x; svl_format f; const char *s; } format_job;
 static void format_body(svl_vm *v, void *p) {
-  (void)v;
   format_job *j = p;
+  if (j->x.tag == v->got.tag && j->x.as.list == v->got.as.list) v->here = v->got_at;
   switch (j->f) {
   case SVL_FORMAT_TEXT: case SVL_FORMAT_PLAIN: j->s = value_display(j->x, true); break;
   case SVL_FORMAT_REPL: j->s = value_display(j->x, false); break;

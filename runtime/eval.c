@@ -136,8 +136,9 @@ static void push_call(vm *v, const char *name, loc at) {
   unsigned max = v->cfg.max_depth ? v->cfg.max_depth : 200;
   if ((unsigned)v->depth >= max)
     vm_error_kind(v, DIAG_LIMIT, at, "E0804 call depth limit reached (%u nested calls): runaway recursion?", max);
-  size_t budget = v->cfg.stack_bytes ? v->cfg.stack_bytes : (size_t)4 << 20;
-  if (v->stack_base && (size_t)(v->stack_base - &here) > budget)
+  /* svl_stack_floor: stack_bytes below the API call, or the end of a
+   * smaller thread stack (runtime/api.c stack_floor) */
+  if (svl_stack_floor && (uintptr_t)&here < (uintptr_t)svl_stack_floor)
     vm_error_kind(v, DIAG_LIMIT, at, "E0804 call stack exhausted after %d nested calls: runaway recursion?", v->depth);
   if (v->depth == v->stack_cap) {
     int cap = v->stack_cap ? v->stack_cap * 2 : 64;
@@ -374,7 +375,7 @@ static int cmp_text(const text *a, const text *b) {
   return a->len < b->len ? -1 : a->len > b->len;
 }
 
-int vm_compare(vm *v, loc at, value a, value b) {
+static int compare(vm *v, loc at, value a, value b, int depth) {
   if (a.tag == V_NUM && b.tag == V_NUM) {
     if (__builtin_expect(a.pct != b.pct, 0) && vm_pct_mixed(a, b)) vm_pct_mix(v, at, -1, a, b);
     if (a.unit == b.unit) return dec_cmp(a.as.num, b.as.num); /* nothing to convert */
@@ -388,8 +389,12 @@ int vm_compare(vm *v, loc at, value a, value b) {
   if (a.tag == V_BOOL && b.tag == V_BOOL) return (int)a.b - (int)b.b;
   if (a.tag == V_LIST && b.tag == V_LIST) {
     size_t n = a.as.list->n < b.as.list->n ? a.as.list->n : b.as.list->n;
+    if (value_too_deep(depth)) {
+      v->here = at;
+      value_nesting_error(depth);
+    }
     for (size_t i = 0; i < n; i++) {
-      int c = vm_compare(v, at, a.as.list->items[i], b.as.list->items[i]);
+      int c = compare(v, at, a.as.list->items[i], b.as.list->items[i], depth + 1);
       if (c) return c;
     }
     return (a.as.list->n > b.as.list->n) - (a.as.list->n < b.as.list->n);
@@ -399,6 +404,8 @@ int vm_compare(vm *v, loc at, value a, value b) {
   vm_blame(v, a, b);
   vm_error(v, at, "E0402 cannot order %s and %s", value_type_name(a), value_type_name(b));
 }
+
+int vm_compare(vm *v, loc at, value a, value b) { return compare(v, at, a, b, 0); }
 
 static bool in_range(vm *v, loc at, value x, const range *r) {
   int lo = vm_compare(v, at, r->lo, x), hi = vm_compare(v, at, x, r->hi);
@@ -428,6 +435,7 @@ static bool contains(vm *v, loc at, value coll, value x) {
 }
 
 static value apply_op(vm *v, loc at, int op, value a, value b) {
+  v->here = at; /* the place of an E0806 from value_equal */
   /* == and != stay structural and never fail (docs/language.md §2) */
   if (__builtin_expect(a.pct != b.pct, 0) && op >= OP_LT && op <= OP_GE && vm_pct_mixed(a, b)) vm_pct_mix(v, at, op, a, b);
   switch (op) {
@@ -1202,7 +1210,10 @@ static value interp(vm *v, const node *n, frame *f) {
   for (int i = 0; i < n->nkids; i++) {
     value x = eval(v, n->kids[i], f);
     if (x.tag == V_TEXT) sb_putn(&b, x.as.text->s, x.as.text->len);
-    else sb_puts(&b, value_display(x, true));
+    else {
+      v->here = n->kids[i]->at; /* where a too deep value is shown (E0806) */
+      sb_puts(&b, value_display(x, true));
+    }
   }
   return v_text(b.s ? b.s : "", b.len);
 }
@@ -1645,6 +1656,7 @@ static void exec_stmt(vm *v, const node *st, frame *f, globals *g) {
   case N_ASSERT: eval_assert(v, st, f); return;
   case N_PRINT: {
     value x = eval(v, st->a, f);
+    v->here = st->a->at;
     const char *s = x.tag == V_TEXT ? x.as.text->s : value_display(x, true);
     size_t len = x.tag == V_TEXT ? x.as.text->len : strlen(s);
     vm_output(v, s, len);

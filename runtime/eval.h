@@ -125,6 +125,11 @@ struct svl_vm {
   /* limits */
   uint64_t steps;
   loc here;            /* the last step's place: for errors raised from the allocator */
+  /* the value svl_get last gave and its declaration's place: a limit hit
+   * while formatting that value (the CLI printing a result) is reported
+   * there, not nowhere */
+  value got;
+  loc got_at;
   uint64_t deadline_ms;  /* 0: none */
   char *stack_base;
   /* unit products seen lately (runtime/eval.c vm_arith): a quantity times

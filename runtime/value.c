@@ -185,7 +185,14 @@ static bool num_equal(value a, value b) {
   return to_unit(a, u, &x) && to_unit(b, u, &y) && dec_eq(x, y);
 }
 
-bool value_equal(value a, value b) {
+_Thread_local const char *svl_stack_floor;
+_Thread_local void (*svl_too_deep_hook)(int depth);
+
+void value_nesting_error(int depth) {
+  if (svl_too_deep_hook) svl_too_deep_hook(depth);
+}
+
+static bool equal(value a, value b, int depth) {
   if (a.tag != b.tag) {
     /* a verdict equals the bool it stands for in a condition */
     return false;
@@ -198,28 +205,34 @@ bool value_equal(value a, value b) {
   case V_DATE: return a.days == b.days;
   case V_LIST:
     if (a.as.list->n != b.as.list->n) return false;
+    if (a.as.list == b.as.list) return true;
+    if (value_too_deep(depth)) { value_nesting_error(depth); return false; }
     for (size_t i = 0; i < a.as.list->n; i++)
-      if (!value_equal(a.as.list->items[i], b.as.list->items[i])) return false;
+      if (!equal(a.as.list->items[i], b.as.list->items[i], depth + 1)) return false;
     return true;
   case V_RANGE:
-    return value_equal(a.as.range->lo, b.as.range->lo) && value_equal(a.as.range->hi, b.as.range->hi) &&
+    return equal(a.as.range->lo, b.as.range->lo, depth + 1) && equal(a.as.range->hi, b.as.range->hi, depth + 1) &&
            a.as.range->lo_open == b.as.range->lo_open && a.as.range->hi_open == b.as.range->hi_open;
   case V_RECORD: {
     const record *x = a.as.rec, *y = b.as.rec;
     if (x->n != y->n) return false;
+    if (x == y) return true;
+    if (value_too_deep(depth)) { value_nesting_error(depth); return false; }
     for (size_t i = 0; i < x->n; i++) {
       long j = record_find(y, x->keys[i]);
-      if (j < 0 || !value_equal(rec_get(x, i), rec_get(y, j))) return false;
+      if (j < 0 || !equal(rec_get(x, i), rec_get(y, j), depth + 1)) return false;
     }
     return true;
   }
   case V_VERDICT:
     return a.as.verdict->passed == b.as.verdict->passed &&
-           value_equal(v_list(a.as.verdict->reasons), v_list(b.as.verdict->reasons)) &&
-           value_equal(v_list(a.as.verdict->warnings), v_list(b.as.verdict->warnings));
+           equal(v_list(a.as.verdict->reasons), v_list(b.as.verdict->reasons), depth + 1) &&
+           equal(v_list(a.as.verdict->warnings), v_list(b.as.verdict->warnings), depth + 1);
   default: return a.as.fn == b.as.fn;
   }
 }
+
+bool value_equal(value a, value b) { return equal(a, b, 0); }
 
 bool type_enum_has(const svl_type *t, value x) {
   for (int i = 0; i < t->nvals; i++)
@@ -408,7 +421,8 @@ bool date_parse(const char *s, size_t n, int32_t *days) {
 
 /* ---- display ---- */
 
-static void put_num(sbuf *b, value v) {
+/* Out of line: the buffer must not sit in every frame of a deep walk. */
+__attribute__((noinline)) static void put_num(sbuf *b, value v) {
   if (v.unit) { sb_puts(b, unit_format_quantity(v.as.num, v.unit)); return; }
   char buf[DEC_BUFSZ];
   if (v.pct) {
@@ -447,6 +461,7 @@ static void display(sbuf *b, value v, bool raw, const shortness *sh, int depth) 
     break;
   case V_LIST: {
     const list *l = v.as.list;
+    if (value_too_deep(depth)) { value_nesting_error(depth); sb_puts(b, "[…]"); break; }
     sb_putc(b, '[');
     for (size_t i = 0; i < l->n; i++) {
       if (i) sb_puts(b, ", ");
@@ -468,6 +483,7 @@ static void display(sbuf *b, value v, bool raw, const shortness *sh, int depth) 
   }
   case V_RECORD: {
     const record *r = v.as.rec;
+    if (value_too_deep(depth)) { value_nesting_error(depth); sb_puts(b, "{…}"); break; }
     sb_putc(b, '{');
     for (size_t i = 0; i < r->n; i++) {
       if (i) sb_puts(b, ", ");
@@ -510,31 +526,38 @@ const char *value_short(value v) {
 
 /* ---- JSON ---- */
 
-static void json(sbuf *b, value v) {
+__attribute__((noinline)) static void json_num(sbuf *b, value v) {
   char buf[DEC_BUFSZ];
+  dec_format(v.as.num, buf, sizeof buf);
+  if (v.unit) sb_printf(b, "{\"amount\": %s, \"unit\": ", buf), sb_json_string(b, unit_name(v.unit), strlen(unit_name(v.unit))), sb_putc(b, '}');
+  else sb_puts(b, buf);
+}
+
+static void json(sbuf *b, value v, int depth) {
+  if ((v.tag == V_LIST || v.tag == V_RECORD || v.tag == V_VERDICT) && value_too_deep(depth)) {
+    value_nesting_error(depth);
+    sb_puts(b, "null");
+    return;
+  }
   switch (v.tag) {
   case V_NULL: sb_puts(b, "null"); break;
   case V_BOOL: sb_puts(b, v.b ? "true" : "false"); break;
-  case V_NUM:
-    dec_format(v.as.num, buf, sizeof buf);
-    if (v.unit) sb_printf(b, "{\"amount\": %s, \"unit\": ", buf), sb_json_string(b, unit_name(v.unit), strlen(unit_name(v.unit))), sb_putc(b, '}');
-    else sb_puts(b, buf);
-    break;
+  case V_NUM: json_num(b, v); break;
   case V_TEXT: sb_json_string(b, v.as.text->s, v.as.text->len); break;
   case V_DATE: sb_putc(b, '"'); put_date(b, v.days); sb_putc(b, '"'); break;
   case V_LIST:
     sb_putc(b, '[');
     for (size_t i = 0; i < v.as.list->n; i++) {
       if (i) sb_puts(b, ", ");
-      json(b, v.as.list->items[i]);
+      json(b, v.as.list->items[i], depth + 1);
     }
     sb_putc(b, ']');
     break;
   case V_RANGE:
     sb_puts(b, "{\"from\": ");
-    json(b, v.as.range->lo);
+    json(b, v.as.range->lo, depth + 1);
     sb_puts(b, ", \"to\": ");
-    json(b, v.as.range->hi);
+    json(b, v.as.range->hi, depth + 1);
     sb_putc(b, '}');
     break;
   case V_RECORD:
@@ -543,15 +566,15 @@ static void json(sbuf *b, value v) {
       if (i) sb_puts(b, ", ");
       sb_json_string(b, v.as.rec->keys[i], strlen(v.as.rec->keys[i]));
       sb_puts(b, ": ");
-      json(b, rec_get(v.as.rec, i));
+      json(b, rec_get(v.as.rec, i), depth + 1);
     }
     sb_putc(b, '}');
     break;
   case V_VERDICT:
     sb_printf(b, "{\"passed\": %s, \"reasons\": ", v.as.verdict->passed ? "true" : "false");
-    json(b, v_list(v.as.verdict->reasons));
+    json(b, v_list(v.as.verdict->reasons), depth + 1);
     sb_puts(b, ", \"warnings\": ");
-    json(b, v_list(v.as.verdict->warnings));
+    json(b, v_list(v.as.verdict->warnings), depth + 1);
     sb_putc(b, '}');
     break;
   default: {
@@ -564,6 +587,6 @@ static void json(sbuf *b, value v) {
 const char *value_json(value v) {
   sbuf b;
   sb_init(&b);
-  json(&b, v);
+  json(&b, v, 0);
   return b.s ? b.s : "";
 }

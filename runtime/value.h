@@ -198,6 +198,30 @@ const rowfmt *rowfmt_for(const svl_type *t);
  * a value does not fit its field (another unit, say). */
 record *record_packed(const rowfmt *fmt, const char **keys, const value *vals);
 
+/* Nesting (docs/language.md, "Limits"): a value a script builds may nest
+ * as deep as it likes (building is one step per level and the collector
+ * marks without recursion), but every recursive walk over a value --
+ * display, JSON, equality, ordering, hashing, the host's conversions --
+ * counts its depth and gives up past MAX_NESTING levels, or sooner when the
+ * C stack left to the thread runs short (svl_stack_floor), so that no value
+ * can overflow the stack of the CLI or of a host.  1,000 is SQLite's
+ * JSON_MAX_DEPTH and twice what load() accepts (JSON_MAX_DEPTH, 512). */
+#define MAX_NESTING 1000
+/* The lowest stack address the evaluator and the walks may reach on this
+ * thread, set by the API around each call (runtime/api.c); NULL: none. */
+extern _Thread_local const char *svl_stack_floor;
+/* True when a walk `depth` levels down must stop. */
+static inline bool value_too_deep(int depth) {
+  /* the frame's address, not a local's: ASan may keep locals elsewhere */
+  return depth > MAX_NESTING ||
+         (svl_stack_floor && (uintptr_t)__builtin_frame_address(0) < (uintptr_t)svl_stack_floor);
+}
+/* Raise E0805 for a walk that must stop at `depth` (runtime/api.c sets the
+ * hook to raise it in the running VM).  Returns only when no VM is running
+ * on this thread; the walk then gives up with a safe result (false, "…"). */
+extern _Thread_local void (*svl_too_deep_hook)(int depth);
+void value_nesting_error(int depth);
+
 bool value_truthy_ok(value v, bool *out); /* bool or verdict */
 bool value_equal(value a, value b);       /* structural; never fails */
 const char *vtag_name(int tag);           /* "number", "text", ... */

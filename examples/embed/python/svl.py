@@ -592,6 +592,36 @@ class VM:
             self._lib.svl_release(self._ptr, h)
 
     def _to_python(self, h):
+        """The Python form of handle h.  Lists and records are filled from an
+        explicit stack, not by recursion: a value nested thousands deep
+        (a script can build one) must not exhaust Python's recursion limit."""
+        out = [None]
+        todo = [(h, out, 0, False)]
+        try:
+            while todo:
+                hh, into, key, owned = todo.pop()
+                try:
+                    into[key] = self._convert(hh, todo)
+                finally:
+                    if owned:
+                        self._lib.svl_release(self._ptr, hh)
+        finally:
+            for hh, _, _, owned in todo:  # left by an error
+                if owned:
+                    self._lib.svl_release(self._ptr, hh)
+        return out[0]
+
+    def _queue(self, getter, h, i, into, key, todo):
+        """Item or field i of h, to be converted into into[key]: a
+        function, type or module at once (its handle kept), the rest later."""
+        out = _val_p()
+        self._ok(getter(self._ptr, h, i, _c.byref(out)))
+        if self._lib.svl_kind_of(self._ptr, out.value) in (KIND_FUNCTION, KIND_TYPE, KIND_MODULE):
+            into[key] = self._wrap(out.value)
+        else:
+            todo.append((out.value, into, key, True))
+
+    def _convert(self, h, todo):
         lib, vm = self._lib, self._ptr
         kind = lib.svl_kind_of(vm, h)
         if kind == KIND_NULL:
@@ -616,13 +646,18 @@ class VM:
             self._ok(lib.svl_to_date(vm, h, _c.byref(y), _c.byref(m), _c.byref(d)))
             return datetime.date(y.value, m.value, d.value)
         if kind == KIND_LIST:
-            return [self._own_item(lib.svl_item, h, i) for i in range(self._length(h))]
+            items = [None] * self._length(h)
+            for i in range(len(items)):
+                self._queue(lib.svl_item, h, i, items, i, todo)
+            return items
         if kind == KIND_RECORD:
             out = {}
             for i in range(self._length(h)):
                 name = _c.c_char_p()
                 self._ok(lib.svl_field_name(vm, h, i, _c.byref(name)))
-                out[name.value.decode()] = self._own_item(lib.svl_field_at, h, i)
+                key = name.value.decode()
+                out[key] = None  # the fields keep their order, whatever order they are filled in
+                self._queue(lib.svl_field_at, h, i, out, key, todo)
             return out
         if kind == KIND_VERDICT:
             return Verdict(*(self._own_field(h, f) for f in ("passed", "reasons", "warnings")))
@@ -636,11 +671,6 @@ class VM:
         n = _c.c_size_t()
         self._ok(self._lib.svl_length(self._ptr, h, _c.byref(n)))
         return n.value
-
-    def _own_item(self, getter, h, i):
-        out = _val_p()
-        self._ok(getter(self._ptr, h, i, _c.byref(out)))
-        return self._own(out.value)
 
     def _own_field(self, h, name):
         out = _val_p()

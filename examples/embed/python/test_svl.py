@@ -172,6 +172,24 @@ def errors():
         is_(vm.call("add", 1, 2), Decimal(3), "the VM is usable after all that")
 
 
+def deep_values():
+    """A value nested 2,000 deep (issue 17): an error from every walk in
+    SVL, and a Python list from the conversion, never a crash."""
+    deep = "let d = reduce(range(1, 2000), [], fn(acc, x) = [acc])\n"
+    for expr in ("to_json(d)", "\"{d}\"", "unique([d, [d]])", "sort([d, [d]])", "contains([d], [d])"):
+        with svl.VM(max_steps=1_000_000, timeout_ms=10_000) as vm:
+            raises(svl.LimitError, lambda: vm.load_string(deep + f"let r = {expr}\n", "deep.svl"),
+                   f"2,000 deep: {expr} is a LimitError", lambda e: e.code == "E0806")
+    with svl.VM(max_steps=1_000_000, timeout_ms=10_000) as vm:
+        vm.load_string(deep, "deep.svl")
+        raises(svl.LimitError, lambda: vm.handle("d").to_json(), "2,000 deep: Value.to_json is a LimitError")
+        d = vm.get("d")
+        k = 0
+        while d:
+            d, k = d[0], k + 1
+        is_(k, 2000, "2,000 deep: get() converts it without recursion")
+
+
 def limits():
     with svl.VM(max_steps=20000) as vm:
         vm.load_string(RULES, "rules.svl")
@@ -348,7 +366,7 @@ def example():
 
 
 print("TAP version 13")
-for part in (values, errors, limits, handles, natives, permissions, threads, example):
+for part in (values, errors, deep_values, limits, handles, natives, permissions, threads, example):
     try:
         part()
     except Exception as e:  # noqa: BLE001 — a crash in one part fails it, the rest still run

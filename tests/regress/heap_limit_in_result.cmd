@@ -1,0 +1,1 @@
+run FILE --max-heap 50000000
