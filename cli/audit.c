@@ -5,6 +5,7 @@
  * difference.  The record puts one item per line, so a difference can be
  * shown as the lines that changed. */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,16 +220,29 @@ static char *read_str(const char **pp) {
   put(&b, "", 0);
   while (*p && *p != '"') {
     if (*p == '\\') {
+      /* a record cut after the backslash, or in a \uXXXX, ends here: never
+       * read past its terminating NUL (issue 17) */
       p++;
+      if (!*p) break;
       char c = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
       if (*p == 'u') {
         unsigned v = 0;
         for (int i = 1; i <= 4; i++) {
           char h = p[i];
-          v = v * 16 + (unsigned)(h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : 0);
+          if (!isxdigit((unsigned char)h)) { free(b.s); return NULL; }
+          v = v * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
         }
-        c = (char)v;
-        p += 4;
+        p += 5;
+        /* json_str writes \u only for control characters; anything else
+         * is put back as UTF-8, and a NUL would cut the text short */
+        char u[3];
+        size_t n = 0;
+        if (v == 0 || (v >= 0xd800 && v < 0xe000)) { free(b.s); return NULL; }
+        if (v < 0x80) u[n++] = (char)v;
+        else if (v < 0x800) u[n++] = (char)(0xc0 | v >> 6), u[n++] = (char)(0x80 | (v & 0x3f));
+        else u[n++] = (char)(0xe0 | v >> 12), u[n++] = (char)(0x80 | (v >> 6 & 0x3f)), u[n++] = (char)(0x80 | (v & 0x3f));
+        put(&b, u, n);
+        continue;
       }
       put(&b, &c, 1);
       p++;

@@ -42,7 +42,15 @@ static svl_status usage(svl_vm *v, const char *msg) {
   return SVL_ERR_USAGE;
 }
 
+/* A call from a thread the collector does not know would abort the whole
+ * process at its first allocation ("Collecting from unknown thread"):
+ * refuse it instead, allocating nothing (docs/embedding.md, "Threads"). */
+static svl_status unattached(svl_vm *v) {
+  return usage(v, "this thread is not attached: call svl_thread_attach() in it before using SVL");
+}
+
 svl_status api_usage(svl_vm *v, const char *fmt, ...) {
+  if (!svl_gc_thread_ok()) return unattached(v);
   char buf[512];
   va_list ap;
   va_start(ap, fmt);
@@ -135,6 +143,7 @@ static const char *stack_floor(const svl_vm *v, const char *base) {
 /* Run body under protection.  Used as:
  *   PROTECT(v) { ...work... } return END_PROTECT(v);  */
 #define PROTECT(v)                                                       \
+  if (!svl_gc_thread_ok()) return unattached(v);                         \
   jmp_buf jb_;                                                           \
   jmp_buf *volatile saved_ = (v)->jmp;                                   \
   volatile int depth_ = (v)->depth, ncomps_ = (v)->ncomps;              \
@@ -178,6 +187,7 @@ PUBLIC void svl_config_init(svl_config *c) {
 
 PUBLIC svl_vm *svl_new(const svl_config *cfg) {
   svl_gc_init();
+  if (!svl_gc_thread_ok()) return NULL; /* not attached: see unattached() */
   svl_vm *v = svl_alloc_root(sizeof *v);
   if (!v) return NULL;
   memset(v, 0, sizeof *v);
@@ -250,6 +260,7 @@ api_ext *api_ext_of(svl_vm *v) {
  * is still valid memory, and a host's mistake cannot crash it); a released
  * handle has index -1 - position and waits on the free list for reuse. */
 static svl_value *handle(svl_vm *v, value x) {
+  if (!svl_gc_thread_ok()) { unattached(v); return NULL; }
   api_ext *e = api_ext_of(v);
   if (!e) return NULL;
   svl_value *h = e->free_head;
@@ -335,6 +346,7 @@ PUBLIC svl_status svl_eval_line(svl_vm *v, const char *src, size_t len, svl_valu
 
 PUBLIC svl_status svl_set_global(svl_vm *v, const char *name, svl_value *val) {
   value x;
+  if (!svl_gc_thread_ok()) return unattached(v);
   if (!name || !*name) return usage(v, "svl_set_global: a name is required");
   if (!api_value(v, val, "svl_set_global", &x)) return SVL_ERR_USAGE;
   int k = globals_find(&v->host, name);
@@ -371,6 +383,7 @@ PUBLIC svl_status svl_get(svl_vm *v, const char *name, svl_value **result) {
     return usage(v, b.s);
   }
   *result = handle(v, v->host.vals[k]);
+  if (!*result) return svl_gc_thread_ok() ? usage(v, "svl_get: out of memory") : SVL_ERR_USAGE;
   v->got = v->host.vals[k];
   v->got_at = v->host.decls[k] ? v->host.decls[k]->at : (loc){0};
   return SVL_OK;
@@ -624,6 +637,7 @@ static void render_body(svl_vm *v, void *p) { ((svl_error *)p)->rendered = diag_
 PUBLIC const svl_error *svl_last_error(svl_vm *v) {
   svl_error *e = &v->pub;
   memset(e, 0, sizeof *e);
+  bool attached = svl_gc_thread_ok(); /* else nothing may be allocated */
   /* a misused API call has no place in a file; one passed on by a native
    * has the native's call site and reached the host as a runtime error */
   bool is_usage = v->err.code && !strcmp(v->err.code, "E0001") && !v->err.at.src;
@@ -635,7 +649,7 @@ PUBLIC const svl_error *svl_last_error(svl_vm *v) {
     e->file = v->err.at.src->name;
     loc_line_col(v->err.at.src, v->err.at.start, &e->line, &e->column);
   }
-  if (v->err.nframes > 0) {
+  if (v->err.nframes > 0 && attached) {
     /* GC memory hung on the VM: it lives until the next error query */
     svl_frame *fr = svl_alloc((size_t)v->err.nframes * sizeof *fr);
     for (int i = 0; fr && i < v->err.nframes; i++) {
@@ -838,6 +852,7 @@ PUBLIC svl_status svl_explain_expr(svl_vm *v, const char *expr, const svl_explai
 static svl_status explain_expr(svl_vm *v, const char *expr, const svl_explain_options *o, bool earlier, char **out_s) {
   if (!out_s) return usage(v, "svl_explain_expr: no place for the explanation");
   *out_s = NULL;
+  if (!svl_gc_thread_ok()) return unattached(v);
   if (!expr || !*expr) return usage(v, "explain: no expression given");
   svl_explain_options dflt;
   if (!o) {
@@ -888,6 +903,7 @@ static svl_status explain_expr(svl_vm *v, const char *expr, const svl_explain_op
 PUBLIC svl_status svl_explain(svl_vm *v, const char *name, svl_format f, int max, char **out_s) {
   if (!out_s) return usage(v, "svl_explain: no place for the tree");
   *out_s = NULL;
+  if (!svl_gc_thread_ok()) return unattached(v);
   if (!name || globals_find(&v->host, name) < 0) return usage(v, "explain: no such top-level name");
   svl_explain_options o;
   svl_explain_options_init(&o);
@@ -915,6 +931,7 @@ PUBLIC svl_status svl_explain_call(svl_vm *v, svl_value *fn, int nargs, svl_valu
                                    const char *const *names, svl_value *const *named, svl_format f, int max,
                                    char **out_s, svl_value **result) {
   if (result) *result = NULL;
+  if (!svl_gc_thread_ok()) return unattached(v);
   if (!out_s) return usage(v, "svl_explain_call: no place for the tree");
   *out_s = NULL;
   host_args a;

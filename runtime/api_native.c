@@ -86,6 +86,7 @@ value vm_native_entry(vm *v, int nargs, value *args, loc at) {
 PUBLIC svl_status svl_register(svl_vm *v, const char *signature, svl_native_fn fn, int min_args, int max_args,
                                void *user_data) {
   if (!v) return SVL_ERR_USAGE;
+  if (!svl_gc_thread_ok()) return api_usage(v, "svl_register"); /* "not attached" */
   const char *name, *params;
   int nparams;
   if (!signature || !parse_signature(signature, &name, &params, &nparams))

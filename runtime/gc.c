@@ -104,9 +104,22 @@ bool svl_gc_over(size_t limit, size_t extra) {
 void *svl_alloc_root(size_t n) { return GC_MALLOC_UNCOLLECTABLE(n ? n : 1); }
 void svl_free_root(void *p) { GC_FREE(p); }
 
+/* Known registered: cached, so the check at every API call costs a
+ * thread-local read once the answer is yes (asking the collector takes
+ * its lock). */
+static _Thread_local bool registered;
+
 void svl_gc_thread_attach(void) {
   struct GC_stack_base sb;
   if (GC_get_stack_base(&sb) == GC_SUCCESS) GC_register_my_thread(&sb);
 }
 
-void svl_gc_thread_detach(void) { GC_unregister_my_thread(); }
+void svl_gc_thread_detach(void) {
+  registered = false;
+  GC_unregister_my_thread();
+}
+
+bool svl_gc_thread_ok(void) {
+  if (!registered) registered = GC_thread_is_registered() != 0;
+  return registered;
+}

@@ -33,6 +33,10 @@ void svl_free_root(void *p);
 /* Threads not created through the collector register themselves. */
 void svl_gc_thread_attach(void);
 void svl_gc_thread_detach(void);
+/* Whether the calling thread is registered with the collector (the one
+ * that started it, or one attached with svl_thread_attach): an allocation
+ * or collection on any other thread aborts the process. */
+bool svl_gc_thread_ok(void);
 /* About to allocate some n bytes that will all stay live (the AST of a
  * large file): grow the heap once to hold them.  The collector otherwise
  * collects each time the heap grows by a third or so, and each collection

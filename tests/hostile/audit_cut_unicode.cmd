@@ -1,0 +1,1 @@
+audit verify audit_cut_unicode.json
