@@ -134,6 +134,8 @@ print spin(60)' --timeout 200
 produces E0804 1 'fn f(n) = f(n + 1)
 print f(0)'
 produces E0805 1 'print len(range(1, 10 ^ 12))'
+produces E0806 1 'let deep = reduce(range(1, 5000), [], fn(acc, x) = [acc])
+print to_json(deep)'
 produces E0901 1 'let bids = load("missing.csv")'
 produces E0902 1 'print today()'
 produces E0903 1 'print 1' --output no/such/dir/out.txt
