@@ -105,6 +105,13 @@ static void on_too_deep(int depth) {
   vm_error_kind(v, DIAG_LIMIT, v->here, "E0806 value nested too deep for the stack left (%d levels)", depth);
 }
 
+/* 4,096 lists or records walked (value_walk_step): they count as that many
+ * steps, and the clock and interrupts are looked at, as for evaluation. */
+static void on_walk_tick(void) {
+  svl_vm *v = oom_vm;
+  if (v && v->jmp) vm_walk_steps(v, 4096);
+}
+
 /* The lowest address of this thread's stack plus a reserve for raising the
  * error (formatting the message, the longjmp) and for the frames of
  * functions that do not check; NULL where the system cannot tell.  Read
@@ -159,6 +166,7 @@ static const char *stack_floor(const svl_vm *v, const char *base) {
   svl_gc_oom_handler = on_oom;                                           \
   svl_gc_big_alloc_hook = on_big_alloc;                                  \
   svl_too_deep_hook = on_too_deep;                                       \
+  svl_walk_tick_hook = on_walk_tick;                                     \
   (v)->jmp = &jb_;                                                       \
   if (setjmp(jb_)) {                                                     \
     (v)->jmp = saved_;                                                   \

@@ -116,19 +116,32 @@ void vm_reset_limits(vm *v) {
   v->heap_start = svl_gc_thread_bytes;
 }
 
+/* The limits looked at every thousand steps: interrupts, the clock, the heap. */
+static void check_limits(vm *v, loc at) {
+  if (v->interrupted) vm_error_kind(v, DIAG_LIMIT, at, "E0803 interrupted");
+  if (v->deadline_ms && now_ms() > v->deadline_ms)
+    vm_error_kind(v, DIAG_LIMIT, at, "E0803 time limit reached (%llu ms)", (unsigned long long)v->cfg.timeout_ms);
+  if (v->cfg.max_heap && svl_gc_over(v->cfg.max_heap, 0))
+    vm_error_kind(v, DIAG_LIMIT, at, "E0802 heap limit reached (%zu bytes)", v->cfg.max_heap);
+  vm_check_budget(v, at, 0);
+}
+
+static void step_limit(vm *v, loc at) {
+  if (v->cfg.max_steps && v->steps > v->cfg.max_steps)
+    vm_error_kind(v, DIAG_LIMIT, at, "E0801 step limit reached (%llu steps)", (unsigned long long)v->cfg.max_steps);
+}
+
 static void step(vm *v, loc at) {
   v->steps++;
   v->here = at;
-  if (v->cfg.max_steps && v->steps > v->cfg.max_steps)
-    vm_error_kind(v, DIAG_LIMIT, at, "E0801 step limit reached (%llu steps)", (unsigned long long)v->cfg.max_steps);
-  if ((v->steps & 1023) == 0) {
-    if (v->interrupted) vm_error_kind(v, DIAG_LIMIT, at, "E0803 interrupted");
-    if (v->deadline_ms && now_ms() > v->deadline_ms)
-      vm_error_kind(v, DIAG_LIMIT, at, "E0803 time limit reached (%llu ms)", (unsigned long long)v->cfg.timeout_ms);
-    if (v->cfg.max_heap && svl_gc_over(v->cfg.max_heap, 0))
-      vm_error_kind(v, DIAG_LIMIT, at, "E0802 heap limit reached (%zu bytes)", v->cfg.max_heap);
-    vm_check_budget(v, at, 0);
-  }
+  step_limit(v, at);
+  if ((v->steps & 1023) == 0) check_limits(v, at);
+}
+
+void vm_walk_steps(vm *v, uint64_t n) {
+  v->steps += n;
+  step_limit(v, v->here);
+  check_limits(v, v->here);
 }
 
 static void push_call(vm *v, const char *name, loc at) {

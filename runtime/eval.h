@@ -5,6 +5,7 @@
 
 #include <setjmp.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "../include/svl.h"
@@ -219,6 +220,18 @@ value vm_import(vm *v, module *m, const node *d);
  * (runtime/table_hit.c). */
 value table_output_order(vm *v, const node *d, loc at, const value *outs, const int *rows, size_t n, bool all);
 const char *read_error(int e);
+/* n steps of a walk over a value (runtime/api.c on_walk_tick): the step,
+ * time and interrupt limits apply to it as to evaluation. */
+void vm_walk_steps(vm *v, uint64_t n);
+/* Open a file a script names (import, load) for reading, refusing all but
+ * a regular file (issue 17): opening a FIFO with no writer blocks for ever,
+ * inside a system call where no --timeout can stop it, and a device may
+ * never end.  The open itself is non-blocking, so even a FIFO swapped in
+ * after a check cannot hang it.  NULL with errno set: ENODEV for "not a
+ * regular file" (read_error says so), EISDIR for a directory. */
+FILE *open_regular(const char *path);
+/* read_file through open_regular: import's reads. */
+char *read_regular_file(const char *path, size_t *len);
 /* Record that a run read this file, with its SHA-256 (audit records). */
 /* Note a file read, for audit records: `data` is kept (unchanged, GC
  * memory) until its hash is asked for. */

@@ -315,6 +315,42 @@ static void tree_line(vm *v, sbuf *b, const trace *t) {
   sb_putc(b, '\n');
 }
 
+/* Text and narrative trees show at most this many levels of nested calls
+ * (issue 17): each level indents every line below it, so a chain of
+ * 16,000 calls made 385 MB of text (quadratic in the depth).  Past the cap
+ * one line says how many calls are not shown; JSON, which does not
+ * indent, keeps them all.  No tree a panel reads is 100 calls deep. */
+#define TEXT_MAX_DEPTH 100
+
+/* The calls below t, counted without recursion (the chain may be as long
+ * as the evaluator's call depth allows). */
+static long nested_calls(const trace *t) {
+  long n = 0, top = 0, cap = 64;
+  const trace **todo = svl_alloc((size_t)cap * sizeof *todo);
+  todo[top++] = t;
+  while (top) {
+    const trace *x = todo[--top];
+    for (int i = 0; i < x->nkids; i++) {
+      if (top == cap) {
+        const trace **more = svl_alloc((size_t)cap * 2 * sizeof *more);
+        memcpy(more, todo, (size_t)cap * sizeof *more);
+        todo = more;
+        cap *= 2;
+      }
+      todo[top++] = x->kids[i];
+      n++;
+    }
+  }
+  return n;
+}
+
+/* The line that stands for the calls below t past TEXT_MAX_DEPTH. */
+static void not_shown(sbuf *b, const trace *t, const char *indent) {
+  long n = nested_calls(t);
+  sb_printf(b, "%s└─ … %ld nested call%s not shown (more than %d levels deep; --format json shows them)\n",
+            indent, n, n == 1 ? "" : "s", TEXT_MAX_DEPTH);
+}
+
 static void tree_text(vm *v, sbuf *b, const trace *t, const char *prefix, bool last, int depth, int max) {
   sb_printf(b, "%s%s", prefix, last ? "└─ " : "├─ ");
   tree_line(v, b, t);
@@ -323,6 +359,10 @@ static void tree_text(vm *v, sbuf *b, const trace *t, const char *prefix, bool l
   sb_init(&p);
   sb_puts(&p, prefix);
   sb_puts(&p, last ? "   " : "│  ");
+  if (t->nkids && depth >= TEXT_MAX_DEPTH && !explain_collapsed(v, t)) {
+    not_shown(b, t, p.s);
+    return;
+  }
   const trace *k[256];
   int n = visible_kids(v, t, k, 256);
   for (int i = 0; i < n; i++) tree_text(v, b, k[i], p.s, i == n - 1, depth + 1, max);
@@ -500,6 +540,13 @@ static void narrative(vm *v, sbuf *b, const trace *t, int depth, int max) {
     }
   }
   if (max && depth >= max) return;
+  if (t->nkids && depth >= TEXT_MAX_DEPTH && !explain_collapsed(v, t)) {
+    sbuf in;
+    sb_init(&in);
+    for (int i = 0; i <= depth; i++) sb_puts(&in, "  ");
+    not_shown(b, t, in.s);
+    return;
+  }
   const trace *k[256];
   int n = visible_kids(v, t, k, 256);
   /* an earlier value in one line: the values it used, not every call that

@@ -5,10 +5,12 @@
 #include "eval.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../lang/parse.h"
 #include "gc.h"
@@ -19,9 +21,43 @@
  * 64 MiB is six times the largest file the parse benchmark writes. */
 #define MAX_SOURCE_BYTES ((size_t)64 << 20)
 
+FILE *open_regular(const char *path) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  struct stat st;
+  int e = 0;
+  if (fstat(fd, &st) != 0) e = errno;
+  else if (S_ISDIR(st.st_mode)) e = EISDIR;
+  else if (!S_ISREG(st.st_mode)) e = ENODEV;
+  if (e) {
+    close(fd);
+    errno = e;
+    return NULL;
+  }
+  int fl = fcntl(fd, F_GETFL); /* reads of the file itself block as usual */
+  if (fl != -1) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  FILE *fp = fdopen(fd, "rb");
+  if (!fp) {
+    int e = errno;
+    close(fd);
+    errno = e;
+  }
+  return fp;
+}
+
+static char *read_all(FILE *fp, size_t *len);
+
 char *read_file(const char *path, size_t *len) {
   FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
+  return fp ? read_all(fp, len) : NULL;
+}
+
+char *read_regular_file(const char *path, size_t *len) {
+  FILE *fp = open_regular(path);
+  return fp ? read_all(fp, len) : NULL;
+}
+
+static char *read_all(FILE *fp, size_t *len) {
   struct stat st;
   bool sized = fstat(fileno(fp), &st) == 0;
   if (sized && S_ISDIR(st.st_mode)) { fclose(fp); errno = EISDIR; return NULL; }
@@ -126,7 +162,9 @@ static bool on_stack(const vm *v) {
 /* Why a file could not be read, for E0901: the size cap is ours, not the
  * system's, so it is named. */
 const char *read_error(int e) {
-  return e == EFBIG ? "larger than 64 MiB, the limit for a rule file" : strerror(e);
+  return e == EFBIG    ? "larger than 64 MiB, the limit for a rule file"
+         : e == ENODEV ? "not a regular file (a FIFO, device or socket is never read)"
+                       : strerror(e);
 }
 
 /* "a.svl imports b.svl, which imports a.svl": the modules still loading
@@ -209,7 +247,7 @@ value vm_import(vm *v, module *m, const node *d) {
       return x;
     }
   size_t len;
-  char *text = read_file(path, &len);
+  char *text = read_regular_file(path, &len);
   if (!text)
     vm_error_kind(v, DIAG_IO, d->at, d->b ? "E0901 cannot read '%s': %s" : "E0306 no standard library module named '%s' (%s)",
                   d->b ? path : d->name, read_error(errno));

@@ -188,6 +188,13 @@ static bool num_equal(value a, value b) {
 _Thread_local const char *svl_stack_floor;
 _Thread_local void (*svl_too_deep_hook)(int depth);
 
+_Thread_local unsigned svl_walk_count;
+_Thread_local void (*svl_walk_tick_hook)(void);
+
+void value_walk_tick(void) {
+  if (svl_walk_tick_hook) svl_walk_tick_hook();
+}
+
 void value_nesting_error(int depth) {
   if (svl_too_deep_hook) svl_too_deep_hook(depth);
 }

@@ -210,8 +210,18 @@ record *record_packed(const rowfmt *fmt, const char **keys, const value *vals);
 /* The lowest stack address the evaluator and the walks may reach on this
  * thread, set by the API around each call (runtime/api.c); NULL: none. */
 extern _Thread_local const char *svl_stack_floor;
-/* True when a walk `depth` levels down must stop. */
+/* Walks count the lists and records they enter, and every 4,096 of them
+ * call value_walk_tick: a list that holds the same list twice, 60 levels
+ * deep, is small to build but 2^60 items to compare, so walks must answer
+ * to the step, time and interrupt limits too (runtime/api.c). */
+extern _Thread_local unsigned svl_walk_count;
+void value_walk_tick(void);
+static inline void value_walk_step(void) {
+  if ((++svl_walk_count & 4095) == 0) value_walk_tick();
+}
+/* True when a walk `depth` levels down must stop (and a step of it). */
 static inline bool value_too_deep(int depth) {
+  value_walk_step();
   /* the frame's address, not a local's: ASan may keep locals elsewhere */
   return depth > MAX_NESTING ||
          (svl_stack_floor && (uintptr_t)__builtin_frame_address(0) < (uintptr_t)svl_stack_floor);
@@ -220,6 +230,7 @@ static inline bool value_too_deep(int depth) {
  * hook to raise it in the running VM).  Returns only when no VM is running
  * on this thread; the walk then gives up with a safe result (false, "…"). */
 extern _Thread_local void (*svl_too_deep_hook)(int depth);
+extern _Thread_local void (*svl_walk_tick_hook)(void);
 void value_nesting_error(int depth);
 
 bool value_truthy_ok(value v, bool *out); /* bool or verdict */

@@ -653,12 +653,12 @@ static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t,
 
 _Noreturn static void io_fail(vm *v, loc at, const char *shown, const char *full, int e) {
   if (strcmp(shown, full) == 0)
-    vm_error_kind(v, DIAG_IO, at, "E0901 cannot read '%s': %s", shown, strerror(e));
-  vm_error_kind(v, DIAG_IO, at, "E0901 cannot read '%s' (%s): %s", shown, full, strerror(e));
+    vm_error_kind(v, DIAG_IO, at, "E0901 cannot read '%s': %s", shown, read_error(e));
+  vm_error_kind(v, DIAG_IO, at, "E0901 cannot read '%s' (%s): %s", shown, full, read_error(e));
 }
 
 static char *read_data_file(vm *v, loc at, const char *shown, const char *full, size_t *len_out) {
-  FILE *f = fopen(full, "rb");
+  FILE *f = open_regular(full);
   if (!f) io_fail(v, at, shown, full, errno);
   struct stat st;
   size_t cap = 65536;

@@ -458,6 +458,7 @@ static int canon_of(vindex *ix, const unit_t *u) {
 
 static bool vhash(vindex *ix, value x, int depth, uint64_t *h) {
   if (depth > 32) return false; /* equal values nest equally deep */
+  value_walk_step();
   switch (x.tag) {
   case V_NULL: *h = mix(1); return true;
   case V_BOOL: *h = mix(2 + (uint64_t)x.b); return true;

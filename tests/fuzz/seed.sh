@@ -7,6 +7,27 @@ set -eu
 h=$1 out=$2
 shift 2
 mkdir -p "$out"
+# The deep-values harness (fuzz_deep.c) takes a wrap byte and a depth byte,
+# then a program over d, d2 and e: seeded with each walk over values, at
+# depths around the 1,000-level limit and far past it.
+case $h in
+  fuzz_deep*)
+    k=0
+    for op in 'print to_json(d)' 'print d == d2' 'print d != e' 'print d' 'print "{d}"' 'let main = d' \
+      'print unique([d, d2, e])' 'print group_by([d, e], fn(x) = x)' 'print contains([d], d2)' \
+      'print index_of([e], [d2])' 'print format(d)' 'print d < d2' 'print sort([d, d2])' \
+      'print sort_by([e, d], fn(x) = x)' 'print rank([d, d2], fn(x) = x)' 'print max([d, d2])' \
+      'print error(d)' 'print d in [e]' 'test "deep" { assert d == e }' 'print len(to_json(e))'; do
+      for w in 0 1 2 4; do
+        for dp in 3 5 7 9; do
+          k=$((k + 1))
+          # shellcheck disable=SC2059 # the format is the two bytes, built here
+          { printf "$(printf '\\%03o\\%03o' "$w" "$dp")"; echo "$op"; } >"$out/d-$k"
+        done
+      done
+    done
+    ;;
+esac
 i=0
 for d in "$@"; do
   [ -d "$d" ] || continue
