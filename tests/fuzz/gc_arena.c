@@ -82,6 +82,7 @@ void svl_free_root(void *p) { free(p); }
 
 void svl_gc_thread_attach(void) {}
 void svl_gc_thread_detach(void) {}
+bool svl_gc_thread_ok(void) { return true; } /* malloc knows every thread */
 
 /* The hints of runtime/gc.h (lang/parser.y, lang/lexer.re, lang/ast.c):
  * nothing to reserve or give back early (all is freed at the reset), and
