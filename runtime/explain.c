@@ -298,6 +298,10 @@ const char *explain_subject(vm *v, const trace *t) {
 /* ---- the tree ---- */
 
 static int visible_kids(vm *v, const trace *t, const trace **out, int cap);
+/* Room for visible_kids' answer, on the heap: the renderers recurse once
+ * per level of calls, and a 2 KB array in each frame overflowed a 256 KiB
+ * host thread at 120 levels (issue 17). */
+static const trace **kids_buf(void) { return svl_alloc(256 * sizeof(const trace *)); }
 
 static void tree_line(vm *v, sbuf *b, const trace *t) {
   if (explain_collapsed(v, t)) {
@@ -363,7 +367,7 @@ static void tree_text(vm *v, sbuf *b, const trace *t, const char *prefix, bool l
     not_shown(b, t, p.s);
     return;
   }
-  const trace *k[256];
+  const trace **k = kids_buf(); /* not 2 KB in every frame of a deep tree */
   int n = visible_kids(v, t, k, 256);
   for (int i = 0; i < n; i++) tree_text(v, b, k[i], p.s, i == n - 1, depth + 1, max);
 }
@@ -440,7 +444,7 @@ static void tree_json(vm *v, sbuf *b, const trace *t, int depth, int max) {
     sb_printf(b, ", \"line\": %d, \"column\": %d", line, col);
   }
   sb_puts(b, ", \"calls\": [");
-  const trace *k[256];
+  const trace **k = kids_buf(); /* not 2 KB in every frame of a deep tree */
   int n = (!max || depth < max) ? visible_kids(v, t, k, 256) : 0;
   for (int i = 0; i < n; i++) {
     if (i) sb_puts(b, ", ");
@@ -547,7 +551,7 @@ static void narrative(vm *v, sbuf *b, const trace *t, int depth, int max) {
     not_shown(b, t, in.s);
     return;
   }
-  const trace *k[256];
+  const trace **k = kids_buf(); /* not 2 KB in every frame of a deep tree */
   int n = visible_kids(v, t, k, 256);
   /* an earlier value in one line: the values it used, not every call that
    * made it (the tree has those) */

@@ -110,13 +110,34 @@ static void *run(void *p) {
   return NULL;
 }
 
+/* svl_explain of a recursion as deep as a 256 KiB thread evaluates (the
+ * renderers recurse once per level of calls: a 2 KB array in each frame
+ * crashed this at 120 levels). */
+static void *explain_run(void *p) {
+  job *j = p;
+  svl_thread_attach();
+  svl_vm *vm = svl_new(NULL);
+  j->st = svl_load_string(vm, "explain.svl", j->src, strlen(j->src));
+  j->host_ok = 0;
+  const svl_format fs[] = {SVL_FORMAT_TEXT, SVL_FORMAT_JSON, SVL_FORMAT_PLAIN};
+  for (int i = 0; i < 3 && j->st == SVL_OK; i++) {
+    char *out = NULL;
+    svl_status st = svl_explain(vm, "main", fs[i], 0, &out);
+    j->host_ok += st == SVL_OK && out && strlen(out) > 10000; /* 131 calls, each on a line */
+    free(out);
+  }
+  svl_free(vm);
+  svl_thread_detach();
+  return NULL;
+}
+
 /* Run src in a fresh thread of j->stack bytes (256 KiB by default). */
-static void in_thread(job *j) {
+static void in_thread_with(job *j, void *(*fn)(void *)) {
   pthread_attr_t a;
   pthread_attr_init(&a);
   pthread_attr_setstacksize(&a, j->stack ? j->stack : STACK);
   pthread_t t;
-  if (pthread_create(&t, &a, run, j) != 0) {
+  if (pthread_create(&t, &a, fn, j) != 0) {
     j->st = SVL_ERR_USAGE;
     snprintf(j->msg, sizeof j->msg, "pthread_create failed");
   } else {
@@ -124,6 +145,8 @@ static void in_thread(job *j) {
   }
   pthread_attr_destroy(&a);
 }
+
+static void in_thread(job *j) { in_thread_with(j, run); }
 
 /* The expected end: a limit (E0806 or the stack), or a failed test whose
  * message is that limit; records cannot be ordered at all (E0402). */
@@ -174,5 +197,8 @@ int main(int argc, char **argv) {
   tap_ok(ok.st == SVL_OK && ok.host_ok == 1, OK_STACK == STACK ? "256 KiB stack: a value nested 512 deep is shown, "
          "compared and turned into JSON" : "1 MiB stack (ASan): a value nested 512 deep is shown, compared and turned "
          "into JSON");
+  job ex = {"fn f(n) = if n <= 0 then 0 else f(n - 1) + 1\nlet main = f(130)\n", OK_STACK, SVL_OK, "", 0};
+  in_thread_with(&ex, explain_run);
+  tap_ok(ex.st == SVL_OK && ex.host_ok == 3, "256 KiB stack: svl_explain of 131 nested calls as text, JSON and plain");
   return tap_done();
 }
