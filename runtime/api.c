@@ -105,8 +105,8 @@ static void on_too_deep(int depth) {
   vm_error_kind(v, DIAG_LIMIT, v->here, "E0806 value nested too deep for the stack left (%d levels)", depth);
 }
 
-/* 4,096 lists or records walked (value_walk_step): they count as that many
- * steps, and the clock and interrupts are looked at, as for evaluation. */
+/* 4,096 lists or records walked (value_walk_step): counted against
+ * max_steps, and the clock and interrupts looked at, as for evaluation. */
 static void on_walk_tick(void) {
   svl_vm *v = oom_vm;
   if (v && v->jmp) vm_walk_steps(v, 4096);
@@ -159,6 +159,7 @@ static const char *stack_floor(const svl_vm *v, const char *base) {
   if (!saved_) {                                                         \
     (v)->stack_base = &base_;                                            \
     svl_stack_floor = stack_floor((v), &base_);                          \
+    svl_walk_count = 0;                                                  \
     vm_reset_limits(v);                                                  \
   }                                                                      \
   svl_vm *volatile oldoom_ = oom_vm;                                     \

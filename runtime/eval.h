@@ -125,6 +125,7 @@ struct svl_vm {
   int depth, stack_cap;
   /* limits */
   uint64_t steps;
+  uint64_t walks;      /* lists and records entered by walks over values (vm_walk_steps) */
   loc here;            /* the last step's place: for errors raised from the allocator */
   /* the value svl_get last gave and its declaration's place: a limit hit
    * while formatting that value (the CLI printing a result) is reported
@@ -220,8 +221,9 @@ value vm_import(vm *v, module *m, const node *d);
  * (runtime/table_hit.c). */
 value table_output_order(vm *v, const node *d, loc at, const value *outs, const int *rows, size_t n, bool all);
 const char *read_error(int e);
-/* n steps of a walk over a value (runtime/api.c on_walk_tick): the step,
- * time and interrupt limits apply to it as to evaluation. */
+/* n more lists or records entered by walks over values (runtime/api.c
+ * on_walk_tick): they may be at most max_steps per call, and the time,
+ * heap and interrupt limits apply as to evaluation. */
 void vm_walk_steps(vm *v, uint64_t n);
 /* Open a file a script names (import, load) for reading, refusing all but
  * a regular file (issue 17): opening a FIFO with no writer blocks for ever,

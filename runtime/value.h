@@ -213,7 +213,8 @@ extern _Thread_local const char *svl_stack_floor;
 /* Walks count the lists and records they enter, and every 4,096 of them
  * call value_walk_tick: a list that holds the same list twice, 60 levels
  * deep, is small to build but 2^60 items to compare, so walks must answer
- * to the step, time and interrupt limits too (runtime/api.c). */
+ * to the step (max_steps containers a call), time and interrupt limits
+ * too (runtime/api.c, eval.c vm_walk_steps). */
 extern _Thread_local unsigned svl_walk_count;
 void value_walk_tick(void);
 static inline void value_walk_step(void) {
