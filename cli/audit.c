@@ -88,7 +88,7 @@ static char *make_record(opts *o, int argc, char **argv, int echo, FILE *to, int
     if (!text || !json) {
       free(text);
       free(json);
-      *rc = report(vm, SVL_ERR_USAGE);
+      *rc = report(vm, svl_last_error(vm)->status); /* a limit: exit 1 */
       goto done;
     }
     if (echo) {

@@ -247,7 +247,7 @@ static int print_value(svl_vm *vm, svl_value *v, svl_format f, FILE *to) {
 /* One value as NAME.csv in directory dir, written atomically. */
 static int write_named_csv(svl_vm *vm, const char *dir, const char *name, svl_value *v) {
   char *s = svl_format_value(vm, v, SVL_FORMAT_CSV);
-  if (!s) return report(vm, SVL_ERR_USAGE);
+  if (!s) return report(vm, svl_last_error(vm)->status); /* a limit: exit 1 */
   size_t n = strlen(dir);
   char *path = malloc(n + strlen(name) + 6);
   if (!path) { free(s); fprintf(stderr, "svl: out of memory\n"); return 1; }

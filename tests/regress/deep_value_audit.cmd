@@ -1,0 +1,1 @@
+run FILE --audit deep_value_audit.json
