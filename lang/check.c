@@ -466,7 +466,7 @@ static const char *verb(int op) {
 
 /* A percentage against a certainly plain number other than a constant 0
  * in +, -, mod or an ordering: error E0410, as the evaluator raises it. */
-static bool pct_mix(checker *c, const node *at, int op, const node *na, sty a, const node *nb, sty b) {
+static bool pct_mix(checker *c, const node *at, const char *text, int op, const node *na, sty a, const node *nb, sty b) {
   if (a.k != S_NUM || b.k != S_NUM || a.unit || b.unit || !((a.pct && b.plain) || (b.pct && a.plain))) return false;
   const node *pn = a.pct ? nb : na, *qn = a.pct ? na : nb;
   value n, p;
@@ -495,7 +495,7 @@ static bool pct_mix(checker *c, const node *at, int op, const node *na, sty a, c
       snprintf(buf, sizeof buf, "compare with %s if the number is a score out of 100, or make it a percentage ('x as percent' for a fraction)", hs);
     hint = svl_strdup(buf);
   }
-  ck_report(c, CHECK_ERROR, "E0410", at->at, hint, NULL, "cannot %s: %s", pct_mix_what(op, a.pct), ck_node_text(at));
+  ck_report(c, CHECK_ERROR, "E0410", at->at, hint, NULL, "cannot %s: %s", pct_mix_what(op, a.pct), text ? text : ck_node_text(at));
   return true;
 }
 
@@ -510,7 +510,7 @@ static sty combine(checker *c, const node *n, sty a, sty b) {
   switch (op) {
   case OP_ADD: case OP_SUB: case OP_MOD:
     if (a.k == S_NUM && b.k == S_NUM) {
-      if (pct_mix(c, n, op, n->a, a, n->b, b)) return unknown;
+      if (pct_mix(c, n, NULL, op, n->a, a, n->b, b)) return unknown;
       if (!unit_same_dim(a.unit, b.unit)) {
         bool money = a.unit && b.unit && unit_is_money(a.unit) && unit_is_money(b.unit);
         ck_report(c, CHECK_ERROR, "E0401", n->at, money ? "different currencies never convert implicitly" : NULL, NULL,
@@ -548,7 +548,7 @@ static sty combine(checker *c, const node *n, sty a, sty b) {
     return a.unit ? unknown : num(NULL, false);
   case OP_LT: case OP_LE: case OP_GT: case OP_GE:
     if (a.k == S_NUM && b.k == S_NUM) {
-      if (pct_mix(c, n, op, n->a, a, n->b, b)) return of_kind(S_BOOL);
+      if (pct_mix(c, n, NULL, op, n->a, a, n->b, b)) return of_kind(S_BOOL);
       if (!unit_same_dim(a.unit, b.unit))
         ck_report(c, CHECK_ERROR, "E0401", n->at, NULL, NULL, "cannot compare %s and %s", ck_label(a), ck_label(b));
     } else if (a.k != b.k) {
@@ -612,12 +612,29 @@ static sty call(checker *c, const node *n) {
   return unknown;
 }
 
-/* The operand of each unary test in a table cell. */
-static void walk_test(checker *c, const node *t) {
+/* The operand of each unary test in a table cell; an ordering or a range
+ * that mixes a percentage with the column's plain numbers (or the reverse)
+ * is E0410, as it is when the table runs.  `in` is what is known of the
+ * column's input, `name` its header's text. */
+static void walk_test(checker *c, const node *t, sty in, const char *name) {
   if (t->kind == N_NOT) {
-    for (int i = 0; i < t->a->nkids; i++) walk_test(c, t->a->kids[i]);
+    for (int i = 0; i < t->a->nkids; i++) walk_test(c, t->a->kids[i], in, name);
   } else if (t->kind == N_BIN) {
-    walk(c, t->b);
+    sty b = walk(c, t->b);
+    const node *ends[2] = {t->b, NULL};
+    if (t->op == OP_EQ && t->b->kind == N_RANGE) ends[0] = t->b->b, ends[1] = t->b->a; /* the top first: rarely 0 */
+    else if (t->op < OP_LT || t->op > OP_GE) return;
+    for (int k = 0; k < 2 && ends[k]; k++) {
+      sty e = b;
+      if (ends[1]) { /* the range was walked whole above: only its end's type, quietly */
+        c->quiet++;
+        e = walk(c, ends[k]);
+        c->quiet--;
+      }
+      char text[200];
+      snprintf(text, sizeof text, "%s %s%s", name, ends[1] ? "in " : "", ck_node_text(t));
+      if (pct_mix(c, t, svl_strdup(text), ends[1] ? OP_GE : t->op, NULL, in, ends[k], e)) return;
+    }
   }
 }
 
@@ -632,7 +649,8 @@ static void table(checker *c, const node *d) {
   for (int k = 1; k < rows->nkids; k++) {
     const node *row = rows->kids[k];
     for (int i = 0; i < row->a->nkids; i++)
-      for (int j = 0; j < row->a->kids[i]->nkids; j++) walk_test(c, row->a->kids[i]->kids[j]);
+      for (int j = 0; j < row->a->kids[i]->nkids; j++)
+        walk_test(c, row->a->kids[i]->kids[j], ins[i], ck_node_text(hdr->a->kids[i]));
     for (int i = 0; i < row->b->nkids; i++) {
       walk(c, row->b->kids[i]);
       /* an ordered output (| rating: Rating |) outside its type: E0609 when the table runs */

@@ -72,4 +72,38 @@ expect_err "check: two known constants give the run-time hint" "mixed.svl:7:9: e
 if grep -q "mixed.svl:[456]:.*E0410" err; then not_ok "check: no false finding" "$(grep E0410 err)"; else ok "check: 100% - p, p >= 0 and a number parameter (which may hold a percent) are fine"; fi
 if grep -q "3 errors" err; then ok "check: three errors"; else not_ok "check: three errors" "$(tail -1 err)"; fi
 
+# 5. table cells against the column's declared kind
+cat >bands.svl <<'SVL'
+table band(mark: int) hit first {
+  | mark     || band   |
+  | >= 60%   || "pass" |
+  | 0%..59%  || "fail" |
+  | -        || "none" |
+}
+table share(s: percent) hit first {
+  | s      || r |
+  | >= 10  || 1 |
+  | >= 0   || 2 |
+  | -      || 3 |
+}
+let a = band(70)
+let b = share(5%)
+SVL
+timeout 20 "$SVL" check bands.svl >out 2>err
+expect_err "check: a percent cell in an int column" "bands.svl:3:5: error: cannot compare a number with a percent: mark >= 60% [E0410]"
+expect_err "check: a percent range in an int column" "bands.svl:4:5: error: cannot compare a number with a percent: mark in 0%..59% [E0410]"
+expect_err "check: a plain cell in a percent column" "bands.svl:9:5: error: cannot compare a number with a percent: s >= 10 [E0410]"
+if grep -q "bands.svl:10:" err; then not_ok "check: >= 0 in a percent column is fine" "$(cat err)"; else ok "check: >= 0 in a percent column is fine"; fi
+expect_status "run: the percent cell against a mark is an error too" 1 "$SVL" run bands.svl
+expect_err "run: naming the values" "cannot compare a number with a percent: 70 >= 60% [E0410]"
+
+# 6. the published SROI example still gives its published answers
+root=$(cd "$dir/../../.." && pwd)
+out=$("$SVL" run "$root/examples/sroi_programme/programme.svl" 2>&1)
+for want in "Present value:     £506,135.56" "Net present value: £201,135.56" "SROI ratio:        1.66 : 1" \
+            "Payback period:    15.8 months" "  Sustained employment: £168,000.00 → £90,720.00 (deadweight 25%, displacement 10%, attribution 20%); 5 year(s), drop-off 20%" \
+            "  year 1: £231,120.00 / 1.035^1 = £223,304.35"; do
+  if printf '%s\n' "$out" | grep -qxF -- "$want"; then ok "SROI example: $want"; else not_ok "SROI example: $want" "$(printf '%s\n' "$out" | head -20)"; fi
+done
+
 done_testing
