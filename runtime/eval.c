@@ -632,7 +632,7 @@ static bool type_ok(value x, const svl_type *t) {
   case T_LIST: return x.tag == V_LIST;
   case T_RECORD: return x.tag == V_RECORD;
   case T_INT: return x.tag == V_NUM && !x.unit && !x.pct && dec_is_int(x.as.num);
-  case T_PERCENT: return x.tag == V_NUM && !x.unit && x.pct;
+  case T_PERCENT: return x.tag == V_NUM && !x.unit && (x.pct || dec_is_zero(x.as.num)); /* 0 is 0% */
   case T_ENUM: return type_enum_has(t, x);
   case T_QUANTITY: return x.tag == V_NUM && x.unit;
   default: return true;

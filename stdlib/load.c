@@ -606,7 +606,8 @@ static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t,
     *out = v_num(c.num);
     return true;
   case T_PERCENT:
-    if (c.k == C_PCT || (c.k == C_NUM && t->fraction)) {
+    /* 0 is 0% under either reading, as in arithmetic (runtime/percent.c) */
+    if (c.k == C_PCT || (c.k == C_NUM && (t->fraction || dec_is_zero(c.num)))) {
       *out = v_pct(c.num);
       return true;
     }
@@ -1463,7 +1464,7 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
       return x;
     }
     if (t->kind == T_INT && x.tag == V_NUM && !x.unit && dec_is_int(x.as.num)) return x;
-    if (t->kind == T_PERCENT && x.tag == V_NUM && !x.unit && t->fraction) return v_pct(x.as.num);
+    if (t->kind == T_PERCENT && x.tag == V_NUM && !x.unit && (t->fraction || dec_is_zero(x.as.num))) return v_pct(x.as.num);
     if (t->kind == T_PERCENT && x.tag == V_NUM && !x.unit) {
       /* a JSON number in a percent field: 1 meant as 1% would be 100% */
       const char *d = value_display(x, false);

@@ -122,7 +122,11 @@ echo '[{"d": "35%", "f": 0.35}, {"d": 0.35, "f": "2%"}]' >p.json
 printf 'type R = {d: percent, f: percent from fraction}\nprint load("p.json", [R])\n' >p.svl
 expect_status "a JSON number in a percent field is an error" 1 "$SVL" run p.svl
 expect_err "saying what to write" "p.json: [2].d: expected a percentage, got 0.35: write \"0.35%\" if it means 0.35 per cent, or declare the field 'percent from fraction' if the data holds fractions (0.35 for 35%)"
-echo '[{"d": "35%", "f": 0.35}, {"d": "1%", "f": "2%"}]' >p.json
-expect_out "percent and percent from fraction fields" '[{d: 35%, f: 35%}, {d: 1%, f: 2%}]' "$SVL" run p.svl
+echo '[{"d": "35%", "f": 0.35}, {"d": "1%", "f": "2%"}, {"d": 0, "f": 0}]' >p.json
+expect_out "percent and percent from fraction fields; 0 is 0%" '[{d: 35%, f: 35%}, {d: 1%, f: 2%}, {d: 0%, f: 0%}]' "$SVL" run p.svl
+printf 'deadweight\n0\n25%%\n' >dw.csv
+printf 'type R = {deadweight: percent}\nprint [r.deadweight for r in load("dw.csv", [R])]\nfn f(p: percent) = p\nprint f(0)\n' >dw.svl
+expect_out "a 0 cell in a percent column is 0%; a percent parameter takes 0" '[0%, 25%]
+0' "$SVL" run dw.svl
 
 done_testing
