@@ -16,6 +16,8 @@
 
 _Thread_local void (*svl_gc_oom_handler)(size_t);
 _Thread_local void (*svl_gc_big_alloc_hook)(size_t);
+/* gc.c's per-thread allocation count (svl_config.heap_budget) */
+_Thread_local size_t svl_gc_thread_bytes;
 
 typedef struct block {
   struct block *next;
@@ -52,6 +54,7 @@ void *svl_alloc(size_t n) {
   b->next = blocks;
   blocks = b;
   in_use += n;
+  svl_gc_thread_bytes += n;
   return b->data;
 }
 
