@@ -19,7 +19,7 @@ RE2C ?= re2c
 OBJCOPY ?= objcopy
 BISON ?= bison
 
-LIB_SRC := $(wildcard lang/*.c runtime/*.c stdlib/*.c)
+LIB_SRC := $(wildcard core/*.c lang/*.c eval/*.c stdlib/*.c api/*.c tools/*.c)
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/gen/lexer.o $(B)/obj/gen/parser.o
 CLI_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard cli/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
@@ -32,7 +32,7 @@ FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(B)/tests/replay_%,$(wildcard tests/fu
 all: $(B)/svl $(B)/libsvl.a $(B)/libsvl.so $(UNIT_TESTS) $(FUZZ_REPLAY) $(B)/share/svl/stdlib
 
 # The build directory mirrors an installed prefix, so the library finds the
-# stdlib from where it runs (runtime/api_paths.c) with no checkout path
+# stdlib from where it runs (api/api_paths.c) with no checkout path
 # compiled into it.
 $(B)/share/svl/stdlib:
 	@mkdir -p $(B)/share/svl
@@ -47,10 +47,10 @@ $(B)/gen/lexer.c: lang/lexer.re
 	$(RE2C) -W -Werror -o $@ $<
 
 # the error catalogue, from docs/errors.md (svl help CODE)
-$(B)/gen/errors.inc: docs/errors.md runtime/errors.awk
+$(B)/gen/errors.inc: docs/errors.md core/errors.awk
 	@mkdir -p $(B)/gen
-	awk -f runtime/errors.awk $< >$@.tmp && mv $@.tmp $@
-$(B)/obj/runtime/errors.o: $(B)/gen/errors.inc
+	awk -f core/errors.awk $< >$@.tmp && mv $@.tmp $@
+$(B)/obj/core/errors.o: $(B)/gen/errors.inc
 
 $(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h $(wildcard */*.h include/*.h)
 	@mkdir -p $(dir $@)
@@ -97,7 +97,7 @@ $(B)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h
 
 $(B)/tests/%: tests/unit/%.c $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Iruntime -o $@ $< $(LIB_INTERNAL) $(BIDLIB) $(LIBS)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LIB_INTERNAL) $(BIDLIB) $(LIBS)
 
 test: all
 	SVL=$(abspath $(B)/svl) SHARED=$(SHARED) UNIT_DIR=$(abspath $(B)/tests) BUILD_DIR=$(abspath $(B)) \

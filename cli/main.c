@@ -387,7 +387,7 @@ static int cmd_test(opts *o) {
   if (cj) fputs("[", cj);
   for (int i = 0; i < o->nfiles; i++) {
     if (!vms[i]) {
-      /* escaped as the library escapes test names (runtime/api.c, tap_name) */
+      /* escaped as the library escapes test names (api/api.c, tap_name) */
       printf("not ok %d - ", num++);
       for (const char *c = o->files[i]; *c; c++)
         if (*c == '#' || *c == '\\') printf("\\%c", *c);

@@ -1,8 +1,8 @@
-#include "ast.h"
+#include "lang/ast.h"
 
 #include <string.h>
 
-#include "../runtime/gc.h"
+#include "core/gc.h"
 
 node *node_new(node_arena *a, int kind, loc at) {
   if (!a->left) {

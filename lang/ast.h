@@ -5,8 +5,8 @@
 #define SVL_AST_H
 
 #include <stdbool.h>
-#include "source.h"
-#include "../runtime/value.h"
+#include "core/source.h"
+#include "core/value.h"
 
 typedef enum {
   /* expressions */
@@ -87,7 +87,7 @@ struct node {
   uint16_t depth;     /* nesting depth, bounded by the parser (1,000) */
   uint8_t frames;     /* N_FN, N_RULE, N_TABLE, N_LAMBDA: 0 not yet
                          known, 1 its frames may live on the C stack, 2 a
-                         lambda inside may keep them (runtime/eval.c) */
+                         lambda inside may keep them (eval/eval.c) */
   loc at;
   const char *name;
   const char *name2;  /* N_UNIT plural; N_TABLE unused */
@@ -103,14 +103,14 @@ struct node {
   int ninputs;        /* N_TABLE: input columns; kids[0] header, then rows */
   const void *ref;    /* REF_BUILTIN: builtin; N_NAME global decl node */
   const struct module *mod; /* REF_GLOBAL: the module owning the slot */
-  const void *index;  /* N_TABLE: its row index (runtime/table_index.c), built on the first call */
-  void *cache;        /* N_FIELD, N_RECORD, N_WITH: record layouts seen (runtime/eval.c) */
+  const void *index;  /* N_TABLE: its row index (eval/table_index.c), built on the first call */
+  void *cache;        /* N_FIELD, N_RECORD, N_WITH: record layouts seen (eval/eval.c) */
 };
 
 /* Where the nodes of one parse come from: blocks of up to 256 nodes, one
  * allocation each instead of one per node, and the same for their kids
  * arrays.  A node keeps its whole block alive (the collector honours
- * interior pointers: runtime/gc.c), which costs nothing: an AST is kept or
+ * interior pointers: core/gc.c), which costs nothing: an AST is kept or
  * dropped whole.  `mod` is stamped on every node made (the module the AST
  * belongs to, or NULL). */
 typedef struct node_arena {
@@ -124,7 +124,7 @@ typedef struct node_arena {
 /* Is k, the left operand of n, a link of the same left-associative chain
  * (a + b - c, a * b / c, a and b or c)?  Every pass walks such chains
  * along their left operands without recursion (lang/resolve.c expr,
- * lang/check.c walk, runtime/eval.c eval_chain and eval_logic), so a
+ * lang/check.c walk, eval/eval.c eval_chain and eval_logic), so a
  * flat chain of any length is not nesting (lang/parser.y deepen). */
 static inline bool ast_chain_link(const node *n, const node *k) {
   if (!k) return false;

@@ -13,7 +13,7 @@
  * it, and a local reference says how many frames out it reaches (`up`).
  * The walk never guesses: anything not known before running is S_UNKNOWN,
  * and nothing is reported about it. */
-#include "check_int.h"
+#include "lang/check_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,8 +21,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../runtime/gc.h"
-#include "../runtime/vm.h"
+#include "core/gc.h"
+#include "eval/vm.h"
 
 typedef struct frm {
   const node *owner;

@@ -14,8 +14,8 @@
 #ifndef SVL_CHECK_H
 #define SVL_CHECK_H
 
-#include "ast.h"
-#include "../runtime/diag.h"
+#include "lang/ast.h"
+#include "core/diag.h"
 
 typedef enum { CHECK_ERROR, CHECK_WARNING, CHECK_NOTE } check_severity;
 

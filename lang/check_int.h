@@ -3,7 +3,7 @@
 #ifndef SVL_CHECK_INT_H
 #define SVL_CHECK_INT_H
 
-#include "check.h"
+#include "lang/check.h"
 
 /* What is known before running about the value of an expression. */
 typedef enum { S_UNKNOWN, S_NUM, S_TEXT, S_BOOL, S_DATE } skind;
@@ -36,7 +36,7 @@ const char *ck_label(sty t);
  * header is a bare parameter annotated with a type (`table band(mark:
  * int)` with header `| mark || ... |`); NULL when the header is an
  * expression or the parameter has no annotation.  What the analysis may
- * rely on, because every call checks it (runtime/eval.c bind):
+ * rely on, because every call checks it (eval/eval.c bind):
  *   T_INT      every input is a whole plain number;
  *   T_ENUM     every input is one of t->vals[0 .. t->nvals) (all plain
  *              numbers or all texts, in declared order; t->name is the

@@ -32,13 +32,13 @@
  * guessed at: for overlaps it counts as matching nothing and for gaps as
  * matching anything, so whatever is reported is certain, and a note says
  * the column was not fully analysed. */
-#include "check_int.h"
+#include "lang/check_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../runtime/gc.h"
+#include "core/gc.h"
 
 enum { K_NONE, K_NUM, K_DATE, K_TEXT, K_BOOL };
 

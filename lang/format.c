@@ -11,14 +11,14 @@
  * never touches the bytes of a token, the token stream — and so the
  * parse — cannot change; format_source re-lexes its result and refuses it
  * if that ever failed to hold. */
-#include "format.h"
+#include "lang/format.h"
 
 #include <string.h>
 
-#include "../runtime/gc.h"
-#include "../runtime/value.h"
-#include "lexer.h"
-#include "parse.h"
+#include "core/gc.h"
+#include "core/value.h"
+#include "lang/lexer.h"
+#include "lang/parse.h"
 #include "parser.h"
 
 /* A token as the formatter sees it: a whole string literal, interpolation

@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "source.h"
-#include "../runtime/diag.h"
+#include "core/source.h"
+#include "core/diag.h"
 
 /* Format src.  On success returns true with *out (GC memory,
  * NUL-terminated) and *len.  A lexical or syntax error returns false with

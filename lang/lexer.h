@@ -8,9 +8,9 @@
 #define SVL_LEXER_H
 
 #include <stdbool.h>
-#include "source.h"
-#include "../runtime/diag.h"
-#include "../runtime/number.h"
+#include "core/source.h"
+#include "core/diag.h"
+#include "core/number.h"
 
 typedef struct token {
   uint16_t kind;       /* a Bison token code, or a character */

@@ -3,8 +3,8 @@
 #define SVL_PARSE_H
 
 #include <stdbool.h>
-#include "ast.h"
-#include "../runtime/diag.h"
+#include "lang/ast.h"
+#include "core/diag.h"
 
 /* AST nesting bound: deeper input is a syntax error, so later recursive
  * passes (resolve, eval, format) can never exhaust the C stack. */

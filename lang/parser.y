@@ -14,8 +14,8 @@
 %expect 0
 
 %code requires {
-#include "../lang/ast.h"
-#include "../lang/lexer.h"
+#include "lang/ast.h"
+#include "lang/lexer.h"
 typedef struct yyltype { uint32_t start, end; } yyltype;
 typedef struct pctx pctx;
 }
@@ -36,8 +36,8 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, pctx *ctx);
 %code {
 #include <stdio.h>
 #include <string.h>
-#include "../runtime/gc.h"
-#include "../lang/parse.h"
+#include "core/gc.h"
+#include "lang/parse.h"
 
 /* Past YYINITDEPTH entries Bison moves its stacks to YYMALLOC memory.  The
  * value stack holds the only pointers to nodes already built (the left
@@ -112,7 +112,7 @@ static node *strnode(pctx *c, yyltype l, node *parts) {
 /* [body for x in xs if p for y in ys]: the clauses nest left to right,
  * each one's body the next clause, the last one's the item expression.
  * Every clause but the last has `opt` set: its body makes a list whose
- * items are spliced into the result (runtime/eval.c, comprehension), so
+ * items are spliced into the result (eval/eval.c, comprehension), so
  * the result is flat, as with one clause. */
 static node *comprehension(pctx *c, yyltype l, node *body, node *clauses) {
   node *inner = body;
@@ -128,7 +128,7 @@ static node *comprehension(pctx *c, yyltype l, node *body, node *clauses) {
 }
 /* An expression written as a statement.  `assert_error(EXPR)` and
  * `assert_error(EXPR, "E0504 or message text")` there are assertions
- * that EXPR raises an error: N_ASSERT with op 1 (runtime/assert_error.c). */
+ * that EXPR raises an error: N_ASSERT with op 1 (eval/assert_error.c). */
 static node *exprstmt(pctx *c, yyltype l, node *e) {
   if (e->kind == N_CALL && e->a && e->a->kind == N_NAME && !strcmp(e->a->name, "assert_error")) {
     if (e->nkids < 1 || e->nkids > 2 || e->kids[0]->kind == N_NAMED || (e->nkids == 2 && e->kids[1]->kind == N_NAMED))

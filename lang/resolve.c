@@ -1,10 +1,10 @@
 /* Name resolution: see resolve.h. */
-#include "resolve.h"
+#include "lang/resolve.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "../runtime/gc.h"
+#include "core/gc.h"
 
 typedef struct scope scope;
 struct scope {

@@ -5,9 +5,9 @@
 #define SVL_RESOLVE_H
 
 #include <stdbool.h>
-#include "ast.h"
-#include "../runtime/diag.h"
-#include "../runtime/vm.h"
+#include "lang/ast.h"
+#include "core/diag.h"
+#include "eval/vm.h"
 
 /* The global scope of one module (a file, or the REPL session). */
 typedef struct globals {

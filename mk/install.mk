@@ -2,7 +2,7 @@
 # Included by the Makefile.  Installs the svl command, both libraries, the
 # header, the pkg-config files (svl.pc, svl-static.pc), the stdlib modules,
 # the man page, the Python module and the SQLite extension.  The installed svl (and any host) finds the stdlib in
-# PREFIX/share/svl/stdlib relative to its own file (runtime/api_paths.c),
+# PREFIX/share/svl/stdlib relative to its own file (api/api_paths.c),
 # so nothing here is compiled for a particular PREFIX, and a DESTDIR stage
 # works as it is.
 VERSION := $(shell sed -n 's/^\#define SVL_VERSION "\(.*\)"$$/\1/p' include/svl.h)

@@ -2,9 +2,9 @@
  * few builtins that live beside the evaluator. */
 #include <string.h>
 
-#include "../runtime/vm.h"
-#include "load.h"
-#include "lookup.h"
+#include "eval/vm.h"
+#include "stdlib/load.h"
+#include "stdlib/lookup.h"
 
 static value b_value(vm *v, int n, value *a, loc at) {
   (void)n;

@@ -37,8 +37,8 @@
  * output form {"amount": 3, "unit": "week"} is accepted for a unit field.
  * Paths in JSON messages index lists from 1, as SVL does: bids[2].price. */
 #define _POSIX_C_SOURCE 200809L
-#include "load.h"
-#include "../runtime/eval.h"
+#include "stdlib/load.h"
+#include "eval/eval.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -48,7 +48,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../runtime/gc.h"
+#include "core/gc.h"
 
 #define LOAD_MAX_BYTES ((size_t)256 << 20) /* 256 MiB */
 #define MAX_ERR_LINES 100                  /* bad cells listed in one error */
@@ -606,7 +606,7 @@ static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t,
     *out = v_num(c.num);
     return true;
   case T_PERCENT:
-    /* 0 is 0% under either reading, as in arithmetic (runtime/percent.c) */
+    /* 0 is 0% under either reading, as in arithmetic (eval/percent.c) */
     if (c.k == C_PCT || (c.k == C_NUM && (t->fraction || dec_is_zero(c.num)))) {
       *out = v_pct(c.num);
       return true;
@@ -979,7 +979,7 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
 
   sbuf why;
   sb_init(&why);
-  /* typed rows are packed by their type (runtime/value.h rowfmt); a row
+  /* typed rows are packed by their type (core/value.h rowfmt); a row
    * whose values do not fit (none should) stays an ordinary record */
   const rowfmt *fmt = rt ? rowfmt_for(rt) : NULL;
   value *cells = fmt ? svl_alloc((nf ? nf : 1) * sizeof(value)) : NULL;
@@ -1519,7 +1519,7 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
     if (x.tag == V_RECORD) {
       const record *r = x.as.rec;
       size_t nf = (size_t)(t->nfields > 0 ? t->nfields : 0);
-      /* every record of one type shares its names (runtime/eval.c field_of) */
+      /* every record of one type shares its names (eval/eval.c field_of) */
       record *o = record_new_shared(nf, t->fnames);
       o->src = rec_src(r), o->line = r->line;
       size_t mark = c->path.len;

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "../runtime/vm.h"
+#include "eval/vm.h"
 
 /* Read `path` (as the user wrote it; resolved with vm_path) by extension,
  * .csv or .json.  type NULL: untyped conversion.  A record type or a list

@@ -10,13 +10,13 @@
  * Nearest keys: texts are compared after folding case, punctuation and
  * the usual company suffixes (Limited/Ltd, Company/Co, &/and...), then by
  * edit distance, so "Acme Ltd" suggests "Acme Limited". */
-#include "lookup.h"
+#include "stdlib/lookup.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "../runtime/eval.h"
-#include "../runtime/gc.h"
+#include "eval/eval.h"
+#include "core/gc.h"
 
 #define MAX_SUGGEST 3   /* nearest keys named in one message */
 #define MAX_LISTED 10   /* unmatched rows listed per side of a join */

@@ -3,7 +3,7 @@
 #ifndef SVL_LOOKUP_H
 #define SVL_LOOKUP_H
 
-#include "../runtime/vm.h"
+#include "eval/vm.h"
 
 /* The rows of left joined with the rows of right whose `key` column is
  * equal; every row of either table must have a partner (E0711). */

@@ -12,13 +12,13 @@
 #include <time.h>
 
 #include "lang/ast.h"
-#include "runtime/gc.h"
-#include "runtime/vm.h"
+#include "core/gc.h"
+#include "eval/vm.h"
 #include "stdlib/lookup.h"
 
 #define BUILTIN(name) static value name(vm *v, int nargs, value *args, loc at)
 
-/* MAX_RANGE_ITEMS (runtime/vm.h): a range of whole numbers may be listed
+/* MAX_RANGE_ITEMS (eval/vm.h): a range of whole numbers may be listed
  * (range(a, b), iterating 1..n) up to that many items; past it a script
  * almost certainly has a bug, and the list would take hundreds of
  * megabytes. */
@@ -170,7 +170,7 @@ static int sorter_cmp(const sorter *s, size_t a, size_t b) {
 /* Keys that are lists of numbers, each column in one unit (the usual
  * `b => [-b.total, b.price, b.id]`), as a flat array of sort keys of their
  * magnitudes: then vm_compare would only ever reach dec_cmp, which orders
- * as the keys do (runtime/number.c dec_sort_key), and the sort reads one
+ * as the keys do (core/number.c dec_sort_key), and the sort reads one
  * array instead of a list per key.  NULL for anything else, which keeps
  * vm_compare's conversions and errors. */
 static const dec_key *flat_keys(const value *keys, size_t n, size_t *width) {
@@ -1179,7 +1179,7 @@ BUILTIN(p_unit_of) {
 /* to_indicator(record): an indicator built at run time, e.g. from a proxy
  * table the user loads (toms.load_proxies).  `indicator` is a keyword, so
  * the builtin cannot share its name.  The checks are those of an
- * `indicator` declaration (runtime/eval.c make_indicator), with the same
+ * `indicator` declaration (eval/eval.c make_indicator), with the same
  * messages; the indicator is named by its `code` (or `name`) field, so
  * value() errors say which measure was misused.  The record is copied:
  * values are immutable, so the argument must stay a plain record. */

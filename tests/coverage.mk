@@ -1,4 +1,4 @@
-# make coverage: line and branch coverage of lang/, runtime/ and stdlib/
+# make coverage: line and branch coverage of the library's layers
 # after the whole suite, from a gcc --coverage build in $(COV_B); the
 # summary is also left in $(COV_B)/coverage.txt.  Included by the Makefile.
 COV_B ?= $(B)/cov

@@ -1,6 +1,6 @@
 #!/bin/sh
-# coverage.sh BUILD_DIR: line and branch coverage of lang/, runtime/ and
-# stdlib/ from the .gcda files a `--coverage` build left after the suite
+# coverage.sh BUILD_DIR: line and branch coverage of the library's layers
+# (core/ lang/ eval/ stdlib/ api/ tools/) from the .gcda files a `--coverage` build left after the suite
 # ran (make coverage).  Prints a summary per directory, then every file
 # from the least covered up.  Branches are gcov's "taken at least once".
 set -eu
@@ -14,7 +14,7 @@ fi
 : >"$raw"
 # each object file once: its .c, or the generated lexer and parser (whose
 # #line directives point gcov back at lang/lexer.re and lang/parser.y)
-for o in $(find "$b/obj/lang" "$b/obj/runtime" "$b/obj/stdlib" "$b/obj/gen" -name '*.gcno' | sort); do
+for o in $(find "$b/obj/core" "$b/obj/lang" "$b/obj/eval" "$b/obj/stdlib" "$b/obj/api" "$b/obj/tools" "$b/obj/gen" -name '*.gcno' | sort); do
   src=${o%.gcno}.c
   src=${src#"$b"/obj/}
   case $src in gen/*) src=$b/$src ;; esac
@@ -23,7 +23,7 @@ done
 awk '
   /^File / { f = $2; gsub(/\047/, "", f); sub(/^.*\/(gen)\//, "gen/", f); next }
   /^Lines executed:/ { split($2, a, "%"); sub(/^executed:/, "", a[1]); lp = a[1]; lt = $4
-    if (f ~ /^(lang|runtime|stdlib)\/[^\/]*\.(c|re|y)$/ && !(f in lt_)) { lt_[f] = lt; lc_[f] = int(lp * lt / 100 + 0.5) }
+    if (f ~ /^(core|lang|eval|stdlib|api|tools)\/[^\/]*\.(c|re|y)$/ && !(f in lt_)) { lt_[f] = lt; lc_[f] = int(lp * lt / 100 + 0.5) }
     next }
   /^Taken at least once:/ { split($4, a, "%"); bp = a[1]; sub(/^once:/, "", bp); bt = $6
     if (f in lt_ && !(f in bt_)) { bt_[f] = bt; bc_[f] = int(bp * bt / 100 + 0.5) }
@@ -35,7 +35,7 @@ awk '
       L["total"] += lt_[f]; LC["total"] += lc_[f]; B["total"] += bt_[f]; BC["total"] += bc_[f]
     }
     printf "%-10s %16s %18s\n", "", "lines", "branches"
-    n = split("lang/ runtime/ stdlib/ total", ds, " ")
+    n = split("core/ lang/ eval/ stdlib/ api/ tools/ total", ds, " ")
     for (i = 1; i <= n; i++) { d = ds[i]
       printf "%-10s %6d/%-6d %5.1f%% %7d/%-6d %5.1f%%\n", d, LC[d], L[d], L[d] ? 100 * LC[d] / L[d] : 0,
              BC[d], B[d], B[d] ? 100 * BC[d] / B[d] : 0 }

@@ -93,7 +93,7 @@ PY
 python3 classify.py helgrind.log >classes
 read -r total ours <classes
 # Helgrind now and then reports two writes by different threads to a freshly
-# allocated handle (runtime/api.c, handle()) after the collector recycled
+# allocated handle (api/api.c, handle()) after the collector recycled
 # the block: about 1 run in 6 under load, never twice in a row, never with
 # a wrong result.  Such a run is repeated once and its reports shown as a
 # note; a race between SVL's own code shows again in the second run (the

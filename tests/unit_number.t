@@ -1,3 +1,3 @@
 #!/bin/sh
-# C unit tests of runtime/number.c (TAP from the binary itself)
+# C unit tests of core/number.c (TAP from the binary itself)
 exec "${UNIT_DIR:-build/tests}/test_number"

@@ -1,3 +1,3 @@
 #!/bin/sh
-# C unit tests of runtime/unit.c
+# C unit tests of core/unit.c
 exec "${UNIT_DIR:-build/tests}/test_unit"

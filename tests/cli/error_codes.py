@@ -11,7 +11,7 @@ import re
 import sys
 
 ROOT = sys.argv[1]
-LIB_DIRS = ("lang", "runtime", "stdlib")
+LIB_DIRS = ("core", "lang", "eval", "stdlib", "api", "tools")
 # raise function -> index of its format argument
 RAISERS = {"vm_error": 2, "vm_error_hint": 3, "vm_error_kind": 3,
            "fail": 2, "perr": 2, "rerr": 3}

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runtime errors of the evaluator (runtime/eval.c), each with the exact
+# Runtime errors of the evaluator (eval/eval.c), each with the exact
 # first line it must print: message, caret column and code.  Exit status 1.
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1

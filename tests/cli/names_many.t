@@ -2,7 +2,7 @@
 # Files with thousands of top-level names and findings: the resolver finds
 # globals through a hash table (lang/resolve.c), the lexer stores each
 # distinct name once (lang/lexer.re), and positions come from an index of
-# line starts (lang/source.c).  Two of the names below have the same
+# line starts (core/source.c).  Two of the names below have the same
 # 32-bit FNV-1a hash (0x5ff6c2fb), the hash all three tables use, so they
 # meet in one bucket of each and must stay two names.
 . "$(dirname "$0")/lib.sh"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/svl.h"
+#include "svl.h"
 #include "fuzz_common.h"
 
 #define POOL 16

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lang/source.h"
-#include "runtime/diag.h"
-#include "runtime/gc.h"
+#include "core/source.h"
+#include "core/diag.h"
+#include "core/gc.h"
 
 /* The input as a source the lexer can read: a NUL-terminated GC copy. */
 static inline source *fuzz_source(const uint8_t *data, size_t size) {

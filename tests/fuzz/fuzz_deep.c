@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/svl.h"
+#include "svl.h"
 #include "fuzz_common.h"
 
 static const char *const wraps[] = {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/svl.h"
+#include "svl.h"
 #include "fuzz_common.h"
 
 static volatile unsigned char touched;

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/svl.h"
+#include "svl.h"
 #include "lang/parse.h"
-#include "runtime/gc.h"
+#include "core/gc.h"
 #include "fuzz_common.h"
 
 static bool same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }

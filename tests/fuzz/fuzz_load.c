@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "include/svl.h"
+#include "svl.h"
 #include "fuzz_common.h"
 
 static char dir[64];

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "lang/parse.h"
-#include "runtime/gc.h"
+#include "core/gc.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -8,8 +8,8 @@
 #include "lang/check.h"
 #include "lang/parse.h"
 #include "lang/resolve.h"
-#include "runtime/gc.h"
-#include "runtime/unit.h"
+#include "core/gc.h"
+#include "core/unit.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -1,4 +1,4 @@
-/* A stand-in for runtime/gc.c in the "arena" fuzz builds: every GC
+/* A stand-in for core/gc.c in the "arena" fuzz builds: every GC
  * allocation is a malloc that AddressSanitizer watches, kept on a list and
  * freed in one go after each input (fuzz_arena_reset).
  *
@@ -6,13 +6,13 @@
  * overflow or a stale read inside it.  Nothing is collected during an
  * input here, so this build finds overflows, not lost pointers (the replay
  * with frequent collection in run.sh looks for those).  It implements
- * exactly the interface of runtime/gc.h; linked before the library's
+ * exactly the interface of core/gc.h; linked before the library's
  * archive, it keeps gc.o out. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/gc.h"
+#include "core/gc.h"
 
 _Thread_local void (*svl_gc_oom_handler)(size_t);
 _Thread_local void (*svl_gc_big_alloc_hook)(size_t);
@@ -87,7 +87,7 @@ void svl_gc_thread_attach(void) {}
 void svl_gc_thread_detach(void) {}
 bool svl_gc_thread_ok(void) { return true; } /* malloc knows every thread */
 
-/* The hints of runtime/gc.h (lang/parser.y, lang/lexer.re, lang/ast.c):
+/* The hints of core/gc.h (lang/parser.y, lang/lexer.re, lang/ast.c):
  * nothing to reserve or give back early (all is freed at the reset), and
  * no interior pointers, so lang/ast.c makes each node its own allocation,
  * with its own redzones. */

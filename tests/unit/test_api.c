@@ -202,7 +202,7 @@ static void test_values(void) {
   shows(vm, rec2, SVL_FORMAT_REPL, "{supplier: false, price: £90.00}", "svl_with replaces a field");
   svl_release(vm, late);
   /* a record made by SVL's `with` that only adds fields reads through
-   * to the record it extends (runtime/value.h rec_get) */
+   * to the record it extends (core/value.h rec_get) */
   svl_value *view = NULL, *vf = NULL;
   tap_ok(svl_eval_line(vm, "[r with {late: true} for r in [{supplier: \"Acme\", price: £90}]][1]", SVL_NTS, &view) == SVL_OK,
          "a record made by with, from SVL");

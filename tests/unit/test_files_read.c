@@ -1,5 +1,5 @@
 /* svl_files_read when the same path is read again: one entry per path and
- * content.  The hashes are worked out only when asked for (runtime/eval.c
+ * content.  The hashes are worked out only when asked for (eval/eval.c
  * vm_note_file keeps the bytes until then), so a repeated read is compared
  * with the bytes of an entry not yet hashed and with the hash of one that
  * was; both must give what hashing every read at once gave. */

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "svl.h"
-#include "gc.h"
-#include "value.h"
+#include "core/gc.h"
+#include "core/value.h"
 #include "lang/format.h"
 #include "lang/parse.h"
 

@@ -1,5 +1,5 @@
-/* Unit tests for runtime/number.c, printed as TAP version 13.
- * Build: cc -std=c17 -Iruntime tests/unit/test_number.c runtime/number.c \
+/* Unit tests for core/number.c, printed as TAP version 13.
+ * Build: cc -std=c17 -I. tests/unit/test_number.c core/number.c \
  *        /usr/lib/x86_64-linux-gnu/libbidgcc000.a */
 #include <limits.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <bid_conf.h>
 #include <bid_functions.h>
 
-#include "number.h"
+#include "core/number.h"
 
 static int n_tests, n_failed;
 

@@ -1,4 +1,4 @@
-/* The decision-table index (runtime/table_index.c) against the linear scan.
+/* The decision-table index (eval/table_index.c) against the linear scan.
  *
  * Random tables -- every hit policy; number, money, percent, unit and text
  * columns; boundary constants written several ways (5, 5.0, 5e0); ranges,
@@ -19,8 +19,8 @@
 #include <stdlib.h>
 
 #include "api_tap.h"
-#include "eval.h"
-#include "table_index.h"
+#include "eval/eval.h"
+#include "eval/table_index.h"
 
 /* ---- random numbers (xorshift64*) ---- */
 

@@ -1,10 +1,10 @@
-/* Tests for runtime/unit.c (SPEC 3.2), printed as TAP version 13. */
+/* Tests for core/unit.c (SPEC 3.2), printed as TAP version 13. */
 #include <stdio.h>
 #include <string.h>
 
-#include "gc.h"
-#include "number.h"
-#include "unit.h"
+#include "core/gc.h"
+#include "core/number.h"
+#include "core/unit.h"
 
 static int n_tests, n_failed;
 

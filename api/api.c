@@ -1,0 +1,964 @@
+/* The public API (include/svl.h): the protected boundary.  Every entry
+ * point that may evaluate sets up a jmp_buf, so no longjmp ever escapes to
+ * the host. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/gc.h"
+#include "core/output.h"
+#include "core/sha256.h"
+#include "lang/format.h"
+#include "stdlib/load.h"
+
+#define PUBLIC __attribute__((visibility("default")))
+
+static svl_status status_of(diag_kind k) {
+  switch (k) {
+  case DIAG_LEX: case DIAG_SYNTAX: return SVL_ERR_SYNTAX;
+  case DIAG_INCOMPLETE: return SVL_ERR_INCOMPLETE;
+  case DIAG_RESOLVE: return SVL_ERR_RESOLVE;
+  case DIAG_ASSERT: return SVL_ERR_ASSERT;
+  case DIAG_LIMIT: return SVL_ERR_LIMIT;
+  case DIAG_IO: return SVL_ERR_IO;
+  default: return SVL_ERR_RUNTIME;
+  }
+}
+
+static svl_status fail(svl_vm *v, const diag *d) {
+  if (d != &v->err) v->err = *d;
+  return status_of(v->err.kind);
+}
+
+static svl_status usage(svl_vm *v, const char *msg) {
+  memset(&v->err, 0, sizeof v->err);
+  v->err.kind = DIAG_RUNTIME;
+  v->err.code = "E0001";
+  v->err.msg = msg;
+  return SVL_ERR_USAGE;
+}
+
+/* A call from a thread the collector does not know would abort the whole
+ * process at its first allocation ("Collecting from unknown thread"):
+ * refuse it instead, allocating nothing (docs/embedding.md, "Threads"). */
+static svl_status unattached(svl_vm *v) {
+  return usage(v, "this thread is not attached: call svl_thread_attach() in it before using SVL");
+}
+
+svl_status api_usage(svl_vm *v, const char *fmt, ...) {
+  if (!svl_gc_thread_ok()) return unattached(v);
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  svl_status st = usage(v, "");
+  v->err.msg = svl_strdup(buf);
+  return st;
+}
+
+static _Thread_local svl_vm *oom_vm;
+/* The collector has no memory left (even after collecting): raise without
+ * allocating anything, not even the message or the call stack. */
+static void on_oom(size_t n) {
+  svl_vm *v = oom_vm;
+  (void)n;
+  if (!v || !v->jmp) return;
+  memset(&v->err, 0, sizeof v->err);
+  v->err.kind = DIAG_LIMIT;
+  v->err.code = "E0802";
+  v->err.msg = "out of memory";
+  v->err.at = v->here;
+  longjmp(*v->jmp, 1);
+}
+
+/* A big allocation that would take the heap over the VM's limit fails
+ * before the memory is asked for: `range(1, 10^9)` must not first grow the
+ * process by gigabytes. */
+static void on_big_alloc(size_t n) {
+  if (oom_vm && oom_vm->jmp && oom_vm->cfg.max_heap && svl_gc_over(oom_vm->cfg.max_heap, n)) {
+    vm_error_kind(oom_vm, DIAG_LIMIT, oom_vm->here, "E0802 heap limit reached (%zu bytes)", oom_vm->cfg.max_heap);
+  }
+  if (oom_vm && oom_vm->jmp) vm_check_budget(oom_vm, oom_vm->here, 0);
+}
+
+/* svl_config.heap_budget: what this VM allocated since the call began. */
+void vm_check_budget(vm *v, loc at, size_t extra) {
+  if (v->cfg.heap_budget && svl_gc_thread_bytes - v->heap_start + extra > v->cfg.heap_budget)
+    vm_error_kind(v, DIAG_LIMIT, at, "E0802 heap budget of this VM reached (%zu bytes)", v->cfg.heap_budget);
+}
+
+PUBLIC const char *svl_version(void) { return SVL_VERSION; }
+PUBLIC int svl_version_num(void) { return SVL_VERSION_NUM; }
+
+/* A walk over a value went deeper than MAX_NESTING, or than the stack
+ * left allows (core/value.h). */
+static void on_too_deep(int depth) {
+  svl_vm *v = oom_vm;
+  if (!v || !v->jmp) return;
+  if (depth > MAX_NESTING)
+    vm_error_kind(v, DIAG_LIMIT, v->here, "E0806 value nested more than %d deep", MAX_NESTING);
+  vm_error_kind(v, DIAG_LIMIT, v->here, "E0806 value nested too deep for the stack left (%d levels)", depth);
+}
+
+/* 4,096 lists or records walked (value_walk_step): counted against
+ * max_steps, and the clock and interrupts looked at, as for evaluation. */
+static void on_walk_tick(void) {
+  svl_vm *v = oom_vm;
+  if (v && v->jmp) vm_walk_steps(v, 4096);
+}
+
+/* The lowest address of this thread's stack plus a reserve for raising the
+ * error (formatting the message, the longjmp) and for the frames of
+ * functions that do not check; NULL where the system cannot tell.  Read
+ * once per thread: for the main thread glibc parses /proc/self/maps. */
+static const char *thread_stack_low(void) {
+  static _Thread_local bool known;
+  static _Thread_local const char *low;
+  if (known) return low;
+  known = true;
+#if defined(__GLIBC__) || defined(__linux__)
+  pthread_attr_t a;
+  if (pthread_getattr_np(pthread_self(), &a) == 0) {
+    void *addr;
+    size_t size;
+    if (pthread_attr_getstack(&a, &addr, &size) == 0 && addr && size) {
+      size_t reserve = size / 4 < ((size_t)128 << 10) ? size / 4 : (size_t)128 << 10;
+      low = (const char *)addr + reserve;
+    }
+    pthread_attr_destroy(&a);
+  }
+#endif
+  return low;
+}
+
+/* Where the evaluator and the walks must stop on this thread: stack_bytes
+ * below the outermost API call, but never past the thread's own stack, so
+ * a host thread with a small stack (256 KiB) gets errors, not a crash. */
+static const char *stack_floor(const svl_vm *v, const char *base) {
+  size_t budget = v->cfg.stack_bytes ? v->cfg.stack_bytes : (size_t)4 << 20;
+  const char *floor = (uintptr_t)base > budget ? base - budget : NULL;
+  const char *low = thread_stack_low();
+  if (low && (uintptr_t)low > (uintptr_t)floor) floor = low;
+  return floor;
+}
+
+/* Run body under protection.  Used as:
+ *   PROTECT(v) { ...work... } return END_PROTECT(v);  */
+#define PROTECT(v)                                                       \
+  if (!svl_gc_thread_ok()) return unattached(v);                         \
+  jmp_buf jb_;                                                           \
+  jmp_buf *volatile saved_ = (v)->jmp;                                   \
+  volatile int depth_ = (v)->depth, ncomps_ = (v)->ncomps;              \
+  char base_;                                                            \
+  const char *volatile oldfloor_ = svl_stack_floor;                      \
+  if (!saved_) {                                                         \
+    (v)->stack_base = &base_;                                            \
+    svl_stack_floor = stack_floor((v), &base_);                          \
+    svl_walk_count = 0;                                                  \
+    vm_reset_limits(v);                                                  \
+  }                                                                      \
+  svl_vm *volatile oldoom_ = oom_vm;                                     \
+  oom_vm = (v);                                                          \
+  svl_gc_oom_handler = on_oom;                                           \
+  svl_gc_big_alloc_hook = on_big_alloc;                                  \
+  svl_too_deep_hook = on_too_deep;                                       \
+  svl_walk_tick_hook = on_walk_tick;                                     \
+  (v)->jmp = &jb_;                                                       \
+  if (setjmp(jb_)) {                                                     \
+    (v)->jmp = saved_;                                                   \
+    (v)->depth = depth_;                                                 \
+    (v)->ncomps = ncomps_;                                               \
+    (v)->tr = NULL;                                                      \
+    if (!saved_) vm_forget_failed_imports(v);                            \
+    oom_vm = oldoom_;                                                    \
+    svl_stack_floor = oldfloor_;                                         \
+    return status_of((v)->err.kind);                                     \
+  }
+#define END_PROTECT(v) ((v)->jmp = saved_, oom_vm = oldoom_, svl_stack_floor = oldfloor_, SVL_OK)
+
+svl_status api_protect(svl_vm *v, void (*body)(svl_vm *, void *), void *ctx) {
+  PROTECT(v)
+  body(v, ctx);
+  return END_PROTECT(v);
+}
+
+PUBLIC void svl_config_init(svl_config *c) {
+  memset(c, 0, sizeof *c);
+  c->max_depth = 200;
+  c->stack_bytes = (size_t)4 << 20;
+  c->stdlib_path = api_default_stdlib();
+}
+
+PUBLIC svl_vm *svl_new(const svl_config *cfg) {
+  svl_gc_init();
+  if (!svl_gc_thread_ok()) return NULL; /* not attached: see unattached() */
+  svl_vm *v = svl_alloc_root(sizeof *v);
+  if (!v) return NULL;
+  memset(v, 0, sizeof *v);
+  if (cfg) v->cfg = *cfg;
+  else svl_config_init(&v->cfg);
+  if (v->cfg.stdlib_path) v->cfg.stdlib_path = svl_strdup(v->cfg.stdlib_path);
+  vm_confine_init(v);
+  v->units = unit_reg_new();
+  return v;
+}
+
+PUBLIC void svl_free(svl_vm *v) {
+  if (v) svl_free_root(v);
+}
+
+/* Parsing and resolving allocate as much as running: all of it is under
+ * protection, so an exhausted heap is an error at any stage. */
+static svl_status load_text(svl_vm *v, const char *name, const char *id, const char *text, size_t len) {
+  diag e = {0};
+  memset(&e, 0, sizeof e);
+  PROTECT(v)
+  module *m = module_parse(v, svl_strdup(name), text, len, v->cfg.interactive != 0, &v->host, &e);
+  if (!m) {
+    (void)END_PROTECT(v);
+    if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
+    return fail(v, &e);
+  }
+  v->main = m;
+  m->id = id;
+  m->loading = true;
+  eval_module(v, m);
+  m->loading = false;
+  return END_PROTECT(v);
+}
+
+static svl_status read_source(svl_vm *v, const char *path, char **text, size_t *len) {
+  PROTECT(v)
+  *text = read_file(path, len);
+  if (!*text) {
+    loc none = {0};
+    vm_error_kind(v, DIAG_IO, none, "E0901 cannot read '%s': %s", path, read_error(errno));
+  }
+  return END_PROTECT(v);
+}
+
+PUBLIC svl_status svl_load_file(svl_vm *v, const char *path) {
+  if (!path) return usage(v, "svl_load_file: no path");
+  size_t len;
+  char *text;
+  svl_status st = read_source(v, path, &text, &len);
+  if (st != SVL_OK) return st;
+  vm_note_file(v, path, text, len);
+  /* the rule file's scripts may read beside it (eval/confine.c) */
+  vm_allow_dir_of(v, path);
+  return load_text(v, path, canonical_path(path), text, len);
+}
+
+PUBLIC svl_status svl_load_string(svl_vm *v, const char *name, const char *src, size_t len) {
+  if (!src) return usage(v, "svl_load_string: no source text");
+  if (len == SVL_NTS) len = strlen(src);
+  return load_text(v, name ? name : "<string>", NULL, src, len);
+}
+
+api_ext *api_ext_of(svl_vm *v) {
+  if (!v->ext) v->ext = svl_alloc(sizeof *v->ext);
+  return v->ext;
+}
+
+/* Handles live in vm->handles for the VM's whole life (so a released one
+ * is still valid memory, and a host's mistake cannot crash it); a released
+ * handle has index -1 - position and waits on the free list for reuse. */
+static svl_value *handle(svl_vm *v, value x) {
+  if (!svl_gc_thread_ok()) { unattached(v); return NULL; }
+  api_ext *e = api_ext_of(v);
+  if (!e) return NULL;
+  svl_value *h = e->free_head;
+  if (h) {
+    e->free_head = h->next_free;
+    if (!e->free_head) e->free_tail = NULL;
+    h->next_free = NULL;
+    h->index = -1 - h->index;
+  } else {
+    if (v->nhandles == v->caphandles) {
+      int cap = v->caphandles ? v->caphandles * 2 : 16;
+      svl_value **hs = svl_alloc((size_t)cap * sizeof *hs);
+      if (!hs) return NULL;
+      if (v->nhandles) memcpy(hs, v->handles, (size_t)v->nhandles * sizeof *hs);
+      v->handles = hs;
+      v->caphandles = cap;
+    }
+    h = svl_alloc(sizeof *h);
+    if (!h) return NULL;
+    h->index = v->nhandles;
+    v->handles[v->nhandles++] = h;
+  }
+  h->v = x;
+  h->scope = e->scope;
+  if (e->scope > 0) {
+    if (e->nscoped == e->capscoped) {
+      int cap = e->capscoped ? e->capscoped * 2 : 16;
+      svl_value **hs = svl_alloc((size_t)cap * sizeof *hs);
+      if (!hs) return h; /* it then lives until released: a leak, not a crash */
+      if (e->nscoped) memcpy(hs, e->scoped, (size_t)e->nscoped * sizeof *hs);
+      e->scoped = hs;
+      e->capscoped = cap;
+    }
+    e->scoped[e->nscoped++] = h;
+  }
+  return h;
+}
+
+svl_value *api_handle(svl_vm *v, value x) { return handle(v, x); }
+
+/* Whether h is a live handle of v. */
+static bool live(svl_vm *v, const svl_value *h) {
+  return h && h->index >= 0 && h->index < v->nhandles && v->handles[h->index] == h;
+}
+
+bool api_value(svl_vm *v, svl_value *h, const char *fn, value *out) {
+  if (live(v, h)) { *out = h->v; return true; }
+  api_usage(v, h ? "%s: the handle was released (or belongs to another VM)" : "%s: no value (a NULL handle)", fn);
+  return false;
+}
+
+PUBLIC void svl_release(svl_vm *v, svl_value *h) {
+  if (!v || !live(v, h)) return;
+  h->index = -1 - h->index;
+  h->v = v_null;
+  h->num = h->unit = NULL;
+  h->scope = 0;
+  api_ext *e = v->ext;
+  if (e->free_tail) e->free_tail->next_free = h;
+  else e->free_head = h;
+  e->free_tail = h;
+}
+
+PUBLIC svl_status svl_eval_line(svl_vm *v, const char *src, size_t len, svl_value **result) {
+  if (result) *result = NULL;
+  if (!src) return usage(v, "svl_eval_line: no source text");
+  diag e = {0};
+  memset(&e, 0, sizeof e);
+  PROTECT(v)
+  module *m = module_parse(v, "<repl>", src, len == SVL_NTS ? strlen(src) : len, true, &v->host, &e);
+  if (!m) {
+    (void)END_PROTECT(v);
+    return fail(v, &e);
+  }
+  v->main = m;
+  node *p = m->prog;
+  node *last = NULL;
+  if (p->nkids && p->kids[p->nkids - 1]->kind == N_EXPRSTMT) last = p->kids[--p->nkids];
+  eval_module(v, m);
+  if (last && result) *result = handle(v, eval_expr_top(v, m, last->a));
+  return END_PROTECT(v);
+}
+
+PUBLIC svl_status svl_set_global(svl_vm *v, const char *name, svl_value *val) {
+  value x;
+  if (!svl_gc_thread_ok()) return unattached(v);
+  if (!name || !*name) return usage(v, "svl_set_global: a name is required");
+  if (!api_value(v, val, "svl_set_global", &x)) return SVL_ERR_USAGE;
+  int k = globals_find(&v->host, name);
+  /* resolved code relies on what a declaration is (a fn stays a fn) */
+  if (k >= 0 && v->host.decls[k])
+    return api_usage(v, "svl_set_global: '%s' is defined by the loaded program", name);
+  k = globals_add(&v->host, svl_strdup(name));
+  v->host.vals[k] = x;
+  v->host.ready[k] = true;
+  return SVL_OK;
+}
+
+static int find_global(svl_vm *v, const char *name) {
+  return globals_find(&v->host, name);
+}
+
+PUBLIC int svl_has(svl_vm *v, const char *name) {
+  if (!name) return 0;
+  int k = find_global(v, name);
+  return k >= 0 && v->host.ready[k];
+}
+
+PUBLIC svl_status svl_get(svl_vm *v, const char *name, svl_value **result) {
+  if (!result) return usage(v, "svl_get: no place for the result");
+  *result = NULL;
+  if (!name) return usage(v, "svl_get: no name");
+  int k = find_global(v, name);
+  if (k < 0 || !v->host.ready[k]) {
+    sbuf b;
+    sb_init(&b);
+    const char *best = diag_nearest(name, v->host.names, v->host.n);
+    sb_printf(&b, "no top-level name '%s'", name);
+    if (best) sb_printf(&b, " (did you mean '%s'?)", best);
+    return usage(v, b.s);
+  }
+  *result = handle(v, v->host.vals[k]);
+  if (!*result) return svl_gc_thread_ok() ? usage(v, "svl_get: out of memory") : SVL_ERR_USAGE;
+  v->got = v->host.vals[k];
+  v->got_at = v->host.decls[k] ? v->host.decls[k]->at : (loc){0};
+  return SVL_OK;
+}
+
+PUBLIC svl_status svl_call(svl_vm *v, svl_value *fn, int nargs, svl_value *const *args, svl_value **result) {
+  return svl_call_named(v, fn, nargs, args, 0, NULL, NULL, result);
+}
+
+/* The checked arguments of a call from the host, as evaluator values. */
+typedef struct host_args {
+  value fn;
+  int npos, nnamed;
+  value *pos, *named;
+  const char **names;
+} host_args;
+
+static svl_status take_args(svl_vm *v, const char *api, svl_value *fn, int nargs, svl_value *const *args,
+                            int nnamed, const char *const *names, svl_value *const *named, host_args *a) {
+  if (!api_value(v, fn, api, &a->fn)) return SVL_ERR_USAGE;
+  if (!vm_callable(a->fn)) return api_usage(v, "%s: a %s is not callable", api, value_type_name(a->fn));
+  if (nargs < 0 || nnamed < 0 || nargs > 10000 || nnamed > 10000 || (nargs && !args) || (nnamed && (!names || !named)))
+    return api_usage(v, "%s: bad argument counts or arrays", api);
+  a->npos = nargs;
+  a->nnamed = nnamed;
+  a->pos = svl_alloc((size_t)(nargs + nnamed + 1) * sizeof(value));
+  a->named = a->pos + nargs;
+  a->names = svl_alloc((size_t)(nnamed + 1) * sizeof(char *));
+  if (!a->pos || !a->names) return api_usage(v, "%s: out of memory", api);
+  for (int i = 0; i < nargs; i++)
+    if (!api_value(v, args[i], api, &a->pos[i])) return api_usage(v, "%s: argument %d: %s", api, i + 1, v->err.msg);
+  for (int i = 0; i < nnamed; i++) {
+    if (!names[i] || !*names[i]) return api_usage(v, "%s: named argument %d has no name", api, i + 1);
+    for (int j = 0; j < i; j++)
+      if (!strcmp(names[i], names[j])) return api_usage(v, "%s: argument '%s' given twice", api, names[i]);
+    if (!api_value(v, named[i], api, &a->named[i])) return api_usage(v, "%s: argument '%s': %s", api, names[i], v->err.msg);
+    a->names[i] = svl_strdup(names[i]);
+  }
+  return SVL_OK;
+}
+
+PUBLIC svl_status svl_call_named(svl_vm *v, svl_value *fn, int nargs, svl_value *const *args, int nnamed,
+                                 const char *const *names, svl_value *const *named, svl_value **result) {
+  if (!result) return usage(v, "svl_call: no place for the result");
+  *result = NULL;
+  host_args a;
+  svl_status st = take_args(v, "svl_call", fn, nargs, args, nnamed, names, named, &a);
+  if (st != SVL_OK) return st;
+  PROTECT(v)
+  loc none = {0};
+  *result = handle(v, vm_call_named(v, a.fn, a.npos, a.pos, a.nnamed, a.names, a.named, none));
+  return END_PROTECT(v);
+}
+
+PUBLIC svl_value *svl_number(svl_vm *v, const char *s) {
+  dec d;
+  if (!s || dec_parse(s, strlen(s), &d) != DEC_OK) { usage(v, "svl_number: not an exact decimal"); return NULL; }
+  return handle(v, v_num(d));
+}
+
+typedef struct text_job { const char *s; size_t len; value out; } text_job;
+static void make_text(svl_vm *v, void *p) {
+  (void)v;
+  text_job *j = p;
+  j->out = v_text(j->s, j->len);
+}
+
+PUBLIC svl_value *svl_text(svl_vm *v, const char *s, size_t len) {
+  if (!s && len) { usage(v, "svl_text: no text"); return NULL; }
+  if (!s) s = "";
+  if (len == SVL_NTS) len = strlen(s);
+  for (size_t i = 0; i < len;) {
+    int k = utf8_valid_seq((const unsigned char *)s + i, len - i);
+    if (!k) { usage(v, "svl_text: invalid UTF-8"); return NULL; }
+    i += (size_t)k;
+  }
+  text_job j = {s, len, v_null};
+  return api_protect(v, make_text, &j) == SVL_OK ? handle(v, j.out) : NULL;
+}
+
+PUBLIC svl_value *svl_bool(svl_vm *v, int b) { return handle(v, v_bool(b != 0)); }
+PUBLIC svl_value *svl_null(svl_vm *v) { return handle(v, v_null); }
+
+static svl_status load_data(svl_vm *v, const char *path, svl_value **result) {
+  PROTECT(v)
+  loc none = {0};
+  *result = handle(v, svl_load(v, none, svl_strdup(path), NULL));
+  return END_PROTECT(v);
+}
+
+PUBLIC svl_status svl_load_data(svl_vm *v, const char *path, svl_value **result) {
+  if (!result) return usage(v, "svl_load_data: no place for the result");
+  *result = NULL;
+  if (!path) return usage(v, "svl_load_data: no path");
+  /* the host names this file itself, as with svl_load_file: the
+   * permission guards what scripts may read, not the host */
+  unsigned saved = v->cfg.permissions;
+  v->cfg.permissions |= SVL_ALLOW_FILES;
+  v->host_read = 1;
+  svl_status st = load_data(v, path, result);
+  v->host_read = 0;
+  v->cfg.permissions = saved;
+  return st;
+}
+
+static svl_status from_json(svl_vm *v, const char *json, size_t len, svl_value **result) {
+  PROTECT(v)
+  loc none = {0};
+  *result = handle(v, svl_from_json_text(v, none, json, len));
+  return END_PROTECT(v);
+}
+
+PUBLIC svl_status svl_from_json(svl_vm *v, const char *json, size_t len, svl_value **result) {
+  if (!result) return usage(v, "svl_from_json: no place for the result");
+  *result = NULL;
+  if (!json) return usage(v, "svl_from_json: no text");
+  return from_json(v, json, len == SVL_NTS ? strlen(json) : len, result);
+}
+
+/* ---- formats ---- */
+
+static char *out(const char *s) {
+  size_t n = strlen(s);
+  char *r = malloc(n + 1);
+  if (r) memcpy(r, s, n + 1);
+  return r;
+}
+
+typedef struct format_job { value x; svl_format f; const char *s; } format_job;
+static void format_body(svl_vm *v, void *p) {
+  format_job *j = p;
+  if (j->x.tag == v->got.tag && j->x.as.list == v->got.as.list) v->here = v->got_at;
+  switch (j->f) {
+  case SVL_FORMAT_TEXT: case SVL_FORMAT_PLAIN: j->s = value_display(j->x, true); break;
+  case SVL_FORMAT_REPL: j->s = value_display(j->x, false); break;
+  case SVL_FORMAT_JSON: j->s = value_json(j->x); break;
+  case SVL_FORMAT_CSV: j->s = output_csv(j->x); break;
+  case SVL_FORMAT_MD: j->s = output_md(j->x); break;
+  }
+}
+
+PUBLIC char *svl_format_value(svl_vm *v, svl_value *h, svl_format f) {
+  format_job j = {v_null, f, NULL};
+  if (!api_value(v, h, "svl_format_value", &j.x)) return NULL;
+  if (api_protect(v, format_body, &j) != SVL_OK) return NULL; /* out of memory */
+  if (!j.s) api_usage(v, "svl_format_value: unknown format %d", (int)f);
+  return j.s ? out(j.s) : NULL;
+}
+
+PUBLIC const char *svl_type_name(svl_vm *v, svl_value *h) {
+  if (!v || !live(v, h)) return "none";
+  if (h->v.tag == V_NUM && h->v.unit) {
+    /* a unit's name is made on demand: the handle keeps it alive */
+    if (!h->unit) h->unit = unit_name(h->v.unit);
+    return h->unit;
+  }
+  return value_type_name(h->v);
+}
+
+/* ---- tests ---- */
+
+static bool selected(svl_vm *v, const node *t) {
+  return !v->test_filter || strstr(t->b->lit.as.text->s, v->test_filter);
+}
+
+PUBLIC int svl_test_count(svl_vm *v) {
+  int n = 0;
+  for (int i = 0; i < v->ntests; i++) n += selected(v, v->tests[i]);
+  return n;
+}
+
+static void emit(svl_vm *v, const char *s) {
+  if (v->cfg.report) v->cfg.report(v->cfg.user_data, s, strlen(s));
+  else vm_output(v, s, strlen(s));
+}
+
+static void yaml_str(sbuf *b, const char *key, const char *s) {
+  sb_printf(b, "  %s: ", key);
+  sb_json_string(b, s, strlen(s));
+  sb_putc(b, '\n');
+}
+
+/* A test name on a TAP line: `#` would start a directive (`# SKIP` turns a
+ * failure into a pass for prove) and a line break would end the line, so
+ * both are escaped, with the backslash itself (TAP 13: "\#"). */
+static void tap_name(sbuf *b, const char *s) {
+  for (; *s; s++) {
+    if (*s == '#' || *s == '\\') { sb_putc(b, '\\'); sb_putc(b, *s); }
+    else if (*s == '\n') sb_puts(b, "\\n");
+    else if (*s == '\r') sb_puts(b, "\\r");
+    else sb_putc(b, *s);
+  }
+}
+
+/* One test block under protection: a runtime error fails only this test. */
+static svl_status run_one(svl_vm *v, node *t) {
+  PROTECT(v)
+  eval_test(v, t->mod ? (module *)t->mod : v->main, t);
+  return END_PROTECT(v);
+}
+
+PUBLIC svl_status svl_run_tests(svl_vm *v, int first, int *count, int *failed) {
+  volatile int nf = 0;
+  int num = first;
+  for (int i = 0; i < v->ntests; i++) {
+    node *t = v->tests[i];
+    if (!selected(v, t)) continue;
+    const char *name = t->b->lit.as.text->s;
+    memset(&v->last_test, 0, sizeof v->last_test);
+    svl_status st = run_one(v, t);
+    sbuf b;
+    sb_init(&b);
+    if (st == SVL_OK) {
+      sb_printf(&b, "ok %d - ", num);
+      tap_name(&b, name);
+      sb_putc(&b, '\n');
+    } else {
+      nf++;
+      sb_printf(&b, "not ok %d - ", num);
+      tap_name(&b, name);
+      sb_puts(&b, "\n  ---\n");
+      yaml_str(&b, "message", st == SVL_ERR_ASSERT && v->last_test.message ? v->last_test.message
+                              : v->err.msg ? v->err.msg : "error");
+      if (v->err.at.src) {
+        int line, col;
+        loc_line_col(v->err.at.src, v->err.at.start, &line, &col);
+        sbuf at;
+        sb_init(&at);
+        sb_printf(&at, "%s:%d:%d", v->err.at.src->name, line, col);
+        yaml_str(&b, "at", at.s);
+      }
+      if (st == SVL_ERR_ASSERT && v->last_test.expr) {
+        yaml_str(&b, "expression", v->last_test.expr);
+        if (v->last_test.got) {
+          yaml_str(&b, "got", v->last_test.got);
+          yaml_str(&b, "expected", v->last_test.expected);
+        }
+      }
+      sb_puts(&b, "  ...\n");
+    }
+    emit(v, b.s);
+    num++;
+  }
+  if (count) *count = num - first;
+  if (failed) *failed = nf;
+  return nf ? SVL_ERR_ASSERT : SVL_OK;
+}
+
+static void render_body(svl_vm *v, void *p) { ((svl_error *)p)->rendered = diag_render(&v->err); }
+
+PUBLIC const svl_error *svl_last_error(svl_vm *v) {
+  svl_error *e = &v->pub;
+  memset(e, 0, sizeof *e);
+  bool attached = svl_gc_thread_ok(); /* else nothing may be allocated */
+  /* a misused API call has no place in a file; one passed on by a native
+   * has the native's call site and reached the host as a runtime error */
+  bool is_usage = v->err.code && !strcmp(v->err.code, "E0001") && !v->err.at.src;
+  e->status = !v->err.kind ? SVL_OK : is_usage ? SVL_ERR_USAGE : status_of(v->err.kind);
+  e->code = v->err.code;
+  e->message = v->err.msg ? v->err.msg : "no error";
+  e->hint = v->err.hint;
+  if (v->err.at.src) {
+    e->file = v->err.at.src->name;
+    loc_line_col(v->err.at.src, v->err.at.start, &e->line, &e->column);
+  }
+  if (v->err.nframes > 0 && attached) {
+    /* GC memory hung on the VM: it lives until the next error query */
+    svl_frame *fr = svl_alloc((size_t)v->err.nframes * sizeof *fr);
+    for (int i = 0; fr && i < v->err.nframes; i++) {
+      const diag_frame *d = &v->err.frames[i];
+      fr[i].function = d->name;
+      if (d->at.src) {
+        fr[i].file = d->at.src->name;
+        loc_line_col(d->at.src, d->at.start, &fr[i].line, &fr[i].column);
+      }
+    }
+    e->frames = fr;
+    e->nframes = fr ? v->err.nframes : 0;
+  }
+  /* rendering allocates: if even that fails, the bare message will do */
+  diag kept = v->err;
+  e->rendered = NULL;
+  if (api_protect(v, render_body, e) != SVL_OK || !e->rendered) {
+    v->err = kept;
+    e->rendered = kept.msg ? kept.msg : "error\n";
+  }
+  return e;
+}
+
+PUBLIC void svl_interrupt(svl_vm *v) {
+  if (v) v->interrupted = 1;
+}
+
+PUBLIC int svl_files_read(svl_vm *v, int i, const char **path, const char **sha256) {
+  if (i >= 0 && i < v->nread) {
+    if (path) *path = v->read_paths[i];
+    if (sha256) *sha256 = vm_file_hash(v, i);
+  }
+  return v->nread;
+}
+
+PUBLIC void svl_sha256(const void *data, size_t len, char hex[65]) { sha256_hex(data, len, hex); }
+
+/* The collector may not have started yet (no svl_new so far): it must be
+ * before a thread can register, or it aborts the process. */
+PUBLIC void svl_thread_attach(void) {
+  svl_gc_init();
+  svl_gc_thread_attach();
+}
+PUBLIC void svl_thread_detach(void) { svl_gc_thread_detach(); }
+
+PUBLIC svl_status svl_check_file(svl_vm *v, const char *path) {
+  size_t len;
+  char *text = read_file(path, &len);
+  if (!text) {
+    memset(&v->err, 0, sizeof v->err);
+    v->err.kind = DIAG_IO;
+    v->err.code = "E0901";
+    sbuf b;
+    sb_init(&b);
+    sb_printf(&b, "cannot read '%s': %s", path, read_error(errno));
+    v->err.msg = b.s;
+    return SVL_ERR_IO;
+  }
+  diag e = {0};
+  memset(&e, 0, sizeof e);
+  module *m = module_parse(v, svl_strdup(path), text, len, false, &v->host, &e);
+  if (!m) {
+    if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
+    return fail(v, &e);
+  }
+  return SVL_OK;
+}
+
+/* ---- fmt ---- */
+
+PUBLIC svl_status svl_format_source(svl_vm *v, const char *name, const char *src, size_t len, char **out_s) {
+  if (out_s) *out_s = NULL;
+  if (!out_s || (!src && len)) return usage(v, "svl_format_source: bad arguments");
+  if (len == SVL_NTS) len = strlen(src);
+  source *s = svl_alloc(sizeof *s);
+  s->name = svl_strdup(name ? name : "<string>");
+  s->dir = "";
+  /* format_source refuses an oversized source without reading it */
+  s->text = len > FORMAT_MAX_BYTES ? "" : svl_strndup(src ? src : "", len);
+  s->len = len;
+  diag e = {0};
+  memset(&e, 0, sizeof e);
+  const char *text;
+  size_t n;
+  if (!format_source(s, &text, &n, &e)) {
+    if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
+    return fail(v, &e);
+  }
+  char *r = malloc(n + 1);
+  if (!r) return usage(v, "svl_format_source: out of memory");
+  memcpy(r, text, n);
+  r[n] = 0;
+  *out_s = r;
+  return SVL_OK;
+}
+
+/* ---- explain ---- */
+
+PUBLIC void svl_explain_options_init(svl_explain_options *o) {
+  if (o) memset(o, 0, sizeof *o);
+}
+
+/* EXPR parsed in the program's scope: one expression, names resolved as
+ * the REPL resolves them (so an unknown name gets "did you mean"). */
+static svl_status explain_parse(svl_vm *v, const char *what, const char *expr, node **out) {
+  diag e = {0};
+  memset(&e, 0, sizeof e);
+  PROTECT(v)
+  module *m = module_parse(v, what, expr, strlen(expr), true, &v->host, &e);
+  if (!m) {
+    (void)END_PROTECT(v);
+    if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
+    return fail(v, &e);
+  }
+  node *p = m->prog;
+  if (p->nkids != 1 || p->kids[0]->kind != N_EXPRSTMT) {
+    (void)END_PROTECT(v);
+    return usage(v, "explain: give one expression, such as total(bids[1]) or a top-level name");
+  }
+  *out = p->kids[0]->a;
+  return END_PROTECT(v);
+}
+
+/* Evaluate one expression with tracing on, under root. */
+static svl_status explain_eval(svl_vm *v, node *n, trace *root) {
+  trace *volatile saved = v->tr;
+  PROTECT(v)
+  v->tr = root;
+  node *d = NULL;
+  if (n->kind == N_NAME && n->refkind == REF_GLOBAL && n->mod && !n->mod->library) {
+    d = n->mod->g->decls[n->slot];
+    if (d && (d->kind != N_LET || !d->a || !n->mod->g->ready[n->slot])) d = NULL;
+  }
+  if (d && v->xs) { /* explained here, not again as an earlier value */
+    trace_global_seen(v, n->mod, n->slot);
+    root->at = d->at;
+    root->decl = d;
+  }
+  trace_scan(v, d ? d->a : n);
+  value r = d ? eval_expr_top(v, (module *)n->mod, d->a) : eval_expr_top(v, v->main, n);
+  /* a bare function of no parameters is called, as before; one with
+   * parameters needs them */
+  if (r.tag == V_FUNC && n->kind == N_NAME) {
+    const node *d = r.as.fn->fn;
+    bool required = false;
+    for (int i = 0; i < d->nkids; i++)
+      if (!d->kids[i]->b) required = true;
+    if (required) {
+      v->tr = saved;
+      (void)END_PROTECT(v);
+      return api_usage(v, "explain: '%s' is a function of %s: explain one call of it, e.g. '%s(...)'", n->name,
+                       d->nkids ? d->kids[0]->name : "its arguments", n->name);
+    }
+    loc none = {0};
+    r = vm_call(v, r, 0, NULL, none);
+  }
+  root->res = r;
+  root->result = value_short(r);
+  v->tr = saved;
+  /* a value read from a loaded row says where it came from */
+  value rec;
+  const char *field = NULL;
+  if (n->kind == N_FIELD && eval_quiet(v, n->a, NULL, &rec)) field = n->name;
+  else rec = r;
+  if (rec.tag == V_RECORD && rec.as.rec->src && rec.as.rec->src->file) {
+    sbuf b;
+    sb_init(&b);
+    sb_printf(&b, "from %s line %u", rec.as.rec->src->file, (unsigned)rec.as.rec->line);
+    const datasrc *ds = rec.as.rec->src;
+    bool column = false;
+    for (size_t i = 0; field && i < ds->ncols; i++) column |= ds->cols[i] && !strcmp(ds->cols[i], field);
+    if (column) sb_printf(&b, ", column %s", field);
+    else if (field && ds->cols) sb_printf(&b, " (%s is not one of its columns)", field);
+    root->detail = b.s;
+  }
+  return END_PROTECT(v);
+}
+
+typedef struct explain_job {
+  trace *a, *b;
+  const svl_explain_options *o;
+  const char *text;
+} explain_job;
+
+static void explain_render(svl_vm *v, void *ctx) {
+  explain_job *j = ctx;
+  const svl_explain_options *o = j->o;
+  svl_format f = o->format == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT;
+  j->text = j->b ? trace_render_vs(v, j->a, j->b, f, o->plain) : trace_render(v, j->a, f, o->plain, o->max_depth);
+}
+
+static svl_status explain_expr(svl_vm *v, const char *expr, const svl_explain_options *o, bool earlier, char **out_s);
+
+PUBLIC svl_status svl_explain_expr(svl_vm *v, const char *expr, const svl_explain_options *o, char **out_s) {
+  return explain_expr(v, expr, o, true, out_s);
+}
+
+/* earlier: explain the top-level lets EXPR reads (svl_explain, older and
+ * kept as it was for audit records, does not) */
+static svl_status explain_expr(svl_vm *v, const char *expr, const svl_explain_options *o, bool earlier, char **out_s) {
+  if (!out_s) return usage(v, "svl_explain_expr: no place for the explanation");
+  *out_s = NULL;
+  if (!svl_gc_thread_ok()) return unattached(v);
+  if (!expr || !*expr) return usage(v, "explain: no expression given");
+  svl_explain_options dflt;
+  if (!o) {
+    svl_explain_options_init(&dflt);
+    o = &dflt;
+  }
+  if (o->plain && o->format == SVL_FORMAT_JSON)
+    return usage(v, "explain: --plain is a narrative for people; use --format json without --plain for programs");
+  if (o->format != SVL_FORMAT_TEXT && o->format != SVL_FORMAT_JSON && o->format != SVL_FORMAT_PLAIN)
+    return usage(v, "explain: the format is text or json");
+  explain_session *xs = svl_alloc(sizeof *xs);
+  xs->internals = o->internals;
+  xs->ids = o->ids ? svl_strdup(o->ids) : NULL;
+  xs->base = v->main && v->main->src ? v->main->src->dir : NULL;
+  explain_job j = {.o = o};
+  svl_explain_options plain_o;
+  if (o->format == SVL_FORMAT_PLAIN) { /* svl_explain's spelling of --plain */
+    plain_o = *o;
+    plain_o.format = SVL_FORMAT_TEXT;
+    plain_o.plain = 1;
+    j.o = o = &plain_o;
+  }
+  node *na, *nb = NULL;
+  svl_status st = explain_parse(v, "<explain>", expr, &na);
+  if (st == SVL_OK && o->vs) st = explain_parse(v, "<explain --vs>", o->vs, &nb);
+  if (st != SVL_OK) return st;
+  explain_session *saved = v->xs;
+  v->xs = earlier ? xs : NULL;
+  j.a = svl_alloc(sizeof *j.a);
+  j.a->name = svl_strdup(expr);
+  j.a->kind = "root";
+  j.a->args = "";
+  st = explain_eval(v, na, j.a);
+  if (st == SVL_OK && nb) {
+    j.b = svl_alloc(sizeof *j.b);
+    j.b->name = svl_strdup(o->vs);
+    j.b->kind = "root";
+    j.b->args = "";
+    st = explain_eval(v, nb, j.b);
+  }
+  if (st == SVL_OK) st = api_protect(v, explain_render, &j);
+  v->xs = saved;
+  if (st != SVL_OK) return st;
+  *out_s = out(j.text);
+  return SVL_OK;
+}
+
+PUBLIC svl_status svl_explain(svl_vm *v, const char *name, svl_format f, int max, char **out_s) {
+  if (!out_s) return usage(v, "svl_explain: no place for the tree");
+  *out_s = NULL;
+  if (!svl_gc_thread_ok()) return unattached(v);
+  if (!name || globals_find(&v->host, name) < 0) return usage(v, "explain: no such top-level name");
+  svl_explain_options o;
+  svl_explain_options_init(&o);
+  o.format = f == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT;
+  o.plain = f == SVL_FORMAT_PLAIN;
+  o.max_depth = max;
+  return explain_expr(v, name, &o, false, out_s);
+}
+
+/* The traced call of svl_explain_call, under protection. */
+static svl_status traced_call(svl_vm *v, host_args *a, trace *root, svl_value **result) {
+  trace *volatile saved = v->tr;
+  PROTECT(v)
+  v->tr = root;
+  loc none = {0};
+  value r = vm_call_named(v, a->fn, a->npos, a->pos, a->nnamed, a->names, a->named, none);
+  root->result = value_short(r);
+  root->res = r;
+  if (result) *result = handle(v, r);
+  v->tr = saved;
+  return END_PROTECT(v);
+}
+
+PUBLIC svl_status svl_explain_call(svl_vm *v, svl_value *fn, int nargs, svl_value *const *args, int nnamed,
+                                   const char *const *names, svl_value *const *named, svl_format f, int max,
+                                   char **out_s, svl_value **result) {
+  if (result) *result = NULL;
+  if (!svl_gc_thread_ok()) return unattached(v);
+  if (!out_s) return usage(v, "svl_explain_call: no place for the tree");
+  *out_s = NULL;
+  host_args a;
+  svl_status st = take_args(v, "svl_explain_call", fn, nargs, args, nnamed, names, named, &a);
+  if (st != SVL_OK) return st;
+  trace *root = svl_alloc(sizeof *root);
+  root->name = a.fn.tag == V_BUILTIN ? a.fn.as.builtin->name : a.fn.as.fn->fn->name ? a.fn.as.fn->fn->name : "fn";
+  root->kind = f == SVL_FORMAT_JSON ? "root" : "let";
+  sbuf b;
+  sb_init(&b);
+  for (int i = 0; i < a.npos + a.nnamed; i++) {
+    if (i) sb_puts(&b, ", ");
+    if (i >= a.npos) sb_printf(&b, "%s: ", a.names[i - a.npos]);
+    sb_puts(&b, value_short(a.pos[i]));
+  }
+  root->args = b.s ? b.s : "";
+  st = traced_call(v, &a, root, result);
+  if (st != SVL_OK) return st;
+  *out_s = out(trace_render(v, root, f == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT, f == SVL_FORMAT_PLAIN, max));
+  return SVL_OK;
+}

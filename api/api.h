@@ -1,0 +1,44 @@
+/* Private glue between the files that implement include/svl.h:
+ * api/api.c (the protected boundary, loading, calls, tests, explain),
+ * api/api_values.c (building and reading values), api/api_native.c
+ * (host functions callable from SVL) and api/api_paths.c (where the
+ * installed standard library is).  Not part of the public API. */
+#ifndef SVL_API_PRIVATE_H
+#define SVL_API_PRIVATE_H
+
+#include "eval/eval.h"
+
+#ifndef PUBLIC
+#define PUBLIC __attribute__((visibility("default")))
+#endif
+
+/* Per-VM state of the embedding layer, allocated on first use. */
+typedef struct api_ext {
+  /* Released handles, reused oldest first: a stale pointer a host keeps by
+   * mistake then stays "released" for as long as possible. */
+  struct svl_value *free_head, *free_tail;
+  /* Native calls in progress; handles made at depth d > 0 are listed in
+   * `scoped` and released when that native returns. */
+  int scope;
+  struct svl_value **scoped;
+  int nscoped, capscoped;
+  const char *native_msg;   /* svl_error_set during the current native */
+} api_ext;
+
+api_ext *api_ext_of(svl_vm *v);
+
+/* A new handle for x (scoped when inside a native call). */
+svl_value *api_handle(svl_vm *v, value x);
+/* The value behind a handle; false (with a usage error set) for NULL or a
+ * released handle. */
+bool api_value(svl_vm *v, svl_value *h, const char *fn, value *out);
+/* Set a usage error (SVL_ERR_USAGE, no location) and return its status. */
+svl_status api_usage(svl_vm *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Run body(v, ctx) inside the protected boundary: a runtime error or an
+ * allocation failure raised in it comes back as a status. */
+svl_status api_protect(svl_vm *v, void (*body)(svl_vm *, void *), void *ctx);
+
+/* The default search path of standard library modules (api/api_paths.c). */
+const char *api_default_stdlib(void);
+
+#endif

@@ -1,0 +1,125 @@
+/* The only file that includes <gc.h>. */
+#include "core/gc.h"
+
+#define GC_THREADS
+#include <pthread.h>
+#include <gc/gc.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Thread_local void (*svl_gc_oom_handler)(size_t);
+_Thread_local void (*svl_gc_big_alloc_hook)(size_t);
+/* bytes asked for on this thread: a VM's heap_budget is the growth of
+ * this during one call (a thread runs one VM call at a time) */
+_Thread_local size_t svl_gc_thread_bytes;
+
+static void init_once(void) {
+  /* the default, made explicit: lang/ast.c hands out nodes from inside
+   * larger blocks, and a pointer to a node must keep its block alive (a
+   * host that started the collector without it gets a block per node) */
+  if (!GC_is_init_called()) GC_set_all_interior_pointers(1);
+  /* One marker thread unless GC_MARKERS says otherwise: parallel marking
+   * gained nothing measurable on the tender benchmark (100,000 bids, a
+   * 250 MB heap: 0.68 s either way on two cores), while starting the
+   * marker threads made a one-line `svl run` take 8.7 ms instead of 1.4 ms
+   * whenever the machine was busy, and they compete with a host's own
+   * threads. */
+  if (!GC_is_init_called() && !getenv("GC_MARKERS")) GC_set_markers_count(1);
+  GC_INIT();
+  GC_allow_register_threads();
+  /* the library never prints: an exhausted heap is reported as an SVL
+   * error, not as "GC Warning: Out of Memory!" on the host's stderr */
+  GC_set_warn_proc(GC_ignore_warn_proc);
+  /* collect before giving up on an allocation: after an evaluation failed
+   * for want of memory, its garbage must not make the next call fail too */
+  GC_set_max_retries(2);
+}
+
+void svl_gc_init(void) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, init_once);
+}
+
+static void *oom(size_t n) {
+  if (svl_gc_oom_handler) svl_gc_oom_handler(n);
+  return NULL;
+}
+
+static void big(size_t n) {
+  svl_gc_thread_bytes += n;
+  if (n >= SVL_GC_BIG && svl_gc_big_alloc_hook) svl_gc_big_alloc_hook(n);
+}
+
+void *svl_alloc(size_t n) {
+  big(n);
+  void *p = GC_MALLOC(n ? n : 1);
+  return p ? p : oom(n);
+}
+
+void *svl_alloc_atomic(size_t n) {
+  big(n);
+  void *p = GC_MALLOC_ATOMIC(n ? n : 1);
+  if (!p) return oom(n);
+  memset(p, 0, n ? n : 1);
+  return p;
+}
+
+void *svl_alloc_atomic_uncleared(size_t n) {
+  big(n);
+  void *p = GC_MALLOC_ATOMIC(n ? n : 1);
+  return p ? p : oom(n);
+}
+
+void svl_gc_free(void *p) { GC_FREE(p); }
+
+void *svl_realloc(void *old, size_t n) {
+  big(n);
+  void *p = GC_REALLOC(old, n ? n : 1);
+  return p ? p : oom(n);
+}
+
+char *svl_strndup(const char *s, size_t n) {
+  char *p = svl_alloc_atomic(n + 1);
+  if (p && n) memcpy(p, s, n);
+  return p;
+}
+
+char *svl_strdup(const char *s) { return svl_strndup(s, strlen(s)); }
+
+void svl_gc_reserve(size_t n) {
+  size_t avail = GC_get_free_bytes();
+  if (n > avail) (void)GC_expand_hp(n - avail); /* a hint: failing to grow is no error */
+}
+
+bool svl_gc_interior_pointers(void) { return GC_get_all_interior_pointers() != 0; }
+
+size_t svl_gc_heap_bytes(void) { return GC_get_heap_size() - GC_get_free_bytes(); }
+
+bool svl_gc_over(size_t limit, size_t extra) {
+  if (svl_gc_heap_bytes() + extra <= limit) return false;
+  GC_gcollect();
+  return svl_gc_heap_bytes() + extra > limit;
+}
+
+void *svl_alloc_root(size_t n) { return GC_MALLOC_UNCOLLECTABLE(n ? n : 1); }
+void svl_free_root(void *p) { GC_FREE(p); }
+
+/* Known registered: cached, so the check at every API call costs a
+ * thread-local read once the answer is yes (asking the collector takes
+ * its lock). */
+static _Thread_local bool registered;
+
+void svl_gc_thread_attach(void) {
+  struct GC_stack_base sb;
+  if (GC_get_stack_base(&sb) == GC_SUCCESS) GC_register_my_thread(&sb);
+}
+
+void svl_gc_thread_detach(void) {
+  registered = false;
+  GC_unregister_my_thread();
+}
+
+bool svl_gc_thread_ok(void) {
+  if (!registered) registered = GC_thread_is_registered() != 0;
+  return registered;
+}

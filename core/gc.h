@@ -1,0 +1,64 @@
+/* The one interface to memory.  Only core/gc.c knows the collector is
+ * Boehm's; everything else allocates through these functions.
+ *
+ * svl_alloc       memory that may hold pointers to other GC objects
+ * svl_alloc_atomic memory that never holds pointers (texts, digit buffers):
+ *                  the collector does not scan it, which is faster and
+ *                  avoids false retention from byte patterns.
+ * Both return zeroed memory (atomic: zeroed too, by us) and never return
+ * NULL: on exhaustion they raise through svl_gc_oom_handler (set by the VM)
+ * which must not return. */
+#ifndef SVL_GC_H
+#define SVL_GC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+void svl_gc_init(void);
+void *svl_alloc(size_t n);
+void *svl_alloc_atomic(size_t n);
+/* Atomic and not zeroed, for a large buffer written before it is read
+ * (the lexer's tokens): the pages of its unused end are never touched. */
+void *svl_alloc_atomic_uncleared(size_t n);
+void *svl_realloc(void *p, size_t n);
+/* Give back memory nothing points to any more (the lexer's tokens once
+ * parsed), to be reused at once rather than after the next collection. */
+void svl_gc_free(void *p);
+char *svl_strndup(const char *s, size_t n); /* atomic copy, NUL-terminated */
+char *svl_strdup(const char *s);
+/* Memory the collector scans but never frees until svl_free_root: for
+ * structures only host memory points to (the VM itself). */
+void *svl_alloc_root(size_t n);
+void svl_free_root(void *p);
+/* Threads not created through the collector register themselves. */
+void svl_gc_thread_attach(void);
+void svl_gc_thread_detach(void);
+/* Whether the calling thread is registered with the collector (the one
+ * that started it, or one attached with svl_thread_attach): an allocation
+ * or collection on any other thread aborts the process. */
+bool svl_gc_thread_ok(void);
+/* About to allocate some n bytes that will all stay live (the AST of a
+ * large file): grow the heap once to hold them.  The collector otherwise
+ * collects each time the heap grows by a third or so, and each collection
+ * finds nothing to free but marks the whole growing tree again. */
+void svl_gc_reserve(size_t n);
+/* Whether a pointer into the middle of an object keeps it alive. */
+bool svl_gc_interior_pointers(void);
+/* Bytes currently in the collected heap (for heap limits). */
+size_t svl_gc_heap_bytes(void);
+/* Whether the heap in use plus `extra` bytes exceeds `limit`, after a full
+ * collection when the first estimate (which counts garbage) says so. */
+bool svl_gc_over(size_t limit, size_t extra);
+
+/* Called when an allocation fails; set by the evaluator to raise an SVL
+ * error (longjmp).  Must not return.  When NULL, the allocator returns
+ * NULL and the caller must cope (only at start-up). */
+extern _Thread_local void (*svl_gc_oom_handler)(size_t);
+/* Called before an allocation of at least SVL_GC_BIG bytes; set by the
+ * API to enforce a VM's heap limit (it raises, or returns to go ahead). */
+#define SVL_GC_BIG ((size_t)1 << 20)
+extern _Thread_local void (*svl_gc_big_alloc_hook)(size_t);
+/* Bytes allocated by this thread so far (for svl_config.heap_budget). */
+extern _Thread_local size_t svl_gc_thread_bytes;
+
+#endif

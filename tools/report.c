@@ -1,0 +1,985 @@
+/* The evaluation report: the `report` declaration (docs/report.md) and
+ * svl_report_html, which renders it as one self-contained HTML page.
+ *
+ * The page has no script, no external resource and a Content-Security-
+ * Policy that forbids both, so it works offline and nothing in it can
+ * call out.  Every text that comes from a rule file or from bids goes
+ * through html_esc.  Numbers are SVL's own decimals in display form; the
+ * few the report derives itself (weighted contributions, the sensitivity
+ * ranges, chart geometry) are computed with the same decimal operations,
+ * never binary floating point.  The output has no time stamp, so the same
+ * inputs give the same bytes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/gc.h"
+#include "tools/report.h"
+#include "tools/explain.h"
+
+typedef enum {
+  F_TITLE, F_CONTRACT, F_DATE, F_DECISION, F_BIDS, F_NAME, F_GATES, F_RANKING, F_TOTAL, F_WEIGHTS,
+  F_SCORES, F_ALT, F_SENS, F_SV, F_EXPLAIN, NF
+} fid;
+
+/* kinds: t text, d date, L list of records, f callable, F callable or list
+ * of callables, r record of plain numbers */
+static const struct { const char *name, *kinds, *what; } fields[NF] = {
+  {"title", "t", "a text"},
+  {"contract", "t", "a text"},
+  {"date", "td", "a date or a text"},
+  {"decision", "t", "a text"},
+  {"bids", "L", "a list of records (every bid received)"},
+  {"name", "f", "a function of a bid giving its name"},
+  {"gates", "F", "a rule, or a list of rules, applied to each bid"},
+  {"ranking", "L", "a list of records (the bids in competition, best first)"},
+  {"total", "f", "a function of a bid giving its total"},
+  {"weights", "r", "a record of criterion: weight"},
+  {"scores", "f", "a function of a bid giving its record of criterion scores"},
+  {"abnormally_low", "L", "a list of records (the abnormally-low-tender screen)"},
+  {"sensitivity", "L", "a list of records (scoring.sensitivity's result)"},
+  {"social_value", "f", "a function of a bid giving the list of its social value lines"},
+  {"explain", "f", "a function of a bid whose evaluation is explained"},
+};
+
+void html_esc(sbuf *b, const char *s, size_t len) {
+  size_t from = 0;
+  for (size_t i = 0; i < len; i++) {
+    const char *rep = NULL;
+    switch (s[i]) {
+    case '&': rep = "&amp;"; break;
+    case '<': rep = "&lt;"; break;
+    case '>': rep = "&gt;"; break;
+    case '"': rep = "&quot;"; break;
+    case '\'': rep = "&#39;"; break;
+    case '\0': rep = "\xEF\xBF\xBD"; break; /* U+FFFD: HTML has no NUL */
+    default: continue;
+    }
+    sb_putn(b, s + from, i - from);
+    sb_puts(b, rep);
+    from = i + 1;
+  }
+  sb_putn(b, s + from, len - from);
+}
+
+void html_escs(sbuf *b, const char *s) { html_esc(b, s, strlen(s)); }
+
+static bool records(value x) {
+  if (x.tag != V_LIST) return false;
+  for (size_t i = 0; i < x.as.list->n; i++)
+    if (x.as.list->items[i].tag != V_RECORD) return false;
+  return true;
+}
+
+static bool plain_number(value x) { return x.tag == V_NUM && !x.unit; }
+
+static bool kind_ok(char k, value x) {
+  switch (k) {
+  case 't': return x.tag == V_TEXT;
+  case 'd': return x.tag == V_DATE;
+  case 'L': return records(x);
+  case 'f': return vm_callable(x);
+  case 'F':
+    if (vm_callable(x)) return true;
+    if (x.tag != V_LIST) return false;
+    for (size_t i = 0; i < x.as.list->n; i++)
+      if (!vm_callable(x.as.list->items[i])) return false;
+    return true;
+  case 'r':
+    if (x.tag != V_RECORD || x.as.rec->n == 0) return false;
+    for (size_t i = 0; i < x.as.rec->n; i++)
+      if (!plain_number(rec_get(x.as.rec, i))) return false;
+    return true;
+  default: return false;
+  }
+}
+
+static int field_id(const char *name) {
+  for (int i = 0; i < NF; i++)
+    if (!strcmp(fields[i].name, name)) return i;
+  return -1;
+}
+
+value report_check(vm *v, const node *d, value rec) {
+  const record *r = rec.as.rec;
+  for (size_t i = 0; i < r->n; i++) {
+    loc at = d->a->kids[i]->at;
+    int id = field_id(r->keys[i]);
+    if (id < 0) {
+      const char *names[NF];
+      for (int k = 0; k < NF; k++) names[k] = fields[k].name;
+      const char *best = diag_nearest(r->keys[i], names, NF);
+      sbuf h;
+      sb_init(&h);
+      if (best) sb_printf(&h, "did you mean '%s'? ", best);
+      sb_puts(&h, "a report has title, contract, date, decision, bids, name, gates, ranking, total, weights, scores, "
+                  "abnormally_low, sensitivity, social_value and explain (docs/report.md)");
+      vm_error_hint(v, at, h.s, "E0409 report: unknown field '%s'", r->keys[i]);
+    }
+    /* null is "not given", so a field can be switched off */
+    if (rec_get(r, i).tag == V_NULL) continue;
+    bool ok = false;
+    for (const char *k = fields[id].kinds; *k; k++) ok = ok || kind_ok(*k, rec_get(r, i));
+    if (!ok)
+      vm_error(v, at, "E0409 report: '%s' must be %s, got %s", r->keys[i], fields[id].what, value_type_name(rec_get(r, i)));
+  }
+  static const fid required[] = {F_TITLE, F_RANKING};
+  for (size_t k = 0; k < sizeof required / sizeof required[0]; k++) {
+    long i = record_find(r, fields[required[k]].name);
+    if (i < 0 || rec_get(r, i).tag == V_NULL)
+      vm_error_hint(v, d->at, "every report has a title and a ranking (the bids in competition, best first)",
+                    "E0409 report: no '%s'", fields[required[k]].name);
+  }
+  return rec;
+}
+
+/* ---- rendering ---- */
+
+typedef struct rep {
+  vm *v;
+  const node *d;
+  sbuf *b;
+  value f[NF];            /* v_null when not given */
+  loc at[NF];
+  /* the ranking */
+  int n;
+  const value *bid;
+  const char **names;
+  value *totals;          /* null when there is none */
+  /* criteria, when weights and scores are known */
+  int nc;
+  const char **crit;
+  const value *wv;        /* the weights as written */
+  dec *w, *s, *T;         /* weights; scores n×nc; computed totals */
+  bool scored;
+  bool ranges;            /* draw the sensitivity ranges */
+} rep;
+
+static loc at_of(rep *r, fid f) { return r->f[f].tag != V_NULL ? r->at[f] : r->d->at; }
+static const char *disp(value x) { return value_display(x, true); }
+
+static dec dop(rep *r, int op, dec a, dec b) {
+  dec out;
+  dec_status st = op == '+' ? dec_add(a, b, &out) : op == '-' ? dec_sub(a, b, &out)
+                : op == '*' ? dec_mul(a, b, &out) : dec_div(a, b, &out);
+  vm_check(r->v, r->d->at, st);
+  return out;
+}
+
+/* x rounded half away from zero to `places`, in display form (a
+ * percentage when pct). */
+static const char *rounded(rep *r, dec x, int places, bool pct) {
+  dec y;
+  vm_check(r->v, r->d->at, dec_round(x, places, DEC_HALF_AWAY, &y));
+  return disp(pct ? v_pct(y) : v_num(y));
+}
+
+/* x / scale in per-mille, rounded, clamped to 0..1000: chart geometry. */
+static int permille(rep *r, dec x, dec scale) {
+  if (dec_is_zero(scale) || dec_is_neg(x)) return 0;
+  dec y;
+  vm_check(r->v, r->d->at, dec_round(dop(r, '/', dop(r, '*', x, dec_from_int(1000)), scale), 0, DEC_HALF_AWAY, &y));
+  int64_t i;
+  if (!dec_to_int(y, &i) || i > 1000) return 1000;
+  return (int)i;
+}
+
+static value call1(rep *r, fid f, value x) { return vm_call(r->v, r->f[f], 1, &x, r->at[f]); }
+
+static value field_or_null(value rec, const char *k) {
+  if (rec.tag != V_RECORD) return v_null;
+  long i = record_find(rec.as.rec, k);
+  return i < 0 ? v_null : rec_get(rec.as.rec, i);
+}
+
+/* A bid's name: the declaration's `name`, else the first of supplier,
+ * name, bidder and id that is there (scoring.bid_name's convention). */
+static const char *name_of(rep *r, value bid, int index) {
+  if (r->f[F_NAME].tag != V_NULL) return disp(call1(r, F_NAME, bid));
+  static const char *keys[] = {"supplier", "name", "bidder", "id"};
+  for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+    value x = field_or_null(bid, keys[k]);
+    if (x.tag != V_NULL) return disp(x);
+  }
+  sbuf b;
+  sb_init(&b);
+  sb_printf(&b, "bid %d", index + 1);
+  return b.s;
+}
+
+/* "adjusted_average" -> "adjusted average" */
+static void heading(sbuf *b, const char *key) {
+  for (const char *p = key; *p; p++) {
+    if (*p == '_') sb_putc(b, ' ');
+    else html_esc(b, p, 1);
+  }
+}
+
+static const char *callable_name(value f) {
+  if ((f.tag == V_FUNC || f.tag == V_TABLE) && f.as.fn->fn->name && strcmp(f.as.fn->fn->name, "fn")) return f.as.fn->fn->name;
+  if (f.tag == V_BUILTIN) return f.as.builtin->name;
+  return "gate";
+}
+
+/* A plain number or percentage with more than 2 decimals (of the
+ * percentage) is shown rounded half away from zero, the exact value in
+ * the cell's title; NULL when x is shown as it is. */
+static const char *rounded_form(value x) {
+  if (x.tag != V_NUM || x.unit) return NULL;
+  dec y;
+  if (dec_round(x.as.num, x.pct ? 4 : 2, DEC_HALF_AWAY, &y) != DEC_OK || dec_eq(y, x.as.num)) return NULL;
+  value r = x;
+  r.as.num = y;
+  return disp(r);
+}
+
+static void cell(sbuf *b, value x) {
+  const char *approx = rounded_form(x);
+  if (approx) {
+    sb_puts(b, "<td class=\"num\" title=\"");
+    html_escs(b, disp(x));
+    sb_puts(b, "\">");
+    html_escs(b, approx);
+    sb_puts(b, "</td>");
+    return;
+  }
+  bool num = x.tag == V_NUM;
+  sb_puts(b, num ? "<td class=\"num\">" : "<td>");
+  if (x.tag == V_BOOL) sb_puts(b, x.b ? "yes" : "no");
+  else if (x.tag == V_NULL) sb_puts(b, "—");
+  else if (x.tag == V_TEXT || num || x.tag == V_DATE) html_escs(b, disp(x));
+  else html_escs(b, value_short(x));
+  sb_puts(b, "</td>");
+}
+
+/* A number in running text: rounded as in cells. */
+static const char *num_text(value x) {
+  const char *approx = rounded_form(x);
+  return approx ? approx : disp(x);
+}
+
+/* ---- sections ---- */
+
+static void load_ranking(rep *r) {
+  const list *l = r->f[F_RANKING].as.list;
+  r->n = (int)l->n;
+  r->bid = l->items;
+  r->names = svl_alloc((l->n + 1) * sizeof *r->names);
+  r->totals = svl_alloc((l->n + 1) * sizeof *r->totals);
+  for (int i = 0; i < r->n; i++) {
+    r->names[i] = name_of(r, r->bid[i], i);
+    r->totals[i] = r->f[F_TOTAL].tag != V_NULL ? call1(r, F_TOTAL, r->bid[i]) : field_or_null(r->bid[i], "total");
+  }
+  if (r->f[F_WEIGHTS].tag == V_NULL) return;
+  const record *wr = r->f[F_WEIGHTS].as.rec;
+  r->nc = (int)wr->n;
+  r->crit = wr->keys;
+  r->wv = record_values(wr);
+  r->w = svl_alloc_atomic(wr->n * sizeof(dec));
+  for (int k = 0; k < r->nc; k++) r->w[k] = rec_get(wr, k).as.num;
+  /* scores: the declaration's function, else each bid's `scores` record */
+  r->s = svl_alloc_atomic(((size_t)r->n * (size_t)r->nc + 1) * sizeof(dec));
+  r->T = svl_alloc_atomic(((size_t)r->n + 1) * sizeof(dec));
+  for (int i = 0; i < r->n; i++) {
+    value sc = r->f[F_SCORES].tag != V_NULL ? call1(r, F_SCORES, r->bid[i]) : field_or_null(r->bid[i], "scores");
+    if (sc.tag == V_NULL && r->f[F_SCORES].tag == V_NULL) return; /* no scores: no chart */
+    if (sc.tag != V_RECORD)
+      vm_error(r->v, at_of(r, F_SCORES), "E0409 report: the scores of %s must be a record of criterion scores, got %s",
+               r->names[i], value_type_name(sc));
+    r->T[i] = dec_from_int(0);
+    for (int k = 0; k < r->nc; k++) {
+      long j = record_find(sc.as.rec, r->crit[k]);
+      if (j < 0)
+        vm_error_hint(r->v, at_of(r, F_SCORES), "the scores need a field for every criterion of weights",
+                      "E0409 report: the scores of %s have no '%s'", r->names[i], r->crit[k]);
+      value x = rec_get(sc.as.rec, j);
+      if (!plain_number(x))
+        vm_error(r->v, at_of(r, F_SCORES), "E0409 report: the %s score of %s must be a plain number, got %s", r->crit[k],
+                 r->names[i], value_type_name(x));
+      r->s[i * r->nc + k] = x.as.num;
+      r->T[i] = dop(r, '+', r->T[i], dop(r, '*', r->w[k], x.as.num));
+    }
+    if (r->totals[i].tag == V_NULL) r->totals[i] = v_num(r->T[i]);
+  }
+  r->scored = true;
+}
+
+static bool has_separation(rep *r) {
+  return r->n >= 2 && (r->f[F_EXPLAIN].tag != V_NULL || r->f[F_TOTAL].tag != V_NULL);
+}
+
+static void separation(rep *r);
+
+static void header(rep *r) {
+  sbuf *b = r->b;
+  sb_puts(b, "<header>\n<h1>");
+  html_escs(b, disp(r->f[F_TITLE]));
+  sb_puts(b, "</h1>\n");
+  if (r->f[F_CONTRACT].tag != V_NULL) {
+    sb_puts(b, "<p class=\"contract\">");
+    html_escs(b, disp(r->f[F_CONTRACT]));
+    sb_puts(b, "</p>\n");
+  }
+  if (r->f[F_DATE].tag != V_NULL) {
+    sb_puts(b, "<p class=\"date\">Date of evaluation: <time>");
+    html_escs(b, disp(r->f[F_DATE]));
+    sb_puts(b, "</time></p>\n");
+  }
+  sb_puts(b, "</header>\n<nav aria-label=\"Contents\"><ul><li><a href=\"#decision\">Award decision</a></li>"
+             "<li><a href=\"#ranking\">Ranking</a></li>");
+  if (r->scored) sb_puts(b, "<li><a href=\"#contributions\">Contributions</a></li>");
+  if (r->f[F_GATES].tag != V_NULL) sb_puts(b, "<li><a href=\"#eligibility\">Eligibility</a></li>");
+  if (r->f[F_ALT].tag != V_NULL) sb_puts(b, "<li><a href=\"#abnormally-low\">Abnormally low tenders</a></li>");
+  if (r->ranges || r->f[F_SENS].tag != V_NULL) sb_puts(b, "<li><a href=\"#sensitivity\">Sensitivity</a></li>");
+  if (r->f[F_SV].tag != V_NULL) sb_puts(b, "<li><a href=\"#social-value\">Social value</a></li>");
+  if (has_separation(r)) sb_puts(b, "<li><a href=\"#separation\">Winner and runner-up</a></li>");
+  if (r->f[F_EXPLAIN].tag != V_NULL) sb_puts(b, "<li><a href=\"#explanations\">Explanations</a></li>");
+  sb_puts(b, "</ul></nav>\n");
+}
+
+static void decision(rep *r) {
+  sbuf *b = r->b;
+  sb_puts(b, "<section id=\"decision\">\n<h2>Award decision</h2>\n");
+  if (r->f[F_DECISION].tag != V_NULL) {
+    sb_puts(b, "<p class=\"decision\">");
+    html_escs(b, disp(r->f[F_DECISION]));
+    sb_puts(b, "</p>\n");
+  }
+  if (r->n == 0) {
+    sb_puts(b, "<p class=\"summary\">No bid is in competition: there is nothing to award.</p>\n</section>\n");
+    return;
+  }
+  sb_puts(b, "<p class=\"summary\">Ranked first: <strong class=\"winner\">");
+  html_escs(b, r->names[0]);
+  sb_puts(b, "</strong>");
+  if (r->totals[0].tag != V_NULL) {
+    sb_puts(b, ", with a total of ");
+    html_escs(b, num_text(r->totals[0]));
+  }
+  if (r->n >= 2) {
+    sb_puts(b, ". Runner-up: <strong>");
+    html_escs(b, r->names[1]);
+    sb_puts(b, "</strong>");
+    if (r->totals[1].tag != V_NULL) {
+      sb_puts(b, " with ");
+      html_escs(b, num_text(r->totals[1]));
+      if (r->totals[0].tag == V_NUM && r->totals[1].tag == V_NUM) {
+        sb_puts(b, ", a margin of ");
+        html_escs(b, num_text(vm_arith(r->v, at_of(r, F_RANKING), OP_SUB, r->totals[0], r->totals[1])));
+      }
+    }
+  }
+  sb_printf(b, ". %d bid%s in competition.</p>\n</section>\n", r->n, r->n == 1 ? "" : "s");
+}
+
+static void ranking(rep *r) {
+  sbuf *b = r->b;
+  sb_puts(b, "<section id=\"ranking\">\n<h2>Ranking</h2>\n<table class=\"ranking\">\n<caption>The bids in competition, best first");
+  if (r->scored) sb_puts(b, ", with each criterion's score and weight (numbers to 2 decimal places; the exact value is in each cell's tooltip)");
+  sb_puts(b, "</caption>\n<thead><tr><th scope=\"col\">Rank</th><th scope=\"col\">Bid</th>");
+  for (int k = 0; r->scored && k < r->nc; k++) {
+    sb_puts(b, "<th scope=\"col\">");
+    heading(b, r->crit[k]);
+    sb_puts(b, " <span class=\"weight\">(");
+    html_escs(b, disp(r->wv[k]));
+    sb_puts(b, ")</span></th>");
+  }
+  sb_puts(b, "<th scope=\"col\">Total</th></tr></thead>\n<tbody>\n");
+  for (int i = 0; i < r->n; i++) {
+    value rank = field_or_null(r->bid[i], "rank");
+    sb_printf(b, "<tr%s><td class=\"num\">", i == 0 ? " class=\"first\"" : "");
+    if (rank.tag != V_NULL) html_escs(b, disp(rank));
+    else sb_printf(b, "%d", i + 1);
+    sb_puts(b, "</td><th scope=\"row\" class=\"bid\">");
+    html_escs(b, r->names[i]);
+    sb_puts(b, "</th>");
+    for (int k = 0; r->scored && k < r->nc; k++) cell(b, v_num(r->s[i * r->nc + k]));
+    cell(b, r->totals[i]);
+    sb_puts(b, "</tr>\n");
+  }
+  sb_puts(b, "</tbody>\n</table>\n</section>\n");
+}
+
+static void contributions(rep *r) {
+  sbuf *b = r->b;
+  dec zero = dec_from_int(0), top = zero;
+  for (int i = 0; i < r->n; i++) {
+    dec sum = zero;
+    for (int k = 0; k < r->nc; k++) {
+      dec c = dop(r, '*', r->w[k], r->s[i * r->nc + k]);
+      if (!dec_is_neg(c)) sum = dop(r, '+', sum, c);
+    }
+    if (dec_cmp(sum, top) > 0) top = sum;
+  }
+  /* scores out of 100 with weights totalling 100%: a scale of 100 */
+  dec scale = dec_cmp(top, dec_from_int(100)) <= 0 && dec_cmp(top, dec_from_int(40)) > 0 ? dec_from_int(100) : top;
+  chart_bar *bars = svl_alloc(((size_t)r->n + 1) * sizeof *bars);
+  for (int i = 0; i < r->n; i++) {
+    chart_bar *c = &bars[i];
+    c->name = r->names[i];
+    c->total = rounded(r, r->T[i], 2, false);
+    c->shown = svl_alloc(((size_t)r->nc + 1) * sizeof *c->shown);
+    c->permille = svl_alloc_atomic(((size_t)r->nc + 1) * sizeof(int));
+    /* widths from cumulative sums, so the segments add up to the bar */
+    dec cum = zero;
+    int before = 0;
+    for (int k = 0; k < r->nc; k++) {
+      dec x = dop(r, '*', r->w[k], r->s[i * r->nc + k]);
+      c->shown[k] = rounded(r, x, 2, false);
+      if (!dec_is_neg(x)) cum = dop(r, '+', cum, x);
+      int now = permille(r, cum, scale);
+      c->permille[k] = now - before;
+      before = now;
+    }
+  }
+  sb_puts(b, "<section id=\"contributions\">\n<h2>How each total is made</h2>\n<figure>\n");
+  svg_contributions(b, bars, r->n, r->crit, r->nc, rounded(r, scale, 2, false));
+  sb_puts(b, "<figcaption>Each bar is a bid's total: for every criterion its weight times the bid's score, "
+             "to 2 decimal places (totals here are the unrounded sums; the ranking shows the totals the rules "
+             "published).</figcaption>\n</figure>\n");
+  sb_puts(b, "<table class=\"data contributions\">\n<caption>Data of the chart: weighted contribution by criterion</caption>\n"
+             "<thead><tr><th scope=\"col\">Bid</th>");
+  for (int k = 0; k < r->nc; k++) {
+    sb_puts(b, "<th scope=\"col\">");
+    heading(b, r->crit[k]);
+    sb_puts(b, " × ");
+    html_escs(b, disp(r->wv[k]));
+    sb_puts(b, "</th>");
+  }
+  sb_puts(b, "<th scope=\"col\">Sum</th></tr></thead>\n<tbody>\n");
+  for (int i = 0; i < r->n; i++) {
+    sb_puts(b, "<tr><th scope=\"row\">");
+    html_escs(b, r->names[i]);
+    sb_puts(b, "</th>");
+    for (int k = 0; k < r->nc; k++) {
+      sb_puts(b, "<td class=\"num\">");
+      html_escs(b, bars[i].shown[k]);
+      sb_puts(b, "</td>");
+    }
+    sb_puts(b, "<td class=\"num\">");
+    html_escs(b, bars[i].total);
+    sb_puts(b, "</td></tr>\n");
+  }
+  sb_puts(b, "</tbody>\n</table>\n</section>\n");
+}
+
+static int ranked_at(rep *r, const char *name) {
+  for (int i = 0; i < r->n; i++)
+    if (!strcmp(r->names[i], name)) return i;
+  return -1;
+}
+
+static void verdict_cell(rep *r, value x, const char *gate) {
+  sbuf *b = r->b;
+  bool passed;
+  if (x.tag == V_VERDICT) passed = x.as.verdict->passed;
+  else if (x.tag == V_BOOL) passed = x.b;
+  else vm_error(r->v, at_of(r, F_GATES), "E0409 report: gate %s gave a %s, expected a verdict (a rule's result)", gate, value_type_name(x));
+  sb_puts(b, passed ? "<td class=\"pass\">✓ passed" : "<td class=\"fail\">✗ failed");
+  if (x.tag == V_VERDICT) {
+    const list *rs = x.as.verdict->reasons, *ws = x.as.verdict->warnings;
+    if (rs->n) {
+      sb_puts(b, "<ul class=\"reasons\">");
+      for (size_t i = 0; i < rs->n; i++) {
+        sb_puts(b, "<li>");
+        html_escs(b, disp(rs->items[i]));
+        sb_puts(b, "</li>");
+      }
+      sb_puts(b, "</ul>");
+    }
+    if (ws->n) {
+      sb_puts(b, "<ul class=\"warnings\">");
+      for (size_t i = 0; i < ws->n; i++) {
+        sb_puts(b, "<li>warning: ");
+        html_escs(b, disp(ws->items[i]));
+        sb_puts(b, "</li>");
+      }
+      sb_puts(b, "</ul>");
+    }
+  }
+  sb_puts(b, "</td>");
+}
+
+static void gates(rep *r) {
+  sbuf *b = r->b;
+  value g = r->f[F_GATES];
+  const value *gs = g.tag == V_LIST ? g.as.list->items : &r->f[F_GATES];
+  int ng = g.tag == V_LIST ? (int)g.as.list->n : 1;
+  value all = r->f[F_BIDS].tag != V_NULL ? r->f[F_BIDS] : r->f[F_RANKING];
+  const list *bl = all.as.list;
+  sb_puts(b, "<section id=\"eligibility\">\n<h2>Eligibility</h2>\n");
+  sb_printf(b, "<p>Each of the %zu bid%s received, against every gate; a failed gate lists each of its reasons.</p>\n",
+            bl->n, bl->n == 1 ? "" : "s");
+  sb_puts(b, "<table class=\"gates\">\n<caption>Gates and verdicts</caption>\n<thead><tr><th scope=\"col\">Bid</th>");
+  for (int k = 0; k < ng; k++) {
+    sb_puts(b, "<th scope=\"col\">");
+    heading(b, callable_name(gs[k]));
+    sb_puts(b, "</th>");
+  }
+  sb_puts(b, "<th scope=\"col\">Outcome</th></tr></thead>\n<tbody>\n");
+  for (size_t i = 0; i < bl->n; i++) {
+    const char *nm = name_of(r, bl->items[i], (int)i);
+    sb_puts(b, "<tr><th scope=\"row\">");
+    html_escs(b, nm);
+    sb_puts(b, "</th>");
+    for (int k = 0; k < ng; k++) {
+      value arg = bl->items[i];
+      verdict_cell(r, vm_call(r->v, gs[k], 1, &arg, r->at[F_GATES]), callable_name(gs[k]));
+    }
+    int at = ranked_at(r, nm);
+    if (at >= 0) sb_printf(b, "<td class=\"outcome\">ranked %d</td>", at + 1);
+    else sb_puts(b, "<td class=\"outcome\">not ranked</td>");
+    sb_puts(b, "</tr>\n");
+  }
+  sb_puts(b, "</tbody>\n</table>\n</section>\n");
+}
+
+static bool is_name_key(const char *k) {
+  return !strcmp(k, "supplier") || !strcmp(k, "name") || !strcmp(k, "bidder") || !strcmp(k, "id");
+}
+
+/* A table of records: one column per field, in order of first appearance;
+ * `flatten` is a field holding a record whose fields become columns
+ * (scoring.alt_flagged's `alt`).  With names, a first column names the
+ * bid.  Returns how many rows have flagged: true. */
+static int record_table(rep *r, const list *rows, const char *caption, const char *flatten, bool names) {
+  sbuf *b = r->b;
+  const char **cols = NULL;
+  int nc = 0, cap = 0, flagged = 0;
+  for (size_t i = 0; i < rows->n; i++) {
+    const record *x = rows->items[i].as.rec;
+    value inner = flatten ? field_or_null(rows->items[i], flatten) : v_null;
+    const record *srcs[2] = {inner.tag == V_RECORD ? inner.as.rec : NULL, inner.tag == V_RECORD ? NULL : x};
+    for (int s = 0; s < 2; s++) {
+      if (!srcs[s]) continue;
+      for (size_t k = 0; k < srcs[s]->n; k++) {
+        bool seen = false;
+        for (int c = 0; c < nc && !seen; c++) seen = !strcmp(cols[c], srcs[s]->keys[k]);
+        /* the bid's name has its own first column */
+        if (names && s == 1 && is_name_key(srcs[s]->keys[k])) seen = true;
+        if (seen) continue;
+        if (nc == cap) {
+          cap = cap ? cap * 2 : 16;
+          const char **nw = svl_alloc((size_t)cap * sizeof *nw);
+          if (nc) memcpy(nw, cols, (size_t)nc * sizeof *nw);
+          cols = nw;
+        }
+        cols[nc++] = srcs[s]->keys[k];
+      }
+    }
+  }
+  sb_puts(b, "<table class=\"records\">\n<caption>");
+  html_escs(b, caption);
+  sb_puts(b, "</caption>\n<thead><tr>");
+  if (names) sb_puts(b, "<th scope=\"col\">Bid</th>");
+  for (int c = 0; c < nc; c++) {
+    sb_puts(b, "<th scope=\"col\">");
+    heading(b, cols[c]);
+    sb_puts(b, "</th>");
+  }
+  sb_puts(b, "</tr></thead>\n<tbody>\n");
+  for (size_t i = 0; i < rows->n; i++) {
+    value row = rows->items[i];
+    value inner = flatten ? field_or_null(row, flatten) : v_null;
+    value src = inner.tag == V_RECORD ? inner : row;
+    value fl = field_or_null(src, "flagged");
+    bool is_flagged = fl.tag == V_BOOL && fl.b;
+    flagged += is_flagged;
+    sb_puts(b, is_flagged ? "<tr class=\"flagged\">" : "<tr>");
+    if (names) {
+      sb_puts(b, "<th scope=\"row\">");
+      if (is_flagged) sb_puts(b, "⚑ ");
+      html_escs(b, name_of(r, row, (int)i));
+      sb_puts(b, "</th>");
+    }
+    for (int c = 0; c < nc; c++) {
+      long k = record_find(src.as.rec, cols[c]);
+      cell(b, k < 0 ? v_null : rec_get(src.as.rec, k));
+    }
+    sb_puts(b, "</tr>\n");
+  }
+  sb_puts(b, "</tbody>\n</table>\n");
+  return flagged;
+}
+
+static bool looks_like_bid(value x) {
+  static const char *keys[] = {"supplier", "name", "bidder", "id", "alt"};
+  for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+    if (record_find(x.as.rec, keys[k]) >= 0) return true;
+  return false;
+}
+
+static void abnormally_low(rep *r) {
+  sbuf *b = r->b;
+  const list *l = r->f[F_ALT].as.list;
+  sb_puts(b, "<section id=\"abnormally-low\">\n<h2>Abnormally low tenders</h2>\n");
+  if (l->n == 0) {
+    sb_puts(b, "<p>No tender was flagged as abnormally low.</p>\n</section>\n");
+    return;
+  }
+  value first = field_or_null(l->items[0], "alt");
+  if (first.tag != V_RECORD) first = l->items[0];
+  value avg = field_or_null(first, "adjusted_average"), lim = field_or_null(first, "limit");
+  if (avg.tag != V_NULL && lim.tag != V_NULL) {
+    sb_puts(b, "<p>Average of the tenders excluding the highest: ");
+    html_escs(b, disp(avg));
+    sb_puts(b, "; a tender below ");
+    html_escs(b, disp(lim));
+    sb_puts(b, " and more than its proximity margin below the next tender up is flagged. A flagged tender is asked "
+               "to explain its price, and is rejected only if the explanation is not accepted.</p>\n");
+  }
+  int flagged = record_table(r, l, "Abnormally-low-tender screen (⚑ flagged)", "alt", looks_like_bid(l->items[0]));
+  sb_printf(b, "<p class=\"summary\">%d of %zu tender%s flagged.</p>\n</section>\n", flagged, l->n, l->n == 1 ? "" : "s");
+}
+
+/* For each weight, the range of that weight (the others rescaled in
+ * proportion, scoring.sensitivity's convention) over which the first bid
+ * keeps the highest weighted total: the crossings x* = (Δ − w·a)/(Δ − a)
+ * nearest the published weight on either side (docs/stdlib/scoring.md). */
+static void sensitivity(rep *r) {
+  sbuf *b = r->b;
+  dec zero = dec_from_int(0), one = dec_from_int(1);
+  sens_row *rows = svl_alloc(((size_t)r->nc + 1) * sizeof *rows);
+  for (int k = 0; k < r->nc; k++) {
+    sens_row *row = &rows[k];
+    dec wk = r->w[k], low = zero, high = one;
+    const char *below = NULL, *above = NULL;
+    bool broken = false;
+    for (int c = 1; c < r->n && dec_cmp(wk, one) < 0; c++) {
+      dec lead = dop(r, '-', r->T[0], r->T[c]);
+      if (dec_is_neg(lead)) { broken = true; break; }
+      dec a = dop(r, '-', r->s[k], r->s[c * r->nc + k]);
+      dec den = dop(r, '-', lead, a);
+      if (dec_is_zero(den)) continue;
+      dec x = dop(r, '/', dop(r, '-', lead, dop(r, '*', wk, a)), den);
+      if (dec_is_neg(x) || dec_cmp(x, one) > 0) continue;
+      if (dec_cmp(x, wk) <= 0 && dec_cmp(x, low) > 0) { low = x; below = r->names[c]; }
+      if (dec_cmp(x, wk) >= 0 && dec_cmp(x, high) < 0) { high = x; above = r->names[c]; }
+    }
+    if (dec_cmp(wk, one) >= 0) low = high = wk;
+    row->criterion = r->crit[k];
+    row->weight = disp(r->wv[k]);
+    row->low = rounded(r, low, 4, true);
+    row->high = rounded(r, high, 4, true);
+    row->weight_pm = permille(r, wk, one);
+    row->low_pm = permille(r, low, one);
+    row->high_pm = permille(r, high, one);
+    row->below = below;
+    row->above = above;
+    row->broken = broken;
+  }
+  sb_puts(b, "<section id=\"sensitivity\">\n<h2>Sensitivity of the award to the weights</h2>\n");
+  sb_puts(b, "<p>How far each weight could move, the other weights rescaled in proportion so they still total 100%, "
+             "before another bid would overtake ");
+  html_escs(b, r->names[0]);
+  sb_puts(b, " on the weighted total of its scores. At an end of a range the two totals are equal and the declared "
+             "tie-breaks decide.</p>\n<figure>\n");
+  svg_sensitivity(b, rows, r->nc, r->names[0]);
+  sb_puts(b, "<figcaption>Ranges to 0.01 percentage point, from the exact crossings.</figcaption>\n</figure>\n");
+  sb_puts(b, "<table class=\"data sensitivity\">\n<caption>Data of the chart: the range of each weight over which the winner stays the same</caption>\n"
+             "<thead><tr><th scope=\"col\">Criterion</th><th scope=\"col\">Published weight</th><th scope=\"col\">Winner unchanged from</th>"
+             "<th scope=\"col\">to</th><th scope=\"col\">Below that, first would be</th><th scope=\"col\">Above that, first would be</th></tr></thead>\n<tbody>\n");
+  for (int k = 0; k < r->nc; k++) {
+    const sens_row *row = &rows[k];
+    sb_puts(b, "<tr><th scope=\"row\">");
+    heading(b, row->criterion);
+    sb_puts(b, "</th><td class=\"num\">");
+    html_escs(b, row->weight);
+    if (row->broken) {
+      sb_puts(b, "</td><td colspan=\"4\">the first-ranked bid does not have the highest weighted total at the published "
+                 "weights (a tie, or totals rounded before ranking)</td></tr>\n");
+      continue;
+    }
+    sb_puts(b, "</td><td class=\"num\">");
+    html_escs(b, row->low);
+    sb_puts(b, "</td><td class=\"num\">");
+    html_escs(b, row->high);
+    sb_puts(b, "</td><td>");
+    html_escs(b, row->below ? row->below : "— (no change below)");
+    sb_puts(b, "</td><td>");
+    html_escs(b, row->above ? row->above : "— (no change above)");
+    sb_puts(b, "</td></tr>\n");
+  }
+  sb_puts(b, "</tbody>\n</table>\n");
+  if (r->f[F_SENS].tag != V_NULL)
+    record_table(r, r->f[F_SENS].as.list, "The smallest change of each weight that changes the winner, as the rules computed it", NULL, false);
+  sb_puts(b, "</section>\n");
+}
+
+/* The columns of a social value line: an indicator field expands into the
+ * measure, its proxy and the proxy's source. */
+static void sv_head(sbuf *b, const record *x) {
+  for (size_t k = 0; k < x->n; k++) {
+    if (rec_get(x, k).tag == V_RECORD && rec_get(x, k).as.rec->indicator) {
+      sb_puts(b, "<th scope=\"col\">Measure</th><th scope=\"col\">Proxy</th><th scope=\"col\">Source of the proxy</th>");
+      continue;
+    }
+    sb_puts(b, "<th scope=\"col\">");
+    heading(b, x->keys[k]);
+    sb_puts(b, "</th>");
+  }
+}
+
+static void indicator_cells(sbuf *b, value ind) {
+  value code = field_or_null(ind, "code");
+  value title = field_or_null(ind, "title");
+  sb_puts(b, "<td class=\"measure\">");
+  if (code.tag != V_NULL) html_escs(b, disp(code));
+  else if (ind.as.rec->name) html_escs(b, ind.as.rec->name);
+  if (title.tag != V_NULL) {
+    sb_puts(b, " <span class=\"title\">");
+    html_escs(b, disp(title));
+    sb_puts(b, "</span>");
+  }
+  sb_puts(b, "</td>");
+  cell(b, field_or_null(ind, "proxy"));
+  sb_puts(b, "<td class=\"source\">");
+  value src = field_or_null(ind, "source");
+  html_escs(b, src.tag != V_NULL ? disp(src) : "(no source given)");
+  static const char *extra[][2] = {{"price_year", "price year"}, {"year", "year"}, {"licence", "licence"}};
+  for (size_t e = 0; e < sizeof extra / sizeof extra[0]; e++) {
+    value x = field_or_null(ind, extra[e][0]);
+    if (x.tag == V_NULL) continue;
+    sb_printf(b, "; %s ", extra[e][1]);
+    html_escs(b, disp(x));
+  }
+  sb_puts(b, "</td>");
+}
+
+static void social_value(rep *r) {
+  sbuf *b = r->b;
+  sb_puts(b, "<section id=\"social-value\">\n<h2>Social value offers</h2>\n"
+             "<p>Each bid's commitments by measure, with the proxy value used and where it comes from.</p>\n");
+  for (int i = 0; i < r->n; i++) {
+    value lines = call1(r, F_SV, r->bid[i]);
+    if (!records(lines))
+      vm_error(r->v, r->at[F_SV], "E0409 report: social_value of %s must be a list of records, got %s", r->names[i],
+               value_type_name(lines));
+    const list *l = lines.as.list;
+    sb_puts(b, "<h3>");
+    html_escs(b, r->names[i]);
+    sb_puts(b, "</h3>\n");
+    if (l->n == 0) {
+      sb_puts(b, "<p>No social value commitments.</p>\n");
+      continue;
+    }
+    sb_puts(b, "<table class=\"social-value\">\n<caption>Social value offer of ");
+    html_escs(b, r->names[i]);
+    sb_puts(b, "</caption>\n<thead><tr>");
+    sv_head(b, l->items[0].as.rec);
+    sb_puts(b, "</tr></thead>\n<tbody>\n");
+    const record *shape = l->items[0].as.rec;
+    for (size_t j = 0; j < l->n; j++) {
+      sb_puts(b, "<tr>");
+      for (size_t k = 0; k < shape->n; k++) {
+        value x = field_or_null(l->items[j], shape->keys[k]);
+        bool ind = rec_get(shape, k).tag == V_RECORD && rec_get(shape, k).as.rec->indicator;
+        if (ind && x.tag == V_RECORD) indicator_cells(b, x);
+        else if (ind) sb_puts(b, "<td>—</td><td>—</td><td>—</td>");
+        else cell(b, x);
+      }
+      sb_puts(b, "</tr>\n");
+    }
+    sb_puts(b, "</tbody>\n</table>\n");
+  }
+  sb_puts(b, "</section>\n");
+}
+
+/* One traced call of f on a bid, as svl explain --vs needs it: a lambda
+ * (explain: b => ...) is not traced as a call, so its frame is made and
+ * put first, where --vs looks for the shared function. */
+static trace *traced_call(rep *r, value f, value bid, fid at) {
+  trace *root = svl_alloc(sizeof *root);
+  const char *id = explain_ident(r->v, bid);
+  root->name = id ? id : "bid";
+  root->kind = "let";
+  root->args = "";
+  trace *saved = r->v->tr;
+  r->v->tr = root;
+  value res = vm_call(r->v, f, 1, &bid, r->at[at]);
+  r->v->tr = saved;
+  root->res = res;
+  root->result = value_short(res);
+  if (f.tag == V_FUNC && f.as.fn->fn->kind == N_LAMBDA) {
+    trace *k = svl_alloc(sizeof *k);
+    *k = (trace){.name = "explain", .kind = "fn", .args = "", .decl = f.as.fn->fn, .mod = f.as.fn->mod, .res = res,
+                 .result = root->result, .parent = root};
+    k->env = eval_call_frame(r->v, f, 1, &bid);
+    k->argv = k->env ? k->env->slots : NULL;
+    trace **kids = svl_alloc((size_t)(root->nkids + 1) * sizeof *kids);
+    kids[0] = k;
+    for (int i = 0; i < root->nkids; i++) kids[i + 1] = root->kids[i];
+    root->kids = kids;
+    root->nkids++;
+    root->cap = root->nkids;
+  }
+  return root;
+}
+
+/* What separated the winner from the runner-up: the explain function (or
+ * total) of the first two ranked bids, the difference split as svl
+ * explain --vs splits it (tools/explain_vs.c). */
+static void separation(rep *r) {
+  sbuf *b = r->b;
+  fid at = r->f[F_EXPLAIN].tag != V_NULL ? F_EXPLAIN : F_TOTAL;
+  value f = r->f[at];
+  trace *w = traced_call(r, f, r->bid[0], at), *u = traced_call(r, f, r->bid[1], at);
+  sb_puts(b, "<section id=\"separation\">\n<h2>What separated the winner from the runner-up</h2>\n"
+             "<p>The difference between the two totals, split into what each criterion contributed on each side "
+             "(the parts add up to the difference exactly; as <code>svl explain --vs</code> prints it).</p>\n"
+             "<pre class=\"narrative\">");
+  html_escs(b, trace_render_vs(r->v, w, u, SVL_FORMAT_TEXT, 1));
+  sb_puts(b, "</pre>\n</section>\n");
+}
+
+static void explanations(rep *r) {
+  sbuf *b = r->b;
+  sb_puts(b, "<section id=\"explanations\">\n<h2>Why each bid scored what it did</h2>\n"
+             "<p>The evaluation of each ranked bid, step by step: every rule, table and function it went through, "
+             "with the values behind each number (as <code>svl explain --plain</code> prints it).</p>\n");
+  value f = r->f[F_EXPLAIN];
+  const char *fname = callable_name(f);
+  for (int i = 0; i < r->n; i++) {
+    trace *root = svl_alloc(sizeof *root);
+    root->name = strcmp(fname, "gate") ? fname : "result";
+    root->kind = "let";
+    root->args = "";
+    root->at = r->at[F_EXPLAIN];
+    trace *saved = r->v->tr;
+    r->v->tr = root;
+    value x = r->bid[i];
+    value res = vm_call(r->v, f, 1, &x, r->at[F_EXPLAIN]);
+    r->v->tr = saved;
+    root->result = value_short(res);
+    root->res = res;
+    sb_puts(b, "<details class=\"explain\">\n<summary>");
+    html_escs(b, r->names[i]);
+    sb_puts(b, ": ");
+    html_escs(b, root->name);
+    sb_puts(b, " = ");
+    html_escs(b, res.tag == V_NUM ? num_text(res) : root->result);
+    /* the narrative rather than the tree too: it reads better to a panel,
+     * and both would double the page (100 bids must stay under 1 MB) */
+    sb_puts(b, "</summary>\n<pre class=\"narrative\">");
+    html_escs(b, trace_render(r->v, root, SVL_FORMAT_TEXT, 1, 0));
+    sb_puts(b, "</pre>\n</details>\n");
+  }
+  sb_puts(b, "</section>\n");
+}
+
+static void provenance(rep *r) {
+  sbuf *b = r->b;
+  sb_puts(b, "<footer>\n<h2>Provenance</h2>\n<p>Made by SVL " SVL_VERSION " with <code>svl report</code> from the files "
+             "below; re-running it on the same files gives the same page.</p>\n<table class=\"files\">\n"
+             "<caption>Files read</caption>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n");
+  for (int i = 0; i < r->v->nread; i++) {
+    sb_puts(b, "<tr><td>");
+    html_escs(b, r->v->read_paths[i]);
+    sb_puts(b, "</td><td class=\"hash\">");
+    html_escs(b, vm_file_hash(r->v, i));
+    sb_puts(b, "</td></tr>\n");
+  }
+  sb_puts(b, "</tbody>\n</table>\n</footer>\n");
+}
+
+static const char css[] =
+  ":root{color-scheme:light}\n"
+  "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;color:#111;background:#fff;"
+  "max-width:62rem;margin:1.5rem auto;padding:0 1rem}\n"
+  "h1{font-size:1.7rem;margin:.2rem 0}h2{border-bottom:2px solid #1d3557;padding-bottom:.2rem;margin-top:2rem}\n"
+  "header p{margin:.2rem 0;color:#333}nav ul{display:flex;flex-wrap:wrap;gap:.3rem 1rem;padding:0;list-style:none}\n"
+  "table{border-collapse:collapse;margin:.6rem 0;width:100%}th,td{border:1px solid #bbb;padding:.3rem .5rem;"
+  "text-align:left;vertical-align:top;overflow-wrap:break-word}thead th{background:#e8edf3}tbody th{font-weight:600}\n"
+  "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}caption{caption-side:top;"
+  "text-align:left;font-weight:600;padding:.3rem 0}\n"
+  ".decision{font-size:1.1rem;background:#eef6ee;border-left:6px solid #2a7a2a;padding:.6rem 1rem}\n"
+  ".summary{font-size:1.05rem}.weight{font-weight:normal;color:#444}tr.first th,tr.first td{background:#f3f8f3}\n"
+  ".pass{color:#1e5a1e}.fail{color:#9a0000;font-weight:600}ul.reasons,ul.warnings{margin:.2rem 0 0 1rem;padding:0;"
+  "font-weight:normal}ul.warnings{color:#6a4a00}\n"
+  "tr.flagged th,tr.flagged td{background:#fdecd8}svg.chart{width:100%;max-width:880px;height:auto;display:block;font-size:12px}\n"
+  "svg.defs{position:absolute}figure{margin:1rem 0}figcaption{font-size:.9rem;color:#333}\n"
+  "pre{white-space:pre-wrap;font-size:12px;background:#f6f6f6;padding:.5rem;margin:.3rem 0}\n"
+  "details{margin:.4rem 0;border:1px solid #ccc;padding:.3rem .6rem}summary{cursor:pointer;font-weight:600}\n"
+  "td.hash{font-family:monospace;font-size:11px;word-break:break-all}footer{margin-top:2rem;font-size:.9rem}\n"
+  /* what lies below the first screen is laid out when scrolled to: a page
+   * of 100 bids then renders in a fraction of the time */
+  "#ranking~section,footer{content-visibility:auto;contain-intrinsic-size:auto 900px}\n"
+  "@media print{body{max-width:none;margin:0;font-size:10.5pt}nav{display:none}h2{break-after:avoid}"
+  "figure,tr,svg.chart{break-inside:avoid}details{border:none;padding:0}section,footer{content-visibility:visible}"
+  "details::details-content{content-visibility:visible;display:block}"
+  "*{print-color-adjust:exact;-webkit-print-color-adjust:exact}}\n";
+
+static void render(svl_vm *v, void *ctx) {
+  rep *r = ctx;
+  r->v = v;
+  sbuf *b = r->b;
+  const record *rec = v->host.vals[globals_find(&v->host, "report")].as.rec;
+  for (int k = 0; k < NF; k++) {
+    r->f[k] = v_null;
+    r->at[k] = r->d->at;
+  }
+  for (size_t i = 0; i < rec->n; i++) {
+    int id = field_id(rec->keys[i]);
+    if (id < 0) continue;
+    r->f[id] = rec_get(rec, i);
+    r->at[id] = r->d->a->kids[i]->at;
+  }
+  load_ranking(r);
+  /* the sensitivity ranges rescale the other weights so they total 100%:
+   * weights that do not total exactly 100% (60, 30, 10) get no chart */
+  dec sum = dec_from_int(0);
+  for (int k = 0; k < r->nc; k++) sum = dop(r, '+', sum, r->w[k]);
+  r->ranges = r->scored && r->n >= 2 && dec_eq(sum, dec_from_int(1));
+  sb_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+             "<meta name=\"generator\" content=\"SVL " SVL_VERSION "\">\n<title>");
+  html_escs(b, disp(r->f[F_TITLE]));
+  sb_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
+  svg_patterns(b);
+  header(r);
+  sb_puts(b, "<main>\n");
+  decision(r);
+  ranking(r);
+  if (r->scored && r->n > 0) contributions(r);
+  if (r->f[F_GATES].tag != V_NULL) gates(r);
+  if (r->f[F_ALT].tag != V_NULL) abnormally_low(r);
+  if (r->ranges) sensitivity(r);
+  else if (r->f[F_SENS].tag != V_NULL) {
+    sb_puts(b, "<section id=\"sensitivity\">\n<h2>Sensitivity of the award to the weights</h2>\n");
+    record_table(r, r->f[F_SENS].as.list, "The smallest change of each weight that changes the winner", NULL, false);
+    sb_puts(b, "</section>\n");
+  }
+  if (r->f[F_SV].tag != V_NULL) social_value(r);
+  if (has_separation(r)) separation(r);
+  if (r->f[F_EXPLAIN].tag != V_NULL) explanations(r);
+  sb_puts(b, "</main>\n");
+  provenance(r);
+  sb_puts(b, "</body>\n</html>\n");
+}
+
+PUBLIC svl_status svl_report_html(svl_vm *v, char **out) {
+  if (!v || !out) return v ? api_usage(v, "svl_report_html: no place for the page") : SVL_ERR_USAGE;
+  *out = NULL;
+  int k = globals_find(&v->host, "report");
+  node *d = k >= 0 ? v->host.decls[k] : NULL;
+  if (!d || d->kind != N_REPORT)
+    return api_usage(v, "svl_report_html: the loaded program has no report declaration (report { title: ..., ranking: ... })");
+  if (!v->host.ready[k]) return api_usage(v, "svl_report_html: the report declaration was not reached (an error stopped the file before it)");
+  sbuf b;
+  sb_init(&b);
+  rep r;
+  memset(&r, 0, sizeof r);
+  r.d = d;
+  r.b = &b;
+  trace *saved = v->tr;
+  svl_status st = api_protect(v, render, &r);
+  v->tr = saved;
+  if (st != SVL_OK) return st;
+  char *s = malloc(b.len + 1);
+  if (!s) return api_usage(v, "svl_report_html: out of memory");
+  memcpy(s, b.s, b.len);
+  s[b.len] = 0;
+  *out = s;
+  return SVL_OK;
+}

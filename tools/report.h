@@ -1,0 +1,48 @@
+/* The `report` declaration and the HTML evaluation report (svl report,
+ * docs/report.md).  tools/report.c checks the declaration when the
+ * evaluator meets it and renders the page; tools/report_svg.c draws its
+ * charts.  Not part of the public API. */
+#ifndef SVL_REPORT_H
+#define SVL_REPORT_H
+
+#include "eval/eval.h"
+
+/* Check the evaluated fields of a `report { ... }` declaration `d`
+ * (unknown fields, wrong kinds of value, a missing title or ranking) and
+ * return the record that becomes the global `report`.  Raises E0409. */
+value report_check(vm *v, const node *d, value rec);
+
+/* ---- shared by report.c and report_svg.c ---- */
+
+/* HTML-escape len bytes of UTF-8 (& < > " '), for text and attributes. */
+void html_esc(sbuf *b, const char *s, size_t len);
+void html_escs(sbuf *b, const char *s);
+
+/* One bid's bar of the contributions chart: its name, the display form of
+ * each criterion's weighted contribution, and the same values in
+ * per-mille of the chart's scale (integers computed with decimals). */
+typedef struct chart_bar {
+  const char *name;
+  const char *total;        /* display form */
+  const char **shown;       /* ncrit display forms */
+  int *permille;            /* ncrit widths, cumulative rounding */
+} chart_bar;
+
+typedef struct sens_row {
+  const char *criterion;
+  const char *weight, *low, *high;    /* display forms (percentages) */
+  int weight_pm, low_pm, high_pm;      /* per-mille of 0..100% */
+  const char *below, *above;           /* who wins past each end, or NULL */
+  bool broken;                         /* the winner is not ahead now */
+} sens_row;
+
+/* The stacked bar chart of contributions (SVG with <title>, <desc>, a
+ * legend and labels); `scale` is the display form of the axis maximum. */
+void svg_contributions(sbuf *b, const chart_bar *bars, int nbars, const char **crit, int ncrit,
+                       const char *scale);
+/* The sensitivity chart: for each weight, the range keeping the winner. */
+void svg_sensitivity(sbuf *b, const sens_row *rows, int nrows, const char *winner);
+/* <defs> with the fill patterns both charts use (once per page). */
+void svg_patterns(sbuf *b);
+
+#endif
