@@ -19,11 +19,11 @@
 
 typedef enum {
   F_TITLE, F_CONTRACT, F_DATE, F_DECISION, F_BIDS, F_NAME, F_GATES, F_RANKING, F_TOTAL, F_WEIGHTS,
-  F_SCORES, F_ALT, F_SENS, F_SV, F_EXPLAIN, NF
+  F_SCORES, F_ALT, F_SENS, F_SV, F_EXPLAIN, F_LABELS, F_TIE_BREAK, F_NOT_RANKED, NF
 } fid;
 
 /* kinds: t text, d date, L list of records, f callable, F callable or list
- * of callables, r record of plain numbers */
+ * of callables, r record of plain numbers, R record of texts */
 static const struct { const char *name, *kinds, *what; } fields[NF] = {
   {"title", "t", "a text"},
   {"contract", "t", "a text"},
@@ -40,6 +40,9 @@ static const struct { const char *name, *kinds, *what; } fields[NF] = {
   {"sensitivity", "L", "a list of records (scoring.sensitivity's result)"},
   {"social_value", "f", "a function of a bid giving the list of its social value lines"},
   {"explain", "f", "a function of a bid whose evaluation is explained"},
+  {"labels", "R", "a record of criterion: label text"},
+  {"tie_break", "t", "a text naming the tie-break rule"},
+  {"not_ranked", "f", "a function of a bid giving why it is not ranked (a text, or null)"},
 };
 
 void html_esc(sbuf *b, const char *s, size_t len) {
@@ -64,6 +67,63 @@ void html_esc(sbuf *b, const char *s, size_t len) {
 
 void html_escs(sbuf *b, const char *s) { html_esc(b, s, strlen(s)); }
 
+/* The bidi controls (UAX #9): 0 none, 'e' an embedding or override
+ * (U+202A/B/D/E, closed by PDF U+202C), 'i' an isolate (U+2066..8, closed
+ * by PDI U+2069), 'p' PDF, 'q' PDI. */
+static char bidi_kind(const unsigned char *p, size_t left) {
+  if (left < 3 || p[0] != 0xE2) return 0;
+  if (p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) return p[2] == 0xAC ? 'p' : 'e';
+  if (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9) return p[2] == 0xA9 ? 'q' : 'i';
+  return 0;
+}
+
+/* len bytes of data text, HTML-escaped, its bidi controls balanced: a
+ * closer with nothing to close is dropped and whatever the text opens is
+ * closed at its end, so no character in it reaches past it (a supplier
+ * called "Zeta\u{202E}" cannot reverse the sentence it sits in).  The
+ * isolation itself is the caller's (<bdi>, or FSI…PDI where no element
+ * can go). */
+void bidi_esc(sbuf *b, const char *s, size_t len) {
+  char stack[64];
+  int depth = 0;
+  size_t from = 0;
+  for (size_t i = 0; i < len; i++) {
+    char k = bidi_kind((const unsigned char *)s + i, len - i);
+    if (!k) continue;
+    bool keep = true;
+    if (k == 'e' || k == 'i') {
+      keep = depth < (int)sizeof stack;
+      if (keep) stack[depth++] = k;
+    } else if (k == 'p') { /* closes an embedding above the last isolate */
+      keep = depth > 0 && stack[depth - 1] == 'e';
+      if (keep) depth--;
+    } else { /* PDI closes the last isolate and the embeddings inside it */
+      int j = depth - 1;
+      while (j >= 0 && stack[j] != 'i') j--;
+      keep = j >= 0;
+      if (keep) depth = j;
+    }
+    if (keep) continue;
+    html_esc(b, s + from, i - from);
+    from = i + 3;
+    i += 2;
+  }
+  html_esc(b, s + from, len - from);
+  while (depth > 0) sb_puts(b, stack[--depth] == 'e' ? "\xE2\x80\xAC" : "\xE2\x81\xA9");
+}
+
+void data_text(sbuf *b, const char *s) {
+  sb_puts(b, "<bdi>");
+  bidi_esc(b, s, strlen(s));
+  sb_puts(b, "</bdi>");
+}
+
+void data_attr(sbuf *b, const char *s, size_t len) {
+  sb_puts(b, "\xE2\x81\xA8"); /* FSI … PDI: an attribute or SVG text has no <bdi> */
+  bidi_esc(b, s, len);
+  sb_puts(b, "\xE2\x81\xA9");
+}
+
 static bool records(value x) {
   if (x.tag != V_LIST) return false;
   for (size_t i = 0; i < x.as.list->n; i++)
@@ -84,6 +144,11 @@ static bool kind_ok(char k, value x) {
     if (x.tag != V_LIST) return false;
     for (size_t i = 0; i < x.as.list->n; i++)
       if (!vm_callable(x.as.list->items[i])) return false;
+    return true;
+  case 'R':
+    if (x.tag != V_RECORD) return false;
+    for (size_t i = 0; i < x.as.rec->n; i++)
+      if (rec_get(x.as.rec, i).tag != V_TEXT) return false;
     return true;
   case 'r':
     if (x.tag != V_RECORD || x.as.rec->n == 0) return false;
@@ -113,7 +178,7 @@ value report_check(vm *v, const node *d, value rec) {
       sb_init(&h);
       if (best) sb_printf(&h, "did you mean '%s'? ", best);
       sb_puts(&h, "a report has title, contract, date, decision, bids, name, gates, ranking, total, weights, scores, "
-                  "abnormally_low, sensitivity, social_value and explain (docs/report.md)");
+                  "abnormally_low, sensitivity, social_value, explain, labels, tie_break and not_ranked (docs/report.md)");
       vm_error_hint(v, at, h.s, "E0409 report: unknown field '%s'", r->keys[i]);
     }
     /* null is "not given", so a field can be switched off */
@@ -149,10 +214,14 @@ typedef struct rep {
   /* criteria, when weights and scores are known */
   int nc;
   const char **crit;
+  const char **label;     /* each criterion's label (labels, else the key in words) */
   const value *wv;        /* the weights as written */
   dec *w, *s, *T;         /* weights; scores n×nc; computed totals */
   bool scored;
   bool ranges;            /* draw the sensitivity ranges */
+  bool print_explanations; /* print the explanations in full, not one line per bid */
+  const char **iso;       /* the names narratives isolate (non-ASCII ones), once made */
+  int niso;
 } rep;
 
 static loc at_of(rep *r, fid f) { return r->f[f].tag != V_NULL ? r->at[f] : r->d->at; }
@@ -207,13 +276,73 @@ static const char *name_of(rep *r, value bid, int index) {
   return b.s;
 }
 
-/* "adjusted_average" -> "adjusted average" */
-static void heading(sbuf *b, const char *key) {
-  for (const char *p = key; *p; p++) {
-    if (*p == '_') sb_putc(b, ' ');
-    else html_esc(b, p, 1);
+/* The bid names that texts made by the rule file may hold (a decision
+ * "Award to {winner.supplier}", a gate's reason, a narrative of svl
+ * explain): the non-ASCII ones, which alone can reorder what surrounds
+ * them.  Made once. */
+static void iso_names(rep *r) {
+  if (r->iso) return;
+  value all = r->f[F_BIDS].tag != V_NULL ? r->f[F_BIDS] : r->f[F_RANKING];
+  const list *bl = all.as.list;
+  r->iso = svl_alloc((bl->n + (size_t)r->n + 1) * sizeof *r->iso);
+  for (size_t i = 0; i < bl->n + (size_t)r->n; i++) {
+    const char *nm = i < bl->n ? name_of(r, bl->items[i], (int)i) : r->names[i - bl->n];
+    bool plain = true;
+    for (const unsigned char *p = (const unsigned char *)nm; *p && plain; p++) plain = *p < 0x80;
+    if (!plain) r->iso[r->niso++] = nm;
   }
 }
+
+/* A text the rule file made, perhaps from data: every bid name in it is
+ * isolated in its own <bdi> (string interpolation does not mark where a
+ * name begins, so the names are found again here).  The rest is escaped
+ * with its bidi controls balanced; in a narrative (`shown`) such a control
+ * is printed as its code point instead, never obeyed. */
+static void mixed_text(rep *r, const char *s, bool shown) {
+  sbuf *b = r->b;
+  iso_names(r);
+  size_t from = 0, len = strlen(s);
+  for (size_t i = 0; i < len;) {
+    const char *hit = NULL;
+    for (int k = 0; k < r->niso; k++) /* the longest name that starts here */
+      if (!strncmp(s + i, r->iso[k], strlen(r->iso[k])) && (!hit || strlen(r->iso[k]) > strlen(hit))) hit = r->iso[k];
+    char kind = shown ? bidi_kind((const unsigned char *)s + i, len - i) : 0;
+    if ((!hit || !*hit) && !kind) { i++; continue; }
+    (shown ? html_esc : bidi_esc)(b, s + from, i - from);
+    if (hit && *hit) {
+      data_text(b, hit);
+      i += strlen(hit);
+    } else {
+      const unsigned char *p = (const unsigned char *)s + i;
+      sb_printf(b, "[U+%04X]", ((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F));
+      i += 3;
+    }
+    from = i;
+  }
+  (shown ? html_esc : bidi_esc)(b, s + from, len - from);
+}
+
+/* A text of the rule file or the data, isolated as a whole and its names
+ * each on their own. */
+static void free_text(rep *r, const char *s) {
+  sb_puts(r->b, "<bdi>");
+  mixed_text(r, s, false);
+  sb_puts(r->b, "</bdi>");
+}
+
+/* A field or criterion in words: its label when `labels` gives one,
+ * else the key with spaces for underscores ("adjusted_average" ->
+ * "adjusted average"). */
+static const char *label_of(rep *r, const char *key) {
+  value l = field_or_null(r->f[F_LABELS], key);
+  if (l.tag == V_TEXT) return l.as.text->s;
+  char *t = svl_strdup(key);
+  for (char *p = t; *p; p++)
+    if (*p == '_') *p = ' ';
+  return t;
+}
+
+static void heading(rep *r, const char *key) { data_text(r->b, label_of(r, key)); }
 
 static const char *callable_name(value f) {
   if ((f.tag == V_FUNC || f.tag == V_TABLE) && f.as.fn->fn->name && strcmp(f.as.fn->fn->name, "fn")) return f.as.fn->fn->name;
@@ -221,11 +350,15 @@ static const char *callable_name(value f) {
   return "gate";
 }
 
+static bool is_money(value x) {
+  return x.tag == V_NUM && x.unit && x.unit->n == 1 && x.unit->f[0].exp == 1 && x.unit->f[0].def->money;
+}
+
 /* A plain number or percentage with more than 2 decimals (of the
- * percentage) is shown rounded half away from zero, the exact value in
- * the cell's title; NULL when x is shown as it is. */
+ * percentage) is shown rounded half away from zero, money to the penny,
+ * the exact value in the cell's title; NULL when x is shown as it is. */
 static const char *rounded_form(value x) {
-  if (x.tag != V_NUM || x.unit) return NULL;
+  if (x.tag != V_NUM || (x.unit && !is_money(x))) return NULL;
   dec y;
   if (dec_round(x.as.num, x.pct ? 4 : 2, DEC_HALF_AWAY, &y) != DEC_OK || dec_eq(y, x.as.num)) return NULL;
   value r = x;
@@ -233,9 +366,32 @@ static const char *rounded_form(value x) {
   return disp(r);
 }
 
-static void cell(sbuf *b, value x) {
+/* A number in running text: rounded as in cells. */
+static const char *num_text(value x) {
   const char *approx = rounded_form(x);
-  if (approx) {
+  return approx ? approx : disp(x);
+}
+
+/* A score or total: a plain number to exactly 2 decimals (77.50 beside
+ * 80.25), rounded half away from zero; other values as num_text. */
+static const char *fixed2(value x) {
+  if (x.tag != V_NUM || x.unit || x.pct) return num_text(x);
+  dec y;
+  if (dec_round(x.as.num, 2, DEC_HALF_AWAY, &y) != DEC_OK) return disp(x);
+  const char *s = disp(v_num(y)), *dot = strchr(s, '.');
+  if (strchr(s, 'e') || strchr(s, 'E')) return s;
+  sbuf b;
+  sb_init(&b);
+  sb_puts(&b, s);
+  if (!dot) sb_puts(&b, ".00");
+  else if (strlen(dot) == 2) sb_putc(&b, '0');
+  return b.s;
+}
+
+/* A cell of a value; `two` shows a plain number to exactly 2 decimals. */
+static void value_cell(sbuf *b, value x, bool two) {
+  const char *approx = two ? fixed2(x) : rounded_form(x);
+  if (approx && strcmp(approx, disp(x))) {
     sb_puts(b, "<td class=\"num\" title=\"");
     html_escs(b, disp(x));
     sb_puts(b, "\">");
@@ -247,16 +403,14 @@ static void cell(sbuf *b, value x) {
   sb_puts(b, num ? "<td class=\"num\">" : "<td>");
   if (x.tag == V_BOOL) sb_puts(b, x.b ? "yes" : "no");
   else if (x.tag == V_NULL) sb_puts(b, "—");
-  else if (x.tag == V_TEXT || num || x.tag == V_DATE) html_escs(b, disp(x));
-  else html_escs(b, value_short(x));
+  else if (num) html_escs(b, disp(x));
+  else if (x.tag == V_TEXT || x.tag == V_DATE) data_text(b, disp(x));
+  else data_text(b, value_short(x));
   sb_puts(b, "</td>");
 }
 
-/* A number in running text: rounded as in cells. */
-static const char *num_text(value x) {
-  const char *approx = rounded_form(x);
-  return approx ? approx : disp(x);
-}
+static void cell(sbuf *b, value x) { value_cell(b, x, false); }
+
 
 /* ---- sections ---- */
 
@@ -274,6 +428,8 @@ static void load_ranking(rep *r) {
   const record *wr = r->f[F_WEIGHTS].as.rec;
   r->nc = (int)wr->n;
   r->crit = wr->keys;
+  r->label = svl_alloc(((size_t)r->nc + 1) * sizeof *r->label);
+  for (int k = 0; k < r->nc; k++) r->label[k] = label_of(r, r->crit[k]);
   r->wv = record_values(wr);
   r->w = svl_alloc_atomic(wr->n * sizeof(dec));
   for (int k = 0; k < r->nc; k++) r->w[k] = rec_get(wr, k).as.num;
@@ -313,16 +469,16 @@ static void separation(rep *r);
 static void header(rep *r) {
   sbuf *b = r->b;
   sb_puts(b, "<header>\n<h1>");
-  html_escs(b, disp(r->f[F_TITLE]));
+  free_text(r, disp(r->f[F_TITLE]));
   sb_puts(b, "</h1>\n");
   if (r->f[F_CONTRACT].tag != V_NULL) {
     sb_puts(b, "<p class=\"contract\">");
-    html_escs(b, disp(r->f[F_CONTRACT]));
+    free_text(r, disp(r->f[F_CONTRACT]));
     sb_puts(b, "</p>\n");
   }
   if (r->f[F_DATE].tag != V_NULL) {
     sb_puts(b, "<p class=\"date\">Date of evaluation: <time>");
-    html_escs(b, disp(r->f[F_DATE]));
+    data_text(b, disp(r->f[F_DATE]));
     sb_puts(b, "</time></p>\n");
   }
   sb_puts(b, "</header>\n<nav aria-label=\"Contents\"><ul><li><a href=\"#decision\">Award decision</a></li>"
@@ -337,12 +493,99 @@ static void header(rep *r) {
   sb_puts(b, "</ul></nav>\n");
 }
 
+/* ---- ties ---- */
+
+/* The bid's rank: its `rank` field (scoring.rank_bids gives bids still
+ * equal after every tie-break the same rank), else its position. */
+static value rank_of(rep *r, int i) {
+  value rank = field_or_null(r->bid[i], "rank");
+  return rank.tag != V_NULL ? rank : v_num(dec_from_int(i + 1));
+}
+
+static bool same_value(value a, value b) {
+  return a.tag == V_NUM && b.tag == V_NUM && a.unit == b.unit && dec_eq(a.as.num, b.as.num);
+}
+
+/* Bids i and j have the same published total / the same rank. */
+static bool same_total(rep *r, int i, int j) { return same_value(r->totals[i], r->totals[j]); }
+static bool same_rank(rep *r, int i, int j) {
+  value a = rank_of(r, i), b = rank_of(r, j);
+  return same_value(a, b) || (a.tag == V_TEXT && b.tag == V_TEXT && !strcmp(a.as.text->s, b.as.text->s));
+}
+
+static const char *tie_rule(rep *r) {
+  return r->f[F_TIE_BREAK].tag == V_TEXT ? r->f[F_TIE_BREAK].as.text->s : "the tie-break declared in the rule file";
+}
+
+/* The run of bids with the same total as bid i: [*from, *to). */
+static void tie_group(rep *r, int i, int *from, int *to) {
+  int a = i, z = i + 1;
+  while (a > 0 && same_total(r, a - 1, i)) a--;
+  while (z < r->n && same_total(r, z, i)) z++;
+  *from = a;
+  *to = z;
+}
+
+static bool any_tie(rep *r) {
+  for (int i = 1; i < r->n; i++)
+    if (same_total(r, i - 1, i)) return true;
+  return false;
+}
+
+/* "A", "A and B", "A, B and C": names of bids from..to-1 but `skip`, each isolated. */
+static void name_list(rep *r, int from, int to, int skip) {
+  int n = 0, total = to - from - (skip >= from && skip < to);
+  for (int i = from; i < to; i++) {
+    if (i == skip) continue;
+    if (n) sb_puts(r->b, n == total - 1 ? " and " : ", ");
+    data_text(r->b, r->names[i]);
+    n++;
+  }
+}
+
+/* A sentence on the tie-break's part in a run of equal totals. */
+static void tie_sentence(rep *r, int from, int to) {
+  sbuf *b = r->b;
+  int distinct = 1;
+  for (int i = from + 1; i < to; i++) distinct += !same_rank(r, i - 1, i);
+  sb_puts(b, "equal totals of ");
+  html_escs(b, fixed2(r->totals[from]));
+  sb_puts(b, "; ");
+  if (distinct == to - from) {
+    sb_puts(b, "the tie-break (");
+    data_text(b, tie_rule(r));
+    sb_puts(b, ") decided their order.");
+    return;
+  }
+  sb_puts(b, "the tie-break (");
+  data_text(b, tie_rule(r));
+  sb_puts(b, distinct == 1 ? ") does not separate them: they share rank " : ") separated some of them; still tied after it:");
+  if (distinct == 1) {
+    html_escs(b, disp(rank_of(r, from)));
+    sb_puts(b, ".");
+    return;
+  }
+  for (int i = from; i < to;) {
+    int j = i + 1;
+    while (j < to && same_rank(r, i, j)) j++;
+    if (j - i > 1) {
+      sb_puts(b, " ");
+      name_list(r, i, j, -1);
+      sb_puts(b, " (rank ");
+      html_escs(b, disp(rank_of(r, i)));
+      sb_puts(b, ")");
+    }
+    i = j;
+  }
+  sb_puts(b, ".");
+}
+
 static void decision(rep *r) {
   sbuf *b = r->b;
   sb_puts(b, "<section id=\"decision\">\n<h2>Award decision</h2>\n");
   if (r->f[F_DECISION].tag != V_NULL) {
     sb_puts(b, "<p class=\"decision\">");
-    html_escs(b, disp(r->f[F_DECISION]));
+    free_text(r, disp(r->f[F_DECISION]));
     sb_puts(b, "</p>\n");
   }
   if (r->n == 0) {
@@ -350,22 +593,41 @@ static void decision(rep *r) {
     return;
   }
   sb_puts(b, "<p class=\"summary\">Ranked first: <strong class=\"winner\">");
-  html_escs(b, r->names[0]);
+  data_text(b, r->names[0]);
   sb_puts(b, "</strong>");
   if (r->totals[0].tag != V_NULL) {
     sb_puts(b, ", with a total of ");
-    html_escs(b, num_text(r->totals[0]));
+    html_escs(b, fixed2(r->totals[0]));
   }
   if (r->n >= 2) {
     sb_puts(b, ". Runner-up: <strong>");
-    html_escs(b, r->names[1]);
+    data_text(b, r->names[1]);
     sb_puts(b, "</strong>");
     if (r->totals[1].tag != V_NULL) {
       sb_puts(b, " with ");
-      html_escs(b, num_text(r->totals[1]));
-      if (r->totals[0].tag == V_NUM && r->totals[1].tag == V_NUM) {
+      html_escs(b, fixed2(r->totals[1]));
+      if (same_total(r, 0, 1)) {
+        int from, to;
+        tie_group(r, 0, &from, &to);
+        sb_puts(b, ": the same total");
+        if (to > 2) {
+          sb_puts(b, " as ");
+          name_list(r, 2, to, -1);
+        }
+        if (same_rank(r, 0, 1)) {
+          sb_puts(b, ", and still tied for first after the tie-break (");
+          data_text(b, tie_rule(r));
+          sb_puts(b, "): <strong class=\"tie\">the ranking does not decide the award</strong>");
+        } else {
+          sb_puts(b, ". <strong class=\"tie\">The award rests on the tie-break</strong> (");
+          data_text(b, tie_rule(r));
+          sb_puts(b, "), which ranked ");
+          data_text(b, r->names[0]);
+          sb_puts(b, " first");
+        }
+      } else if (r->totals[0].tag == V_NUM && r->totals[1].tag == V_NUM) {
         sb_puts(b, ", a margin of ");
-        html_escs(b, num_text(vm_arith(r->v, at_of(r, F_RANKING), OP_SUB, r->totals[0], r->totals[1])));
+        html_escs(b, fixed2(vm_arith(r->v, at_of(r, F_RANKING), OP_SUB, r->totals[0], r->totals[1])));
       }
     }
   }
@@ -374,30 +636,62 @@ static void decision(rep *r) {
 
 static void ranking(rep *r) {
   sbuf *b = r->b;
-  sb_puts(b, "<section id=\"ranking\">\n<h2>Ranking</h2>\n<table class=\"ranking\">\n<caption>The bids in competition, best first");
+  bool ties = any_tie(r);
+  sb_puts(b, "<section id=\"ranking\">\n<h2>Ranking</h2>\n<div class=\"scroll\">\n<table class=\"ranking\">\n"
+             "<caption>The bids in competition, best first");
   if (r->scored) sb_puts(b, ", with each criterion's score and weight (numbers to 2 decimal places; the exact value is in each cell's tooltip)");
   sb_puts(b, "</caption>\n<thead><tr><th scope=\"col\">Rank</th><th scope=\"col\">Bid</th>");
   for (int k = 0; r->scored && k < r->nc; k++) {
     sb_puts(b, "<th scope=\"col\">");
-    heading(b, r->crit[k]);
+    data_text(b, r->label[k]);
     sb_puts(b, " <span class=\"weight\">(");
     html_escs(b, disp(r->wv[k]));
     sb_puts(b, ")</span></th>");
   }
-  sb_puts(b, "<th scope=\"col\">Total</th></tr></thead>\n<tbody>\n");
+  sb_puts(b, "<th scope=\"col\">Total</th>");
+  if (ties) sb_puts(b, "<th scope=\"col\">Tie</th>");
+  sb_puts(b, "</tr></thead>\n<tbody>\n");
   for (int i = 0; i < r->n; i++) {
-    value rank = field_or_null(r->bid[i], "rank");
-    sb_printf(b, "<tr%s><td class=\"num\">", i == 0 ? " class=\"first\"" : "");
-    if (rank.tag != V_NULL) html_escs(b, disp(rank));
-    else sb_printf(b, "%d", i + 1);
+    int from, to;
+    tie_group(r, i, &from, &to);
+    bool tied = to - from > 1;
+    sb_printf(b, "<tr class=\"%s%s\"><td class=\"num\">", i == 0 ? "first" : "", tied ? " tie" : "");
+    html_escs(b, disp(rank_of(r, i)));
     sb_puts(b, "</td><th scope=\"row\" class=\"bid\">");
-    html_escs(b, r->names[i]);
+    data_text(b, r->names[i]);
     sb_puts(b, "</th>");
-    for (int k = 0; r->scored && k < r->nc; k++) cell(b, v_num(r->s[i * r->nc + k]));
-    cell(b, r->totals[i]);
+    for (int k = 0; r->scored && k < r->nc; k++) value_cell(b, v_num(r->s[i * r->nc + k]), true);
+    value_cell(b, r->totals[i], true);
+    if (ties) {
+      sb_puts(b, "<td class=\"tie\">");
+      if (tied) {
+        bool shared = (i > from && same_rank(r, i - 1, i)) || (i + 1 < to && same_rank(r, i, i + 1));
+        sb_puts(b, "same total as ");
+        name_list(r, from, to, i);
+        sb_puts(b, shared ? "; still tied after the tie-break" : "; placed by the tie-break");
+      }
+      sb_puts(b, "</td>");
+    }
     sb_puts(b, "</tr>\n");
   }
-  sb_puts(b, "</tbody>\n</table>\n</section>\n");
+  sb_puts(b, "</tbody>\n</table>\n</div>\n");
+  if (ties) {
+    sb_puts(b, "<ul class=\"ties\">\n");
+    for (int i = 0; i < r->n;) {
+      int from, to;
+      tie_group(r, i, &from, &to);
+      if (to - from > 1) {
+        sb_puts(b, "<li>");
+        name_list(r, from, to, -1);
+        sb_puts(b, ": ");
+        tie_sentence(r, from, to);
+        sb_puts(b, "</li>\n");
+      }
+      i = to;
+    }
+    sb_puts(b, "</ul>\n");
+  }
+  sb_puts(b, "</section>\n");
 }
 
 static void contributions(rep *r) {
@@ -417,7 +711,7 @@ static void contributions(rep *r) {
   for (int i = 0; i < r->n; i++) {
     chart_bar *c = &bars[i];
     c->name = r->names[i];
-    c->total = rounded(r, r->T[i], 2, false);
+    c->total = fixed2(v_num(r->T[i]));
     c->shown = svl_alloc(((size_t)r->nc + 1) * sizeof *c->shown);
     c->permille = svl_alloc_atomic(((size_t)r->nc + 1) * sizeof(int));
     /* widths from cumulative sums, so the segments add up to the bar */
@@ -425,7 +719,7 @@ static void contributions(rep *r) {
     int before = 0;
     for (int k = 0; k < r->nc; k++) {
       dec x = dop(r, '*', r->w[k], r->s[i * r->nc + k]);
-      c->shown[k] = rounded(r, x, 2, false);
+      c->shown[k] = fixed2(v_num(x));
       if (!dec_is_neg(x)) cum = dop(r, '+', cum, x);
       int now = permille(r, cum, scale);
       c->permille[k] = now - before;
@@ -433,15 +727,15 @@ static void contributions(rep *r) {
     }
   }
   sb_puts(b, "<section id=\"contributions\">\n<h2>How each total is made</h2>\n<figure>\n");
-  svg_contributions(b, bars, r->n, r->crit, r->nc, rounded(r, scale, 2, false));
+  svg_contributions(b, bars, r->n, r->crit, r->label, r->nc, rounded(r, scale, 2, false));
   sb_puts(b, "<figcaption>Each bar is a bid's total: for every criterion its weight times the bid's score, "
              "to 2 decimal places (totals here are the unrounded sums; the ranking shows the totals the rules "
              "published).</figcaption>\n</figure>\n");
-  sb_puts(b, "<table class=\"data contributions\">\n<caption>Data of the chart: weighted contribution by criterion</caption>\n"
+  sb_puts(b, "<div class=\"scroll\">\n<table class=\"data contributions\">\n<caption>Data of the chart: weighted contribution by criterion</caption>\n"
              "<thead><tr><th scope=\"col\">Bid</th>");
   for (int k = 0; k < r->nc; k++) {
     sb_puts(b, "<th scope=\"col\">");
-    heading(b, r->crit[k]);
+    data_text(b, r->label[k]);
     sb_puts(b, " × ");
     html_escs(b, disp(r->wv[k]));
     sb_puts(b, "</th>");
@@ -449,7 +743,7 @@ static void contributions(rep *r) {
   sb_puts(b, "<th scope=\"col\">Sum</th></tr></thead>\n<tbody>\n");
   for (int i = 0; i < r->n; i++) {
     sb_puts(b, "<tr><th scope=\"row\">");
-    html_escs(b, r->names[i]);
+    data_text(b, r->names[i]);
     sb_puts(b, "</th>");
     for (int k = 0; k < r->nc; k++) {
       sb_puts(b, "<td class=\"num\">");
@@ -460,7 +754,7 @@ static void contributions(rep *r) {
     html_escs(b, bars[i].total);
     sb_puts(b, "</td></tr>\n");
   }
-  sb_puts(b, "</tbody>\n</table>\n</section>\n");
+  sb_puts(b, "</tbody>\n</table>\n</div>\n</section>\n");
 }
 
 static int ranked_at(rep *r, const char *name) {
@@ -469,7 +763,66 @@ static int ranked_at(rep *r, const char *name) {
   return -1;
 }
 
-static void verdict_cell(rep *r, value x, const char *gate) {
+/* The screen record of an abnormally_low row: its `alt` field
+ * (scoring.alt_flagged's shape) or the row itself. */
+static value alt_of(value row) {
+  value inner = field_or_null(row, "alt");
+  return inner.tag == V_RECORD ? inner : row;
+}
+
+static bool is_flagged(value row) {
+  value fl = field_or_null(alt_of(row), "flagged");
+  return fl.tag == V_BOOL && fl.b;
+}
+
+/* Whether a flagged tender's explanation was accepted, as the data says:
+ * a field explanation_accepted (or alt_explanation_accepted) of the row,
+ * its screen record or the bid; null when the data does not say. */
+static value explanation_accepted(value row) {
+  static const char *keys[] = {"explanation_accepted", "alt_explanation_accepted"};
+  value srcs[] = {row, alt_of(row)};
+  for (size_t s = 0; s < 2; s++)
+    for (size_t k = 0; k < 2; k++) {
+      value x = field_or_null(srcs[s], keys[k]);
+      if (x.tag == V_BOOL) return x;
+    }
+  return v_null;
+}
+
+/* The abnormally_low row of the bid named nm, or null. */
+static value alt_row(rep *r, const char *nm) {
+  if (r->f[F_ALT].tag == V_NULL) return v_null;
+  const list *l = r->f[F_ALT].as.list;
+  for (size_t i = 0; i < l->n; i++)
+    if (!strcmp(name_of(r, l->items[i], (int)i), nm)) return l->items[i];
+  return v_null;
+}
+
+/* Why a bid of `bids` is not in the ranking: the rule file's words
+ * (not_ranked), else the gates it failed, else the abnormally-low screen
+ * and its explanation's outcome; and said plainly when nothing tells. */
+static void not_ranked_reason(rep *r, value bid, const char *nm, const sbuf *failed) {
+  sbuf *b = r->b;
+  sb_puts(b, "<td class=\"outcome not-ranked\">not ranked: ");
+  value why = r->f[F_NOT_RANKED].tag != V_NULL ? call1(r, F_NOT_RANKED, bid) : v_null;
+  value row = alt_row(r, nm);
+  if (why.tag != V_NULL) free_text(r, disp(why));
+  else if (failed->len) {
+    sb_puts(b, "failed ");
+    sb_puts(b, failed->s);
+  } else if (row.tag != V_NULL && is_flagged(row)) {
+    value acc = explanation_accepted(row);
+    sb_puts(b, "abnormally low; ");
+    sb_puts(b, acc.tag == V_BOOL ? (acc.b ? "its explanation was accepted, so another step of the rules excluded it"
+                                          : "its explanation was not accepted")
+                                 : "the outcome of its explanation is not in the data");
+  } else {
+    sb_puts(b, "it passed every gate shown; the report is not told why (give not_ranked in the report declaration)");
+  }
+  sb_puts(b, "</td>");
+}
+
+static bool verdict_cell(rep *r, value x, const char *gate) {
   sbuf *b = r->b;
   bool passed;
   if (x.tag == V_VERDICT) passed = x.as.verdict->passed;
@@ -482,7 +835,7 @@ static void verdict_cell(rep *r, value x, const char *gate) {
       sb_puts(b, "<ul class=\"reasons\">");
       for (size_t i = 0; i < rs->n; i++) {
         sb_puts(b, "<li>");
-        html_escs(b, disp(rs->items[i]));
+        free_text(r, disp(rs->items[i]));
         sb_puts(b, "</li>");
       }
       sb_puts(b, "</ul>");
@@ -491,13 +844,14 @@ static void verdict_cell(rep *r, value x, const char *gate) {
       sb_puts(b, "<ul class=\"warnings\">");
       for (size_t i = 0; i < ws->n; i++) {
         sb_puts(b, "<li>warning: ");
-        html_escs(b, disp(ws->items[i]));
+        free_text(r, disp(ws->items[i]));
         sb_puts(b, "</li>");
       }
       sb_puts(b, "</ul>");
     }
   }
   sb_puts(b, "</td>");
+  return passed;
 }
 
 static void gates(rep *r) {
@@ -510,40 +864,76 @@ static void gates(rep *r) {
   sb_puts(b, "<section id=\"eligibility\">\n<h2>Eligibility</h2>\n");
   sb_printf(b, "<p>Each of the %zu bid%s received, against every gate; a failed gate lists each of its reasons.</p>\n",
             bl->n, bl->n == 1 ? "" : "s");
-  sb_puts(b, "<table class=\"gates\">\n<caption>Gates and verdicts</caption>\n<thead><tr><th scope=\"col\">Bid</th>");
+  sb_puts(b, "<div class=\"scroll\">\n<table class=\"gates\">\n<caption>Gates and verdicts</caption>\n<thead><tr><th scope=\"col\">Bid</th>");
   for (int k = 0; k < ng; k++) {
     sb_puts(b, "<th scope=\"col\">");
-    heading(b, callable_name(gs[k]));
+    heading(r, callable_name(gs[k]));
     sb_puts(b, "</th>");
   }
   sb_puts(b, "<th scope=\"col\">Outcome</th></tr></thead>\n<tbody>\n");
   for (size_t i = 0; i < bl->n; i++) {
     const char *nm = name_of(r, bl->items[i], (int)i);
     sb_puts(b, "<tr><th scope=\"row\">");
-    html_escs(b, nm);
+    data_text(b, nm);
     sb_puts(b, "</th>");
+    sbuf failed;
+    sb_init(&failed);
     for (int k = 0; k < ng; k++) {
       value arg = bl->items[i];
-      verdict_cell(r, vm_call(r->v, gs[k], 1, &arg, r->at[F_GATES]), callable_name(gs[k]));
+      if (!verdict_cell(r, vm_call(r->v, gs[k], 1, &arg, r->at[F_GATES]), callable_name(gs[k]))) {
+        if (failed.len) sb_puts(&failed, ", ");
+        sbuf *keep = r->b;
+        r->b = &failed;
+        heading(r, callable_name(gs[k]));
+        r->b = keep;
+      }
     }
     int at = ranked_at(r, nm);
-    if (at >= 0) sb_printf(b, "<td class=\"outcome\">ranked %d</td>", at + 1);
-    else sb_puts(b, "<td class=\"outcome\">not ranked</td>");
+    if (at >= 0) {
+      sb_puts(b, "<td class=\"outcome\">ranked ");
+      html_escs(b, disp(rank_of(r, at)));
+      sb_puts(b, "</td>");
+    } else {
+      not_ranked_reason(r, bl->items[i], nm, &failed);
+    }
     sb_puts(b, "</tr>\n");
   }
-  sb_puts(b, "</tbody>\n</table>\n</section>\n");
+  sb_puts(b, "</tbody>\n</table>\n</div>\n</section>\n");
 }
 
 static bool is_name_key(const char *k) {
   return !strcmp(k, "supplier") || !strcmp(k, "name") || !strcmp(k, "bidder") || !strcmp(k, "id");
 }
 
-/* A table of records: one column per field, in order of first appearance;
- * `flatten` is a field holding a record whose fields become columns
- * (scoring.alt_flagged's `alt`).  With names, a first column names the
- * bid.  Returns how many rows have flagged: true. */
-static int record_table(rep *r, const list *rows, const char *caption, const char *flatten, bool names) {
+/* What a table of records is: any records; the abnormally-low screen,
+ * whose `alt` field holds a record whose fields become columns
+ * (scoring.alt_flagged's shape) and which gets a column saying what came
+ * of each flagged tender's explanation; scoring.sensitivity's rows, whose
+ * change is in percentage points and whose criteria have labels. */
+typedef enum { RT_PLAIN, RT_ALT, RT_SENS } table_kind;
+
+/* A cell of a record table of that kind. */
+static void record_cell(rep *r, table_kind kind, const char *col, value x) {
+  if (kind == RT_SENS && !strcmp(col, "criterion") && x.tag == V_TEXT) {
+    sb_puts(r->b, "<td>");
+    data_text(r->b, label_of(r, x.as.text->s));
+    sb_puts(r->b, "</td>");
+  } else if (kind == RT_SENS && !strcmp(col, "change") && x.tag == V_NUM && x.pct) {
+    sb_puts(r->b, "<td class=\"num\">");
+    html_escs(r->b, fixed2(v_num(dop(r, '*', x.as.num, dec_from_int(100)))));
+    sb_puts(r->b, "</td>");
+  } else {
+    cell(r->b, x);
+  }
+}
+
+/* A table of records: one column per field, in order of first appearance.
+ * With names, a first column names the bid.  Returns how many rows have
+ * flagged: true. */
+static int record_table(rep *r, const list *rows, const char *caption, table_kind kind, bool names) {
   sbuf *b = r->b;
+  const char *flatten = kind == RT_ALT ? "alt" : NULL;
+  bool explained = false;
   const char **cols = NULL;
   int nc = 0, cap = 0, flagged = 0;
   for (size_t i = 0; i < rows->n; i++) {
@@ -557,6 +947,8 @@ static int record_table(rep *r, const list *rows, const char *caption, const cha
         for (int c = 0; c < nc && !seen; c++) seen = !strcmp(cols[c], srcs[s]->keys[k]);
         /* the bid's name has its own first column */
         if (names && s == 1 && is_name_key(srcs[s]->keys[k])) seen = true;
+        /* an explanation's outcome has its own column */
+        if (kind == RT_ALT && strstr(srcs[s]->keys[k], "explanation_accepted")) seen = true;
         if (seen) continue;
         if (nc == cap) {
           cap = cap ? cap * 2 : 16;
@@ -568,37 +960,48 @@ static int record_table(rep *r, const list *rows, const char *caption, const cha
       }
     }
   }
-  sb_puts(b, "<table class=\"records\">\n<caption>");
+  for (size_t i = 0; kind == RT_ALT && i < rows->n; i++) explained = explained || is_flagged(rows->items[i]);
+  sb_puts(b, "<div class=\"scroll\">\n<table class=\"records\">\n<caption>");
   html_escs(b, caption);
   sb_puts(b, "</caption>\n<thead><tr>");
   if (names) sb_puts(b, "<th scope=\"col\">Bid</th>");
   for (int c = 0; c < nc; c++) {
     sb_puts(b, "<th scope=\"col\">");
-    heading(b, cols[c]);
+    heading(r, cols[c]);
+    if (kind == RT_SENS && !strcmp(cols[c], "change")) sb_puts(b, " (percentage points)");
     sb_puts(b, "</th>");
   }
+  if (explained) sb_puts(b, "<th scope=\"col\">Explanation of the price</th>");
   sb_puts(b, "</tr></thead>\n<tbody>\n");
   for (size_t i = 0; i < rows->n; i++) {
     value row = rows->items[i];
     value inner = flatten ? field_or_null(row, flatten) : v_null;
     value src = inner.tag == V_RECORD ? inner : row;
     value fl = field_or_null(src, "flagged");
-    bool is_flagged = fl.tag == V_BOOL && fl.b;
-    flagged += is_flagged;
-    sb_puts(b, is_flagged ? "<tr class=\"flagged\">" : "<tr>");
+    bool flag = fl.tag == V_BOOL && fl.b;
+    flagged += flag;
+    sb_puts(b, flag ? "<tr class=\"flagged\">" : "<tr>");
     if (names) {
       sb_puts(b, "<th scope=\"row\">");
-      if (is_flagged) sb_puts(b, "⚑ ");
-      html_escs(b, name_of(r, row, (int)i));
+      if (flag) sb_puts(b, "⚑ ");
+      data_text(b, name_of(r, row, (int)i));
       sb_puts(b, "</th>");
     }
     for (int c = 0; c < nc; c++) {
       long k = record_find(src.as.rec, cols[c]);
-      cell(b, k < 0 ? v_null : rec_get(src.as.rec, k));
+      record_cell(r, kind, cols[c], k < 0 ? v_null : rec_get(src.as.rec, k));
+    }
+    if (explained) {
+      value acc = explanation_accepted(row);
+      sb_puts(b, "<td class=\"explanation\">");
+      sb_puts(b, !flag ? "not needed (not flagged)"
+                 : acc.tag != V_BOOL ? "requested; the outcome is not in the data"
+                 : acc.b ? "requested; accepted" : "requested; not accepted: rejected as abnormally low");
+      sb_puts(b, "</td>");
     }
     sb_puts(b, "</tr>\n");
   }
-  sb_puts(b, "</tbody>\n</table>\n");
+  sb_puts(b, "</tbody>\n</table>\n</div>\n");
   return flagged;
 }
 
@@ -622,14 +1025,36 @@ static void abnormally_low(rep *r) {
   value avg = field_or_null(first, "adjusted_average"), lim = field_or_null(first, "limit");
   if (avg.tag != V_NULL && lim.tag != V_NULL) {
     sb_puts(b, "<p>Average of the tenders excluding the highest: ");
-    html_escs(b, disp(avg));
+    html_escs(b, num_text(avg));
     sb_puts(b, "; a tender below ");
-    html_escs(b, disp(lim));
+    html_escs(b, num_text(lim));
     sb_puts(b, " and more than its proximity margin below the next tender up is flagged. A flagged tender is asked "
                "to explain its price, and is rejected only if the explanation is not accepted.</p>\n");
   }
-  int flagged = record_table(r, l, "Abnormally-low-tender screen (⚑ flagged)", "alt", looks_like_bid(l->items[0]));
+  int flagged = record_table(r, l, "Abnormally-low-tender screen (⚑ flagged)", RT_ALT, looks_like_bid(l->items[0]));
   sb_printf(b, "<p class=\"summary\">%d of %zu tender%s flagged.</p>\n</section>\n", flagged, l->n, l->n == 1 ? "" : "s");
+}
+
+/* scoring.sensitivity's rows.  Its winner is the first of the highest
+ * weighted totals in the order it was given the bids: when that is not
+ * the first-ranked bid, the table is about another bid, and says so. */
+static void rules_sensitivity(rep *r, const char *caption) {
+  sbuf *b = r->b;
+  const list *l = r->f[F_SENS].as.list;
+  value w = l->n ? field_or_null(l->items[0], "winner") : v_null;
+  if (r->n > 0 && w.tag == V_TEXT && strcmp(w.as.text->s, r->names[0])) {
+    sb_puts(b, "<p class=\"tie\">This table, as the rules computed it, takes ");
+    data_text(b, w.as.text->s);
+    sb_puts(b, " as the winner, not the first-ranked bid ");
+    data_text(b, r->names[0]);
+    int at = ranked_at(r, w.as.text->s);
+    if (at > 0 && same_total(r, 0, at))
+      sb_puts(b, ": their totals are equal and the tie-break decided the ranking, so a change of 0 means the award "
+                 "already rests on the tie-break.</p>\n");
+    else
+      sb_puts(b, ": read it as the sensitivity of that bid's lead, not of the award.</p>\n");
+  }
+  record_table(r, l, caption, RT_SENS, false);
 }
 
 /* For each weight, the range of that weight (the others rescaled in
@@ -640,15 +1065,42 @@ static void sensitivity(rep *r) {
   sbuf *b = r->b;
   dec zero = dec_from_int(0), one = dec_from_int(1);
   sens_row *rows = svl_alloc(((size_t)r->nc + 1) * sizeof *rows);
+  /* what the row says instead of a range, when the first bid is not ahead (HTML) */
+  const char **why = svl_alloc(((size_t)r->nc + 1) * sizeof *why);
+  int tied_with = -1; /* a bid whose weighted total equals the first's */
+  for (int c = 1; c < r->n && tied_with < 0; c++)
+    if (dec_eq(r->T[0], r->T[c])) tied_with = c;
   for (int k = 0; k < r->nc; k++) {
     sens_row *row = &rows[k];
     dec wk = r->w[k], low = zero, high = one;
     const char *below = NULL, *above = NULL;
-    bool broken = false;
+    bool behind = false;
+    sbuf ties;
+    sb_init(&ties);
     for (int c = 1; c < r->n && dec_cmp(wk, one) < 0; c++) {
       dec lead = dop(r, '-', r->T[0], r->T[c]);
-      if (dec_is_neg(lead)) { broken = true; break; }
+      if (dec_is_neg(lead)) { behind = true; break; }
       dec a = dop(r, '-', r->s[k], r->s[c * r->nc + k]);
+      if (dec_is_zero(lead)) {
+        /* an exact tie: the gap is a·(x − w)/(1 − w), so the side of the
+         * published weight where each bid leads follows a's sign alone */
+        sbuf *t = &ties;
+        sbuf *keep = r->b;
+        r->b = t;
+        sb_puts(t, " With ");
+        data_text(t, r->names[c]);
+        sb_puts(t, ": ");
+        if (dec_is_zero(a)) {
+          sb_puts(t, "equal scores on this criterion, so no change of this weight separates them.");
+        } else {
+          data_text(t, r->names[dec_is_neg(a) ? c : 0]);
+          sb_puts(t, " leads at any higher weight, ");
+          data_text(t, r->names[dec_is_neg(a) ? 0 : c]);
+          sb_puts(t, " at any lower one.");
+        }
+        r->b = keep;
+        continue;
+      }
       dec den = dop(r, '-', lead, a);
       if (dec_is_zero(den)) continue;
       dec x = dop(r, '/', dop(r, '-', lead, dop(r, '*', wk, a)), den);
@@ -658,6 +1110,7 @@ static void sensitivity(rep *r) {
     }
     if (dec_cmp(wk, one) >= 0) low = high = wk;
     row->criterion = r->crit[k];
+    row->label = r->label[k];
     row->weight = disp(r->wv[k]);
     row->low = rounded(r, low, 4, true);
     row->high = rounded(r, high, 4, true);
@@ -666,28 +1119,54 @@ static void sensitivity(rep *r) {
     row->high_pm = permille(r, high, one);
     row->below = below;
     row->above = above;
-    row->broken = broken;
+    row->tied = !behind && ties.len > 0;
+    row->broken = behind || row->tied;
+    if (behind)
+      why[k] = "the first-ranked bid does not have the highest weighted total at the published weights (totals "
+               "rounded before ranking, or a ranking by something else): there is no range to show";
+    else if (row->tied) {
+      sbuf w;
+      sb_init(&w);
+      sb_puts(&w, "the first-ranked bid is not ahead: its weighted total equals another's at the published weights, "
+                  "so the award rests on the tie-break.");
+      sb_puts(&w, ties.s);
+      why[k] = w.s;
+    }
   }
   sb_puts(b, "<section id=\"sensitivity\">\n<h2>Sensitivity of the award to the weights</h2>\n");
-  sb_puts(b, "<p>How far each weight could move, the other weights rescaled in proportion so they still total 100%, "
-             "before another bid would overtake ");
-  html_escs(b, r->names[0]);
-  sb_puts(b, " on the weighted total of its scores. At an end of a range the two totals are equal and the declared "
-             "tie-breaks decide.</p>\n<figure>\n");
+  if (tied_with > 0) {
+    sb_puts(b, "<p class=\"tie\"><strong>");
+    data_text(b, r->names[0]);
+    sb_puts(b, " is not ahead of ");
+    data_text(b, r->names[tied_with]);
+    sb_puts(b, "</strong>: at the published weights their weighted totals are equal, and the tie-break (");
+    data_text(b, tie_rule(r));
+    sb_puts(b, ") ranked ");
+    data_text(b, r->names[0]);
+    sb_puts(b, " first. There is no range over which the winner stays the same; each row says which bid a change "
+               "of that weight would put ahead.</p>\n");
+  }
+  if (tied_with < 0) {
+    sb_puts(b, "<p>How far each weight could move, the other weights rescaled in proportion so they still total 100%, "
+               "before another bid would overtake ");
+    data_text(b, r->names[0]);
+    sb_puts(b, " on the weighted total of its scores. At an end of a range the two totals are equal and the declared "
+               "tie-breaks decide.</p>\n");
+  }
+  sb_puts(b, "<figure>\n");
   svg_sensitivity(b, rows, r->nc, r->names[0]);
   sb_puts(b, "<figcaption>Ranges to 0.01 percentage point, from the exact crossings.</figcaption>\n</figure>\n");
-  sb_puts(b, "<table class=\"data sensitivity\">\n<caption>Data of the chart: the range of each weight over which the winner stays the same</caption>\n"
+  sb_puts(b, "<div class=\"scroll\">\n<table class=\"data sensitivity\">\n<caption>Data of the chart: the range of each weight over which the winner stays the same</caption>\n"
              "<thead><tr><th scope=\"col\">Criterion</th><th scope=\"col\">Published weight</th><th scope=\"col\">Winner unchanged from</th>"
              "<th scope=\"col\">to</th><th scope=\"col\">Below that, first would be</th><th scope=\"col\">Above that, first would be</th></tr></thead>\n<tbody>\n");
   for (int k = 0; k < r->nc; k++) {
     const sens_row *row = &rows[k];
     sb_puts(b, "<tr><th scope=\"row\">");
-    heading(b, row->criterion);
+    data_text(b, row->label);
     sb_puts(b, "</th><td class=\"num\">");
     html_escs(b, row->weight);
     if (row->broken) {
-      sb_puts(b, "</td><td colspan=\"4\">the first-ranked bid does not have the highest weighted total at the published "
-                 "weights (a tie, or totals rounded before ranking)</td></tr>\n");
+      sb_printf(b, "</td><td colspan=\"4\" class=\"not-ahead\">%s</td></tr>\n", why[k]);
       continue;
     }
     sb_puts(b, "</td><td class=\"num\">");
@@ -695,27 +1174,29 @@ static void sensitivity(rep *r) {
     sb_puts(b, "</td><td class=\"num\">");
     html_escs(b, row->high);
     sb_puts(b, "</td><td>");
-    html_escs(b, row->below ? row->below : "— (no change below)");
+    if (row->below) data_text(b, row->below);
+    else sb_puts(b, "— (no change below)");
     sb_puts(b, "</td><td>");
-    html_escs(b, row->above ? row->above : "— (no change above)");
+    if (row->above) data_text(b, row->above);
+    else sb_puts(b, "— (no change above)");
     sb_puts(b, "</td></tr>\n");
   }
-  sb_puts(b, "</tbody>\n</table>\n");
-  if (r->f[F_SENS].tag != V_NULL)
-    record_table(r, r->f[F_SENS].as.list, "The smallest change of each weight that changes the winner, as the rules computed it", NULL, false);
+  sb_puts(b, "</tbody>\n</table>\n</div>\n");
+  if (r->f[F_SENS].tag != V_NULL) rules_sensitivity(r, "The smallest change of each weight that changes the winner, as the rules computed it");
   sb_puts(b, "</section>\n");
 }
 
 /* The columns of a social value line: an indicator field expands into the
  * measure, its proxy and the proxy's source. */
-static void sv_head(sbuf *b, const record *x) {
+static void sv_head(rep *r, const record *x) {
+  sbuf *b = r->b;
   for (size_t k = 0; k < x->n; k++) {
     if (rec_get(x, k).tag == V_RECORD && rec_get(x, k).as.rec->indicator) {
       sb_puts(b, "<th scope=\"col\">Measure</th><th scope=\"col\">Proxy</th><th scope=\"col\">Source of the proxy</th>");
       continue;
     }
     sb_puts(b, "<th scope=\"col\">");
-    heading(b, x->keys[k]);
+    heading(r, x->keys[k]);
     sb_puts(b, "</th>");
   }
 }
@@ -724,24 +1205,25 @@ static void indicator_cells(sbuf *b, value ind) {
   value code = field_or_null(ind, "code");
   value title = field_or_null(ind, "title");
   sb_puts(b, "<td class=\"measure\">");
-  if (code.tag != V_NULL) html_escs(b, disp(code));
-  else if (ind.as.rec->name) html_escs(b, ind.as.rec->name);
+  if (code.tag != V_NULL) data_text(b, disp(code));
+  else if (ind.as.rec->name) data_text(b, ind.as.rec->name);
   if (title.tag != V_NULL) {
     sb_puts(b, " <span class=\"title\">");
-    html_escs(b, disp(title));
+    data_text(b, disp(title));
     sb_puts(b, "</span>");
   }
   sb_puts(b, "</td>");
   cell(b, field_or_null(ind, "proxy"));
   sb_puts(b, "<td class=\"source\">");
   value src = field_or_null(ind, "source");
-  html_escs(b, src.tag != V_NULL ? disp(src) : "(no source given)");
+  if (src.tag != V_NULL) data_text(b, disp(src));
+  else sb_puts(b, "(no source given)");
   static const char *extra[][2] = {{"price_year", "price year"}, {"year", "year"}, {"licence", "licence"}};
   for (size_t e = 0; e < sizeof extra / sizeof extra[0]; e++) {
     value x = field_or_null(ind, extra[e][0]);
     if (x.tag == V_NULL) continue;
     sb_printf(b, "; %s ", extra[e][1]);
-    html_escs(b, disp(x));
+    data_text(b, disp(x));
   }
   sb_puts(b, "</td>");
 }
@@ -757,16 +1239,16 @@ static void social_value(rep *r) {
                value_type_name(lines));
     const list *l = lines.as.list;
     sb_puts(b, "<h3>");
-    html_escs(b, r->names[i]);
+    data_text(b, r->names[i]);
     sb_puts(b, "</h3>\n");
     if (l->n == 0) {
       sb_puts(b, "<p>No social value commitments.</p>\n");
       continue;
     }
-    sb_puts(b, "<table class=\"social-value\">\n<caption>Social value offer of ");
-    html_escs(b, r->names[i]);
+    sb_puts(b, "<div class=\"scroll\">\n<table class=\"social-value\">\n<caption>Social value offer of ");
+    data_text(b, r->names[i]);
     sb_puts(b, "</caption>\n<thead><tr>");
-    sv_head(b, l->items[0].as.rec);
+    sv_head(r, l->items[0].as.rec);
     sb_puts(b, "</tr></thead>\n<tbody>\n");
     const record *shape = l->items[0].as.rec;
     for (size_t j = 0; j < l->n; j++) {
@@ -780,7 +1262,7 @@ static void social_value(rep *r) {
       }
       sb_puts(b, "</tr>\n");
     }
-    sb_puts(b, "</tbody>\n</table>\n");
+    sb_puts(b, "</tbody>\n</table>\n</div>\n");
   }
   sb_puts(b, "</section>\n");
 }
@@ -828,7 +1310,7 @@ static void separation(rep *r) {
              "<p>The difference between the two totals, split into what each criterion contributed on each side "
              "(the parts add up to the difference exactly; as <code>svl explain --vs</code> prints it).</p>\n"
              "<pre class=\"narrative\">");
-  html_escs(b, trace_render_vs(r->v, w, u, SVL_FORMAT_TEXT, 1));
+  mixed_text(r, trace_render_vs(r->v, w, u, SVL_FORMAT_TEXT, 1), true);
   sb_puts(b, "</pre>\n</section>\n");
 }
 
@@ -853,15 +1335,15 @@ static void explanations(rep *r) {
     root->result = value_short(res);
     root->res = res;
     sb_puts(b, "<details class=\"explain\">\n<summary>");
-    html_escs(b, r->names[i]);
+    data_text(b, r->names[i]);
     sb_puts(b, ": ");
     html_escs(b, root->name);
     sb_puts(b, " = ");
-    html_escs(b, res.tag == V_NUM ? num_text(res) : root->result);
+    data_text(b, res.tag == V_NUM ? num_text(res) : root->result);
     /* the narrative rather than the tree too: it reads better to a panel,
      * and both would double the page (100 bids must stay under 1 MB) */
     sb_puts(b, "</summary>\n<pre class=\"narrative\">");
-    html_escs(b, trace_render(r->v, root, SVL_FORMAT_TEXT, 1, 0));
+    mixed_text(r, trace_render(r->v, root, SVL_FORMAT_TEXT, 1, 0), true);
     sb_puts(b, "</pre>\n</details>\n");
   }
   sb_puts(b, "</section>\n");
@@ -874,7 +1356,7 @@ static void provenance(rep *r) {
              "<caption>Files read</caption>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n");
   for (int i = 0; i < r->v->nread; i++) {
     sb_puts(b, "<tr><td>");
-    html_escs(b, r->v->read_paths[i]);
+    data_text(b, r->v->read_paths[i]);
     sb_puts(b, "</td><td class=\"hash\">");
     html_escs(b, vm_file_hash(r->v, i));
     sb_puts(b, "</td></tr>\n");
@@ -901,11 +1383,9 @@ static const char css[] =
   "pre{white-space:pre-wrap;font-size:12px;background:#f6f6f6;padding:.5rem;margin:.3rem 0}\n"
   "details{margin:.4rem 0;border:1px solid #ccc;padding:.3rem .6rem}summary{cursor:pointer;font-weight:600}\n"
   "td.hash{font-family:monospace;font-size:11px;word-break:break-all}footer{margin-top:2rem;font-size:.9rem}\n"
-  /* what lies below the first screen is laid out when scrolled to: a page
-   * of 100 bids then renders in a fraction of the time */
-  "#ranking~section,footer{content-visibility:auto;contain-intrinsic-size:auto 900px}\n"
+
   "@media print{body{max-width:none;margin:0;font-size:10.5pt}nav{display:none}h2{break-after:avoid}"
-  "figure,tr,svg.chart{break-inside:avoid}details{border:none;padding:0}section,footer{content-visibility:visible}"
+  "figure,tr,svg.chart{break-inside:avoid}details{border:none;padding:0}"
   "details::details-content{content-visibility:visible;display:block}"
   "*{print-color-adjust:exact;-webkit-print-color-adjust:exact}}\n";
 
@@ -934,7 +1414,8 @@ static void render(svl_vm *v, void *ctx) {
              "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
              "<meta name=\"generator\" content=\"SVL " SVL_VERSION "\">\n<title>");
-  html_escs(b, disp(r->f[F_TITLE]));
+  const char *title = disp(r->f[F_TITLE]);
+  bidi_esc(b, title, strlen(title));
   sb_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
   svg_patterns(b);
   header(r);
@@ -947,7 +1428,7 @@ static void render(svl_vm *v, void *ctx) {
   if (r->ranges) sensitivity(r);
   else if (r->f[F_SENS].tag != V_NULL) {
     sb_puts(b, "<section id=\"sensitivity\">\n<h2>Sensitivity of the award to the weights</h2>\n");
-    record_table(r, r->f[F_SENS].as.list, "The smallest change of each weight that changes the winner", NULL, false);
+    rules_sensitivity(r, "The smallest change of each weight that changes the winner");
     sb_puts(b, "</section>\n");
   }
   if (r->f[F_SV].tag != V_NULL) social_value(r);

@@ -17,6 +17,13 @@ value report_check(vm *v, const node *d, value rec);
 /* HTML-escape len bytes of UTF-8 (& < > " '), for text and attributes. */
 void html_esc(sbuf *b, const char *s, size_t len);
 void html_escs(sbuf *b, const char *s);
+/* Data text (names, reasons, anything from a rule file or the bids):
+ * bidi_esc escapes it with its bidi controls balanced; data_text puts it
+ * in a <bdi> element, data_attr between FSI and PDI for an attribute or
+ * SVG text, so nothing in it can reorder the page's own words. */
+void bidi_esc(sbuf *b, const char *s, size_t len);
+void data_text(sbuf *b, const char *s);
+void data_attr(sbuf *b, const char *s, size_t len);
 
 /* One bid's bar of the contributions chart: its name, the display form of
  * each criterion's weighted contribution, and the same values in
@@ -29,17 +36,18 @@ typedef struct chart_bar {
 } chart_bar;
 
 typedef struct sens_row {
-  const char *criterion;
+  const char *criterion, *label;      /* the weight's key and its label */
   const char *weight, *low, *high;    /* display forms (percentages) */
   int weight_pm, low_pm, high_pm;      /* per-mille of 0..100% */
   const char *below, *above;           /* who wins past each end, or NULL */
   bool broken;                         /* the winner is not ahead now */
+  bool tied;                           /* ... because its total equals another's */
 } sens_row;
 
 /* The stacked bar chart of contributions (SVG with <title>, <desc>, a
  * legend and labels); `scale` is the display form of the axis maximum. */
-void svg_contributions(sbuf *b, const chart_bar *bars, int nbars, const char **crit, int ncrit,
-                       const char *scale);
+void svg_contributions(sbuf *b, const chart_bar *bars, int nbars, const char **crit, const char **labels,
+                       int ncrit, const char *scale);
 /* The sensitivity chart: for each weight, the range keeping the winner. */
 void svg_sensitivity(sbuf *b, const sens_row *rows, int nrows, const char *winner);
 /* <defs> with the fill patterns both charts use (once per page). */

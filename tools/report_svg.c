@@ -39,22 +39,17 @@ static void short_label(sbuf *b, const char *s, size_t max) {
     i += k > 0 ? (size_t)k : 1;
     cps++;
   }
-  html_esc(b, s, i);
+  data_attr(b, s, i);
   if (i < n) sb_puts(b, "…");
 }
 
-/* A criterion as a heading: social_value -> social value. */
-static void key_label(sbuf *b, const char *key) {
-  size_t n = strlen(key);
-  char *t = svl_alloc_atomic(n + 1);
-  for (size_t i = 0; i <= n; i++) t[i] = key[i] == '_' ? ' ' : key[i];
-  short_label(b, t, 24);
-}
+/* A whole data text in an attribute or a <title>. */
+static void attr(sbuf *b, const char *s) { data_attr(b, s, strlen(s)); }
 
 static int px(int permille, int width) { return permille * width / 1000; }
 
-void svg_contributions(sbuf *b, const chart_bar *bars, int nbars, const char **crit, int ncrit,
-                       const char *scale) {
+void svg_contributions(sbuf *b, const chart_bar *bars, int nbars, const char **crit, const char **labels,
+                       int ncrit, const char *scale) {
   int per_row = 4, legend_rows = (ncrit + per_row - 1) / per_row;
   int top = 12 + legend_rows * 22 + 8;
   int height = top + nbars * (BAR_H + GAP) + 34;
@@ -68,14 +63,14 @@ void svg_contributions(sbuf *b, const chart_bar *bars, int nbars, const char **c
     int lx = 10 + (k % per_row) * 185, ly = 12 + (k / per_row) * 22;
     sb_printf(b, "<g class=\"legend\"><rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" fill=\"url(#svl-p%d)\" stroke=\"#333\"/>"
                  "<text x=\"%d\" y=\"%d\">", lx, ly, k % NPAT, lx + 20, ly + 12);
-    key_label(b, crit[k]);
+    short_label(b, labels[k], 24);
     sb_puts(b, "</text></g>\n");
   }
   for (int i = 0; i < nbars; i++) {
     const chart_bar *r = &bars[i];
     int y = top + i * (BAR_H + GAP);
     sb_puts(b, "<g class=\"bar\" data-bid=\"");
-    html_escs(b, r->name);
+    bidi_esc(b, r->name, strlen(r->name));
     sb_printf(b, "\"><text class=\"name\" x=\"%d\" y=\"%d\" text-anchor=\"end\">", LABEL_W - 4, y + 15);
     short_label(b, r->name, 26);
     sb_puts(b, "</text>\n");
@@ -89,9 +84,9 @@ void svg_contributions(sbuf *b, const chart_bar *bars, int nbars, const char **c
       sb_puts(b, "\" data-value=\"");
       html_escs(b, r->shown[k]);
       sb_puts(b, "\"><title>");
-      html_escs(b, r->name);
+      attr(b, r->name);
       sb_puts(b, ": ");
-      html_escs(b, crit[k]);
+      attr(b, labels[k]);
       sb_puts(b, " ");
       html_escs(b, r->shown[k]);
       sb_puts(b, "</title></rect>\n");
@@ -116,7 +111,7 @@ void svg_sensitivity(sbuf *b, const sens_row *rows, int nrows, const char *winne
   sb_printf(b, "<svg class=\"chart sensitivity\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
                "aria-labelledby=\"sens-title sens-desc\">\n", WIDTH, height, WIDTH, height);
   sb_puts(b, "<title id=\"sens-title\">For each weight, the range over which the winner stays ");
-  html_escs(b, winner);
+  attr(b, winner);
   sb_puts(b, "</title>\n<desc id=\"sens-desc\">One track per criterion from 0% to 100% of the weight, the other weights "
              "rescaled in proportion. The hatched band is where the winner does not change; the black mark is the "
              "published weight. The table after the chart gives the numbers.</desc>\n");
@@ -128,7 +123,7 @@ void svg_sensitivity(sbuf *b, const sens_row *rows, int nrows, const char *winne
     sb_puts(b, "<g class=\"weight\" data-criterion=\"");
     html_escs(b, r->criterion);
     sb_printf(b, "\"><text class=\"name\" x=\"%d\" y=\"%d\" text-anchor=\"end\">", LABEL_W - 4, y + 15);
-    key_label(b, r->criterion);
+    short_label(b, r->label, 24);
     sb_puts(b, " ");
     html_escs(b, r->weight);
     sb_printf(b, "</text><rect class=\"track\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f1f1f1\" stroke=\"#999\"/>\n",
@@ -143,9 +138,9 @@ void svg_sensitivity(sbuf *b, const sens_row *rows, int nrows, const char *winne
       sb_puts(b, "\" data-high=\"");
       html_escs(b, r->high);
       sb_puts(b, "\"><title>");
-      html_escs(b, winner);
+      attr(b, winner);
       sb_puts(b, " stays the winner for a ");
-      html_escs(b, r->criterion);
+      attr(b, r->label);
       sb_puts(b, " weight from ");
       html_escs(b, r->low);
       sb_puts(b, " to ");
@@ -158,7 +153,7 @@ void svg_sensitivity(sbuf *b, const sens_row *rows, int nrows, const char *winne
     html_escs(b, r->weight);
     sb_printf(b, "</title></rect><text class=\"range\" x=\"%d\" y=\"%d\">", BAR_X + BAR_W + 6, y + 15);
     if (r->broken) {
-      sb_puts(b, "not ahead now");
+      sb_puts(b, r->tied ? "tied now" : "not ahead now");
     } else {
       html_escs(b, r->low);
       sb_puts(b, " – ");
