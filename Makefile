@@ -121,6 +121,24 @@ demo: deps
 clean:
 	rm -rf build
 
+# The PostgreSQL extension (pg/, docs/postgresql.md), built with PGXS in
+# $(B)/pg against $(B)/libsvl.a: make pg, then make pg-install (as root, into
+# the server of PG_CONFIG; DESTDIR= stages it).  Not part of all: it needs
+# postgresql-server-dev-15.
+PG_CONFIG ?= pg_config
+PG_MAKE = $(MAKE) -C $(B)/pg -f $(abspath pg/Makefile) VPATH=$(abspath pg) SVL_BUILD=$(abspath $(B)) \
+  PG_CONFIG=$(PG_CONFIG) SVL_PG_CFLAGS='$(SAN)'
+pg: $(B)/libsvl.a
+	@mkdir -p $(B)/pg
+	+$(PG_MAKE)
+
+pg-install: pg
+	+$(PG_MAKE) install
+
+pg-uninstall:
+	@mkdir -p $(B)/pg
+	+$(PG_MAKE) uninstall
+
 # Benchmarks against peers (tests/bench/run): rewrites docs/performance.md.
 # Not part of test.  bench-deps installs the peers' Debian packages.
 bench: all
@@ -145,7 +163,7 @@ report-deps:
 	  else sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	    $$sudo sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium python3-html5lib"; fi
 
-.PHONY: all test check-asan demo deps clean bench bench-check bench-deps report-deps
+.PHONY: all test check-asan demo deps clean bench bench-check bench-deps report-deps pg pg-install pg-uninstall
 
 # make fuzz, make fuzz-smoke, make coverage
 include tests/fuzz/fuzz.mk tests/coverage.mk

@@ -24,7 +24,7 @@ PACKAGES = {
         head id kill ln ls mkdir mkfifo mktemp mv nproc od printf pwd readlink
         realpath rm rmdir sed seq setsid sh sleep sort stat tail tee test
         timeout touch tr true truncate uname uniq wc xargs yes basename dirname
-        sha256sum base64 iconv getconf script flock sync tac comm git make
+        sha256sum base64 iconv getconf script flock sync tac comm git make setpriv
         """.split()},
     # Installed by .ci/deps
     "cc": "build-essential", "gcc": "build-essential", "ar": "build-essential",
@@ -35,6 +35,8 @@ PACKAGES = {
     "chromium": "chromium", "pkg-config": "pkg-config", "sqlite3": "sqlite3",
     "valgrind": "valgrind", "groff": "groff-base", "nroff": "groff-base",
     "man": "man-db",
+    "psql": "postgresql-15", "initdb": "postgresql-15", "pg_ctl": "postgresql-15",
+    "pg_config": "postgresql-server-dev-15",
 }
 
 # Where the tests' commands are written: the suite (make test), the case
