@@ -143,6 +143,13 @@ pg-uninstall:
 # Not part of test.  bench-deps installs the peers' Debian packages.
 bench: all
 	SVL=$(abspath $(B)/svl) SHARED=$(SHARED) BIDLIB=$(BIDLIB) CC=$(CC) python3 tests/bench/run
+	$(MAKE) bench-pg
+
+# Only the PostgreSQL extension (tests/bench/pg.sh, docs/postgresql.md):
+# throw-away clusters, 1,000,000 bids; rewrites its section of
+# docs/performance.md and the figures of docs/postgresql.md.
+bench-pg: all
+	SVL=$(abspath $(B)/svl) SHARED=$(SHARED) BUILD_DIR=$(abspath $(B)) bash tests/bench/pg.sh
 
 # Only the svl check timings (1,000 / 10,000 / 100,000-row tables): rewrites
 # that section of docs/performance.md.
@@ -163,7 +170,7 @@ report-deps:
 	  else sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	    $$sudo sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium python3-html5lib"; fi
 
-.PHONY: all test check-asan demo deps clean bench bench-check bench-deps report-deps pg pg-install pg-uninstall
+.PHONY: all test check-asan demo deps clean bench bench-check bench-deps report-deps pg pg-install pg-uninstall bench-pg
 
 # make fuzz, make fuzz-smoke, make coverage
 include tests/fuzz/fuzz.mk tests/coverage.mk

@@ -25,6 +25,7 @@ PACKAGES = {
         realpath rm rmdir sed seq setsid sh sleep sort stat tail tee test
         timeout touch tr true truncate uname uniq wc xargs yes basename dirname
         sha256sum base64 iconv getconf script flock sync tac comm git make setpriv
+        chown
         """.split()},
     # Installed by .ci/deps
     "cc": "build-essential", "gcc": "build-essential", "ar": "build-essential",

@@ -109,6 +109,17 @@ INSERT INTO rule_texts VALUES ('t', :'r');
 SELECT svl_numeric(body, 'answer') FROM rule_texts;
 SQL
 
+# The session of docs/postgresql.md, "Functions": each `-- →` line is the
+# output of the statements before it.
+awk '/runs this block/ { f = 1 } f && /^```sql$/ { p = 1; next } p && /^```$/ { exit } p' "$root/docs/postgresql.md" >"$tmp/doc.sql"
+grep '^-- → ' "$tmp/doc.sql" | sed 's/^-- → //' >"$tmp/doc.want"
+if [ -s "$tmp/doc.want" ] && sql one -v r="$(cat "$tmp/rules.svl")" <"$tmp/doc.sql" >"$tmp/doc.got" 2>"$tmp/err" \
+   && cmp -s "$tmp/doc.want" "$tmp/doc.got"; then
+  ok "the session in docs/postgresql.md prints what the page says ($(wc -l <"$tmp/doc.want") results)"
+else
+  not_ok "the session in docs/postgresql.md" "$(diff "$tmp/doc.want" "$tmp/doc.got") $(head -3 "$tmp/err")"
+fi
+
 # ---- NULLs ----
 q "NULL: an SQL NULL argument is SVL's null; null results are SQL NULL; NULL rules or name give NULL" \
   "0|t|t|t|t|t|t|t" <<'SQL'
