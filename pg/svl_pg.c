@@ -248,7 +248,11 @@ static rules_entry *entry_for(const char *rules, size_t len, const char *fname) 
   running_vm = NULL;
   if (st != SVL_OK) {
     PG_TRY();
-    { report_svl(vm, st, fname); }
+    {
+      /* interrupted while compiling: PostgreSQL's own cancel ERROR */
+      if (st == SVL_ERR_LIMIT && InterruptPending) CHECK_FOR_INTERRUPTS();
+      report_svl(vm, st, fname);
+    }
     PG_FINALLY();
     { svl_free(vm); }
     PG_END_TRY();
@@ -398,12 +402,15 @@ static svl_value *to_svl(svl_vm *vm, Datum d, bool isnull, Oid type, int pos, co
     }
     return v;
   }
-  default:
+  default: {
+    Oid base = getBaseType(type); /* a domain: its base type's value */
+    if (base != type) return to_svl(vm, d, isnull, base, pos, fname);
     ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
                     errmsg("%s: argument %d: a value of type %s cannot be passed to SVL", fname, pos,
                            format_type_be(type)),
                     errhint("Pass numeric, integer, text, boolean, date or jsonb; to_jsonb() turns a row "
                             "or an array into a record or a list.")));
+  }
   }
   pg_unreachable();
 }

@@ -101,6 +101,11 @@ SELECT svl_text(:'r', 'kind', 1::int2), svl_text(:'r', 'kind', 1), svl_text(:'r'
   svl_text(:'r', 'kind', true), svl_text(:'r', 'kind', current_date), svl_text(:'r', 'kind', '[1]'::json),
   svl_text(:'r', 'kind', '{"a": 1}'::jsonb), svl_numeric(:'r', 'add', 0.1::float8, 0);
 SQL
+q "a domain is passed as its base type (a price domain over numeric, a code domain over text)" "2.5|text" <<'SQL'
+CREATE DOMAIN price AS numeric(12,2) CHECK (VALUE >= 0);
+CREATE DOMAIN code AS text;
+SELECT svl_numeric(:'r', 'add', 1.5::price, 1), svl_text(:'r', 'kind', 'x'::code);
+SQL
 q "VARIADIC array; a let's value with no arguments; the same text from a table" "3|42|42
 42" <<'SQL'
 SELECT svl_numeric(:'r', 'add', VARIADIC ARRAY[1, 2]), svl_numeric(:'r', 'answer'), svl_call(:'r', 'answer');
