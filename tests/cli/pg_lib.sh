@@ -21,6 +21,7 @@ B=${BUILD_DIR:-$root/build}
 pgroot=$tmp/pg
 sock=$tmp/sock
 next_port=$((20000 + $$ % 20000))
+pg_started=
 
 pg_available() {
   [ -n "$PGBIN" ] && [ -x "$PGBIN/postgres" ] && [ -x "$PGBIN/initdb" ] && [ -f "$PGLIB/pgxs/src/makefiles/pgxs.mk" ]
@@ -33,7 +34,7 @@ as_server() {
 
 pg_stage() {
   env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$root" pg-install B="$B" CC="${HOST_CC:-cc}" \
-    SAN="$HOST_CFLAGS" PG_CONFIG="$PG_CONFIG" DESTDIR="$tmp/stage" >"$tmp/pg-install.log" 2>&1 || return 1
+    SAN="${HOST_CFLAGS:-}" PG_CONFIG="$PG_CONFIG" DESTDIR="$tmp/stage" >"$tmp/pg-install.log" 2>&1 || return 1
   mkdir -p "$pgroot$PGBIN" "$pgroot$PGLIB" "$pgroot$PGSHARE/extension" "$sock" || return 1
   cp "$PGBIN/postgres" "$PGBIN/initdb" "$PGBIN/pg_ctl" "$pgroot$PGBIN/" || return 1
   for f in "$PGLIB"/*; do ln -s "$f" "$pgroot$PGLIB/"; done

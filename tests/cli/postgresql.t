@@ -274,7 +274,7 @@ CREATE TABLE many AS
 SELECT i AS id, (300000 + (i * 7919) % 200000)::numeric(12,2) + (i % 100) / 100.0 AS price,
   (ARRAY['excellent','good','adequate','poor'])[1 + i % 4] AS q1,
   (ARRAY['excellent','good','adequate','poor'])[1 + (i / 4) % 4] AS q2
-FROM generate_series(1, :rows) i;
+FROM generate_series(1::bigint, :rows) i;
 SQL
 sql one -c "COPY (SELECT * FROM many ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER)" >"$tmp/many.csv"
 sql one -v r="$(cat "$tmp/rules.svl")" >"$tmp/pg.out" 2>"$tmp/err" <<'SQL'
