@@ -125,6 +125,16 @@ else
   not_ok "the session in docs/postgresql.md" "$(diff "$tmp/doc.want" "$tmp/doc.got") $(head -3 "$tmp/err")"
 fi
 
+# The home-care example of examples/embed/postgresql/ (the SQLite
+# example's rules and bids): psql -f bids.sql prints expected.out.
+ex=$root/examples/embed/postgresql
+if (cd "$ex" && "$PGBIN/psql" -X -q -A -v ON_ERROR_STOP=1 -h "$sock" -p "$PGPORT_one" -U postgres -d postgres \
+      -f bids.sql >"$tmp/example.out" 2>"$tmp/err") && cmp -s "$tmp/example.out" "$ex/expected.out"; then
+  ok "examples/embed/postgresql/bids.sql scores the tender in one query each: totals, verdicts, ranking, exact per-hour prices"
+else
+  not_ok "examples/embed/postgresql/bids.sql" "$(diff "$ex/expected.out" "$tmp/example.out" | head -10) $(head -3 "$tmp/err")"
+fi
+
 # ---- NULLs ----
 q "NULL: an SQL NULL argument is SVL's null; null results are SQL NULL; NULL rules or name give NULL" \
   "0|t|t|t|t|t|t|t" <<'SQL'
