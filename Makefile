@@ -166,9 +166,9 @@ bench-deps:
 # The browser tests of svl report (tests/cli/report_browser.t, part of
 # make test, skipped without Chromium) and its HTML validity check.
 report-deps:
-	@if command -v chromium >/dev/null && [ -f /usr/lib/python3/dist-packages/html5lib/__init__.py ]; then :; \
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && [ -f /usr/lib/python3/dist-packages/html5lib/__init__.py ]; then :; \
 	  else sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	    $$sudo sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium python3-html5lib"; fi
+	    $$sudo sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium python3-html5lib poppler-utils"; fi
 
 .PHONY: all test check-asan demo deps clean bench bench-check bench-deps report-deps pg pg-install pg-uninstall bench-pg
 

@@ -43,6 +43,7 @@ typedef struct opts {
   const char *vs;          /* explain --vs EXPR */
   const char *ids;         /* explain --id FIELD,... */
   int strict;              /* check --strict: warnings are errors */
+  int print_explanations;  /* report --print-explanations */
   /* --allow-read DIR and each --input PATH: where scripts may read besides
    * the rule file's directory; NULL-terminated, cfg.allow_read points here */
   const char *allow[64 + 64 + 1];

@@ -148,6 +148,8 @@ int parse_args(int argc, char **argv, opts *o) {
       if (!val) return usage_error("%s needs a value", a);
       *(a[2] == 'v' ? &o->vs : &o->ids) = val;
       i++;
+    } else if (!strcmp(a, "--print-explanations")) {
+      o->print_explanations = 1;
     } else if (!strcmp(a, "--strict")) {
       o->strict = 1;
     } else if (!strcmp(a, "--coverage")) {
@@ -514,7 +516,8 @@ static int cmd_help(int argc, char **argv) {
               "Re-runs a recorded `svl run` and reports any difference; with --key, first checks\n"
               "the record's Ed25519 signature (svl run --audit R --sign KEY).  keygen writes a\n"
               "secret key KEY (mode 0600) and its public key KEY.pub.\n"},
-    {"report", "svl report FILE [--input ...] -o REPORT.html\nWrites the evaluation as one self-contained HTML page.\n"},
+    {"report", "svl report FILE [--input ...] [--print-explanations] -o REPORT.html\nWrites the evaluation as one self-contained HTML page;\n"
+               "--print-explanations prints each bid's explanation in full (else one line per bid).\n"},
   };
   for (size_t i = 0; argc > 2 && i < sizeof cmds / sizeof cmds[0]; i++)
     if (!strcmp(argv[2], cmds[i].cmd)) {

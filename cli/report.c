@@ -1,4 +1,4 @@
-/* svl report FILE [--input [NAME=]PATH]... [-o OUT.html]: the evaluation
+/* svl report FILE [--input [NAME=]PATH]... [--print-explanations] [-o OUT.html]: the evaluation
  * report of a rule file's `report` declaration, through svl_report_html
  * (docs/report.md).  The page is written atomically, so a failed or
  * interrupted run leaves the previous report whole; without -o it goes to
@@ -19,7 +19,7 @@ static void write_stderr(void *ud, const char *s, size_t n) {
 
 int cmd_report(opts *o) {
   if (o->nfiles != 1 || o->nnames != 0) {
-    fprintf(stderr, "svl: report needs one rule file\nusage: svl report FILE [--input [NAME=]PATH]... [-o REPORT.html]\n");
+    fprintf(stderr, "svl: report needs one rule file\nusage: svl report FILE [--input [NAME=]PATH]... [--print-explanations] [-o REPORT.html]\n");
     return 2;
   }
   o->cfg.write = write_stderr;
@@ -29,7 +29,7 @@ int cmd_report(opts *o) {
   svl_status st = svl_load_file(vm, o->files[0]);
   if (st != SVL_OK) { rc = report(vm, st); svl_free(vm); return rc; }
   char *html = NULL;
-  st = svl_report_html(vm, &html);
+  st = svl_report_html_with(vm, o->print_explanations ? SVL_REPORT_PRINT_EXPLANATIONS : 0, &html);
   if (st == SVL_ERR_USAGE) {
     fprintf(stderr, "svl: %s has no report declaration\n  hint: add report { title: \"...\", ranking: ... } "
                     "(docs/report.md)\n", o->files[0]);

@@ -491,6 +491,11 @@ SVL_API svl_status svl_explain_call(svl_vm *vm, svl_value *fn, int nargs, svl_va
  * SVL_ERR_LIMIT: evaluating what the report shows failed (a gate, the
  * scores, an explanation), with svl_last_error set; *out is then NULL. */
 SVL_API svl_status svl_report_html(svl_vm *vm, char **out);
+/* The same page, with flags: SVL_REPORT_PRINT_EXPLANATIONS prints each
+ * bid's explanation in full (by default a printed page shows one summary
+ * line per bid, and the explanations only on screen). */
+#define SVL_REPORT_PRINT_EXPLANATIONS 1u
+SVL_API svl_status svl_report_html_with(svl_vm *vm, unsigned flags, char **out);
 
 /* One call on the stack of a runtime error, innermost first. */
 typedef struct svl_frame {

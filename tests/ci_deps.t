@@ -35,7 +35,7 @@ PACKAGES = {
     "perl": "perl", "prove": "perl", "python3": "python3",
     "chromium": "chromium", "pkg-config": "pkg-config", "sqlite3": "sqlite3",
     "valgrind": "valgrind", "groff": "groff-base", "nroff": "groff-base",
-    "man": "man-db",
+    "man": "man-db", "pdftotext": "poppler-utils",
     "psql": "postgresql-15", "initdb": "postgresql-15", "pg_ctl": "postgresql-15",
     "pg_config": "postgresql-server-dev-15",
 }

@@ -45,85 +45,6 @@ static const struct { const char *name, *kinds, *what; } fields[NF] = {
   {"not_ranked", "f", "a function of a bid giving why it is not ranked (a text, or null)"},
 };
 
-void html_esc(sbuf *b, const char *s, size_t len) {
-  size_t from = 0;
-  for (size_t i = 0; i < len; i++) {
-    const char *rep = NULL;
-    switch (s[i]) {
-    case '&': rep = "&amp;"; break;
-    case '<': rep = "&lt;"; break;
-    case '>': rep = "&gt;"; break;
-    case '"': rep = "&quot;"; break;
-    case '\'': rep = "&#39;"; break;
-    case '\0': rep = "\xEF\xBF\xBD"; break; /* U+FFFD: HTML has no NUL */
-    default: continue;
-    }
-    sb_putn(b, s + from, i - from);
-    sb_puts(b, rep);
-    from = i + 1;
-  }
-  sb_putn(b, s + from, len - from);
-}
-
-void html_escs(sbuf *b, const char *s) { html_esc(b, s, strlen(s)); }
-
-/* The bidi controls (UAX #9): 0 none, 'e' an embedding or override
- * (U+202A/B/D/E, closed by PDF U+202C), 'i' an isolate (U+2066..8, closed
- * by PDI U+2069), 'p' PDF, 'q' PDI. */
-static char bidi_kind(const unsigned char *p, size_t left) {
-  if (left < 3 || p[0] != 0xE2) return 0;
-  if (p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) return p[2] == 0xAC ? 'p' : 'e';
-  if (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9) return p[2] == 0xA9 ? 'q' : 'i';
-  return 0;
-}
-
-/* len bytes of data text, HTML-escaped, its bidi controls balanced: a
- * closer with nothing to close is dropped and whatever the text opens is
- * closed at its end, so no character in it reaches past it (a supplier
- * called "Zeta\u{202E}" cannot reverse the sentence it sits in).  The
- * isolation itself is the caller's (<bdi>, or FSI…PDI where no element
- * can go). */
-void bidi_esc(sbuf *b, const char *s, size_t len) {
-  char stack[64];
-  int depth = 0;
-  size_t from = 0;
-  for (size_t i = 0; i < len; i++) {
-    char k = bidi_kind((const unsigned char *)s + i, len - i);
-    if (!k) continue;
-    bool keep = true;
-    if (k == 'e' || k == 'i') {
-      keep = depth < (int)sizeof stack;
-      if (keep) stack[depth++] = k;
-    } else if (k == 'p') { /* closes an embedding above the last isolate */
-      keep = depth > 0 && stack[depth - 1] == 'e';
-      if (keep) depth--;
-    } else { /* PDI closes the last isolate and the embeddings inside it */
-      int j = depth - 1;
-      while (j >= 0 && stack[j] != 'i') j--;
-      keep = j >= 0;
-      if (keep) depth = j;
-    }
-    if (keep) continue;
-    html_esc(b, s + from, i - from);
-    from = i + 3;
-    i += 2;
-  }
-  html_esc(b, s + from, len - from);
-  while (depth > 0) sb_puts(b, stack[--depth] == 'e' ? "\xE2\x80\xAC" : "\xE2\x81\xA9");
-}
-
-void data_text(sbuf *b, const char *s) {
-  sb_puts(b, "<bdi>");
-  bidi_esc(b, s, strlen(s));
-  sb_puts(b, "</bdi>");
-}
-
-void data_attr(sbuf *b, const char *s, size_t len) {
-  sb_puts(b, "\xE2\x81\xA8"); /* FSI … PDI: an attribute or SVG text has no <bdi> */
-  bidi_esc(b, s, len);
-  sb_puts(b, "\xE2\x81\xA9");
-}
-
 static bool records(value x) {
   if (x.tag != V_LIST) return false;
   for (size_t i = 0; i < x.as.list->n; i++)
@@ -1319,6 +1240,9 @@ static void explanations(rep *r) {
   sb_puts(b, "<section id=\"explanations\">\n<h2>Why each bid scored what it did</h2>\n"
              "<p>The evaluation of each ranked bid, step by step: every rule, table and function it went through, "
              "with the values behind each number (as <code>svl explain --plain</code> prints it).</p>\n");
+  if (!r->print_explanations)
+    sb_puts(b, "<p class=\"print-only\">Printed as one line per bid; <code>svl report --print-explanations</code> "
+               "prints each explanation in full.</p>\n");
   value f = r->f[F_EXPLAIN];
   const char *fname = callable_name(f);
   for (int i = 0; i < r->n; i++) {
@@ -1352,7 +1276,7 @@ static void explanations(rep *r) {
 static void provenance(rep *r) {
   sbuf *b = r->b;
   sb_puts(b, "<footer>\n<h2>Provenance</h2>\n<p>Made by SVL " SVL_VERSION " with <code>svl report</code> from the files "
-             "below; re-running it on the same files gives the same page.</p>\n<table class=\"files\">\n"
+             "below; re-running it on the same files gives the same page.</p>\n<div class=\"scroll\">\n<table class=\"files\">\n"
              "<caption>Files read</caption>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n");
   for (int i = 0; i < r->v->nread; i++) {
     sb_puts(b, "<tr><td>");
@@ -1361,33 +1285,8 @@ static void provenance(rep *r) {
     html_escs(b, vm_file_hash(r->v, i));
     sb_puts(b, "</td></tr>\n");
   }
-  sb_puts(b, "</tbody>\n</table>\n</footer>\n");
+  sb_puts(b, "</tbody>\n</table>\n</div>\n</footer>\n");
 }
-
-static const char css[] =
-  ":root{color-scheme:light}\n"
-  "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;color:#111;background:#fff;"
-  "max-width:62rem;margin:1.5rem auto;padding:0 1rem}\n"
-  "h1{font-size:1.7rem;margin:.2rem 0}h2{border-bottom:2px solid #1d3557;padding-bottom:.2rem;margin-top:2rem}\n"
-  "header p{margin:.2rem 0;color:#333}nav ul{display:flex;flex-wrap:wrap;gap:.3rem 1rem;padding:0;list-style:none}\n"
-  "table{border-collapse:collapse;margin:.6rem 0;width:100%}th,td{border:1px solid #bbb;padding:.3rem .5rem;"
-  "text-align:left;vertical-align:top;overflow-wrap:break-word}thead th{background:#e8edf3}tbody th{font-weight:600}\n"
-  "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}caption{caption-side:top;"
-  "text-align:left;font-weight:600;padding:.3rem 0}\n"
-  ".decision{font-size:1.1rem;background:#eef6ee;border-left:6px solid #2a7a2a;padding:.6rem 1rem}\n"
-  ".summary{font-size:1.05rem}.weight{font-weight:normal;color:#444}tr.first th,tr.first td{background:#f3f8f3}\n"
-  ".pass{color:#1e5a1e}.fail{color:#9a0000;font-weight:600}ul.reasons,ul.warnings{margin:.2rem 0 0 1rem;padding:0;"
-  "font-weight:normal}ul.warnings{color:#6a4a00}\n"
-  "tr.flagged th,tr.flagged td{background:#fdecd8}svg.chart{width:100%;max-width:880px;height:auto;display:block;font-size:12px}\n"
-  "svg.defs{position:absolute}figure{margin:1rem 0}figcaption{font-size:.9rem;color:#333}\n"
-  "pre{white-space:pre-wrap;font-size:12px;background:#f6f6f6;padding:.5rem;margin:.3rem 0}\n"
-  "details{margin:.4rem 0;border:1px solid #ccc;padding:.3rem .6rem}summary{cursor:pointer;font-weight:600}\n"
-  "td.hash{font-family:monospace;font-size:11px;word-break:break-all}footer{margin-top:2rem;font-size:.9rem}\n"
-
-  "@media print{body{max-width:none;margin:0;font-size:10.5pt}nav{display:none}h2{break-after:avoid}"
-  "figure,tr,svg.chart{break-inside:avoid}details{border:none;padding:0}"
-  "details::details-content{content-visibility:visible;display:block}"
-  "*{print-color-adjust:exact;-webkit-print-color-adjust:exact}}\n";
 
 static void render(svl_vm *v, void *ctx) {
   rep *r = ctx;
@@ -1416,7 +1315,8 @@ static void render(svl_vm *v, void *ctx) {
              "<meta name=\"generator\" content=\"SVL " SVL_VERSION "\">\n<title>");
   const char *title = disp(r->f[F_TITLE]);
   bidi_esc(b, title, strlen(title));
-  sb_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
+  sb_printf(b, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", report_css,
+            r->print_explanations ? report_css_print_explanations : "");
   svg_patterns(b);
   header(r);
   sb_puts(b, "<main>\n");
@@ -1439,7 +1339,9 @@ static void render(svl_vm *v, void *ctx) {
   sb_puts(b, "</body>\n</html>\n");
 }
 
-PUBLIC svl_status svl_report_html(svl_vm *v, char **out) {
+PUBLIC svl_status svl_report_html(svl_vm *v, char **out) { return svl_report_html_with(v, 0, out); }
+
+PUBLIC svl_status svl_report_html_with(svl_vm *v, unsigned flags, char **out) {
   if (!v || !out) return v ? api_usage(v, "svl_report_html: no place for the page") : SVL_ERR_USAGE;
   *out = NULL;
   int k = globals_find(&v->host, "report");
@@ -1453,6 +1355,7 @@ PUBLIC svl_status svl_report_html(svl_vm *v, char **out) {
   memset(&r, 0, sizeof r);
   r.d = d;
   r.b = &b;
+  r.print_explanations = flags & SVL_REPORT_PRINT_EXPLANATIONS;
   trace *saved = v->tr;
   svl_status st = api_protect(v, render, &r);
   v->tr = saved;

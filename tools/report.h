@@ -22,6 +22,13 @@ void html_escs(sbuf *b, const char *s);
  * in a <bdi> element, data_attr between FSI and PDI for an attribute or
  * SVG text, so nothing in it can reorder the page's own words. */
 void bidi_esc(sbuf *b, const char *s, size_t len);
+/* The bidi control at p (UAX #9): 0 none, 'e' an embedding or override
+ * (U+202A/B/D/E), 'i' an isolate initiator (U+2066..8), 'p' PDF, 'q' PDI. */
+char bidi_kind(const unsigned char *p, size_t left);
+/* The page's style sheet; `print_explanations` is appended to it when the
+ * explanations are printed in full. */
+extern const char report_css[];
+extern const char report_css_print_explanations[];
 void data_text(sbuf *b, const char *s);
 void data_attr(sbuf *b, const char *s, size_t len);
 

@@ -3,12 +3,17 @@
 (tests/cli/chromium.py): ties stated at every rank with the tie-break
 named, the sensitivity of an award that rests on a tie-break, money to the
 penny, labels, why a bid is not ranked, the abnormally-low explanations;
-and data text that cannot reorder the page (U+202E, U+2066..9, Arabic and
-Hebrew names), checked by where the browser draws each character.
-Skipped when Chromium is not installed (make report-deps)."""
+data text that cannot reorder the page (U+202E, U+2066..9, Arabic and
+Hebrew names), checked by where the browser draws each character; and the
+layout: nothing clipped and the page no wider than the screen at 390 and
+1280 px, charts readable on a phone, A4 print with page numbers, wide
+tables fitting the printed width, explanations one line per bid in print
+unless --print-explanations.  Screenshots and PDFs go to the build
+directory.  Skipped when Chromium is not installed (make report-deps)."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,6 +27,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SVL = os.environ.get("SVL", os.path.join(ROOT, "build", "svl"))
 if not os.path.isabs(SVL):
     SVL = os.path.join(ROOT, SVL)
+BUILD = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
+PDFTOTEXT = shutil.which("pdftotext")
 
 if not CHROMIUM:
     print("1..0 # SKIP chromium is not installed: the browser tests of svl report need it (make report-deps)")
@@ -159,7 +166,7 @@ def bidi(b, tmp):
     page = Page(b, out)
     for root, text in [("#decision p.decision", ", subject to the standstill period."),
                        ("#decision p.summary", ", with a total of 88.82. Runner-up:"),
-                       ("#decision p.summary", "with 84.00, a margin of 4.82. 6 bids in competition."),
+                       ("#decision p.summary", "with 84.00, a margin of 4.82. 7 bids in competition."),
                        ("table.gates", " holds no insurance of £5m (to be provided before award)"),
                        ("#sensitivity", " on the weighted total of its scores."),
                        ("#separation", " scored 88.824 and "),
@@ -189,12 +196,109 @@ def bidi(b, tmp):
        "bidi: the number beside a right-to-left name is intact")
 
 
+# Elements whose content is cut off: overflow hidden or clip (or
+# content-visibility) with more content than room.
+CLIPPED = """[...document.querySelectorAll('body *')].filter(e => {
+  const s = getComputedStyle(e);
+  const hides = ['hidden', 'clip'].includes(s.overflowX) || s.contentVisibility === 'auto';
+  return hides && e.scrollWidth > e.clientWidth + 1;
+}).map(e => e.tagName + '.' + e.className)"""
+
+# Tables not inside a box that scrolls horizontally.
+UNSCROLLED = """[...document.querySelectorAll('main table, footer table')].filter(t =>
+  !(t.parentElement.classList.contains('scroll') && getComputedStyle(t.parentElement).overflowX === 'auto'))
+  .map(t => t.className)"""
+
+
+def pdf_facts(data):
+    """(pages, [(width, height)] in points) of a PDF from Chromium."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
+    return pages, [(float(b[2]) - float(b[0]), float(b[3]) - float(b[1])) for b in boxes]
+
+
+def pdf_text(path):
+    p = subprocess.run([PDFTOTEXT, "-layout", path, "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    return p.stdout.decode(errors="replace")
+
+
+def words(s):
+    return " ".join(s.split())
+
+
+def layout_page(b, tmp, name, src, *args, shots=True, widths=(390, 1280)):
+    out = os.path.join(tmp, name + "-layout.html")
+    rc, err = render(src, out, *args)
+    if not ok(rc == 0, "layout %s: svl report exits 0" % name, err):
+        return None
+    page = Page(b, out)
+    for width in widths:
+        page.size(width, 900)
+        wide = page.js("document.documentElement.scrollWidth")
+        ok(wide <= width, "layout %s at %d px: the page is no wider than the screen (%d px)" % (name, width, wide))
+        clipped = page.js(CLIPPED)
+        ok(clipped == [], "layout %s at %d px: nothing is clipped" % (name, width), clipped)
+        ok(page.js(UNSCROLLED) == [], "layout %s at %d px: every table scrolls in its own box" % (name, width),
+           page.js(UNSCROLLED))
+        if page.js("document.querySelector('svg.contributions') !== null"):
+            small = page.js("Math.min(...[...document.querySelectorAll('svg.chart text')].map(t => "
+                            "t.getBoundingClientRect().height).filter(h => h > 0))")
+            ok(small >= 10, "layout %s at %d px: chart text is readable (smallest %.1f px high)" % (name, width, small))
+        if shots:
+            page.screenshot(os.path.join(BUILD, "report-%s-%d.png" % (name, width)), width=width, full=(width == 390))
+    # the printed width of A4 less the margins (186 mm at 96 px per inch)
+    b.call("Emulation.setEmulatedMedia", {"media": "print"}, session=page.sid)
+    page.size(703, 1000)
+    over = page.js("[...document.querySelectorAll('table, pre, svg.chart')].filter(e => "
+                   "e.getBoundingClientRect().right > document.body.getBoundingClientRect().right + 1)"
+                   ".map(e => e.tagName + '.' + e.className.baseVal + e.className)")
+    ok(over == [], "layout %s in print: every table, chart and narrative fits the A4 width" % name, over)
+    b.call("Emulation.setEmulatedMedia", {"media": ""}, session=page.sid)
+    return page
+
+
+def printed(b, tmp):
+    page = layout_page(b, tmp, "scoring", "examples/scoring/report.svl")
+    if page:
+        path = os.path.join(BUILD, "report-scoring-a4.pdf")
+        pages, sizes = pdf_facts(page.pdf(path))
+        ok(pages >= 2 and len(sizes) >= 1 and all(abs(w - 595.3) < 2 and abs(h - 841.9) < 2 for w, h in sizes),
+           "print: A4 pages (%d, %s points)" % (pages, sorted(set(sizes))))
+        if not PDFTOTEXT:
+            ok(True, "# SKIP print: page numbers (pdftotext is not installed: make report-deps)")
+        else:
+            text = pdf_text(path)
+            ok(all("Page %d of %d" % (i, pages) in text for i in range(1, pages + 1)),
+               "print: every page is numbered 'Page N of %d'" % pages, text[-300:])
+    bidi_page = layout_page(b, tmp, "bidi", "tests/report/bidi.svl")
+    if bidi_page:
+        cells = bidi_page.js("[...document.querySelectorAll('table.ranking tbody tr:last-child > *')]"
+                             ".map(c => c.getBoundingClientRect().width)")
+        ok(len(cells) == 5 and min(cells) > 20, "a name with no space leaves every column visible", cells)
+    layout_page(b, tmp, "panel", "tests/report/panel.svl")
+    # explanations: one line per bid in print, unless asked
+    short = layout_page(b, tmp, "many", "tests/report/many.svl", shots=False, widths=(390,))
+    full = layout_page(b, tmp, "many-full", "tests/report/many.svl", "--print-explanations", shots=False, widths=())
+    if short and full:
+        line = words(short.js("document.querySelector('details.explain pre').textContent.split('\\n')[1]"))
+        a, z = os.path.join(BUILD, "report-many.pdf"), os.path.join(BUILD, "report-many-full.pdf")
+        n_short, _ = pdf_facts(short.pdf(a))
+        n_full, _ = pdf_facts(full.pdf(z))
+        ok(n_short < n_full, "print: 100 bids print on fewer pages with explanations as one line (%d, %d in full)"
+           % (n_short, n_full))
+        if PDFTOTEXT:
+            ok(line and line not in words(pdf_text(a)) and line in words(pdf_text(z)),
+               "print: an explanation's steps are printed only with --print-explanations", line)
+            ok("Printed as one line per bid" in words(pdf_text(a)), "print: the page says how to print them in full")
+
+
 def main():
     b = Browser()
     tmp = tempfile.mkdtemp()
     try:
         panel(b, tmp)
         bidi(b, tmp)
+        printed(b, tmp)
     finally:
         b.close()
     print("1..%d" % n)

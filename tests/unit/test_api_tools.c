@@ -275,6 +275,12 @@ static void test_report(void) {
   tap_ok(svl_report_html(vm, &html) == SVL_OK && html && strstr(html, "<html") && strstr(html, "A small tender"),
          "svl_report_html: one HTML page");
   tap_ok(html && strstr(html, "Acme &lt;&amp;&gt; Ltd") && !strstr(html, "Acme <&>"), "... with texts escaped");
+  tap_ok(html && !strstr(html, "details::details-content"), "... whose explanations print as one line per bid");
+  char *full = NULL;
+  tap_ok(svl_report_html_with(vm, SVL_REPORT_PRINT_EXPLANATIONS, &full) == SVL_OK && full &&
+             strstr(full, "details::details-content") && strstr(full, "A small tender"),
+         "svl_report_html_with SVL_REPORT_PRINT_EXPLANATIONS: the page prints the explanations in full");
+  free(full);
   free(html);
   svl_free(vm);
 
