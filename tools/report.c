@@ -19,7 +19,7 @@
 
 typedef enum {
   F_TITLE, F_CONTRACT, F_DATE, F_DECISION, F_BIDS, F_NAME, F_GATES, F_RANKING, F_TOTAL, F_WEIGHTS,
-  F_SCORES, F_ALT, F_SENS, F_SV, F_EXPLAIN, F_LABELS, F_TIE_BREAK, F_NOT_RANKED, NF
+  F_SCORES, F_ALT, F_SENS, F_SV, F_EXPLAIN, F_LABELS, F_TIE_BREAK, F_NOT_RANKED, F_MODERATION, F_METHODOLOGY, NF
 } fid;
 
 /* kinds: t text, d date, L list of records, f callable, F callable or list
@@ -43,6 +43,8 @@ static const struct { const char *name, *kinds, *what; } fields[NF] = {
   {"labels", "R", "a record of criterion: label text"},
   {"tie_break", "t", "a text naming the tie-break rule"},
   {"not_ranked", "f", "a function of a bid giving why it is not ranked (a text, or null)"},
+  {"moderation", "L", "a list of records (moderation.moderate's result)"},
+  {"methodology", "F", "a function, or a list of functions, rules and tables whose source the methodology quotes"},
 };
 
 static bool records(value x) {
@@ -99,7 +101,7 @@ value report_check(vm *v, const node *d, value rec) {
       sb_init(&h);
       if (best) sb_printf(&h, "did you mean '%s'? ", best);
       sb_puts(&h, "a report has title, contract, date, decision, bids, name, gates, ranking, total, weights, scores, "
-                  "abnormally_low, sensitivity, social_value, explain, labels, tie_break and not_ranked (docs/report.md)");
+                  "abnormally_low, sensitivity, social_value, explain, labels, tie_break, not_ranked, moderation and methodology (docs/report.md)");
       vm_error_hint(v, at, h.s, "E0409 report: unknown field '%s'", r->keys[i]);
     }
     /* null is "not given", so a field can be switched off */
@@ -264,6 +266,7 @@ static const char *label_of(rep *r, const char *key) {
 }
 
 static void heading(rep *r, const char *key) { data_text(r->b, label_of(r, key)); }
+static const char *label_cb(void *r, const char *key) { return label_of(r, key); }
 
 static const char *callable_name(value f) {
   if ((f.tag == V_FUNC || f.tag == V_TABLE) && f.as.fn->fn->name && strcmp(f.as.fn->fn->name, "fn")) return f.as.fn->fn->name;
@@ -403,9 +406,11 @@ static void header(rep *r) {
     sb_puts(b, "</time></p>\n");
   }
   sb_puts(b, "</header>\n<nav aria-label=\"Contents\"><ul><li><a href=\"#decision\">Award decision</a></li>"
+             "<li><a href=\"#methodology\">Methodology</a></li>"
              "<li><a href=\"#ranking\">Ranking</a></li>");
   if (r->scored) sb_puts(b, "<li><a href=\"#contributions\">Contributions</a></li>");
   if (r->f[F_GATES].tag != V_NULL) sb_puts(b, "<li><a href=\"#eligibility\">Eligibility</a></li>");
+  if (r->f[F_MODERATION].tag != V_NULL) sb_puts(b, "<li><a href=\"#moderation\">Moderation</a></li>");
   if (r->f[F_ALT].tag != V_NULL) sb_puts(b, "<li><a href=\"#abnormally-low\">Abnormally low tenders</a></li>");
   if (r->ranges || r->f[F_SENS].tag != V_NULL) sb_puts(b, "<li><a href=\"#sensitivity\">Sensitivity</a></li>");
   if (r->f[F_SV].tag != V_NULL) sb_puts(b, "<li><a href=\"#social-value\">Social value</a></li>");
@@ -1288,6 +1293,29 @@ static void provenance(rep *r) {
   sb_puts(b, "</tbody>\n</table>\n</div>\n</footer>\n");
 }
 
+/* The methodology from the declaration (tools/report_method.c). */
+static void methodology(rep *r) {
+  method_info m = {.nc = r->scored || r->nc ? r->nc : 0, .keys = r->crit, .labels = r->label, .weights = r->wv,
+                   .alt_limit = v_null};
+  if (r->f[F_TIE_BREAK].tag == V_TEXT) m.tie_break = r->f[F_TIE_BREAK].as.text->s;
+  if (r->f[F_ALT].tag != V_NULL && r->f[F_ALT].as.list->n) {
+    m.alt_limit = field_or_null(alt_of(r->f[F_ALT].as.list->items[0]), "limit");
+    if (m.alt_limit.tag != V_NULL) m.alt_limit_text = num_text(m.alt_limit);
+  }
+  if (r->f[F_MODERATION].tag != V_NULL && r->f[F_MODERATION].as.list->n) {
+    value first = r->f[F_MODERATION].as.list->items[0], how = field_or_null(first, "declared"),
+          th = field_or_null(first, "threshold");
+    m.moderation_method = how.tag == V_TEXT ? how.as.text->s : "declared method";
+    if (th.tag == V_NUM) m.moderation_threshold = disp(th);
+  }
+  value g = r->f[F_GATES], f = r->f[F_METHODOLOGY];
+  m.gates = g.tag == V_LIST ? g.as.list->items : g.tag != V_NULL ? &r->f[F_GATES] : NULL;
+  m.ngates = g.tag == V_LIST ? (int)g.as.list->n : g.tag != V_NULL;
+  m.fns = f.tag == V_LIST ? f.as.list->items : f.tag != V_NULL ? &r->f[F_METHODOLOGY] : NULL;
+  m.nfns = f.tag == V_LIST ? (int)f.as.list->n : f.tag != V_NULL;
+  methodology_section(r->b, &m);
+}
+
 static void render(svl_vm *v, void *ctx) {
   rep *r = ctx;
   r->v = v;
@@ -1321,9 +1349,15 @@ static void render(svl_vm *v, void *ctx) {
   header(r);
   sb_puts(b, "<main>\n");
   decision(r);
+  methodology(r);
   ranking(r);
   if (r->scored && r->n > 0) contributions(r);
   if (r->f[F_GATES].tag != V_NULL) gates(r);
+  if (r->f[F_MODERATION].tag != V_NULL) {
+    const char *why = moderation_check(r->f[F_MODERATION].as.list);
+    if (why) vm_error(r->v, r->at[F_MODERATION], "E0409 report: %s", why);
+    moderation_section(b, r->f[F_MODERATION].as.list, label_cb, r);
+  }
   if (r->f[F_ALT].tag != V_NULL) abnormally_low(r);
   if (r->ranges) sensitivity(r);
   else if (r->f[F_SENS].tag != V_NULL) {

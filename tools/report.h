@@ -57,6 +57,24 @@ void svg_contributions(sbuf *b, const chart_bar *bars, int nbars, const char **c
                        int ncrit, const char *scale);
 /* The sensitivity chart: for each weight, the range keeping the winner. */
 void svg_sensitivity(sbuf *b, const sens_row *rows, int nrows, const char *winner);
+/* The moderation section: moderation.moderate's rows; `label` names a
+ * criterion.  moderation_check returns why the rows cannot be shown, or
+ * NULL. */
+const char *moderation_check(const list *rows);
+void moderation_section(sbuf *b, const list *rows, const char *(*label)(void *, const char *), void *ctx);
+/* What the methodology section states (tools/report_method.c). */
+typedef struct method_info {
+  int nc;                                  /* criteria */
+  const char **keys, **labels;
+  const value *weights;
+  const char *tie_break;                   /* NULL: not given in words */
+  value alt_limit;                         /* null: no abnormally-low screen */
+  const char *alt_limit_text;
+  const char *moderation_method, *moderation_threshold; /* NULL: no moderation */
+  const value *gates, *fns;                /* rules, and functions to quote */
+  int ngates, nfns;
+} method_info;
+void methodology_section(sbuf *b, const method_info *m);
 /* <defs> with the fill patterns both charts use (once per page). */
 void svg_patterns(sbuf *b);
 

@@ -89,7 +89,7 @@ void data_attr(sbuf *b, const char *s, size_t len) {
  * never widens, nothing is cut off); a name with no space breaks anywhere;
  * a chart keeps a width at which its 12px labels stay about 10px or more
  * and scrolls on a phone.  Print: A4 with the page number and count at the
- * foot, tables wrap and shrink to the width, and each explanation is one
+ * foot, tables wrap (anywhere, if need be) and shrink to the width, and each explanation is one
  * summary line unless report_css_print_explanations is added. */
 const char report_css[] =
   ":root{color-scheme:light}\n"
@@ -99,7 +99,8 @@ const char report_css[] =
   "header p{margin:.2rem 0;color:#333}nav ul{display:flex;flex-wrap:wrap;gap:.3rem 1rem;padding:0;list-style:none}\n"
   ".scroll{overflow-x:auto;max-width:100%}\n"
   "table{border-collapse:collapse;margin:.6rem 0;width:100%}th,td{border:1px solid #bbb;padding:.3rem .5rem;"
-  "text-align:left;vertical-align:top;overflow-wrap:anywhere}thead th{background:#e8edf3}tbody th{font-weight:600}\n"
+  "text-align:left;vertical-align:top;overflow-wrap:break-word}thead th{background:#e8edf3}"
+  "tbody th{font-weight:600;overflow-wrap:anywhere}\n"
   "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}caption{caption-side:top;"
   "text-align:left;font-weight:600;padding:.3rem 0}\n"
   "p,li,h1,h2,h3,summary{overflow-wrap:anywhere}\n"
@@ -118,7 +119,7 @@ const char report_css[] =
   "@page{size:A4;margin:14mm 12mm 16mm;"
   "@bottom-center{content:\"Page \" counter(page) \" of \" counter(pages);font:9pt system-ui,sans-serif;color:#444}}\n"
   "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}nav{display:none}h2{break-after:avoid}"
-  ".scroll,figure{overflow:visible}table{font-size:8.5pt}th,td{padding:.15rem .3rem}td.num{white-space:normal}"
+  ".scroll,figure{overflow:visible}table{font-size:8.5pt}th,td{padding:.15rem .3rem;overflow-wrap:anywhere}td.num{white-space:normal}"
   "svg.chart{min-width:0}figure,tr,svg.chart{break-inside:avoid}details{border:none;padding:0;margin:.1rem 0}"
   "summary{list-style:none}.print-only{display:block}"
   "*{print-color-adjust:exact;-webkit-print-color-adjust:exact}}\n";

@@ -33,5 +33,6 @@ example examples/sroi_programme expected.txt run examples/sroi_programme/program
 example examples/sroi_programme expected.md run examples/sroi_programme/programme.svl --format md
 example examples/pipeline expected.txt run examples/pipeline/pipeline.svl
 example examples/pipeline expected.md run examples/pipeline/pipeline.svl --format md
+example examples/moderation expected.txt run examples/moderation/evaluation.svl
 
 done_testing

@@ -111,6 +111,12 @@ expect_err "it says what a title is" "report: 'title' must be a text, got number
 decl 'report {' '  title: "t"' '  ranking: [1, 2]' '}'
 expect_status "a ranking of numbers: exit 1" 1 "$SVL" report "$tmp/d.svl"
 expect_err "it says what a ranking is" "'ranking' must be a list of records"
+decl 'report {' '  title: "t"' '  ranking: [{supplier: "A"}]' '  moderation: [{bid: "A", criterion: "delivery"}]' '}'
+expect_status "moderation rows without marks: exit 1" 1 "$SVL" report "$tmp/d.svl"
+expect_err "it says what a moderation row needs" "report: each row of moderation needs bid, criterion, marks and consensus (moderation.moderate's result) [E0409]"
+decl 'report {' '  title: "t"' '  ranking: [{supplier: "A"}]' '  labels: {price: 5}' '}'
+expect_status "labels that are not texts: exit 1" 1 "$SVL" report "$tmp/d.svl"
+expect_err "it says what labels are" "'labels' must be a record of criterion: label text"
 decl 'report {' '  title: "t"' '  ranking: [{supplier: "A", scores: {price: 5}}]' '  weights: {price: 60%, quality: 40%}' '}'
 expect_status "scores missing a criterion: exit 1" 1 "$SVL" report "$tmp/d.svl"
 expect_err "it names the bid and the criterion" "the scores of A have no 'quality'"

@@ -56,6 +56,14 @@ def render(src, out, *args):
     return p.returncode, p.stderr.decode(errors="replace")
 
 
+def open_page(b, tmp, name, src, *args):
+    """The report of src (svl report SRC ARGS) in a browser tab, or None
+    (a failed point) when svl report fails."""
+    out = os.path.join(tmp, name.replace(" ", "-") + ".html")
+    rc, err = render(src, out, *args)
+    return Page(b, out) if ok(rc == 0, "%s: svl report exits 0" % name, err) else None
+
+
 def rows(page, selector):
     return page.js("[...document.querySelectorAll(%s)].map(r => [...r.children].map(c => c.textContent))"
                    % json.dumps(selector))
@@ -90,11 +98,9 @@ def ltr(page, root, text):
 
 
 def panel(b, tmp):
-    out = os.path.join(tmp, "panel.html")
-    rc, err = render("tests/report/panel.svl", out)
-    if not ok(rc == 0, "panel: svl report exits 0", err):
+    page = open_page(b, tmp, "panel", "tests/report/panel.svl")
+    if not page:
         return
-    page = Page(b, out)
     summary = page.js("document.querySelector('#decision p.summary').textContent")
     ok("The award rests on the tie-break (the higher quality score)" in summary and "margin" not in summary,
        "tie for first: the decision says the award rests on the tie-break, and names it", summary)
@@ -142,7 +148,8 @@ def panel(b, tmp):
     body = rows(page, "#sensitivity table.records tbody tr")
     ci = head.index("change (percentage points)") if "change (percentage points)" in head else -1
     ok(ci >= 0 and all(not r[ci].endswith("%") for r in body), "the change column is in percentage points", [head, body])
-    text = page.js("document.body.innerText")
+    # the methodology quotes the rules, keys and all; everywhere else, labels
+    text = page.js("[...document.querySelectorAll('main > section:not(#methodology)')].map(e => e.innerText).join('\\n')")
     ok("social_value" not in text and "Social value" in text, "labels, not raw names, on the page")
     money = re.findall(r"£[\d,]+\.\d+", text)
     ok(money and all(re.fullmatch(r"£[\d,]+\.\d\d", m) for m in money), "money to the penny",
@@ -159,11 +166,9 @@ def panel(b, tmp):
 
 
 def bidi(b, tmp):
-    out = os.path.join(tmp, "bidi.html")
-    rc, err = render("tests/report/bidi.svl", out)
-    if not ok(rc == 0, "bidi: svl report exits 0", err):
+    page = open_page(b, tmp, "bidi", "tests/report/bidi.svl")
+    if not page:
         return
-    page = Page(b, out)
     for root, text in [("#decision p.decision", ", subject to the standstill period."),
                        ("#decision p.summary", ", with a total of 88.82. Runner-up:"),
                        ("#decision p.summary", "with 84.00, a margin of 4.82. 7 bids in competition."),
@@ -227,11 +232,9 @@ def words(s):
 
 
 def layout_page(b, tmp, name, src, *args, shots=True, widths=(390, 1280)):
-    out = os.path.join(tmp, name + "-layout.html")
-    rc, err = render(src, out, *args)
-    if not ok(rc == 0, "layout %s: svl report exits 0" % name, err):
+    page = open_page(b, tmp, "layout " + name, src, *args)
+    if not page:
         return None
-    page = Page(b, out)
     for width in widths:
         page.size(width, 900)
         wide = page.js("document.documentElement.scrollWidth")
@@ -276,20 +279,83 @@ def printed(b, tmp):
                              ".map(c => c.getBoundingClientRect().width)")
         ok(len(cells) == 5 and min(cells) > 20, "a name with no space leaves every column visible", cells)
     layout_page(b, tmp, "panel", "tests/report/panel.svl")
-    # explanations: one line per bid in print, unless asked
-    short = layout_page(b, tmp, "many", "tests/report/many.svl", shots=False, widths=(390,))
-    full = layout_page(b, tmp, "many-full", "tests/report/many.svl", "--print-explanations", shots=False, widths=())
+    # explanations: one line per bid in print, unless asked (the community
+    # transport page: printing 100 bids' explanations in full takes minutes)
+    short = layout_page(b, tmp, "scoring-short", "examples/scoring/report.svl", shots=False, widths=())
+    full = layout_page(b, tmp, "scoring-full", "examples/scoring/report.svl", "--print-explanations", shots=False,
+                       widths=())
     if short and full:
         line = words(short.js("document.querySelector('details.explain pre').textContent.split('\\n')[1]"))
-        a, z = os.path.join(BUILD, "report-many.pdf"), os.path.join(BUILD, "report-many-full.pdf")
+        a, z = os.path.join(BUILD, "report-scoring-short.pdf"), os.path.join(BUILD, "report-scoring-full.pdf")
         n_short, _ = pdf_facts(short.pdf(a))
         n_full, _ = pdf_facts(full.pdf(z))
-        ok(n_short < n_full, "print: 100 bids print on fewer pages with explanations as one line (%d, %d in full)"
+        ok(n_short < n_full, "print: fewer pages with explanations as one line per bid (%d, %d in full)"
            % (n_short, n_full))
         if PDFTOTEXT:
             ok(line and line not in words(pdf_text(a)) and line in words(pdf_text(z)),
                "print: an explanation's steps are printed only with --print-explanations", line)
             ok("Printed as one line per bid" in words(pdf_text(a)), "print: the page says how to print them in full")
+
+
+def moderation(b, tmp):
+    page = layout_page(b, tmp, "moderation", "examples/moderation/evaluation.svl")
+    if not page:
+        return
+    rows = page.js("""[...document.querySelectorAll('#moderation table.moderation')].map(t => ({
+      bid: t.caption.textContent, rows: [...t.querySelectorAll('tbody tr')].map(r => ({
+        outlier: r.classList.contains('outlier'), cells: [...r.children].map(c => c.textContent)}))}))""")
+    ok([t["bid"] for t in rows] == ["Marks of %s by evaluator, and the consensus" % n
+                                    for n in ("Acorn Meals CIC", "Bramble Kitchens Ltd", "Chestnut Catering")],
+       "moderation: a table per bid", [t["bid"] for t in rows])
+    ok(all(len(t["rows"]) == 6 for t in rows), "moderation: three evaluators' marks on each of two criteria per bid")
+    # a criterion's first row has its criterion and consensus cells too
+    marks = [(t["bid"], r["outlier"], r["cells"][1:4] if len(r["cells"]) == 8 else r["cells"])
+             for t in rows for r in t["rows"]]
+    flagged = [(bid, c) for bid, out, c in marks if out]
+    ok(len(flagged) == 1 and "Bramble" in flagged[0][0] and flagged[0][1][:2] == ["Cal Jones", "⚑ 1"],
+       "moderation: the one outlier is flagged (Cal Jones's 1 on Bramble's delivery)", flagged)
+    bramble = rows[1]["rows"][0]["cells"]
+    ok(bramble[0] == "Service delivery" and bramble[4] == "3" and bramble[5].startswith("agreed")
+       and "appendix C" in bramble[7], "moderation: the agreed mark, how it was reached and the moderator's note",
+       bramble)
+    acorn = rows[0]["rows"][0]["cells"]
+    ok(acorn[4] == "3" and acorn[5].startswith("median") and acorn[6] == "1",
+       "moderation: the median as consensus, and the spread, where nothing was agreed", acorn)
+    ok(all(c[2] and c[2] != "(no reason recorded)" for _, _, c in marks),
+       "moderation: every mark has its reason")
+    summary = page.js("document.querySelector('#moderation p.summary').textContent")
+    ok(summary.startswith("1 mark flagged"), "moderation: the count of outliers", summary)
+    def png_width(path):
+        head = open(path, "rb").read(24) if os.path.exists(path) else b""
+        return int.from_bytes(head[16:20], "big") if head[:8] == b"\x89PNG\r\n\x1a\n" else 0
+
+    for width in (390, 1280):
+        shot = os.path.join(ROOT, "docs", "img", "report-moderation-%d.png" % width)
+        made = os.path.join(BUILD, "report-moderation-%d.png" % width)
+        ok(png_width(shot) == png_width(made) > width - 20,
+           "moderation: docs/img/report-moderation-%d.png is a screenshot of the page at %d px (copy it from %s)"
+           % (width, width, made), [png_width(shot), png_width(made)])
+
+
+def methodology(b, tmp):
+    page = open_page(b, tmp, "methodology", "examples/moderation/evaluation.svl")
+    if not page:
+        return
+    crit = rows(page, "#methodology table.criteria tbody tr")
+    ok(crit == [["Price", "price", "40%"], ["Service delivery", "delivery", "35%"], ["Safeguarding", "safeguarding", "25%"]],
+       "methodology: the criteria, their keys in the rules and their weights", crit)
+    text = page.js("document.querySelector('#methodology').textContent")
+    ok("equal totals are separated by the lower price" in text, "methodology: the tie-break in words", text[:400])
+    ok("else the median of the evaluators' marks; a mark at least 2 from the consensus is an outlier" in text,
+       "methodology: the moderation method and outlier threshold, from the data", text[:600])
+    src = open(os.path.join(ROOT, "examples/moderation/evaluation.svl"), encoding="utf-8").read()
+    quoted = page.js("[...document.querySelectorAll('#methodology figure.source')].map(f => "
+                     "({cap: f.querySelector('figcaption').textContent, pre: f.querySelector('pre').textContent}))")
+    ok(quoted and all(q["pre"] in src for q in quoted) and any("relative_to_lowest" in q["pre"] for q in quoted),
+       "methodology: the price formula is quoted from the rule file as written", quoted)
+    line = src[:src.index("fn scores(")].count("\n") + 1
+    ok(any(q["cap"] == "scores, examples/moderation/evaluation.svl line %d" % line for q in quoted),
+       "methodology: each quotation names its file and line", [q["cap"] for q in quoted])
 
 
 def main():
@@ -299,6 +365,8 @@ def main():
         panel(b, tmp)
         bidi(b, tmp)
         printed(b, tmp)
+        moderation(b, tmp)
+        methodology(b, tmp)
     finally:
         b.close()
     print("1..%d" % n)

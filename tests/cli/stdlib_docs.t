@@ -8,7 +8,7 @@
 root=$(cd "$(dirname "$0")/../.." && pwd)
 case $SVL in /*) ;; *) SVL=$root/$SVL ;; esac
 for page in stdlib stdlib/prelude stdlib/scoring stdlib/svm stdlib/thresholds stdlib/sroi \
-    stdlib/greenbook stdlib/toms; do
+    stdlib/greenbook stdlib/toms stdlib/moderation; do
   if out=$(python3 "$root/tests/cli/doc_examples.py" "$SVL" "$root/docs/$page.md" 2>&1); then
     ok "docs/$page.md examples"
   else
