@@ -13,7 +13,9 @@ OPT ?= -O2 -g
 SAN ?=
 CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(SAN) -fPIC -fvisibility=hidden -D_GNU_SOURCE \
   -I$(B)/gen -Iinclude -I. $(CFLAGS)
-BIDLIB := /usr/lib/x86_64-linux-gnu/libbidgcc000.a
+# Intel's decimal library (Debian's libintelrdfpmath-dev), found where the
+# compiler looks for libraries rather than at a path fixed here.
+BIDLIB := $(shell $(CC) -print-file-name=libbidgcc000.a)
 LIBS := -lgc -lpthread
 RE2C ?= re2c
 OBJCOPY ?= objcopy
@@ -29,7 +31,8 @@ LIB_INTERNAL := $(B)/obj/libsvl_internal.a
 # each fuzz harness again, without libFuzzer, to replay tests/fuzz/regress/
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(B)/tests/replay_%,$(wildcard tests/fuzz/fuzz_*.c))
 
-all: $(B)/svl $(B)/libsvl.a $(B)/libsvl.so $(UNIT_TESTS) $(FUZZ_REPLAY) $(B)/share/svl/stdlib
+# all builds what is installed; the test programs are built by make test.
+all: $(B)/svl $(B)/libsvl.a $(B)/libsvl.so $(B)/share/svl/stdlib $(B)/obj/layers.ok
 
 # The build directory mirrors an installed prefix, so the library finds the
 # stdlib from where it runs (api/api_paths.c) with no checkout path
@@ -52,13 +55,23 @@ $(B)/gen/errors.inc: docs/errors.md core/errors.awk
 	awk -f core/errors.awk $< >$@.tmp && mv $@.tmp $@
 $(B)/obj/core/errors.o: $(B)/gen/errors.inc
 
-$(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h $(wildcard */*.h include/*.h)
+# Each object depends on the headers it includes (-MMD -MP writes them to
+# its .d file); the generated parser.h must exist before the first build.
+$(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Ilang -c $< -o $@
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Ilang -c $< -o $@
 
-$(B)/obj/%.o: %.c $(B)/gen/parser.h $(wildcard */*.h include/*.h)
+$(B)/obj/%.o: %.c | $(B)/gen/parser.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# The layers depend one way (docs/internals.md, "Layers"): checked on the
+# objects' symbols and the sources' includes every time one changes.
+$(B)/obj/layers.ok: $(LIB_OBJ) mk/layers.sh
+	sh mk/layers.sh $(B)/obj .
+	@touch $@
 
 $(LIB_INTERNAL): $(LIB_OBJ)
 	@rm -f $@
@@ -93,13 +106,15 @@ $(B)/svl: $(CLI_OBJ) $(B)/libsvl.a
 
 $(B)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $< tests/fuzz/replay.c $(LIB_INTERNAL) $(BIDLIB) $(LIBS)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< tests/fuzz/replay.c $(LIB_INTERNAL) $(BIDLIB) $(LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $< $(LIB_INTERNAL) $(BIDLIB) $(LIBS)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(LIB_INTERNAL) $(BIDLIB) $(LIBS)
 
-test: all
+-include $(UNIT_TESTS:=.d) $(FUZZ_REPLAY:=.d)
+
+test: all $(UNIT_TESTS) $(FUZZ_REPLAY)
 	SVL=$(abspath $(B)/svl) SHARED=$(SHARED) UNIT_DIR=$(abspath $(B)/tests) BUILD_DIR=$(abspath $(B)) \
 	  HOST_CC='$(CC)' HOST_CFLAGS='$(SAN)' prove -f tests/*.t tests/cli/*.t
 

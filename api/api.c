@@ -13,6 +13,7 @@
 #include "core/output.h"
 #include "core/sha256.h"
 #include "lang/format.h"
+#include "stdlib/builtins.h"
 #include "stdlib/load.h"
 
 #define PUBLIC __attribute__((visibility("default")))
@@ -29,7 +30,7 @@ static svl_status status_of(diag_kind k) {
   }
 }
 
-static svl_status fail(svl_vm *v, const diag *d) {
+svl_status api_fail(svl_vm *v, const diag *d) {
   if (d != &v->err) v->err = *d;
   return status_of(v->err.kind);
 }
@@ -45,12 +46,12 @@ static svl_status usage(svl_vm *v, const char *msg) {
 /* A call from a thread the collector does not know would abort the whole
  * process at its first allocation ("Collecting from unknown thread"):
  * refuse it instead, allocating nothing (docs/embedding.md, "Threads"). */
-static svl_status unattached(svl_vm *v) {
+svl_status api_unattached(svl_vm *v) {
   return usage(v, "this thread is not attached: call svl_thread_attach() in it before using SVL");
 }
 
 svl_status api_usage(svl_vm *v, const char *fmt, ...) {
-  if (!svl_gc_thread_ok()) return unattached(v);
+  if (!svl_gc_thread_ok()) return api_unattached(v);
   char buf[512];
   va_list ap;
   va_start(ap, fmt);
@@ -84,12 +85,6 @@ static void on_big_alloc(size_t n) {
     vm_error_kind(oom_vm, DIAG_LIMIT, oom_vm->here, "E0802 heap limit reached (%zu bytes)", oom_vm->cfg.max_heap);
   }
   if (oom_vm && oom_vm->jmp) vm_check_budget(oom_vm, oom_vm->here, 0);
-}
-
-/* svl_config.heap_budget: what this VM allocated since the call began. */
-void vm_check_budget(vm *v, loc at, size_t extra) {
-  if (v->cfg.heap_budget && svl_gc_thread_bytes - v->heap_start + extra > v->cfg.heap_budget)
-    vm_error_kind(v, DIAG_LIMIT, at, "E0802 heap budget of this VM reached (%zu bytes)", v->cfg.heap_budget);
 }
 
 PUBLIC const char *svl_version(void) { return SVL_VERSION; }
@@ -147,44 +142,34 @@ static const char *stack_floor(const svl_vm *v, const char *base) {
   return floor;
 }
 
-/* Run body under protection.  Used as:
- *   PROTECT(v) { ...work... } return END_PROTECT(v);  */
-#define PROTECT(v)                                                       \
-  if (!svl_gc_thread_ok()) return unattached(v);                         \
-  jmp_buf jb_;                                                           \
-  jmp_buf *volatile saved_ = (v)->jmp;                                   \
-  volatile int depth_ = (v)->depth, ncomps_ = (v)->ncomps;              \
-  char base_;                                                            \
-  const char *volatile oldfloor_ = svl_stack_floor;                      \
-  if (!saved_) {                                                         \
-    (v)->stack_base = &base_;                                            \
-    svl_stack_floor = stack_floor((v), &base_);                          \
-    svl_walk_count = 0;                                                  \
-    vm_reset_limits(v);                                                  \
-  }                                                                      \
-  svl_vm *volatile oldoom_ = oom_vm;                                     \
-  oom_vm = (v);                                                          \
-  svl_gc_oom_handler = on_oom;                                           \
-  svl_gc_big_alloc_hook = on_big_alloc;                                  \
-  svl_too_deep_hook = on_too_deep;                                       \
-  svl_walk_tick_hook = on_walk_tick;                                     \
-  (v)->jmp = &jb_;                                                       \
-  if (setjmp(jb_)) {                                                     \
-    (v)->jmp = saved_;                                                   \
-    (v)->depth = depth_;                                                 \
-    (v)->ncomps = ncomps_;                                               \
-    (v)->tr = NULL;                                                      \
-    if (!saved_) vm_forget_failed_imports(v);                            \
-    oom_vm = oldoom_;                                                    \
-    svl_stack_floor = oldfloor_;                                         \
-    return status_of((v)->err.kind);                                     \
-  }
-#define END_PROTECT(v) ((v)->jmp = saved_, oom_vm = oldoom_, svl_stack_floor = oldfloor_, SVL_OK)
-
+/* Run body under protection (vm_protect, eval/protect.c): an error raised
+ * in it, a limit reached or the heap exhausted comes back as a status.
+ * The outermost call also sets where the stack must stop, resets the
+ * limits, and forgets imports that failed half-way. */
 svl_status api_protect(svl_vm *v, void (*body)(svl_vm *, void *), void *ctx) {
-  PROTECT(v)
-  body(v, ctx);
-  return END_PROTECT(v);
+  if (!svl_gc_thread_ok()) return api_unattached(v);
+  bool outer = !v->jmp;
+  char base;
+  const char *oldfloor = svl_stack_floor;
+  if (outer) {
+    v->stack_base = &base;
+    svl_stack_floor = stack_floor(v, &base);
+    svl_walk_count = 0;
+    vm_reset_limits(v);
+  }
+  svl_vm *oldoom = oom_vm;
+  oom_vm = v;
+  svl_gc_oom_handler = on_oom;
+  svl_gc_big_alloc_hook = on_big_alloc;
+  svl_too_deep_hook = on_too_deep;
+  svl_walk_tick_hook = on_walk_tick;
+  bool ok = vm_protect(v, body, ctx);
+  oom_vm = oldoom;
+  svl_stack_floor = oldfloor;
+  if (ok) return SVL_OK;
+  v->tr = NULL;
+  if (outer) vm_forget_failed_imports(v);
+  return status_of(v->err.kind);
 }
 
 PUBLIC void svl_config_init(svl_config *c) {
@@ -205,6 +190,7 @@ PUBLIC svl_vm *svl_new(const svl_config *cfg) {
   if (v->cfg.stdlib_path) v->cfg.stdlib_path = svl_strdup(v->cfg.stdlib_path);
   vm_confine_init(v);
   v->units = unit_reg_new();
+  v->builtins = &stdlib_builtins;
   return v;
 }
 
@@ -214,32 +200,51 @@ PUBLIC void svl_free(svl_vm *v) {
 
 /* Parsing and resolving allocate as much as running: all of it is under
  * protection, so an exhausted heap is an error at any stage. */
+typedef struct load_job {
+  const char *name, *id, *text;
+  size_t len;
+  bool repl;
+  diag e;              /* a syntax or resolve error, when m is NULL */
+  module *m;
+  svl_value **result;  /* svl_eval_line: the last expression's value */
+} load_job;
+
+static void load_body(svl_vm *v, void *p) {
+  load_job *j = p;
+  j->m = module_parse(v, svl_strdup(j->name), j->text, j->len, j->repl, &v->host, &j->e);
+  if (!j->m) return;
+  v->main = j->m;
+  j->m->id = j->id;
+  j->m->loading = true;
+  eval_module(v, j->m);
+  j->m->loading = false;
+}
+
 static svl_status load_text(svl_vm *v, const char *name, const char *id, const char *text, size_t len) {
-  diag e = {0};
-  memset(&e, 0, sizeof e);
-  PROTECT(v)
-  module *m = module_parse(v, svl_strdup(name), text, len, v->cfg.interactive != 0, &v->host, &e);
-  if (!m) {
-    (void)END_PROTECT(v);
-    if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
-    return fail(v, &e);
+  load_job j = {.name = name, .id = id, .text = text, .len = len, .repl = v->cfg.interactive != 0};
+  svl_status st = api_protect(v, load_body, &j);
+  if (st != SVL_OK || j.m) return st;
+  if (j.e.kind == DIAG_INCOMPLETE) j.e.kind = DIAG_SYNTAX;
+  return api_fail(v, &j.e);
+}
+
+typedef struct read_job { const char *path; char *text; size_t len; } read_job;
+
+static void read_body(svl_vm *v, void *p) {
+  read_job *j = p;
+  j->text = read_file(j->path, &j->len);
+  if (!j->text) {
+    loc none = {0};
+    vm_error_kind(v, DIAG_IO, none, "E0901 cannot read '%s': %s", j->path, read_error(errno));
   }
-  v->main = m;
-  m->id = id;
-  m->loading = true;
-  eval_module(v, m);
-  m->loading = false;
-  return END_PROTECT(v);
 }
 
 static svl_status read_source(svl_vm *v, const char *path, char **text, size_t *len) {
-  PROTECT(v)
-  *text = read_file(path, len);
-  if (!*text) {
-    loc none = {0};
-    vm_error_kind(v, DIAG_IO, none, "E0901 cannot read '%s': %s", path, read_error(errno));
-  }
-  return END_PROTECT(v);
+  read_job j = {.path = path};
+  svl_status st = api_protect(v, read_body, &j);
+  *text = j.text;
+  *len = j.len;
+  return st;
 }
 
 PUBLIC svl_status svl_load_file(svl_vm *v, const char *path) {
@@ -269,7 +274,7 @@ api_ext *api_ext_of(svl_vm *v) {
  * is still valid memory, and a host's mistake cannot crash it); a released
  * handle has index -1 - position and waits on the free list for reuse. */
 static svl_value *handle(svl_vm *v, value x) {
-  if (!svl_gc_thread_ok()) { unattached(v); return NULL; }
+  if (!svl_gc_thread_ok()) { api_unattached(v); return NULL; }
   api_ext *e = api_ext_of(v);
   if (!e) return NULL;
   svl_value *h = e->free_head;
@@ -333,29 +338,32 @@ PUBLIC void svl_release(svl_vm *v, svl_value *h) {
   e->free_tail = h;
 }
 
+/* A line of the REPL: its declarations and statements run, and the value
+ * of a last expression comes back. */
+static void line_body(svl_vm *v, void *p) {
+  load_job *j = p;
+  module *m = j->m = module_parse(v, j->name, j->text, j->len, true, &v->host, &j->e);
+  if (!m) return;
+  v->main = m;
+  node *prog = m->prog;
+  node *last = NULL;
+  if (prog->nkids && prog->kids[prog->nkids - 1]->kind == N_EXPRSTMT) last = prog->kids[--prog->nkids];
+  eval_module(v, m);
+  if (last && j->result) *j->result = handle(v, eval_expr_top(v, m, last->a));
+}
+
 PUBLIC svl_status svl_eval_line(svl_vm *v, const char *src, size_t len, svl_value **result) {
   if (result) *result = NULL;
   if (!src) return usage(v, "svl_eval_line: no source text");
-  diag e = {0};
-  memset(&e, 0, sizeof e);
-  PROTECT(v)
-  module *m = module_parse(v, "<repl>", src, len == SVL_NTS ? strlen(src) : len, true, &v->host, &e);
-  if (!m) {
-    (void)END_PROTECT(v);
-    return fail(v, &e);
-  }
-  v->main = m;
-  node *p = m->prog;
-  node *last = NULL;
-  if (p->nkids && p->kids[p->nkids - 1]->kind == N_EXPRSTMT) last = p->kids[--p->nkids];
-  eval_module(v, m);
-  if (last && result) *result = handle(v, eval_expr_top(v, m, last->a));
-  return END_PROTECT(v);
+  load_job j = {.name = "<repl>", .text = src, .len = len == SVL_NTS ? strlen(src) : len, .repl = true,
+                .result = result};
+  svl_status st = api_protect(v, line_body, &j);
+  return st != SVL_OK || j.m ? st : api_fail(v, &j.e);
 }
 
 PUBLIC svl_status svl_set_global(svl_vm *v, const char *name, svl_value *val) {
   value x;
-  if (!svl_gc_thread_ok()) return unattached(v);
+  if (!svl_gc_thread_ok()) return api_unattached(v);
   if (!name || !*name) return usage(v, "svl_set_global: a name is required");
   if (!api_value(v, val, "svl_set_global", &x)) return SVL_ERR_USAGE;
   int k = globals_find(&v->host, name);
@@ -402,16 +410,8 @@ PUBLIC svl_status svl_call(svl_vm *v, svl_value *fn, int nargs, svl_value *const
   return svl_call_named(v, fn, nargs, args, 0, NULL, NULL, result);
 }
 
-/* The checked arguments of a call from the host, as evaluator values. */
-typedef struct host_args {
-  value fn;
-  int npos, nnamed;
-  value *pos, *named;
-  const char **names;
-} host_args;
-
-static svl_status take_args(svl_vm *v, const char *api, svl_value *fn, int nargs, svl_value *const *args,
-                            int nnamed, const char *const *names, svl_value *const *named, host_args *a) {
+svl_status api_take_args(svl_vm *v, const char *api, svl_value *fn, int nargs, svl_value *const *args,
+                         int nnamed, const char *const *names, svl_value *const *named, host_args *a) {
   if (!api_value(v, fn, api, &a->fn)) return SVL_ERR_USAGE;
   if (!vm_callable(a->fn)) return api_usage(v, "%s: a %s is not callable", api, value_type_name(a->fn));
   if (nargs < 0 || nnamed < 0 || nargs > 10000 || nnamed > 10000 || (nargs && !args) || (nnamed && (!names || !named)))
@@ -434,17 +434,24 @@ static svl_status take_args(svl_vm *v, const char *api, svl_value *fn, int nargs
   return SVL_OK;
 }
 
+typedef struct call_job { host_args *a; svl_value **result; } call_job;
+
+static void call_body(svl_vm *v, void *p) {
+  call_job *j = p;
+  loc none = {0};
+  host_args *a = j->a;
+  *j->result = handle(v, vm_call_named(v, a->fn, a->npos, a->pos, a->nnamed, a->names, a->named, none));
+}
+
 PUBLIC svl_status svl_call_named(svl_vm *v, svl_value *fn, int nargs, svl_value *const *args, int nnamed,
                                  const char *const *names, svl_value *const *named, svl_value **result) {
   if (!result) return usage(v, "svl_call: no place for the result");
   *result = NULL;
   host_args a;
-  svl_status st = take_args(v, "svl_call", fn, nargs, args, nnamed, names, named, &a);
+  svl_status st = api_take_args(v, "svl_call", fn, nargs, args, nnamed, names, named, &a);
   if (st != SVL_OK) return st;
-  PROTECT(v)
-  loc none = {0};
-  *result = handle(v, vm_call_named(v, a.fn, a.npos, a.pos, a.nnamed, a.names, a.named, none));
-  return END_PROTECT(v);
+  call_job j = {&a, result};
+  return api_protect(v, call_body, &j);
 }
 
 PUBLIC svl_value *svl_number(svl_vm *v, const char *s) {
@@ -476,11 +483,19 @@ PUBLIC svl_value *svl_text(svl_vm *v, const char *s, size_t len) {
 PUBLIC svl_value *svl_bool(svl_vm *v, int b) { return handle(v, v_bool(b != 0)); }
 PUBLIC svl_value *svl_null(svl_vm *v) { return handle(v, v_null); }
 
-static svl_status load_data(svl_vm *v, const char *path, svl_value **result) {
-  PROTECT(v)
+/* svl_load_data and svl_from_json: a path, or JSON text, into a value. */
+typedef struct data_job { const char *s; size_t len; svl_value **result; } data_job;
+
+static void load_data_body(svl_vm *v, void *p) {
+  data_job *j = p;
   loc none = {0};
-  *result = handle(v, svl_load(v, none, svl_strdup(path), NULL));
-  return END_PROTECT(v);
+  *j->result = handle(v, svl_load(v, none, svl_strdup(j->s), NULL));
+}
+
+static void from_json_body(svl_vm *v, void *p) {
+  data_job *j = p;
+  loc none = {0};
+  *j->result = handle(v, svl_from_json_text(v, none, j->s, j->len));
 }
 
 PUBLIC svl_status svl_load_data(svl_vm *v, const char *path, svl_value **result) {
@@ -492,29 +507,24 @@ PUBLIC svl_status svl_load_data(svl_vm *v, const char *path, svl_value **result)
   unsigned saved = v->cfg.permissions;
   v->cfg.permissions |= SVL_ALLOW_FILES;
   v->host_read = 1;
-  svl_status st = load_data(v, path, result);
+  data_job j = {path, 0, result};
+  svl_status st = api_protect(v, load_data_body, &j);
   v->host_read = 0;
   v->cfg.permissions = saved;
   return st;
-}
-
-static svl_status from_json(svl_vm *v, const char *json, size_t len, svl_value **result) {
-  PROTECT(v)
-  loc none = {0};
-  *result = handle(v, svl_from_json_text(v, none, json, len));
-  return END_PROTECT(v);
 }
 
 PUBLIC svl_status svl_from_json(svl_vm *v, const char *json, size_t len, svl_value **result) {
   if (!result) return usage(v, "svl_from_json: no place for the result");
   *result = NULL;
   if (!json) return usage(v, "svl_from_json: no text");
-  return from_json(v, json, len == SVL_NTS ? strlen(json) : len, result);
+  data_job j = {json, len == SVL_NTS ? strlen(json) : len, result};
+  return api_protect(v, from_json_body, &j);
 }
 
 /* ---- formats ---- */
 
-static char *out(const char *s) {
+char *api_out(const char *s) {
   size_t n = strlen(s);
   char *r = malloc(n + 1);
   if (r) memcpy(r, s, n + 1);
@@ -539,7 +549,7 @@ PUBLIC char *svl_format_value(svl_vm *v, svl_value *h, svl_format f) {
   if (!api_value(v, h, "svl_format_value", &j.x)) return NULL;
   if (api_protect(v, format_body, &j) != SVL_OK) return NULL; /* out of memory */
   if (!j.s) api_usage(v, "svl_format_value: unknown format %d", (int)f);
-  return j.s ? out(j.s) : NULL;
+  return j.s ? api_out(j.s) : NULL;
 }
 
 PUBLIC const char *svl_type_name(svl_vm *v, svl_value *h) {
@@ -588,11 +598,12 @@ static void tap_name(sbuf *b, const char *s) {
 }
 
 /* One test block under protection: a runtime error fails only this test. */
-static svl_status run_one(svl_vm *v, node *t) {
-  PROTECT(v)
+static void test_body(svl_vm *v, void *p) {
+  node *t = p;
   eval_test(v, t->mod ? (module *)t->mod : v->main, t);
-  return END_PROTECT(v);
 }
+
+static svl_status run_one(svl_vm *v, node *t) { return api_protect(v, test_body, t); }
 
 PUBLIC svl_status svl_run_tests(svl_vm *v, int first, int *count, int *failed) {
   volatile int nf = 0;
@@ -722,7 +733,7 @@ PUBLIC svl_status svl_check_file(svl_vm *v, const char *path) {
   module *m = module_parse(v, svl_strdup(path), text, len, false, &v->host, &e);
   if (!m) {
     if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
-    return fail(v, &e);
+    return api_fail(v, &e);
   }
   return SVL_OK;
 }
@@ -745,220 +756,12 @@ PUBLIC svl_status svl_format_source(svl_vm *v, const char *name, const char *src
   size_t n;
   if (!format_source(s, &text, &n, &e)) {
     if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
-    return fail(v, &e);
+    return api_fail(v, &e);
   }
   char *r = malloc(n + 1);
   if (!r) return usage(v, "svl_format_source: out of memory");
   memcpy(r, text, n);
   r[n] = 0;
   *out_s = r;
-  return SVL_OK;
-}
-
-/* ---- explain ---- */
-
-PUBLIC void svl_explain_options_init(svl_explain_options *o) {
-  if (o) memset(o, 0, sizeof *o);
-}
-
-/* EXPR parsed in the program's scope: one expression, names resolved as
- * the REPL resolves them (so an unknown name gets "did you mean"). */
-static svl_status explain_parse(svl_vm *v, const char *what, const char *expr, node **out) {
-  diag e = {0};
-  memset(&e, 0, sizeof e);
-  PROTECT(v)
-  module *m = module_parse(v, what, expr, strlen(expr), true, &v->host, &e);
-  if (!m) {
-    (void)END_PROTECT(v);
-    if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
-    return fail(v, &e);
-  }
-  node *p = m->prog;
-  if (p->nkids != 1 || p->kids[0]->kind != N_EXPRSTMT) {
-    (void)END_PROTECT(v);
-    return usage(v, "explain: give one expression, such as total(bids[1]) or a top-level name");
-  }
-  *out = p->kids[0]->a;
-  return END_PROTECT(v);
-}
-
-/* Evaluate one expression with tracing on, under root. */
-static svl_status explain_eval(svl_vm *v, node *n, trace *root) {
-  trace *volatile saved = v->tr;
-  PROTECT(v)
-  v->tr = root;
-  node *d = NULL;
-  if (n->kind == N_NAME && n->refkind == REF_GLOBAL && n->mod && !n->mod->library) {
-    d = n->mod->g->decls[n->slot];
-    if (d && (d->kind != N_LET || !d->a || !n->mod->g->ready[n->slot])) d = NULL;
-  }
-  if (d && v->xs) { /* explained here, not again as an earlier value */
-    trace_global_seen(v, n->mod, n->slot);
-    root->at = d->at;
-    root->decl = d;
-  }
-  trace_scan(v, d ? d->a : n);
-  value r = d ? eval_expr_top(v, (module *)n->mod, d->a) : eval_expr_top(v, v->main, n);
-  /* a bare function of no parameters is called, as before; one with
-   * parameters needs them */
-  if (r.tag == V_FUNC && n->kind == N_NAME) {
-    const node *d = r.as.fn->fn;
-    bool required = false;
-    for (int i = 0; i < d->nkids; i++)
-      if (!d->kids[i]->b) required = true;
-    if (required) {
-      v->tr = saved;
-      (void)END_PROTECT(v);
-      return api_usage(v, "explain: '%s' is a function of %s: explain one call of it, e.g. '%s(...)'", n->name,
-                       d->nkids ? d->kids[0]->name : "its arguments", n->name);
-    }
-    loc none = {0};
-    r = vm_call(v, r, 0, NULL, none);
-  }
-  root->res = r;
-  root->result = value_short(r);
-  v->tr = saved;
-  /* a value read from a loaded row says where it came from */
-  value rec;
-  const char *field = NULL;
-  if (n->kind == N_FIELD && eval_quiet(v, n->a, NULL, &rec)) field = n->name;
-  else rec = r;
-  if (rec.tag == V_RECORD && rec.as.rec->src && rec.as.rec->src->file) {
-    sbuf b;
-    sb_init(&b);
-    sb_printf(&b, "from %s line %u", rec.as.rec->src->file, (unsigned)rec.as.rec->line);
-    const datasrc *ds = rec.as.rec->src;
-    bool column = false;
-    for (size_t i = 0; field && i < ds->ncols; i++) column |= ds->cols[i] && !strcmp(ds->cols[i], field);
-    if (column) sb_printf(&b, ", column %s", field);
-    else if (field && ds->cols) sb_printf(&b, " (%s is not one of its columns)", field);
-    root->detail = b.s;
-  }
-  return END_PROTECT(v);
-}
-
-typedef struct explain_job {
-  trace *a, *b;
-  const svl_explain_options *o;
-  const char *text;
-} explain_job;
-
-static void explain_render(svl_vm *v, void *ctx) {
-  explain_job *j = ctx;
-  const svl_explain_options *o = j->o;
-  svl_format f = o->format == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT;
-  j->text = j->b ? trace_render_vs(v, j->a, j->b, f, o->plain) : trace_render(v, j->a, f, o->plain, o->max_depth);
-}
-
-static svl_status explain_expr(svl_vm *v, const char *expr, const svl_explain_options *o, bool earlier, char **out_s);
-
-PUBLIC svl_status svl_explain_expr(svl_vm *v, const char *expr, const svl_explain_options *o, char **out_s) {
-  return explain_expr(v, expr, o, true, out_s);
-}
-
-/* earlier: explain the top-level lets EXPR reads (svl_explain, older and
- * kept as it was for audit records, does not) */
-static svl_status explain_expr(svl_vm *v, const char *expr, const svl_explain_options *o, bool earlier, char **out_s) {
-  if (!out_s) return usage(v, "svl_explain_expr: no place for the explanation");
-  *out_s = NULL;
-  if (!svl_gc_thread_ok()) return unattached(v);
-  if (!expr || !*expr) return usage(v, "explain: no expression given");
-  svl_explain_options dflt;
-  if (!o) {
-    svl_explain_options_init(&dflt);
-    o = &dflt;
-  }
-  if (o->plain && o->format == SVL_FORMAT_JSON)
-    return usage(v, "explain: --plain is a narrative for people; use --format json without --plain for programs");
-  if (o->format != SVL_FORMAT_TEXT && o->format != SVL_FORMAT_JSON && o->format != SVL_FORMAT_PLAIN)
-    return usage(v, "explain: the format is text or json");
-  explain_session *xs = svl_alloc(sizeof *xs);
-  xs->internals = o->internals;
-  xs->ids = o->ids ? svl_strdup(o->ids) : NULL;
-  xs->base = v->main && v->main->src ? v->main->src->dir : NULL;
-  explain_job j = {.o = o};
-  svl_explain_options plain_o;
-  if (o->format == SVL_FORMAT_PLAIN) { /* svl_explain's spelling of --plain */
-    plain_o = *o;
-    plain_o.format = SVL_FORMAT_TEXT;
-    plain_o.plain = 1;
-    j.o = o = &plain_o;
-  }
-  node *na, *nb = NULL;
-  svl_status st = explain_parse(v, "<explain>", expr, &na);
-  if (st == SVL_OK && o->vs) st = explain_parse(v, "<explain --vs>", o->vs, &nb);
-  if (st != SVL_OK) return st;
-  explain_session *saved = v->xs;
-  v->xs = earlier ? xs : NULL;
-  j.a = svl_alloc(sizeof *j.a);
-  j.a->name = svl_strdup(expr);
-  j.a->kind = "root";
-  j.a->args = "";
-  st = explain_eval(v, na, j.a);
-  if (st == SVL_OK && nb) {
-    j.b = svl_alloc(sizeof *j.b);
-    j.b->name = svl_strdup(o->vs);
-    j.b->kind = "root";
-    j.b->args = "";
-    st = explain_eval(v, nb, j.b);
-  }
-  if (st == SVL_OK) st = api_protect(v, explain_render, &j);
-  v->xs = saved;
-  if (st != SVL_OK) return st;
-  *out_s = out(j.text);
-  return SVL_OK;
-}
-
-PUBLIC svl_status svl_explain(svl_vm *v, const char *name, svl_format f, int max, char **out_s) {
-  if (!out_s) return usage(v, "svl_explain: no place for the tree");
-  *out_s = NULL;
-  if (!svl_gc_thread_ok()) return unattached(v);
-  if (!name || globals_find(&v->host, name) < 0) return usage(v, "explain: no such top-level name");
-  svl_explain_options o;
-  svl_explain_options_init(&o);
-  o.format = f == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT;
-  o.plain = f == SVL_FORMAT_PLAIN;
-  o.max_depth = max;
-  return explain_expr(v, name, &o, false, out_s);
-}
-
-/* The traced call of svl_explain_call, under protection. */
-static svl_status traced_call(svl_vm *v, host_args *a, trace *root, svl_value **result) {
-  trace *volatile saved = v->tr;
-  PROTECT(v)
-  v->tr = root;
-  loc none = {0};
-  value r = vm_call_named(v, a->fn, a->npos, a->pos, a->nnamed, a->names, a->named, none);
-  root->result = value_short(r);
-  root->res = r;
-  if (result) *result = handle(v, r);
-  v->tr = saved;
-  return END_PROTECT(v);
-}
-
-PUBLIC svl_status svl_explain_call(svl_vm *v, svl_value *fn, int nargs, svl_value *const *args, int nnamed,
-                                   const char *const *names, svl_value *const *named, svl_format f, int max,
-                                   char **out_s, svl_value **result) {
-  if (result) *result = NULL;
-  if (!svl_gc_thread_ok()) return unattached(v);
-  if (!out_s) return usage(v, "svl_explain_call: no place for the tree");
-  *out_s = NULL;
-  host_args a;
-  svl_status st = take_args(v, "svl_explain_call", fn, nargs, args, nnamed, names, named, &a);
-  if (st != SVL_OK) return st;
-  trace *root = svl_alloc(sizeof *root);
-  root->name = a.fn.tag == V_BUILTIN ? a.fn.as.builtin->name : a.fn.as.fn->fn->name ? a.fn.as.fn->fn->name : "fn";
-  root->kind = f == SVL_FORMAT_JSON ? "root" : "let";
-  sbuf b;
-  sb_init(&b);
-  for (int i = 0; i < a.npos + a.nnamed; i++) {
-    if (i) sb_puts(&b, ", ");
-    if (i >= a.npos) sb_printf(&b, "%s: ", a.names[i - a.npos]);
-    sb_puts(&b, value_short(a.pos[i]));
-  }
-  root->args = b.s ? b.s : "";
-  st = traced_call(v, &a, root, result);
-  if (st != SVL_OK) return st;
-  *out_s = out(trace_render(v, root, f == SVL_FORMAT_JSON ? SVL_FORMAT_JSON : SVL_FORMAT_TEXT, f == SVL_FORMAT_PLAIN, max));
   return SVL_OK;
 }

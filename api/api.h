@@ -1,8 +1,10 @@
 /* Private glue between the files that implement include/svl.h:
- * api/api.c (the protected boundary, loading, calls, tests, explain),
+ * api/api.c (the protected boundary, loading, calls, tests),
  * api/api_values.c (building and reading values), api/api_native.c
- * (host functions callable from SVL) and api/api_paths.c (where the
- * installed standard library is).  Not part of the public API. */
+ * (host functions callable from SVL), api/api_paths.c (where the
+ * installed standard library is), and the tools layer above, which
+ * implements the rest of svl.h on these (tools/explain_api.c, the
+ * report).  Not part of the public API. */
 #ifndef SVL_API_PRIVATE_H
 #define SVL_API_PRIVATE_H
 
@@ -32,6 +34,25 @@ svl_value *api_handle(svl_vm *v, value x);
 /* The value behind a handle; false (with a usage error set) for NULL or a
  * released handle. */
 bool api_value(svl_vm *v, svl_value *h, const char *fn, value *out);
+/* The error d (copied into v->err) as a status. */
+svl_status api_fail(svl_vm *v, const diag *d);
+/* The usage error of a call from a thread the collector does not know. */
+svl_status api_unattached(svl_vm *v);
+/* A malloc'ed copy of s, which the host frees (NULL when out of memory). */
+char *api_out(const char *s);
+
+/* The checked arguments of a call from the host, as evaluator values. */
+typedef struct host_args {
+  value fn;
+  int npos, nnamed;
+  value *pos, *named;
+  const char **names;
+} host_args;
+/* Check and convert the arguments of a host's call (api names the
+ * function for messages): a usage error when a handle is bad. */
+svl_status api_take_args(svl_vm *v, const char *api, svl_value *fn, int nargs, svl_value *const *args,
+                         int nnamed, const char *const *names, svl_value *const *named, host_args *a);
+
 /* Set a usage error (SVL_ERR_USAGE, no location) and return its status. */
 svl_status api_usage(svl_vm *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Run body(v, ctx) inside the protected boundary: a runtime error or an

@@ -1,10 +1,11 @@
 /* Native functions: host C functions callable from SVL (svl_register).
  *
  * A native is bound as a global holding a builtin (the first member of its
- * registration) whose fn is vm_native_entry, so the resolver sees the name
- * before a file is loaded (and checks the number of arguments of each
- * call, as for the prelude), and the evaluator, seeing that fn, calls it
- * through vm_native_call with the registration.
+ * registration), so the resolver sees the name before a file is loaded
+ * (and checks the number of arguments of each call, as for the prelude).
+ * Its fn is native_fn, which the VM knows (vm->native_fn): the evaluator
+ * calls vm->native_call (vm->native_call) instead, handed the builtin, which
+ * is the registration.
  *
  * The native runs inside the evaluator, so an error must come back as an
  * SVL runtime error at the call site: the native returns NULL after
@@ -75,9 +76,11 @@ static bool parse_signature(const char *sig, const char **name, const char **par
   return true;
 }
 
-/* The mark of a native; call_full sees it and calls vm_native_call
- * instead, so this runs only if something calls a builtin's fn directly. */
-value vm_native_entry(vm *v, int nargs, value *args, loc at) {
+/* A native's fn: the evaluator calls b->call (call_native) instead, so
+ * this runs only if something calls a builtin's fn directly. */
+static value call_native(vm *v, const builtin *b, int nargs, value *args, loc at);
+
+static value native_fn(vm *v, int nargs, value *args, loc at) {
   (void)nargs;
   (void)args;
   vm_error(v, at, "E0000 a native function was called without its host");
@@ -106,7 +109,9 @@ PUBLIC svl_status svl_register(svl_vm *v, const char *signature, svl_native_fn f
   n->b.name = name;
   n->b.min_args = min_args;
   n->b.max_args = max_args;
-  n->b.fn = vm_native_entry;
+  n->b.fn = native_fn;
+  v->native_fn = native_fn;
+  v->native_call = call_native;
   n->b.params = params;
   n->fn = fn;
   n->user_data = user_data;
@@ -150,7 +155,7 @@ static void run_native(svl_vm *v, void *p) {
   c->result = c->n->fn(v, c->nargs, args, c->n->user_data);
 }
 
-value vm_native_call(vm *v, const builtin *b, int nargs, value *args, loc at) {
+static value call_native(vm *v, const builtin *b, int nargs, value *args, loc at) {
   const native *n = (const native *)b;
   api_ext *e = api_ext_of(v);
   int mark = e->nscoped;

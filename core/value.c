@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "eval/eval.h"
 #include "core/gc.h"
 
 const value v_null = {.tag = V_NULL};
@@ -509,7 +508,7 @@ static void display(sbuf *b, value v, bool raw, const shortness *sh, int depth) 
   case V_MODULE: sb_puts(b, "<module>"); break;
   case V_BUILTIN: sb_printf(b, "<fn %s>", v.as.builtin->name); break;
   default: {
-    const char *name = v.as.fn->fn->name;
+    const char *name = v.as.fn->name;
     if (name && strcmp(name, "fn") != 0) sb_printf(b, "<fn %s>", name);
     else sb_puts(b, "<fn>");
   }
@@ -596,4 +595,23 @@ const char *value_json(value v) {
   sb_init(&b);
   json(&b, v, 0);
   return b.s ? b.s : "";
+}
+
+int builtin_param(const builtin *b, const char *name, const char **all, int cap, int *count) {
+  int idx = -1, pos = 0;
+  const char *p = b->params ? b->params : "";
+  size_t len = strlen(name);
+  while (*p) {
+    while (*p == ' ' || *p == ',') p++;
+    if (!*p) break;
+    const char *e = p;
+    while (*e && *e != ',' && *e != ' ' && *e != '=') e++;
+    if (idx < 0 && (size_t)(e - p) == len && !strncmp(p, name, len)) idx = pos;
+    if (pos < cap) all[pos] = svl_strndup(p, (size_t)(e - p));
+    while (*e && *e != ',') e++;
+    p = e;
+    pos++;
+  }
+  if (count) *count = pos;
+  return idx;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/number.h"
+#include "core/source.h"
 #include "core/unit.h"
 
 typedef enum {
@@ -60,6 +61,34 @@ typedef struct value {
     const module *module;
   } as;
 } value;
+
+/* A function of the standard library or of a host: the evaluator calls
+ * fn with the arguments (named ones already put in place by params).  A
+ * host's native function (api/api_native.c) is a builtin too, whose fn is
+ * the VM's native_fn: the evaluator hands those to the VM's native_call
+ * with the builtin itself, which is the native's registration. */
+typedef struct svl_vm vm;
+typedef value (*builtin_fn)(vm *v, int nargs, value *args, loc at);
+struct builtin {
+  const char *name;
+  int min_args, max_args;  /* max -1: any number */
+  builtin_fn fn;
+  const char *params;      /* "xs, f": for messages and docs */
+};
+/* The position of parameter `name` in b->params, or -1; the names are also
+ * copied to all[0..cap) and counted in *count when those are given (for
+ * "did you mean"). */
+int builtin_param(const builtin *b, const char *name, const char **all, int cap, int *count);
+
+/* A function of the program: its declaration (a node of lang/ast.h), the
+ * frame it closes over, and the module it belongs to.  name is the
+ * declaration's, kept here so a value can be shown without the AST. */
+struct closure {
+  const struct node *fn;      /* N_FN, N_LAMBDA, N_RULE, N_TABLE */
+  struct frame *env;          /* NULL for top-level declarations */
+  const struct module *mod;
+  const char *name;
+};
 
 struct text {
   size_t len;       /* bytes, excluding the NUL */
@@ -264,13 +293,6 @@ void sb_json_string(sbuf *b, const char *s, size_t n);
 bool type_enum_has(const svl_type *t, value x);
 /* "Lot (1, 2 or 3)", "one of \"a\" or \"b\"": an enumeration for messages. */
 void type_enum_desc(sbuf *b, const svl_type *t);
-/* The words of error E0410 (eval/percent.c), shared by the evaluator
- * and svl check: "compare a number with a percent" for op (an OP_ from
- * lang/ast.h; -1 an ordering with no operator), and the hint for the
- * plain number n and the percentage p ("write 40% or compare with 60"). */
-const char *pct_mix_what(int op, bool pct_first);
-const char *pct_mix_hint(int op, value n, value p);
-
 /* UTF-8 helpers */
 size_t utf8_count(const char *s, size_t n);            /* code points */
 /* Length of a valid UTF-8 sequence at s (1..4), 0 when invalid. */

@@ -1,13 +1,12 @@
 /* assert_error: a test asserts that an expression raises an error
  * (docs/tools.md, "svl test").  The expression runs in a protected region
- * of its own (api_protect, the one the API boundary uses), so the error
+ * of its own (vm_protect, eval/protect.c), so the error
  * unwinds only to here; a limit reached inside still ends the test, since
  * "ran out of steps" is not the error a rule author meant to test. */
 #include "eval/assert_error.h"
 
 #include <string.h>
 
-#include "api/api.h"
 #include "core/gc.h"
 
 typedef struct job {
@@ -33,8 +32,8 @@ static const char *error_text(const diag *d) {
 
 void assert_error(vm *v, const node *st, frame *f, assert_eval_fn ev) {
   job j = {st->a, f, ev, v_null};
-  svl_status s = api_protect(v, body, &j);
-  if (s != SVL_OK && v->err.kind == DIAG_LIMIT) longjmp(*v->jmp, 1);
+  bool raised = !vm_protect(v, body, &j);
+  if (raised && v->err.kind == DIAG_LIMIT) longjmp(*v->jmp, 1);
   diag caught = v->err;
   memset(&v->err, 0, sizeof v->err);
   memset(&v->last_test, 0, sizeof v->last_test);
@@ -43,13 +42,13 @@ void assert_error(vm *v, const node *st, frame *f, assert_eval_fn ev) {
     value w = ev(v, st->b, f);
     want = w.tag == V_TEXT ? w.as.text->s : value_display(w, true);
   }
-  if (s != SVL_OK && (!want || (caught.code && !strcmp(caught.code, want)) ||
+  if (raised && (!want || (caught.code && !strcmp(caught.code, want)) ||
                       (caught.msg && strstr(caught.msg, want))))
     return;
   const source *src = st->a->at.src;
   v->last_test.expr = src ? svl_strndup(src->text + st->a->at.start, st->a->at.end - st->a->at.start) : "";
   v->last_test.expected = want ? svl_strdup(want) : "an error";
-  if (s == SVL_OK) {
+  if (!raised) {
     v->last_test.message = "assert_error: no error was raised";
     v->last_test.got = value_display(j.got, false);
   } else {

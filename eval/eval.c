@@ -14,7 +14,7 @@
 #include "lang/parse.h"
 #include "core/gc.h"
 #include "eval/assert_error.h"
-#include "tools/report.h"
+#include "eval/report_decl.h"
 #include "eval/require_list.h"
 #include "eval/table_index.h"
 
@@ -41,15 +41,17 @@ static _Noreturn void raise_diag(vm *v) {
   longjmp(*v->jmp, 1);
 }
 
-static _Noreturn void verr(vm *v, diag_kind kind, loc at, const char *hint, const char *fmt, va_list ap) {
-  char buf[1024];
-  const char *code;
-  fmt = diag_code(fmt, &code, "E0000");
-  vsnprintf(buf, sizeof buf, fmt, ap);
+/* The message of an error, its catalogue code split off (diag.code). */
+static void format_msg(char *buf, size_t n, const char **code, const char *fmt, va_list ap) {
+  fmt = diag_code(fmt, code, "E0000");
+  vsnprintf(buf, n, fmt, ap);
+}
+
+static _Noreturn void raise_error(vm *v, diag_kind kind, loc at, const char *hint, const char *code, const char *msg) {
   memset(&v->err, 0, sizeof v->err);
   v->err.kind = kind;
   v->err.code = code;
-  v->err.msg = svl_strdup(buf);
+  v->err.msg = svl_strdup(msg);
   v->err.hint = hint;
   v->err.at = at;
   /* a limit (out of memory among them) is raised as it is: no work, and
@@ -59,23 +61,22 @@ static _Noreturn void verr(vm *v, diag_kind kind, loc at, const char *hint, cons
   raise_diag(v);
 }
 
-void vm_error(vm *v, loc at, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  verr(v, DIAG_RUNTIME, at, NULL, fmt, ap);
-}
+/* Format the message and end the va_list before raising: the raise does
+ * not return (it unwinds with longjmp). */
+#define RAISE_FORMATTED(kind, hint)                        \
+  do {                                                      \
+    char buf_[1024];                                        \
+    const char *code_;                                      \
+    va_list ap_;                                            \
+    va_start(ap_, fmt);                                     \
+    format_msg(buf_, sizeof buf_, &code_, fmt, ap_);        \
+    va_end(ap_);                                            \
+    raise_error(v, (kind), at, (hint), code_, buf_);        \
+  } while (0)
 
-void vm_error_hint(vm *v, loc at, const char *hint, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  verr(v, DIAG_RUNTIME, at, hint, fmt, ap);
-}
-
-void vm_error_kind(vm *v, diag_kind kind, loc at, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  verr(v, kind, at, NULL, fmt, ap);
-}
+void vm_error(vm *v, loc at, const char *fmt, ...) { RAISE_FORMATTED(DIAG_RUNTIME, NULL); }
+void vm_error_hint(vm *v, loc at, const char *hint, const char *fmt, ...) { RAISE_FORMATTED(DIAG_RUNTIME, hint); }
+void vm_error_kind(vm *v, diag_kind kind, loc at, const char *fmt, ...) { RAISE_FORMATTED(kind, NULL); }
 
 void vm_check(vm *v, loc at, dec_status st) {
   switch (st) {
@@ -107,6 +108,12 @@ const char *vm_path(vm *v, loc at, const char *path) {
 }
 
 /* ---- limits ---- */
+
+/* svl_config.heap_budget: what this VM allocated since the call began. */
+void vm_check_budget(vm *v, loc at, size_t extra) {
+  if (v->cfg.heap_budget && svl_gc_thread_bytes - v->heap_start + extra > v->cfg.heap_budget)
+    vm_error_kind(v, DIAG_LIMIT, at, "E0802 heap budget of this VM reached (%zu bytes)", v->cfg.heap_budget);
+}
 
 void vm_reset_limits(vm *v) {
   v->steps = 0;
@@ -725,7 +732,7 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
       vm_error(v, at, "E0304 %s takes %d%s argument%s, got %d", b->name, b->min_args,
                b->max_args != b->min_args ? " or more" : "", b->min_args == 1 ? "" : "s", nargs);
     step(v, at);
-    if (b->fn == vm_native_entry) return vm_native_call(v, b, nargs, args, at);
+    if (b->fn == v->native_fn) return v->native_call(v, b, nargs, args, at);
     return b->fn(v, nargs, args, at);
   }
   if (fv.tag != V_FUNC && fv.tag != V_TABLE) vm_error(v, at, "E0402 cannot call %s", value_type_name(fv));
@@ -1135,25 +1142,6 @@ value indicator_value(vm *v, loc at, value ind, value qty) {
   return vm_arith(v, at, OP_MUL, qty, p);
 }
 
-int builtin_param(const builtin *b, const char *name, const char **all, int cap, int *count) {
-  int idx = -1, pos = 0;
-  const char *p = b->params ? b->params : "";
-  size_t len = strlen(name);
-  while (*p) {
-    while (*p == ' ' || *p == ',') p++;
-    if (!*p) break;
-    const char *e = p;
-    while (*e && *e != ',' && *e != ' ' && *e != '=') e++;
-    if (idx < 0 && (size_t)(e - p) == len && !strncmp(p, name, len)) idx = pos;
-    if (pos < cap) all[pos] = svl_strndup(p, (size_t)(e - p));
-    while (*e && *e != ',') e++;
-    p = e;
-    pos++;
-  }
-  if (count) *count = pos;
-  return idx;
-}
-
 /* ---- expressions ---- */
 
 /* The nodes of a left-associative chain ending at n, innermost first
@@ -1489,8 +1477,17 @@ static value eval(vm *v, const node *n, frame *f) {
 }
 
 static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
+  /* Calls check the stack left (push_call); nesting inside one call is
+   * bounded by the source, but a chain of unary operators, fields or
+   * indexes can still reach the end of a small thread stack (256 KiB,
+   * frames grown by ASan: a fuzz_deep finding), so the cold kinds check
+   * it too, off the hot path. */
+  char here;
+  if (svl_stack_floor && (uintptr_t)&here < (uintptr_t)svl_stack_floor)
+    vm_error_kind(v, DIAG_LIMIT, n->at, "E0804 expression nested too deep for the stack left");
+  /* N_LIT, N_CALL, N_BIN, N_AND, N_OR, N_IF and local or global names never
+   * come here: eval() handles them first. */
   switch (n->kind) {
-  case N_LIT: return n->lit;
   case N_QTY: {
     value x = n->a->lit;
     if (n->name2) vm_check(v, n->at, dec_mul(x.as.num, n->lit.as.num, &x.as.num));
@@ -1499,12 +1496,6 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
   case N_STR: return interp(v, n, f);
   case N_NAME:
     switch (n->refkind) {
-    case REF_LOCAL: {
-      frame *e = f;
-      for (int i = 0; i < n->up; i++) e = e->up;
-      return e->slots[n->slot];
-    }
-    case REF_GLOBAL: return eval_global(v, n);
     case REF_BUILTIN: {
       value b = {.tag = V_BUILTIN};
       b.as.builtin = n->ref;
@@ -1523,23 +1514,6 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
     get_index(v, n->at, o, eval(v, n->b, f), false, &out);
     return out;
   }
-  case N_CALL: return eval_call(v, n, f);
-  case N_BIN: {
-    if (n->a->kind == N_BIN && n->a->a->kind == N_BIN) return eval_chain(v, n, f);
-    value a = eval(v, n->a, f);
-    value b = eval(v, n->b, f);
-    return apply_op(v, n->at, n->op, a, b);
-  }
-  case N_AND: {
-    if (n->a->kind == N_AND || n->a->kind == N_OR) return eval_logic(v, n, f);
-    if (!want_bool(v, n->a->at, eval(v, n->a, f), "the left side of 'and'")) return v_bool(false);
-    return v_bool(want_bool(v, n->b->at, eval(v, n->b, f), "the right side of 'and'"));
-  }
-  case N_OR: {
-    if (n->a->kind == N_AND || n->a->kind == N_OR) return eval_logic(v, n, f);
-    if (want_bool(v, n->a->at, eval(v, n->a, f), "the left side of 'or'")) return v_bool(true);
-    return v_bool(want_bool(v, n->b->at, eval(v, n->b, f), "the right side of 'or'"));
-  }
   case N_DEFAULT: {
     bool missing = false;
     value a = eval_soft(v, n->a, f, &missing);
@@ -1553,9 +1527,6 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
     return a;
   }
   case N_NOT: return v_bool(!want_bool(v, n->a->at, eval(v, n->a, f), "the operand of 'not'"));
-  case N_IF:
-    if (want_bool(v, n->a->at, eval(v, n->a, f), "an if condition")) return eval(v, n->b, f);
-    return eval(v, n->c, f);
   case N_LIST: {
     list *l = list_new((size_t)n->nkids);
     for (int i = 0; i < n->nkids; i++) l->items[i] = eval(v, n->kids[i], f);
@@ -1589,6 +1560,7 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
     closure *c = svl_alloc(sizeof *c);
     c->fn = n;
     c->env = f;
+    c->name = n->name;
     value x = {.tag = V_FUNC};
     x.as.fn = c;
     return x;
@@ -1698,6 +1670,7 @@ static value closure_value(const node *d, const module *m, int tag) {
   closure *c = svl_alloc(sizeof *c);
   c->fn = d;
   c->mod = m;
+  c->name = d->name;
   value x = {.tag = (uint8_t)tag};
   x.as.fn = c;
   return x;
@@ -1767,24 +1740,47 @@ value eval_expr_top(vm *v, module *m, node *n) {
   return eval(v, n, top);
 }
 
-bool eval_quiet(vm *v, const node *n, frame *f, value *out) {
-  jmp_buf jb;
-  jmp_buf *volatile saved = v->jmp;
-  trace *volatile tr = v->tr;
-  volatile int depth = v->depth;
+/* eval_quiet and eval_call_frame run with tracing off and leave the VM as
+ * they found it when the evaluation fails: explain re-evaluates pieces of
+ * a body that may raise (an operand of a failed require, say). */
+typedef struct quiet_job {
+  const node *n;
+  frame *f;
+  value out;
+  /* eval_call_frame */
+  const closure *c;
+  int nargs;
+  value *args;
+} quiet_job;
+
+static void quiet_eval(vm *v, void *p) {
+  quiet_job *j = p;
+  j->out = eval(v, j->n, j->f ? j->f : frame_new(NULL, 1));
+}
+
+static void quiet_call(vm *v, void *p) {
+  quiet_job *j = p;
+  const node *d = j->c->fn;
+  j->f = frame_new(j->c->env, d->nslots);
+  loc none = {0};
+  bind(v, d, j->f, j->nargs, j->args, 0, NULL, NULL, none);
+  (void)eval(v, d->a, j->f);
+}
+
+static bool quietly(vm *v, void (*body)(vm *, void *), quiet_job *j) {
+  trace *tr = v->tr;
   diag err = v->err;
-  v->jmp = &jb;
   v->tr = NULL;
-  if (setjmp(jb)) {
-    v->jmp = saved;
-    v->tr = tr;
-    v->depth = depth;
-    v->err = err;
-    return false;
-  }
-  *out = eval(v, n, f ? f : frame_new(NULL, 1));
-  v->jmp = saved;
+  bool ok = vm_protect(v, body, j);
   v->tr = tr;
+  if (!ok) v->err = err;
+  return ok;
+}
+
+bool eval_quiet(vm *v, const node *n, frame *f, value *out) {
+  quiet_job j = {.n = n, .f = f};
+  if (!quietly(v, quiet_eval, &j)) return false;
+  *out = j.out;
   return true;
 }
 
@@ -1793,29 +1789,9 @@ frame *eval_frame_new(frame *up, int n) { return frame_new(up, n); }
 frame *eval_call_frame(vm *v, value fv, int nargs, value *args) {
   if (fv.tag != V_FUNC) return NULL;
   const closure *c = fv.as.fn;
-  const node *d = c->fn;
-  if (d->kind != N_FN && d->kind != N_LAMBDA) return NULL;
-  jmp_buf jb;
-  jmp_buf *volatile saved = v->jmp;
-  trace *volatile tr = v->tr;
-  volatile int depth = v->depth;
-  diag err = v->err;
-  v->jmp = &jb;
-  v->tr = NULL;
-  if (setjmp(jb)) {
-    v->jmp = saved;
-    v->tr = tr;
-    v->depth = depth;
-    v->err = err;
-    return NULL;
-  }
-  frame *f = frame_new(c->env, d->nslots);
-  loc none = {0};
-  bind(v, d, f, nargs, args, 0, NULL, NULL, none);
-  (void)eval(v, d->a, f);
-  v->jmp = saved;
-  v->tr = tr;
-  return f;
+  if (c->fn->kind != N_FN && c->fn->kind != N_LAMBDA) return NULL;
+  quiet_job j = {.c = c, .nargs = nargs, .args = args};
+  return quietly(v, quiet_call, &j) ? j.f : NULL;
 }
 
 void eval_test(vm *v, module *m, node *t) {

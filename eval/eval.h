@@ -19,12 +19,6 @@ struct frame {
   value slots[];
 };
 
-struct closure {
-  const node *fn;      /* N_FN, N_LAMBDA, N_RULE, N_TABLE */
-  frame *env;          /* NULL for top-level declarations */
-  const struct module *mod;
-};
-
 typedef struct module {
   const char *path;    /* as resolved */
   source *src;
@@ -80,6 +74,10 @@ void trace_global(vm *v, const struct module *m, int k);
  * evaluator itself has no hook for it, so explain costs nothing when off. */
 void trace_scan(vm *v, const node *n);
 bool trace_global_seen(vm *v, const struct module *m, int k);
+/* Run body(v, ctx) so that an error raised in it returns false, with
+ * v->err set and the evaluation state (call depth, trace) as it was
+ * (eval/protect.c).  The one way to catch an error. */
+bool vm_protect(vm *v, void (*body)(vm *, void *), void *ctx);
 /* Evaluate n in frame f (NULL: a fresh top-level frame) with tracing off;
  * false, and v untouched, if it raises an error.  For explain's display
  * and --vs, which re-evaluate pure pieces of the body. */
@@ -112,6 +110,11 @@ struct svl_vm {
   int host_read;
   size_t heap_start;   /* svl_gc_thread_bytes when the call began (heap_budget) */
   unit_reg *units;
+  const builtin_set *builtins; /* what programs may call (stdlib_builtins) */
+  /* a host's natives (api/api_native.c): builtins whose fn is native_fn
+   * are called through native_call, handed the builtin */
+  builtin_fn native_fn;
+  value (*native_call)(vm *v, const builtin *b, int nargs, value *args, loc at);
   module *main;        /* the file loaded by svl_load_*, or the REPL scope */
   module **mods;       /* imported modules, by path */
   int nmods, capmods;

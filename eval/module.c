@@ -147,7 +147,7 @@ module *module_parse(vm *v, const char *path, const char *text, size_t len, bool
   m->g = into ? into : svl_alloc(sizeof(globals));
   node *prog = parse_module(s, m, err); /* every node knows its module */
   if (!prog) return NULL;
-  resolver_opts o = {.repl = repl};
+  resolver_opts o = {.repl = repl, .builtins = v->builtins};
   if (!resolve_program(prog, m->g, v->units, o, err)) return NULL;
   m->prog = prog;
   return m;

@@ -11,17 +11,6 @@
 #include "core/value.h"
 #include "core/diag.h"
 
-typedef struct svl_vm vm;
-
-typedef value (*builtin_fn)(vm *v, int nargs, value *args, loc at);
-
-struct builtin {
-  const char *name;
-  int min_args, max_args;  /* max -1: any number */
-  builtin_fn fn;
-  const char *params;      /* "xs, f": for messages and docs */
-};
-
 /* Raise a runtime error at `at` (exit status 1 in the CLI).  The format
  * starts with the error's catalogue code (docs/errors.md), which is split
  * off into diag.code: vm_error(v, at, "E0501 division by zero"). */
@@ -47,11 +36,6 @@ _Noreturn void vm_error_kind(vm *v, diag_kind kind, loc at, const char *fmt, ...
 value vm_call(vm *v, value f, int nargs, value *args, loc at);
 /* The same with named arguments (names[i] goes with named[i]). */
 value vm_call_named(vm *v, value f, int nargs, value *args, int nnamed, const char **names, value *named, loc at);
-/* A host's native function (svl_register, api/api_native.c) is a
- * builtin whose fn is vm_native_entry; call it with vm_native_call, which
- * knows which native it is. */
-value vm_native_entry(vm *v, int nargs, value *args, loc at);
-value vm_native_call(vm *v, const builtin *b, int nargs, value *args, loc at);
 bool vm_callable(value f);
 
 /* Unit- and percent-aware arithmetic and ordering, exactly as the
@@ -93,19 +77,7 @@ unit_reg *vm_units(vm *v);
 /* Write text through the host's output callback (print). */
 void vm_output(vm *v, const char *s, size_t n);
 
-/* All builtins, by name (stdlib/builtins.c); names of all into out (at
- * most cap), returning how many exist. */
-const builtin *builtin_find(const char *name);
-int builtin_names(const char **out, int cap);
-/* The position of parameter `name` in b->params, or -1; the names are also
- * copied to all[0..cap) and counted in *count when those are given (for
- * "did you mean"). */
-int builtin_param(const builtin *b, const char *name, const char **all, int cap, int *count);
 /* value(ind, qty) of SPEC 8 (eval/eval.c). */
 value indicator_value(vm *v, loc at, value ind, value qty);
-
-/* The prelude (stdlib/prelude*.c). */
-extern const builtin svl_prelude[];
-extern const int svl_prelude_count;
 
 #endif

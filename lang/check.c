@@ -22,7 +22,7 @@
 #include <time.h>
 
 #include "core/gc.h"
-#include "eval/vm.h"
+#include "lang/percent_hint.h"
 
 typedef struct frm {
   const node *owner;

@@ -1104,8 +1104,10 @@ static void search(tab *t, int i, const int *alive, int n) {
   int ne = 0;
   for (int k = 0; k < n; k++) ne += t->hi[alive[k] * t->nc + i].n;
   if (!spend(t, (long)n + ne, "gap")) return;
-  if (2 * ne > t->ev_cap[i]) {
-    t->ev_cap[i] = 2 * ne;
+  /* never NULL, even with no interval (no row can match here): `ev + 0`
+   * on a null pointer is undefined (a fuzz_resolve finding) */
+  if (2 * ne > t->ev_cap[i] || !t->ev[i]) {
+    t->ev_cap[i] = 2 * ne > 2 ? 2 * ne : 2;
     t->ev[i] = svl_alloc_atomic((size_t)t->ev_cap[i] * sizeof *t->ev[i]);
   }
   uint64_t *starts = t->ev[i], *ends = t->ev[i] + ne;

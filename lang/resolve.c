@@ -1,6 +1,7 @@
 /* Name resolution: see resolve.h. */
 #include "lang/resolve.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -99,6 +100,7 @@ static bool rerr(R *r, loc at, const char *hint, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  memset(r->err, 0, sizeof *r->err);
   r->err->kind = DIAG_RESOLVE;
   r->err->code = code;
   r->err->msg = svl_strdup(buf);
@@ -155,19 +157,21 @@ static bool scope_find(scope *s, const char *name, int *up, int *slot) {
   return false;
 }
 
-static const builtin *find_builtin(const char *name) { return builtin_find(name); }
+static const builtin *find_builtin(const R *r, const char *name) {
+  return r->opts.builtins ? r->opts.builtins->find(name) : NULL;
+}
 
 /* Names visible at a point, for "did you mean". */
 static const char *suggest(R *r, scope *s, const char *name) {
   /* room for every candidate: builtin_names returns how many builtins
    * exist, not how many fitted, so a short array was read past its end */
-  int nb = builtin_names(NULL, 0), cap = r->g->n + nb, n = 0;
+  int nb = r->opts.builtins ? r->opts.builtins->names(NULL, 0) : 0, cap = r->g->n + nb, n = 0;
   for (scope *t = s; t; t = t->parent) cap += t->n;
   const char **c = svl_alloc((size_t)cap * sizeof *c);
   for (; s; s = s->parent)
     for (int i = 0; i < s->n; i++) c[n++] = s->names[i];
   for (int i = 0; i < r->g->n; i++) c[n++] = r->g->names[i];
-  n += builtin_names(c + n, nb);
+  if (nb) n += r->opts.builtins->names(c + n, nb);
   const char *best = diag_nearest(name, c, n);
   if (!best) return NULL;
   char buf[256];
@@ -193,7 +197,7 @@ static void name_ref(R *r, node *n, scope *s) {
     n->ref = r->g->decls[g];
     return;
   }
-  const builtin *b = find_builtin(n->name);
+  const builtin *b = find_builtin(r, n->name);
   if (b) {
     n->refkind = REF_BUILTIN;
     n->ref = b;
@@ -473,7 +477,7 @@ static void fn_body(R *r, node *d) {
       if (h->kind != N_NAME) {
         rerr(r, h->at, NULL, "E0604 an output column header must be a name");
       } else if (h->a) { /* | rating: Rating |: the order of the outputs */
-        diag e;
+        diag e = {0};
         const svl_type *t = resolve_type(h->a, r->g, r->units, &e);
         if (!t) { if (!r->failed) { r->failed = true; *r->err = e; } break; }
         if (!ranks || t->kind != T_ENUM)
@@ -524,6 +528,19 @@ static void fn_body(R *r, node *d) {
   r->fn_depth--;
 }
 
+/* An E0305 in *err, every other field of it cleared: a caller's diag may
+ * be an uninitialised local, and a stale note once reached diag_render
+ * (a fuzz_eval finding). */
+static const svl_type *type_error(diag *err, loc at, const char *msg, const char *hint) {
+  memset(err, 0, sizeof *err);
+  err->kind = DIAG_RESOLVE;
+  err->code = "E0305";
+  err->msg = msg;
+  err->hint = hint;
+  err->at = at;
+  return NULL;
+}
+
 const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *err) {
   svl_type *t = svl_alloc(sizeof *t);
   t->opt = te->opt;
@@ -539,15 +556,7 @@ const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *
                       : NULL;
       for (int j = 0; j < i && !why; j++)
         if (value_equal(vals[j], vals[i])) why = "a member is listed twice";
-      if (why) {
-        err->kind = DIAG_RESOLVE;
-        err->code = "E0305";
-        err->msg = svl_strdup(why);
-        err->hint = "write type Name = 1 | 2 | 3 or type Name = \"a\" | \"b\"";
-        err->at = te->kids[i]->at;
-        err->nframes = 0;
-        return NULL;
-      }
+      if (why) return type_error(err, te->kids[i]->at, svl_strdup(why), "write type Name = 1 | 2 | 3 or type Name = \"a\" | \"b\"");
     }
     t->vals = vals;
     return t;
@@ -572,15 +581,10 @@ const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *
         t->opt = true;
         return t;
       }
-      err->kind = DIAG_RESOLVE;
-      err->code = "E0305";
       char buf[200];
       snprintf(buf, sizeof buf, "unknown type '%s'", nm);
-      err->msg = svl_strdup(buf);
-      err->hint = "types are number, int, percent, text, bool, date, a unit name, quantity, [T], a type name, 1 | 2 | 3, and T? for optional";
-      err->at = te->at;
-      err->nframes = 0;
-      return NULL;
+      return type_error(err, te->at, svl_strdup(buf), "types are number, int, percent, text, bool, date, a unit name, "
+                        "quantity, [T], a type name, 1 | 2 | 3, and T? for optional");
     }
     return t;
   }

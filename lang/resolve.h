@@ -7,7 +7,8 @@
 #include <stdbool.h>
 #include "lang/ast.h"
 #include "core/diag.h"
-#include "eval/vm.h"
+#include "core/unit.h"
+#include "core/value.h"
 
 /* The global scope of one module (a file, or the REPL session). */
 typedef struct globals {
@@ -27,8 +28,18 @@ int globals_find(const globals *g, const char *name);
 /* Add a name (or return its slot when it exists). */
 int globals_add(globals *g, const char *name);
 
+/* The builtins a program may call.  The resolver does not know the
+ * standard library (stdlib/ is a layer above): whoever resolves hands it
+ * over (the VM keeps stdlib_builtins, stdlib/builtins.h). */
+typedef struct builtin_set {
+  const builtin *(*find)(const char *name);
+  /* names into out (at most cap); returns how many exist */
+  int (*names)(const char **out, int cap);
+} builtin_set;
+
 typedef struct resolver_opts {
   bool repl;          /* redefinition replaces instead of failing */
+  const builtin_set *builtins; /* NULL: none */
 } resolver_opts;
 
 /* Resolve a parsed program against its module's globals.  Unit

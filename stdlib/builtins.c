@@ -2,7 +2,7 @@
  * few builtins that live beside the evaluator. */
 #include <string.h>
 
-#include "eval/vm.h"
+#include "stdlib/builtins.h"
 #include "stdlib/load.h"
 #include "stdlib/lookup.h"
 
@@ -50,3 +50,5 @@ int builtin_names(const char **out, int cap) {
   }
   return k;
 }
+
+const builtin_set stdlib_builtins = {builtin_find, builtin_names};

@@ -14,6 +14,7 @@
 #include "lang/ast.h"
 #include "core/gc.h"
 #include "eval/vm.h"
+#include "stdlib/builtins.h"
 #include "stdlib/lookup.h"
 
 #define BUILTIN(name) static value name(vm *v, int nargs, value *args, loc at)

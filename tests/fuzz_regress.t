@@ -15,7 +15,7 @@ for h in "$dir"/*/; do
   name=$(basename "$h")
   for f in "$h"*; do
     n=$((n + 1))
-    if timeout 60 "$bin/replay_$name" "$f" >/dev/null 2>"$bin/replay.err"; then
+    if timeout 300 "$bin/replay_$name" "$f" >/dev/null 2>"$bin/replay.err"; then
       echo "ok $n - $name $(basename "$f")"
     else
       failed=$((failed + 1))

@@ -3,6 +3,7 @@
 
 #include "eval/eval.h"
 #include "core/gc.h"
+#include "stdlib/builtins.h"
 
 #define PUBLIC __attribute__((visibility("default")))
 

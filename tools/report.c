@@ -1,5 +1,6 @@
-/* The evaluation report: the `report` declaration (docs/report.md) and
- * svl_report_html, which renders it as one self-contained HTML page.
+/* The evaluation report: svl_report_html renders a `report` declaration
+ * (docs/report.md; checked by eval/report_decl.c) as one self-contained
+ * HTML page.
  *
  * The page has no script, no external resource and a Content-Security-
  * Policy that forbids both, so it works offline and nothing in it can
@@ -14,112 +15,9 @@
 
 #include "api/api.h"
 #include "core/gc.h"
+#include "eval/report_decl.h"
 #include "tools/report.h"
 #include "tools/explain.h"
-
-typedef enum {
-  F_TITLE, F_CONTRACT, F_DATE, F_DECISION, F_BIDS, F_NAME, F_GATES, F_RANKING, F_TOTAL, F_WEIGHTS,
-  F_SCORES, F_ALT, F_SENS, F_SV, F_EXPLAIN, F_LABELS, F_TIE_BREAK, F_NOT_RANKED, F_MODERATION, F_METHODOLOGY, NF
-} fid;
-
-/* kinds: t text, d date, L list of records, f callable, F callable or list
- * of callables, r record of plain numbers, R record of texts */
-static const struct { const char *name, *kinds, *what; } fields[NF] = {
-  {"title", "t", "a text"},
-  {"contract", "t", "a text"},
-  {"date", "td", "a date or a text"},
-  {"decision", "t", "a text"},
-  {"bids", "L", "a list of records (every bid received)"},
-  {"name", "f", "a function of a bid giving its name"},
-  {"gates", "F", "a rule, or a list of rules, applied to each bid"},
-  {"ranking", "L", "a list of records (the bids in competition, best first)"},
-  {"total", "f", "a function of a bid giving its total"},
-  {"weights", "r", "a record of criterion: weight"},
-  {"scores", "f", "a function of a bid giving its record of criterion scores"},
-  {"abnormally_low", "L", "a list of records (the abnormally-low-tender screen)"},
-  {"sensitivity", "L", "a list of records (scoring.sensitivity's result)"},
-  {"social_value", "f", "a function of a bid giving the list of its social value lines"},
-  {"explain", "f", "a function of a bid whose evaluation is explained"},
-  {"labels", "R", "a record of criterion: label text"},
-  {"tie_break", "t", "a text naming the tie-break rule"},
-  {"not_ranked", "f", "a function of a bid giving why it is not ranked (a text, or null)"},
-  {"moderation", "L", "a list of records (moderation.moderate's result)"},
-  {"methodology", "F", "a function, or a list of functions, rules and tables whose source the methodology quotes"},
-};
-
-static bool records(value x) {
-  if (x.tag != V_LIST) return false;
-  for (size_t i = 0; i < x.as.list->n; i++)
-    if (x.as.list->items[i].tag != V_RECORD) return false;
-  return true;
-}
-
-static bool plain_number(value x) { return x.tag == V_NUM && !x.unit; }
-
-static bool kind_ok(char k, value x) {
-  switch (k) {
-  case 't': return x.tag == V_TEXT;
-  case 'd': return x.tag == V_DATE;
-  case 'L': return records(x);
-  case 'f': return vm_callable(x);
-  case 'F':
-    if (vm_callable(x)) return true;
-    if (x.tag != V_LIST) return false;
-    for (size_t i = 0; i < x.as.list->n; i++)
-      if (!vm_callable(x.as.list->items[i])) return false;
-    return true;
-  case 'R':
-    if (x.tag != V_RECORD) return false;
-    for (size_t i = 0; i < x.as.rec->n; i++)
-      if (rec_get(x.as.rec, i).tag != V_TEXT) return false;
-    return true;
-  case 'r':
-    if (x.tag != V_RECORD || x.as.rec->n == 0) return false;
-    for (size_t i = 0; i < x.as.rec->n; i++)
-      if (!plain_number(rec_get(x.as.rec, i))) return false;
-    return true;
-  default: return false;
-  }
-}
-
-static int field_id(const char *name) {
-  for (int i = 0; i < NF; i++)
-    if (!strcmp(fields[i].name, name)) return i;
-  return -1;
-}
-
-value report_check(vm *v, const node *d, value rec) {
-  const record *r = rec.as.rec;
-  for (size_t i = 0; i < r->n; i++) {
-    loc at = d->a->kids[i]->at;
-    int id = field_id(r->keys[i]);
-    if (id < 0) {
-      const char *names[NF];
-      for (int k = 0; k < NF; k++) names[k] = fields[k].name;
-      const char *best = diag_nearest(r->keys[i], names, NF);
-      sbuf h;
-      sb_init(&h);
-      if (best) sb_printf(&h, "did you mean '%s'? ", best);
-      sb_puts(&h, "a report has title, contract, date, decision, bids, name, gates, ranking, total, weights, scores, "
-                  "abnormally_low, sensitivity, social_value, explain, labels, tie_break, not_ranked, moderation and methodology (docs/report.md)");
-      vm_error_hint(v, at, h.s, "E0409 report: unknown field '%s'", r->keys[i]);
-    }
-    /* null is "not given", so a field can be switched off */
-    if (rec_get(r, i).tag == V_NULL) continue;
-    bool ok = false;
-    for (const char *k = fields[id].kinds; *k; k++) ok = ok || kind_ok(*k, rec_get(r, i));
-    if (!ok)
-      vm_error(v, at, "E0409 report: '%s' must be %s, got %s", r->keys[i], fields[id].what, value_type_name(rec_get(r, i)));
-  }
-  static const fid required[] = {F_TITLE, F_RANKING};
-  for (size_t k = 0; k < sizeof required / sizeof required[0]; k++) {
-    long i = record_find(r, fields[required[k]].name);
-    if (i < 0 || rec_get(r, i).tag == V_NULL)
-      vm_error_hint(v, d->at, "every report has a title and a ranking (the bids in competition, best first)",
-                    "E0409 report: no '%s'", fields[required[k]].name);
-  }
-  return rec;
-}
 
 /* ---- rendering ---- */
 
@@ -373,7 +271,7 @@ static void load_ranking(rep *r) {
         vm_error_hint(r->v, at_of(r, F_SCORES), "the scores need a field for every criterion of weights",
                       "E0409 report: the scores of %s have no '%s'", r->names[i], r->crit[k]);
       value x = rec_get(sc.as.rec, j);
-      if (!plain_number(x))
+      if (!report_plain_number(x))
         vm_error(r->v, at_of(r, F_SCORES), "E0409 report: the %s score of %s must be a plain number, got %s", r->crit[k],
                  r->names[i], value_type_name(x));
       r->s[i * r->nc + k] = x.as.num;
@@ -1160,7 +1058,7 @@ static void social_value(rep *r) {
              "<p>Each bid's commitments by measure, with the proxy value used and where it comes from.</p>\n");
   for (int i = 0; i < r->n; i++) {
     value lines = call1(r, F_SV, r->bid[i]);
-    if (!records(lines))
+    if (!report_records(lines))
       vm_error(r->v, r->at[F_SV], "E0409 report: social_value of %s must be a list of records, got %s", r->names[i],
                value_type_name(lines));
     const list *l = lines.as.list;
@@ -1326,7 +1224,7 @@ static void render(svl_vm *v, void *ctx) {
     r->at[k] = r->d->at;
   }
   for (size_t i = 0; i < rec->n; i++) {
-    int id = field_id(rec->keys[i]);
+    int id = report_field_id(rec->keys[i]);
     if (id < 0) continue;
     r->f[id] = rec_get(rec, i);
     r->at[id] = r->d->a->kids[i]->at;

@@ -1,16 +1,11 @@
-/* The `report` declaration and the HTML evaluation report (svl report,
- * docs/report.md).  tools/report.c checks the declaration when the
- * evaluator meets it and renders the page; tools/report_svg.c draws its
- * charts.  Not part of the public API. */
+/* The HTML evaluation report (svl report, docs/report.md): tools/report.c
+ * renders the page of a `report` declaration (checked by
+ * eval/report_decl.c); tools/report_svg.c draws its charts.  Not part of
+ * the public API. */
 #ifndef SVL_REPORT_H
 #define SVL_REPORT_H
 
 #include "eval/eval.h"
-
-/* Check the evaluated fields of a `report { ... }` declaration `d`
- * (unknown fields, wrong kinds of value, a missing title or ranking) and
- * return the record that becomes the global `report`.  Raises E0409. */
-value report_check(vm *v, const node *d, value rec);
 
 /* ---- shared by report.c and report_svg.c ---- */
 

@@ -7,7 +7,7 @@ cd "$tmp" || exit 1
 
 # check FILE [options]: run svl check, stderr in $tmp/err, status in $st
 check() {
-  timeout 20 "$SVL" check "$@" >"$tmp/out" 2>"$tmp/err"
+  timeout 120 "$SVL" check "$@" >"$tmp/out" 2>"$tmp/err"
   st=$?
 }
 # has DESC LINE: the report has this exact line

@@ -6,7 +6,7 @@
 cd "$tmp" || exit 1
 
 check() {
-  timeout 60 "$SVL" check "$@" >"$tmp/out" 2>"$tmp/err"
+  timeout 300 "$SVL" check "$@" >"$tmp/out" 2>"$tmp/err"
   st=$?
 }
 has() {

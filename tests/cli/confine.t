@@ -14,7 +14,7 @@ printf 'supplier,price\nCee,300\n' >rules/sub/nested.csv
 printf 'TOKEN,hunter2-secret\n' >secret/creds.csv
 printf 'let shared = 7\n' >data/shared.svl
 
-run_in() { (cd "$1" && shift && timeout 20 "$SVL" "$@") >"$tmp/out" 2>"$tmp/err"; }
+run_in() { (cd "$1" && shift && timeout 120 "$SVL" "$@") >"$tmp/out" 2>"$tmp/err"; }
 secret_kept() {  # nothing of the secret reached the output
   if grep -q hunter2 "$tmp/out" "$tmp/err"; then not_ok "$1" "$(cat "$tmp/out" "$tmp/err")"; else ok "$1"; fi
 }

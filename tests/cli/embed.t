@@ -175,7 +175,7 @@ fi
 # make install also installs the Python module and the SQLite extension
 py=$(ls "$P"/lib/python3/dist-packages/svl.py 2>/dev/null)
 [ -n "$py" ] && ok "make install puts svl.py in PREFIX/lib/python3/dist-packages" || not_ok "svl.py installed" "$(ls -R "$P/lib" | head)"
-got=$(env -u SVL_LIBRARY $(sanitizer_env) PYTHONPATH="$P/lib/python3/dist-packages" PYTHONDONTWRITEBYTECODE=1 timeout 60 python3 -c '
+got=$(env -u SVL_LIBRARY $(sanitizer_env) PYTHONPATH="$P/lib/python3/dist-packages" PYTHONDONTWRITEBYTECODE=1 timeout 300 python3 -c '
 import svl
 with svl.VM() as vm:
     vm.load_string("let x = 0.1 + 0.2\n", "x.svl")
@@ -184,7 +184,7 @@ with svl.VM() as vm:
   || not_ok "... the installed svl.py works" "$got"
 if [ -x "$P/lib/svl/svl_sqlite.so" ] && command -v sqlite3 >/dev/null; then
   printf 'fn f() = 0.1 + 0.2\n' >sq.svl
-  got=$(env LD_LIBRARY_PATH="$P/lib" $(sanitizer_env) timeout 60 \
+  got=$(env LD_LIBRARY_PATH="$P/lib" $(sanitizer_env) timeout 300 \
         sqlite3 -bail -cmd ".load $P/lib/svl/svl_sqlite" :memory: "select svl_call('sq.svl', 'f');" 2>&1)
   [ "$got" = "0.3" ] && ok "make install puts the SQLite extension in PREFIX/lib/svl, and it loads" \
     || not_ok "the installed SQLite extension loads" "$got"

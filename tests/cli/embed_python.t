@@ -41,7 +41,7 @@ fi
 
 # the example, run as a user would, prints what the C host prints
 # shellcheck disable=SC2046 # the words of sanitizer_env are env arguments
-(cd "$root" && env $(sanitizer_env) SVL_LIBRARY="$lib" PYTHONDONTWRITEBYTECODE=1 timeout 60 python3 "$py/example.py" \
+(cd "$root" && env $(sanitizer_env) SVL_LIBRARY="$lib" PYTHONDONTWRITEBYTECODE=1 timeout 300 python3 "$py/example.py" \
    examples/embed/c/tender.svl examples/embed/c/bids.csv) >example.out 2>"$tmp/err"
 if cmp -s example.out "$root/examples/embed/c/expected.out"; then
   ok "python3 example.py prints exactly what the C host prints"

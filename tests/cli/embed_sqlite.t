@@ -33,7 +33,7 @@ cat >sq <<SH
 #!/bin/sh
 dir=\$1
 shift
-cd "\$dir" && exec env $(sanitizer_env) timeout 60 sqlite3 -bail -cmd ".load $ext" :memory: "\$@"
+cd "\$dir" && exec env $(sanitizer_env) timeout 300 sqlite3 -bail -cmd ".load $ext" :memory: "\$@"
 SH
 chmod +x sq
 sq="$tmp/sq"
@@ -123,7 +123,7 @@ err "svl_call with too few arguments" "give the rule file and the name" "SELECT 
 # shellcheck disable=SC2046 # the words of sanitizer_env are env arguments
 # shellcheck disable=SC2046 # the words of sanitizer_env are env arguments
 got=$(cd "$tmp" && printf "%s\n" "SELECT svl_call('exact.svl', 'third', 'x');" "SELECT svl_call('exact.svl', 'add', 1, 2);" |
-  env $(sanitizer_env) timeout 60 sqlite3 -cmd ".load $ext" :memory: 2>/dev/null)
+  env $(sanitizer_env) timeout 300 sqlite3 -cmd ".load $ext" :memory: 2>/dev/null)
 [ "$got" = 3 ] && ok "after an error the cached VM answers the next call" || not_ok "the VM is usable after an error" "got: $got"
 # the sandbox: a rule file can read no other file, no clock
 printf 'fn data() = load("bids.csv")\nfn now() = today()\n' >sandbox.svl

@@ -13,7 +13,7 @@ produces() {
   code=$1 want=$2 src=$3
   shift 3
   printf '%s\n' "$src" >e.svl
-  timeout 20 "$SVL" run e.svl "$@" >out 2>err
+  timeout 120 "$SVL" run e.svl "$@" >out 2>err
   got=$?
   first=$(head -1 err)
   if [ "$got" = "$want" ] && grep -q -- "error: .* \[$code\]" err; then
@@ -37,7 +37,7 @@ CSV
 printf 'let price = £100\nlet total = price * 2\n' >ok.svl
 
 # E0001: the CLI asks the library for a name the file does not define
-timeout 20 "$SVL" run ok.svl totl >out 2>err; s=$?
+timeout 120 "$SVL" run ok.svl totl >out 2>err; s=$?
 if [ $s = 2 ] && grep -q "\[E0001\]" err; then ok "E0001 (exit 2): $(head -1 err)"; else not_ok "E0001" "exit $s: $(head -2 err)"; fi
 tested="$tested""E0001 "
 
@@ -144,7 +144,7 @@ produces E0903 1 'print 1' --output no/such/dir/out.txt
 finds() {
   code=$1 sev=$2 src=$3
   printf '%s\n' "$src" >c.svl
-  timeout 20 "$SVL" check c.svl >out 2>err
+  timeout 120 "$SVL" check c.svl >out 2>err
   if grep -q -- "$sev: .* \[$code\]" err; then
     ok "$code ($sev of svl check): $(grep -m1 -- "\[$code\]" err)"
   else
@@ -195,17 +195,17 @@ fi
 bad=""
 for c in $documented; do
   title=$(sed -n "s/^## $c //p" "$root/docs/errors.md")
-  out=$(timeout 20 "$SVL" help "$c" 2>&1)
+  out=$(timeout 120 "$SVL" help "$c" 2>&1)
   case $out in "$c $title"*"Fix:"*) ;; *) bad="$bad $c" ;; esac
 done
 [ -z "$bad" ] && ok "svl help CODE prints each entry, title first, with its fix" || not_ok "svl help fails for:$bad"
 expect_out "svl help takes a lower-case code" "E0301 undefined name" sh -c "\"$SVL\" help e0301 | head -1"
 expect_status "svl help of an unknown code is a usage error" 2 "$SVL" help E9999
-ncodes=$(timeout 20 "$SVL" help errors | grep -c '^E[0-9]\{4\}  ')
+ncodes=$(timeout 120 "$SVL" help errors | grep -c '^E[0-9]\{4\}  ')
 [ "$ncodes" = "$(echo "$documented" | wc -w)" ] && ok "svl help errors lists all $ncodes codes" || not_ok "svl help errors lists $ncodes codes"
 
 # the code follows the message; file:line:col: error: stays a prefix
 printf 'let price = £100\nlet total = pirce * 2\n' >rules.svl
-timeout 20 "$SVL" run rules.svl >out 2>rules.err
+timeout 120 "$SVL" run rules.svl >out 2>rules.err
 expect_out "code after the message" "rules.svl:2:13: error: undefined name 'pirce' [E0301]" head -1 rules.err
 done_testing

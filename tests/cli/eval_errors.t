@@ -7,7 +7,7 @@ cd "$tmp" || exit 1
 # in SOURCE separates lines)
 fails() {
   printf '%b\n' "$1" >e.svl
-  timeout 20 "$SVL" run e.svl >out 2>err
+  timeout 120 "$SVL" run e.svl >out 2>err
   s=$?
   got=$(head -1 err)
   if [ "$s" = 1 ] && [ "$got" = "$2" ]; then ok "$2"; else not_ok "$1" "exit $s; got: $got; want: $2"; fi
@@ -42,7 +42,7 @@ fails 'print 1..date("2026-01-01")' "e.svl:1:7: error: a range needs two numbers
 fails 'print 5 as hours'           "e.svl:1:7: error: cannot convert a plain number to hour [E0401]"
 fails 'print [x for x in 1.5..3]'  "e.svl:1:19: error: a range expects a whole number, got 1.5 [E0407]"
 printf 'import greenbook\nprint greenbook.nothing\n' >m.svl
-timeout 20 "$SVL" run m.svl >out 2>err
+timeout 120 "$SVL" run m.svl >out 2>err
 [ $? = 1 ] && grep -q "has no name 'nothing' \[E0306\]" err && ok "a module asked for a name it lacks: E0306" \
   || not_ok "module without the name" "$(head -2 err)"
 fails 'rule r(x) {\n  require [x > 0, 1]\n}\nprint r(1)' "e.svl:2:11: error: item 2 of the requirement list must be a bool or a verdict, got number [E0402]"

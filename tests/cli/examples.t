@@ -14,7 +14,7 @@ case $SVL in /*) ;; *) SVL=$root/$SVL ;; esac
 example() {
   dir=$1 expected=$2; shift 2
   desc="$dir: svl $* matches $expected"
-  (cd "$root" && timeout 60 "$SVL" "$@") >"$tmp/got" 2>"$tmp/err"
+  (cd "$root" && timeout 300 "$SVL" "$@") >"$tmp/got" 2>"$tmp/err"
   status=$?
   if [ "$status" != 0 ]; then
     not_ok "$desc" "exit $status; stderr: $(head -5 "$tmp/err")"

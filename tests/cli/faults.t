@@ -16,7 +16,7 @@ print("let main = rows")' >big.svl
 printf 'let main = 1\n' >small.svl
 
 # limited CMD...: run with a 4 KiB file-size limit, SIGXFSZ ignored
-limited() { (trap '' XFSZ; ulimit -f 4; exec timeout 20 "$@") >"$tmp/stdout" 2>"$tmp/err"; }
+limited() { (trap '' XFSZ; ulimit -f 4; exec timeout 120 "$@") >"$tmp/stdout" 2>"$tmp/err"; }
 no_temp() { ! ls -a dest | grep -q '\.tmp-'; }
 
 for fmt in text json csv; do

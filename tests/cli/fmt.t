@@ -129,8 +129,8 @@ else not_ok "every .svl file formats, idempotently" "$bad"; fi
 norm() { sed -E 's/:[0-9]+(:[0-9]+)?/:N/g'; }
 same() { # DIR-RELATIVE-FILE CMD...
   f=$1; shift
-  a=$(cd "orig/$(dirname "$f")" && timeout 20 "$SVL" "$@" </dev/null 2>/dev/null | norm; echo "exit ${PIPESTATUS[0]}")
-  b=$(cd "new/$(dirname "$f")" && timeout 20 "$SVL" "$@" </dev/null 2>/dev/null | norm; echo "exit ${PIPESTATUS[0]}")
+  a=$(cd "orig/$(dirname "$f")" && timeout 120 "$SVL" "$@" </dev/null 2>/dev/null | norm; echo "exit ${PIPESTATUS[0]}")
+  b=$(cd "new/$(dirname "$f")" && timeout 120 "$SVL" "$@" </dev/null 2>/dev/null | norm; echo "exit ${PIPESTATUS[0]}")
   [ "$a" = "$b" ] || differ="$differ $f($*)"
 }
 differ=""
@@ -150,9 +150,9 @@ if [ -d orig/conf ]; then
     input=/dev/null
     [ -f "orig/conf/$name.stdin" ] && input=$PWD/orig/conf/$name.stdin
     # shellcheck disable=SC2086
-    a=$(cd orig/conf && timeout 20 "$SVL" $args <"$input" 2>/dev/null | norm; echo "exit ${PIPESTATUS[0]}")
+    a=$(cd orig/conf && timeout 120 "$SVL" $args <"$input" 2>/dev/null | norm; echo "exit ${PIPESTATUS[0]}")
     # shellcheck disable=SC2086
-    b=$(cd new/conf && timeout 20 "$SVL" $args <"$input" 2>/dev/null | norm; echo "exit ${PIPESTATUS[0]}")
+    b=$(cd new/conf && timeout 120 "$SVL" $args <"$input" 2>/dev/null | norm; echo "exit ${PIPESTATUS[0]}")
     [ "$a" = "$b" ] || differ="$differ $name"
   done
   if [ -z "$differ" ]; then ok "conformance cases: same output and status after formatting"

@@ -7,7 +7,7 @@ cd "$tmp" || exit 1
 # rejects SOURCE EXPECTED-FIRST-LINE-OF-STDERR (with h.svl as the file)
 rejects() {
   printf '%s\n' "$1" >h.svl
-  timeout 20 "$SVL" run h.svl >out 2>err
+  timeout 120 "$SVL" run h.svl >out 2>err
   s=$?
   got=$(head -1 err)
   if [ "$s" = 2 ] && [ "$got" = "$2" ]; then ok "$2"; else not_ok "$(echo "$1" | head -c 60)" "exit $s; got: $got; want: $2"; fi

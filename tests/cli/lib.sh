@@ -9,14 +9,14 @@ not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -n "${
 # expect_status DESC WANT CMD... : run, compare exit status
 expect_status() {
   desc=$1 want=$2; shift 2
-  timeout 20 "$@" >"$tmp/out" 2>"$tmp/err"
+  timeout 120 "$@" >"$tmp/out" 2>"$tmp/err"
   got=$?
   if [ "$got" = "$want" ]; then ok "$desc"; else not_ok "$desc" "exit $got, expected $want; stderr: $(head -3 "$tmp/err")"; fi
 }
 # expect_out DESC EXPECTED CMD... : stdout equals
 expect_out() {
   desc=$1 want=$2; shift 2
-  got=$(timeout 20 "$@" 2>"$tmp/err")
+  got=$(timeout 120 "$@" 2>"$tmp/err")
   if [ "$got" = "$want" ]; then ok "$desc"; else not_ok "$desc" "got: $got; stderr: $(head -3 "$tmp/err")"; fi
 }
 # expect_err DESC FRAGMENT : last stderr contains

@@ -29,7 +29,7 @@ PY
 
 # svl check writes its findings to stderr
 check_out() { # DESC EXPECTED FILE
-  got=$(timeout 20 "$SVL" check "$3" 2>&1)
+  got=$(timeout 120 "$SVL" check "$3" 2>&1)
   if [ "$got" = "$2" ]; then ok "$1"; else not_ok "$1" "got: $got"; fi
 }
 

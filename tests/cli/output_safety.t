@@ -44,7 +44,7 @@ got=$("$SVL" run small.svl --format csv --output /dev/stdout 2>err.txt)
 [ -L /dev/stdout ] && ok "... /dev/stdout is still a link" || not_ok "... /dev/stdout is still a link" "$(ls -la /dev/stdout)"
 ls /dev | grep -q 'stdout\.tmp-' && not_ok "... no temporary file in /dev" || ok "... no temporary file in /dev"
 mkfifo pipe
-timeout 20 cat pipe >from_pipe.txt &
+timeout 120 cat pipe >from_pipe.txt &
 reader=$!
 expect_status "--output a FIFO: exit 0" 0 "$SVL" run small.svl --output pipe
 wait $reader
@@ -54,7 +54,7 @@ wait $reader
 # every write to standard output is checked: /dev/full, a closed stdout
 full() {  # full DESC CMD...: exit 1 and E0903 on stderr with stdout on /dev/full
   desc=$1; shift
-  timeout 20 "$@" >/dev/full 2>"$tmp/err"
+  timeout 120 "$@" >/dev/full 2>"$tmp/err"
   s=$?
   if [ $s = 1 ] && grep -q "error: cannot write standard output: No space left on device \[E0903\]" "$tmp/err"; then
     ok "$desc > /dev/full: E0903, exit 1"
@@ -72,18 +72,18 @@ full "help" "$SVL" help
 sh -c '"$1" fmt - <"$2" >/dev/full 2>"$3"' sh "$SVL" t.svl err.txt
 s=$?
 [ $s = 1 ] && grep -q "E0903" err.txt && ok "fmt - > /dev/full: E0903, exit 1" || not_ok "fmt - > /dev/full" "exit $s; $(cat err.txt)"
-timeout 20 "$SVL" run small.svl >&- 2>err.txt
+timeout 120 "$SVL" run small.svl >&- 2>err.txt
 s=$?
 [ $s = 1 ] && grep -q "error: cannot write standard output: Bad file descriptor \[E0903\]" err.txt \
   && ok "run with standard output closed: E0903, exit 1" || not_ok "run with standard output closed" "exit $s; $(cat err.txt)"
-timeout 20 "$SVL" run small.svl --output closed.txt >&- 2>err.txt
+timeout 120 "$SVL" run small.svl --output closed.txt >&- 2>err.txt
 s=$?
 [ $s = 1 ] && grep -q '^1,one\|n: 1' closed.txt && ! grep -q checked closed.txt \
   && ok "... with --output, the file is written and print's output is not diverted into it" \
   || not_ok "... --output with stdout closed" "exit $s; $(cat err.txt; cat closed.txt)"
 
 # a full disk under standard output (the file-size limit, as in faults.t)
-limited() { (trap '' XFSZ; ulimit -f 4; exec timeout 20 "$@") 2>"$tmp/err"; }
+limited() { (trap '' XFSZ; ulimit -f 4; exec timeout 120 "$@") 2>"$tmp/err"; }
 limited "$SVL" run medium.svl >redirected.txt
 s=$?
 [ $s = 1 ] && grep -q "cannot write standard output: File too large \[E0903\]" err \

@@ -63,7 +63,7 @@ fn zero(d: percent) = d >= 0
 fn loose(n: number) = n >= min_quality
 let x = 40 >= min_quality
 SVL
-timeout 20 "$SVL" check mixed.svl >out 2>err
+timeout 120 "$SVL" check mixed.svl >out 2>err
 if [ $? = 2 ]; then ok "check: mixes are errors (exit 2)"; else not_ok "check exit status" "$(cat err)"; fi
 expect_err "check: an int parameter against a percent" "mixed.svl:2:25: error: cannot compare a number with a percent: score >= min_quality [E0410]"
 expect_err "check: 1 - a percent parameter" "mixed.svl:3:39: error: cannot subtract a percent from a number: 1 - deadweight [E0410]"
@@ -89,7 +89,7 @@ table share(s: percent) hit first {
 let a = band(70)
 let b = share(5%)
 SVL
-timeout 20 "$SVL" check bands.svl >out 2>err
+timeout 120 "$SVL" check bands.svl >out 2>err
 expect_err "check: a percent cell in an int column" "bands.svl:3:5: error: cannot compare a number with a percent: mark >= 60% [E0410]"
 expect_err "check: a percent range in an int column" "bands.svl:4:5: error: cannot compare a number with a percent: mark in 0%..59% [E0410]"
 expect_err "check: a plain cell in a percent column" "bands.svl:9:5: error: cannot compare a number with a percent: s >= 10 [E0410]"

@@ -16,9 +16,9 @@ pipe_run() { # IGNORE(yes|no) ARGS...: status of svl (not of head) into $status
   shift
   start=$(date +%s)
   if [ "$ign" = yes ]; then
-    status=$( (trap '' PIPE; timeout 60 "$SVL" "$@" 2>err | head -1 >out; echo "${PIPESTATUS[0]}") )
+    status=$( (trap '' PIPE; timeout 300 "$SVL" "$@" 2>err | head -1 >out; echo "${PIPESTATUS[0]}") )
   else
-    status=$( (timeout 60 "$SVL" "$@" 2>err | head -1 >out; echo "${PIPESTATUS[0]}") )
+    status=$( (timeout 300 "$SVL" "$@" 2>err | head -1 >out; echo "${PIPESTATUS[0]}") )
   fi
   secs=$(($(date +%s) - start))
 }
@@ -41,7 +41,7 @@ case $status in 0|141) ok "test | head -1: status $status" ;; *) not_ok "test | 
 [ -s err ] && not_ok "test: no message on stderr" "$(head -3 err)" || ok "test: no message on stderr"
 [ "$(cat out)" = "TAP version 13" ] && ok "test: head got the TAP header" || not_ok "test: head got: $(cat out)"
 printf 'let row = [x for x in 1..5000]\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\nrow\n' >repl.in
-status=$( (trap '' PIPE; timeout 60 "$SVL" repl <repl.in 2>err | head -1 >out; echo "${PIPESTATUS[0]}") )
+status=$( (trap '' PIPE; timeout 300 "$SVL" repl <repl.in 2>err | head -1 >out; echo "${PIPESTATUS[0]}") )
 case $status in 0|141) ok "repl | head -1: status $status" ;; *) not_ok "repl | head -1: status $status" "$(head -3 err)" ;; esac
 [ -s err ] && not_ok "repl: no message on stderr" "$(head -3 err)" || ok "repl: no message on stderr"
 done_testing

@@ -10,6 +10,7 @@
 #include "lang/resolve.h"
 #include "core/gc.h"
 #include "core/unit.h"
+#include "stdlib/builtins.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -27,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* twice: once as a file, once as REPL input where redefinition replaces */
   for (int repl = 0; repl < 2; repl++) {
     memset(&err, 0, sizeof err);
-    resolver_opts o = {.repl = repl};
+    resolver_opts o = {.repl = repl, .builtins = &stdlib_builtins};
     if (!resolve_program(prog, g, units, o, &err)) {
       fuzz_check_diag(&err, s);
       break;
