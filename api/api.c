@@ -284,14 +284,7 @@ static svl_value *handle(svl_vm *v, value x) {
     h->next_free = NULL;
     h->index = -1 - h->index;
   } else {
-    if (v->nhandles == v->caphandles) {
-      int cap = v->caphandles ? v->caphandles * 2 : 16;
-      svl_value **hs = svl_alloc((size_t)cap * sizeof *hs);
-      if (!hs) return NULL;
-      if (v->nhandles) memcpy(hs, v->handles, (size_t)v->nhandles * sizeof *hs);
-      v->handles = hs;
-      v->caphandles = cap;
-    }
+    if (!GC_GROW(v->handles, v->nhandles, v->caphandles, 16)) return NULL;
     h = svl_alloc(sizeof *h);
     if (!h) return NULL;
     h->index = v->nhandles;

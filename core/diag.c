@@ -95,10 +95,10 @@ const char *diag_render_as(const diag *d, const char *severity) {
   return b.s ? b.s : "";
 }
 
-static size_t edit_distance(const char *a, const char *b) {
+size_t diag_edit_distance(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
-  if (la > 64 || lb > 64) return 99;
-  size_t row[65];
+  if (la > 80 || lb > 80) return 99;
+  size_t row[81];
   for (size_t j = 0; j <= lb; j++) row[j] = j;
   for (size_t i = 1; i <= la; i++) {
     size_t prev = row[0];
@@ -123,7 +123,7 @@ const char *diag_nearest(const char *name, const char *const *cands, int n) {
   size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
   for (int i = 0; i < n; i++) {
     if (!cands[i] || strcmp(cands[i], name) == 0) continue;
-    size_t d = edit_distance(name, cands[i]);
+    size_t d = diag_edit_distance(name, cands[i]);
     if (d < bd) { bd = d; best = cands[i]; }
   }
   return bd <= limit ? best : NULL;

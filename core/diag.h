@@ -60,5 +60,7 @@ const char *diag_short_path(const char *path);
 
 /* Nearest candidate by edit distance, or NULL if none is close. */
 const char *diag_nearest(const char *name, const char *const *cands, int n);
+/* The edit distance (Levenshtein) of a and b; 99 past 80 bytes. */
+size_t diag_edit_distance(const char *a, const char *b);
 
 #endif

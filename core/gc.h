@@ -16,6 +16,17 @@
 
 void svl_gc_init(void);
 void *svl_alloc(size_t n);
+/* A growing GC array: room for item n of arr, whose capacity is cap (an
+ * int), doubling it (or starting at `first`) when it is full; the items
+ * already in it are kept.  Evaluates to the array, or NULL (and arr
+ * unchanged) when out of memory.  The one way SVL grows an array of pointers or values. */
+#define GC_GROW(arr, n, cap, first)                                           \
+  ((n) < (cap) ? (void *)(arr) : ({                                           \
+    void *grown_ = gc_grow((arr), (n), &(cap), sizeof *(arr), (first));       \
+    if (grown_) (arr) = grown_; /* out of memory: the old array stays */      \
+    grown_;                                                                    \
+  }))
+void *gc_grow(void *items, int n, int *cap, size_t size, int first);
 void *svl_alloc_atomic(size_t n);
 /* Atomic and not zeroed, for a large buffer written before it is read
  * (the lexer's tokens): the pages of its unused end are never touched. */

@@ -23,13 +23,7 @@
 static void add_root(vm *v, const char *canon) {
   for (int i = 0; i < v->nroots; i++)
     if (!strcmp(v->read_roots[i], canon)) return;
-  if (v->nroots == v->caproots) {
-    int cap = v->caproots ? v->caproots * 2 : 8;
-    const char **r = svl_alloc((size_t)cap * sizeof *r);
-    if (v->nroots) memcpy(r, v->read_roots, (size_t)v->nroots * sizeof *r);
-    v->read_roots = r;
-    v->caproots = cap;
-  }
+  GC_GROW(v->read_roots, v->nroots, v->caproots, 8);
   v->read_roots[v->nroots++] = svl_strdup(canon);
 }
 

@@ -166,13 +166,7 @@ static void push_call(vm *v, const char *name, loc at) {
    * smaller thread stack (api/api.c stack_floor) */
   if (svl_stack_floor && (uintptr_t)&here < (uintptr_t)svl_stack_floor)
     vm_error_kind(v, DIAG_LIMIT, at, "E0804 call stack exhausted after %d nested calls: runaway recursion?", v->depth);
-  if (v->depth == v->stack_cap) {
-    int cap = v->stack_cap ? v->stack_cap * 2 : 64;
-    diag_frame *s = svl_alloc((size_t)cap * sizeof *s);
-    if (v->depth) memcpy(s, v->stack, (size_t)v->depth * sizeof *s);
-    v->stack = s;
-    v->stack_cap = cap;
-  }
+  GC_GROW(v->stack, v->depth, v->stack_cap, 64);
   v->stack[v->depth] = (diag_frame){.name = name, .at = at};
   v->depth++;
   step(v, at);
@@ -612,13 +606,7 @@ static trace *trace_begin(vm *v, const char *kind, const node *d, int nargs, con
   t->argv = args;
   trace *p = v->tr;
   t->parent = p;
-  if (p->nkids == p->cap) {
-    int cap = p->cap ? p->cap * 2 : 4;
-    trace **k = svl_alloc((size_t)cap * sizeof *k);
-    if (p->nkids) memcpy(k, p->kids, (size_t)p->nkids * sizeof *k);
-    p->kids = k;
-    p->cap = cap;
-  }
+  GC_GROW(p->kids, p->nkids, p->cap, 4);
   p->kids[p->nkids++] = t;
   v->tr = t;
   trace_scan(v, d); /* the top-level lets it reads: how they were made */
@@ -1677,13 +1665,7 @@ static value closure_value(const node *d, const module *m, int tag) {
 }
 
 static void add_test(vm *v, node *t) {
-  if (v->ntests == v->captests) {
-    int cap = v->captests ? v->captests * 2 : 16;
-    node **ts = svl_alloc((size_t)cap * sizeof *ts);
-    if (v->ntests) memcpy(ts, v->tests, (size_t)v->ntests * sizeof *ts);
-    v->tests = ts;
-    v->captests = cap;
-  }
+  GC_GROW(v->tests, v->ntests, v->captests, 16);
   v->tests[v->ntests++] = t;
 }
 

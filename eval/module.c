@@ -261,13 +261,7 @@ value vm_import(vm *v, module *m, const node *d) {
     v->err.nframes = 0;
     longjmp(*v->jmp, 1);
   }
-  if (v->nmods == v->capmods) {
-    int cap = v->capmods ? v->capmods * 2 : 8;
-    module **ms = svl_alloc((size_t)cap * sizeof *ms);
-    if (v->nmods) memcpy(ms, v->mods, (size_t)v->nmods * sizeof *ms);
-    v->mods = ms;
-    v->capmods = cap;
-  }
+  GC_GROW(v->mods, v->nmods, v->capmods, 8);
   v->mods[v->nmods++] = im;
   im->id = id;
   im->library = !d->b;

@@ -154,13 +154,7 @@ static int region(const column *c, const value *x) {
 typedef struct vbuf { value *v; int n, cap; } vbuf;
 
 static void vbuf_push(vbuf *b, value x) {
-  if (b->n == b->cap) {
-    int cap = b->cap ? b->cap * 2 : 16;
-    value *v = svl_alloc((size_t)cap * sizeof *v);
-    if (b->n) memcpy(v, b->v, (size_t)b->n * sizeof *v);
-    b->v = v;
-    b->cap = cap;
-  }
+  GC_GROW(b->v, b->n, b->cap, 16);
   b->v[b->n++] = x;
 }
 

@@ -51,13 +51,7 @@ void trace_global(vm *v, const module *m, int k) {
   t->decl = d;
   t->mod = m;
   t->parent = p;
-  if (p->nkids == p->cap) {
-    int cap = p->cap ? p->cap * 2 : 4;
-    trace **kids = svl_alloc((size_t)cap * sizeof *kids);
-    if (p->nkids) memcpy(kids, p->kids, (size_t)p->nkids * sizeof *kids);
-    p->kids = kids;
-    p->cap = cap;
-  }
+  GC_GROW(p->kids, p->nkids, p->cap, 4);
   p->kids[p->nkids++] = t;
   v->tr = t;
   trace_scan(v, d->a);

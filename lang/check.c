@@ -52,13 +52,7 @@ static const sty unknown = {S_UNKNOWN, false, NULL, false};
 /* ---- findings ---- */
 
 void findings_add(findings *f, check_severity sev, const diag *d, const char *file, const char *example) {
-  if (f->n == f->cap) {
-    int cap = f->cap ? f->cap * 2 : 16;
-    finding *items = svl_alloc((size_t)cap * sizeof *items);
-    if (f->n) memcpy(items, f->items, (size_t)f->n * sizeof *items);
-    f->items = items;
-    f->cap = cap;
-  }
+  GC_GROW(f->items, f->n, f->cap, 16);
   finding *x = &f->items[f->n];
   x->sev = sev;
   x->d = *d;

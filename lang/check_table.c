@@ -246,13 +246,7 @@ typedef struct leaves {
 
 static void leaf_add(leaves *l, value v, const node *test, int row) {
   if (kind_of(v) == K_NONE) return;
-  if (l->n == l->cap) {
-    int cap = l->cap ? l->cap * 2 : 16;
-    leaf *items = svl_alloc((size_t)cap * sizeof *items);
-    if (l->n) memcpy(items, l->items, (size_t)l->n * sizeof *items);
-    l->items = items;
-    l->cap = cap;
-  }
+  GC_GROW(l->items, l->n, l->cap, 16);
   l->items[l->n++] = (leaf){v, test, row};
 }
 

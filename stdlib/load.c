@@ -1438,6 +1438,17 @@ static void path_cut(sbuf *p, size_t len) {
   if (p->s) p->s[len] = 0;
 }
 
+/* A JSON text where the type wants a number, date, bool, quantity...: read
+ * as a CSV cell would be, or x itself with the reason noted. */
+static value jconv_text(jconv *c, value x, const svl_type *t) {
+  value out;
+  sbuf why;
+  sb_init(&why);
+  if (conv_cell(&c->x, x.as.text->s, x.as.text->len, t, &out, &why)) return out;
+  sb_puts(jc_err(c), why.s);
+  return x;
+}
+
 static value jconv_value(jconv *c, value x, const svl_type *t) {
   if (!t || t->kind == T_ANY) return x;
   if (x.tag == V_NULL) {
@@ -1455,14 +1466,7 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
   case T_INT:
   case T_PERCENT:
   case T_ENUM:
-    if (x.tag == V_TEXT && !(t->kind == T_ENUM && t->nvals && t->vals[0].tag == V_TEXT)) {
-      value out;
-      sbuf why;
-      sb_init(&why);
-      if (conv_cell(&c->x, x.as.text->s, x.as.text->len, t, &out, &why)) return out;
-      sb_puts(jc_err(c), why.s);
-      return x;
-    }
+    if (x.tag == V_TEXT && !(t->kind == T_ENUM && t->nvals && t->vals[0].tag == V_TEXT)) return jconv_text(c, x, t);
     if (t->kind == T_INT && x.tag == V_NUM && !x.unit && dec_is_int(x.as.num)) return x;
     if (t->kind == T_PERCENT && x.tag == V_NUM && !x.unit && (t->fraction || dec_is_zero(x.as.num))) return v_pct(x.as.num);
     if (t->kind == T_PERCENT && x.tag == V_NUM && !x.unit) {
@@ -1478,14 +1482,7 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
   case T_BOOL:
   case T_DATE:
   case T_UNIT:
-    if (x.tag == V_TEXT) {
-      value out;
-      sbuf why;
-      sb_init(&why);
-      if (conv_cell(&c->x, x.as.text->s, x.as.text->len, t, &out, &why)) return out;
-      sb_puts(jc_err(c), why.s);
-      return x;
-    }
+    if (x.tag == V_TEXT) return jconv_text(c, x, t);
     if (t->kind == T_NUMBER && x.tag == V_NUM && !x.unit) return x;
     if (t->kind == T_BOOL && x.tag == V_BOOL) return x;
     if (t->kind == T_UNIT && x.tag == V_NUM && !x.unit)

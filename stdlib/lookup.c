@@ -66,25 +66,6 @@ static const char *fold(const char *s) {
   return out.s ? out.s : "";
 }
 
-static size_t distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 80 || lb > 80) return 99;
-  size_t row[81];
-  for (size_t j = 0; j <= lb; j++) row[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    size_t prev = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t cur = row[j], best = prev + (a[i - 1] != b[j - 1]);
-      if (row[j] + 1 < best) best = row[j] + 1;
-      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-      row[j] = best;
-      prev = cur;
-    }
-  }
-  return row[lb];
-}
-
 /* The key as a text for comparing and showing: a text as it is, anything
  * else in its display form. */
 static const char *key_text(value k) { return k.tag == V_TEXT ? k.as.text->s : value_display(k, true); }
@@ -112,7 +93,7 @@ static int nearest(const list *rows, const char *key, value want, near *out) {
     bool seen = false;
     for (int j = 0; j < n && !seen; j++) seen = value_equal(out[j].key, k);
     if (seen) continue;
-    size_t d = distance(w, fold(key_text(k)));
+    size_t d = diag_edit_distance(w, fold(key_text(k)));
     if (d > limit) continue;
     int at = n < MAX_SUGGEST ? n++ : MAX_SUGGEST;
     if (at == MAX_SUGGEST) {

@@ -13,13 +13,7 @@ typedef struct item { const node *n; const char *kind; const char *name; int row
 typedef struct items { item *v; int n, cap; } items;
 
 static void add(items *it, const node *n, const char *kind, const char *name, int row) {
-  if (it->n == it->cap) {
-    int cap = it->cap ? it->cap * 2 : 32;
-    item *v = svl_alloc((size_t)cap * sizeof *v);
-    if (it->n) memcpy(v, it->v, (size_t)it->n * sizeof *v);
-    it->v = v;
-    it->cap = cap;
-  }
+  GC_GROW(it->v, it->n, it->cap, 32);
   it->v[it->n++] = (item){n, kind, name, row};
 }
 

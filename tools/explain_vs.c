@@ -54,13 +54,7 @@ typedef struct vs {
 } vs;
 
 static void add_part(vs *s, const char *sub, dec a, dec b) {
-  if (s->n == s->cap) {
-    int cap = s->cap ? s->cap * 2 : 16;
-    part *p = svl_alloc((size_t)cap * sizeof *p);
-    if (s->n) memcpy(p, s->parts, (size_t)s->n * sizeof *p);
-    s->parts = p;
-    s->cap = cap;
-  }
+  GC_GROW(s->parts, s->n, s->cap, 16);
   part *p = &s->parts[s->n++];
   int d = s->depth < 8 ? s->depth : 8;
   p->label = d ? s->path[0] : sub;
@@ -146,13 +140,7 @@ static const origin *origin_of(vs *s, frame *fa, frame *fb, int slot) {
 }
 
 static void push_origin(vs *s, origin o) {
-  if (s->norg == s->caporg) {
-    int cap = s->caporg ? s->caporg * 2 : 16;
-    origin *p = svl_alloc((size_t)cap * sizeof *p);
-    if (s->norg) memcpy(p, s->org, (size_t)s->norg * sizeof *p);
-    s->org = p;
-    s->caporg = cap;
-  }
+  GC_GROW(s->org, s->norg, s->caporg, 16);
   s->org[s->norg++] = o;
 }
 

@@ -10,6 +10,7 @@
 #include "core/source.h"
 #include "core/diag.h"
 #include "core/gc.h"
+#include "svl.h"
 
 /* The input as a source the lexer can read: a NUL-terminated GC copy. */
 static inline source *fuzz_source(const uint8_t *data, size_t size) {
@@ -32,6 +33,21 @@ static inline void fuzz_check_diag(const diag *d, const source *s) {
     if (line < 1 || col < 1) abort();
   }
   (void)diag_render(d);
+}
+
+/* svl_config.write for harnesses: reads every byte written, so a bad
+ * pointer or length shows under ASan. */
+static volatile unsigned char fuzz_touched;
+static inline void fuzz_sink(void *ud, const char *s, size_t n) {
+  (void)ud;
+  for (size_t i = 0; i < n; i++) fuzz_touched ^= (unsigned char)s[i];
+}
+
+/* An API call failed with st: the error must say so, with a code, a
+ * message and its rendered form. */
+static inline void fuzz_check_error(svl_vm *vm, svl_status st) {
+  const svl_error *e = svl_last_error(vm);
+  if (e->status != st || !e->code || !e->message || !e->rendered || e->code[0] != 'E') abort();
 }
 
 /* Split the input at its first NUL: the part before is a program, the part

@@ -29,37 +29,26 @@ typedef struct job {
   size_t len;
 } job;
 
-static volatile unsigned char touched;
-static void sink(void *ud, const char *s, size_t n) {
-  (void)ud;
-  for (size_t i = 0; i < n; i++) touched ^= (unsigned char)s[i];
-}
-
-static void check_error(svl_vm *vm, svl_status st) {
-  const svl_error *e = svl_last_error(vm);
-  if (e->status != st || !e->code || !e->message || !e->rendered || e->code[0] != 'E') abort();
-}
-
 static void *run(void *p) {
   job *j = p;
   svl_thread_attach();
   svl_config cfg;
   svl_config_init(&cfg);
-  cfg.write = sink;
+  cfg.write = fuzz_sink;
   cfg.max_steps = 200000;
   cfg.max_heap = (size_t)256 << 20;
   cfg.timeout_ms = 3000;
   svl_vm *vm = svl_new(&cfg);
   if (!vm) abort();
   svl_status st = svl_load_string(vm, "deep.svl", j->src, j->len);
-  if (st != SVL_OK) check_error(vm, st);
+  if (st != SVL_OK) fuzz_check_error(vm, st);
   else {
     svl_value *m = NULL;
     if (svl_has(vm, "main") && svl_get(vm, "main", &m) == SVL_OK) {
       for (int f = SVL_FORMAT_TEXT; f <= SVL_FORMAT_MD; f++) {
         char *s = svl_format_value(vm, m, (svl_format)f);
         if (s) free(s);
-        else check_error(vm, svl_last_error(vm)->status);
+        else fuzz_check_error(vm, svl_last_error(vm)->status);
       }
       svl_release(vm, m);
     }

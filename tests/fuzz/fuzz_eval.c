@@ -9,20 +9,6 @@
 #include "svl.h"
 #include "fuzz_common.h"
 
-static volatile unsigned char touched;
-
-static void sink(void *ud, const char *s, size_t n) {
-  (void)ud;
-  /* read every byte so a bad pointer or length shows under ASan */
-  for (size_t i = 0; i < n; i++) touched ^= (unsigned char)s[i];
-}
-
-static void check_error(svl_vm *vm, svl_status st) {
-  const svl_error *e = svl_last_error(vm);
-  if (e->status != st || !e->code || !e->message || !e->rendered) abort();
-  if (e->code[0] != 'E') abort();
-}
-
 static void show(svl_vm *vm, svl_value *v) {
   for (int f = SVL_FORMAT_TEXT; f <= SVL_FORMAT_MD; f++) {
     char *s = svl_format_value(vm, v, (svl_format)f);
@@ -40,7 +26,7 @@ static void show(svl_vm *vm, svl_value *v) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   svl_config cfg;
   svl_config_init(&cfg);
-  cfg.write = sink;
+  cfg.write = fuzz_sink;
   cfg.max_steps = 50000;
   cfg.max_heap = (size_t)256 << 20;
   cfg.max_depth = 64;
@@ -49,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!vm) abort();
   svl_status st = svl_load_string(vm, "fuzz.svl", (const char *)data, size);
   if (st != SVL_OK) {
-    check_error(vm, st);
+    fuzz_check_error(vm, st);
   } else {
     if (svl_has(vm, "main")) {
       svl_value *m = NULL;
@@ -58,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         svl_value *r = NULL;
         st = svl_call(vm, m, 0, NULL, &r);
         if (st == SVL_OK) show(vm, r);
-        else if (st != SVL_ERR_USAGE) check_error(vm, st);
+        else if (st != SVL_ERR_USAGE) fuzz_check_error(vm, st);
       }
     }
     int count = 0, failed = 0;
