@@ -56,15 +56,6 @@ void *svl_alloc(size_t n) {
   return p ? p : oom(n);
 }
 
-void *gc_grow(void *items, int n, int *cap, size_t size, int first) {
-  int c = *cap ? *cap * 2 : first;
-  void *a = svl_alloc((size_t)c * size);
-  if (!a) return NULL;
-  if (n) memcpy(a, items, (size_t)n * size);
-  *cap = c;
-  return a;
-}
-
 void *svl_alloc_atomic(size_t n) {
   big(n);
   void *p = GC_MALLOC_ATOMIC(n ? n : 1);
