@@ -225,7 +225,9 @@ SELECT svl_numeric(:'r', 'spin', 100000000);"; } | sql one -v r="$(cat "$tmp/rul
 bg=$!
 pid=
 for _ in $(seq 1 200); do
-  pid=$(sql one -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'svl_cancel' AND state = 'active'")
+  # the SELECT itself, not the SETs before it: a cancel that lands between
+  # statements is dropped, and the spin then runs on unlimited
+  pid=$(sql one -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'svl_cancel' AND state = 'active' AND query LIKE '%svl_numeric%'")
   [ -n "$pid" ] && break
   sleep 0.1
 done
