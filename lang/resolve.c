@@ -2,6 +2,7 @@
 #include "lang/resolve.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -346,6 +347,15 @@ static void params(R *r, node *fn, scope *s) {
 
 static void expr(R *r, node *n, scope *s) {
   if (!n || r->failed) return;
+  /* An expression nests as deep as its source (a chain of 100 unary
+   * minus signs): on a small thread stack, with ASan's frames, that ran
+   * off the end (a fuzz_deep finding).  The floor is the evaluator's
+   * (core/value.h), set by the API for the call. */
+  char here;
+  if (svl_stack_floor && (uintptr_t)&here < (uintptr_t)svl_stack_floor) {
+    rerr(r, n->at, "split the expression with let", "E0804 expression nested too deep for the stack left");
+    return;
+  }
   switch (n->kind) {
   case N_LIT: return;
   case N_QTY:
