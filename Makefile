@@ -70,7 +70,7 @@ $(B)/obj/%.o: %.c | $(B)/gen/parser.h
 # The layers depend one way (docs/internals.md, "Layers"): checked on the
 # objects' symbols and the sources' includes every time one changes.
 $(B)/obj/layers.ok: $(LIB_OBJ) mk/layers.sh
-	sh mk/layers.sh $(B)/obj .
+	sh mk/layers.sh $(B)/obj . $(LIB_OBJ)
 	@touch $@
 
 $(LIB_INTERNAL): $(LIB_OBJ)

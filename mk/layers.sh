@@ -1,5 +1,5 @@
 #!/bin/sh
-# layers.sh OBJDIR [SRCDIR]: the library's layers depend one way, down
+# layers.sh OBJDIR [SRCDIR [OBJECT...]]: the library's layers depend one way, down
 #   core <- lang <- eval <- stdlib <- api <- tools
 # (docs/internals.md, "Layers").  Fails, naming each offence, when an
 # object of a layer uses a symbol that only a higher layer defines, or a
@@ -8,11 +8,15 @@
 set -eu
 obj=$1
 src=${2:-.}
+shift $(($# < 2 ? $# : 2))
+# the objects to read: those given (the build's own list, so an object left
+# behind by a file that moved is not read), else every one under OBJDIR
 order="core lang eval stdlib api tools"
 status=0
 # symbols: every object's defined and undefined names, with its layer
 # (the generated lexer and parser, in obj/gen, belong to lang)
-objs=$(for l in $order gen; do [ -d "$obj/$l" ] && find "$obj/$l" -name '*.o'; done | sort)
+if [ $# -gt 0 ]; then objs="$*"
+else objs=$(for l in $order gen; do [ -d "$obj/$l" ] && find "$obj/$l" -name '*.o'; done | sort); fi
 nm -A $objs | awk -v order="$order" '
   BEGIN { n = split(order, o, " "); for (i = 1; i <= n; i++) rank[o[i]] = i; rank["gen"] = rank["lang"] }
   {
