@@ -57,11 +57,18 @@ $(B)/obj/core/errors.o: $(B)/gen/errors.inc
 
 # Each object depends on the headers it includes (-MMD -MP writes them to
 # its .d file); the generated parser.h must exist before the first build.
-$(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h
+# A build directory from before the .d files has objects whose headers
+# are not known: the stamp, made once, is newer than all of them, so they
+# are rebuilt (a stale object with an old struct layout crashed explain).
+$(B)/obj/.deps-mmd:
+	@mkdir -p $(dir $@)
+	@touch $@
+
+$(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h $(B)/obj/.deps-mmd
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -Ilang -c $< -o $@
 
-$(B)/obj/%.o: %.c | $(B)/gen/parser.h
+$(B)/obj/%.o: %.c $(B)/obj/.deps-mmd | $(B)/gen/parser.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
