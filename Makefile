@@ -108,8 +108,10 @@ $(CLI_OBJ): CFLAGS_ALL += -DSVL_SODIUM=1
 CLI_LIBS := -lsodium
 endif
 
+# svl lsp (cli/lsp.c) speaks JSON-RPC through jansson, in the svl command
+# only: the library's answers are JSON text it writes itself.
 $(B)/svl: $(CLI_OBJ) $(B)/libsvl.a
-	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libsvl.a $(BIDLIB) $(LIBS) -ledit $(CLI_LIBS)
+	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libsvl.a $(BIDLIB) $(LIBS) -ledit -ljansson $(CLI_LIBS)
 
 $(B)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)

@@ -12,6 +12,10 @@
 
 #ifndef PUBLIC
 #define PUBLIC __attribute__((visibility("default")))
+/* A global scope holding only the names the host bound with
+ * svl_set_global (not what an earlier svl_load_* defined): a file is
+ * checked or analysed on its own (api/api_check.c, tools/lsp.c). */
+globals *api_host_inputs(svl_vm *v);
 #endif
 
 /* Per-VM state of the embedding layer, allocated on first use. */
@@ -62,4 +66,8 @@ svl_status api_protect(svl_vm *v, void (*body)(svl_vm *, void *), void *ctx);
 /* The default search path of standard library modules (api/api_paths.c). */
 const char *api_default_stdlib(void);
 
+/* A global scope holding only the names the host bound with
+ * svl_set_global (not what an earlier svl_load_* defined): a file is
+ * checked or analysed on its own (api/api_check.c, tools/lsp.c). */
+globals *api_host_inputs(svl_vm *v);
 #endif

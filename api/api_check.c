@@ -25,7 +25,7 @@ typedef struct check_job {
 
 /* The names the host bound with svl_set_global (no declaration behind
  * them); names an earlier svl_load_* defined are not the file's business. */
-static globals *host_inputs(svl_vm *v) {
+globals *api_host_inputs(svl_vm *v) {
   globals *g = svl_alloc(sizeof *g);
   for (int i = 0; i < v->host.n; i++) {
     if (v->host.decls[i]) continue;
@@ -53,7 +53,7 @@ static void check_one(svl_vm *v, check_job *j, const char *path) {
     return;
   }
   v->units = unit_reg_new();
-  module *m = module_parse(v, svl_strdup(path), text, len, false, host_inputs(v), &e);
+  module *m = module_parse(v, svl_strdup(path), text, len, false, api_host_inputs(v), &e);
   if (m) {
     check_program(m->prog, &j->out);
   } else {

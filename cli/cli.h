@@ -18,6 +18,10 @@ int finish_output(int rc);
 void hold_std_fds(void);
 /* svl fmt (cli/fmt.c); argv holds the arguments after "fmt". */
 int fmt_main(const svl_config *cfg, int argc, char **argv);
+/* The whole stream in malloc'ed memory (NUL-terminated), or NULL with errno set (cli/fmt.c). */
+char *read_stream(FILE *fp, size_t *len);
+/* svl lsp (cli/lsp.c): a language server on stdin/stdout; argv holds the arguments after "lsp". */
+int lsp_main(const svl_config *cfg, int argc, char **argv);
 
 /* Parsed command line of one svl command. */
 typedef struct opts {

@@ -17,8 +17,7 @@ static int fmt_usage(const char *msg, const char *arg) {
   return 2;
 }
 
-/* The whole stream in malloc'ed memory, or NULL with errno set. */
-static char *read_all(FILE *fp, size_t *len) {
+char *read_stream(FILE *fp, size_t *len) {
   size_t cap = 65536, n = 0;
   char *buf = malloc(cap);
   if (!buf) return NULL;
@@ -58,7 +57,7 @@ static int fmt_one(svl_vm *vm, const char *arg, int check) {
   }
   errno = 0;
   size_t len;
-  char *src = read_all(fp, &len);
+  char *src = read_stream(fp, &len);
   int err = errno;
   if (!from_stdin) fclose(fp);
   if (!src) {

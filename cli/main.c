@@ -511,6 +511,9 @@ static int cmd_help(int argc, char **argv) {
     {"check", "svl check FILE... [--strict] [--format text|json] [--input NAME[=PATH]]... [--timeout MS]\n"
               "Finds problems without running: names, arity, units, table gaps and overlaps.\n"},
     {"fmt", "svl fmt [--check] FILE... | svl fmt -\nRewrites files in the canonical layout, atomically.\n"},
+    {"lsp", "svl lsp [--stdio] [--input NAME]... [--debounce MS]\n"
+            "A Language Server Protocol server on standard input and output, for editors\n"
+            "(docs/editors.md).  --input NAME: a name the rule files get from --input.\n"},
     {"repl", "svl repl [FILE]\nInteractive: :help :load :reload :explain :type :quit; Tab completes.\n"},
     {"audit", "svl audit verify RECORD.json [--key KEY.pub] | svl audit keygen KEY\n"
               "Re-runs a recorded `svl run` and reports any difference; with --key, first checks\n"
@@ -538,6 +541,7 @@ static int cmd_help(int argc, char **argv) {
          "  svl check FILE... [--strict]  find problems without running; --format json\n"
          "  svl fmt [--check] FILE...     canonical layout, in place; - formats standard input\n"
          "  svl repl [FILE]               interactive; also `svl` alone on a terminal\n"
+         "  svl lsp                       language server for editors (docs/editors.md)\n"
          "  svl --version | svl help | svl help errors | svl help E0301\n\n"
          "Limits: --max-steps N, --max-heap BYTES, --timeout MS, --max-depth N (none by default; the heap\n"
          "stops at 3/4 of the machine's memory unless --max-heap 0)\n",
@@ -588,6 +592,8 @@ static void *run_job(void *p) {
     j->rc = 0;
   } else if (!strcmp(o->cmd, "help") || !strcmp(o->cmd, "--help") || !strcmp(o->cmd, "-h")) {
     j->rc = cmd_help(argc, argv);
+  } else if (!strcmp(o->cmd, "lsp")) {
+    j->rc = lsp_main(&o->cfg, argc - 2, argv + 2);
   } else if (!strcmp(o->cmd, "fmt")) {
     j->rc = fmt_main(&o->cfg, argc - 2, argv + 2);
   } else if (!strcmp(o->cmd, "audit")) {

@@ -377,6 +377,60 @@ enum { SVL_CHECK_STRICT = 1 };
 SVL_API svl_status svl_check(svl_vm *vm, const char *const *paths, int npaths, unsigned flags,
                              svl_format format, char **report, int *nerrors, int *nwarnings);
 
+/* ---- Editor analysis (svl lsp; docs/editors.md) ----
+ * What an editor asks about a rule file while it is written, answered from
+ * the text the editor holds (`src`, len bytes, SVL_NTS: NUL-terminated),
+ * not from the file on disk.  `path` (NULL: "<document>") names the
+ * document in results and is where `import "file.svl"` and load() paths
+ * start.  The answer is JSON in the shapes of the Language Server Protocol
+ * 3.17, so a language server only frames it; positions are LSP positions
+ * (0-based line, character in UTF-16 code units), and a location is
+ * {"file": PATH, "range": RANGE} with a path where LSP has a URI.
+ *
+ *   SVL_QUERY_DIAGNOSTICS  Diagnostic[]: what svl_check finds (errors,
+ *                          table gaps and overlaps with an example,
+ *                          unit mismatches, unused names), hint in the
+ *                          message and in data.hint
+ *   SVL_QUERY_SYMBOLS      DocumentSymbol[]: the top-level declarations
+ *   SVL_QUERY_HOVER        Hover or null: the name's kind, declaration,
+ *                          type, doc comment (the # lines above it), and
+ *                          for a top-level let its value, computed by
+ *                          running the document in a VM of its own with
+ *                          the limits of `vm` (max_steps, timeout_ms,
+ *                          heap_budget; 1,000,000 steps, 1 s and 256 MiB
+ *                          when unset) and file reads under the
+ *                          document's directory
+ *   SVL_QUERY_DEFINITION   location[]: where the name at the position is
+ *                          declared, also in an imported file or module
+ *   SVL_QUERY_REFERENCES   location[]: its uses in this document, the
+ *                          declaration first when it is in this document
+ *   SVL_QUERY_COMPLETION   CompletionItem[] for the word ending at the
+ *                          position: names in scope, keywords, builtins,
+ *                          module members after `module.`, record fields
+ *                          after `name.`, units after a number, modules
+ *                          after `import`
+ *   SVL_QUERY_SIGNATURE    SignatureHelp or null, inside a call's brackets
+ *   SVL_QUERY_ACTIONS      an array of {"title", "kind": "quickfix",
+ *                          "diagnostics", "edits": TextEdit[]} for the
+ *                          findings on the position's line: "did you
+ *                          mean" and the percentage hints
+ *
+ * Names bound with svl_set_global count as defined.  Nothing else of the
+ * VM is used or changed.  On SVL_OK *json is malloc'ed (free() it);
+ * SVL_ERR_USAGE for bad arguments, SVL_ERR_LIMIT when out of memory. */
+typedef enum svl_query {
+  SVL_QUERY_DIAGNOSTICS,
+  SVL_QUERY_SYMBOLS,
+  SVL_QUERY_HOVER,
+  SVL_QUERY_DEFINITION,
+  SVL_QUERY_REFERENCES,
+  SVL_QUERY_COMPLETION,
+  SVL_QUERY_SIGNATURE,
+  SVL_QUERY_ACTIONS
+} svl_query;
+SVL_API svl_status svl_analyze(svl_vm *vm, const char *path, const char *src, size_t len, svl_query query,
+                               int line, int character, char **json);
+
 /* Release a handle: the value may then be collected.  NULL is ignored, and
  * so is a handle already released (unless its slot was reused since). */
 SVL_API void svl_release(svl_vm *vm, svl_value *value);
