@@ -135,7 +135,7 @@ deps:
 	@if command -v re2c >/dev/null && command -v bison >/dev/null && command -v prove >/dev/null \
 	    && [ -f /usr/include/gc/gc.h ] && [ -f /usr/include/bid_functions.h ] \
 	    && [ -f /usr/include/editline/readline.h ] && command -v groff >/dev/null \
-	    && [ -f /usr/include/sodium.h ]; then :; \
+	    && [ -f /usr/include/sodium.h ] && [ -f /usr/include/jansson.h ]; then :; \
 	  elif [ "$$(id -u)" = 0 ]; then sh .ci/deps; else sudo sh .ci/deps; fi
 
 demo: deps

@@ -38,6 +38,7 @@ PACKAGES = {
     "man": "man-db", "pdftotext": "poppler-utils",
     "psql": "postgresql-15", "initdb": "postgresql-15", "pg_ctl": "postgresql-15",
     "pg_config": "postgresql-server-dev-15",
+    "nvim": "neovim", "node": "nodejs", "npm": "npm", "npx": "npm",
 }
 
 # Where the tests' commands are written: the suite (make test), the case

@@ -646,6 +646,14 @@ static bool find_target(ldoc *d, uint32_t off, target *t, lpath *p) {
     }
     return false;
   }
+  if (n->kind == N_TYPEEXPR) {
+    /* `bid: Bid`: the type's declaration */
+    const node *x = n->name ? lsp_global(d->m, n->name) : NULL;
+    if (!x || x->kind != N_TYPE) return false;
+    t->decl = x;
+    t->at = n->at;
+    return true;
+  }
   loc nl = lsp_name_loc(n);
   if (n->name && nl.start <= off && off <= nl.end && n->kind != N_FIELD && n->kind != N_CALL) {
     t->decl = n;
@@ -702,7 +710,10 @@ static void references(ldoc *d, uint32_t off, sbuf *b) {
     const node *n = w.stack[--w.n];
     push_kids(&w, n);
     const node *at = NULL;
-    if (n->kind == N_NAME && t.mod == d->m && name && !strcmp(n->name, name)) {
+    if (n->kind == N_TYPEEXPR && t.decl->kind == N_TYPE && t.mod == d->m && name && n->name &&
+        !strcmp(n->name, name)) {
+      at = n;
+    } else if (n->kind == N_NAME && t.mod == d->m && name && !strcmp(n->name, name)) {
       lpath q;
       if (lsp_node_at(d, n->at.start, &q) == n && lsp_decl_of(d, n, &q) == t.decl) at = n;
     } else if (n->kind == N_FIELD && t.mod != d->m && name && !strcmp(n->name, name) && n->a &&
@@ -750,8 +761,14 @@ static const char *hover_value(svl_vm *v, const char *path, const char *text, si
     svl_set_global(sub, v->host.names[i], h);
     svl_release(sub, h);
   }
-  svl_load_string(sub, path, text, len);
+  svl_status st = svl_load_string(sub, path, text, len);
   const char *out = NULL;
+  if (st == SVL_ERR_SYNTAX || st == SVL_ERR_RESOLVE) {
+    /* nothing ran: the diagnostics say why */
+    *type = NULL;
+    svl_free(sub);
+    return NULL;
+  }
   svl_value *h = NULL, *x = NULL;
   if (svl_get(sub, modname ? modname : name, &h) == SVL_OK) {
     if (modname && svl_field(sub, h, name, &x) == SVL_OK) {
