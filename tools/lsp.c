@@ -739,8 +739,8 @@ static void references(ldoc *d, uint32_t off, sbuf *b) {
 /* A top-level let's value, computed by running the document in a VM of
  * its own under the caller's limits (or 1,000,000 steps and one second):
  * a rule file that loops or explodes only loses its hover value. */
-static const char *hover_value(svl_vm *v, const char *path, const char *text, size_t len, const char *modname,
-                               const char *name, const char **type) {
+static const char *hover_value(svl_vm *v, const char *path, const char *text, size_t len, uint32_t need,
+                               const char *modname, const char *name, const char **type) {
   svl_config c;
   svl_config_init(&c);
   c.stdlib_path = v->cfg.stdlib_path;
@@ -764,10 +764,16 @@ static const char *hover_value(svl_vm *v, const char *path, const char *text, si
   svl_status st = svl_load_string(sub, path, text, len);
   const char *out = NULL;
   if (st == SVL_ERR_SYNTAX || st == SVL_ERR_RESOLVE) {
-    /* nothing ran: the diagnostics say why */
-    *type = NULL;
+    /* Nothing ran.  An error below the declaration (the line being
+     * typed, usually) need not hide its value: the text above the
+     * error's line is run instead. */
+    const svl_error *e = svl_last_error(sub);
+    size_t cut = 0;
+    for (int l = 1; e->line > 1 && cut < len && l < e->line; cut++)
+      if (text[cut] == '\n') l++;
     svl_free(sub);
-    return NULL;
+    if (e->line <= 1 || cut <= need || cut >= len) return NULL;
+    return hover_value(v, path, text, cut, need, modname, name, type);
   }
   svl_value *h = NULL, *x = NULL;
   if (svl_get(sub, modname ? modname : name, &h) == SVL_OK) {
@@ -808,6 +814,7 @@ typedef struct hover_info {
   loc at;
   const char *modname;   /* the value to compute: modname.name or name */
   const char *name;
+  uint32_t need;         /* the text up to here must run for the value */
 } hover_info;
 
 static bool hover(ldoc *d, uint32_t off, hover_info *h) {
@@ -844,6 +851,7 @@ static bool hover(ldoc *d, uint32_t off, hover_info *h) {
   if (top) {
     h->name = x->name;
     h->modname = t.import ? t.import->name : NULL;
+    h->need = t.import ? 0 : x->at.end;
   }
   return true;
 }
@@ -924,7 +932,7 @@ PUBLIC svl_status svl_analyze(svl_vm *v, const char *path, const char *src, size
       sb_puts(&md, j->hv.md);
       if (j->hv.name) {
         const char *type = NULL;
-        const char *val = hover_value(v, j->path, j->text, j->len, j->hv.modname, j->hv.name, &type);
+        const char *val = hover_value(v, j->path, j->text, j->len, j->hv.need, j->hv.modname, j->hv.name, &type);
         if (val) sb_printf(&md, "\n\n---\nvalue: `%s` (%s)", val, type ? type : "?");
       }
       sbuf b;

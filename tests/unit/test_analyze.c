@@ -52,8 +52,11 @@ int main(int argc, char **argv) {
   tap_ok(has(s, "\"title\": \"Change to 'budget'\"") && has(s, "\"newText\": \"budget\""), "actions: the did-you-mean fix");
   free(s);
   s = ask(vm, doc, SVL_QUERY_HOVER, 1, 6);
-  tap_ok(has(s, "let budget = £1000 * 2") && has(s, "The budget.") && !has(s, "value:"),
-         "hover: declaration and doc comment, no value while the file has an error");
+  tap_ok(has(s, "let budget = £1000 * 2") && has(s, "The budget.") && has(s, "value: `£2,000.00`"),
+         "hover: declaration, doc comment, and the value (the error below it is left out)");
+  free(s);
+  s = ask(vm, "let a = nope\nlet b = 2\n", SVL_QUERY_HOVER, 1, 4);
+  tap_ok(has(s, "let b = 2") && !has(s, "value:"), "no value when the error is above the declaration");
   free(s);
   s = ask(vm, "let budget = £1000 * 2\nlet x = budget\n", SVL_QUERY_HOVER, 1, 8);
   tap_ok(has(s, "value: `£2,000.00` (GBP)"), "hover on a use: the value of a money let, with its unit");
