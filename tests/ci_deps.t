@@ -24,7 +24,7 @@ PACKAGES = {
         head id kill ln ls mkdir mkfifo mktemp mv nproc od printf pwd readlink
         realpath rm rmdir sed seq setsid sh sleep sort stat tail tee test
         timeout touch tr true truncate uname uniq wc xargs yes basename dirname
-        sha256sum base64 iconv getconf script flock sync tac comm git make setpriv
+        sha256sum base64 iconv getconf script flock sync tac comm git make tar setpriv
         chown
         """.split()},
     # Installed by .ci/deps
