@@ -4,8 +4,8 @@
 # the repository): the package holds the grammar, the language
 # configuration, the snippets, the client and its runtime dependency.
 # Run by .ci/run, not by make test: npm install takes a minute or two.
-. "$(dirname "$0")/lib.sh"
-root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/cli/lib.sh"
+root=$(cd "$(dirname "$0")/.." && pwd)
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "1..0 # SKIP node and npm not installed (.ci/deps installs them)"
   exit 0
