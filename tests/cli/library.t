@@ -74,7 +74,7 @@ else
   not_ok "the svl command compiles with only include/ on its include path" "$(head -5 "$tmp/err")"
 fi
 # shellcheck disable=SC2086
-if [ $built = 1 ] && ${HOST_CC:-cc} $HOST_CFLAGS -o cli/svl cli/*.o "$a" -lgc -lpthread -ledit 2>"$tmp/err"; then
+if [ $built = 1 ] && ${HOST_CC:-cc} $HOST_CFLAGS -o cli/svl cli/*.o "$a" -lgc -lpthread -ledit -ljansson 2>"$tmp/err"; then
   ok "... and links against libsvl.a with nothing else of the library"
 else
   not_ok "the svl command links against libsvl.a alone" "$(head -5 "$tmp/err")"
