@@ -264,9 +264,10 @@ check("hover on a let that recurses without end: answered, without a value", r a
 
 # a 5 MB file
 big_lines = ["# a large generated rule file"]
-i = 0
-while sum(len(x) + 1 for x in big_lines) < 5 * 1024 * 1024:
+i = size = 0
+while size < 5 * 1024 * 1024:
     big_lines.append("let value_%d = £%d.50 * %d  # a comment to make the line longer" % (i, i, i % 7 + 1))
+    size += len(big_lines[-1].encode()) + 1
     i += 1
 big_lines.append("let last = value_0 + valu_1")
 bp = write("big.svl", "\n".join(big_lines) + "\n")
