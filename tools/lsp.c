@@ -147,12 +147,7 @@ const node *lsp_node_at(const ldoc *d, uint32_t off, lpath *p) {
       if (holds(n->kids[i], s, off) && (!next || off < n->kids[i]->at.end)) next = n->kids[i];
     if (!next) break;
     if (owns_frame(n) && !(n->kind == N_COMP && next == n->b)) {
-      if (p->nframes == cap) {
-        cap = cap ? cap * 2 : 16;
-        const node **f = svl_alloc((size_t)cap * sizeof *f);
-        if (p->nframes) memcpy(f, p->frames, (size_t)p->nframes * sizeof *f);
-        p->frames = f;
-      }
+      if (!GC_GROW(p->frames, p->nframes, cap, 16)) break;
       p->frames[p->nframes++] = n;
     }
     n = next;
@@ -166,13 +161,7 @@ const node *lsp_node_at(const ldoc *d, uint32_t off, lpath *p) {
 typedef struct walk { const node **stack; int n, cap; } walk;
 
 static void push(walk *w, const node *n) {
-  if (!n) return;
-  if (w->n == w->cap) {
-    w->cap = w->cap ? w->cap * 2 : 64;
-    const node **s = svl_alloc((size_t)w->cap * sizeof *s);
-    if (w->n) memcpy(s, w->stack, (size_t)w->n * sizeof *s);
-    w->stack = s;
-  }
+  if (!n || !GC_GROW(w->stack, w->n, w->cap, 64)) return;
   w->stack[w->n++] = n;
 }
 
@@ -378,12 +367,7 @@ typedef struct names { const char **s; int n, cap; } names;
 static void add_name(names *x, const char *s) {
   for (int i = 0; i < x->n; i++)
     if (!strcmp(x->s[i], s)) return;
-  if (x->n == x->cap) {
-    x->cap = x->cap ? x->cap * 2 : 16;
-    const char **t = svl_alloc((size_t)x->cap * sizeof *t);
-    if (x->n) memcpy(t, x->s, (size_t)x->n * sizeof *t);
-    x->s = t;
-  }
+  if (!GC_GROW(x->s, x->n, x->cap, 16)) return;
   x->s[x->n++] = s;
 }
 

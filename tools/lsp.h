@@ -6,6 +6,7 @@
 #define SVL_LSP_H
 
 #include "api/api.h"
+#include "stdlib/builtins.h"
 
 /* One analysed document: the text as the editor has it (not the file on
  * disk), parsed and resolved as far as it goes. */

@@ -101,12 +101,7 @@ static void item(items *it, const char *label, int kind, const char *detail, con
   if (!label || strncmp(label, it->prefix, it->plen) != 0) return;
   for (int i = 0; i < it->nseen; i++)
     if (!strcmp(it->seen[i], label)) return;
-  if (it->nseen == it->capseen) {
-    it->capseen = it->capseen ? it->capseen * 2 : 64;
-    const char **s = svl_alloc((size_t)it->capseen * sizeof *s);
-    if (it->nseen) memcpy(s, it->seen, (size_t)it->nseen * sizeof *s);
-    it->seen = s;
-  }
+  if (!GC_GROW(it->seen, it->nseen, it->capseen, 64)) return;
   it->seen[it->nseen++] = label;
   sb_puts(it->b, it->n++ ? ",\n{\"label\": " : "{\"label\": ");
   sb_json_string(it->b, label, strlen(label));
