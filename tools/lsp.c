@@ -93,7 +93,7 @@ static module *parse_text(svl_vm *v, const char *path, const char *text, size_t 
    * navigating (names past the error are looked up by spelling). */
   unit_reg *units = v->units;
   v->units = unit_reg_new();
-  *resolved = resolve_program(prog, m->g, v->units, (resolver_opts){0}, err);
+  *resolved = resolve_program(prog, m->g, v->units, (resolver_opts){.builtins = v->builtins}, err);
   v->units = units;
   m->prog = prog;
   return m;
