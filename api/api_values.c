@@ -22,6 +22,7 @@ PUBLIC svl_kind svl_kind_of(svl_vm *v, svl_value *h) {
   case V_NUM: return SVL_KIND_NUMBER;
   case V_TEXT: return SVL_KIND_TEXT;
   case V_DATE: return SVL_KIND_DATE;
+  case V_DATETIME: return SVL_KIND_DATETIME;
   case V_LIST: return SVL_KIND_LIST;
   case V_RANGE: return SVL_KIND_RANGE;
   case V_RECORD: return SVL_KIND_RECORD;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/currency.h"
 #include "core/gc.h"
 
 const unit_t unit_too_complex = {0};
@@ -159,6 +160,7 @@ static const unit_def *declare(unit_reg *r, const char *name,
   d->plural = plural == name ? d->name : svl_strdup(plural);
   d->symbol = symbol;
   d->money = money;
+  d->minor = 2;
   d->index = r->n;
   b->one.n = 1;
   b->one.f[0].def = d;
@@ -186,7 +188,28 @@ unit_reg *unit_reg_new(void) {
 
 const unit_def *unit_declare(unit_reg *r, const char *name, const char *plural,
                              dec factor, const unit_t *of, const char **err) {
+  /* `unit NOK` declares the currency: a base unit named by an ISO 4217
+   * code is money (docs/ocds.md, "Currencies") */
+  if (!of && (!plural || !strcmp(plural, name)) && currency_find(name) && !unit_lookup(r, name)) return unit_currency(r, name, err);
   return declare(r, name, plural, NULL, false, factor, of, err);
+}
+
+const unit_def *unit_currency(unit_reg *r, const char *code, const char **err) {
+  const char *dummy;
+  if (!err) err = &dummy;
+  const currency_info *c = currency_find(code);
+  if (!c) {
+    *err = errf("'%s' is not an ISO 4217 currency code", code ? code : "");
+    return NULL;
+  }
+  const unit_def *d = unit_lookup(r, code);
+  if (d) {
+    if (!d->money) *err = errf("'%s' is declared as a unit that is not money", code);
+    return d->money ? d : NULL;
+  }
+  unit_def *nd = (unit_def *)declare(r, c->code, NULL, NULL, true, dec_from_int(1), NULL, err);
+  if (nd) nd->minor = (signed char)(c->minor < 0 ? 0 : c->minor);
+  return nd;
 }
 
 const unit_def *unit_lookup(const unit_reg *r, const char *name) {
@@ -472,7 +495,7 @@ static const unit_def *money_of(const unit_t *u) {
   const unit_def *m = NULL;
   for (int i = 0; u && i < u->n; i++) {
     const unit_factor *f = &u->f[i];
-    if (f->def->money && f->exp == 1 && !m && f->def->symbol)
+    if (f->def->money && f->exp == 1 && !m)
       m = f->def;
     else if (f->exp > 0)
       return NULL;
@@ -486,8 +509,9 @@ const char *unit_format_quantity(dec magnitude, const unit_t *u) {
   const unit_def *m = money_of(u);
   if (m) {
     if (dec_is_neg(magnitude)) sb_put(&b, "-");
-    sb_put(&b, m->symbol);
-    dec_format_fixed(dec_abs(magnitude), 2, true, digits, sizeof digits);
+    sb_put(&b, m->symbol ? m->symbol : m->name);
+    if (!m->symbol) sb_put(&b, " ");
+    dec_format_fixed(dec_abs(magnitude), m->minor, true, digits, sizeof digits);
     sb_put(&b, digits);
     put_name(&b, u, m, false, false);
     return sb_text(&b);
@@ -505,7 +529,8 @@ const char *unit_format_quantity(dec magnitude, const unit_t *u) {
 
 bool unit_same_declaration(const unit_def *ex, const char *plural, dec factor, const unit_t *of) {
   if (plural && strcmp(plural, ex->plural) != 0) return false;
-  if (ex->money) return false;
+  /* `unit NOK` again (in an import) is the same currency; GBP is built in */
+  if (ex->money) return !of && !ex->symbol;
   int nonzero = 0;
   for (int k = 0; k < UNIT_MAX_BASES; k++) nonzero += ex->dim[k] != 0;
   if (!of) { /* a base unit: one dimension to the power 1, size 1 */

@@ -27,7 +27,8 @@ typedef struct unit_def {
   const char *plural;  /* "hours"; equal to name when none declared */
   const char *symbol;  /* "£" for GBP etc., else NULL */
   int index;           /* position in its registry */
-  bool money;          /* GBP, EUR, USD */
+  bool money;          /* GBP, EUR, USD and any ISO 4217 currency */
+  signed char minor;   /* money: decimals shown at least (2; JPY 0, KWD 3) */
   signed char dim[UNIT_MAX_BASES]; /* exponent of each base dimension */
   dec scale;           /* size in base units: day = 86400 if base is second */
 } unit_def;
@@ -69,6 +70,13 @@ const unit_def *unit_declare(unit_reg *r, const char *name, const char *plural,
  * A base unit matches a base unit; a derived one must have the same
  * dimension and size; a plural, when given, must be the same. */
 bool unit_same_declaration(const unit_def *existing, const char *plural, dec factor, const unit_t *of);
+/* The ISO 4217 currency `code` (NOK, MXN, PYG...): the registry's unit of
+ * that name when it is a currency, else a new money base unit (with the
+ * minor units of core/currency.h).  NULL with *err when the code is not
+ * ISO 4217, when the name is taken by a unit that is not money, or when the
+ * registry has no base dimension left.  Data names currencies at run time
+ * (an OCDS Value's "currency"), so this may grow the registry then. */
+const unit_def *unit_currency(unit_reg *r, const char *code, const char **err);
 /* By singular or plural name; NULL when unknown. */
 const unit_def *unit_lookup(const unit_reg *r, const char *name);
 
@@ -110,7 +118,9 @@ const char *unit_name(const unit_t *u);
 
 /* Display form of a quantity (SPEC 3.2):
  *   money        "£1,234.50", "-£30.00", "£0.125"  (sign, symbol, thousands
- *                separators, at least 2 decimals; EUR "€", USD "$")
+ *                separators, at least 2 decimals; EUR "€", USD "$");
+ *                a currency without a symbol by its code and its minor
+ *                units: "NOK 1,234.50", "PYG 1,500,000", "KWD 2.500"
  *   money/unit   "£15.00/hour"
  *   other        "40 hours", "1 hour", "2.5 tCO2e", "3 FTE/hour"
  *                (the plural spelling unless the magnitude is exactly 1;

@@ -209,6 +209,7 @@ static bool equal(value a, value b, int depth) {
   case V_NUM: return num_equal(a, b);
   case V_TEXT: return a.as.text->len == b.as.text->len && memcmp(a.as.text->s, b.as.text->s, a.as.text->len) == 0;
   case V_DATE: return a.days == b.days;
+  case V_DATETIME: return dt_cmp(&a.as.dt, &b.as.dt) == 0; /* the same instant, in any offset */
   case V_LIST:
     if (a.as.list->n != b.as.list->n) return false;
     if (a.as.list == b.as.list) return true;
@@ -258,8 +259,9 @@ void type_enum_desc(sbuf *b, const svl_type *t) {
 
 const char *vtag_name(int tag) {
   static const char *names[] = {"null", "bool", "number", "text", "date", "list", "range",
-                                "record", "function", "function", "verdict", "type", "module", "table"};
-  return tag >= 0 && tag <= V_TABLE ? names[tag] : "value";
+                                "record", "function", "function", "verdict", "type", "module", "table",
+                                "datetime"};
+  return tag >= 0 && tag <= V_DATETIME ? names[tag] : "value";
 }
 
 const char *value_type_name(value v) {
@@ -450,6 +452,12 @@ static void put_date(sbuf *b, int32_t days) {
   sb_printf(b, "%04d-%02d-%02d", y, m, d);
 }
 
+static void put_datetime(sbuf *b, const svl_dt *t) {
+  char buf[48];
+  dt_format(t, buf, sizeof buf);
+  sb_puts(b, buf);
+}
+
 typedef struct { int max_items; int depth; } shortness;
 
 static void display(sbuf *b, value v, bool raw, const shortness *sh, int depth) {
@@ -464,6 +472,10 @@ static void display(sbuf *b, value v, bool raw, const shortness *sh, int depth) 
   case V_DATE:
     if (raw) put_date(b, v.days);
     else { sb_puts(b, "date(\""); put_date(b, v.days); sb_puts(b, "\")"); }
+    break;
+  case V_DATETIME:
+    if (raw) put_datetime(b, &v.as.dt);
+    else { sb_puts(b, "datetime(\""); put_datetime(b, &v.as.dt); sb_puts(b, "\")"); }
     break;
   case V_LIST: {
     const list *l = v.as.list;
@@ -551,6 +563,7 @@ static void json(sbuf *b, value v, int depth) {
   case V_NUM: json_num(b, v); break;
   case V_TEXT: sb_json_string(b, v.as.text->s, v.as.text->len); break;
   case V_DATE: sb_putc(b, '"'); put_date(b, v.days); sb_putc(b, '"'); break;
+  case V_DATETIME: sb_putc(b, '"'); put_datetime(b, &v.as.dt); sb_putc(b, '"'); break;
   case V_LIST:
     sb_putc(b, '[');
     for (size_t i = 0; i < v.as.list->n; i++) {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/datetime.h"
 #include "core/number.h"
 #include "core/source.h"
 #include "core/unit.h"
@@ -29,7 +30,8 @@ typedef enum {
   V_VERDICT,   /* .verdict */
   V_TYPE,      /* .type: a `type` declaration used as a value */
   V_MODULE,    /* .module: `import "x.svl" as m` */
-  V_TABLE      /* .fn: a decision table (callable like a fn) */
+  V_TABLE,     /* .fn: a decision table (callable like a fn) */
+  V_DATETIME   /* .dt: an instant with its published offset (core/datetime.h) */
 } vtag;
 
 typedef struct text text;
@@ -59,6 +61,7 @@ typedef struct value {
     const verdict *verdict;
     const svl_type *type;
     const module *module;
+    svl_dt dt;
   } as;
 } value;
 
@@ -177,6 +180,7 @@ static inline value v_pct(dec d) { value v = v_num(d); v.pct = true; return v; }
 value v_text(const char *s, size_t len);  /* copies */
 value v_cstr(const char *s);              /* copies */
 static inline value v_date(int32_t days) { value v = {.tag = V_DATE}; v.days = days; return v; }
+static inline value v_datetime(svl_dt t) { value v = {.tag = V_DATETIME}; v.as.dt = t; return v; }
 static inline value v_list(const list *l) { value v = {.tag = V_LIST}; v.as.list = l; return v; }
 list *list_new(size_t n);                 /* n items, all null */
 record *record_new(size_t n);             /* n empty slots */

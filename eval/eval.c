@@ -406,6 +406,7 @@ static int compare(vm *v, loc at, value a, value b, int depth) {
   }
   if (a.tag == V_TEXT && b.tag == V_TEXT) return cmp_text(a.as.text, b.as.text);
   if (a.tag == V_DATE && b.tag == V_DATE) return (a.days > b.days) - (a.days < b.days);
+  if (a.tag == V_DATETIME && b.tag == V_DATETIME) return dt_cmp(&a.as.dt, &b.as.dt); /* in UTC */
   if (a.tag == V_BOOL && b.tag == V_BOOL) return (int)a.b - (int)b.b;
   if (a.tag == V_LIST && b.tag == V_LIST) {
     size_t n = a.as.list->n < b.as.list->n ? a.as.list->n : b.as.list->n;
@@ -1529,7 +1530,8 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
   case N_RANGE: {
     if (n->lit.tag == V_RANGE) return n->lit; /* cached below */
     value a = eval(v, n->a, f), b = eval(v, n->b, f);
-    bool ok = (a.tag == V_NUM && b.tag == V_NUM && unit_same_dim(a.unit, b.unit)) || (a.tag == V_DATE && b.tag == V_DATE);
+    bool ok = (a.tag == V_NUM && b.tag == V_NUM && unit_same_dim(a.unit, b.unit)) || (a.tag == V_DATE && b.tag == V_DATE) ||
+              (a.tag == V_DATETIME && b.tag == V_DATETIME);
     if (!ok) vm_error(v, n->at, "E0402 a range needs two numbers of one unit, or two dates; got %s and %s",
                       a.tag == V_NUM ? unit_label(a) : value_type_name(a), b.tag == V_NUM ? unit_label(b) : value_type_name(b));
     range *r = svl_alloc(sizeof *r);

@@ -40,6 +40,7 @@ static bool same_value(value a, value b) {
   case V_NULL: return true;
   case V_BOOL: return a.b == b.b;
   case V_DATE: return a.days == b.days;
+  case V_DATETIME: return !memcmp(&a.as.dt, &b.as.dt, sizeof a.as.dt);
   case V_NUM: return a.unit == b.unit && a.pct == b.pct && !memcmp(&a.as.num, &b.as.num, sizeof a.as.num);
   case V_TEXT: return a.as.text == b.as.text;
   default: return a.as.list == b.as.list;

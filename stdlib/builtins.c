@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "stdlib/builtins.h"
+#include "stdlib/datetime.h"
 #include "stdlib/load.h"
 #include "stdlib/lookup.h"
 
@@ -28,6 +29,7 @@ static const struct { const builtin *b; const int *n; int fixed; } sets[] = {
   {svl_prelude, &svl_prelude_count, 0},
   {svl_data_builtins, &svl_data_builtins_count, 0},
   {svl_lookup_builtins, &svl_lookup_builtins_count, 0},
+  {svl_datetime_builtins, &svl_datetime_builtins_count, 0},
 };
 
 #define NSETS (int)(sizeof sets / sizeof sets[0])

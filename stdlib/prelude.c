@@ -15,6 +15,7 @@
 #include "core/gc.h"
 #include "eval/vm.h"
 #include "stdlib/builtins.h"
+#include "stdlib/datetime.h"
 #include "stdlib/lookup.h"
 
 #define BUILTIN(name) static value name(vm *v, int nargs, value *args, loc at)
@@ -465,6 +466,8 @@ static bool vhash(vindex *ix, value x, int depth, uint64_t *h) {
   case V_BOOL: *h = mix(2 + (uint64_t)x.b); return true;
   case V_TEXT: *h = hash_bytes(x.as.text->s, x.as.text->len, 3); return true;
   case V_DATE: *h = mix(((uint64_t)(uint32_t)x.days << 8) | 4); return true;
+  /* by the instant: equal date-times in two offsets hash alike */
+  case V_DATETIME: *h = mix(mix((uint64_t)x.as.dt.sec) ^ ((uint64_t)x.as.dt.nsec << 8) ^ 6); return true;
   case V_NUM: {
     /* Plain numbers and percentages share one space: 10% == 0.1. */
     uint64_t space = 5;
@@ -1082,8 +1085,8 @@ BUILTIN(p_merge) {
 /* date("2026-04-01"): exactly YYYY-MM-DD, a real calendar day, years 1 to
  * 9999.  A date is returned as it is, so date(x) accepts either. */
 BUILTIN(p_date) {
-  (void)nargs;
-  value x = args[0];
+  value x = args[0], dt;
+  if (svl_date_of_datetime(v, nargs, args, at, &dt)) return dt; /* stdlib/datetime.c */
   if (x.tag == V_DATE) return x;
   if (x.tag != V_TEXT) vm_error(v, at, "E0402 date expects a text like \"2026-04-01\", got %s", tname(x));
   int32_t d;
@@ -1283,7 +1286,7 @@ const builtin svl_prelude[] = {
     {"get", 2, 3, p_get, "r, field, default"},
     {"merge", 2, 2, p_merge, "a, b"},
     /* dates */
-    {"date", 1, 1, p_date, "s"},
+    {"date", 1, 2, p_date, "s, zone"},
     {"year", 1, 1, p_year, "d"},
     {"month", 1, 1, p_month, "d"},
     {"day", 1, 1, p_day, "d"},

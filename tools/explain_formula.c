@@ -42,7 +42,7 @@ static void value_after(vm *v, sbuf *b, const node *n, frame *env) {
   value x;
   if (!eval_quiet(v, n, env, &x)) return;
   switch (x.tag) {
-  case V_NUM: case V_TEXT: case V_BOOL: case V_DATE: case V_NULL:
+  case V_NUM: case V_TEXT: case V_BOOL: case V_DATE: case V_DATETIME: case V_NULL:
     sb_printf(b, " %s", explain_show(v, x));
     return;
   case V_RECORD: {

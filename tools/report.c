@@ -226,7 +226,7 @@ static void value_cell(sbuf *b, value x, bool two) {
   if (x.tag == V_BOOL) sb_puts(b, x.b ? "yes" : "no");
   else if (x.tag == V_NULL) sb_puts(b, "—");
   else if (num) html_escs(b, disp(x));
-  else if (x.tag == V_TEXT || x.tag == V_DATE) data_text(b, disp(x));
+  else if (x.tag == V_TEXT || x.tag == V_DATE || x.tag == V_DATETIME) data_text(b, disp(x));
   else data_text(b, value_short(x));
   sb_puts(b, "</td>");
 }

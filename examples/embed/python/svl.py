@@ -45,7 +45,7 @@ ALLOW_FILES, ALLOW_ENV, ALLOW_CLOCK = 1, 2, 4
 OK, ERR_SYNTAX, ERR_RESOLVE, ERR_RUNTIME, ERR_ASSERT, ERR_LIMIT, ERR_IO, ERR_INCOMPLETE, ERR_USAGE = range(9)
 # svl_kind
 (KIND_NONE, KIND_NULL, KIND_BOOL, KIND_NUMBER, KIND_TEXT, KIND_DATE, KIND_LIST, KIND_RANGE,
- KIND_RECORD, KIND_FUNCTION, KIND_VERDICT, KIND_TYPE, KIND_MODULE) = range(13)
+ KIND_RECORD, KIND_FUNCTION, KIND_VERDICT, KIND_TYPE, KIND_MODULE, KIND_DATETIME) = range(14)
 # svl_format
 FORMATS = {"text": 0, "repl": 1, "json": 2, "csv": 3, "md": 4, "plain": 5}
 
@@ -645,6 +645,14 @@ class VM:
             y, m, d = _c.c_int(), _c.c_int(), _c.c_int()
             self._ok(lib.svl_to_date(vm, h, _c.byref(y), _c.byref(m), _c.byref(d)))
             return datetime.date(y.value, m.value, d.value)
+        if kind == KIND_DATETIME:
+            # an aware datetime when Python can hold it exactly (6 fractional
+            # digits at most), else the RFC 3339 text as published
+            text = json.loads(self._take_string(lib.svl_to_json(vm, h)))
+            frac = text[19:].split("+")[0].split("-")[0].rstrip("Zz")
+            if len(frac) <= 7:
+                return datetime.datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00"))
+            return text
         if kind == KIND_LIST:
             items = [None] * self._length(h)
             for i in range(len(items)):

@@ -247,6 +247,14 @@ static void to_sql(sqlite3_context *ctx, svl_vm *vm, svl_value *v) {
     sqlite3_result_text(ctx, iso, -1, SQLITE_TRANSIENT);
     return;
   }
+  case SVL_KIND_DATETIME: { /* its RFC 3339 text, as SQLite keeps date-times */
+    char *json = svl_to_json(vm, v);
+    if (!json) break;
+    size_t n = strlen(json);
+    sqlite3_result_text(ctx, json + 1, n >= 2 ? (int)n - 2 : 0, SQLITE_TRANSIENT);
+    free(json);
+    return;
+  }
   case SVL_KIND_LIST:
   case SVL_KIND_RANGE:
   case SVL_KIND_RECORD:
