@@ -299,7 +299,7 @@ typedef enum svl_kind {
   SVL_KIND_VERDICT,  /* a rule's result: svl_to_bool, svl_field "reasons" */
   SVL_KIND_TYPE,
   SVL_KIND_MODULE,   /* an import: svl_field reads its names */
-  SVL_KIND_DATETIME  /* an instant with its offset: svl_to_text gives RFC 3339 */
+  SVL_KIND_DATETIME  /* an instant with its offset: svl_to_json gives its RFC 3339 text */
 } svl_kind;
 SVL_API svl_kind svl_kind_of(svl_vm *vm, svl_value *value);
 
