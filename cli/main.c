@@ -174,6 +174,14 @@ int parse_args(int argc, char **argv, opts *o) {
       if (!val) return usage_error("%s needs a secret key file (svl audit keygen KEY)", a);
       o->sign = val;
       i++;
+    } else if (!strcmp(a, "--as-of")) {
+      /* checked here, so a bad date is a usage error before anything runs */
+      svl_vm *probe = val ? svl_new(NULL) : NULL;
+      int ok = probe && svl_set_as_of(probe, val) == SVL_OK;
+      svl_free(probe);
+      if (!ok) return usage_error("--as-of needs a date YYYY-MM-DD, such as 2025-06-30 (got '%s')", val ? val : "");
+      o->cfg.as_of = val;
+      i++;
     } else if (!strcmp(a, "--allow-read")) {
       if (!val) return usage_error("%s needs a directory", a);
       if (o->nallow == 64) return usage_error("too many %s options", a);
