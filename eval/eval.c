@@ -17,6 +17,7 @@
 #include "eval/report_decl.h"
 #include "eval/require_list.h"
 #include "eval/table_index.h"
+#include "eval/dated.h"
 
 static value eval(vm *v, const node *n, frame *f);
 
@@ -999,6 +1000,7 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
     }
     if (policy == HIT_FIRST) { result = row_output(v, d, row, f); have = true; first_row = k; break; }
     if (policy == HIT_UNIQUE) {
+      if (have && d->opt) dated_table_error(v, d, at, ni, ins, first_row, k);
       if (have)
         vm_error_hint(v, at, "a unique table must not overlap: narrow a row, or use hit first",
                       "E0602 table %s: rows %d and %d both match (%s)", d->name, first_row, k, inputs_text(d, ni, ins));
@@ -1063,6 +1065,7 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
   case HIT_UNIQUE: case HIT_FIRST: case HIT_ANY: case HIT_PRIORITY:
     if (policy == HIT_PRIORITY && no) return table_output_order(v, d, at, outs, mrows, no, false);
     if (!have) {
+      if (d->opt) dated_table_error(v, d, at, ni, ins, 0, 0);
       for (int i = 0; i < ni; i++)
         if (ins[i].tag == V_NULL)
           vm_error_hint(v, at, "a null input matches only - cells, null and != tests: give it a value with ??, or add | else || ... |",

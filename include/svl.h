@@ -120,7 +120,19 @@ typedef struct svl_config {
    * stays usable.  Unlike max_heap (the collected heap of the whole
    * process), it is the same on every machine and under any load. */
   size_t heap_budget;
+  /* Added in 0.2: the date the rules are applied on, "YYYY-MM-DD" (NULL:
+   * none).  Dated tables (`table t as of { | from | until || ... | }`) and
+   * the stdlib's dated values read it through as_of(); with none given,
+   * reading one is error E0612, never today's date (docs/dating.md).
+   * svl_new copies the text; one that is not a date makes as_of() fail
+   * with E0612 (svl_set_as_of checks it at once). */
+  const char *as_of;
 } svl_config;
+
+/* Set (or, with NULL, clear) the as-of date of a VM, "YYYY-MM-DD", as
+ * svl_config.as_of does; later calls into the VM use it.  SVL_ERR_USAGE
+ * (E0001), the date unchanged, when the text is not a valid date. */
+SVL_API svl_status svl_set_as_of(svl_vm *vm, const char *date);
 
 /* Fill *config with the defaults: no output, no permissions, no limits,
  * call depth 200, 4 MiB of stack, the installed stdlib.  Call it first and

@@ -1147,6 +1147,27 @@ BUILTIN(p_add_months) {
   return v_date(out);
 }
 
+/* The date the rules are applied on (svl --as-of, svl_config.as_of).
+ * Without one it is an error, never today's date: re-running a file a
+ * year later must pick the same values (docs/dating.md).  `what` names the
+ * value that needs the date, for the message (dated tables pass their
+ * name). */
+BUILTIN(p_as_of) {
+  int32_t d;
+  const char *bad = NULL;
+  const char *what = nargs > 0 ? vm_want_text(v, at, args[0], "as_of's argument")->s : NULL;
+  int got = vm_as_of(v, &d, &bad);
+  if (got > 0) return v_date(d);
+  if (got < 0)
+    vm_error_hint(v, at, "give the date as YYYY-MM-DD, such as 2025-06-30",
+                  "E0612 the as-of date given, '%s', is not a date", bad);
+  if (what)
+    vm_error_hint(v, at, "pass --as-of YYYY-MM-DD to svl (svl_config.as_of for a host), or give the date in the call",
+                  "E0612 %s is dated, and no as-of date was given: which day's values apply?", what);
+  vm_error_hint(v, at, "pass --as-of YYYY-MM-DD to svl (svl_config.as_of for a host)",
+                "E0612 as_of(): no as-of date was given");
+}
+
 /* Today in UTC: the result must not depend on where the machine is. */
 BUILTIN(p_today) {
   (void)nargs;
@@ -1294,6 +1315,7 @@ const builtin svl_prelude[] = {
     {"add_days", 2, 2, p_add_days, "d, n"},
     {"add_months", 2, 2, p_add_months, "d, n"},
     {"today", 0, 0, p_today, ""},
+    {"as_of", 0, 1, p_as_of, "what"},
     /* units */
     {"magnitude", 1, 1, p_magnitude, "x"},
     {"unit_of", 1, 1, p_unit_of, "x"},
