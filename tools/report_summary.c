@@ -424,7 +424,14 @@ static void bid_page(summ *s, int j) {
   int i = rp_ranked_at(r, nm);
   sbuf title;
   sb_init(&title);
-  sb_printf(&title, "Assessment summary: %s", nm);
+  /* the name between FSI and PDI, its own bidi controls dropped: a stray
+   * PDI in it would otherwise close the isolate early */
+  sb_puts(&title, "Assessment summary: \xE2\x81\xA8");
+  for (const unsigned char *p = (const unsigned char *)nm; *p; p++) {
+    if (bidi_kind(p, strlen((const char *)p))) p += 2;
+    else sb_putc(&title, (char)*p);
+  }
+  sb_puts(&title, "\xE2\x81\xA9");
   rp_page_start(r, title.s, summary_css);
   bid_header(s, j);
   gates(s, j, &gsec, &failed);
