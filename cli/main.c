@@ -150,6 +150,10 @@ int parse_args(int argc, char **argv, opts *o) {
       i++;
     } else if (!strcmp(a, "--print-explanations")) {
       o->print_explanations = 1;
+    } else if (!strcmp(a, "--summaries")) {
+      if (!val) return usage_error("%s needs a directory", a);
+      o->summaries = val;
+      i++;
     } else if (!strcmp(a, "--strict")) {
       o->strict = 1;
     } else if (!strcmp(a, "--coverage")) {
@@ -527,8 +531,10 @@ static int cmd_help(int argc, char **argv) {
               "Re-runs a recorded `svl run` and reports any difference; with --key, first checks\n"
               "the record's Ed25519 signature (svl run --audit R --sign KEY).  keygen writes a\n"
               "secret key KEY (mode 0600) and its public key KEY.pub.\n"},
-    {"report", "svl report FILE [--input ...] [--print-explanations] -o REPORT.html\nWrites the evaluation as one self-contained HTML page;\n"
-               "--print-explanations prints each bid's explanation in full (else one line per bid).\n"},
+    {"report", "svl report FILE [--input ...] [--print-explanations] [-o REPORT.html] [--summaries DIR]\n"
+               "Writes the evaluation as one self-contained HTML page;\n"
+               "--print-explanations prints each bid's explanation in full (else one line per bid);\n"
+               "--summaries DIR writes an assessment summary per bid and an index.html into DIR.\n"},
   };
   for (size_t i = 0; argc > 2 && i < sizeof cmds / sizeof cmds[0]; i++)
     if (!strcmp(argv[2], cmds[i].cmd)) {

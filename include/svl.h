@@ -563,6 +563,24 @@ SVL_API svl_status svl_report_html(svl_vm *vm, char **out);
  * line per bid, and the explanations only on screen). */
 #define SVL_REPORT_PRINT_EXPLANATIONS 1u
 SVL_API svl_status svl_report_html_with(svl_vm *vm, unsigned flags, char **out);
+/* Assessment summaries (svl report --summaries; docs/report.md): one
+ * self-contained page per bid of the declaration's `bids` (else `ranking`)
+ * for its supplier, with its rank and margin, ties and the tie-break, its
+ * scores and the reasons per criterion beside the winning tender's, every
+ * gate's verdict, its clarifications and the `standstill` text; then an
+ * index page linking them.  Escaped, isolated and script-free as the
+ * report.  On SVL_OK *pages receives an array of *npages pages, the index
+ * first; free it with svl_report_pages_free (it owns every file and html
+ * string).  Each `file` is a plain file name, never a path: "index.html",
+ * else the bid's position and its name in lower-case ASCII letters, digits
+ * and '-' ("02-bramble-kitchens-ltd.html"), unique among the pages.
+ * Errors as svl_report_html; *pages is then NULL and *npages 0. */
+typedef struct svl_report_page {
+  char *file; /* the page's file name */
+  char *html; /* the page, NUL-terminated */
+} svl_report_page;
+SVL_API svl_status svl_report_summaries(svl_vm *vm, svl_report_page **pages, size_t *npages);
+SVL_API void svl_report_pages_free(svl_report_page *pages, size_t npages);
 
 /* One call on the stack of a runtime error, innermost first. */
 typedef struct svl_frame {
