@@ -188,6 +188,7 @@ PUBLIC svl_vm *svl_new(const svl_config *cfg) {
   if (cfg) v->cfg = *cfg;
   else svl_config_init(&v->cfg);
   if (v->cfg.stdlib_path) v->cfg.stdlib_path = svl_strdup(v->cfg.stdlib_path);
+  if (v->cfg.load_encoding) v->cfg.load_encoding = svl_strdup(v->cfg.load_encoding);
   vm_confine_init(v);
   v->units = unit_reg_new();
   v->builtins = &stdlib_builtins;
