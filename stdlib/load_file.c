@@ -172,7 +172,7 @@ static fmt_t fmt_of(vm *v, loc at, const char *path) {
   if (ext_is(path, ".json")) return FMT_JSON;
   if (ext_is(path, ".jsonl") || ext_is(path, ".ndjson")) return FMT_JSONL;
   vm_error(v, at, "E0704 load: cannot tell the format of '%s': supported formats are .csv, .json and "
-                  ".jsonl (or .ndjson); or name it: format: \"csv\", \"json\" or \"jsonl\"", path);
+                  ".jsonl (or .ndjson); or name it (format: \"csv\", \"json\" or \"jsonl\")", path);
 }
 
 static fmt_t fmt_named(vm *v, loc at, const char *name) {
