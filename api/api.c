@@ -194,6 +194,7 @@ PUBLIC svl_vm *svl_new(const svl_config *cfg) {
     v->as_of_set = date_parse(v->cfg.as_of, strlen(v->cfg.as_of), &v->as_of) ? 1 : 2;
     v->cfg.as_of = v->as_of_set == 2 ? svl_strdup(v->cfg.as_of) : NULL;
   }
+  if (v->cfg.load_encoding) v->cfg.load_encoding = svl_strdup(v->cfg.load_encoding);
   vm_confine_init(v);
   v->units = unit_reg_new();
   v->builtins = &stdlib_builtins;

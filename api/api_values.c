@@ -30,6 +30,7 @@ PUBLIC svl_kind svl_kind_of(svl_vm *v, svl_value *h) {
   case V_VERDICT: return SVL_KIND_VERDICT;
   case V_TYPE: return SVL_KIND_TYPE;
   case V_MODULE: return SVL_KIND_MODULE;
+  case V_STREAM: return SVL_KIND_STREAM;
   }
   return SVL_KIND_NONE;
 }

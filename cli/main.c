@@ -82,6 +82,22 @@ static int parse_u64(const char *s, uint64_t *out) {
   return 1;
 }
 
+/* "300M", "1G", "4096": bytes, with a binary K/M/G (or KiB/MiB/GiB). */
+static int parse_size(const char *s, uint64_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || end == s || *s == '-') return 0;
+  unsigned shift = 0;
+  if (*end == 'K' || *end == 'k') shift = 10, end++;
+  else if (*end == 'M' || *end == 'm') shift = 20, end++;
+  else if (*end == 'G' || *end == 'g') shift = 30, end++;
+  if (shift && (!strcmp(end, "iB") || !strcmp(end, "B"))) end += strlen(end);
+  if (*end || v > (UINT64_MAX >> shift)) return 0;
+  *out = (uint64_t)v << shift;
+  return 1;
+}
+
 /* "87.5" -> 875: a percentage with at most one decimal, in tenths (no floats). */
 static int parse_tenths(const char *s, long *out) {
   long t = 0;
@@ -127,6 +143,14 @@ int parse_args(int argc, char **argv, opts *o) {
     } else if (!strcmp(a, "--max-heap")) {
       if (!val || !parse_u64(val, &n)) return usage_error("%s needs a number of bytes", a);
       o->cfg.max_heap = (size_t)n;
+      i++;
+    } else if (!strcmp(a, "--max-load-size")) {
+      if (!val || !parse_size(val, &n)) return usage_error("%s needs a size (bytes, or with K, M or G: 1G)", a);
+      o->cfg.max_load_bytes = (size_t)n;
+      i++;
+    } else if (!strcmp(a, "--encoding")) {
+      if (!val) return usage_error("%s needs an encoding (utf-8, windows-1252 or latin-1)", a);
+      o->cfg.load_encoding = val; /* checked by the first load */
       i++;
     } else if (!strcmp(a, "--timeout")) {
       if (!val || !parse_u64(val, &n)) return usage_error("%s needs milliseconds", a);
@@ -560,7 +584,9 @@ static int cmd_help(int argc, char **argv) {
          "Dates: --as-of YYYY-MM-DD applies dated rules as of that day (run, test, explain, report, repl;\n"
          "without it a dated value is an error, never today's: docs/dating.md)\n"
          "Limits: --max-steps N, --max-heap BYTES, --timeout MS, --max-depth N (none by default; the heap\n"
-         "stops at 3/4 of the machine's memory unless --max-heap 0)\n",
+         "stops at 3/4 of the machine's memory unless --max-heap 0)\n"
+         "Data: --max-load-size SIZE (largest file load() reads whole; 256M by default),\n"
+         "--encoding utf-8|windows-1252|latin-1 (of data files whose load names none)\n",
          SVL_VERSION);
   return 0;
 }

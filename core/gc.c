@@ -91,6 +91,10 @@ void svl_gc_reserve(size_t n) {
   if (n > avail) (void)GC_expand_hp(n - avail); /* a hint: failing to grow is no error */
 }
 
+void svl_gc_finalizer(void *obj, void (*fn)(void *obj, void *data), void *data) {
+  GC_register_finalizer_no_order(obj, fn, data, NULL, NULL);
+}
+
 bool svl_gc_interior_pointers(void) { return GC_get_all_interior_pointers() != 0; }
 
 size_t svl_gc_heap_bytes(void) { return GC_get_heap_size() - GC_get_free_bytes(); }

@@ -53,6 +53,9 @@ bool svl_gc_thread_ok(void);
  * collects each time the heap grows by a third or so, and each collection
  * finds nothing to free but marks the whole growing tree again. */
 void svl_gc_reserve(size_t n);
+/* Call fn(obj, data) when the collector frees obj (a stream's pass
+ * closes its file so, when an error left the pass unfinished). */
+void svl_gc_finalizer(void *obj, void (*fn)(void *obj, void *data), void *data);
 /* Whether a pointer into the middle of an object keeps it alive. */
 bool svl_gc_interior_pointers(void);
 /* Bytes currently in the collected heap (for heap limits). */

@@ -260,8 +260,8 @@ void type_enum_desc(sbuf *b, const svl_type *t) {
 const char *vtag_name(int tag) {
   static const char *names[] = {"null", "bool", "number", "text", "date", "list", "range",
                                 "record", "function", "function", "verdict", "type", "module", "table",
-                                "datetime"};
-  return tag >= 0 && tag <= V_DATETIME ? names[tag] : "value";
+                                "datetime", "stream"};
+  return tag >= 0 && tag <= V_STREAM ? names[tag] : "value";
 }
 
 const char *value_type_name(value v) {
@@ -518,6 +518,7 @@ static void display(sbuf *b, value v, bool raw, const shortness *sh, int depth) 
     break;
   case V_TYPE: sb_printf(b, "<type %s>", v.as.type->name ? v.as.type->name : "?"); break;
   case V_MODULE: sb_puts(b, "<module>"); break;
+  case V_STREAM: sb_printf(b, "<stream %s>", v.as.stream->desc); break;
   case V_BUILTIN: sb_printf(b, "<fn %s>", v.as.builtin->name); break;
   default: {
     const char *name = v.as.fn->name;

@@ -31,7 +31,8 @@ typedef enum {
   V_TYPE,      /* .type: a `type` declaration used as a value */
   V_MODULE,    /* .module: `import "x.svl" as m` */
   V_TABLE,     /* .fn: a decision table (callable like a fn) */
-  V_DATETIME   /* .dt: an instant with its published offset (core/datetime.h) */
+  V_DATETIME,  /* .dt: an instant with its published offset (core/datetime.h) */
+  V_STREAM     /* .stream: stream(path), items read as they are used */
 } vtag;
 
 typedef struct text text;
@@ -43,6 +44,7 @@ typedef struct builtin builtin;
 typedef struct verdict verdict;
 typedef struct svl_type svl_type;
 typedef struct module module;
+typedef struct svl_stream svl_stream;
 
 typedef struct value {
   uint8_t tag;   /* vtag */
@@ -62,6 +64,7 @@ typedef struct value {
     const svl_type *type;
     const module *module;
     svl_dt dt;
+    const svl_stream *stream;
   } as;
 } value;
 
@@ -82,6 +85,21 @@ struct builtin {
  * copied to all[0..cap) and counted in *count when those are given (for
  * "did you mean"). */
 int builtin_param(const builtin *b, const char *name, const char **all, int cap, int *count);
+
+/* A stream (stream(path), docs/data.md "Streams"): the items of a file
+ * read one at a time by whatever iterates it -- a comprehension, count --
+ * so a file larger than memory can be aggregated in bounded memory.  Each
+ * pass reads the file again from its start, so a stream is a value like
+ * any other (pure).  The reader is stdlib's, handed down as functions:
+ * the evaluator below it cannot call it by name.  open starts a pass,
+ * next gives its next item (false at the end, after raising the errors
+ * it collected, if any). */
+struct svl_stream {
+  const char *desc; /* the path as written, for display: <stream bids.jsonl> */
+  void *(*open)(vm *v, loc at, const svl_stream *s);
+  bool (*next)(vm *v, loc at, void *pass, value *out);
+  const void *data; /* the reader's */
+};
 
 /* A function of the program: its declaration (a node of lang/ast.h), the
  * frame it closes over, and the module it belongs to.  name is the
@@ -159,6 +177,7 @@ struct svl_type {
   tkind kind;
   bool opt;                /* T? : null allowed */
   bool fraction;           /* T_PERCENT: data holds 0.35 for 35% (`percent from fraction`) */
+  bool open;               /* T_RECORD `{a: text, ..}`: other fields allowed, and left out */
   int nvals;               /* T_ENUM: the members, in declared order: all */
   const value *vals;       /* plain whole-or-not numbers, or all texts */
   const unit_t *unit;      /* T_UNIT: the quantity's unit (e.g. weeks, GBP) */

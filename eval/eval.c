@@ -713,8 +713,11 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
         set[idx] = true;
         if (idx + 1 > total) total = idx + 1;
       }
+      /* an optional parameter left out before a named one is null, which
+       * such builtins read as absent: load(path, encoding: "latin-1") */
       for (int i = 0; i < total; i++)
-        if (!set[i]) vm_error(v, at, "E0304 %s: give the arguments before '%s' too", b->name, names[0]);
+        if (!set[i] && i < b->min_args) vm_error(v, at, "E0304 %s: give the arguments before '%s' too", b->name, names[0]);
+        else if (!set[i]) all[i] = v_null;
       args = all;
       nargs = total;
     }
@@ -1245,6 +1248,23 @@ static value comprehension(vm *v, const node *n, frame *f) {
   return r;
 }
 
+/* Over a stream: each item is read, used and let go before the next
+ * (docs/data.md, "Streams"), so only what the body keeps stays in memory. */
+static value comprehension_stream(vm *v, const node *n, frame *f, const svl_stream *s) {
+  value *out = NULL, x;
+  size_t no = 0, co = 0;
+  void *pass = s->open(v, n->b->at, s);
+  while (s->next(v, n->b->at, pass, &x)) {
+    step(v, n->at);
+    frame *it = frame_new(f, n->nslots);
+    comp_item(v, it);
+    it->slots[n->slot] = x;
+    if (n->c && !want_bool(v, n->c->at, eval(v, n->c, it), "a comprehension filter")) continue;
+    comp_push(v, n, &out, &no, &co, eval(v, n->a, it));
+  }
+  return v_list(to_list(out, no));
+}
+
 static value comprehension_items(vm *v, const node *n, frame *f) {
   value src = eval(v, n->b, f);
   value *out = NULL;
@@ -1267,6 +1287,7 @@ static value comprehension_items(vm *v, const node *n, frame *f) {
     }
     return v_list(to_list(out, no));
   }
+  if (src.tag == V_STREAM) return comprehension_stream(v, n, f, src.as.stream);
   const list *l = vm_want_list(v, n->b->at, src, "a comprehension");
   if (n->opt) {
     /* another `for` follows: each item's clause makes a list, spliced in */

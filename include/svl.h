@@ -127,6 +127,15 @@ typedef struct svl_config {
    * svl_new copies the text; one that is not a date makes as_of() fail
    * with E0612 (svl_set_as_of checks it at once). */
   const char *as_of;
+  /* Added in 0.3: the largest data file load() reads whole, in bytes; 0:
+   * 256 MiB.  stream() reads a file of any size and bounds each of its
+   * items by it instead (docs/data.md, "Size limit and streams"). */
+  size_t max_load_bytes;
+  /* Added in 0.3: the encoding of data files whose load() or stream()
+   * names none: NULL or "utf-8" (the default), "windows-1252" (also
+   * "cp1252", "latin-1", "iso-8859-1": decoded as Windows-1252, as web
+   * browsers do).  svl_new copies it. */
+  const char *load_encoding;
 } svl_config;
 
 /* Set (or, with NULL, clear) the as-of date of a VM, "YYYY-MM-DD", as
@@ -311,7 +320,8 @@ typedef enum svl_kind {
   SVL_KIND_VERDICT,  /* a rule's result: svl_to_bool, svl_field "reasons" */
   SVL_KIND_TYPE,
   SVL_KIND_MODULE,   /* an import: svl_field reads its names */
-  SVL_KIND_DATETIME  /* an instant with its offset: svl_to_json gives its RFC 3339 text */
+  SVL_KIND_DATETIME, /* an instant with its offset: svl_to_json gives its RFC 3339 text */
+  SVL_KIND_STREAM    /* stream(path): only the script iterates it */
 } svl_kind;
 SVL_API svl_kind svl_kind_of(svl_vm *vm, svl_value *value);
 

@@ -188,7 +188,7 @@ static bool table_as_of(pctx *ctx, node *t, yyltype as, const token *of) {
 %token EQ NE LE GE ARROW DOTDOT DEFAULT BARBAR
 
 %type <n> program stmts stmt decl bstmts bstmt params plist param typeexpr tfields tfield
-%type <n> enumalts enumlit
+%type <n> enumalts enumlit rectype
 %type <n> rule_items rule_item table_rows trow incells incell tests test outcells outcell
 %type <n> fields field expr e_def e_def_t e_or e_or_t e_and e_and_t e_not e_not_t
 %type <n> e_cmp e_cmp_t e_range e_range_t e_add e_add_t e_mul e_mul_t e_un e_un_t
@@ -285,8 +285,8 @@ typeexpr: NAME                    { $$ = named(ctx, N_TYPEEXPR, @$, $1, NULL); }
         | NAME '?'                { $$ = named(ctx, N_TYPEEXPR, @$, $1, NULL); $$->opt = true; }
         | '[' typeexpr ']'        { $$ = mk(ctx, N_TYPEEXPR, @$, $2, NULL, NULL); }
         | '[' typeexpr ']' '?'    { $$ = mk(ctx, N_TYPEEXPR, @$, $2, NULL, NULL); $$->opt = true; }
-        | '{' tfields '}'         { $$ = $2; $$->at = L(ctx, @$); }
-        | '{' tfields ',' '}'     { $$ = $2; $$->at = L(ctx, @$); }
+        | rectype                 { $$ = $1; }
+        | rectype '?'             { $$ = $1; $$->opt = true; }
         | NAME NAME NAME
           { /* percent from fraction: the only two-word type (docs/data.md) */
             if (strcmp(TEXT($1), "percent") || strcmp(TEXT($2), "from") || strcmp(TEXT($3), "fraction")) {
@@ -298,6 +298,14 @@ typeexpr: NAME                    { $$ = named(ctx, N_TYPEEXPR, @$, $1, NULL); }
             $$ = named(ctx, N_TYPEEXPR, @$, $1, NULL); $$->name2 = "fraction"; $$->opt = true; }
         | enumalts                { $$ = $1; $$->at = L(ctx, @$); }
         ;
+/* a record type; a last `..` makes it open (op 2): fields it does not
+ * name may be in the data, and are left out (docs/data.md) */
+rectype: '{' tfields '}'          { $$ = $2; $$->at = L(ctx, @$); }
+       | '{' tfields ',' '}'      { $$ = $2; $$->at = L(ctx, @$); }
+       | '{' tfields ',' DOTDOT '}'  { $$ = $2; $$->at = L(ctx, @$); $$->op = 2; }
+       | '{' tfields NL DOTDOT '}'   { $$ = $2; $$->at = L(ctx, @$); $$->op = 2; }
+       | '{' DOTDOT '}'           { $$ = node_new(&ctx->nodes, N_TYPEEXPR, L(ctx, @$)); $$->op = 2; }
+       ;
 /* an enumeration: `1 | 2 | 3`, `"good" | "poor"` (op 1 marks it) */
 enumalts: enumlit '|' enumlit     { $$ = add(ctx, add(ctx, node_new(&ctx->nodes, N_TYPEEXPR, L(ctx, @$)), $1), $3); $$->op = 1; }
         | enumalts '|' enumlit    { $$ = add(ctx, $1, $3); }

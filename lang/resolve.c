@@ -604,6 +604,7 @@ const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *
     return t->elem ? t : NULL;
   }
   t->kind = T_RECORD;
+  t->open = te->op == 2;
   t->nfields = te->nkids;
   t->fnames = svl_alloc((size_t)(te->nkids + 1) * sizeof *t->fnames);
   t->ftypes = svl_alloc((size_t)(te->nkids + 1) * sizeof *t->ftypes);

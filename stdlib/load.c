@@ -1,13 +1,14 @@
-/* Data in: load(path[, Type]) and from_json(text) (SPEC 5, 9).
+/* Data in, part one: cells, their conversion to a type, and CSV (SPEC 5,
+ * 9).  load_json.c parses JSON, load_file.c reads files (encodings, size
+ * limit, JSON Lines, streams) and holds the builtins.
  *
- * - Files are read whole (at most LOAD_MAX_BYTES) into GC memory, checked
- *   to be UTF-8 without NUL bytes, then parsed by format (extension).
  * - CSV (RFC 4180) and JSON (RFC 8259) parsers are small hand-written state
  *   machines.  Jansson 2.14 has no decode-numbers-as-text flag, so JSON is
  *   parsed here: numbers go from their text straight to dec_parse.
- * - Against a `type`, conversion errors are collected (every bad cell, up
- *   to MAX_ERR_LINES listed) and raised as one error whose message has one
- *   line per bad cell.  Nothing is half-loaded.
+ * - Against a `type`, conversion errors are collected (every bad cell is
+ *   counted, as many listed as fit ERR_LIST_BYTES, "… and 214 more (314
+ *   in all)") and raised as one error whose message has one line per bad
+ *   cell.  Nothing is half-loaded.
  *
  * Cell conversion (SPEC 9), after trimming spaces and tabs around the cell:
  *   ""                                     null
@@ -37,8 +38,7 @@
  * output form {"amount": 3, "unit": "week"} is accepted for a unit field.
  * Paths in JSON messages index lists from 1, as SVL does: bids[2].price. */
 #define _POSIX_C_SOURCE 200809L
-#include "stdlib/load.h"
-#include "eval/eval.h"
+#include "stdlib/load_int.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -50,42 +50,35 @@
 
 #include "core/gc.h"
 
-#define LOAD_MAX_BYTES ((size_t)256 << 20) /* 256 MiB */
-#define MAX_ERR_LINES 100                  /* bad cells listed in one error */
-#define JSON_MAX_DEPTH 512
-#define GOT_MAX 60                         /* bytes of a bad cell shown */
-
 /* ---- small helpers ----------------------------------------------------- */
 
-_Noreturn static void too_big(vm *v, loc at) {
+_Noreturn void ld_too_big(vm *v, loc at) {
   vm_error_kind(v, DIAG_LIMIT, at, "E0805 load: data too large");
 }
 
 /* Make room for one more element at index len of a GC vector. */
-static void *vec_room(vm *v, loc at, void *p, size_t *cap, size_t len, size_t elem,
+void *ld_vec_room(vm *v, loc at, void *p, size_t *cap, size_t len, size_t elem,
                       bool atomic) {
   if (len < *cap) return p;
   size_t nc = *cap ? *cap : 16;
   while (nc <= len) {
-    if (nc > SIZE_MAX / 2) too_big(v, at);
+    if (nc > SIZE_MAX / 2) ld_too_big(v, at);
     nc *= 2;
   }
-  if (nc > SIZE_MAX / elem) too_big(v, at);
+  if (nc > SIZE_MAX / elem) ld_too_big(v, at);
   void *q = atomic ? svl_alloc_atomic(nc * elem) : svl_alloc(nc * elem);
   if (len) memcpy(q, p, len * elem);
   *cap = nc;
   return q;
 }
 
-static bool is_blank(char c) { return c == ' ' || c == '\t'; }
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 static void trim(const char **s, size_t *n) {
-  while (*n && is_blank(**s)) (*s)++, (*n)--;
-  while (*n && is_blank((*s)[*n - 1])) (*n)--;
+  while (*n && ld_is_blank(**s)) (*s)++, (*n)--;
+  while (*n && ld_is_blank((*s)[*n - 1])) (*n)--;
 }
 
-static bool ieq(const char *s, size_t n, const char *word) {
+bool ld_ieq(const char *s, size_t n, const char *word) {
   size_t k = strlen(word);
   if (n != k) return false;
   for (size_t i = 0; i < n; i++) {
@@ -97,7 +90,7 @@ static bool ieq(const char *s, size_t n, const char *word) {
 }
 
 /* Offset of the first byte that is not valid UTF-8 (or is NUL), or n. */
-static size_t utf8_check(const char *s, size_t n, bool *nul) {
+size_t ld_utf8_check(const char *s, size_t n, bool *nul) {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
   *nul = false;
@@ -127,7 +120,7 @@ static size_t utf8_check(const char *s, size_t n, bool *nul) {
 }
 
 /* 1-based line and column (code points) of byte offset off. */
-static void line_col(const char *s, size_t off, size_t *line, size_t *col) {
+void ld_line_col(const char *s, size_t off, size_t *line, size_t *col) {
   size_t l = 1, start = 0;
   for (size_t i = 0; i < off; i++)
     if (s[i] == '\n') l++, start = i + 1;
@@ -136,7 +129,7 @@ static void line_col(const char *s, size_t off, size_t *line, size_t *col) {
 }
 
 /* A quoted, length-limited copy of s for messages: "TBC", "a long te…". */
-static void put_got(sbuf *b, const char *s, size_t n) {
+void ld_put_got(sbuf *b, const char *s, size_t n) {
   if (n <= GOT_MAX) {
     sb_quote(b, s, n);
     return;
@@ -152,45 +145,54 @@ static void put_got(sbuf *b, const char *s, size_t n) {
 
 /* ---- error lists -------------------------------------------------------- */
 
-typedef struct {
-  sbuf b;       /* listed lines, '\n'-separated */
-  sbuf discard; /* lines beyond MAX_ERR_LINES */
-  size_t count;
-  bool malformed; /* a row of the wrong shape: the file, not the data, is bad */
-} errlist;
-
-static void errs_init(errlist *e) {
+void ld_errs_init(errlist *e) {
+  memset(e, 0, sizeof *e);
   sb_init(&e->b);
-  sb_init(&e->discard);
-  e->count = 0;
-  e->malformed = false;
+  sb_init(&e->scratch);
 }
 
-/* The buffer to write the next error line into. */
-static sbuf *errs_line(errlist *e) {
-  e->count++;
-  if (e->count > MAX_ERR_LINES) {
-    sb_init(&e->discard);
-    return &e->discard;
+/* List the line in scratch, or only count it once the list is full. */
+static void errs_flush(errlist *e) {
+  if (!e->scratch.len) return;
+  sbuf *s = &e->scratch;
+  if (s->len > ERR_LINE_MAX) { /* cut on a character boundary, and say so */
+    size_t k = ERR_LINE_MAX;
+    while (k > 0 && ((unsigned char)s->s[k] & 0xC0) == 0x80) k--;
+    s->len = k;
+    sb_puts(s, "\xE2\x80\xA6");
   }
-  if (e->b.len) sb_putc(&e->b, '\n');
-  return &e->b;
+  if (!e->full && e->b.len + 1 + s->len <= ERR_LIST_BYTES) {
+    if (e->b.len) sb_putc(&e->b, '\n');
+    sb_putn(&e->b, s->s, s->len);
+    e->listed++;
+  } else {
+    e->full = true;
+  }
+  s->len = 0;
+  if (s->s) s->s[0] = 0;
 }
 
-static void errs_raise(vm *v, loc at, errlist *e) {
+sbuf *ld_errs_line(errlist *e) {
+  errs_flush(e);
+  e->count++;
+  return &e->scratch;
+}
+
+void ld_errs_raise(vm *v, loc at, errlist *e) {
+  errs_flush(e);
   if (e->count == 0) return;
-  if (e->count > MAX_ERR_LINES)
-    sb_printf(&e->b, "\n\xE2\x80\xA6 and %zu more", e->count - MAX_ERR_LINES);
+  if (e->count > e->listed)
+    sb_printf(&e->b, "\n\xE2\x80\xA6 and %zu more (%zu in all)", e->count - e->listed, e->count);
   vm_error(v, at, e->malformed ? "E0701 %s" : "E0703 %s", e->b.s);
 }
 
 /* ---- types in messages -------------------------------------------------- */
 
-static bool unit_single(const unit_t *u) {
+bool ld_unit_single(const unit_t *u) {
   return u && u != UNIT_TOO_COMPLEX && u->n == 1 && u->f[0].exp == 1;
 }
 
-static void type_desc(sbuf *b, const svl_type *t) {
+void ld_type_desc(sbuf *b, const svl_type *t) {
   if (!t) {
     sb_puts(b, "any");
     return;
@@ -202,7 +204,7 @@ static void type_desc(sbuf *b, const svl_type *t) {
   case T_BOOL: sb_puts(b, "bool (true/false, yes/no, Y/N)"); break;
   case T_DATE: sb_puts(b, "date (YYYY-MM-DD)"); break;
   case T_UNIT:
-    if (unit_single(t->unit)) {
+    if (ld_unit_single(t->unit)) {
       const unit_def *d = t->unit->f[0].def;
       sb_puts(b, d->plural ? d->plural : d->name);
     } else if (t->unit) {
@@ -213,7 +215,7 @@ static void type_desc(sbuf *b, const svl_type *t) {
     break;
   case T_LIST:
     sb_putc(b, '[');
-    type_desc(b, t->elem);
+    ld_type_desc(b, t->elem);
     sb_putc(b, ']');
     break;
   case T_RECORD: sb_puts(b, t->name ? t->name : "a record"); break;
@@ -225,10 +227,10 @@ static void type_desc(sbuf *b, const svl_type *t) {
   }
 }
 
-static const char *type_str(const svl_type *t) {
+const char *ld_type_str(const svl_type *t) {
   sbuf b;
   sb_init(&b);
-  type_desc(&b, t);
+  ld_type_desc(&b, t);
   return b.s;
 }
 
@@ -264,10 +266,10 @@ static int parse_plain(const char *s, size_t n, bool allow_sign, bool lead_zero_
   char first = 0;
   bool unders = false;
   while (i < n) {
-    if (is_digit(s[i])) {
+    if (ld_is_digit(s[i])) {
       if (ndig == 0) first = s[i];
       ndig++, gl++, i++;
-    } else if (s[i] == '_' && lead_zero_ok && !commas && gl && i + 1 < n && is_digit(s[i + 1])) {
+    } else if (s[i] == '_' && lead_zero_ok && !commas && gl && i + 1 < n && ld_is_digit(s[i + 1])) {
       /* a typed cell may group digits as SVL literals do: £1_200 */
       unders = true;
       i++;
@@ -284,7 +286,7 @@ static int parse_plain(const char *s, size_t n, bool allow_sign, bool lead_zero_
   if (!lead_zero_ok && ndig > 1 && first == '0') return 0;
   if (i < n && s[i] == '.') {
     size_t fs = ++i;
-    while (i < n && is_digit(s[i])) i++;
+    while (i < n && ld_is_digit(s[i])) i++;
     if (i == fs) return 0;
   }
   if (i < n && (s[i] == 'e' || s[i] == 'E')) {
@@ -292,7 +294,7 @@ static int parse_plain(const char *s, size_t n, bool allow_sign, bool lead_zero_
     i++;
     if (i < n && (s[i] == '+' || s[i] == '-')) i++;
     size_t es = i;
-    while (i < n && is_digit(s[i])) i++;
+    while (i < n && ld_is_digit(s[i])) i++;
     if (i == es) return 0;
   }
   if (i != n) return 0;
@@ -308,9 +310,9 @@ static int parse_plain(const char *s, size_t n, bool allow_sign, bool lead_zero_
   return 2;
 }
 
-static bool word_char(unsigned char c, bool first) {
+bool ld_word_char(unsigned char c, bool first) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80 ||
-         (!first && is_digit((char)c));
+         (!first && ld_is_digit((char)c));
 }
 
 static void classify(const char *s, size_t n, bool typed, cell *c) {
@@ -323,12 +325,12 @@ static void classify(const char *s, size_t n, bool typed, cell *c) {
     c->k = C_EMPTY;
     return;
   }
-  if (ieq(s, n, "true") || ieq(s, n, "yes")) {
+  if (ld_ieq(s, n, "true") || ld_ieq(s, n, "yes")) {
     c->k = C_BOOL;
     c->b = true;
     return;
   }
-  if (ieq(s, n, "false") || ieq(s, n, "no")) {
+  if (ld_ieq(s, n, "false") || ld_ieq(s, n, "no")) {
     c->k = C_BOOL;
     c->b = false;
     return;
@@ -337,7 +339,7 @@ static void classify(const char *s, size_t n, bool typed, cell *c) {
   /* percentage */
   if (s[n - 1] == '%') {
     size_t m = n - 1;
-    while (m && is_blank(s[m - 1])) m--;
+    while (m && ld_is_blank(s[m - 1])) m--;
     r = parse_plain(s, m, true, typed, &c->num, &c->st);
     if (r == 2) c->k = C_BADNUM;
     if (r == 1) {
@@ -356,13 +358,13 @@ static void classify(const char *s, size_t n, bool typed, cell *c) {
   else if (n - i >= 2 && memcmp(s + i, "\xC2\xA3", 2) == 0) cur = 0, i += 2;
   else if (n - i >= 3 && memcmp(s + i, "\xE2\x82\xAC", 3) == 0) cur = 1, i += 3;
   if (cur >= 0) {
-    while (i < n && is_blank(s[i])) i++;
+    while (i < n && ld_is_blank(s[i])) i++;
     if (!sign && i < n && (s[i] == '+' || s[i] == '-')) sign = s[i++];
     /* a typed money cell takes every money literal SVL does: £12k, £2.15m,
      * £3bn (any case, as spreadsheets export them) */
     size_t end = n;
     int scale = 0;
-    if (typed && end - i > 2 && ieq(s + end - 2, 2, "bn")) scale = 9, end -= 2;
+    if (typed && end - i > 2 && ld_ieq(s + end - 2, 2, "bn")) scale = 9, end -= 2;
     else if (typed && end - i > 1 && (s[end - 1] | 0x20) == 'k') scale = 3, end--;
     else if (typed && end - i > 1 && (s[end - 1] | 0x20) == 'm') scale = 6, end--;
     r = parse_plain(s + i, end - i, false, typed, &c->num, &c->st);
@@ -386,12 +388,12 @@ static void classify(const char *s, size_t n, bool typed, cell *c) {
   }
   /* number and unit word: "3 weeks", "1200 GBP" */
   size_t j = n;
-  while (j > 0 && !is_blank(s[j - 1])) j--;
+  while (j > 0 && !ld_is_blank(s[j - 1])) j--;
   if (j == 0) return;
   for (size_t k = j; k < n; k++)
-    if (!word_char((unsigned char)s[k], k == j)) return;
+    if (!ld_word_char((unsigned char)s[k], k == j)) return;
   size_t m = j;
-  while (m > 0 && is_blank(s[m - 1])) m--;
+  while (m > 0 && ld_is_blank(s[m - 1])) m--;
   r = parse_plain(s, m, true, true, &c->num, &c->st);
   if (r == 2) c->k = C_BADNUM;
   if (r == 1) {
@@ -401,18 +403,7 @@ static void classify(const char *s, size_t n, bool typed, cell *c) {
   }
 }
 
-#define TEXT_CACHE 64     /* recent short texts of one load, by hash */
-#define TEXT_CACHE_LEN 24 /* longest text worth sharing */
-
-typedef struct {
-  vm *v;
-  loc at;
-  unit_reg *reg;
-  const unit_t *money[3];
-  value texts[TEXT_CACHE];
-} conv_ctx;
-
-static void ctx_init(conv_ctx *x, vm *v, loc at) {
+void ld_ctx_init(conv_ctx *x, vm *v, loc at) {
   memset(x->texts, 0, sizeof x->texts); /* V_NULL: no text yet */
   x->v = v;
   x->at = at;
@@ -421,12 +412,12 @@ static void ctx_init(conv_ctx *x, vm *v, loc at) {
 }
 
 /* Why dec_parse refused a well-formed number. */
-static const char *why_inexact(const char *s, size_t n, dec_status st) {
+const char *ld_why_inexact(const char *s, size_t n, dec_status st) {
   if (st == DEC_OVERFLOW) return "is too large for a decimal number";
   size_t sig = 0, zeros = 0;
   bool lead = true;
   for (size_t i = 0; i < n && s[i] != 'e' && s[i] != 'E'; i++) {
-    if (!is_digit(s[i])) continue;
+    if (!ld_is_digit(s[i])) continue;
     if (lead && s[i] == '0') continue;
     lead = false;
     if (s[i] == '0') zeros++;
@@ -438,9 +429,9 @@ static const char *why_inexact(const char *s, size_t n, dec_status st) {
 
 static void bad_number(sbuf *why, const cell *c) {
   sb_puts(why, "the number ");
-  put_got(why, c->ts, c->tn);
+  ld_put_got(why, c->ts, c->tn);
   sb_putc(why, ' ');
-  sb_puts(why, why_inexact(c->ts, c->tn, c->st));
+  sb_puts(why, ld_why_inexact(c->ts, c->tn, c->st));
 }
 
 /* A text cell.  Short texts repeat down a column (grades, "yes", a
@@ -478,8 +469,8 @@ static bool conv_untyped(conv_ctx *x, const char *raw, size_t n, const cell *c, 
 }
 
 /* Is the unit word / currency the field's own unit? */
-static bool same_def(const unit_def *d, const unit_t *u) {
-  if (!d || !unit_single(u)) return false;
+bool ld_same_def(const unit_def *d, const unit_t *u) {
+  if (!d || !ld_unit_single(u)) return false;
   const unit_def *e = u->f[0].def;
   return d == e || strcmp(d->name, e->name) == 0;
 }
@@ -488,7 +479,7 @@ static bool same_def(const unit_def *d, const unit_t *u) {
  * text column, bare digits with an optional fraction ("1432606.75", "44")
  * for a number, an unpadded yes/no/true/false for a bool.  classify would
  * find exactly the same value; anything else (signs, commas, exponents,
- * spaces, a number dec_parse refuses) is left to conv_cell's full path.
+ * spaces, a number dec_parse refuses) is left to ld_conv_cell's full path.
  * Inline, as loading a CSV calls it for every cell. */
 __attribute__((always_inline)) static inline bool conv_fast(conv_ctx *x, const char *raw,
                                                             size_t n, const svl_type *t,
@@ -498,21 +489,21 @@ __attribute__((always_inline)) static inline bool conv_fast(conv_ctx *x, const c
     /* a text column needs no number parsed: only whether it is empty */
     const char *ts = raw;
     size_t tn = n;
-    if (!n || is_blank(raw[0])) trim(&ts, &tn);
+    if (!n || ld_is_blank(raw[0])) trim(&ts, &tn);
     if (tn) {
       *out = cell_text(x, raw, n);
       return true;
     }
   }
-  if (n && is_digit(raw[0]) && (any || t->kind == T_NUMBER || t->kind == T_UNIT)) {
+  if (n && ld_is_digit(raw[0]) && (any || t->kind == T_NUMBER || t->kind == T_UNIT)) {
     uint64_t coef = 0; /* all the digits as one integer, while they fit */
     size_t i = 0;
-    for (; i < n && is_digit(raw[i]); i++) coef = coef * 10 + (uint64_t)(raw[i] - '0');
+    for (; i < n && ld_is_digit(raw[i]); i++) coef = coef * 10 + (uint64_t)(raw[i] - '0');
     bool plain = !any || i == 1 || raw[0] != '0'; /* untyped "007" is text */
     size_t fs = i;
     if (i < n && raw[i] == '.') {
       fs = ++i;
-      for (; i < n && is_digit(raw[i]); i++) coef = coef * 10 + (uint64_t)(raw[i] - '0');
+      for (; i < n && ld_is_digit(raw[i]); i++) coef = coef * 10 + (uint64_t)(raw[i] - '0');
       plain = plain && i > fs;
     }
     dec d;
@@ -524,11 +515,11 @@ __attribute__((always_inline)) static inline bool conv_fast(conv_ctx *x, const c
     }
   }
   if ((any || t->kind == T_BOOL) && n >= 2 && n <= 5) {
-    if (ieq(raw, n, "yes") || ieq(raw, n, "true")) {
+    if (ld_ieq(raw, n, "yes") || ld_ieq(raw, n, "true")) {
       *out = v_bool(true);
       return true;
     }
-    if (ieq(raw, n, "no") || ieq(raw, n, "false")) {
+    if (ld_ieq(raw, n, "no") || ld_ieq(raw, n, "false")) {
       *out = v_bool(false);
       return true;
     }
@@ -538,7 +529,7 @@ __attribute__((always_inline)) static inline bool conv_fast(conv_ctx *x, const c
 
 /* Convert one text cell to type t.  On failure, writes the reason
  * ("expected GBP, got \"TBC\"") to why. */
-static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t, value *out,
+bool ld_conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t, value *out,
                       sbuf *why) {
   bool any = !t || t->kind == T_ANY;
   cell c;
@@ -551,7 +542,7 @@ static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t,
       return true;
     }
     sb_puts(why, "missing value, expected ");
-    type_desc(why, t);
+    ld_type_desc(why, t);
     return false;
   }
   if (c.k == C_BADNUM && t->kind != T_TEXT) {
@@ -583,13 +574,13 @@ static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t,
     }
     if (c.k == C_NUM) {
       sb_puts(why, "expected a quantity with its unit, got ");
-      put_got(why, raw, n);
+      ld_put_got(why, raw, n);
       sb_puts(why, ": write the unit after the number (8 FTE, 52 weeks, 3 years)");
       return false;
     }
     if (c.k == C_QTY) {
       sb_puts(why, "unknown unit in ");
-      put_got(why, raw, n);
+      ld_put_got(why, raw, n);
       sb_puts(why, ": declare it in the rule file (unit NAME)");
       return false;
     }
@@ -614,7 +605,7 @@ static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t,
     if (c.k != C_NUM) break;
     /* a bare 1 meant as 1% would silently be 100%: say what to write */
     sb_puts(why, "expected a percentage, got ");
-    put_got(why, raw, n);
+    ld_put_got(why, raw, n);
     sb_puts(why, ": write ");
     sb_putn(why, c.ts, c.tn);
     sb_puts(why, "% if it means ");
@@ -637,87 +628,17 @@ static bool conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t,
     const unit_def *d = NULL;
     if (c.k == C_MONEY) d = unit_lookup(x->reg, money_codes[c.cur]);
     if (c.k == C_QTY) d = unit_lookup(x->reg, svl_strndup(c.word, c.wlen));
-    if (!same_def(d, u)) break;
+    if (!ld_same_def(d, u)) break;
     *out = v_qty(c.num, u);
     return true;
   }
   default: break;
   }
   sb_puts(why, "expected ");
-  type_desc(why, t);
+  ld_type_desc(why, t);
   sb_puts(why, ", got ");
-  put_got(why, raw, n);
+  ld_put_got(why, raw, n);
   return false;
-}
-
-/* ---- reading files ------------------------------------------------------ */
-
-_Noreturn static void io_fail(vm *v, loc at, const char *shown, const char *full, int e) {
-  if (strcmp(shown, full) == 0)
-    vm_error_kind(v, DIAG_IO, at, "E0901 cannot read '%s': %s", shown, read_error(e));
-  vm_error_kind(v, DIAG_IO, at, "E0901 cannot read '%s' (%s): %s", shown, full, read_error(e));
-}
-
-static char *read_data_file(vm *v, loc at, const char *shown, const char *full, size_t *len_out) {
-  FILE *f = open_regular(full);
-  if (!f) io_fail(v, at, shown, full, errno);
-  struct stat st;
-  size_t cap = 65536;
-  if (fstat(fileno(f), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) {
-      fclose(f);
-      io_fail(v, at, shown, full, EISDIR);
-    }
-    if (S_ISREG(st.st_mode)) {
-      if (st.st_size < 0 || (uintmax_t)st.st_size > LOAD_MAX_BYTES) {
-        fclose(f);
-        vm_error_kind(v, DIAG_LIMIT, at, "E0805 cannot load '%s': the file is over the %zu MiB limit",
-                      shown, LOAD_MAX_BYTES >> 20);
-      }
-      cap = (size_t)st.st_size + 1;
-    }
-  }
-  char *buf = svl_alloc_atomic(cap);
-  size_t len = 0;
-  for (;;) {
-    if (len == cap - 1) { /* full: at the end, or must grow */
-      int ch = fgetc(f);
-      if (ch == EOF) {
-        if (ferror(f)) {
-          int e = errno;
-          fclose(f);
-          io_fail(v, at, shown, full, e);
-        }
-        break;
-      }
-      ungetc(ch, f);
-      if (cap - 1 >= LOAD_MAX_BYTES) {
-        fclose(f);
-        vm_error_kind(v, DIAG_LIMIT, at, "E0805 cannot load '%s': the file is over the %zu MiB limit",
-                      shown, LOAD_MAX_BYTES >> 20);
-      }
-      size_t nc = cap - 1 < 32768 ? 65536 + 1 : (cap - 1) * 2 + 1;
-      if (nc - 1 > LOAD_MAX_BYTES) nc = LOAD_MAX_BYTES + 1;
-      char *nb = svl_alloc_atomic(nc);
-      memcpy(nb, buf, len);
-      buf = nb;
-      cap = nc;
-    }
-    size_t got = fread(buf + len, 1, cap - 1 - len, f);
-    len += got;
-    if (got == 0) {
-      if (ferror(f)) {
-        int e = errno;
-        fclose(f);
-        io_fail(v, at, shown, full, e ? e : EIO);
-      }
-      break;
-    }
-  }
-  fclose(f);
-  buf[len] = 0;
-  *len_out = len;
-  return buf;
 }
 
 /* ---- duplicate names ---------------------------------------------------- */
@@ -736,7 +657,7 @@ static int cmp_named(const void *a, const void *b) {
 
 /* Index of a name that repeats an earlier one (and that one's index), or
  * false when all are distinct. */
-static bool find_dup(vm *v, loc at, const char *const *names, size_t n, size_t *dup,
+bool ld_find_dup(vm *v, loc at, const char *const *names, size_t n, size_t *dup,
                      size_t *orig) {
   if (n < 2) return false;
   if (n <= 16) {
@@ -749,7 +670,7 @@ static bool find_dup(vm *v, loc at, const char *const *names, size_t n, size_t *
         }
     return false;
   }
-  if (n > SIZE_MAX / sizeof(named)) too_big(v, at);
+  if (n > SIZE_MAX / sizeof(named)) ld_too_big(v, at);
   named *a = svl_alloc(n * sizeof(named));
   for (size_t i = 0; i < n; i++) a[i].s = names[i], a[i].i = i;
   qsort(a, n, sizeof(named), cmp_named);
@@ -797,7 +718,7 @@ static bool csv_row(csvp *c, size_t *row_line) {
   size_t n = c->n;
   for (;;) {
     size_t j = c->p;
-    while (j < n && is_blank((char)s[j])) j++;
+    while (j < n && ld_is_blank((char)s[j])) j++;
     if (j >= n) return false;
     if (s[j] == '\n' || s[j] == '\r') {
       j += (s[j] == '\r' && j + 1 < n && s[j + 1] == '\n') ? 2 : 1;
@@ -813,7 +734,7 @@ static bool csv_row(csvp *c, size_t *row_line) {
   size_t p = c->p;
   for (;;) {
     size_t q = p;
-    while (is_blank((char)s[q])) q++;
+    while (ld_is_blank((char)s[q])) q++;
     span cell;
     if (s[q] == '"') { /* quoted cell */
       size_t open_line = c->line;
@@ -849,7 +770,7 @@ static bool csv_row(csvp *c, size_t *row_line) {
       }
       cell = (span){o, k};
       c->outlen += k;
-      while (is_blank((char)s[p])) p++;
+      while (ld_is_blank((char)s[p])) p++;
       if (p < n && s[p] != ',' && s[p] != '\n' && s[p] != '\r')
         vm_error(c->v, c->at,
                  "E0701 %s:%zu: unexpected text after a closing quote "
@@ -861,7 +782,7 @@ static bool csv_row(csvp *c, size_t *row_line) {
       p = q;
     }
     if (c->ncells == c->cap)
-      c->cells = vec_room(c->v, c->at, c->cells, &c->cap, c->ncells, sizeof(span), true);
+      c->cells = ld_vec_room(c->v, c->at, c->cells, &c->cap, c->ncells, sizeof(span), true);
     c->cells[c->ncells++] = cell;
     if (p >= n) {
       c->p = p;
@@ -898,7 +819,7 @@ static void reserve_rows(vm *v, const char *s, size_t n, size_t row_bytes) {
   if (need > ((size_t)1 << 20)) svl_gc_reserve(need);
 }
 
-static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
+value ld_load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
                       const svl_type *type) {
   const svl_type *rt = NULL;
   if (type) {
@@ -908,22 +829,23 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
       vm_error(v, at,
                "E0704 load: a CSV file is a list of records, so it needs a record type "
                "(like Bid or [Bid]), not %s",
-               type_str(type));
+               ld_type_str(type));
     for (int f = 0; f < rt->nfields; f++)
       if (!csv_field_ok(rt->ftypes[f]))
         vm_error(v, at, "E0704 load: field '%s' of %s is %s, which a CSV column cannot hold",
-                 rt->fnames[f], type_str(rt), type_str(rt->ftypes[f]));
+                 rt->fnames[f], ld_type_str(rt), ld_type_str(rt->ftypes[f]));
   }
 
   csvp c = {.v = v, .at = at, .name = name, .s = s, .n = n, .line = 1};
   if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) c.p = 3;
   bool nul;
-  size_t bad = utf8_check(s, n, &nul);
+  size_t bad = ld_utf8_check(s, n, &nul);
   if (bad < n) {
     size_t line, col;
-    line_col(s, bad, &line, &col);
+    ld_line_col(s, bad, &line, &col);
     if (nul) vm_error(v, at, "E0701 %s:%zu: the file contains a NUL byte (is it really CSV?)", name, line);
-    vm_error(v, at, "E0701 %s:%zu: invalid UTF-8 (is the file saved as UTF-8?)", name, line);
+    vm_error(v, at, "E0701 %s:%zu: invalid UTF-8 (is the file saved as UTF-8? for Windows-1252 or Latin-1 data, "
+                    "say so: encoding: \"windows-1252\")", name, line);
   }
   c.out = svl_alloc_atomic(n + 1);
 
@@ -939,12 +861,12 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
     hdr[i] = svl_strndup(h, hn);
   }
   size_t dup, orig;
-  if (find_dup(v, at, hdr, ncols, &dup, &orig))
+  if (ld_find_dup(v, at, hdr, ncols, &dup, &orig))
     vm_error(v, at, "E0701 %s:%zu: column '%s' appears twice in the header (columns %zu and %zu)", name,
              row_line, hdr[dup], orig + 1, dup + 1);
 
   errlist errs;
-  errs_init(&errs);
+  ld_errs_init(&errs);
   size_t nf = ncols;
   size_t *map = NULL;
   const char **keys = hdr;
@@ -962,18 +884,18 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
           break;
         }
       if (map[f] == SIZE_MAX)
-        sb_printf(errs_line(&errs), "%s:%zu: missing column '%s' (a field of %s)", name, row_line,
-                  rt->fnames[f], type_str(rt));
+        sb_printf(ld_errs_line(&errs), "%s:%zu: missing column '%s' (a field of %s)", name, row_line,
+                  rt->fnames[f], ld_type_str(rt));
     }
-    for (size_t i = 0; i < ncols; i++)
+    for (size_t i = 0; i < ncols && !rt->open; i++)
       if (!used[i])
-        sb_printf(errs_line(&errs), "%s:%zu: column '%s' is not a field of %s", name, row_line, hdr[i],
-                  type_str(rt));
-    errs_raise(v, at, &errs);
+        sb_printf(ld_errs_line(&errs), "%s:%zu: column '%s' is not a field of %s", name, row_line, hdr[i],
+                  ld_type_str(rt));
+    ld_errs_raise(v, at, &errs);
   }
 
   conv_ctx x;
-  ctx_init(&x, v, at);
+  ld_ctx_init(&x, v, at);
   value *rows = NULL;
   size_t nrows = 0, rcap = 0;
 
@@ -989,7 +911,7 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
   while (csv_row(&c, &row_line)) {
     if (c.ncells != ncols) {
       errs.malformed = true;
-      sb_printf(errs_line(&errs), "%s:%zu: %zu cell%s, but the header has %zu column%s", name,
+      sb_printf(ld_errs_line(&errs), "%s:%zu: %zu cell%s, but the header has %zu column%s", name,
                 row_line, c.ncells, c.ncells == 1 ? "" : "s", ncols, ncols == 1 ? "" : "s");
       continue;
     }
@@ -1002,8 +924,8 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
       size_t cn = c.cells[i].len;
       const svl_type *ft = rt ? rt->ftypes[f] : NULL;
       if (conv_fast(&x, cs, cn, ft, &out[f])) continue;
-      if (!conv_cell(&x, cs, cn, ft, &out[f], &why)) {
-        sb_printf(errs_line(&errs), "%s:%zu: column '%s': %s", name, row_line, hdr[i], why.s);
+      if (!ld_conv_cell(&x, cs, cn, ft, &out[f], &why)) {
+        sb_printf(ld_errs_line(&errs), "%s:%zu: column '%s': %s", name, row_line, hdr[i], why.s);
         sb_init(&why); /* only a failed cell writes to it */
         ok = false;
       }
@@ -1015,603 +937,11 @@ static value load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
     }
     r->src = ds;
     r->line = row_line > UINT32_MAX ? UINT32_MAX : (uint32_t)row_line;
-    rows = vec_room(v, at, rows, &rcap, nrows, sizeof(value), false);
+    rows = ld_vec_room(v, at, rows, &rcap, nrows, sizeof(value), false);
     rows[nrows++] = v_rec(r);
   }
-  errs_raise(v, at, &errs);
+  ld_errs_raise(v, at, &errs);
   list *l = list_new(nrows);
   if (nrows) memcpy(l->items, rows, nrows * sizeof(value));
   return v_list(l);
 }
-
-/* ---- JSON --------------------------------------------------------------- */
-
-typedef struct {
-  vm *v;
-  loc at;
-  const char *name; /* file name as written, or NULL for from_json */
-  const char *s;
-  size_t n, p;
-  int depth;
-  sbuf str;         /* the last string read */
-  const datasrc *src; /* a file's: its objects keep it and their line */
-  size_t lc_off, lc_line; /* line_at's cursor: objects open in file order */
-} jparser;
-
-/* The 1-based line of offset off >= every earlier call's. */
-static uint32_t line_at(jparser *j, size_t off) {
-  const char *p = j->s + j->lc_off, *end = j->s + off;
-  while ((p = memchr(p, '\n', (size_t)(end - p)))) p++, j->lc_line++;
-  j->lc_off = off;
-  return j->lc_line > UINT32_MAX ? UINT32_MAX : (uint32_t)j->lc_line;
-}
-
-__attribute__((format(printf, 3, 4))) _Noreturn static void jfail(jparser *j, size_t off,
-                                                                   const char *fmt, ...) {
-  char msg[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  size_t line, col;
-  line_col(j->s, off, &line, &col);
-  if (j->name) vm_error(j->v, j->at, "E0702 %s:%zu:%zu: %s", j->name, line, col, msg);
-  vm_error(j->v, j->at, "E0702 from_json: line %zu, column %zu: %s", line, col, msg);
-}
-
-static void jws(jparser *j) {
-  while (j->p < j->n) {
-    char c = j->s[j->p];
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
-    j->p++;
-  }
-}
-
-/* The character at p, for messages: 'x' or the end. */
-static const char *jchar(jparser *j, size_t p) {
-  if (p >= j->n) return "the end of the text";
-  unsigned char c = (unsigned char)j->s[p];
-  if (c < 0x20 || c == 0x7F) {
-    char buf[32];
-    snprintf(buf, sizeof buf, "character U+%04X", c);
-    return svl_strdup(buf);
-  }
-  int k = c < 0x80 ? 1 : utf8_valid_seq((const unsigned char *)j->s + p, j->n - p);
-  if (k <= 0) k = 1;
-  sbuf b;
-  sb_init(&b);
-  sb_putc(&b, '\'');
-  sb_putn(&b, j->s + p, (size_t)k);
-  sb_putc(&b, '\'');
-  return b.s;
-}
-
-static value jvalue(jparser *j);
-
-static int hex4(const char *s, size_t avail) {
-  if (avail < 4) return -1;
-  int v = 0;
-  for (int i = 0; i < 4; i++) {
-    char c = s[i];
-    int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else return -1;
-    v = v * 16 + d;
-  }
-  return v;
-}
-
-static void put_utf8(sbuf *b, uint32_t cp) {
-  char u[4];
-  size_t k;
-  if (cp < 0x80) u[0] = (char)cp, k = 1;
-  else if (cp < 0x800) u[0] = (char)(0xC0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3F)), k = 2;
-  else if (cp < 0x10000)
-    u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
-    u[2] = (char)(0x80 | (cp & 0x3F)), k = 3;
-  else
-    u[0] = (char)(0xF0 | (cp >> 18)), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
-    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), k = 4;
-  sb_putn(b, u, k);
-}
-
-/* A string at p (which is '"'), into j->str. */
-static void jstring(jparser *j) {
-  size_t start = j->p++;
-  j->str.len = 0;
-  if (j->str.s) j->str.s[0] = 0;
-  for (;;) {
-    size_t run = j->p;
-    while (j->p < j->n) {
-      unsigned char c = (unsigned char)j->s[j->p];
-      if (c == '"' || c == '\\' || c < 0x20) break;
-      j->p++;
-    }
-    if (j->p > run) sb_putn(&j->str, j->s + run, j->p - run);
-    if (j->p >= j->n) jfail(j, start, "a string is never closed (missing '\"')");
-    unsigned char c = (unsigned char)j->s[j->p];
-    if (c == '"') {
-      j->p++;
-      if (!j->str.s) sb_putn(&j->str, "", 0);
-      return;
-    }
-    if (c < 0x20) {
-      if (c == '\n') jfail(j, start, "a string runs past the end of its line (missing '\"'?)");
-      jfail(j, j->p, "control character U+%04X inside a string (write it as an escape)", c);
-    }
-    size_t esc = j->p++;
-    if (j->p >= j->n) jfail(j, start, "a string is never closed (missing '\"')");
-    char e = j->s[j->p++];
-    switch (e) {
-    case '"': sb_putc(&j->str, '"'); break;
-    case '\\': sb_putc(&j->str, '\\'); break;
-    case '/': sb_putc(&j->str, '/'); break;
-    case 'b': sb_putc(&j->str, '\b'); break;
-    case 'f': sb_putc(&j->str, '\f'); break;
-    case 'n': sb_putc(&j->str, '\n'); break;
-    case 'r': sb_putc(&j->str, '\r'); break;
-    case 't': sb_putc(&j->str, '\t'); break;
-    case 'u': {
-      int cp = hex4(j->s + j->p, j->n - j->p);
-      if (cp < 0) jfail(j, esc, "invalid \\u escape (it needs four hex digits)");
-      j->p += 4;
-      uint32_t u = (uint32_t)cp;
-      if (cp >= 0xD800 && cp <= 0xDBFF) {
-        int lo = -1;
-        if (j->n - j->p >= 6 && j->s[j->p] == '\\' && j->s[j->p + 1] == 'u')
-          lo = hex4(j->s + j->p + 2, j->n - j->p - 2);
-        if (lo < 0xDC00 || lo > 0xDFFF)
-          jfail(j, esc, "unpaired surrogate \\u%04X (not a Unicode character)", (unsigned)cp);
-        j->p += 6;
-        u = 0x10000 + (((uint32_t)cp - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
-      } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-        jfail(j, esc, "unpaired surrogate \\u%04X (not a Unicode character)", (unsigned)cp);
-      } else if (cp == 0) {
-        jfail(j, esc, "\\u0000 (a NUL character) is not allowed in SVL texts");
-      }
-      put_utf8(&j->str, u);
-      break;
-    }
-    default:
-      if (e > ' ' && e < 0x7F) jfail(j, esc, "invalid escape \\%c in a string", e);
-      jfail(j, esc, "invalid escape: a backslash before %s", jchar(j, j->p - 1));
-    }
-  }
-}
-
-static value jnumber(jparser *j) {
-  size_t start = j->p;
-  const char *s = j->s;
-  size_t n = j->n;
-  if (j->p < n && s[j->p] == '-') j->p++;
-  if (j->p < n && s[j->p] == '0') {
-    j->p++;
-    if (j->p < n && is_digit(s[j->p])) jfail(j, start, "invalid number: a leading zero");
-  } else if (j->p < n && is_digit(s[j->p])) {
-    while (j->p < n && is_digit(s[j->p])) j->p++;
-  } else {
-    jfail(j, j->p, "invalid number: expected a digit, found %s", jchar(j, j->p));
-  }
-  if (j->p < n && s[j->p] == '.') {
-    j->p++;
-    if (j->p >= n || !is_digit(s[j->p]))
-      jfail(j, j->p, "invalid number: expected a digit after '.', found %s", jchar(j, j->p));
-    while (j->p < n && is_digit(s[j->p])) j->p++;
-  }
-  if (j->p < n && (s[j->p] == 'e' || s[j->p] == 'E')) {
-    j->p++;
-    if (j->p < n && (s[j->p] == '+' || s[j->p] == '-')) j->p++;
-    if (j->p >= n || !is_digit(s[j->p]))
-      jfail(j, j->p, "invalid number: expected a digit in the exponent, found %s", jchar(j, j->p));
-    while (j->p < n && is_digit(s[j->p])) j->p++;
-  }
-  dec d;
-  dec_status st = dec_parse(s + start, j->p - start, &d);
-  if (st == DEC_OK) return v_num(d);
-  sbuf b;
-  sb_init(&b);
-  size_t len = j->p - start;
-  sb_putn(&b, s + start, len > GOT_MAX ? GOT_MAX : len);
-  if (len > GOT_MAX) sb_puts(&b, "\xE2\x80\xA6");
-  jfail(j, start, "the number %s %s", b.s, why_inexact(s + start, len, st));
-}
-
-static void jdepth(jparser *j, size_t at) {
-  if (++j->depth > JSON_MAX_DEPTH)
-    jfail(j, at, "arrays and objects are nested more than %d deep", JSON_MAX_DEPTH);
-}
-
-static value jarray(jparser *j) {
-  size_t open = j->p++;
-  jdepth(j, open);
-  value *items = NULL;
-  size_t len = 0, cap = 0;
-  jws(j);
-  if (j->p < j->n && j->s[j->p] == ']') {
-    j->p++;
-  } else {
-    for (;;) {
-      value x = jvalue(j);
-      items = vec_room(j->v, j->at, items, &cap, len, sizeof(value), false);
-      items[len++] = x;
-      jws(j);
-      if (j->p < j->n && j->s[j->p] == ',') {
-        j->p++;
-        jws(j);
-        if (j->p < j->n && j->s[j->p] == ']') jfail(j, j->p, "a comma before ']' (remove it)");
-        continue;
-      }
-      if (j->p < j->n && j->s[j->p] == ']') {
-        j->p++;
-        break;
-      }
-      if (j->p >= j->n) jfail(j, open, "this array is never closed (missing ']')");
-      jfail(j, j->p, "expected ',' or ']' after an array item, found %s", jchar(j, j->p));
-    }
-  }
-  j->depth--;
-  list *l = list_new(len);
-  if (len) memcpy(l->items, items, len * sizeof(value));
-  return v_list(l);
-}
-
-static value jobject(jparser *j) {
-  size_t open = j->p++;
-  jdepth(j, open);
-  uint32_t line = j->src ? line_at(j, open) : 0;
-  const char **keys = NULL;
-  value *vals = NULL;
-  size_t *offs = NULL;
-  size_t len = 0, kcap = 0, vcap = 0, ocap = 0;
-  jws(j);
-  if (j->p < j->n && j->s[j->p] == '}') {
-    j->p++;
-  } else {
-    for (;;) {
-      if (j->p >= j->n) jfail(j, open, "this object is never closed (missing '}')");
-      if (j->s[j->p] == '\'') jfail(j, j->p, "JSON keys use double quotes, not '");
-      if (j->s[j->p] != '"')
-        jfail(j, j->p, "expected a key in double quotes, found %s", jchar(j, j->p));
-      size_t koff = j->p;
-      jstring(j);
-      const char *key = svl_strndup(j->str.s, j->str.len);
-      jws(j);
-      if (j->p >= j->n || j->s[j->p] != ':')
-        jfail(j, j->p, "expected ':' after a key, found %s", jchar(j, j->p));
-      j->p++;
-      value x = jvalue(j);
-      keys = vec_room(j->v, j->at, keys, &kcap, len, sizeof(char *), false);
-      vals = vec_room(j->v, j->at, vals, &vcap, len, sizeof(value), false);
-      offs = vec_room(j->v, j->at, offs, &ocap, len, sizeof(size_t), true);
-      keys[len] = key;
-      vals[len] = x;
-      offs[len] = koff;
-      len++;
-      jws(j);
-      if (j->p < j->n && j->s[j->p] == ',') {
-        j->p++;
-        jws(j);
-        if (j->p < j->n && j->s[j->p] == '}') jfail(j, j->p, "a comma before '}' (remove it)");
-        continue;
-      }
-      if (j->p < j->n && j->s[j->p] == '}') {
-        j->p++;
-        break;
-      }
-      if (j->p >= j->n) jfail(j, open, "this object is never closed (missing '}')");
-      jfail(j, j->p, "expected ',' or '}' after a value, found %s", jchar(j, j->p));
-    }
-  }
-  j->depth--;
-  size_t dup, orig;
-  if (find_dup(j->v, j->at, keys, len, &dup, &orig)) {
-    sbuf b;
-    sb_init(&b);
-    put_got(&b, keys[dup], strlen(keys[dup]));
-    jfail(j, offs[dup], "duplicate key %s in an object", b.s);
-  }
-  record *r = record_new(len);
-  for (size_t i = 0; i < len; i++) r->keys[i] = keys[i], r->vals[i] = vals[i];
-  r->src = j->src;
-  r->line = line;
-  return v_rec(r);
-}
-
-static value jvalue(jparser *j) {
-  jws(j);
-  if (j->p >= j->n) jfail(j, j->p, "unexpected end of the text: expected a value");
-  char c = j->s[j->p];
-  switch (c) {
-  case '{': return jobject(j);
-  case '[': return jarray(j);
-  case '"':
-    jstring(j);
-    return v_text(j->str.s, j->str.len);
-  default: break;
-  }
-  if (c == '-' || is_digit(c)) return jnumber(j);
-  static const struct {
-    const char *w;
-    size_t n;
-    int k;
-  } lits[] = {{"true", 4, 1}, {"false", 5, 0}, {"null", 4, -1}};
-  for (size_t i = 0; i < 3; i++) {
-    if (j->n - j->p >= lits[i].n && memcmp(j->s + j->p, lits[i].w, lits[i].n) == 0) {
-      size_t e = j->p + lits[i].n;
-      if (e < j->n && word_char((unsigned char)j->s[e], false)) break;
-      j->p = e;
-      return lits[i].k < 0 ? v_null : v_bool(lits[i].k == 1);
-    }
-  }
-  if (c == '\'') jfail(j, j->p, "JSON strings use double quotes, not '");
-  jfail(j, j->p, "expected a value, found %s", jchar(j, j->p));
-}
-
-static value parse_json(vm *v, loc at, const char *name, const char *s, size_t n) {
-  if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, n -= 3;
-  jparser j = {.v = v, .at = at, .name = name, .s = s, .n = n, .lc_line = 1};
-  if (name) {
-    datasrc *ds = svl_alloc(sizeof *ds);
-    ds->file = name;
-    j.src = ds;
-  }
-  sb_init(&j.str);
-  bool nul;
-  size_t bad = utf8_check(s, n, &nul);
-  if (bad < n) jfail(&j, bad, nul ? "NUL byte in the text" : "invalid UTF-8");
-  jws(&j);
-  if (j.p >= n) jfail(&j, j.p, "the JSON text is empty");
-  value x = jvalue(&j);
-  jws(&j);
-  if (j.p < n) jfail(&j, j.p, "unexpected %s after the JSON value", jchar(&j, j.p));
-  return x;
-}
-
-value svl_from_json_text(vm *v, loc at, const char *src, size_t n) {
-  return parse_json(v, at, NULL, src, n);
-}
-
-/* ---- JSON against a type ------------------------------------------------ */
-
-typedef struct {
-  conv_ctx x;
-  const char *name;
-  errlist errs;
-  sbuf path;
-} jconv;
-
-static void json_got(sbuf *b, value x) {
-  switch (x.tag) {
-  case V_NULL: sb_puts(b, "null"); break;
-  case V_BOOL: sb_puts(b, x.b ? "true" : "false"); break;
-  case V_NUM: {
-    char buf[DEC_BUFSZ];
-    size_t k = dec_format(x.as.num, buf, sizeof buf);
-    sb_putn(b, buf, k > GOT_MAX ? GOT_MAX : k);
-    if (k > GOT_MAX) sb_puts(b, "\xE2\x80\xA6");
-    break;
-  }
-  case V_TEXT: put_got(b, x.as.text->s, x.as.text->len); break;
-  case V_LIST:
-  case V_RECORD: sb_puts(b, value_short(x)); break;
-  default: sb_puts(b, value_type_name(x)); break;
-  }
-}
-
-static sbuf *jc_err(jconv *c) {
-  sbuf *b = errs_line(&c->errs);
-  sb_printf(b, "%s: ", c->name);
-  if (c->path.len) sb_printf(b, "%s: ", c->path.s);
-  return b;
-}
-
-static void jc_expected(jconv *c, value x, const svl_type *t) {
-  sbuf *b = jc_err(c);
-  sb_puts(b, "expected ");
-  type_desc(b, t);
-  sb_puts(b, ", got ");
-  json_got(b, x);
-}
-
-static bool ident_like(const char *k) {
-  if (!word_char((unsigned char)*k, true) || (unsigned char)*k >= 0x80) return false;
-  for (const char *p = k + 1; *p; p++)
-    if (!word_char((unsigned char)*p, false) || (unsigned char)*p >= 0x80) return false;
-  return true;
-}
-
-static void path_key(sbuf *p, const char *k) {
-  if (ident_like(k)) {
-    if (p->len) sb_putc(p, '.');
-    sb_puts(p, k);
-  } else {
-    sb_putc(p, '[');
-    put_got(p, k, strlen(k));
-    sb_putc(p, ']');
-  }
-}
-
-static void path_cut(sbuf *p, size_t len) {
-  p->len = len;
-  if (p->s) p->s[len] = 0;
-}
-
-/* A JSON text where the type wants a number, date, bool, quantity...: read
- * as a CSV cell would be, or x itself with the reason noted. */
-static value jconv_text(jconv *c, value x, const svl_type *t) {
-  value out;
-  sbuf why;
-  sb_init(&why);
-  if (conv_cell(&c->x, x.as.text->s, x.as.text->len, t, &out, &why)) return out;
-  sb_puts(jc_err(c), why.s);
-  return x;
-}
-
-static value jconv_value(jconv *c, value x, const svl_type *t) {
-  if (!t || t->kind == T_ANY) return x;
-  if (x.tag == V_NULL) {
-    if (t->opt) return x;
-    jc_expected(c, x, t);
-    return x;
-  }
-  switch (t->kind) {
-  case T_TEXT:
-    if (x.tag == V_TEXT) return x;
-    break;
-  case T_QUANTITY:
-    if (x.tag == V_NUM && x.unit) return x;
-    /* fall through */
-  case T_INT:
-  case T_PERCENT:
-  case T_ENUM:
-    if (x.tag == V_TEXT && !(t->kind == T_ENUM && t->nvals && t->vals[0].tag == V_TEXT)) return jconv_text(c, x, t);
-    if (t->kind == T_INT && x.tag == V_NUM && !x.unit && dec_is_int(x.as.num)) return x;
-    if (t->kind == T_PERCENT && x.tag == V_NUM && !x.unit && (t->fraction || dec_is_zero(x.as.num))) return v_pct(x.as.num);
-    if (t->kind == T_PERCENT && x.tag == V_NUM && !x.unit) {
-      /* a JSON number in a percent field: 1 meant as 1% would be 100% */
-      const char *d = value_display(x, false);
-      sb_printf(jc_err(c), "expected a percentage, got %s: write \"%s%%\" if it means %s per cent, or declare the field 'percent from fraction' if the data holds fractions (0.35 for 35%%)",
-                d, d, d);
-      return x;
-    }
-    if (t->kind == T_ENUM && type_enum_has(t, x)) return x;
-    break;
-  case T_NUMBER:
-  case T_BOOL:
-  case T_DATE:
-  case T_UNIT:
-    if (x.tag == V_TEXT) return jconv_text(c, x, t);
-    if (t->kind == T_NUMBER && x.tag == V_NUM && !x.unit) return x;
-    if (t->kind == T_BOOL && x.tag == V_BOOL) return x;
-    if (t->kind == T_UNIT && x.tag == V_NUM && !x.unit)
-      return t->unit ? v_qty(x.as.num, t->unit) : x;
-    if (t->kind == T_UNIT && x.tag == V_RECORD && x.as.rec->n == 2) {
-      /* the JSON output form {"amount": 3, "unit": "week"} */
-      long a = record_find(x.as.rec, "amount"), u = record_find(x.as.rec, "unit");
-      if (a >= 0 && u >= 0 && rec_get(x.as.rec, a).tag == V_NUM && !rec_get(x.as.rec, a).unit &&
-          rec_get(x.as.rec, u).tag == V_TEXT && t->unit) {
-        const char *un = rec_get(x.as.rec, u).as.text->s;
-        if (strcmp(un, unit_name(t->unit)) == 0 ||
-            same_def(unit_lookup(c->x.reg, un), t->unit))
-          return v_qty(rec_get(x.as.rec, a).as.num, t->unit);
-      }
-    }
-    break;
-  case T_LIST:
-    if (x.tag == V_LIST) {
-      const list *l = x.as.list;
-      list *o = list_new(l->n);
-      size_t mark = c->path.len;
-      for (size_t i = 0; i < l->n; i++) {
-        sb_printf(&c->path, "[%zu]", i + 1);
-        o->items[i] = jconv_value(c, l->items[i], t->elem);
-        path_cut(&c->path, mark);
-      }
-      return v_list(o);
-    }
-    break;
-  case T_RECORD:
-    if (x.tag == V_RECORD) {
-      const record *r = x.as.rec;
-      size_t nf = (size_t)(t->nfields > 0 ? t->nfields : 0);
-      /* every record of one type shares its names (eval/eval.c field_of) */
-      record *o = record_new_shared(nf, t->fnames);
-      o->src = rec_src(r), o->line = r->line;
-      size_t mark = c->path.len;
-      for (size_t f = 0; f < nf; f++) {
-        long k = record_find(r, t->fnames[f]);
-        if (k < 0) {
-          o->vals[f] = v_null;
-          if (t->ftypes[f] && t->ftypes[f]->opt) continue;
-          sb_printf(jc_err(c), "missing field '%s' of %s", t->fnames[f], type_str(t));
-          continue;
-        }
-        path_key(&c->path, t->fnames[f]);
-        o->vals[f] = jconv_value(c, rec_get(r, k), t->ftypes[f]);
-        path_cut(&c->path, mark);
-      }
-      for (size_t i = 0; i < r->n; i++) {
-        bool known = false;
-        for (size_t f = 0; f < nf && !known; f++) known = strcmp(r->keys[i], t->fnames[f]) == 0;
-        if (known) continue;
-        path_key(&c->path, r->keys[i]);
-        sb_printf(jc_err(c), "unexpected field (not a field of %s)", type_str(t));
-        path_cut(&c->path, mark);
-      }
-      return v_rec(o);
-    }
-    break;
-  default: break;
-  }
-  jc_expected(c, x, t);
-  return x;
-}
-
-/* ---- load --------------------------------------------------------------- */
-
-static bool ext_is(const char *path, const char *ext) {
-  const char *slash = strrchr(path, '/');
-  const char *dot = strrchr(slash ? slash + 1 : path, '.');
-  if (!dot || dot == (slash ? slash + 1 : path)) return false;
-  return ieq(dot, strlen(dot), ext);
-}
-
-value svl_load(vm *v, loc at, const char *path, const svl_type *type) {
-  if (!vm_allowed(v, PERM_FILES)) vm_error(v, at, "E0902 load needs file access, which the host has not granted");
-  if (!path || !*path) vm_error(v, at, "E0704 load: the path is empty");
-  bool csv = ext_is(path, ".csv"), json = ext_is(path, ".json");
-  if (!csv && !json)
-    vm_error(v, at, "E0704 load: cannot tell the format of '%s': supported formats are .csv and .json",
-             path);
-  const char *full = vm_path(v, at, path);
-  size_t n;
-  const char *s = read_data_file(v, at, path, full, &n);
-  vm_note_file(v, full, s, n);
-  if (csv) return load_csv(v, at, path, s, n, type);
-  value x = parse_json(v, at, path, s, n);
-  if (!type) return x;
-  jconv c;
-  ctx_init(&c.x, v, at);
-  c.name = path;
-  errs_init(&c.errs);
-  sb_init(&c.path);
-  x = jconv_value(&c, x, type);
-  errs_raise(v, at, &c.errs);
-  return x;
-}
-
-/* ---- builtins ------------------------------------------------------------ */
-
-static const svl_type *type_arg(vm *v, loc at, value t) {
-  if (t.tag == V_TYPE && t.as.type) return t.as.type;
-  if (t.tag == V_LIST && t.as.list->n == 1 && t.as.list->items[0].tag == V_TYPE &&
-      t.as.list->items[0].as.type) {
-    svl_type *l = svl_alloc(sizeof(svl_type));
-    l->kind = T_LIST;
-    l->elem = t.as.list->items[0].as.type;
-    return l;
-  }
-  vm_error(v, at, "E0704 load: the second argument must be a type, like Bid or [Bid], not %s",
-           value_type_name(t));
-}
-
-static value bi_load(vm *v, int nargs, value *args, loc at) {
-  const text *p = vm_want_text(v, at, args[0], "path");
-  if (strlen(p->s) != p->len) vm_error(v, at, "E0704 load: the path contains a NUL character");
-  const svl_type *t = nargs > 1 ? type_arg(v, at, args[1]) : NULL;
-  return svl_load(v, at, p->s, t);
-}
-
-static value bi_from_json(vm *v, int nargs, value *args, loc at) {
-  (void)nargs;
-  const text *t = vm_want_text(v, at, args[0], "text");
-  return svl_from_json_text(v, at, t->s, t->len);
-}
-
-const builtin svl_data_builtins[] = {
-    {"load", 1, 2, bi_load, "path, type"},
-    {"from_json", 1, 1, bi_from_json, "text"},
-};
-const int svl_data_builtins_count = (int)(sizeof svl_data_builtins / sizeof svl_data_builtins[0]);

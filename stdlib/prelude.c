@@ -125,6 +125,9 @@ static const list *range_list(vm *v, loc at, const char *fname, value lo, value 
 static const list *want_list(vm *v, loc at, const char *fname, value x) {
   if (x.tag == V_LIST) return x.as.list;
   if (x.tag == V_RANGE) return range_list(v, at, fname, x.as.range->lo, x.as.range->hi);
+  if (x.tag == V_STREAM)
+    vm_error_hint(v, at, "a stream is read by a comprehension ([r.x for r in s]) or by count",
+                  "E0402 %s expects a list, got a stream", fname);
   vm_error(v, at, "E0402 %s expects a list, got %s", fname, tname(x));
 }
 
@@ -741,7 +744,18 @@ BUILTIN(p_group_by) {
   return v_list(out);
 }
 
+/* count(stream[, f]): the items of a stream, read one at a time. */
+static value count_stream(vm *v, loc at, int nargs, value *args) {
+  const svl_stream *s = args[0].as.stream;
+  value f = nargs > 1 ? want_fn(v, at, "count", args[1]) : v_null, x;
+  int64_t k = 0;
+  void *pass = s->open(v, at, s);
+  while (s->next(v, at, pass, &x)) k += nargs < 2 || call_test(v, at, "count", f, x);
+  return v_int(k);
+}
+
 BUILTIN(p_count) {
+  if (args[0].tag == V_STREAM) return count_stream(v, at, nargs, args);
   const list *l = want_list(v, at, "count", args[0]);
   if (nargs < 2) return v_int((int64_t)l->n);
   value f = want_fn(v, at, "count", args[1]);

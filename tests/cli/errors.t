@@ -143,6 +143,8 @@ produces E0702 1 'print from_json("[1, 2,]")'
 produces E0703 1 'type Bid = {supplier: text, price: GBP}
 let bids = load("typed.csv", [Bid])'
 produces E0704 1 'let bids = load("bids.xlsx")'
+printf '{"supplier": "Caf\xe9 \x81"}\n' >cp1252.jsonl
+produces E0705 1 'let rows = load("cp1252.jsonl", encoding: "windows-1252")'
 produces E0710 1 'print lookup([{supplier: "Acme Limited"}], "supplier", "Acme Ltd")'
 produces E0711 1 'print join([{supplier: "Acme Ltd", price: £1}], [{supplier: "Acme Limited", sme: true}], "supplier")'
 produces E0801 1 'let xs = [x * 2 for x in 1..1000000]' --max-steps 1000

@@ -1,0 +1,528 @@
+/* Data in, part three: reading files (size limit, encodings), choosing
+ * the format, JSON Lines and concatenated JSON, streams, and the
+ * builtins load, stream, from_json (stdlib/load.c has the overview). */
+#define _POSIX_C_SOURCE 200809L
+#include "stdlib/load_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "core/gc.h"
+
+#define LOAD_DEFAULT_MAX ((size_t)256 << 20) /* svl_config.max_load_bytes 0 */
+
+typedef enum { ENC_UTF8, ENC_CP1252 } enc_t;
+typedef enum { FMT_BY_NAME, FMT_CSV, FMT_JSON, FMT_JSONL } fmt_t;
+
+/* ---- reading files ------------------------------------------------------ */
+
+_Noreturn void ld_io_fail(vm *v, loc at, const char *shown, const char *full, int e) {
+  if (strcmp(shown, full) == 0)
+    vm_error_kind(v, DIAG_IO, at, "E0901 cannot read '%s': %s", shown, read_error(e));
+  vm_error_kind(v, DIAG_IO, at, "E0901 cannot read '%s' (%s): %s", shown, full, read_error(e));
+}
+
+/* The largest file load() reads whole (svl_config.max_load_bytes). */
+static size_t load_limit(const vm *v) {
+  return v->cfg.max_load_bytes ? v->cfg.max_load_bytes : LOAD_DEFAULT_MAX;
+}
+
+/* "256 MiB", "1 GiB", "1000 bytes": a limit as the user would set it. */
+static const char *size_str(size_t n) {
+  char buf[64];
+  if (n >= ((size_t)1 << 30) && n % ((size_t)1 << 30) == 0) snprintf(buf, sizeof buf, "%zu GiB", n >> 30);
+  else if (n >= ((size_t)1 << 20) && n % ((size_t)1 << 20) == 0) snprintf(buf, sizeof buf, "%zu MiB", n >> 20);
+  else snprintf(buf, sizeof buf, "%zu bytes", n);
+  return svl_strdup(buf);
+}
+
+_Noreturn static void over_limit(vm *v, loc at, const char *shown, size_t limit) {
+  vm_error_hint(v, at,
+                "raise the limit with svl run --max-load-size SIZE (svl_config.max_load_bytes), "
+                "or read a JSON Lines file item by item with stream(path)",
+                "E0805 cannot load '%s': the file is over the %s limit", shown, size_str(limit));
+}
+
+char *ld_read_data_file(vm *v, loc at, const char *shown, const char *full, size_t *len_out) {
+  size_t limit = load_limit(v);
+  FILE *f = open_regular(full);
+  if (!f) ld_io_fail(v, at, shown, full, errno);
+  struct stat st;
+  size_t cap = 65536;
+  if (fstat(fileno(f), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      fclose(f);
+      ld_io_fail(v, at, shown, full, EISDIR);
+    }
+    if (S_ISREG(st.st_mode)) {
+      if (st.st_size < 0 || (uintmax_t)st.st_size > limit) {
+        fclose(f);
+        over_limit(v, at, shown, limit);
+      }
+      cap = (size_t)st.st_size + 1;
+    }
+  }
+  char *buf = svl_alloc_atomic(cap);
+  size_t len = 0;
+  for (;;) {
+    if (len == cap - 1) { /* full: at the end, or must grow */
+      int ch = fgetc(f);
+      if (ch == EOF) {
+        if (ferror(f)) {
+          int e = errno;
+          fclose(f);
+          ld_io_fail(v, at, shown, full, e);
+        }
+        break;
+      }
+      ungetc(ch, f);
+      if (cap - 1 >= limit) {
+        fclose(f);
+        over_limit(v, at, shown, limit);
+      }
+      size_t nc = cap - 1 < 32768 ? 65536 + 1 : (cap - 1) * 2 + 1;
+      if (nc - 1 > limit) nc = limit + 1;
+      char *nb = svl_alloc_atomic(nc);
+      memcpy(nb, buf, len);
+      buf = nb;
+      cap = nc;
+    }
+    size_t got = fread(buf + len, 1, cap - 1 - len, f);
+    len += got;
+    if (got == 0) {
+      if (ferror(f)) {
+        int e = errno;
+        fclose(f);
+        ld_io_fail(v, at, shown, full, e ? e : EIO);
+      }
+      break;
+    }
+  }
+  fclose(f);
+  buf[len] = 0;
+  *len_out = len;
+  return buf;
+}
+
+/* ---- encodings ---------------------------------------------------------- */
+
+/* Latin-1 is read as Windows-1252, its superset on every byte a text file
+ * uses (0x80-0x9F are C1 control codes in ISO-8859-1, never meant in
+ * data, and Windows-1252's euro sign and curly quotes in what files
+ * labelled Latin-1 really hold): the WHATWG Encoding Standard, which web
+ * browsers follow, decodes both labels so. */
+static enc_t enc_named(vm *v, loc at, const char *name) {
+  if (!name) return ENC_UTF8;
+  static const struct {
+    const char *label;
+    enc_t enc;
+  } labels[] = {{"utf-8", ENC_UTF8},        {"utf8", ENC_UTF8},         {"windows-1252", ENC_CP1252},
+                {"cp1252", ENC_CP1252},     {"latin-1", ENC_CP1252},    {"latin1", ENC_CP1252},
+                {"iso-8859-1", ENC_CP1252}, {"iso8859-1", ENC_CP1252}};
+  for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+    if (ld_ieq(name, strlen(name), labels[i].label)) return labels[i].enc;
+  vm_error(v, at, "E0704 load: unknown encoding '%s' (utf-8, windows-1252 or latin-1)", name);
+}
+
+/* s[0..n) from Windows-1252 to UTF-8, in a new buffer.  The five bytes
+ * Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) are an error
+ * naming the line: such a file is in some other encoding. */
+static char *from_cp1252(vm *v, loc at, const char *shown, const char *s, size_t n, size_t line0,
+                         size_t *out_n) {
+  if (n > (SIZE_MAX - 1) / 3) ld_too_big(v, at);
+  char *out = svl_alloc_atomic(n * 3 + 1); /* at most 3 bytes a character (€) */
+  iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
+  if (cd == (iconv_t)-1)
+    vm_error(v, at, "E0705 %s: cannot decode Windows-1252 on this system: %s", shown, strerror(errno));
+  char *in = (char *)s, *o = out;
+  size_t inleft = n, oleft = n * 3;
+  while (inleft) {
+    if (iconv(cd, &in, &inleft, &o, &oleft) != (size_t)-1) continue;
+    int e = errno;
+    iconv_close(cd);
+    size_t line = line0;
+    for (const char *p = s; (p = memchr(p, '\n', (size_t)(in - p))); p++) line++;
+    if (e == EILSEQ || e == EINVAL)
+      vm_error(v, at, "E0705 %s:%zu: byte 0x%02X is not a Windows-1252 character (is the file in another encoding?)",
+               shown, line, (unsigned char)*in);
+    vm_error(v, at, "E0705 %s:%zu: cannot decode Windows-1252: %s", shown, line, strerror(e));
+  }
+  iconv_close(cd);
+  *o = 0;
+  *out_n = (size_t)(o - out);
+  return out;
+}
+
+/* ---- load --------------------------------------------------------------- */
+
+static bool ext_is(const char *path, const char *ext) {
+  const char *slash = strrchr(path, '/');
+  const char *dot = strrchr(slash ? slash + 1 : path, '.');
+  if (!dot || dot == (slash ? slash + 1 : path)) return false;
+  return ld_ieq(dot, strlen(dot), ext);
+}
+
+static fmt_t fmt_of(vm *v, loc at, const char *path) {
+  if (ext_is(path, ".csv")) return FMT_CSV;
+  if (ext_is(path, ".json")) return FMT_JSON;
+  if (ext_is(path, ".jsonl") || ext_is(path, ".ndjson")) return FMT_JSONL;
+  vm_error(v, at, "E0704 load: cannot tell the format of '%s': supported formats are .csv, .json and "
+                  ".jsonl (or .ndjson); or name it (format: \"csv\", \"json\" or \"jsonl\")", path);
+}
+
+static fmt_t fmt_named(vm *v, loc at, const char *name) {
+  if (ld_ieq(name, strlen(name), "csv")) return FMT_CSV;
+  if (ld_ieq(name, strlen(name), "json")) return FMT_JSON;
+  if (ld_ieq(name, strlen(name), "jsonl") || ld_ieq(name, strlen(name), "ndjson")) return FMT_JSONL;
+  vm_error(v, at, "E0704 load: unknown format '%s' (csv, json or jsonl)", name);
+}
+
+static void load_check(vm *v, loc at, const char *path, const char *what) {
+  if (!vm_allowed(v, PERM_FILES)) vm_error(v, at, "E0902 %s needs file access, which the host has not granted", what);
+  if (!path || !*path) vm_error(v, at, "E0704 %s: the path is empty", what);
+}
+
+static value load_with(vm *v, loc at, const char *path, const svl_type *type, fmt_t fmt, enc_t enc) {
+  load_check(v, at, path, "load");
+  if (fmt == FMT_BY_NAME) fmt = fmt_of(v, at, path);
+  const char *full = vm_path(v, at, path);
+  size_t n;
+  const char *s = ld_read_data_file(v, at, path, full, &n);
+  vm_note_file(v, full, s, n);
+  if (enc == ENC_CP1252) s = from_cp1252(v, at, path, s, n, 1, &n);
+  if (fmt == FMT_CSV) return ld_load_csv(v, at, path, s, n, type);
+  value x = ld_parse_json(v, at, path, s, n, fmt == FMT_JSONL);
+  return ld_json_convert(v, at, path, x, type, NULL);
+}
+
+value svl_load(vm *v, loc at, const char *path, const svl_type *type) {
+  return load_with(v, at, path, type, FMT_BY_NAME, enc_named(v, at, v->cfg.load_encoding));
+}
+
+/* ---- streams ------------------------------------------------------------ */
+
+#define STREAM_CHUNK ((size_t)1 << 20) /* bytes read at a time */
+
+typedef struct {
+  const char *path, *full;
+  const svl_type *type; /* each item's, or NULL */
+  enc_t enc;
+} stream_def;
+
+/* One pass over the file.  buf[start..end) is read and not yet used; the
+ * item being looked for starts at start, and the scanner has looked up to
+ * start + sc_off.  line and col are buf[start]'s place in the file. */
+typedef struct {
+  const stream_def *d;
+  FILE *f;
+  iconv_t cd; /* Windows-1252 to UTF-8, or (iconv_t)-1 */
+  char *buf, *raw;
+  size_t cap, start, end, limit;
+  bool eof, bom_checked;
+  size_t line, col;
+  size_t sc_off;    /* scanner: bytes of the item looked at */
+  int sc_depth;     /* open brackets */
+  bool sc_str, sc_esc;
+  errlist errs;     /* items that do not fit the type: listed at the end */
+  size_t items;
+} spass;
+
+static void spass_close(spass *p) {
+  if (p->f) fclose(p->f);
+  if (p->cd != (iconv_t)-1) iconv_close(p->cd);
+  p->f = NULL;
+  p->cd = (iconv_t)-1;
+}
+
+/* A pass a failed evaluation left behind (an error inside the loop body
+ * unwinds past it) is closed when the collector frees it. */
+static void spass_finalize(void *obj, void *data) {
+  (void)data;
+  spass_close(obj);
+}
+
+_Noreturn static void item_too_big(vm *v, loc at, const spass *p) {
+  vm_error_hint(v, at, "raise the limit with svl run --max-load-size SIZE (svl_config.max_load_bytes)",
+                "E0805 stream '%s': the item at line %zu is over the %s limit", p->d->path, p->line,
+                size_str(p->limit));
+}
+
+/* Read more of the file after buf[end], moving what is unused to the
+ * front first.  False at the end of the file. */
+static bool spass_fill(vm *v, loc at, spass *p) {
+  if (p->eof) return false;
+  if (p->start) {
+    memmove(p->buf, p->buf + p->start, p->end - p->start);
+    p->end -= p->start;
+    p->start = 0;
+  }
+  size_t want = STREAM_CHUNK;
+  if (p->end + 3 * want + 1 > p->cap) { /* one item is larger than the buffer */
+    if (p->end > p->limit) item_too_big(v, at, p);
+    size_t nc = p->cap * 2;
+    while (p->end + 3 * want + 1 > nc) nc *= 2;
+    char *nb = svl_alloc_atomic(nc);
+    memcpy(nb, p->buf, p->end);
+    p->buf = nb;
+    p->cap = nc;
+  }
+  size_t got = fread(p->raw, 1, want, p->f);
+  if (got == 0) {
+    if (ferror(p->f)) {
+      int e = errno;
+      spass_close(p);
+      ld_io_fail(v, at, p->d->path, p->d->full, e ? e : EIO);
+    }
+    p->eof = true;
+    spass_close(p);
+    return false;
+  }
+  if (p->cd == (iconv_t)-1) {
+    memcpy(p->buf + p->end, p->raw, got);
+    p->end += got;
+  } else {
+    char *in = p->raw, *o = p->buf + p->end;
+    size_t inleft = got, oleft = p->cap - p->end - 1;
+    if (iconv(p->cd, &in, &inleft, &o, &oleft) == (size_t)-1) {
+      /* the line: what is before the bad byte in this chunk */
+      size_t line = p->line, done = (size_t)(o - (p->buf + p->end));
+      for (size_t i = p->start; i < p->end; i++) line += p->buf[i] == '\n';
+      for (size_t i = 0; i < done; i++) line += p->buf[p->end + i] == '\n';
+      unsigned char bad = (unsigned char)*in;
+      spass_close(p);
+      vm_error(v, at, "E0705 %s:%zu: byte 0x%02X is not a Windows-1252 character (is the file in another encoding?)",
+               p->d->path, line, bad);
+    }
+    p->end = (size_t)(o - p->buf);
+  }
+  return true;
+}
+
+/* Advance the scanner over the item at start: true when its end is
+ * found (start + sc_off), false when it runs past what is read.  It only
+ * finds where the item ends -- brackets outside strings balance, a string
+ * closes, a bare word ends at a blank or a bracket -- and leaves every
+ * other check to the parser, which then reads exactly that span. */
+static bool spass_scan(spass *p) {
+  const char *b = p->buf + p->start;
+  size_t n = p->end - p->start, i = p->sc_off;
+  char first = b[0];
+  if (first == '{' || first == '[') {
+    for (; i < n; i++) {
+      char c = b[i];
+      if (p->sc_str) {
+        if (p->sc_esc) p->sc_esc = false;
+        else if (c == '\\') p->sc_esc = true;
+        else if (c == '"' || c == '\n') p->sc_str = false; /* a newline: the parser says what is wrong */
+      } else if (c == '"') {
+        p->sc_str = true;
+      } else if (c == '{' || c == '[') {
+        p->sc_depth++;
+      } else if (c == '}' || c == ']') {
+        if (--p->sc_depth == 0) {
+          p->sc_off = i + 1;
+          return true;
+        }
+      }
+    }
+  } else if (first == '"') {
+    for (i = i ? i : 1; i < n; i++) {
+      char c = b[i];
+      if (p->sc_esc) p->sc_esc = false;
+      else if (c == '\\') p->sc_esc = true;
+      else if (c == '"' || c == '\n') {
+        p->sc_off = i + (c == '"');
+        return true;
+      }
+    }
+  } else {
+    if (i == 0) i = 1; /* a stray bracket alone is an item: the parser reports it */
+    for (; i < n; i++) {
+      char c = b[i];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '{' || c == '[' || c == '}' || c == ']' ||
+          c == ',' || c == '"')
+        break;
+    }
+    if (i < n) {
+      p->sc_off = i;
+      return true;
+    }
+  }
+  p->sc_off = i;
+  return false;
+}
+
+static void *stream_open(vm *v, loc at, const svl_stream *s) {
+  const stream_def *d = s->data;
+  spass *p = svl_alloc(sizeof *p);
+  p->d = d;
+  p->cd = (iconv_t)-1;
+  p->limit = load_limit(v);
+  p->line = p->col = 1;
+  ld_errs_init(&p->errs);
+  p->cap = 4 * STREAM_CHUNK;
+  p->buf = svl_alloc_atomic(p->cap);
+  p->raw = svl_alloc_atomic(STREAM_CHUNK);
+  p->f = open_regular(d->full);
+  if (!p->f) ld_io_fail(v, at, d->path, d->full, errno);
+  struct stat st;
+  if (fstat(fileno(p->f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    spass_close(p);
+    ld_io_fail(v, at, d->path, d->full, EISDIR);
+  }
+  if (d->enc == ENC_CP1252) {
+    p->cd = iconv_open("UTF-8", "WINDOWS-1252");
+    if (p->cd == (iconv_t)-1) {
+      int e = errno;
+      spass_close(p);
+      vm_error(v, at, "E0705 %s: cannot decode Windows-1252 on this system: %s", d->path, strerror(e));
+    }
+  }
+  svl_gc_finalizer(p, spass_finalize, NULL);
+  return p;
+}
+
+/* Step over blanks before the next item, keeping line and col. */
+static bool spass_skip_blanks(vm *v, loc at, spass *p) {
+  for (;;) {
+    if (!p->bom_checked) {
+      if (p->end - p->start < 3 && spass_fill(v, at, p)) continue;
+      if (p->end - p->start >= 3 && memcmp(p->buf + p->start, "\xEF\xBB\xBF", 3) == 0) p->start += 3;
+      p->bom_checked = true;
+    }
+    while (p->start < p->end) {
+      char c = p->buf[p->start];
+      if (c == '\n') p->line++, p->col = 1;
+      else if (c == ' ' || c == '\t' || c == '\r') p->col++;
+      else return true;
+      p->start++;
+    }
+    if (!spass_fill(v, at, p)) return false;
+  }
+}
+
+static bool stream_next(vm *v, loc at, void *state, value *out) {
+  spass *p = state;
+  for (;;) {
+    if (!spass_skip_blanks(v, at, p)) {
+      ld_errs_raise(v, at, &p->errs);
+      return false;
+    }
+    p->sc_off = 0, p->sc_depth = 0, p->sc_str = p->sc_esc = false;
+    while (!spass_scan(p)) {
+      if (p->sc_off > p->limit) item_too_big(v, at, p);
+      if (!spass_fill(v, at, p)) {
+        p->sc_off = p->end - p->start; /* the rest: the parser says what is missing */
+        break;
+      }
+    }
+    if (p->sc_off > p->limit) item_too_big(v, at, p);
+    const char *s = p->buf + p->start;
+    size_t n = p->sc_off, line = p->line;
+    datasrc *ds = svl_alloc(sizeof *ds);
+    ds->file = p->d->path;
+    jparser j;
+    ld_json_init(&j, v, at, p->d->path, ds, s, n, p->line, p->col);
+    value x = ld_json_value(&j);
+    if (j.p < j.n) ld_json_fail(&j, j.p, "unexpected text after the JSON value");
+    /* the place of what follows */
+    const char *last = s; /* the start of the item's last line */
+    for (const char *q = s; (q = memchr(q, '\n', (size_t)(s + n - q))); last = ++q) p->line++;
+    p->col = (last == s ? p->col : 1) + utf8_count(last, (size_t)(s + n - last));
+    p->start += n;
+    p->items++;
+    if (!p->d->type) {
+      *out = x;
+      return true;
+    }
+    sbuf where;
+    sb_init(&where);
+    sb_printf(&where, "%s:%zu", p->d->path, line);
+    size_t before = p->errs.count;
+    x = ld_json_convert(v, at, where.s, x, p->d->type, &p->errs);
+    if (p->errs.count == before) {
+      *out = x;
+      return true;
+    }
+    /* a bad item is left out, and the pass goes on to count the others */
+  }
+}
+
+static value stream_value(vm *v, loc at, const char *path, const svl_type *type, enc_t enc) {
+  load_check(v, at, path, "stream");
+  fmt_t fmt = fmt_of(v, at, path);
+  if (fmt == FMT_CSV) vm_error(v, at, "E0704 stream: '%s' is CSV: stream reads JSON Lines (.jsonl) and concatenated JSON", path);
+  stream_def *d = svl_alloc(sizeof *d);
+  d->path = path;
+  d->full = vm_path(v, at, path);
+  d->type = type && type->kind == T_LIST ? type->elem : type; /* [T] and T both mean items of T */
+  d->enc = enc;
+  svl_stream *s = svl_alloc(sizeof *s);
+  s->desc = path;
+  s->open = stream_open;
+  s->next = stream_next;
+  s->data = d;
+  value r = {.tag = V_STREAM};
+  r.as.stream = s;
+  return r;
+}
+
+/* ---- builtins ------------------------------------------------------------ */
+
+static const svl_type *type_arg(vm *v, loc at, value t) {
+  if (t.tag == V_TYPE && t.as.type) return t.as.type;
+  if (t.tag == V_LIST && t.as.list->n == 1 && t.as.list->items[0].tag == V_TYPE &&
+      t.as.list->items[0].as.type) {
+    svl_type *l = svl_alloc(sizeof(svl_type));
+    l->kind = T_LIST;
+    l->elem = t.as.list->items[0].as.type;
+    return l;
+  }
+  vm_error(v, at, "E0704 load: the second argument must be a type, like Bid or [Bid], not %s",
+           value_type_name(t));
+}
+
+static const char *path_arg(vm *v, loc at, value x, const char *what) {
+  const text *p = vm_want_text(v, at, x, "path");
+  if (strlen(p->s) != p->len) vm_error(v, at, "E0704 %s: the path contains a NUL character", what);
+  return p->s;
+}
+
+/* An option given by name (format:, encoding:), or null when left out. */
+static const char *opt_arg(vm *v, loc at, int nargs, value *args, int i, const char *what) {
+  if (i >= nargs || args[i].tag == V_NULL) return NULL;
+  return vm_want_text(v, at, args[i], what)->s;
+}
+
+static value bi_load(vm *v, int nargs, value *args, loc at) {
+  const char *path = path_arg(v, at, args[0], "load");
+  const svl_type *t = nargs > 1 && args[1].tag != V_NULL ? type_arg(v, at, args[1]) : NULL;
+  const char *f = opt_arg(v, at, nargs, args, 2, "format"), *e = opt_arg(v, at, nargs, args, 3, "encoding");
+  return load_with(v, at, path, t, f ? fmt_named(v, at, f) : FMT_BY_NAME,
+                   enc_named(v, at, e ? e : v->cfg.load_encoding));
+}
+
+static value bi_stream(vm *v, int nargs, value *args, loc at) {
+  const char *path = path_arg(v, at, args[0], "stream");
+  const svl_type *t = nargs > 1 && args[1].tag != V_NULL ? type_arg(v, at, args[1]) : NULL;
+  const char *e = opt_arg(v, at, nargs, args, 2, "encoding");
+  return stream_value(v, at, path, t, enc_named(v, at, e ? e : v->cfg.load_encoding));
+}
+
+static value bi_from_json(vm *v, int nargs, value *args, loc at) {
+  (void)nargs;
+  const text *t = vm_want_text(v, at, args[0], "text");
+  return svl_from_json_text(v, at, t->s, t->len);
+}
+
+const builtin svl_data_builtins[] = {
+    {"load", 1, 4, bi_load, "path, type, format, encoding"},
+    {"stream", 1, 3, bi_stream, "path, type, encoding"},
+    {"from_json", 1, 1, bi_from_json, "text"},
+};
+const int svl_data_builtins_count = (int)(sizeof svl_data_builtins / sizeof svl_data_builtins[0]);

@@ -1,0 +1,108 @@
+/* What the parts of load() share (stdlib/load.c: cells, type
+ * conversion and CSV; load_json.c: JSON; load_file.c: reading files,
+ * encodings, JSON Lines and streams).  Not a public interface: only the
+ * stdlib/load*.c files include it. */
+#ifndef SVL_LOAD_INT_H
+#define SVL_LOAD_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "eval/eval.h"
+#include "stdlib/load.h"
+
+#define JSON_MAX_DEPTH 512
+#define GOT_MAX 60 /* bytes of a bad cell shown */
+/* An error listing bad cells stops listing past this many bytes and says
+ * how many more there were: the whole message must fit the evaluator's
+ * 1 KiB message buffer, which would otherwise cut it mid-word. */
+#define ERR_LIST_BYTES 760
+#define ERR_LINE_MAX 200 /* bytes of one listed line */
+
+static inline bool ld_is_blank(char c) { return c == ' ' || c == '\t'; }
+static inline bool ld_is_digit(char c) { return c >= '0' && c <= '9'; }
+
+_Noreturn void ld_too_big(vm *v, loc at);
+/* Make room for one more element at index len of a GC vector. */
+void *ld_vec_room(vm *v, loc at, void *p, size_t *cap, size_t len, size_t elem, bool atomic);
+bool ld_ieq(const char *s, size_t n, const char *word);
+/* Offset of the first byte that is not valid UTF-8 (or is NUL), or n. */
+size_t ld_utf8_check(const char *s, size_t n, bool *nul);
+/* 1-based line and column (code points) of byte offset off. */
+void ld_line_col(const char *s, size_t off, size_t *line, size_t *col);
+/* A quoted, length-limited copy of s for messages: "TBC", "a long te…". */
+void ld_put_got(sbuf *b, const char *s, size_t n);
+bool ld_word_char(unsigned char c, bool first);
+bool ld_unit_single(const unit_t *u);
+void ld_type_desc(sbuf *b, const svl_type *t);
+const char *ld_type_str(const svl_type *t);
+/* Index of a name that repeats an earlier one (and that one's index). */
+bool ld_find_dup(vm *v, loc at, const char *const *names, size_t n, size_t *dup, size_t *orig);
+/* Why dec_parse refused a well-formed number. */
+const char *ld_why_inexact(const char *s, size_t n, dec_status st);
+/* Is the unit word / currency the field's own unit? */
+bool ld_same_def(const unit_def *d, const unit_t *u);
+
+/* ---- error lists: every bad cell, listed up to ERR_LIST_BYTES --------- */
+typedef struct {
+  sbuf b;         /* listed lines, '\n'-separated */
+  sbuf scratch;   /* the line being written */
+  size_t count, listed;
+  bool full;      /* a line did not fit: the rest are only counted */
+  bool malformed; /* a row of the wrong shape: the file, not the data, is bad */
+} errlist;
+void ld_errs_init(errlist *e);
+/* The buffer to write the next error line into (until the next call or
+ * ld_errs_raise, which list it). */
+sbuf *ld_errs_line(errlist *e);
+void ld_errs_raise(vm *v, loc at, errlist *e);
+
+/* ---- cell conversion --------------------------------------------------- */
+#define TEXT_CACHE 64     /* recent short texts of one load, by hash */
+#define TEXT_CACHE_LEN 24 /* longest text worth sharing */
+typedef struct {
+  vm *v;
+  loc at;
+  unit_reg *reg;
+  const unit_t *money[3];
+  value texts[TEXT_CACHE];
+} conv_ctx;
+void ld_ctx_init(conv_ctx *x, vm *v, loc at);
+/* Convert one text cell to type t.  On failure, writes the reason
+ * ("expected GBP, got \"TBC\"") to why. */
+bool ld_conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t, value *out, sbuf *why);
+
+/* ---- formats ------------------------------------------------------------ */
+value ld_load_csv(vm *v, loc at, const char *name, const char *s, size_t n, const svl_type *type);
+
+/* A JSON parser over s[0..n): line_base and col_base place its first byte
+ * in the file (1 and 1 for a whole file; a stream parses one item at a
+ * time), src is what its objects remember (NULL for from_json). */
+typedef struct {
+  vm *v;
+  loc at;
+  const char *name; /* file name as written, or NULL for from_json */
+  const char *s;
+  size_t n, p;
+  int depth;
+  sbuf str;           /* the last string read */
+  const datasrc *src; /* a file's: its objects keep it and their line */
+  size_t lc_off, lc_line; /* line_at's cursor: objects open in file order */
+  size_t line_base, col_base;
+} jparser;
+void ld_json_init(jparser *j, vm *v, loc at, const char *name, const datasrc *src, const char *s,
+                  size_t n, size_t line_base, size_t col_base);
+/* The next JSON value; the parser then stands after it and the blanks
+ * that follow.  jp->p == jp->n: nothing is left. */
+value ld_json_value(jparser *j);
+_Noreturn void ld_json_fail(jparser *j, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The whole text as one JSON value, or (seq) as a sequence of values,
+ * JSON Lines or concatenated: a list of them. */
+value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bool seq);
+/* Check and convert a value loaded from `name` against type t: every bad
+ * field listed in one error, or (into) added to that list. */
+value ld_json_convert(vm *v, loc at, const char *name, value x, const svl_type *t, errlist *into);
+
+#endif
