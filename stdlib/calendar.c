@@ -70,7 +70,13 @@ static calendar want_calendar(vm *v, loc at, const char *fname, value x) {
                   "E0402 %s expects a calendar, got %s", fname, value_type_name(hol));
   const list *l = hol.as.list;
   c.days = svl_alloc_atomic((l->n ? l->n : 1) * sizeof *c.days); /* raises on exhaustion */
-  for (size_t i = 0; i < l->n; i++) c.days[i] = want_day(v, at, fname, l->items[i]);
+  for (size_t i = 0; i < l->n; i++) {
+    value h = l->items[i];
+    if (h.tag != V_DATE)
+      vm_error(v, at, "E0402 %s: holiday %zu of the calendar is %s, not a date", fname, i + 1,
+               h.tag == V_NUM || h.tag == V_TEXT ? value_display(h, false) : value_type_name(h));
+    c.days[i] = h.days;
+  }
   c.n = l->n;
   qsort(c.days, c.n, sizeof *c.days, cmp_day);
   return c;
