@@ -4,6 +4,7 @@
 
 #include "stdlib/builtins.h"
 #include "stdlib/datetime.h"
+#include "stdlib/calendar.h"
 #include "stdlib/load.h"
 #include "stdlib/lookup.h"
 
@@ -30,6 +31,7 @@ static const struct { const builtin *b; const int *n; int fixed; } sets[] = {
   {svl_data_builtins, &svl_data_builtins_count, 0},
   {svl_lookup_builtins, &svl_lookup_builtins_count, 0},
   {svl_datetime_builtins, &svl_datetime_builtins_count, 0},
+  {svl_calendar_builtins, &svl_calendar_builtins_count, 0},
 };
 
 #define NSETS (int)(sizeof sets / sizeof sets[0])

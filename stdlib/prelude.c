@@ -1129,10 +1129,7 @@ BUILTIN(p_days_between) {
 /* Dates stay within the years date() accepts, so every date prints as
  * YYYY-MM-DD. */
 static value checked_date(vm *v, loc at, const char *fname, int64_t days) {
-  int32_t lo, hi;
-  date_from_ymd(1, 1, 1, &lo);
-  date_from_ymd(9999, 12, 31, &hi);
-  if (days < lo || days > hi) vm_error(v, at, "E0407 %s: the date would fall outside the years 1 to 9999", fname);
+  if (!date_in_range(days)) vm_error(v, at, "E0407 %s: the date would fall outside the years 1 to 9999", fname);
   return v_date((int32_t)days);
 }
 
@@ -1145,19 +1142,12 @@ BUILTIN(p_add_days) {
 }
 
 /* add_months keeps the day of the month, clamped to the month's last day:
- * 31 January plus one month is 28 (or 29) February. */
+ * 31 January plus one month is 28 (or 29) February (core/value.c). */
 BUILTIN(p_add_months) {
   (void)nargs;
-  int y, m, d;
-  date_to_ymd(want_date(v, at, "add_months", args[0]), &y, &m, &d);
+  int32_t d = want_date(v, at, "add_months", args[0]), out;
   int64_t n = want_whole(v, at, "add_months", "n", args[1]);
-  if (n > 200000 || n < -200000) return checked_date(v, at, "add_months", n > 0 ? INT64_MAX : INT64_MIN);
-  int64_t total = (int64_t)y * 12 + (m - 1) + n;
-  int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
-  int nm = (int)(total - ny * 12) + 1;
-  if (ny < 1 || ny > 9999) return checked_date(v, at, "add_months", ny < 1 ? INT64_MIN : INT64_MAX);
-  int32_t out;
-  while (!date_from_ymd((int)ny, nm, d, &out)) d--; /* d > 28 only */
+  if (!date_add_months(d, n, &out)) return checked_date(v, at, "add_months", n > 0 ? INT64_MAX : INT64_MIN);
   return v_date(out);
 }
 

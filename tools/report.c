@@ -825,6 +825,15 @@ static bool looks_like_bid(value x) {
   return false;
 }
 
+
+/* The words for the screen's reference price: scoring.alt_screen records
+ * them in reference_rule; a screen record without one (written before the
+ * two readings were named) used the next tender up. */
+static const char *alt_reference(value row) {
+  value ref = rp_field_or_null(rp_alt_of(row), "reference_rule");
+  return ref.tag == V_TEXT ? ref.as.text->s : "the next tender up";
+}
+
 static void abnormally_low(rep *r) {
   sbuf *b = r->b;
   const list *l = r->f[F_ALT].as.list;
@@ -841,7 +850,9 @@ static void abnormally_low(rep *r) {
     html_escs(b, rp_num_text(avg));
     sb_puts(b, "; a tender below ");
     html_escs(b, rp_num_text(lim));
-    sb_puts(b, " and more than its proximity margin below the next tender up is flagged. A flagged tender is asked "
+    sb_puts(b, " and more than its proximity margin below ");
+    html_escs(b, alt_reference(l->items[0]));
+    sb_puts(b, " is flagged. A flagged tender is asked "
                "to explain its price, and is rejected only if the explanation is not accepted.</p>\n");
   }
   int flagged = record_table(r, l, "Abnormally-low-tender screen (⚑ flagged)", RT_ALT, looks_like_bid(l->items[0]));
@@ -1188,6 +1199,7 @@ static void methodology(rep *r) {
   if (r->f[F_ALT].tag != V_NULL && r->f[F_ALT].as.list->n) {
     m.alt_limit = rp_field_or_null(rp_alt_of(r->f[F_ALT].as.list->items[0]), "limit");
     if (m.alt_limit.tag != V_NULL) m.alt_limit_text = rp_num_text(m.alt_limit);
+    m.alt_reference = alt_reference(r->f[F_ALT].as.list->items[0]);
   }
   if (r->f[F_MODERATION].tag != V_NULL && r->f[F_MODERATION].as.list->n) {
     value first = r->f[F_MODERATION].as.list->items[0], how = rp_field_or_null(first, "declared"),
