@@ -18,7 +18,7 @@ done
 # Every builtin in the registry tables has its own heading in prelude.md.
 names=$(sed -s -n '/^\(static \)\{0,1\}const builtin [a-z_]*\[\] = {/,/^};/p' \
   "$root/stdlib/prelude.c" "$root/stdlib/builtins.c" "$root/stdlib/load_file.c" "$root/stdlib/lookup.c" \
-  "$root/stdlib/datetime.c" "$root/stdlib/calendar.c" |
+  "$root/stdlib/datetime.c" "$root/stdlib/calendar.c" "$root/stdlib/ocds.c" |
   sed -n 's/^ *{"\([a-z_0-9]*\)".*/\1/p')
 missing=
 for name in $names; do
