@@ -63,6 +63,7 @@ fn rec(x) = {n: x, half: x / 2}
 fn adder(x) = (fn(y) = x + y)
 fn or_zero(x) = x ?? 0
 fn nothing(x) = null
+fn stamp(x) = datetime("2025-03-11T12:41:13.1234567+01:00")
 let answer = 42
 SVL
 cp "$ex/rules.svl" .
@@ -75,6 +76,8 @@ expect_out "results: bool as 1/0, a date as ISO text, records and lists as JSON,
   "$sq" "$tmp" "SELECT svl_call('exact.svl', 'yes', 2), svl_call('exact.svl', 'yes', 1), svl_call('exact.svl', 'day', 0),
   svl_call('exact.svl', 'rec', 3), svl_call('exact.svl', 'kinds', 3), svl_call('exact.svl', 'answer'),
   svl_call('exact.svl', 'or_zero', NULL), svl_call('exact.svl', 'nothing', 1) IS NULL, json_extract(svl_call('exact.svl', 'rec', 3), '\$.half');"
+expect_out "a date-time result is its RFC 3339 text, as published" '2025-03-11T12:41:13.1234567+01:00' \
+  "$sq" "$tmp" "SELECT svl_call('exact.svl', 'stamp', 0);"
 expect_out "a record result is marked as JSON: json_object nests it" '{"r":{"n": 3, "half": 1.5},"n":"3"}' \
   "$sq" "$tmp" "SELECT json_object('r', svl_call('exact.svl', 'rec', 3), 'n', svl_call('exact.svl', 'add', 1, 2));"
 # 5,000 rows through one cached VM, every result checked against SQL's own
