@@ -168,6 +168,12 @@ pg-uninstall:
 bench: all
 	SVL=$(abspath $(B)/svl) SHARED=$(SHARED) BIDLIB=$(BIDLIB) CC=$(CC) python3 tests/bench/run
 	python3 tests/bench/lsp_bench.py $(abspath $(B)/svl)
+	$(MAKE) bench-stream
+
+# Only the streaming of a 1 GiB JSON Lines file (tests/bench/stream.py):
+# rewrites the "Streams" section of docs/performance.md.
+bench-stream: all
+	SVL=$(abspath $(B)/svl) WORK=$(abspath $(B))/bench python3 tests/bench/stream.py
 
 # Only the svl lsp diagnostics latency (a 2,000-line file): rewrites that
 # section of docs/performance.md.
@@ -200,7 +206,7 @@ report-deps:
 	  else sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	    $$sudo sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium python3-html5lib poppler-utils"; fi
 
-.PHONY: all test check-asan demo deps clean bench bench-check bench-lsp bench-deps report-deps pg pg-install pg-uninstall bench-pg
+.PHONY: all test check-asan demo deps clean bench bench-check bench-lsp bench-deps report-deps pg pg-install pg-uninstall bench-pg bench-stream
 
 # make fuzz, make fuzz-smoke, make coverage
 include tests/fuzz/fuzz.mk tests/coverage.mk
