@@ -188,6 +188,12 @@ PUBLIC svl_vm *svl_new(const svl_config *cfg) {
   if (cfg) v->cfg = *cfg;
   else svl_config_init(&v->cfg);
   if (v->cfg.stdlib_path) v->cfg.stdlib_path = svl_strdup(v->cfg.stdlib_path);
+  /* a bad date cannot fail svl_new (NULL means out of memory): as_of()
+   * reports it, with the text, where the rules first need the date */
+  if (v->cfg.as_of) {
+    v->as_of_set = date_parse(v->cfg.as_of, strlen(v->cfg.as_of), &v->as_of) ? 1 : 2;
+    v->cfg.as_of = v->as_of_set == 2 ? svl_strdup(v->cfg.as_of) : NULL;
+  }
   if (v->cfg.load_encoding) v->cfg.load_encoding = svl_strdup(v->cfg.load_encoding);
   vm_confine_init(v);
   v->units = unit_reg_new();
@@ -367,6 +373,21 @@ PUBLIC svl_status svl_set_global(svl_vm *v, const char *name, svl_value *val) {
   k = globals_add(&v->host, svl_strdup(name));
   v->host.vals[k] = x;
   v->host.ready[k] = true;
+  return SVL_OK;
+}
+
+PUBLIC svl_status svl_set_as_of(svl_vm *v, const char *date) {
+  int32_t d;
+  if (!date) {
+    v->as_of_set = 0;
+    v->cfg.as_of = NULL;
+    return SVL_OK;
+  }
+  if (!date_parse(date, strlen(date), &d))
+    return api_usage(v, "svl_set_as_of: '%s' is not a date in the form YYYY-MM-DD", date);
+  v->as_of = d;
+  v->as_of_set = 1;
+  v->cfg.as_of = NULL; /* the host's text is not kept: the date is */
   return SVL_OK;
 }
 

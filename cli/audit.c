@@ -126,7 +126,15 @@ static char *make_record(opts *o, int argc, char **argv, int echo, FILE *to, int
     if (i > 1) puts_b(&r, ", ");
     json_str(&r, argv[i], strlen(argv[i]));
   }
-  puts_b(&r, "],\n  \"files\": [");
+  /* the date the rules were applied on (--as-of, in the command too):
+   * shown for the reader, and compared again by verify like every line */
+  if (o->cfg.as_of) {
+    puts_b(&r, "],\n  \"as_of\": ");
+    json_str(&r, o->cfg.as_of, strlen(o->cfg.as_of));
+    puts_b(&r, ",\n  \"files\": [");
+  } else {
+    puts_b(&r, "],\n  \"files\": [");
+  }
   int nf = svl_files_read(vm, 0, NULL, NULL);
   for (int i = 0; i < nf; i++) {
     const char *path, *hash;
@@ -275,13 +283,15 @@ static int verify_run(const svl_config *cfg, const char *path, const char *rec, 
   o->threshold10 = -1;
   int rc = parse_args(argc, argv, o);
   char *now = rc ? NULL : make_record(o, argc, argv, 0, stdout, &rc);
+  const char *as_of = o->cfg.as_of; /* points into argv, which outlives o */
   free(o);
   if (!now) {
     if (rc) printf("audit %s: the run now fails (exit %d); it succeeded when recorded\n", path, rc);
     return 1;
   }
   if (!strcmp(now, rec)) {
-    printf("audit %s verified: the run reproduces exactly (%s)\n", path, cwd);
+    if (as_of) printf("audit %s verified: the run reproduces exactly (%s), rules applied as of %s\n", path, cwd, as_of);
+    else printf("audit %s verified: the run reproduces exactly (%s)\n", path, cwd);
     free(now);
     return 0;
   }

@@ -48,6 +48,7 @@ typedef struct opts {
   const char *ids;         /* explain --id FIELD,... */
   int strict;              /* check --strict: warnings are errors */
   int print_explanations;  /* report --print-explanations */
+  const char *summaries;   /* report --summaries DIR */
   /* --allow-read DIR and each --input PATH: where scripts may read besides
    * the rule file's directory; NULL-terminated, cfg.allow_read points here */
   const char *allow[64 + 64 + 1];

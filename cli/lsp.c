@@ -54,7 +54,7 @@ typedef struct server {
   msg *head, *tail;
   int initialized, shutdown;
   long long debounce;   /* ms to wait after an edit; -1: adaptive (below) */
-  char *root;           /* workspace folder, for workspace symbols */
+  char *root;           /* workspace folder, for workspace symbols and references */
   /* input buffer */
   char *buf;
   size_t blen, bcap;
@@ -343,9 +343,12 @@ static json_t *code_actions(server *s, doc *d, json_int_t line) {
   return out;
 }
 
-/* Workspace symbols: the open documents, then the .svl files under the
- * workspace folder (three levels down, 500 files at most). */
-static void file_symbols(server *s, json_t *out, const char *query, doc *d) {
+typedef struct symbols_query { json_t *out; const char *query; } symbols_query;
+
+/* The top-level symbols of one file whose names contain the query. */
+static void file_symbols(server *s, doc *d, void *ctx) {
+  json_t *out = ((symbols_query *)ctx)->out;
+  const char *query = ((symbols_query *)ctx)->query;
   json_t *syms = analyze(s, d, SVL_QUERY_SYMBOLS, 0, 0);
   size_t i;
   json_t *x;
@@ -358,7 +361,15 @@ static void file_symbols(server *s, json_t *out, const char *query, doc *d) {
   json_decref(syms);
 }
 
-static void scan_dir(server *s, json_t *out, const char *query, const char *dir, int depth, int *budget) {
+/* ---- the workspace ------------------------------------------------------
+ * Workspace symbols and references look at every open document, then at
+ * the .svl files under the workspace folder (three levels down, at most
+ * 500 files; build/, node_modules/ and dot folders skipped), read from
+ * disk when the editor does not hold them. */
+
+typedef void (*file_fn)(server *s, doc *d, void *ctx);
+
+static void scan_dir(server *s, const char *dir, int depth, int *budget, file_fn fn, void *ctx) {
   DIR *dp = opendir(dir);
   if (!dp) return;
   struct dirent *de;
@@ -371,7 +382,7 @@ static void scan_dir(server *s, json_t *out, const char *query, const char *dir,
     struct stat st;
     size_t l = strlen(de->d_name);
     if (stat(p, &st) == 0 && S_ISDIR(st.st_mode) && depth > 0) {
-      scan_dir(s, out, query, p, depth - 1, budget);
+      scan_dir(s, p, depth - 1, budget, fn, ctx);
     } else if (S_ISREG(st.st_mode) && l > 4 && !strcmp(de->d_name + l - 4, ".svl")) {
       char *uri = path_uri(p);
       if (uri && !find_doc(s, uri)) {
@@ -381,7 +392,7 @@ static void scan_dir(server *s, json_t *out, const char *query, const char *dir,
         if (fp) fclose(fp);
         if (text) {
           doc tmp = {.uri = uri, .path = p, .text = text, .len = len};
-          file_symbols(s, out, query, &tmp);
+          fn(s, &tmp, ctx);
           free(text);
           (*budget)--;
         }
@@ -393,11 +404,102 @@ static void scan_dir(server *s, json_t *out, const char *query, const char *dir,
   closedir(dp);
 }
 
-static json_t *workspace_symbols(server *s, const char *query) {
-  json_t *out = json_array();
-  for (doc *d = s->docs; d; d = d->next) file_symbols(s, out, query, d);
+static void each_workspace_file(server *s, file_fn fn, void *ctx) {
+  for (doc *d = s->docs; d; d = d->next) fn(s, d, ctx);
   int budget = 500;
-  if (s->root) scan_dir(s, out, query, s->root, 3, &budget);
+  if (s->root) scan_dir(s, s->root, 3, &budget, fn, ctx);
+}
+
+static json_t *workspace_symbols(server *s, const char *query) {
+  symbols_query q = {json_array(), query};
+  each_workspace_file(s, file_symbols, &q);
+  return q.out;
+}
+
+/* References in other files.  The library answers for one document;
+ * uses of a declaration from files that import it are found here: every
+ * occurrence of the name as a word in another workspace file is asked for
+ * its definition, and counts when that is the same declaration (a name in
+ * a comment or a string, or another declaration of the same name, has
+ * none or another).  At most 2,000 such questions per request. */
+typedef struct refs_query {
+  doc *origin;
+  const char *name;
+  size_t nlen;
+  json_t *def;     /* the declaration: {"file", "range"} */
+  char *def_real;  /* its file, with symbolic links and ./ resolved */
+  json_t *out;
+  int budget;
+} refs_query;
+
+static int ident_char(char c) { return c == '_' || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'); }
+
+/* The identifier at a byte offset of a text, or NULL. */
+static char *word_at(const char *t, size_t len, size_t off) {
+  size_t a = off, e = off;
+  while (a > 0 && ident_char(t[a - 1])) a--;
+  while (e < len && ident_char(t[e])) e++;
+  return e > a ? strndup(t + a, e - a) : NULL;
+}
+
+static int same_file(const char *real, const char *file) {
+  char *r = realpath(file, NULL);
+  int same = r ? !strcmp(r, real) : !strcmp(file, real);
+  free(r);
+  return same;
+}
+
+/* LSP position (line, UTF-16 character) of a byte offset. */
+static void lsp_position(const char *t, size_t off, json_int_t *line, json_int_t *ch) {
+  size_t from = 0;
+  *line = 0;
+  for (size_t i = 0; i < off; i++)
+    if (t[i] == '\n') { (*line)++; from = i + 1; }
+  *ch = 0;
+  for (size_t i = from; i < off; i++) {
+    unsigned char c = (unsigned char)t[i];
+    if ((c & 0xC0) != 0x80) *ch += c >= 0xF0 ? 2 : 1;
+  }
+}
+
+static void file_refs(server *s, doc *d, void *ctx) {
+  refs_query *q = ctx;
+  if (d == q->origin || !strcmp(d->path, q->origin->path)) return;
+  for (const char *p = d->text; q->budget > 0 && (p = memmem(p, d->len - (size_t)(p - d->text), q->name, q->nlen));
+       p += q->nlen) {
+    size_t off = (size_t)(p - d->text);
+    if ((off > 0 && ident_char(p[-1])) || (off + q->nlen < d->len && ident_char(p[q->nlen]))) continue;
+    json_int_t line, ch, ech;
+    lsp_position(d->text, off, &line, &ch);
+    ech = ch + (json_int_t)q->nlen; /* an identifier is ASCII */
+    q->budget--;
+    json_t *defs = analyze(s, d, SVL_QUERY_DEFINITION, line, ch);
+    json_t *def = json_array_get(defs, 0);
+    const char *file = json_string_value(json_object_get(def, "file"));
+    if (file && same_file(q->def_real, file) && json_equal(json_object_get(def, "range"), json_object_get(q->def, "range")))
+      json_array_append_new(q->out, json_pack("{s:s, s:{s:{s:I, s:I}, s:{s:I, s:I}}}", "file", d->path, "range", "start",
+                                              "line", line, "character", ch, "end", "line", line, "character", ech));
+    json_decref(defs);
+  }
+}
+
+/* textDocument/references: the library's answer for the document, then
+ * the uses in the rest of the workspace. */
+static json_t *references(server *s, doc *d, json_int_t line, json_int_t ch) {
+  json_t *out = analyze(s, d, SVL_QUERY_REFERENCES, line, ch);
+  if (!out) return NULL;
+  json_t *defs = analyze(s, d, SVL_QUERY_DEFINITION, line, ch);
+  json_t *def = json_array_get(defs, 0);
+  const char *file = json_string_value(json_object_get(def, "file"));
+  char *name = word_at(d->text, d->len, offset_of(d->text, d->len, line, ch));
+  if (file && name) {
+    char *real = realpath(file, NULL);
+    refs_query q = {d, name, strlen(name), def, real ? real : strdup(file), out, 2000};
+    if (q.def_real) each_workspace_file(s, file_refs, &q);
+    free(q.def_real);
+  }
+  free(name);
+  json_decref(defs);
   return out;
 }
 
@@ -487,7 +589,7 @@ static void handle_request(server *s, const char *method, json_t *id, json_t *pa
   }
   for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++)
     if (!strcmp(method, queries[i].method)) {
-      json_t *r = analyze(s, d, queries[i].q, line, ch);
+      json_t *r = queries[i].q == SVL_QUERY_REFERENCES ? references(s, d, line, ch) : analyze(s, d, queries[i].q, line, ch);
       if (r && (queries[i].q == SVL_QUERY_DEFINITION || queries[i].q == SVL_QUERY_REFERENCES)) r = locations(s, r);
       respond(id, r);
       return;

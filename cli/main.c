@@ -174,6 +174,10 @@ int parse_args(int argc, char **argv, opts *o) {
       i++;
     } else if (!strcmp(a, "--print-explanations")) {
       o->print_explanations = 1;
+    } else if (!strcmp(a, "--summaries")) {
+      if (!val) return usage_error("%s needs a directory", a);
+      o->summaries = val;
+      i++;
     } else if (!strcmp(a, "--strict")) {
       o->strict = 1;
     } else if (!strcmp(a, "--coverage")) {
@@ -197,6 +201,14 @@ int parse_args(int argc, char **argv, opts *o) {
     } else if (!strcmp(a, "--sign")) {
       if (!val) return usage_error("%s needs a secret key file (svl audit keygen KEY)", a);
       o->sign = val;
+      i++;
+    } else if (!strcmp(a, "--as-of")) {
+      /* checked here, so a bad date is a usage error before anything runs */
+      svl_vm *probe = val ? svl_new(NULL) : NULL;
+      int ok = probe && svl_set_as_of(probe, val) == SVL_OK;
+      svl_free(probe);
+      if (!ok) return usage_error("--as-of needs a date YYYY-MM-DD, such as 2025-06-30 (got '%s')", val ? val : "");
+      o->cfg.as_of = val;
       i++;
     } else if (!strcmp(a, "--allow-read")) {
       if (!val) return usage_error("%s needs a directory", a);
@@ -520,7 +532,7 @@ static int cmd_help(int argc, char **argv) {
   }
   static const struct { const char *cmd, *text; } cmds[] = {
     {"run", "svl run FILE [NAME...] [--input [NAME=]PATH]... [--format text|json|csv|md]\n"
-            "        [--output PATH] [--audit RECORD.json [--sign KEY]] [--allow-read DIR]... [limits]\n"
+            "        [--output PATH] [--audit RECORD.json [--sign KEY]] [--allow-read DIR]... [--as-of DATE] [limits]\n"
             "Runs FILE (its lets, asserts and prints), then prints each NAME, or `main`.\n"
             "--output writes the values atomically; --audit writes an audit record, signed\n"
             "with --sign.  FILE may read only under its own directory, --input files and\n"
@@ -538,13 +550,15 @@ static int cmd_help(int argc, char **argv) {
     {"lsp", "svl lsp [--stdio] [--input NAME]... [--debounce MS]\n"
             "A Language Server Protocol server on standard input and output, for editors\n"
             "(docs/editors.md).  --input NAME: a name the rule files get from --input.\n"},
-    {"repl", "svl repl [FILE]\nInteractive: :help :load :reload :explain :type :quit; Tab completes.\n"},
+    {"repl", "svl repl [FILE] [--as-of YYYY-MM-DD]\nInteractive: :help :load :reload :explain :type :asof :quit; Tab completes.\n"},
     {"audit", "svl audit verify RECORD.json [--key KEY.pub] | svl audit keygen KEY\n"
               "Re-runs a recorded `svl run` and reports any difference; with --key, first checks\n"
               "the record's Ed25519 signature (svl run --audit R --sign KEY).  keygen writes a\n"
               "secret key KEY (mode 0600) and its public key KEY.pub.\n"},
-    {"report", "svl report FILE [--input ...] [--print-explanations] -o REPORT.html\nWrites the evaluation as one self-contained HTML page;\n"
-               "--print-explanations prints each bid's explanation in full (else one line per bid).\n"},
+    {"report", "svl report FILE [--input ...] [--print-explanations] [-o REPORT.html] [--summaries DIR]\n"
+               "Writes the evaluation as one self-contained HTML page;\n"
+               "--print-explanations prints each bid's explanation in full (else one line per bid);\n"
+               "--summaries DIR writes an assessment summary per bid and an index.html into DIR.\n"},
   };
   for (size_t i = 0; argc > 2 && i < sizeof cmds / sizeof cmds[0]; i++)
     if (!strcmp(argv[2], cmds[i].cmd)) {
@@ -567,6 +581,8 @@ static int cmd_help(int argc, char **argv) {
          "  svl repl [FILE]               interactive; also `svl` alone on a terminal\n"
          "  svl lsp                       language server for editors (docs/editors.md)\n"
          "  svl --version | svl help | svl help errors | svl help E0301\n\n"
+         "Dates: --as-of YYYY-MM-DD applies dated rules as of that day (run, test, explain, report, repl;\n"
+         "without it a dated value is an error, never today's: docs/dating.md)\n"
          "Limits: --max-steps N, --max-heap BYTES, --timeout MS, --max-depth N (none by default; the heap\n"
          "stops at 3/4 of the machine's memory unless --max-heap 0)\n"
          "Data: --max-load-size SIZE (largest file load() reads whole; 256M by default),\n"

@@ -89,7 +89,9 @@ static void help(void) {
        "Tab completes names and record fields; Ctrl-C stops a long evaluation.\n"
        ":help  this text\n:load FILE  load a rule file (its names replace earlier ones)\n"
        ":reload  load the last file again\n:explain NAME  explain a name\n"
-       ":type EXPR  the type of a value\n:quit  leave (or end of input)");
+       ":type EXPR  the type of a value\n"
+       ":asof [DATE]  apply dated rules as of DATE (YYYY-MM-DD); alone, clear it\n"
+       ":quit  leave (or end of input)");
 }
 
 int repl_main(const svl_config *cfg0, const char *file) {
@@ -156,6 +158,12 @@ int repl_main(const svl_config *cfg0, const char *file) {
         svl_status st = svl_explain(vm, arg, SVL_FORMAT_TEXT, 0, &out);
         if (st != SVL_OK) report(vm, st);
         else { fputs(out, stdout); free(out); }
+      } else if (!strcmp(line, ":asof")) {
+        /* as --as-of: the date dated tables and as_of() read from now on */
+        if (svl_set_as_of(vm, arg && *arg ? arg : NULL) != SVL_OK)
+          fprintf(stderr, "error: '%s' is not a date: write :asof YYYY-MM-DD, such as :asof 2025-06-30\n", arg);
+        else if (tty)
+          printf(arg && *arg ? "rules apply as of %s\n" : "no as-of date%s\n", arg && *arg ? arg : "");
       } else if (!strcmp(line, ":type") && arg) {
         svl_value *v;
         svl_status st = svl_eval_line(vm, arg, strlen(arg), &v);

@@ -14,7 +14,7 @@
 const unit_t unit_too_complex = {0};
 
 /* unit_reg_new declares the three currencies first, so the built-in base
- * `hour` is always base dimension 3 of every registry. */
+ * `minute` (time) is always base dimension 3 of every registry. */
 enum { TIME_DIM = 3 };
 
 #define STR_(x) #x
@@ -178,11 +178,19 @@ unit_reg *unit_reg_new(void) {
   declare(r, "GBP", NULL, "£", true, one, NULL, &err);
   declare(r, "EUR", NULL, "€", true, one, NULL, &err);
   declare(r, "USD", NULL, "$", true, one, NULL, &err);
-  const unit_def *hour = declare(r, "hour", "hours", NULL, false, one, NULL, &err);
+  /* Time is counted in minutes so that every built-in time unit is a whole
+   * number of the base: 90 minutes is exactly 1.5 hours.  A month is a
+   * twelfth of the 365-day year (730 hours), so 12 months convert to exactly
+   * 1 year and £18m / 36 months is a rate per month; adding months to a
+   * date is calendar arithmetic instead (eval/eval.c). */
+  const unit_def *minute = declare(r, "minute", "minutes", NULL, false, one, NULL, &err);
+  const unit_def *hour = declare(r, "hour", "hours", NULL, false, dec_from_int(60),
+                                 unit_from_def(minute), &err);
   const unit_def *day = declare(r, "day", "days", NULL, false, dec_from_int(24),
                                 unit_from_def(hour), &err);
   declare(r, "week", "weeks", NULL, false, dec_from_int(7), unit_from_def(day), &err);
   declare(r, "year", "years", NULL, false, dec_from_int(365), unit_from_def(day), &err);
+  declare(r, "month", "months", NULL, false, dec_from_int(730), unit_from_def(hour), &err);
   return r;
 }
 

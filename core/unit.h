@@ -56,8 +56,9 @@ typedef struct unit_reg unit_reg;
 extern const unit_t unit_too_complex;
 #define UNIT_TOO_COMPLEX (&unit_too_complex)
 
-/* A registry with the built-ins: GBP (£), EUR (€), USD ($); hour(s),
- * day(s) = 24 hours, week(s) = 7 days, year(s) = 365 days. */
+/* A registry with the built-ins: GBP (£), EUR (€), USD ($); minute(s),
+ * hour(s) = 60 minutes, day(s) = 24 hours, week(s) = 7 days, year(s) =
+ * 365 days, month(s) = 730 hours (a twelfth of a year). */
 unit_reg *unit_reg_new(void);
 
 /* Declare `unit NAME[, PLURAL] [= FACTOR OF]`.  `of` NULL declares a base

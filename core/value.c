@@ -415,6 +415,29 @@ void date_to_ymd(int32_t days, int *yy, int *mm, int *dd) {
   *dd = (int)d;
 }
 
+/* The years date() accepts, 1 to 9999, so every date prints as YYYY-MM-DD. */
+bool date_in_range(int64_t days) {
+  int32_t lo, hi;
+  date_from_ymd(1, 1, 1, &lo);
+  date_from_ymd(9999, 12, 31, &hi);
+  return days >= lo && days <= hi;
+}
+
+/* Calendar months: the day of the month is kept, clamped to the last day of
+ * a shorter month (31 January + 1 month is 28 or 29 February).  Shared by
+ * add_months and by `date + n months` in the evaluator. */
+bool date_add_months(int32_t days, int64_t n, int32_t *out) {
+  if (n > 200000 || n < -200000) return false;
+  int y, m, d;
+  date_to_ymd(days, &y, &m, &d);
+  int64_t total = (int64_t)y * 12 + (m - 1) + n;
+  int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
+  int nm = (int)(total - ny * 12) + 1;
+  if (ny < 1 || ny > 9999) return false;
+  int md = month_days((int)ny, nm);
+  return date_from_ymd((int)ny, nm, d < md ? d : md, out);
+}
+
 bool date_parse(const char *s, size_t n, int32_t *days) {
   if (n != 10 || s[4] != '-' || s[7] != '-') return false;
   int v[3] = {0, 0, 0};

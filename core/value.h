@@ -330,5 +330,9 @@ int utf8_valid_seq(const unsigned char *s, size_t avail);
 bool date_from_ymd(int y, int m, int d, int32_t *days);
 void date_to_ymd(int32_t days, int *y, int *m, int *d);
 bool date_parse(const char *s, size_t n, int32_t *days); /* YYYY-MM-DD */
+/* `days` plus n calendar months, the day clamped to the month's end; false
+ * when the result would leave the years 1 to 9999. */
+bool date_add_months(int32_t days, int64_t n, int32_t *out);
+bool date_in_range(int64_t days); /* within the years 1 to 9999 */
 
 #endif

@@ -17,6 +17,7 @@
 #include "eval/report_decl.h"
 #include "eval/require_list.h"
 #include "eval/table_index.h"
+#include "eval/dated.h"
 
 static value eval(vm *v, const node *n, frame *f);
 
@@ -339,6 +340,15 @@ static value arith_num(vm *v, loc at, int op, value a, value b) {
   vm_error(v, at, "E0000 bad operator");
 }
 
+/* Months in one of `u` when u is exactly month or year (the units a date
+ * moves by on the calendar), else 0. */
+static int calendar_months(vm *v, const unit_t *u) {
+  if (!u || u->n != 1 || u->f[0].exp != 1) return 0;
+  if (u->f[0].def == unit_lookup(v->units, "month")) return 1;
+  if (u->f[0].def == unit_lookup(v->units, "year")) return 12;
+  return 0;
+}
+
 /* Everything but two numbers: null, texts, lists, dates, and the errors.
  * Out of line, so the numeric path above keeps a small frame. */
 static __attribute__((noinline)) value arith_other(vm *v, loc at, int op, value a, value b) {
@@ -360,6 +370,19 @@ static __attribute__((noinline)) value arith_other(vm *v, loc at, int op, value 
   }
   if (op == OP_ADD && a.tag == V_NUM && b.tag == V_DATE) {
     value t = a; a = b; b = t;
+  }
+  if ((op == OP_ADD || op == OP_SUB) && b.tag == V_NUM && a.tag == V_DATE && calendar_months(v, b.unit)) {
+    /* date ± n months or years moves the calendar, as a contract term does:
+     * 31 Jan + 1 month is 28 Feb, 29 Feb 2024 + 1 year is 28 Feb 2025 */
+    int64_t k, out_months;
+    if (!dec_to_int(b.as.num, &k) || k > 200000 || k < -200000)
+      vm_error_hint(v, at, "add the part of a month as days: d + 1 month + 15 days",
+                    "E0407 a date moves by a whole number of %s, got %s", b.unit->f[0].def->plural, value_display(b, false));
+    out_months = k * calendar_months(v, b.unit);
+    int32_t r;
+    if (!date_add_months(a.days, op == OP_ADD ? out_months : -out_months, &r))
+      vm_error(v, at, "E0407 the date would fall outside the years 1 to 9999");
+    return v_date(r);
   }
   if ((op == OP_ADD || op == OP_SUB) && b.tag == V_NUM && a.tag == V_DATE) {
     /* date ± n days */
@@ -1015,6 +1038,7 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
     }
     if (policy == HIT_FIRST) { result = row_output(v, d, row, f); have = true; first_row = k; break; }
     if (policy == HIT_UNIQUE) {
+      if (have && d->opt) dated_table_error(v, d, at, ni, ins, first_row, k);
       if (have)
         vm_error_hint(v, at, "a unique table must not overlap: narrow a row, or use hit first",
                       "E0602 table %s: rows %d and %d both match (%s)", d->name, first_row, k, inputs_text(d, ni, ins));
@@ -1079,6 +1103,7 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
   case HIT_UNIQUE: case HIT_FIRST: case HIT_ANY: case HIT_PRIORITY:
     if (policy == HIT_PRIORITY && no) return table_output_order(v, d, at, outs, mrows, no, false);
     if (!have) {
+      if (d->opt) dated_table_error(v, d, at, ni, ins, 0, 0);
       for (int i = 0; i < ni; i++)
         if (ins[i].tag == V_NULL)
           vm_error_hint(v, at, "a null input matches only - cells, null and != tests: give it a value with ??, or add | else || ... |",

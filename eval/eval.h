@@ -103,6 +103,11 @@ typedef struct test_result {
 
 struct svl_vm {
   svl_config cfg;
+  /* the as-of date (svl_config.as_of, svl_set_as_of): as_of_set 1 when
+   * given, 2 when the host gave a text that is not a date (cfg.as_of
+   * keeps it for the message), 0 when none (docs/dating.md) */
+  int32_t as_of;
+  int as_of_set;
   /* where a script may read (eval/confine.c): canonical directories or
    * files; host_read while the host itself reads (svl_load_data) */
   const char **read_roots;

@@ -31,6 +31,11 @@ static const struct { const char *name, *kinds, *what; } fields[NF] = {
   {"not_ranked", "f", "a function of a bid giving why it is not ranked (a text, or null)"},
   {"moderation", "L", "a list of records (moderation.moderate's result)"},
   {"methodology", "F", "a function, or a list of functions, rules and tables whose source the methodology quotes"},
+  {"reasons", "f", "a function of a bid giving its record of criterion: reason (a text or a list of texts)"},
+  {"standstill", "tf", "a text, or a function of a bid giving one (the standstill and challenge text of the assessment summaries)"},
+  {"clarifications", "L", "a list of records (the clarification log: bid, question, ...)"},
+  {"declarations", "L", "a list of records (declarations of interest: person, interest, ...)"},
+  {"sign_off", "L", "a list of records (the panel's sign-off lines: name, role, ...)"},
 };
 
 bool report_records(value x) {
@@ -87,7 +92,8 @@ value report_check(vm *v, const node *d, value rec) {
       sb_init(&h);
       if (best) sb_printf(&h, "did you mean '%s'? ", best);
       sb_puts(&h, "a report has title, contract, date, decision, bids, name, gates, ranking, total, weights, scores, "
-                  "abnormally_low, sensitivity, social_value, explain, labels, tie_break, not_ranked, moderation and methodology (docs/report.md)");
+                  "abnormally_low, sensitivity, social_value, explain, labels, tie_break, not_ranked, moderation, methodology, "
+                  "reasons, standstill, clarifications, declarations and sign_off (docs/report.md)");
       vm_error_hint(v, at, h.s, "E0409 report: unknown field '%s'", r->keys[i]);
     }
     /* null is "not given", so a field can be switched off */

@@ -60,6 +60,10 @@ void vm_check(vm *v, loc at, dec_status st);
 /* Permissions granted by the host (SPEC 11). */
 typedef enum { PERM_FILES = 1, PERM_ENV = 2, PERM_CLOCK = 4 } vm_perm;
 bool vm_allowed(vm *v, vm_perm p);
+/* The as-of date the host gave (svl_config.as_of, svl --as-of): 1 and *d
+ * when there is one, 0 when none, -1 when the host's text is not a date
+ * (*bad is that text).  Never the clock (eval/dated.c, docs/dating.md). */
+int vm_as_of(vm *v, int32_t *d, const char **bad);
 /* A path relative to the directory of the file containing `at`, which
  * the script must be allowed to read (an error otherwise). */
 const char *vm_path(vm *v, loc at, const char *path);

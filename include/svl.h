@@ -120,6 +120,13 @@ typedef struct svl_config {
    * stays usable.  Unlike max_heap (the collected heap of the whole
    * process), it is the same on every machine and under any load. */
   size_t heap_budget;
+  /* Added in 0.2: the date the rules are applied on, "YYYY-MM-DD" (NULL:
+   * none).  Dated tables (`table t as of { | from | until || ... | }`) and
+   * the stdlib's dated values read it through as_of(); with none given,
+   * reading one is error E0612, never today's date (docs/dating.md).
+   * svl_new copies the text; one that is not a date makes as_of() fail
+   * with E0612 (svl_set_as_of checks it at once). */
+  const char *as_of;
   /* Added in 0.3: the largest data file load() reads whole, in bytes; 0:
    * 256 MiB.  stream() reads a file of any size and bounds each of its
    * items by it instead (docs/data.md, "Size limit and streams"). */
@@ -130,6 +137,11 @@ typedef struct svl_config {
    * browsers do).  svl_new copies it. */
   const char *load_encoding;
 } svl_config;
+
+/* Set (or, with NULL, clear) the as-of date of a VM, "YYYY-MM-DD", as
+ * svl_config.as_of does; later calls into the VM use it.  SVL_ERR_USAGE
+ * (E0001), the date unchanged, when the text is not a valid date. */
+SVL_API svl_status svl_set_as_of(svl_vm *vm, const char *date);
 
 /* Fill *config with the defaults: no output, no permissions, no limits,
  * call depth 200, 4 MiB of stack, the installed stdlib.  Call it first and
@@ -561,6 +573,24 @@ SVL_API svl_status svl_report_html(svl_vm *vm, char **out);
  * line per bid, and the explanations only on screen). */
 #define SVL_REPORT_PRINT_EXPLANATIONS 1u
 SVL_API svl_status svl_report_html_with(svl_vm *vm, unsigned flags, char **out);
+/* Assessment summaries (svl report --summaries; docs/report.md): one
+ * self-contained page per bid of the declaration's `bids` (else `ranking`)
+ * for its supplier, with its rank and margin, ties and the tie-break, its
+ * scores and the reasons per criterion beside the winning tender's, every
+ * gate's verdict, its clarifications and the `standstill` text; then an
+ * index page linking them.  Escaped, isolated and script-free as the
+ * report.  On SVL_OK *pages receives an array of *npages pages, the index
+ * first; free it with svl_report_pages_free (it owns every file and html
+ * string).  Each `file` is a plain file name, never a path: "index.html",
+ * else the bid's position and its name in lower-case ASCII letters, digits
+ * and '-' ("02-bramble-kitchens-ltd.html"), unique among the pages.
+ * Errors as svl_report_html; *pages is then NULL and *npages 0. */
+typedef struct svl_report_page {
+  char *file; /* the page's file name */
+  char *html; /* the page, NUL-terminated */
+} svl_report_page;
+SVL_API svl_status svl_report_summaries(svl_vm *vm, svl_report_page **pages, size_t *npages);
+SVL_API void svl_report_pages_free(svl_report_page *pages, size_t npages);
 
 /* One call on the stack of a runtime error, innermost first. */
 typedef struct svl_frame {

@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "core/gc.h"
+#include "lang/dated.h"
 
 enum { K_NONE, K_NUM, K_DATE, K_TEXT, K_BOOL };
 
@@ -901,7 +902,11 @@ static void report_overlap(tab *t, int r1, int r2) {
   const char *hint = dash ? "a | - | row matches every input, so under hit unique it overlaps every other row; "
                             "use hit first to make it the default"
                           : "under hit unique each input must match one row: narrow one of them, or use hit first";
-  if (ex.len)
+  if (t->d->opt && ex.len)
+    ck_report(t->c, CHECK_ERROR, "E0611", t->rows[r2]->at,
+              "validity periods must not overlap: end the earlier period the day before the later one starts", ex.s,
+              "table %s: the validity periods of rows %d and %d overlap, e.g. %s", t->d->name, r1 + 1, r2 + 1, ex.s);
+  else if (ex.len)
     ck_report(t->c, CHECK_ERROR, "E0602", t->rows[r2]->at, hint, ex.s, "table %s: rows %d and %d overlap, e.g. %s",
               t->d->name, r1 + 1, r2 + 1, ex.s);
   else
@@ -1029,6 +1034,30 @@ static void report_gap(tab *t, const int *blo, const int *bhi) {
     else if (blo[i] != bhi[i] || (ordered(c) && c->pos[blo[i]] % 2 == 0 && !one_int(c, blo[i]))) points = false;
   }
   const char *name = t->d->name;
+  if (t->d->opt) {
+    /* a dated table: before its first period and after its last nothing
+     * is in force, which is no mistake (at run time, E0610); a gap
+     * between two periods is */
+    int dc = dated_column(t->d);
+    const col *c = dc >= 0 && !(blo[dc] == 0 && bhi[dc] == t->cols[dc].nseg - 1) ? &t->cols[dc] : NULL;
+    if (c && (blo[dc] == 0 || bhi[dc] == c->nseg - 1)) return;
+    if (c && c->kind == K_DATE && !other) {
+      /* the gap's first and last days: segment 2k is the open stretch
+       * below bound k, 2k + 1 the bound itself */
+      int p = c->pos[blo[dc]], q = c->pos[bhi[dc]];
+      int32_t first = p % 2 ? c->dbound[p / 2] : c->dbound[p / 2 - 1] + 1;
+      int32_t last = q % 2 ? c->dbound[q / 2] : c->dbound[q / 2] - 1;
+      sbuf days;
+      sb_init(&days);
+      sb_printf(&days, first == last ? "on %s" : "from %s", value_display(v_date(first), true));
+      if (first != last) sb_printf(&days, " to %s", value_display(v_date(last), true));
+      /* other columns of the gap, if any, after the days */
+      const char *rest = strstr(desc.s, " and ");
+      ck_report(t->c, CHECK_ERROR, "E0610", t->d->at, "end each period the day before the next one starts, or add a row for the gap", ex.s,
+                "table %s: the validity periods leave a gap: no row is in force %s%s", name, days.s, dc == 0 && rest ? rest : "");
+      return;
+    }
+  }
   if (!desc.len)
     ck_report(t->c, CHECK_ERROR, "E0601", t->d->at, NULL, NULL, "table %s: no row can match any input", name);
   else if (other)

@@ -144,6 +144,8 @@ static void build_items(fmt *f, const token *t, size_t nt) {
         if (p && p->kind == ')' && p->match >= 2 && f->it[p->match - 2].kind == TABLE) x->table_body = true;
         if (i >= 2 && f->it[i - 2].kind == HIT) x->table_body = true;
         if (i >= 3 && f->it[i - 3].kind == HIT) x->table_body = true;
+        /* table NAME[(params)] as of { (a dated table: lang/dated.c) */
+        if (i >= 2 && f->it[i - 2].kind == AS) x->table_body = true;
         /* a body of statements follows `)` (fn, rule, table) or a test's name */
         x->ctx = (x->table_body || (p && (p->kind == ')' || p->kind == STRBEG))) ? 'S' : 'F';
         if (x->table_body) tables++;

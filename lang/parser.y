@@ -38,6 +38,7 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, pctx *ctx);
 #include <string.h>
 #include "core/gc.h"
 #include "lang/parse.h"
+#include "lang/dated.h"
 
 /* Past YYINITDEPTH entries Bison moves its stacks to YYMALLOC memory.  The
  * value stack holds the only pointers to nodes already built (the left
@@ -147,6 +148,31 @@ static node *decl(pctx *c, int kind, yyltype l, const token *name, node *params)
   n->name = lex_text(c->src, name);
   return n;
 }
+/* A table's rows.  | else || outputs | (the default when no row matches)
+ * comes last and is kept apart, in b. */
+static bool table_rows(pctx *ctx, node *t, node *rows) {
+  t->a = rows;
+  deepen(ctx, t, rows);
+  for (int k = 0; k < rows->nkids; k++)
+    if (!rows->kids[k]->a) {
+      if (k == 0 || k + 1 < rows->nkids)
+        return perr(ctx, (yyltype){rows->kids[k]->at.start, rows->kids[k]->at.end}, "E0204 the | else || ... | row comes last, after the header and the rows", NULL);
+      t->b = rows->kids[k];
+      rows->nkids--;
+    }
+  return !ctx->failed;
+}
+/* `table t as of { | from | until || ... | }`: a dated table (lang/dated.c). */
+static bool table_as_of(pctx *ctx, node *t, yyltype as, const token *of) {
+  if (strcmp(TEXT(of), "of"))
+    return perr(ctx, (yyltype){of->start, of->end}, "E0201 expected 'as of' after the table's name or parameters",
+                "a dated table is written table NAME as of { | from | until || ... | } (docs/dating.md)");
+  dated_err e;
+  loc at = {ctx->src, as.start, of->end};
+  if (dated_table(&ctx->nodes, t, at, &e)) return true;
+  const char *msg = e.msg; /* coded in lang/dated.c */
+  return perr(ctx, (yyltype){e.at.start, e.at.end}, msg, e.hint);
+}
 }
 
 %union {
@@ -193,14 +219,14 @@ decl: FN NAME '(' params ')' '=' expr
     | RULE NAME '(' params ')' '{' rule_items '}'
         { $$ = decl(ctx, N_RULE, @$, $2, $4); $$->a = $7; deepen(ctx, $$, $7); }
     | TABLE NAME '(' params ')' hit '{' table_rows '}'
-        { $$ = decl(ctx, N_TABLE, @$, $2, $4); $$->a = $8; $$->op = (uint8_t)$6; deepen(ctx, $$, $8);
-          /* | else || outputs | (the default when no row matches) comes last and is kept apart, in b */
-          for (int k = 0; k < $8->nkids; k++)
-            if (!$8->kids[k]->a) {
-              if (k == 0 || k + 1 < $8->nkids) { perr(ctx, (yyltype){$8->kids[k]->at.start, $8->kids[k]->at.end}, "E0204 the | else || ... | row comes last, after the header and the rows", NULL); YYABORT; }
-              $$->b = $8->kids[k];
-              $8->nkids--;
-            } }
+        { $$ = decl(ctx, N_TABLE, @$, $2, $4); $$->op = (uint8_t)$6;
+          if (!table_rows(ctx, $$, $8)) YYABORT; }
+    | TABLE NAME '(' params ')' AS NAME '{' table_rows '}'
+        { $$ = decl(ctx, N_TABLE, @$, $2, $4);
+          if (!table_rows(ctx, $$, $9) || !table_as_of(ctx, $$, @6, $7)) YYABORT; }
+    | TABLE NAME AS NAME '{' table_rows '}'
+        { $$ = decl(ctx, N_TABLE, @$, $2, NULL);
+          if (!table_rows(ctx, $$, $6) || !table_as_of(ctx, $$, @3, $4)) YYABORT; }
     | UNIT NAME uplural
         { $$ = named(ctx, N_UNIT, @$, $2, NULL); $$->name2 = $3 ? TEXT($3) : NULL; }
     | UNIT NAME uplural '=' qty

@@ -4,7 +4,9 @@
 
 #include "stdlib/builtins.h"
 #include "stdlib/datetime.h"
+#include "stdlib/calendar.h"
 #include "stdlib/load.h"
+#include "stdlib/ocds.h"
 #include "stdlib/lookup.h"
 
 static value b_value(vm *v, int n, value *a, loc at) {
@@ -30,6 +32,8 @@ static const struct { const builtin *b; const int *n; int fixed; } sets[] = {
   {svl_data_builtins, &svl_data_builtins_count, 0},
   {svl_lookup_builtins, &svl_lookup_builtins_count, 0},
   {svl_datetime_builtins, &svl_datetime_builtins_count, 0},
+  {svl_calendar_builtins, &svl_calendar_builtins_count, 0},
+  {svl_ocds_builtins, &svl_ocds_builtins_count, 0},
 };
 
 #define NSETS (int)(sizeof sets / sizeof sets[0])

@@ -465,6 +465,27 @@ static value jconv_text(jconv *c, value x, const svl_type *t) {
   return x;
 }
 
+/* An OCDS Value where the type wants money: its amount in that currency.
+ * A null currency, another currency or a non-number amount is noted with
+ * the JSON path (docs/ocds.md, "Values"); never a conversion. */
+static value jconv_ocds_value(jconv *c, value x, const svl_type *t) {
+  value a = rec_get(x.as.rec, (size_t)record_find(x.as.rec, "currency")), amt = v_null;
+  long k = record_find(x.as.rec, "amount");
+  if (k >= 0) amt = rec_get(x.as.rec, (size_t)k);
+  const char *want = unit_name(t->unit);
+  if (amt.tag != V_NUM || amt.unit || amt.pct)
+    sb_printf(jc_err(c), "expected %s, got a Value whose amount is %s", want, amt.tag == V_NULL ? "null" : value_display(amt, false));
+  else if (a.tag != V_TEXT)
+    sb_printf(jc_err(c), "expected %s, got a Value of %s with no currency (currency is %s)", want, value_display(amt, false),
+              a.tag == V_NULL ? "null" : value_display(a, false));
+  else if (strcmp(a.as.text->s, want) != 0)
+    sb_printf(jc_err(c), "expected %s, got a Value in %s (%s %s): currencies are never converted implicitly", want,
+              a.as.text->s, value_display(amt, false), a.as.text->s);
+  else
+    return v_qty(amt.as.num, t->unit);
+  return x;
+}
+
 static value jconv_value(jconv *c, value x, const svl_type *t) {
   if (!t || t->kind == T_ANY) return x;
   if (x.tag == V_NULL) {
@@ -514,6 +535,8 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
           return v_qty(rec_get(x.as.rec, a).as.num, t->unit);
       }
     }
+    if (t->kind == T_UNIT && x.tag == V_RECORD && unit_is_money(t->unit) && record_find(x.as.rec, "currency") >= 0)
+      return jconv_ocds_value(c, x, t); /* an OCDS Value {amount, currency} */
     break;
   case T_LIST:
     if (x.tag == V_LIST) {

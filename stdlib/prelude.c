@@ -1129,10 +1129,7 @@ BUILTIN(p_days_between) {
 /* Dates stay within the years date() accepts, so every date prints as
  * YYYY-MM-DD. */
 static value checked_date(vm *v, loc at, const char *fname, int64_t days) {
-  int32_t lo, hi;
-  date_from_ymd(1, 1, 1, &lo);
-  date_from_ymd(9999, 12, 31, &hi);
-  if (days < lo || days > hi) vm_error(v, at, "E0407 %s: the date would fall outside the years 1 to 9999", fname);
+  if (!date_in_range(days)) vm_error(v, at, "E0407 %s: the date would fall outside the years 1 to 9999", fname);
   return v_date((int32_t)days);
 }
 
@@ -1145,20 +1142,34 @@ BUILTIN(p_add_days) {
 }
 
 /* add_months keeps the day of the month, clamped to the month's last day:
- * 31 January plus one month is 28 (or 29) February. */
+ * 31 January plus one month is 28 (or 29) February (core/value.c). */
 BUILTIN(p_add_months) {
   (void)nargs;
-  int y, m, d;
-  date_to_ymd(want_date(v, at, "add_months", args[0]), &y, &m, &d);
+  int32_t d = want_date(v, at, "add_months", args[0]), out;
   int64_t n = want_whole(v, at, "add_months", "n", args[1]);
-  if (n > 200000 || n < -200000) return checked_date(v, at, "add_months", n > 0 ? INT64_MAX : INT64_MIN);
-  int64_t total = (int64_t)y * 12 + (m - 1) + n;
-  int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
-  int nm = (int)(total - ny * 12) + 1;
-  if (ny < 1 || ny > 9999) return checked_date(v, at, "add_months", ny < 1 ? INT64_MIN : INT64_MAX);
-  int32_t out;
-  while (!date_from_ymd((int)ny, nm, d, &out)) d--; /* d > 28 only */
+  if (!date_add_months(d, n, &out)) return checked_date(v, at, "add_months", n > 0 ? INT64_MAX : INT64_MIN);
   return v_date(out);
+}
+
+/* The date the rules are applied on (svl --as-of, svl_config.as_of).
+ * Without one it is an error, never today's date: re-running a file a
+ * year later must pick the same values (docs/dating.md).  `what` names the
+ * value that needs the date, for the message (dated tables pass their
+ * name). */
+BUILTIN(p_as_of) {
+  int32_t d;
+  const char *bad = NULL;
+  const char *what = nargs > 0 ? vm_want_text(v, at, args[0], "as_of's argument")->s : NULL;
+  int got = vm_as_of(v, &d, &bad);
+  if (got > 0) return v_date(d);
+  if (got < 0)
+    vm_error_hint(v, at, "give the date as YYYY-MM-DD, such as 2025-06-30",
+                  "E0612 the as-of date given, '%s', is not a date", bad);
+  if (what)
+    vm_error_hint(v, at, "pass --as-of YYYY-MM-DD to svl (svl_config.as_of for a host), or give the date in the call",
+                  "E0612 %s is dated, and no as-of date was given: which day's values apply?", what);
+  vm_error_hint(v, at, "pass --as-of YYYY-MM-DD to svl (svl_config.as_of for a host)",
+                "E0612 as_of(): no as-of date was given");
 }
 
 /* Today in UTC: the result must not depend on where the machine is. */
@@ -1308,6 +1319,7 @@ const builtin svl_prelude[] = {
     {"add_days", 2, 2, p_add_days, "d, n"},
     {"add_months", 2, 2, p_add_months, "d, n"},
     {"today", 0, 0, p_today, ""},
+    {"as_of", 0, 1, p_as_of, "what"},
     /* units */
     {"magnitude", 1, 1, p_magnitude, "x"},
     {"unit_of", 1, 1, p_unit_of, "x"},

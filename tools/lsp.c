@@ -417,6 +417,64 @@ static bool csv_fields(const ldoc *d, const char *given, names *out) {
   return out->n > 0;
 }
 
+/* A let's or a comprehension's expression is resolved where it stands,
+ * not where the cursor is (a comprehension's `in` list is outside its
+ * frame): its names are looked up on a path of its own. */
+static const lpath *path_of(const ldoc *d, const node *e, lpath *q) {
+  lsp_node_at(d, e->at.start, q);
+  return q;
+}
+
+/* A field `name` of a type: its declared type in *out.  Lists are seen
+ * through, as type_fields does. */
+static bool type_member(const ldoc *d, const node *te, const char *name, const node **out, int depth) {
+  if (!te || depth > 20) return false;
+  if (te->kind == N_NAME || (te->kind == N_TYPEEXPR && te->name && !te->nkids)) {
+    const node *t = lsp_global(d->m, te->name);
+    return t && t->kind == N_TYPE && type_member(d, t->a, name, out, depth + 1);
+  }
+  if (te->kind != N_TYPEEXPR) return false;
+  if (te->a && !te->nkids) return type_member(d, te->a, name, out, depth + 1);
+  for (int i = 0; i < te->nkids; i++)
+    if (te->kids[i]->name && !strcmp(te->kids[i]->name, name)) { *out = te->kids[i]->a; return true; }
+  return false;
+}
+
+/* What the text says field `name` of obj holds: a declared type (*te) or,
+ * from a record literal, an expression (*ve) — so that `bid.address.`
+ * completes the fields of the address. */
+static bool member(const ldoc *d, const node *obj, const lpath *p, const char *name, const node **te,
+                   const node **ve, int depth) {
+  if (!obj || depth > 20) return false;
+  switch (obj->kind) {
+  case N_NAME: {
+    const node *x = lsp_decl_of(d, obj, p);
+    if (!x) return false;
+    if (x->kind == N_PARAM || x->kind == N_TYPE) return type_member(d, x->a, name, te, depth + 1);
+    lpath q;
+    if (x->kind == N_LET && x->a) return member(d, x->a, path_of(d, x->a, &q), name, te, ve, depth + 1);
+    if (x->kind == N_COMP && x->b) return member(d, x->b, path_of(d, x->b, &q), name, te, ve, depth + 1);
+    return false;
+  }
+  case N_INDEX: return member(d, obj->a, p, name, te, ve, depth + 1);
+  case N_WITH: return member(d, obj->b, p, name, te, ve, depth + 1) || member(d, obj->a, p, name, te, ve, depth + 1);
+  case N_LIST: return obj->nkids > 0 && member(d, obj->kids[0], p, name, te, ve, depth + 1);
+  case N_RECORD:
+    for (int i = 0; i < obj->nkids; i++)
+      if (obj->kids[i]->name && !strcmp(obj->kids[i]->name, name)) { *ve = obj->kids[i]->a; return true; }
+    return false;
+  case N_CALL:
+    return obj->a && obj->a->kind == N_NAME && !strcmp(obj->a->name, "load") && obj->nkids >= 2 &&
+           type_member(d, obj->kids[1], name, te, depth + 1);
+  case N_FIELD: {
+    const node *t = NULL, *v = NULL;
+    if (!member(d, obj->a, p, obj->name, &t, &v, depth + 1)) return false;
+    return t ? type_member(d, t, name, te, depth + 1) : member(d, v, p, name, te, ve, depth + 1);
+  }
+  default: return false;
+  }
+}
+
 static bool expr_fields(const ldoc *d, const node *e, const lpath *p, names *out, int depth) {
   if (!e || depth > 20) return false;
   switch (e->kind) {
@@ -424,12 +482,18 @@ static bool expr_fields(const ldoc *d, const node *e, const lpath *p, names *out
     const node *x = lsp_decl_of(d, e, p);
     if (!x) return false;
     if (x->kind == N_PARAM) return x->a ? type_fields(d, x->a, out, depth + 1) : false;
-    if (x->kind == N_LET) return expr_fields(d, x->a, p, out, depth + 1);
-    if (x->kind == N_COMP) return expr_fields(d, x->b, p, out, depth + 1);
+    lpath q;
+    if (x->kind == N_LET && x->a) return expr_fields(d, x->a, path_of(d, x->a, &q), out, depth + 1);
+    if (x->kind == N_COMP && x->b) return expr_fields(d, x->b, path_of(d, x->b, &q), out, depth + 1);
     if (x->kind == N_TYPE) return type_fields(d, x->a, out, depth + 1);
     return false;
   }
   case N_INDEX: return expr_fields(d, e->a, p, out, depth + 1);
+  case N_FIELD: {
+    const node *te = NULL, *ve = NULL;
+    if (!member(d, e->a, p, e->name, &te, &ve, depth + 1)) return false;
+    return te ? type_fields(d, te, out, depth + 1) : expr_fields(d, ve, p, out, depth + 1);
+  }
   case N_WITH: {
     bool a = expr_fields(d, e->a, p, out, depth + 1);
     return expr_fields(d, e->b, p, out, depth + 1) || a;

@@ -17,38 +17,15 @@
 #include "core/gc.h"
 #include "eval/report_decl.h"
 #include "tools/report.h"
+#include "tools/report_rep.h"
 #include "tools/explain.h"
 
 /* ---- rendering ---- */
 
-typedef struct rep {
-  vm *v;
-  const node *d;
-  sbuf *b;
-  value f[NF];            /* v_null when not given */
-  loc at[NF];
-  /* the ranking */
-  int n;
-  const value *bid;
-  const char **names;
-  value *totals;          /* null when there is none */
-  /* criteria, when weights and scores are known */
-  int nc;
-  const char **crit;
-  const char **label;     /* each criterion's label (labels, else the key in words) */
-  const value *wv;        /* the weights as written */
-  dec *w, *s, *T;         /* weights; scores n×nc; computed totals */
-  bool scored;
-  bool ranges;            /* draw the sensitivity ranges */
-  bool print_explanations; /* print the explanations in full, not one line per bid */
-  const char **iso;       /* the names narratives isolate (non-ASCII ones), once made */
-  int niso;
-} rep;
 
-static loc at_of(rep *r, fid f) { return r->f[f].tag != V_NULL ? r->at[f] : r->d->at; }
-static const char *disp(value x) { return value_display(x, true); }
+loc rp_at_of(rep *r, fid f) { return r->f[f].tag != V_NULL ? r->at[f] : r->d->at; }
 
-static dec dop(rep *r, int op, dec a, dec b) {
+dec rp_dop(rep *r, int op, dec a, dec b) {
   dec out;
   dec_status st = op == '+' ? dec_add(a, b, &out) : op == '-' ? dec_sub(a, b, &out)
                 : op == '*' ? dec_mul(a, b, &out) : dec_div(a, b, &out);
@@ -68,15 +45,15 @@ static const char *rounded(rep *r, dec x, int places, bool pct) {
 static int permille(rep *r, dec x, dec scale) {
   if (dec_is_zero(scale) || dec_is_neg(x)) return 0;
   dec y;
-  vm_check(r->v, r->d->at, dec_round(dop(r, '/', dop(r, '*', x, dec_from_int(1000)), scale), 0, DEC_HALF_AWAY, &y));
+  vm_check(r->v, r->d->at, dec_round(rp_dop(r, '/', rp_dop(r, '*', x, dec_from_int(1000)), scale), 0, DEC_HALF_AWAY, &y));
   int64_t i;
   if (!dec_to_int(y, &i) || i > 1000) return 1000;
   return (int)i;
 }
 
-static value call1(rep *r, fid f, value x) { return vm_call(r->v, r->f[f], 1, &x, r->at[f]); }
+value rp_call1(rep *r, fid f, value x) { return vm_call(r->v, r->f[f], 1, &x, r->at[f]); }
 
-static value field_or_null(value rec, const char *k) {
+value rp_field_or_null(value rec, const char *k) {
   if (rec.tag != V_RECORD) return v_null;
   long i = record_find(rec.as.rec, k);
   return i < 0 ? v_null : rec_get(rec.as.rec, i);
@@ -84,11 +61,11 @@ static value field_or_null(value rec, const char *k) {
 
 /* A bid's name: the declaration's `name`, else the first of supplier,
  * name, bidder and id that is there (scoring.bid_name's convention). */
-static const char *name_of(rep *r, value bid, int index) {
-  if (r->f[F_NAME].tag != V_NULL) return disp(call1(r, F_NAME, bid));
+const char *rp_name_of(rep *r, value bid, int index) {
+  if (r->f[F_NAME].tag != V_NULL) return disp(rp_call1(r, F_NAME, bid));
   static const char *keys[] = {"supplier", "name", "bidder", "id"};
   for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-    value x = field_or_null(bid, keys[k]);
+    value x = rp_field_or_null(bid, keys[k]);
     if (x.tag != V_NULL) return disp(x);
   }
   sbuf b;
@@ -107,7 +84,7 @@ static void iso_names(rep *r) {
   const list *bl = all.as.list;
   r->iso = svl_alloc((bl->n + (size_t)r->n + 1) * sizeof *r->iso);
   for (size_t i = 0; i < bl->n + (size_t)r->n; i++) {
-    const char *nm = i < bl->n ? name_of(r, bl->items[i], (int)i) : r->names[i - bl->n];
+    const char *nm = i < bl->n ? rp_name_of(r, bl->items[i], (int)i) : r->names[i - bl->n];
     bool plain = true;
     for (const unsigned char *p = (const unsigned char *)nm; *p && plain; p++) plain = *p < 0x80;
     if (!plain) r->iso[r->niso++] = nm;
@@ -145,7 +122,7 @@ static void mixed_text(rep *r, const char *s, bool shown) {
 
 /* A text of the rule file or the data, isolated as a whole and its names
  * each on their own. */
-static void free_text(rep *r, const char *s) {
+void rp_free_text(rep *r, const char *s) {
   sb_puts(r->b, "<bdi>");
   mixed_text(r, s, false);
   sb_puts(r->b, "</bdi>");
@@ -154,8 +131,8 @@ static void free_text(rep *r, const char *s) {
 /* A field or criterion in words: its label when `labels` gives one,
  * else the key with spaces for underscores ("adjusted_average" ->
  * "adjusted average"). */
-static const char *label_of(rep *r, const char *key) {
-  value l = field_or_null(r->f[F_LABELS], key);
+const char *rp_label_of(rep *r, const char *key) {
+  value l = rp_field_or_null(r->f[F_LABELS], key);
   if (l.tag == V_TEXT) return l.as.text->s;
   char *t = svl_strdup(key);
   for (char *p = t; *p; p++)
@@ -163,10 +140,10 @@ static const char *label_of(rep *r, const char *key) {
   return t;
 }
 
-static void heading(rep *r, const char *key) { data_text(r->b, label_of(r, key)); }
-static const char *label_cb(void *r, const char *key) { return label_of(r, key); }
+void rp_heading(rep *r, const char *key) { data_text(r->b, rp_label_of(r, key)); }
+static const char *label_cb(void *r, const char *key) { return rp_label_of(r, key); }
 
-static const char *callable_name(value f) {
+const char *rp_callable_name(value f) {
   if ((f.tag == V_FUNC || f.tag == V_TABLE) && f.as.fn->fn->name && strcmp(f.as.fn->fn->name, "fn")) return f.as.fn->fn->name;
   if (f.tag == V_BUILTIN) return f.as.builtin->name;
   return "gate";
@@ -189,15 +166,15 @@ static const char *rounded_form(value x) {
 }
 
 /* A number in running text: rounded as in cells. */
-static const char *num_text(value x) {
+const char *rp_num_text(value x) {
   const char *approx = rounded_form(x);
   return approx ? approx : disp(x);
 }
 
 /* A score or total: a plain number to exactly 2 decimals (77.50 beside
  * 80.25), rounded half away from zero; other values as num_text. */
-static const char *fixed2(value x) {
-  if (x.tag != V_NUM || x.unit || x.pct) return num_text(x);
+const char *rp_fixed2(value x) {
+  if (x.tag != V_NUM || x.unit || x.pct) return rp_num_text(x);
   dec y;
   if (dec_round(x.as.num, 2, DEC_HALF_AWAY, &y) != DEC_OK) return disp(x);
   const char *s = disp(v_num(y)), *dot = strchr(s, '.');
@@ -211,8 +188,8 @@ static const char *fixed2(value x) {
 }
 
 /* A cell of a value; `two` shows a plain number to exactly 2 decimals. */
-static void value_cell(sbuf *b, value x, bool two) {
-  const char *approx = two ? fixed2(x) : rounded_form(x);
+void rp_value_cell(sbuf *b, value x, bool two) {
+  const char *approx = two ? rp_fixed2(x) : rounded_form(x);
   if (approx && strcmp(approx, disp(x))) {
     sb_puts(b, "<td class=\"num\" title=\"");
     html_escs(b, disp(x));
@@ -231,27 +208,27 @@ static void value_cell(sbuf *b, value x, bool two) {
   sb_puts(b, "</td>");
 }
 
-static void cell(sbuf *b, value x) { value_cell(b, x, false); }
+void rp_cell(sbuf *b, value x) { rp_value_cell(b, x, false); }
 
 
 /* ---- sections ---- */
 
-static void load_ranking(rep *r) {
+void rp_load_ranking(rep *r) {
   const list *l = r->f[F_RANKING].as.list;
   r->n = (int)l->n;
   r->bid = l->items;
   r->names = svl_alloc((l->n + 1) * sizeof *r->names);
   r->totals = svl_alloc((l->n + 1) * sizeof *r->totals);
   for (int i = 0; i < r->n; i++) {
-    r->names[i] = name_of(r, r->bid[i], i);
-    r->totals[i] = r->f[F_TOTAL].tag != V_NULL ? call1(r, F_TOTAL, r->bid[i]) : field_or_null(r->bid[i], "total");
+    r->names[i] = rp_name_of(r, r->bid[i], i);
+    r->totals[i] = r->f[F_TOTAL].tag != V_NULL ? rp_call1(r, F_TOTAL, r->bid[i]) : rp_field_or_null(r->bid[i], "total");
   }
   if (r->f[F_WEIGHTS].tag == V_NULL) return;
   const record *wr = r->f[F_WEIGHTS].as.rec;
   r->nc = (int)wr->n;
   r->crit = wr->keys;
   r->label = svl_alloc(((size_t)r->nc + 1) * sizeof *r->label);
-  for (int k = 0; k < r->nc; k++) r->label[k] = label_of(r, r->crit[k]);
+  for (int k = 0; k < r->nc; k++) r->label[k] = rp_label_of(r, r->crit[k]);
   r->wv = record_values(wr);
   r->w = svl_alloc_atomic(wr->n * sizeof(dec));
   for (int k = 0; k < r->nc; k++) r->w[k] = rec_get(wr, k).as.num;
@@ -259,23 +236,23 @@ static void load_ranking(rep *r) {
   r->s = svl_alloc_atomic(((size_t)r->n * (size_t)r->nc + 1) * sizeof(dec));
   r->T = svl_alloc_atomic(((size_t)r->n + 1) * sizeof(dec));
   for (int i = 0; i < r->n; i++) {
-    value sc = r->f[F_SCORES].tag != V_NULL ? call1(r, F_SCORES, r->bid[i]) : field_or_null(r->bid[i], "scores");
+    value sc = r->f[F_SCORES].tag != V_NULL ? rp_call1(r, F_SCORES, r->bid[i]) : rp_field_or_null(r->bid[i], "scores");
     if (sc.tag == V_NULL && r->f[F_SCORES].tag == V_NULL) return; /* no scores: no chart */
     if (sc.tag != V_RECORD)
-      vm_error(r->v, at_of(r, F_SCORES), "E0409 report: the scores of %s must be a record of criterion scores, got %s",
+      vm_error(r->v, rp_at_of(r, F_SCORES), "E0409 report: the scores of %s must be a record of criterion scores, got %s",
                r->names[i], value_type_name(sc));
     r->T[i] = dec_from_int(0);
     for (int k = 0; k < r->nc; k++) {
       long j = record_find(sc.as.rec, r->crit[k]);
       if (j < 0)
-        vm_error_hint(r->v, at_of(r, F_SCORES), "the scores need a field for every criterion of weights",
+        vm_error_hint(r->v, rp_at_of(r, F_SCORES), "the scores need a field for every criterion of weights",
                       "E0409 report: the scores of %s have no '%s'", r->names[i], r->crit[k]);
       value x = rec_get(sc.as.rec, j);
       if (!report_plain_number(x))
-        vm_error(r->v, at_of(r, F_SCORES), "E0409 report: the %s score of %s must be a plain number, got %s", r->crit[k],
+        vm_error(r->v, rp_at_of(r, F_SCORES), "E0409 report: the %s score of %s must be a plain number, got %s", r->crit[k],
                  r->names[i], value_type_name(x));
       r->s[i * r->nc + k] = x.as.num;
-      r->T[i] = dop(r, '+', r->T[i], dop(r, '*', r->w[k], x.as.num));
+      r->T[i] = rp_dop(r, '+', r->T[i], rp_dop(r, '*', r->w[k], x.as.num));
     }
     if (r->totals[i].tag == V_NULL) r->totals[i] = v_num(r->T[i]);
   }
@@ -291,11 +268,11 @@ static void separation(rep *r);
 static void header(rep *r) {
   sbuf *b = r->b;
   sb_puts(b, "<header>\n<h1>");
-  free_text(r, disp(r->f[F_TITLE]));
+  rp_free_text(r, disp(r->f[F_TITLE]));
   sb_puts(b, "</h1>\n");
   if (r->f[F_CONTRACT].tag != V_NULL) {
     sb_puts(b, "<p class=\"contract\">");
-    free_text(r, disp(r->f[F_CONTRACT]));
+    rp_free_text(r, disp(r->f[F_CONTRACT]));
     sb_puts(b, "</p>\n");
   }
   if (r->f[F_DATE].tag != V_NULL) {
@@ -310,10 +287,13 @@ static void header(rep *r) {
   if (r->f[F_GATES].tag != V_NULL) sb_puts(b, "<li><a href=\"#eligibility\">Eligibility</a></li>");
   if (r->f[F_MODERATION].tag != V_NULL) sb_puts(b, "<li><a href=\"#moderation\">Moderation</a></li>");
   if (r->f[F_ALT].tag != V_NULL) sb_puts(b, "<li><a href=\"#abnormally-low\">Abnormally low tenders</a></li>");
+  if (r->f[F_CLARIFICATIONS].tag != V_NULL) sb_puts(b, "<li><a href=\"#clarifications\">Clarifications</a></li>");
   if (r->ranges || r->f[F_SENS].tag != V_NULL) sb_puts(b, "<li><a href=\"#sensitivity\">Sensitivity</a></li>");
   if (r->f[F_SV].tag != V_NULL) sb_puts(b, "<li><a href=\"#social-value\">Social value</a></li>");
   if (has_separation(r)) sb_puts(b, "<li><a href=\"#separation\">Winner and runner-up</a></li>");
   if (r->f[F_EXPLAIN].tag != V_NULL) sb_puts(b, "<li><a href=\"#explanations\">Explanations</a></li>");
+  if (r->f[F_DECLARATIONS].tag != V_NULL) sb_puts(b, "<li><a href=\"#declarations\">Declarations of interest</a></li>");
+  if (r->f[F_SIGN_OFF].tag != V_NULL) sb_puts(b, "<li><a href=\"#sign-off\">Sign-off</a></li>");
   sb_puts(b, "</ul></nav>\n");
 }
 
@@ -321,8 +301,8 @@ static void header(rep *r) {
 
 /* The bid's rank: its `rank` field (scoring.rank_bids gives bids still
  * equal after every tie-break the same rank), else its position. */
-static value rank_of(rep *r, int i) {
-  value rank = field_or_null(r->bid[i], "rank");
+value rp_rank_of(rep *r, int i) {
+  value rank = rp_field_or_null(r->bid[i], "rank");
   return rank.tag != V_NULL ? rank : v_num(dec_from_int(i + 1));
 }
 
@@ -331,33 +311,33 @@ static bool same_value(value a, value b) {
 }
 
 /* Bids i and j have the same published total / the same rank. */
-static bool same_total(rep *r, int i, int j) { return same_value(r->totals[i], r->totals[j]); }
-static bool same_rank(rep *r, int i, int j) {
-  value a = rank_of(r, i), b = rank_of(r, j);
+bool rp_same_total(rep *r, int i, int j) { return same_value(r->totals[i], r->totals[j]); }
+bool rp_same_rank(rep *r, int i, int j) {
+  value a = rp_rank_of(r, i), b = rp_rank_of(r, j);
   return same_value(a, b) || (a.tag == V_TEXT && b.tag == V_TEXT && !strcmp(a.as.text->s, b.as.text->s));
 }
 
-static const char *tie_rule(rep *r) {
+const char *rp_tie_rule(rep *r) {
   return r->f[F_TIE_BREAK].tag == V_TEXT ? r->f[F_TIE_BREAK].as.text->s : "the tie-break declared in the rule file";
 }
 
 /* The run of bids with the same total as bid i: [*from, *to). */
-static void tie_group(rep *r, int i, int *from, int *to) {
+void rp_tie_group(rep *r, int i, int *from, int *to) {
   int a = i, z = i + 1;
-  while (a > 0 && same_total(r, a - 1, i)) a--;
-  while (z < r->n && same_total(r, z, i)) z++;
+  while (a > 0 && rp_same_total(r, a - 1, i)) a--;
+  while (z < r->n && rp_same_total(r, z, i)) z++;
   *from = a;
   *to = z;
 }
 
 static bool any_tie(rep *r) {
   for (int i = 1; i < r->n; i++)
-    if (same_total(r, i - 1, i)) return true;
+    if (rp_same_total(r, i - 1, i)) return true;
   return false;
 }
 
 /* "A", "A and B", "A, B and C": names of bids from..to-1 but `skip`, each isolated. */
-static void name_list(rep *r, int from, int to, int skip) {
+void rp_name_list(rep *r, int from, int to, int skip) {
   int n = 0, total = to - from - (skip >= from && skip < to);
   for (int i = from; i < to; i++) {
     if (i == skip) continue;
@@ -371,32 +351,32 @@ static void name_list(rep *r, int from, int to, int skip) {
 static void tie_sentence(rep *r, int from, int to) {
   sbuf *b = r->b;
   int distinct = 1;
-  for (int i = from + 1; i < to; i++) distinct += !same_rank(r, i - 1, i);
+  for (int i = from + 1; i < to; i++) distinct += !rp_same_rank(r, i - 1, i);
   sb_puts(b, "equal totals of ");
-  html_escs(b, fixed2(r->totals[from]));
+  html_escs(b, rp_fixed2(r->totals[from]));
   sb_puts(b, "; ");
   if (distinct == to - from) {
     sb_puts(b, "the tie-break (");
-    data_text(b, tie_rule(r));
+    data_text(b, rp_tie_rule(r));
     sb_puts(b, ") decided their order.");
     return;
   }
   sb_puts(b, "the tie-break (");
-  data_text(b, tie_rule(r));
+  data_text(b, rp_tie_rule(r));
   sb_puts(b, distinct == 1 ? ") does not separate them: they share rank " : ") separated some of them; still tied after it:");
   if (distinct == 1) {
-    html_escs(b, disp(rank_of(r, from)));
+    html_escs(b, disp(rp_rank_of(r, from)));
     sb_puts(b, ".");
     return;
   }
   for (int i = from; i < to;) {
     int j = i + 1;
-    while (j < to && same_rank(r, i, j)) j++;
+    while (j < to && rp_same_rank(r, i, j)) j++;
     if (j - i > 1) {
       sb_puts(b, " ");
-      name_list(r, i, j, -1);
+      rp_name_list(r, i, j, -1);
       sb_puts(b, " (rank ");
-      html_escs(b, disp(rank_of(r, i)));
+      html_escs(b, disp(rp_rank_of(r, i)));
       sb_puts(b, ")");
     }
     i = j;
@@ -409,7 +389,7 @@ static void decision(rep *r) {
   sb_puts(b, "<section id=\"decision\">\n<h2>Award decision</h2>\n");
   if (r->f[F_DECISION].tag != V_NULL) {
     sb_puts(b, "<p class=\"decision\">");
-    free_text(r, disp(r->f[F_DECISION]));
+    rp_free_text(r, disp(r->f[F_DECISION]));
     sb_puts(b, "</p>\n");
   }
   if (r->n == 0) {
@@ -421,7 +401,7 @@ static void decision(rep *r) {
   sb_puts(b, "</strong>");
   if (r->totals[0].tag != V_NULL) {
     sb_puts(b, ", with a total of ");
-    html_escs(b, fixed2(r->totals[0]));
+    html_escs(b, rp_fixed2(r->totals[0]));
   }
   if (r->n >= 2) {
     sb_puts(b, ". Runner-up: <strong>");
@@ -429,29 +409,29 @@ static void decision(rep *r) {
     sb_puts(b, "</strong>");
     if (r->totals[1].tag != V_NULL) {
       sb_puts(b, " with ");
-      html_escs(b, fixed2(r->totals[1]));
-      if (same_total(r, 0, 1)) {
+      html_escs(b, rp_fixed2(r->totals[1]));
+      if (rp_same_total(r, 0, 1)) {
         int from, to;
-        tie_group(r, 0, &from, &to);
+        rp_tie_group(r, 0, &from, &to);
         sb_puts(b, ": the same total");
         if (to > 2) {
           sb_puts(b, " as ");
-          name_list(r, 2, to, -1);
+          rp_name_list(r, 2, to, -1);
         }
-        if (same_rank(r, 0, 1)) {
+        if (rp_same_rank(r, 0, 1)) {
           sb_puts(b, ", and still tied for first after the tie-break (");
-          data_text(b, tie_rule(r));
+          data_text(b, rp_tie_rule(r));
           sb_puts(b, "): <strong class=\"tie\">the ranking does not decide the award</strong>");
         } else {
           sb_puts(b, ". <strong class=\"tie\">The award rests on the tie-break</strong> (");
-          data_text(b, tie_rule(r));
+          data_text(b, rp_tie_rule(r));
           sb_puts(b, "), which ranked ");
           data_text(b, r->names[0]);
           sb_puts(b, " first");
         }
       } else if (r->totals[0].tag == V_NUM && r->totals[1].tag == V_NUM) {
         sb_puts(b, ", a margin of ");
-        html_escs(b, fixed2(vm_arith(r->v, at_of(r, F_RANKING), OP_SUB, r->totals[0], r->totals[1])));
+        html_escs(b, rp_fixed2(vm_arith(r->v, rp_at_of(r, F_RANKING), OP_SUB, r->totals[0], r->totals[1])));
       }
     }
   }
@@ -477,21 +457,21 @@ static void ranking(rep *r) {
   sb_puts(b, "</tr></thead>\n<tbody>\n");
   for (int i = 0; i < r->n; i++) {
     int from, to;
-    tie_group(r, i, &from, &to);
+    rp_tie_group(r, i, &from, &to);
     bool tied = to - from > 1;
     sb_printf(b, "<tr class=\"%s%s\"><td class=\"num\">", i == 0 ? "first" : "", tied ? " tie" : "");
-    html_escs(b, disp(rank_of(r, i)));
+    html_escs(b, disp(rp_rank_of(r, i)));
     sb_puts(b, "</td><th scope=\"row\" class=\"bid\">");
     data_text(b, r->names[i]);
     sb_puts(b, "</th>");
-    for (int k = 0; r->scored && k < r->nc; k++) value_cell(b, v_num(r->s[i * r->nc + k]), true);
-    value_cell(b, r->totals[i], true);
+    for (int k = 0; r->scored && k < r->nc; k++) rp_value_cell(b, v_num(r->s[i * r->nc + k]), true);
+    rp_value_cell(b, r->totals[i], true);
     if (ties) {
       sb_puts(b, "<td class=\"tie\">");
       if (tied) {
-        bool shared = (i > from && same_rank(r, i - 1, i)) || (i + 1 < to && same_rank(r, i, i + 1));
+        bool shared = (i > from && rp_same_rank(r, i - 1, i)) || (i + 1 < to && rp_same_rank(r, i, i + 1));
         sb_puts(b, "same total as ");
-        name_list(r, from, to, i);
+        rp_name_list(r, from, to, i);
         sb_puts(b, shared ? "; still tied after the tie-break" : "; placed by the tie-break");
       }
       sb_puts(b, "</td>");
@@ -503,10 +483,10 @@ static void ranking(rep *r) {
     sb_puts(b, "<ul class=\"ties\">\n");
     for (int i = 0; i < r->n;) {
       int from, to;
-      tie_group(r, i, &from, &to);
+      rp_tie_group(r, i, &from, &to);
       if (to - from > 1) {
         sb_puts(b, "<li>");
-        name_list(r, from, to, -1);
+        rp_name_list(r, from, to, -1);
         sb_puts(b, ": ");
         tie_sentence(r, from, to);
         sb_puts(b, "</li>\n");
@@ -524,8 +504,8 @@ static void contributions(rep *r) {
   for (int i = 0; i < r->n; i++) {
     dec sum = zero;
     for (int k = 0; k < r->nc; k++) {
-      dec c = dop(r, '*', r->w[k], r->s[i * r->nc + k]);
-      if (!dec_is_neg(c)) sum = dop(r, '+', sum, c);
+      dec c = rp_dop(r, '*', r->w[k], r->s[i * r->nc + k]);
+      if (!dec_is_neg(c)) sum = rp_dop(r, '+', sum, c);
     }
     if (dec_cmp(sum, top) > 0) top = sum;
   }
@@ -535,16 +515,16 @@ static void contributions(rep *r) {
   for (int i = 0; i < r->n; i++) {
     chart_bar *c = &bars[i];
     c->name = r->names[i];
-    c->total = fixed2(v_num(r->T[i]));
+    c->total = rp_fixed2(v_num(r->T[i]));
     c->shown = svl_alloc(((size_t)r->nc + 1) * sizeof *c->shown);
     c->permille = svl_alloc_atomic(((size_t)r->nc + 1) * sizeof(int));
     /* widths from cumulative sums, so the segments add up to the bar */
     dec cum = zero;
     int before = 0;
     for (int k = 0; k < r->nc; k++) {
-      dec x = dop(r, '*', r->w[k], r->s[i * r->nc + k]);
-      c->shown[k] = fixed2(v_num(x));
-      if (!dec_is_neg(x)) cum = dop(r, '+', cum, x);
+      dec x = rp_dop(r, '*', r->w[k], r->s[i * r->nc + k]);
+      c->shown[k] = rp_fixed2(v_num(x));
+      if (!dec_is_neg(x)) cum = rp_dop(r, '+', cum, x);
       int now = permille(r, cum, scale);
       c->permille[k] = now - before;
       before = now;
@@ -581,7 +561,7 @@ static void contributions(rep *r) {
   sb_puts(b, "</tbody>\n</table>\n</div>\n</section>\n");
 }
 
-static int ranked_at(rep *r, const char *name) {
+int rp_ranked_at(rep *r, const char *name) {
   for (int i = 0; i < r->n; i++)
     if (!strcmp(r->names[i], name)) return i;
   return -1;
@@ -589,53 +569,52 @@ static int ranked_at(rep *r, const char *name) {
 
 /* The screen record of an abnormally_low row: its `alt` field
  * (scoring.alt_flagged's shape) or the row itself. */
-static value alt_of(value row) {
-  value inner = field_or_null(row, "alt");
+value rp_alt_of(value row) {
+  value inner = rp_field_or_null(row, "alt");
   return inner.tag == V_RECORD ? inner : row;
 }
 
-static bool is_flagged(value row) {
-  value fl = field_or_null(alt_of(row), "flagged");
+bool rp_is_flagged(value row) {
+  value fl = rp_field_or_null(rp_alt_of(row), "flagged");
   return fl.tag == V_BOOL && fl.b;
 }
 
 /* Whether a flagged tender's explanation was accepted, as the data says:
- * a field explanation_accepted (or alt_explanation_accepted) of the row,
+ * a field rp_explanation_accepted (or alt_explanation_accepted) of the row,
  * its screen record or the bid; null when the data does not say. */
-static value explanation_accepted(value row) {
+value rp_explanation_accepted(value row) {
   static const char *keys[] = {"explanation_accepted", "alt_explanation_accepted"};
-  value srcs[] = {row, alt_of(row)};
+  value srcs[] = {row, rp_alt_of(row)};
   for (size_t s = 0; s < 2; s++)
     for (size_t k = 0; k < 2; k++) {
-      value x = field_or_null(srcs[s], keys[k]);
+      value x = rp_field_or_null(srcs[s], keys[k]);
       if (x.tag == V_BOOL) return x;
     }
   return v_null;
 }
 
 /* The abnormally_low row of the bid named nm, or null. */
-static value alt_row(rep *r, const char *nm) {
+value rp_alt_row(rep *r, const char *nm) {
   if (r->f[F_ALT].tag == V_NULL) return v_null;
   const list *l = r->f[F_ALT].as.list;
   for (size_t i = 0; i < l->n; i++)
-    if (!strcmp(name_of(r, l->items[i], (int)i), nm)) return l->items[i];
+    if (!strcmp(rp_name_of(r, l->items[i], (int)i), nm)) return l->items[i];
   return v_null;
 }
 
 /* Why a bid of `bids` is not in the ranking: the rule file's words
  * (not_ranked), else the gates it failed, else the abnormally-low screen
  * and its explanation's outcome; and said plainly when nothing tells. */
-static void not_ranked_reason(rep *r, value bid, const char *nm, const sbuf *failed) {
+void rp_not_ranked_text(rep *r, value bid, const char *nm, const sbuf *failed) {
   sbuf *b = r->b;
-  sb_puts(b, "<td class=\"outcome not-ranked\">not ranked: ");
-  value why = r->f[F_NOT_RANKED].tag != V_NULL ? call1(r, F_NOT_RANKED, bid) : v_null;
-  value row = alt_row(r, nm);
-  if (why.tag != V_NULL) free_text(r, disp(why));
+  value why = r->f[F_NOT_RANKED].tag != V_NULL ? rp_call1(r, F_NOT_RANKED, bid) : v_null;
+  value row = rp_alt_row(r, nm);
+  if (why.tag != V_NULL) rp_free_text(r, disp(why));
   else if (failed->len) {
     sb_puts(b, "failed ");
     sb_puts(b, failed->s);
-  } else if (row.tag != V_NULL && is_flagged(row)) {
-    value acc = explanation_accepted(row);
+  } else if (row.tag != V_NULL && rp_is_flagged(row)) {
+    value acc = rp_explanation_accepted(row);
     sb_puts(b, "abnormally low; ");
     sb_puts(b, acc.tag == V_BOOL ? (acc.b ? "its explanation was accepted, so another step of the rules excluded it"
                                           : "its explanation was not accepted")
@@ -643,15 +622,26 @@ static void not_ranked_reason(rep *r, value bid, const char *nm, const sbuf *fai
   } else {
     sb_puts(b, "it passed every gate shown; the report is not told why (give not_ranked in the report declaration)");
   }
-  sb_puts(b, "</td>");
 }
 
-static bool verdict_cell(rep *r, value x, const char *gate) {
+static void not_ranked_reason(rep *r, value bid, const char *nm, const sbuf *failed) {
+  sb_puts(r->b, "<td class=\"outcome not-ranked\">not ranked: ");
+  rp_not_ranked_text(r, bid, nm, failed);
+  sb_puts(r->b, "</td>");
+}
+
+const value *rp_gates(rep *r, int *n) {
+  value g = r->f[F_GATES];
+  *n = g.tag == V_LIST ? (int)g.as.list->n : g.tag != V_NULL;
+  return g.tag == V_LIST ? g.as.list->items : &r->f[F_GATES];
+}
+
+bool rp_verdict_cell(rep *r, value x, const char *gate) {
   sbuf *b = r->b;
   bool passed;
   if (x.tag == V_VERDICT) passed = x.as.verdict->passed;
   else if (x.tag == V_BOOL) passed = x.b;
-  else vm_error(r->v, at_of(r, F_GATES), "E0409 report: gate %s gave a %s, expected a verdict (a rule's result)", gate, value_type_name(x));
+  else vm_error(r->v, rp_at_of(r, F_GATES), "E0409 report: gate %s gave a %s, expected a verdict (a rule's result)", gate, value_type_name(x));
   sb_puts(b, passed ? "<td class=\"pass\">✓ passed" : "<td class=\"fail\">✗ failed");
   if (x.tag == V_VERDICT) {
     const list *rs = x.as.verdict->reasons, *ws = x.as.verdict->warnings;
@@ -659,7 +649,7 @@ static bool verdict_cell(rep *r, value x, const char *gate) {
       sb_puts(b, "<ul class=\"reasons\">");
       for (size_t i = 0; i < rs->n; i++) {
         sb_puts(b, "<li>");
-        free_text(r, disp(rs->items[i]));
+        rp_free_text(r, disp(rs->items[i]));
         sb_puts(b, "</li>");
       }
       sb_puts(b, "</ul>");
@@ -668,7 +658,7 @@ static bool verdict_cell(rep *r, value x, const char *gate) {
       sb_puts(b, "<ul class=\"warnings\">");
       for (size_t i = 0; i < ws->n; i++) {
         sb_puts(b, "<li>warning: ");
-        free_text(r, disp(ws->items[i]));
+        rp_free_text(r, disp(ws->items[i]));
         sb_puts(b, "</li>");
       }
       sb_puts(b, "</ul>");
@@ -680,9 +670,8 @@ static bool verdict_cell(rep *r, value x, const char *gate) {
 
 static void gates(rep *r) {
   sbuf *b = r->b;
-  value g = r->f[F_GATES];
-  const value *gs = g.tag == V_LIST ? g.as.list->items : &r->f[F_GATES];
-  int ng = g.tag == V_LIST ? (int)g.as.list->n : 1;
+  int ng;
+  const value *gs = rp_gates(r, &ng);
   value all = r->f[F_BIDS].tag != V_NULL ? r->f[F_BIDS] : r->f[F_RANKING];
   const list *bl = all.as.list;
   sb_puts(b, "<section id=\"eligibility\">\n<h2>Eligibility</h2>\n");
@@ -691,12 +680,12 @@ static void gates(rep *r) {
   sb_puts(b, "<div class=\"scroll\">\n<table class=\"gates\">\n<caption>Gates and verdicts</caption>\n<thead><tr><th scope=\"col\">Bid</th>");
   for (int k = 0; k < ng; k++) {
     sb_puts(b, "<th scope=\"col\">");
-    heading(r, callable_name(gs[k]));
+    rp_heading(r, rp_callable_name(gs[k]));
     sb_puts(b, "</th>");
   }
   sb_puts(b, "<th scope=\"col\">Outcome</th></tr></thead>\n<tbody>\n");
   for (size_t i = 0; i < bl->n; i++) {
-    const char *nm = name_of(r, bl->items[i], (int)i);
+    const char *nm = rp_name_of(r, bl->items[i], (int)i);
     sb_puts(b, "<tr><th scope=\"row\">");
     data_text(b, nm);
     sb_puts(b, "</th>");
@@ -704,18 +693,18 @@ static void gates(rep *r) {
     sb_init(&failed);
     for (int k = 0; k < ng; k++) {
       value arg = bl->items[i];
-      if (!verdict_cell(r, vm_call(r->v, gs[k], 1, &arg, r->at[F_GATES]), callable_name(gs[k]))) {
+      if (!rp_verdict_cell(r, vm_call(r->v, gs[k], 1, &arg, r->at[F_GATES]), rp_callable_name(gs[k]))) {
         if (failed.len) sb_puts(&failed, ", ");
         sbuf *keep = r->b;
         r->b = &failed;
-        heading(r, callable_name(gs[k]));
+        rp_heading(r, rp_callable_name(gs[k]));
         r->b = keep;
       }
     }
-    int at = ranked_at(r, nm);
+    int at = rp_ranked_at(r, nm);
     if (at >= 0) {
       sb_puts(b, "<td class=\"outcome\">ranked ");
-      html_escs(b, disp(rank_of(r, at)));
+      html_escs(b, disp(rp_rank_of(r, at)));
       sb_puts(b, "</td>");
     } else {
       not_ranked_reason(r, bl->items[i], nm, &failed);
@@ -740,14 +729,14 @@ typedef enum { RT_PLAIN, RT_ALT, RT_SENS } table_kind;
 static void record_cell(rep *r, table_kind kind, const char *col, value x) {
   if (kind == RT_SENS && !strcmp(col, "criterion") && x.tag == V_TEXT) {
     sb_puts(r->b, "<td>");
-    data_text(r->b, label_of(r, x.as.text->s));
+    data_text(r->b, rp_label_of(r, x.as.text->s));
     sb_puts(r->b, "</td>");
   } else if (kind == RT_SENS && !strcmp(col, "change") && x.tag == V_NUM && x.pct) {
     sb_puts(r->b, "<td class=\"num\">");
-    html_escs(r->b, fixed2(v_num(dop(r, '*', x.as.num, dec_from_int(100)))));
+    html_escs(r->b, rp_fixed2(v_num(rp_dop(r, '*', x.as.num, dec_from_int(100)))));
     sb_puts(r->b, "</td>");
   } else {
-    cell(r->b, x);
+    rp_cell(r->b, x);
   }
 }
 
@@ -762,7 +751,7 @@ static int record_table(rep *r, const list *rows, const char *caption, table_kin
   int nc = 0, cap = 0, flagged = 0;
   for (size_t i = 0; i < rows->n; i++) {
     const record *x = rows->items[i].as.rec;
-    value inner = flatten ? field_or_null(rows->items[i], flatten) : v_null;
+    value inner = flatten ? rp_field_or_null(rows->items[i], flatten) : v_null;
     const record *srcs[2] = {inner.tag == V_RECORD ? inner.as.rec : NULL, inner.tag == V_RECORD ? NULL : x};
     for (int s = 0; s < 2; s++) {
       if (!srcs[s]) continue;
@@ -784,14 +773,14 @@ static int record_table(rep *r, const list *rows, const char *caption, table_kin
       }
     }
   }
-  for (size_t i = 0; kind == RT_ALT && i < rows->n; i++) explained = explained || is_flagged(rows->items[i]);
+  for (size_t i = 0; kind == RT_ALT && i < rows->n; i++) explained = explained || rp_is_flagged(rows->items[i]);
   sb_puts(b, "<div class=\"scroll\">\n<table class=\"records\">\n<caption>");
   html_escs(b, caption);
   sb_puts(b, "</caption>\n<thead><tr>");
   if (names) sb_puts(b, "<th scope=\"col\">Bid</th>");
   for (int c = 0; c < nc; c++) {
     sb_puts(b, "<th scope=\"col\">");
-    heading(r, cols[c]);
+    rp_heading(r, cols[c]);
     if (kind == RT_SENS && !strcmp(cols[c], "change")) sb_puts(b, " (percentage points)");
     sb_puts(b, "</th>");
   }
@@ -799,16 +788,16 @@ static int record_table(rep *r, const list *rows, const char *caption, table_kin
   sb_puts(b, "</tr></thead>\n<tbody>\n");
   for (size_t i = 0; i < rows->n; i++) {
     value row = rows->items[i];
-    value inner = flatten ? field_or_null(row, flatten) : v_null;
+    value inner = flatten ? rp_field_or_null(row, flatten) : v_null;
     value src = inner.tag == V_RECORD ? inner : row;
-    value fl = field_or_null(src, "flagged");
+    value fl = rp_field_or_null(src, "flagged");
     bool flag = fl.tag == V_BOOL && fl.b;
     flagged += flag;
     sb_puts(b, flag ? "<tr class=\"flagged\">" : "<tr>");
     if (names) {
       sb_puts(b, "<th scope=\"row\">");
       if (flag) sb_puts(b, "⚑ ");
-      data_text(b, name_of(r, row, (int)i));
+      data_text(b, rp_name_of(r, row, (int)i));
       sb_puts(b, "</th>");
     }
     for (int c = 0; c < nc; c++) {
@@ -816,7 +805,7 @@ static int record_table(rep *r, const list *rows, const char *caption, table_kin
       record_cell(r, kind, cols[c], k < 0 ? v_null : rec_get(src.as.rec, k));
     }
     if (explained) {
-      value acc = explanation_accepted(row);
+      value acc = rp_explanation_accepted(row);
       sb_puts(b, "<td class=\"explanation\">");
       sb_puts(b, !flag ? "not needed (not flagged)"
                  : acc.tag != V_BOOL ? "requested; the outcome is not in the data"
@@ -836,6 +825,15 @@ static bool looks_like_bid(value x) {
   return false;
 }
 
+
+/* The words for the screen's reference price: scoring.alt_screen records
+ * them in reference_rule; a screen record without one (written before the
+ * two readings were named) used the next tender up. */
+static const char *alt_reference(value row) {
+  value ref = rp_field_or_null(rp_alt_of(row), "reference_rule");
+  return ref.tag == V_TEXT ? ref.as.text->s : "the next tender up";
+}
+
 static void abnormally_low(rep *r) {
   sbuf *b = r->b;
   const list *l = r->f[F_ALT].as.list;
@@ -844,15 +842,17 @@ static void abnormally_low(rep *r) {
     sb_puts(b, "<p>No tender was flagged as abnormally low.</p>\n</section>\n");
     return;
   }
-  value first = field_or_null(l->items[0], "alt");
+  value first = rp_field_or_null(l->items[0], "alt");
   if (first.tag != V_RECORD) first = l->items[0];
-  value avg = field_or_null(first, "adjusted_average"), lim = field_or_null(first, "limit");
+  value avg = rp_field_or_null(first, "adjusted_average"), lim = rp_field_or_null(first, "limit");
   if (avg.tag != V_NULL && lim.tag != V_NULL) {
     sb_puts(b, "<p>Average of the tenders excluding the highest: ");
-    html_escs(b, num_text(avg));
+    html_escs(b, rp_num_text(avg));
     sb_puts(b, "; a tender below ");
-    html_escs(b, num_text(lim));
-    sb_puts(b, " and more than its proximity margin below the next tender up is flagged. A flagged tender is asked "
+    html_escs(b, rp_num_text(lim));
+    sb_puts(b, " and more than its proximity margin below ");
+    html_escs(b, alt_reference(l->items[0]));
+    sb_puts(b, " is flagged. A flagged tender is asked "
                "to explain its price, and is rejected only if the explanation is not accepted.</p>\n");
   }
   int flagged = record_table(r, l, "Abnormally-low-tender screen (⚑ flagged)", RT_ALT, looks_like_bid(l->items[0]));
@@ -865,14 +865,14 @@ static void abnormally_low(rep *r) {
 static void rules_sensitivity(rep *r, const char *caption) {
   sbuf *b = r->b;
   const list *l = r->f[F_SENS].as.list;
-  value w = l->n ? field_or_null(l->items[0], "winner") : v_null;
+  value w = l->n ? rp_field_or_null(l->items[0], "winner") : v_null;
   if (r->n > 0 && w.tag == V_TEXT && strcmp(w.as.text->s, r->names[0])) {
     sb_puts(b, "<p class=\"tie\">This table, as the rules computed it, takes ");
     data_text(b, w.as.text->s);
     sb_puts(b, " as the winner, not the first-ranked bid ");
     data_text(b, r->names[0]);
-    int at = ranked_at(r, w.as.text->s);
-    if (at > 0 && same_total(r, 0, at))
+    int at = rp_ranked_at(r, w.as.text->s);
+    if (at > 0 && rp_same_total(r, 0, at))
       sb_puts(b, ": their totals are equal and the tie-break decided the ranking, so a change of 0 means the award "
                  "already rests on the tie-break.</p>\n");
     else
@@ -902,9 +902,9 @@ static void sensitivity(rep *r) {
     sbuf ties;
     sb_init(&ties);
     for (int c = 1; c < r->n && dec_cmp(wk, one) < 0; c++) {
-      dec lead = dop(r, '-', r->T[0], r->T[c]);
+      dec lead = rp_dop(r, '-', r->T[0], r->T[c]);
       if (dec_is_neg(lead)) { behind = true; break; }
-      dec a = dop(r, '-', r->s[k], r->s[c * r->nc + k]);
+      dec a = rp_dop(r, '-', r->s[k], r->s[c * r->nc + k]);
       if (dec_is_zero(lead)) {
         /* an exact tie: the gap is a·(x − w)/(1 − w), so the side of the
          * published weight where each bid leads follows a's sign alone */
@@ -925,9 +925,9 @@ static void sensitivity(rep *r) {
         r->b = keep;
         continue;
       }
-      dec den = dop(r, '-', lead, a);
+      dec den = rp_dop(r, '-', lead, a);
       if (dec_is_zero(den)) continue;
-      dec x = dop(r, '/', dop(r, '-', lead, dop(r, '*', wk, a)), den);
+      dec x = rp_dop(r, '/', rp_dop(r, '-', lead, rp_dop(r, '*', wk, a)), den);
       if (dec_is_neg(x) || dec_cmp(x, one) > 0) continue;
       if (dec_cmp(x, wk) <= 0 && dec_cmp(x, low) > 0) { low = x; below = r->names[c]; }
       if (dec_cmp(x, wk) >= 0 && dec_cmp(x, high) < 0) { high = x; above = r->names[c]; }
@@ -964,7 +964,7 @@ static void sensitivity(rep *r) {
     sb_puts(b, " is not ahead of ");
     data_text(b, r->names[tied_with]);
     sb_puts(b, "</strong>: at the published weights their weighted totals are equal, and the tie-break (");
-    data_text(b, tie_rule(r));
+    data_text(b, rp_tie_rule(r));
     sb_puts(b, ") ranked ");
     data_text(b, r->names[0]);
     sb_puts(b, " first. There is no range over which the winner stays the same; each row says which bid a change "
@@ -1020,14 +1020,14 @@ static void sv_head(rep *r, const record *x) {
       continue;
     }
     sb_puts(b, "<th scope=\"col\">");
-    heading(r, x->keys[k]);
+    rp_heading(r, x->keys[k]);
     sb_puts(b, "</th>");
   }
 }
 
 static void indicator_cells(sbuf *b, value ind) {
-  value code = field_or_null(ind, "code");
-  value title = field_or_null(ind, "title");
+  value code = rp_field_or_null(ind, "code");
+  value title = rp_field_or_null(ind, "title");
   sb_puts(b, "<td class=\"measure\">");
   if (code.tag != V_NULL) data_text(b, disp(code));
   else if (ind.as.rec->name) data_text(b, ind.as.rec->name);
@@ -1037,14 +1037,14 @@ static void indicator_cells(sbuf *b, value ind) {
     sb_puts(b, "</span>");
   }
   sb_puts(b, "</td>");
-  cell(b, field_or_null(ind, "proxy"));
+  rp_cell(b, rp_field_or_null(ind, "proxy"));
   sb_puts(b, "<td class=\"source\">");
-  value src = field_or_null(ind, "source");
+  value src = rp_field_or_null(ind, "source");
   if (src.tag != V_NULL) data_text(b, disp(src));
   else sb_puts(b, "(no source given)");
   static const char *extra[][2] = {{"price_year", "price year"}, {"year", "year"}, {"licence", "licence"}};
   for (size_t e = 0; e < sizeof extra / sizeof extra[0]; e++) {
-    value x = field_or_null(ind, extra[e][0]);
+    value x = rp_field_or_null(ind, extra[e][0]);
     if (x.tag == V_NULL) continue;
     sb_printf(b, "; %s ", extra[e][1]);
     data_text(b, disp(x));
@@ -1057,7 +1057,7 @@ static void social_value(rep *r) {
   sb_puts(b, "<section id=\"social-value\">\n<h2>Social value offers</h2>\n"
              "<p>Each bid's commitments by measure, with the proxy value used and where it comes from.</p>\n");
   for (int i = 0; i < r->n; i++) {
-    value lines = call1(r, F_SV, r->bid[i]);
+    value lines = rp_call1(r, F_SV, r->bid[i]);
     if (!report_records(lines))
       vm_error(r->v, r->at[F_SV], "E0409 report: social_value of %s must be a list of records, got %s", r->names[i],
                value_type_name(lines));
@@ -1078,11 +1078,11 @@ static void social_value(rep *r) {
     for (size_t j = 0; j < l->n; j++) {
       sb_puts(b, "<tr>");
       for (size_t k = 0; k < shape->n; k++) {
-        value x = field_or_null(l->items[j], shape->keys[k]);
+        value x = rp_field_or_null(l->items[j], shape->keys[k]);
         bool ind = rec_get(shape, k).tag == V_RECORD && rec_get(shape, k).as.rec->indicator;
         if (ind && x.tag == V_RECORD) indicator_cells(b, x);
         else if (ind) sb_puts(b, "<td>—</td><td>—</td><td>—</td>");
-        else cell(b, x);
+        else rp_cell(b, x);
       }
       sb_puts(b, "</tr>\n");
     }
@@ -1147,7 +1147,7 @@ static void explanations(rep *r) {
     sb_puts(b, "<p class=\"print-only\">Printed as one line per bid; <code>svl report --print-explanations</code> "
                "prints each explanation in full.</p>\n");
   value f = r->f[F_EXPLAIN];
-  const char *fname = callable_name(f);
+  const char *fname = rp_callable_name(f);
   for (int i = 0; i < r->n; i++) {
     trace *root = svl_alloc(sizeof *root);
     root->name = strcmp(fname, "gate") ? fname : "result";
@@ -1166,7 +1166,7 @@ static void explanations(rep *r) {
     sb_puts(b, ": ");
     html_escs(b, root->name);
     sb_puts(b, " = ");
-    data_text(b, res.tag == V_NUM ? num_text(res) : root->result);
+    data_text(b, res.tag == V_NUM ? rp_num_text(res) : root->result);
     /* the narrative rather than the tree too: it reads better to a panel,
      * and both would double the page (100 bids must stay under 1 MB) */
     sb_puts(b, "</summary>\n<pre class=\"narrative\">");
@@ -1176,7 +1176,7 @@ static void explanations(rep *r) {
   sb_puts(b, "</section>\n");
 }
 
-static void provenance(rep *r) {
+void rp_provenance(rep *r) {
   sbuf *b = r->b;
   sb_puts(b, "<footer>\n<h2>Provenance</h2>\n<p>Made by SVL " SVL_VERSION " with <code>svl report</code> from the files "
              "below; re-running it on the same files gives the same page.</p>\n<div class=\"scroll\">\n<table class=\"files\">\n"
@@ -1197,12 +1197,13 @@ static void methodology(rep *r) {
                    .alt_limit = v_null};
   if (r->f[F_TIE_BREAK].tag == V_TEXT) m.tie_break = r->f[F_TIE_BREAK].as.text->s;
   if (r->f[F_ALT].tag != V_NULL && r->f[F_ALT].as.list->n) {
-    m.alt_limit = field_or_null(alt_of(r->f[F_ALT].as.list->items[0]), "limit");
-    if (m.alt_limit.tag != V_NULL) m.alt_limit_text = num_text(m.alt_limit);
+    m.alt_limit = rp_field_or_null(rp_alt_of(r->f[F_ALT].as.list->items[0]), "limit");
+    if (m.alt_limit.tag != V_NULL) m.alt_limit_text = rp_num_text(m.alt_limit);
+    m.alt_reference = alt_reference(r->f[F_ALT].as.list->items[0]);
   }
   if (r->f[F_MODERATION].tag != V_NULL && r->f[F_MODERATION].as.list->n) {
-    value first = r->f[F_MODERATION].as.list->items[0], how = field_or_null(first, "declared"),
-          th = field_or_null(first, "threshold");
+    value first = r->f[F_MODERATION].as.list->items[0], how = rp_field_or_null(first, "declared"),
+          th = rp_field_or_null(first, "threshold");
     m.moderation_method = how.tag == V_TEXT ? how.as.text->s : "declared method";
     if (th.tag == V_NUM) m.moderation_threshold = disp(th);
   }
@@ -1214,10 +1215,18 @@ static void methodology(rep *r) {
   methodology_section(r->b, &m);
 }
 
-static void render(svl_vm *v, void *ctx) {
-  rep *r = ctx;
-  r->v = v;
+void rp_page_start(rep *r, const char *title, const char *css) {
   sbuf *b = r->b;
+  sb_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+             "<meta name=\"generator\" content=\"SVL " SVL_VERSION "\">\n<title>");
+  bidi_esc(b, title, strlen(title));
+  sb_printf(b, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", report_css, css);
+}
+
+void rp_setup(rep *r, svl_vm *v) {
+  r->v = v;
   const record *rec = v->host.vals[globals_find(&v->host, "report")].as.rec;
   for (int k = 0; k < NF; k++) {
     r->f[k] = v_null;
@@ -1229,20 +1238,19 @@ static void render(svl_vm *v, void *ctx) {
     r->f[id] = rec_get(rec, i);
     r->at[id] = r->d->a->kids[i]->at;
   }
-  load_ranking(r);
+  rp_load_ranking(r);
   /* the sensitivity ranges rescale the other weights so they total 100%:
    * weights that do not total exactly 100% (60, 30, 10) get no chart */
   dec sum = dec_from_int(0);
-  for (int k = 0; k < r->nc; k++) sum = dop(r, '+', sum, r->w[k]);
+  for (int k = 0; k < r->nc; k++) sum = rp_dop(r, '+', sum, r->w[k]);
   r->ranges = r->scored && r->n >= 2 && dec_eq(sum, dec_from_int(1));
-  sb_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-             "<meta name=\"generator\" content=\"SVL " SVL_VERSION "\">\n<title>");
-  const char *title = disp(r->f[F_TITLE]);
-  bidi_esc(b, title, strlen(title));
-  sb_printf(b, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", report_css,
-            r->print_explanations ? report_css_print_explanations : "");
+}
+
+static void render(svl_vm *v, void *ctx) {
+  rep *r = ctx;
+  sbuf *b = r->b;
+  rp_setup(r, v);
+  rp_page_start(r, disp(r->f[F_TITLE]), r->print_explanations ? report_css_print_explanations : "");
   svg_patterns(b);
   header(r);
   sb_puts(b, "<main>\n");
@@ -1257,6 +1265,7 @@ static void render(svl_vm *v, void *ctx) {
     moderation_section(b, r->f[F_MODERATION].as.list, label_cb, r);
   }
   if (r->f[F_ALT].tag != V_NULL) abnormally_low(r);
+  if (r->f[F_CLARIFICATIONS].tag != V_NULL) rp_clarifications(r);
   if (r->ranges) sensitivity(r);
   else if (r->f[F_SENS].tag != V_NULL) {
     sb_puts(b, "<section id=\"sensitivity\">\n<h2>Sensitivity of the award to the weights</h2>\n");
@@ -1266,36 +1275,50 @@ static void render(svl_vm *v, void *ctx) {
   if (r->f[F_SV].tag != V_NULL) social_value(r);
   if (has_separation(r)) separation(r);
   if (r->f[F_EXPLAIN].tag != V_NULL) explanations(r);
+  if (r->f[F_DECLARATIONS].tag != V_NULL) rp_declarations(r);
+  if (r->f[F_SIGN_OFF].tag != V_NULL) rp_sign_off(r);
   sb_puts(b, "</main>\n");
-  provenance(r);
+  rp_provenance(r);
   sb_puts(b, "</body>\n</html>\n");
 }
 
 PUBLIC svl_status svl_report_html(svl_vm *v, char **out) { return svl_report_html_with(v, 0, out); }
 
-PUBLIC svl_status svl_report_html_with(svl_vm *v, unsigned flags, char **out) {
-  if (!v || !out) return v ? api_usage(v, "svl_report_html: no place for the page") : SVL_ERR_USAGE;
-  *out = NULL;
+svl_status rp_run(svl_vm *v, const char *who, rep *r, void (*draw)(svl_vm *, void *), void *ctx) {
   int k = globals_find(&v->host, "report");
   node *d = k >= 0 ? v->host.decls[k] : NULL;
   if (!d || d->kind != N_REPORT)
-    return api_usage(v, "svl_report_html: the loaded program has no report declaration (report { title: ..., ranking: ... })");
-  if (!v->host.ready[k]) return api_usage(v, "svl_report_html: the report declaration was not reached (an error stopped the file before it)");
+    return api_usage(v, "%s: the loaded program has no report declaration (report { title: ..., ranking: ... })", who);
+  if (!v->host.ready[k]) return api_usage(v, "%s: the report declaration was not reached (an error stopped the file before it)", who);
+  r->d = d;
+  trace *saved = v->tr;
+  svl_status st = api_protect(v, draw, ctx);
+  v->tr = saved;
+  return st;
+}
+
+char *rp_strdup(const char *s, size_t len) {
+  char *t = malloc(len + 1);
+  if (t) {
+    memcpy(t, s, len);
+    t[len] = 0;
+  }
+  return t;
+}
+
+PUBLIC svl_status svl_report_html_with(svl_vm *v, unsigned flags, char **out) {
+  if (!v || !out) return v ? api_usage(v, "svl_report_html: no place for the page") : SVL_ERR_USAGE;
+  *out = NULL;
   sbuf b;
   sb_init(&b);
   rep r;
   memset(&r, 0, sizeof r);
-  r.d = d;
   r.b = &b;
   r.print_explanations = flags & SVL_REPORT_PRINT_EXPLANATIONS;
-  trace *saved = v->tr;
-  svl_status st = api_protect(v, render, &r);
-  v->tr = saved;
+  svl_status st = rp_run(v, "svl_report_html", &r, render, &r);
   if (st != SVL_OK) return st;
-  char *s = malloc(b.len + 1);
+  char *s = rp_strdup(b.s, b.len);
   if (!s) return api_usage(v, "svl_report_html: out of memory");
-  memcpy(s, b.s, b.len);
-  s[b.len] = 0;
   *out = s;
   return SVL_OK;
 }

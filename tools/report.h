@@ -65,6 +65,7 @@ typedef struct method_info {
   const char *tie_break;                   /* NULL: not given in words */
   value alt_limit;                         /* null: no abnormally-low screen */
   const char *alt_limit_text;
+  const char *alt_reference;               /* "the next tender up", ... (scoring.alt_screen's reference_rule) */
   const char *moderation_method, *moderation_threshold; /* NULL: no moderation */
   const value *gates, *fns;                /* rules, and functions to quote */
   int ngates, nfns;

@@ -116,11 +116,13 @@ const char report_css[] =
   "details{margin:.4rem 0;border:1px solid #ccc;padding:.3rem .6rem}summary{cursor:pointer;font-weight:600}\n"
   "td.hash{font-family:monospace;font-size:11px;word-break:break-all}footer{margin-top:2rem;font-size:.9rem}\n"
   ".print-only{display:none}\n"
+  "td.date{white-space:nowrap}tr.declared th,tr.declared td{background:#fff4e0}table.sign-off td.sign{min-width:9rem;height:2.6rem;"
+  "border-bottom:2px solid #333}\n"
   "@page{size:A4;margin:14mm 12mm 16mm;"
   "@bottom-center{content:\"Page \" counter(page) \" of \" counter(pages);font:9pt system-ui,sans-serif;color:#444}}\n"
   "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}nav{display:none}h2{break-after:avoid}"
   ".scroll,figure{overflow:visible}table{font-size:8.5pt}th,td{padding:.15rem .3rem;overflow-wrap:anywhere}td.num{white-space:normal}"
-  "svg.chart{min-width:0}figure,tr,svg.chart{break-inside:avoid}details{border:none;padding:0;margin:.1rem 0}"
+  "svg.chart{min-width:0}figure,tr,svg.chart,#sign-off{break-inside:avoid}details{border:none;padding:0;margin:.1rem 0}"
   "summary{list-style:none}.print-only{display:block}"
   "*{print-color-adjust:exact;-webkit-print-color-adjust:exact}}\n";
 

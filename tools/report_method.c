@@ -70,7 +70,9 @@ void methodology_section(sbuf *b, const method_info *m) {
   if (m->alt_limit.tag != V_NULL) {
     sb_puts(b, "<p><strong>Abnormally low tenders:</strong> a tender below ");
     html_escs(b, m->alt_limit_text);
-    sb_puts(b, " (and more than its proximity margin below the next tender up) is flagged and asked to explain "
+    sb_puts(b, " (and more than its proximity margin below ");
+    html_escs(b, m->alt_reference ? m->alt_reference : "the next tender up");
+    sb_puts(b, ") is flagged and asked to explain "
                "its price; it is rejected only if the explanation is not accepted.</p>\n");
   }
   if (m->moderation_method) {

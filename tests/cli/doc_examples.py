@@ -7,6 +7,8 @@ text block must be exactly what the command printed (standard output, then
 standard error).  Fenced blocks whose info string is `LANG file=NAME` (e.g.
 ```csv file=bids.csv) placed directly before the ```svl block are written
 beside example.svl as NAME first, so an example can load its own data.
+An svl block opened as ```svl as-of=2025-06-30 is run with that
+--as-of date (docs/dating.md).
 
   doc_examples.py SVL PAGE...           check: exit 1 on any difference
   doc_examples.py --write SVL PAGE...   rewrite the text blocks in place
@@ -17,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-BLOCK = re.compile(r"```svl\n(.*?)```\n```text\n(.*?)```\n", re.S)
+BLOCK = re.compile(r"```svl(?: as-of=([\d-]+))?\n(.*?)```\n```text\n(.*?)```\n", re.S)
 DATA = re.compile(r"```[\w-]* file=([\w][\w.-]*)\n(.*?)```\n", re.S)
 
 
@@ -32,14 +34,15 @@ def data_files(text, start):
     return files
 
 
-def run(svl, source, files=()):
+def run(svl, source, files=(), as_of=None):
     with tempfile.TemporaryDirectory() as d:
         for name, content in files:
             with open(os.path.join(d, name), "w", encoding="utf-8") as f:
                 f.write(content)
         with open(os.path.join(d, "example.svl"), "w", encoding="utf-8") as f:
             f.write(source)
-        p = subprocess.run([svl, "run", "example.svl"], cwd=d, capture_output=True, timeout=60)
+        args = [svl, "run", "example.svl"] + (["--as-of", as_of] if as_of else [])
+        p = subprocess.run(args, cwd=d, capture_output=True, timeout=60)
         return (p.stdout + p.stderr).decode("utf-8")
 
 
@@ -55,14 +58,14 @@ def main(argv):
         out, pos, n = [], 0, 0
         for m in BLOCK.finditer(text):
             n += 1
-            got = run(svl, m.group(1), data_files(text, m.start()))
-            if got != m.group(2):
+            got = run(svl, m.group(2), data_files(text, m.start()), m.group(1))
+            if got != m.group(3):
                 bad += 1
                 line = text.count("\n", 0, m.start()) + 1
                 if not write:
-                    print(f"{page}:{line}: example output differs\n--- documented\n{m.group(2)}--- got\n{got}", end="")
-            out.append(text[pos:m.start(2)] + got)
-            pos = m.end(2)
+                    print(f"{page}:{line}: example output differs\n--- documented\n{m.group(3)}--- got\n{got}", end="")
+            out.append(text[pos:m.start(3)] + got)
+            pos = m.end(3)
         out.append(text[pos:])
         if write:
             with open(page, "w", encoding="utf-8") as f:

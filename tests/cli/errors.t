@@ -120,6 +120,24 @@ table risk(score) hit priority {
   | -     || out("none")    |
 }
 print risk(10)'
+produces E0610 1 'table central as of {
+  | from               | until              || amount   |
+  | date("2024-01-01") | date("2025-12-31") || £139_688 |
+  | date("2026-01-01") | -                  || £135_018 |
+}
+print central(on: date("2023-06-30"))'
+produces E0611 1 'table central as of {
+  | from               | until              || amount   |
+  | date("2024-01-01") | date("2026-01-31") || £139_688 |
+  | date("2026-01-01") | -                  || £135_018 |
+}
+print central()' --as-of 2026-01-15
+produces E0612 1 'table central as of {
+  | from               || amount   |
+  | date("2024-01-01") || £139_688 |
+  | date("2026-01-01") || £135_018 |
+}
+print central()'
 produces E0701 1 'let bids = load("bids.csv")'
 produces E0702 1 'print from_json("[1, 2,]")'
 produces E0703 1 'type Bid = {supplier: text, price: GBP}

@@ -285,6 +285,24 @@ r = c.request("textDocument/references", {**pos(up, 1, 8), "context": {"includeD
 rgs = [x["range"] for x in (r or {}).get("result") or []]
 check("positions count UTF-16 units", {"start": {"line": 1, "character": 8}, "end": {"line": 1, "character": 9}} in rgs, rgs)
 
+# references from the files that import a module: user.svl is not open,
+# it is found under the workspace folder; a comment, a string and a local
+# declaration with the same name are not uses
+os.makedirs(os.path.join(tmp, "panel"), exist_ok=True)
+libp = write("weights.svl", "# The uplift for local suppliers.\nfn uplift(x) = x * 2\nlet base = uplift(1)\n")
+write("panel/user.svl", 'import "../weights.svl" as w\n# uplift is applied twice\nlet a = w.uplift(3)\n'
+      'let b = w.uplift(a) + 1\nlet note = "uplift"\n')
+write("other.svl", "fn uplift(x) = x\nlet c = uplift(2)\n")
+c.open(libp)
+r = c.request("textDocument/references", {**pos(libp, 1, 4), "context": {"includeDeclaration": True}})
+got = sorted((x["uri"].rsplit("/", 1)[-1], x["range"]["start"]["line"], x["range"]["start"]["character"])
+             for x in (r or {}).get("result") or [])
+check("references across the workspace: the declaration, its use, and both uses in a file that imports it",
+      got == [("user.svl", 2, 10), ("user.svl", 3, 10), ("weights.svl", 1, 3), ("weights.svl", 2, 11)], got)
+r = c.request("textDocument/references", {**pos(os.path.join(tmp, "other.svl"), 0, 4),
+                                          "context": {"includeDeclaration": True}})
+check("  a document that is not open gets no answer (LSP: empty)", r is not None and not (r.get("result") or []), r)
+
 # ---- shutdown ------------------------------------------------------------
 c.notify("textDocument/didClose", {"textDocument": {"uri": uri(p)}})
 m = c.notification("textDocument/publishDiagnostics", lambda m: m["params"]["uri"] == uri(p) and "version" not in m["params"])

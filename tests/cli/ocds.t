@@ -1,5 +1,6 @@
 #!/bin/bash
-# The OCDS example scores the valid bids of a release, exactly.
+# The OCDS example scores the valid bids of a release, exactly, through the
+# ocds module (docs/ocds.md).
 . "$(dirname "$0")/lib.sh"
 ex="$(cd "$(dirname "$0")/../../examples/ocds" && pwd)"
 expect_out "ranking of the valid bids" '| id | supplier | price | score |
@@ -15,5 +16,12 @@ open(sys.argv[2], "w").write(s)
 PY
 cp "$ex/score.svl" "$ex/marks.csv" "$tmp/"
 expect_status "an unknown currency stops the run" 1 "$SVL" run "$tmp/score.svl"
-expect_err "naming the currency" "unsupported currency XYZ"
+expect_err "naming the currency and where the Value is" "the Value (release.json, line 32) has currency \"XYZ\": 'XYZ' is not an ISO 4217 currency code"
+python3 - "$ex/release.json" "$tmp/release.json" <<'PY'
+import sys
+s = open(sys.argv[1]).read().replace('"amount": 452000.00, "currency": "GBP"', '"amount": 452000.00, "currency": "NOK"')
+open(sys.argv[2], "w").write(s)
+PY
+expect_status "a bid in another currency is never converted" 1 "$SVL" run "$tmp/score.svl"
+expect_err "the lowest price compares NOK with GBP: an error naming both" "NOK"
 done_testing

@@ -8,26 +8,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 case $SVL in /*) ;; *) SVL=$root/$SVL ;; esac
 cd "$root" || exit 1
 
-# html5lib's strict parser fails on any HTML5 parse error; Debian's
-# python3-html5lib is for the system python (make report-deps installs it).
-validator=""
-for py in /usr/bin/python3 python3; do
-  if "$py" -c 'import html5lib' 2>/dev/null; then validator=$py; break; fi
-done
-valid_html() {
-  "$validator" -c '
-import sys, html5lib
-p = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-try:
-    p.parse(open(sys.argv[1], "rb").read().decode("utf-8"))
-except Exception as e:
-    print(e, p.errors[:3])
-    sys.exit(1)' "$1"
-}
-
-self_contained() { # FILE: no script, no external URL or resource
-  ! grep -qiE '<script|<link|<iframe|<object|<embed|@import|https?://| src=|url\([^#]' "$1"
-}
+. "$(dirname "$0")/report_lib.sh"
 
 for ex in examples/scoring/report.svl examples/home_care_sv/report.svl examples/ocds/report.svl \
           examples/home_care/evaluation.svl tests/report/many.svl; do
@@ -79,16 +60,7 @@ if cmp -s "$tmp/stdout.html" "$tmp/scoring.html" && grep -q '^Winner: Beacon Mob
 
 # a failed report leaves the old page whole, and no temporary file
 cp "$tmp/scoring.html" "$tmp/keep.html"
-cat >"$tmp/broken.svl" <<'SVL'
-rule gate(b) {
-  require b.price / 0 > 1, "never"
-}
-report {
-  title: "broken"
-  ranking: [{supplier: "A", price: 1}]
-  gates: [gate]
-}
-SVL
+broken_rules "$tmp/broken.svl"
 expect_status "a gate's runtime error: exit 1" 1 "$SVL" report "$tmp/broken.svl" -o "$tmp/keep.html"
 expect_err "the error names where it happened" "broken.svl:2:"
 if cmp -s "$tmp/keep.html" "$tmp/scoring.html" && [ -z "$(ls "$tmp" | grep 'keep.html.tmp')" ]; then

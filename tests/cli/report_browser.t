@@ -10,8 +10,6 @@ directory for a human look.  Skipped when Chromium is not installed
 (`make report-deps` installs it)."""
 import json
 import os
-import re
-import subprocess
 import sys
 import tempfile
 from decimal import Decimal
@@ -20,36 +18,11 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chromium import CHROMIUM, Browser, Page  # noqa: E402
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SVL = os.environ.get("SVL", os.path.join(ROOT, "build", "svl"))
-if not os.path.isabs(SVL):
-    SVL = os.path.join(ROOT, SVL)
-BUILD = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
+from report_check import BUILD, done, ok, pdf_facts, render  # noqa: E402
 
 if not CHROMIUM:
     print("1..0 # SKIP chromium is not installed: the browser tests of svl report need it (make report-deps)")
     sys.exit(0)
-
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=""):
-    global n, failed
-    n += 1
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (n, desc))
-    if not cond:
-        failed += 1
-        for line in str(diag).splitlines()[:20]:
-            print("# " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def render(src, out, *args):
-    p = subprocess.run([SVL, "report", src, "-o", out] + list(args), cwd=ROOT,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
-    return p.returncode, p.stderr.decode(errors="replace")
 
 
 BARS = """[...document.querySelectorAll('svg.contributions g.bar')].map(g => ({
@@ -122,7 +95,7 @@ def main():
             ok(len(ranges) == 4 and len(rules) == 4 and all(s[2] in (r[2], r[3]) for r, s in zip(ranges, rules)),
                "scoring: each range ends at scoring.sensitivity's break-even on the nearer side", [ranges, rules])
             pdf = page.pdf(os.path.join(BUILD, "report-scoring.pdf"))
-            pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+            pages, _ = pdf_facts(pdf)
             # the whole page, explanations included, not just its first screen
             ok(pdf.startswith(b"%PDF") and pages >= 5, "scoring: the page prints to PDF (%d pages)" % pages)
         r = check_page(b, "home_care", "examples/home_care_sv/report.svl", "Cedar Support CIC",
@@ -189,8 +162,7 @@ def main():
         ok(page.requests() == [], "100 bids: the page makes no request", page.requests())
     finally:
         b.close()
-    print("1..%d" % n)
-    return 1 if failed else 0
+    return done()
 
 
 sys.exit(main())

@@ -8,7 +8,7 @@
 root=$(cd "$(dirname "$0")/../.." && pwd)
 case $SVL in /*) ;; *) SVL=$root/$SVL ;; esac
 for page in data stdlib stdlib/prelude stdlib/scoring stdlib/svm stdlib/thresholds stdlib/sroi \
-    stdlib/greenbook stdlib/toms stdlib/moderation; do
+    stdlib/greenbook stdlib/toms stdlib/moderation stdlib/calendar; do
   if out=$(python3 "$root/tests/cli/doc_examples.py" "$SVL" "$root/docs/$page.md" 2>&1); then
     ok "docs/$page.md examples"
   else
@@ -18,7 +18,7 @@ done
 # Every builtin in the registry tables has its own heading in prelude.md.
 names=$(sed -s -n '/^\(static \)\{0,1\}const builtin [a-z_]*\[\] = {/,/^};/p' \
   "$root/stdlib/prelude.c" "$root/stdlib/builtins.c" "$root/stdlib/load_file.c" "$root/stdlib/lookup.c" \
-  "$root/stdlib/datetime.c" |
+  "$root/stdlib/datetime.c" "$root/stdlib/calendar.c" "$root/stdlib/ocds.c" |
   sed -n 's/^ *{"\([a-z_0-9]*\)".*/\1/p')
 missing=
 for name in $names; do

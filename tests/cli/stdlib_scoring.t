@@ -71,7 +71,7 @@ print scoring.rank_bids([{s: "a"}, {s: "b"}], [scoring.desc(b => b.s)])' "descen
 fails "ALT with one tender" 'import scoring
 print scoring.alt_screen([£1m], scoring.alt_scotland_2018)' "the abnormally-low screen needs at least two tenders"
 fails "ALT without every parameter" 'import scoring
-print scoring.alt_screen([£1m, £2m], {below_average: 15%, margin_rate: 1%})' "the screen needs every parameter explicitly; missing margin_min, margin_max (use null for no margin bound)"
+print scoring.alt_screen([£1m, £2m], {below_average: 15%, margin_rate: 1%})' "the screen needs every parameter explicitly; missing margin_min, margin_max, reference (use null for no margin bound; reference is \"lowest_qualifying\" or \"next_tender_up\")"
 fails "ALT share out of range" 'import scoring
 print scoring.alt_screen([£1m, £2m], scoring.alt_scotland_2018 with {below_average: 150%})' "below_average must be a percentage between 0% and 100%, got 150%"
 fails "rank reversal needs unique names" 'import scoring

@@ -81,6 +81,30 @@ int main(int argc, char **argv) {
   tap_ok(has(s, "\"label\": \"supplier\"") && has(s, "\"label\": \"price\"") && !has(s, "budget"),
          "completion after bid.: the fields of Bid");
   free(s);
+  /* nested records: a field's own fields, from a type and from a literal
+   * (one dangling dot per document, as while typing) */
+  const char *types = "type Address = {street: text, postcode: text}\n"
+                      "type Site = {name: text, address: Address, contact: {phone: text, email: text}}\n";
+  char buf[512];
+  snprintf(buf, sizeof buf, "%sfn f(site: Site) = site.address.\nlet z = 1\n", types);
+  s = ask(vm, buf, SVL_QUERY_COMPLETION, 2, 32);
+  tap_ok(has(s, "\"label\": \"street\"") && has(s, "\"label\": \"postcode\"") && !has(s, "\"label\": \"name\""),
+         "completion after site.address.: the fields of the nested type Address");
+  free(s);
+  snprintf(buf, sizeof buf, "%sfn g(sites: [Site]) = [s.contact. for s in sites]\n", types);
+  s = ask(vm, buf, SVL_QUERY_COMPLETION, 2, 33);
+  tap_ok(has(s, "\"label\": \"phone\"") && has(s, "\"label\": \"email\"") && !has(s, "\"label\": \"street\""),
+         "completion after s.contact. in a comprehension: the fields of an inline record type");
+  free(s);
+  s = ask(vm, "type Other = {zzz: text}\ntype Site = {name: text}\nfn g(sites: [Site]) = [s. for s in sites]\n",
+          SVL_QUERY_COMPLETION, 2, 25);
+  tap_ok(has(s, "\"label\": \"name\"") && !has(s, "zzz"),
+         "completion after a comprehension variable: the fields of the list's element type only");
+  free(s);
+  s = ask(vm, "let cfg = {weights: {price: 60%, quality: 40%}}\nlet w = cfg.weights.\n", SVL_QUERY_COMPLETION, 1, 20);
+  tap_ok(has(s, "\"label\": \"price\"") && has(s, "\"label\": \"quality\"") && !has(s, "\"label\": \"weights\""),
+         "completion after cfg.weights.: the fields of a nested record literal");
+  free(s);
   s = ask(vm, "let x = round(", SVL_QUERY_SIGNATURE, 0, 14);
   tap_ok(has(s, "\"label\": \"round(") && has(s, "\"activeParameter\": 0"), "signature help of a builtin");
   free(s);

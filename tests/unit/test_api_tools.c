@@ -282,6 +282,28 @@ static void test_report(void) {
          "svl_report_html_with SVL_REPORT_PRINT_EXPLANATIONS: the page prints the explanations in full");
   free(full);
   free(html);
+
+  svl_report_page *pages = (svl_report_page *)1;
+  size_t npages = 9;
+  tap_ok(svl_report_summaries(vm, &pages, &npages) == SVL_OK && npages == 3 && pages,
+         "svl_report_summaries: an index and a page per bid");
+  if (pages && npages == 3) {
+    tap_ok(!strcmp(pages[0].file, "index.html") && !strcmp(pages[1].file, "01-acme-ltd.html") &&
+               !strcmp(pages[2].file, "02-bee.html"),
+           "... the index first, then one safe file name per bid, in the order of bids");
+    tap_ok(strstr(pages[1].html, "Assessment summary") && strstr(pages[1].html, "Acme &lt;&amp;&gt; Ltd") &&
+               !strstr(pages[1].html, "Acme <&>") && strstr(pages[0].html, "href=\"02-bee.html\""),
+           "... each page escaped, the index linking them");
+  }
+  svl_report_pages_free(pages, npages);
+  svl_report_pages_free(NULL, 0);
+  svl_free(vm);
+
+  vm = svl_new(NULL);
+  pages = (svl_report_page *)1;
+  npages = 9;
+  tap_ok(svl_report_summaries(vm, &pages, &npages) == SVL_ERR_USAGE && pages == NULL && npages == 0,
+         "svl_report_summaries with no report declared");
   svl_free(vm);
 
   vm = svl_new(NULL);

@@ -55,7 +55,9 @@ int main(void) {
   ok(unit_lookup(r, "days") && unit_lookup(r, "weeks") && unit_lookup(r, "years"),
      "days, weeks, years are built in");
   ok(unit_lookup(r, "fortnight") == NULL, "unknown unit is NULL");
-  ok(dec_is(unit_lookup(r, "year")->scale, "8760"), "a year is 8760 hours");
+  ok(dec_is(unit_lookup(r, "year")->scale, "525600"), "a year is 525600 minutes");
+  ok(dec_is(unit_lookup(r, "hour")->scale, "60"), "an hour is 60 minutes");
+  ok(dec_is(unit_lookup(r, "months")->scale, "43800"), "a month is 43800 minutes (730 hours)");
 
   /* declarations */
   const unit_def *fte = unit_declare(r, "FTE", NULL, dec_from_int(1), NULL, &err);
@@ -114,6 +116,10 @@ int main(void) {
   ok(unit_finer(week, day) == day && unit_finer(day, week) == day, "day is finer than week");
   dec k;
   ok(unit_factor_between(week, day, &k) == DEC_OK && dec_is(k, "7"), "week -> day is 7");
+  ok(unit_factor_between(U(r, "year"), U(r, "month"), &k) == DEC_OK && dec_is(k, "12"),
+     "year -> month is exactly 12");
+  ok(unit_factor_between(U(r, "hour"), U(r, "minute"), &k) == DEC_OK && dec_is(k, "60"),
+     "hour -> minute is 60");
   ok(unit_factor_between(U(r, "year"), day, &k) == DEC_OK && dec_is(k, "365"),
      "year -> day is 365");
   ok(unit_factor_between(U(r, "tonne"), U(r, "kg"), &k) == DEC_OK && dec_is(k, "1000"),

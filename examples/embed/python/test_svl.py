@@ -95,6 +95,10 @@ def values():
         is_(vm.call("echo", True), True, "bool")
         is_(vm.call("echo", None), None, "None is null")
         is_(vm.call("echo", datetime.date(2024, 2, 29)), datetime.date(2024, 2, 29), "a date")
+        dv = svl.VM()
+        dv.load_string('fn dts() = [datetime("2025-03-11T12:41:13.5+01:00"), datetime("2025-03-11T11:41:13.1234567Z")]\n')
+        is_(dv.call("dts"), [datetime.datetime(2025, 3, 11, 12, 41, 13, 500000, tzinfo=datetime.timezone(datetime.timedelta(hours=1))),
+                             "2025-03-11T11:41:13.1234567Z"], "a date-time: an aware datetime, or its RFC 3339 text past microseconds")
         is_(vm.call("echo", [1, "a", [None]]), [Decimal(1), "a", [None]], "a list, nested")
         is_(vm.call("echo", {"b": 1, "a": {"c": True}}), {"b": Decimal(1), "a": {"c": True}}, "a dict, nested")
         got = vm.call("kinds")
