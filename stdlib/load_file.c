@@ -411,6 +411,9 @@ static bool spass_skip_blanks(vm *v, loc at, spass *p) {
 static bool stream_next(vm *v, loc at, void *state, value *out) {
   spass *p = state;
   for (;;) {
+    /* an item is a step: the limits (time, interrupt, heap) are looked at
+     * even when nothing else runs, as in count(stream(path)) */
+    vm_walk_steps(v, 1);
     if (!spass_skip_blanks(v, at, p)) {
       ld_errs_raise(v, at, &p->errs);
       return false;
