@@ -170,6 +170,12 @@ bench: all
 	python3 tests/bench/lsp_bench.py $(abspath $(B)/svl)
 	SVL=$(abspath $(B)/svl) python3 tests/bench/report_bench.py
 	SVL=$(abspath $(B)/svl) WORK=$(abspath $(B))/bench/ocds python3 tests/bench/ocds_bench.py
+	$(MAKE) bench-stream
+
+# Only the streaming of a 1 GiB JSON Lines file (tests/bench/stream.py):
+# rewrites the "Streams" section of docs/performance.md.
+bench-stream: all
+	SVL=$(abspath $(B)/svl) WORK=$(abspath $(B))/bench python3 tests/bench/stream.py
 
 # Only the 200-bidder report in print (Chromium, make report-deps): rewrites
 # that section of docs/performance.md.
@@ -212,7 +218,7 @@ report-deps:
 	  else sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	    $$sudo sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium python3-html5lib poppler-utils"; fi
 
-.PHONY: all test check-asan demo deps clean bench bench-report bench-check bench-lsp bench-ocds bench-deps report-deps pg pg-install pg-uninstall bench-pg
+.PHONY: all test check-asan demo deps clean bench bench-report bench-check bench-lsp bench-ocds bench-deps report-deps pg pg-install pg-uninstall bench-pg bench-stream
 
 # make fuzz, make fuzz-smoke, make coverage
 include tests/fuzz/fuzz.mk tests/coverage.mk

@@ -132,6 +132,11 @@ typedef struct datasrc {
   const char *file;   /* the path as the user wrote it: "bids.csv" */
   const char **cols;  /* CSV: the header's names in file order (NULL: JSON) */
   size_t ncols;
+  /* JSON: the value loaded (a stream's: the item), from which an error
+   * finds a record's path (releases[3].tender) when it needs one; null
+   * for CSV.  One per load, so no record or value grows. */
+  value root;
+  bool seq; /* root lists the values of JSON Lines: a path starts at its item */
 } datasrc;
 
 struct record {

@@ -558,6 +558,17 @@ typedef struct field_cache {
   size_t at;
 } field_cache;
 
+/* Where an error about field access n points: at the field's name, not
+ * at the start of the whole expression (`releases[3].tender.lots`). */
+static loc field_loc(const node *n) {
+  loc at = n->at;
+  size_t k = strlen(n->name);
+  if (at.src && at.end <= at.src->len && at.end >= at.start + k &&
+      memcmp(at.src->text + at.end - k, n->name, k) == 0)
+    at.start = at.end - (uint32_t)k;
+  return at;
+}
+
 static bool field_of(vm *v, const node *n, value obj, bool soft, value *out) {
   field_cache *c = n->cache;
   if (obj.tag == V_RECORD) {
@@ -577,7 +588,9 @@ static bool field_of(vm *v, const node *n, value obj, bool soft, value *out) {
       return true;
     }
   }
-  return get_field(v, n->at, obj, n->name, soft, out);
+  loc at = field_loc(n);
+  if (!soft) prov_field_error(v, at, obj, n->name, n->a && n->a->kind == N_FIELD ? n->a->name : NULL);
+  return get_field(v, at, obj, n->name, soft, out);
 }
 
 static bool get_index(vm *v, loc at, value obj, value idx, bool soft, value *out) {

@@ -263,6 +263,12 @@ static inline void prov_read(vm *v, const record *r, size_t i) {
  * module to the user's call with a note.  check: a module's assert
  * failed, so the innermost call's arguments are what it is about. */
 void prov_explain(vm *v, bool check);
+/* A field `name` of obj is not there (obj a record) or obj is null (read
+ * as field `from` of a record, when the expression says so): raises the
+ * error naming the JSON file, line and path when obj came from JSON
+ * (packages.jsonl:3: releases[2].tender has no field 'lots'); returns
+ * otherwise, for the plain error. */
+void prov_field_error(vm *v, loc at, value obj, const char *name, const char *from);
 /* "bids.csv:4 (supplier \"Acme Ltd\")" for a loaded row, else NULL. */
 const char *prov_row(const record *r);
 void vm_reset_limits(vm *v);

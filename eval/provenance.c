@@ -25,6 +25,105 @@
 
 void vm_note_read(vm *v, const record *r, size_t i) { prov_read(v, r, i); }
 
+/* ---- JSON paths ---- */
+
+static bool ident_key(const char *k) {
+  if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || *k == '_')) return false;
+  for (k++; *k; k++)
+    if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') || *k == '_'))
+      return false;
+  return true;
+}
+
+static void put_key(sbuf *b, const char *k) {
+  if (ident_key(k)) {
+    if (b->len) sb_putc(b, '.');
+    sb_puts(b, k);
+  } else {
+    sb_putc(b, '[');
+    sb_quote(b, k, strlen(k));
+    sb_putc(b, ']');
+  }
+}
+
+static void cut(sbuf *b, size_t len) {
+  b->len = len;
+  if (b->s) b->s[len] = 0;
+}
+
+/* The path from y down to record r (the same record, not an equal one),
+ * written to b as SVL reads it: releases[3].tender, lists counted from 1.
+ * The search runs only on the error path, bounded by *budget. */
+static bool path_to(value y, const record *r, sbuf *b, int depth, long *budget) {
+  if (--*budget < 0 || depth > MAX_NESTING) return false;
+  size_t mark = b->len;
+  if (y.tag == V_RECORD) {
+    const record *s = y.as.rec;
+    if (s == r) return true;
+    for (size_t i = 0; i < s->n; i++) {
+      value f = rec_get(s, i);
+      if (f.tag != V_RECORD && f.tag != V_LIST) continue;
+      put_key(b, s->keys[i]);
+      if (path_to(f, r, b, depth + 1, budget)) return true;
+      cut(b, mark);
+    }
+  } else if (y.tag == V_LIST) {
+    const list *l = y.as.list;
+    for (size_t i = 0; i < l->n; i++) {
+      value f = l->items[i];
+      if (f.tag != V_RECORD && f.tag != V_LIST) continue;
+      sb_printf(b, "[%zu]", i + 1);
+      if (path_to(f, r, b, depth + 1, budget)) return true;
+      cut(b, mark);
+    }
+  }
+  return false;
+}
+
+/* "packages.jsonl:3: " and the path of r in what its JSON load gave
+ * (empty for the loaded value itself); false for a record not loaded
+ * from JSON, or one the search does not find (a copy made by `with`). */
+static bool json_place(const record *r, sbuf *where, sbuf *path) {
+  const datasrc *ds = rec_src(r);
+  if (!ds || ds->cols || ds->root.tag == V_NULL) return false;
+  long budget = 2000000;
+  sb_init(path);
+  if (!path_to(ds->root, r, path, 0, &budget)) return false;
+  if (ds->seq && path->len) { /* JSON Lines: the line names the item */
+    size_t k = strcspn(path->s, "]") + 1;
+    k += path->s[k] == '.';
+    memmove(path->s, path->s + k, path->len - k + 1);
+    path->len -= k;
+  }
+  sb_init(where);
+  sb_printf(where, "%s:%u: ", ds->file, (unsigned)r->line);
+  return true;
+}
+
+void prov_field_error(vm *v, loc at, value obj, const char *name, const char *from) {
+  sbuf where, path;
+  if (obj.tag == V_RECORD) {
+    const record *r = obj.as.rec;
+    if (!json_place(r, &where, &path)) return;
+    const char *best = diag_nearest(name, r->keys, (int)r->n);
+    sbuf hint;
+    sb_init(&hint);
+    if (best) sb_printf(&hint, "did you mean '%s'?", best);
+    if (!path.len) vm_error_hint(v, at, hint.s, "E0404 %sthe object has no field '%s'", where.s, name);
+    vm_error_hint(v, at, hint.s, "E0404 %s%s has no field '%s'", where.s, path.s, name);
+  }
+  /* r.buyer.name with buyer null: the last field read is the null, when
+   * it was read under the name the expression gives it */
+  if (obj.tag != V_NULL || !from || !v->nreads) return;
+  const struct prov_read *e = &v->reads[(v->nreads - 1) & 15];
+  if (!e->r || e->field >= e->r->n || strcmp(e->r->keys[e->field], from) != 0 ||
+      rec_get(e->r, e->field).tag != V_NULL || !json_place(e->r, &where, &path))
+    return;
+  put_key(&path, from);
+  vm_error_hint(v, at, "use ?? to give a default", "E0403 %s%s is null: cannot read its field '%s'", where.s,
+                path.s, name);
+}
+
 /* A null or a text among numbers is the likelier culprit: looked up first. */
 void vm_blame(vm *v, value a, value b) {
   bool swap = (b.tag == V_TEXT && a.tag != V_TEXT && a.tag != V_NULL) || (b.tag == V_NULL && a.tag != V_NULL);
@@ -178,6 +277,13 @@ static const char *argument_with(const diag_frame *fr, value x, const record *ro
   return NULL;
 }
 
+/* Does the message already start at a place in row's file (a JSON path
+ * error: "rel.json:4: releases[3]...")? */
+static bool names_file(const char *msg, const record *row) {
+  size_t k = strlen(row->src->file);
+  return strncmp(msg, row->src->file, k) == 0 && msg[k] == ':';
+}
+
 void prov_explain(vm *v, bool check) {
   diag *e = &v->err;
   value x = v_null;
@@ -201,7 +307,7 @@ void prov_explain(vm *v, bool check) {
   if (row) {
     sb_printf(&b, "%s, column %s: ", prov_row(row), row->keys[field]);
     cell = value_short(x);
-  } else if ((row = working_on(v))) {
+  } else if ((row = working_on(v)) && !names_file(e->msg, row)) {
     sb_printf(&b, "%s: ", prov_row(row));
   }
   bool lib = imported(v, e->at.src);

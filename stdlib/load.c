@@ -641,6 +641,66 @@ bool ld_conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t, val
   return false;
 }
 
+/* ---- parse_number, parse_percent --------------------------------------- */
+
+/* "15-40%", "15 - 40 %", "15%-40%", "15–40%", "15 to 40%": two numbers
+ * that make a range where one is expected (award criteria weights are
+ * published so).  False when s is not one. */
+static bool is_range(const char *s, size_t n, dec *lo, dec *hi) {
+  for (size_t i = 1; i + 1 < n; i++) {
+    size_t w = s[i] == '-' ? 1 : (n - i >= 3 && memcmp(s + i, "\xE2\x80\x93", 3) == 0) ? 3
+             : (n - i >= 4 && memcmp(s + i, " to ", 4) == 0) ? 4 : 0;
+    if (!w) continue;
+    const char *a = s, *b = s + i + w;
+    size_t an = i, bn = n - i - w;
+    trim(&a, &an);
+    trim(&b, &bn);
+    if (an && a[an - 1] == '%') an--;
+    if (bn && b[bn - 1] == '%') bn--;
+    trim(&a, &an);
+    trim(&b, &bn);
+    dec_status st;
+    if (parse_plain(a, an, false, true, lo, &st) == 1 && parse_plain(b, bn, false, true, hi, &st) == 1) return true;
+  }
+  return false;
+}
+
+bool ld_parse_text(const char *s, size_t n, bool pct, value *out, sbuf *why) {
+  cell c;
+  classify(s, n, true, &c);
+  sb_putc(why, '"');
+  sb_putn(why, c.ts, c.tn > GOT_MAX ? GOT_MAX : c.tn);
+  sb_puts(why, c.tn > GOT_MAX ? "\xE2\x80\xA6\" " : "\" ");
+  dec lo, hi;
+  switch (c.k) {
+  case C_EMPTY: sb_puts(why, "is empty"); return false;
+  case C_PCT: *out = v_pct(c.num); return true;
+  case C_NUM:
+    if (!pct) {
+      *out = v_num(c.num);
+      return true;
+    }
+    if (dec_div(c.num, dec_from_int(100), &c.num) != DEC_OK) break;
+    *out = v_pct(c.num); /* a bare number where a percentage is read: per cent */
+    return true;
+  case C_BADNUM: sb_puts(why, ld_why_inexact(c.ts, c.tn, c.st)); return false;
+  case C_MONEY:
+  case C_QTY: sb_printf(why, "is a quantity, not %s", pct ? "a percentage" : "a plain number"); return false;
+  default:
+    if (is_range(c.ts, c.tn, &lo, &hi)) {
+      char a[DEC_BUFSZ], b[DEC_BUFSZ];
+      dec_format(lo, a, sizeof a);
+      dec_format(hi, b, sizeof b);
+      if (pct) sb_printf(why, "is a range (%s%% to %s%%), not one percentage", a, b);
+      else sb_printf(why, "is a range (%s to %s), not one number", a, b);
+      return false;
+    }
+    break;
+  }
+  sb_printf(why, "is not %s", pct ? "a percentage" : "a number");
+  return false;
+}
+
 /* ---- duplicate names ---------------------------------------------------- */
 
 typedef struct {

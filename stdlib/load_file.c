@@ -196,8 +196,10 @@ static value load_with(vm *v, loc at, const char *path, const svl_type *type, fm
   vm_note_file(v, full, s, n);
   if (enc == ENC_CP1252) s = from_cp1252(v, at, path, s, n, 1, &n);
   if (fmt == FMT_CSV) return ld_load_csv(v, at, path, s, n, type);
-  value x = ld_parse_json(v, at, path, s, n, fmt == FMT_JSONL);
-  return ld_json_convert(v, at, path, x, type, NULL);
+  datasrc *ds;
+  value x = ld_parse_json(v, at, path, s, n, fmt == FMT_JSONL, &ds);
+  ds->root = x = ld_json_convert(v, at, path, x, type, NULL);
+  return x;
 }
 
 value svl_load(vm *v, loc at, const char *path, const svl_type *type) {
@@ -409,6 +411,9 @@ static bool spass_skip_blanks(vm *v, loc at, spass *p) {
 static bool stream_next(vm *v, loc at, void *state, value *out) {
   spass *p = state;
   for (;;) {
+    /* an item is a step: the limits (time, interrupt, heap) are looked at
+     * even when nothing else runs, as in count(stream(path)) */
+    vm_walk_steps(v, 1);
     if (!spass_skip_blanks(v, at, p)) {
       ld_errs_raise(v, at, &p->errs);
       return false;
@@ -437,7 +442,7 @@ static bool stream_next(vm *v, loc at, void *state, value *out) {
     p->start += n;
     p->items++;
     if (!p->d->type) {
-      *out = x;
+      *out = ds->root = x;
       return true;
     }
     sbuf where;
@@ -446,7 +451,7 @@ static bool stream_next(vm *v, loc at, void *state, value *out) {
     size_t before = p->errs.count;
     x = ld_json_convert(v, at, where.s, x, p->d->type, &p->errs);
     if (p->errs.count == before) {
-      *out = x;
+      *out = ds->root = x;
       return true;
     }
     /* a bad item is left out, and the pass goes on to count the others */
@@ -520,7 +525,58 @@ static value bi_from_json(vm *v, int nargs, value *args, loc at) {
   return svl_from_json_text(v, at, t->s, t->len);
 }
 
+/* parse_number(x) and the others: a value or null, a reason or null;
+ * nothing a script passes makes them stop the run. */
+static bool parse_value(value x, bool pct, value *out, sbuf *why) {
+  switch (x.tag) {
+  case V_TEXT: return ld_parse_text(x.as.text->s, x.as.text->len, pct, out, why);
+  case V_NUM:
+    if (x.unit) break;
+    if (x.pct || !pct) {
+      *out = x;
+      return true;
+    }
+    if (dec_div(x.as.num, dec_from_int(100), &x.as.num) != DEC_OK) break;
+    *out = v_pct(x.as.num);
+    return true;
+  case V_NULL: sb_puts(why, "the value is null"); return false;
+  default: break;
+  }
+  sb_printf(why, "%s is %s, not %s", value_short(x), value_type_name(x), pct ? "a percentage" : "a number");
+  return false;
+}
+
+static value parse_builtin(value x, bool pct, bool problem) {
+  value out;
+  sbuf why;
+  sb_init(&why);
+  bool ok = parse_value(x, pct, &out, &why);
+  if (problem) return ok ? v_null : v_text(why.s, why.len);
+  return ok ? out : v_null;
+}
+
+static value bi_parse_number(vm *v, int nargs, value *args, loc at) {
+  (void)v, (void)nargs, (void)at;
+  return parse_builtin(args[0], false, false);
+}
+static value bi_parse_percent(vm *v, int nargs, value *args, loc at) {
+  (void)v, (void)nargs, (void)at;
+  return parse_builtin(args[0], true, false);
+}
+static value bi_parse_number_problem(vm *v, int nargs, value *args, loc at) {
+  (void)v, (void)nargs, (void)at;
+  return parse_builtin(args[0], false, true);
+}
+static value bi_parse_percent_problem(vm *v, int nargs, value *args, loc at) {
+  (void)v, (void)nargs, (void)at;
+  return parse_builtin(args[0], true, true);
+}
+
 const builtin svl_data_builtins[] = {
+    {"parse_number", 1, 1, bi_parse_number, "x"},
+    {"parse_percent", 1, 1, bi_parse_percent, "x"},
+    {"parse_number_problem", 1, 1, bi_parse_number_problem, "x"},
+    {"parse_percent_problem", 1, 1, bi_parse_percent_problem, "x"},
     {"load", 1, 4, bi_load, "path, type, format, encoding"},
     {"stream", 1, 3, bi_stream, "path, type, encoding"},
     {"from_json", 1, 1, bi_from_json, "text"},

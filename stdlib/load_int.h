@@ -73,6 +73,12 @@ void ld_ctx_init(conv_ctx *x, vm *v, loc at);
  * ("expected GBP, got \"TBC\"") to why. */
 bool ld_conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t, value *out, sbuf *why);
 
+/* Text s[0..n) as one number (pct: as a percentage, where a bare number
+ * is per cent: "70" is 70%), or false with the reason in why ("\"15-40%\"
+ * is a range (15% to 40%), not one percentage").  Never raises: the
+ * parse_number and parse_percent builtins. */
+bool ld_parse_text(const char *s, size_t n, bool pct, value *out, sbuf *why);
+
 /* ---- formats ------------------------------------------------------------ */
 value ld_load_csv(vm *v, loc at, const char *name, const char *s, size_t n, const svl_type *type);
 
@@ -99,8 +105,10 @@ value ld_json_value(jparser *j);
 _Noreturn void ld_json_fail(jparser *j, size_t off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The whole text as one JSON value, or (seq) as a sequence of values,
- * JSON Lines or concatenated: a list of them. */
-value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bool seq);
+ * JSON Lines or concatenated: a list of them.  *dsp (when given): what
+ * its objects remember of the file (NULL without a name), whose root the
+ * caller sets to the value it keeps. */
+value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bool seq, datasrc **dsp);
 /* Check and convert a value loaded from `name` against type t: every bad
  * field listed in one error, or (into) added to that list. */
 value ld_json_convert(vm *v, loc at, const char *name, value x, const svl_type *t, errlist *into);

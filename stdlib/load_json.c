@@ -365,25 +365,28 @@ static value json_seq(jparser *j, value first, bool have_first) {
   return v_list(l);
 }
 
-value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bool seq) {
+value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bool seq, datasrc **dsp) {
   if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, n -= 3;
   datasrc *ds = NULL;
   if (name) {
     ds = svl_alloc(sizeof *ds);
     ds->file = name;
   }
+  if (dsp) *dsp = ds;
   jparser j;
   ld_json_init(&j, v, at, name, ds, s, n, 1, 1);
+  if (ds) ds->seq = true; /* until a single value says otherwise */
   if (seq) return json_seq(&j, v_null, false);
   if (j.p >= n) ld_json_fail(&j, j.p, "the JSON text is empty");
   value x = ld_json_value(&j);
   if (j.p < n && name && (j.s[j.p] == '{' || j.s[j.p] == '[')) return json_seq(&j, x, true);
+  if (ds) ds->seq = false;
   if (j.p < n) ld_json_fail(&j, j.p, "unexpected %s after the JSON value", jchar(&j, j.p));
   return x;
 }
 
 value svl_from_json_text(vm *v, loc at, const char *src, size_t n) {
-  return ld_parse_json(v, at, NULL, src, n, false);
+  return ld_parse_json(v, at, NULL, src, n, false, NULL);
 }
 
 /* ---- JSON against a type ------------------------------------------------ */

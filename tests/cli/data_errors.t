@@ -128,7 +128,7 @@ expect_status "?? chain: the last operand's error shows" 1 "$SVL" run chain.svl
 expect_out "?? chain: first present operand" 'B-7
 (unnamed)
 4' "$SVL" run chain.svl
-expect_err "?? chain: a missing last operand is an error" "chain.svl:5:21: error: no field 'name' in this record"
+expect_err "?? chain: a missing last operand is an error" "chain.svl:5:23: error: no field 'name' in this record"
 cat >ocds_bids.json <<'EOF'
 [
   {"id": "B-1", "value": {"amount": 100, "currency": "GBP"}, "quality": 0},

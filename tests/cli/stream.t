@@ -97,6 +97,9 @@ echo 'print count(stream("big.jsonl"))' >big_count.svl
 expect_status "load refuses the 260 MiB file" 1 "$SVL" run big_load.svl n
 expect_err "at the default limit" "cannot load 'big.jsonl': the file is over the 256 MiB limit [E0805]"
 expect_out "count streams it in a 32 MB heap" "$(cat big.count)" "$SVL" run big_count.svl --max-heap 32000000
+echo 'print len([p for p in stream("big.jsonl")])' >big_keep.svl
+expect_status "keeping every package instead breaks that ceiling (the check bites)" 1 "$SVL" run big_keep.svl --max-heap 32000000
+expect_err "with the heap limit" "heap limit reached (32000000 bytes) [E0802]"
 "$SVL" run big.svl per_buyer packages --format json --max-heap 200000000 >got.json 2>err
 if python3 oracle.py big.jsonl got.json; then ok "per-buyer counts of the 260 MiB file in a 200 MB heap, as Python's"
 else not_ok "per-buyer counts of the 260 MiB file" "$(head -c 300 got.json; head -3 err)"; fi
