@@ -74,6 +74,11 @@ $(B)/obj/%.o: %.c $(B)/obj/.deps-mmd | $(B)/gen/parser.h
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
+# The evaluator reads the tree and never writes into it (issue 19: what it
+# learns per node lives in its sites, eval/eval.h): a cast that drops a
+# const is an error in eval/.
+$(patsubst %.c,$(B)/obj/%.o,$(wildcard eval/*.c)): CFLAGS_ALL += -Wcast-qual
+
 # The layers depend one way (docs/internals.md, "Layers"): checked on the
 # objects' symbols and the sources' includes every time one changes.
 $(B)/obj/layers.ok: $(LIB_OBJ) mk/layers.sh

@@ -181,34 +181,23 @@ static frame *frame_new(frame *up, int n) {
   return f;
 }
 
-static bool has_lambda(const node *n) {
-  /* along `a` by iteration: a chain's left operands are not nesting */
-  for (; n; n = n->a) {
-    if (n->kind == N_LAMBDA) return true;
-    if (has_lambda(n->b) || has_lambda(n->c)) return true;
-    for (int i = 0; i < n->nkids; i++)
-      if (has_lambda(n->kids[i])) return true;
-  }
-  return false;
-}
-
 /* Most calls make no closure, so nothing can hold their frame once they
  * return: such a frame lives on the C stack (which
  * the collector scans) instead of the heap, where it was a third of the
  * garbage of a call.  A lambda anywhere inside (it keeps its defining
  * frame and every frame outside it), tracing for explain (a trace keeps
- * the arguments' slots) or a big frame keeps the heap.  d->frames caches
- * the walk over the body. */
+ * the arguments' slots) or a big frame keeps the heap.  The resolver
+ * marks a declaration with a lambda inside (d->frames, lang/resolve.c). */
 #define STACK_FRAME_SLOTS 32
+
+/* Coverage: one more run of n (a call's declaration, a table row, a
+ * require or warn line), counted in its site. */
+static void count_hit(const node *n) {
+  site *st = site_of(n);
+  if (st) st->hits++;
+}
 static bool frame_may_be_on_stack(vm *v, const node *d) {
-  if (v->tr || d->nslots > STACK_FRAME_SLOTS) return false;
-  if (!d->frames) {
-    /* the children, not d itself: a lambda's own frame is what it makes */
-    bool inner = has_lambda(d->a) || has_lambda(d->b) || has_lambda(d->c);
-    for (int i = 0; i < d->nkids && !inner; i++) inner = has_lambda(d->kids[i]);
-    ((node *)d)->frames = inner ? 2 : 1;
-  }
-  return d->frames == 1;
+  return !v->tr && d->nslots <= STACK_FRAME_SLOTS && d->frames != 2;
 }
 #define STACK_FRAME(up, n) stack_frame_init(alloca(sizeof(frame) + (size_t)((n) > 0 ? (n) : 1) * sizeof(value)), (up), (n))
 static frame *stack_frame_init(void *p, frame *up, int n) {
@@ -570,7 +559,8 @@ static loc field_loc(const node *n) {
 }
 
 static bool field_of(vm *v, const node *n, value obj, bool soft, value *out) {
-  field_cache *c = n->cache;
+  site *st = site_of(n);
+  field_cache *c = st ? st->cache : NULL;
   if (obj.tag == V_RECORD) {
     const record *r = obj.as.rec;
     if (c && c->keys == r->keys) {
@@ -580,9 +570,8 @@ static bool field_of(vm *v, const node *n, value obj, bool soft, value *out) {
     }
     long k = record_find(r, n->name);
     if (k >= 0) {
-      if (!c) ((node *)n)->cache = c = svl_alloc(sizeof *c);
-      c->keys = r->keys;
-      c->at = (size_t)k;
+      if (!c && st) st->cache = c = svl_alloc(sizeof *c);
+      if (c) c->keys = r->keys, c->at = (size_t)k;
       prov_read(v, r, (size_t)k);
       *out = rec_get(r, k);
       return true;
@@ -767,7 +756,7 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
   const closure *c = fv.as.fn;
   const node *d = c->fn;
   const char *name = d->name ? d->name : "fn";
-  if (v->coverage) ((node *)d)->hits++;
+  if (v->coverage) count_hit(d);
   push_call(v, name, at);
   frame *f = frame_may_be_on_stack(v, d) ? STACK_FRAME(c->env, d->nslots) : frame_new(c->env, d->nslots);
   bind(v, d, f, nargs, args, nnamed, names, named, at);
@@ -866,7 +855,7 @@ static value eval_rule(vm *v, const node *d, frame *f) {
   for (int i = 0; i < body->nkids; i++) {
     const node *it = body->kids[i];
     if (it->kind == N_LET) { f->slots[it->slot] = eval(v, it->a, f); continue; }
-    if (v->coverage) ((node *)it)->hits++;
+    if (v->coverage) count_hit(it);
     value c;
     if (it->kind != N_REQUIRE || !require_all_form(v, it->a, f, eval, &c)) c = eval(v, it->a, f);
     if (it->kind == N_REQUIRE) {
@@ -1031,7 +1020,7 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
       for (int i = 0; i < ni && ok; i++) ok = cell_matches(v, row->a->kids[i], ins[i], f);
       if (!ok) continue;
     }
-    if (v->coverage) ((node *)row)->hits++;
+    if (v->coverage) count_hit(row);
     if (v->tr) { /* only explain shows the matched rows */
       if (matched.len) sb_puts(&matched, ", ");
       sb_printf(&matched, "%d", k);
@@ -1093,7 +1082,7 @@ static value eval_table(vm *v, const node *d, frame *f, loc at) {
   }
   /* | else || ... |: the table's output when no row matches */
   if (d->b && !have && !no) {
-    if (v->coverage) ((node *)d->b)->hits++;
+    if (v->coverage) count_hit(d->b);
     value o = row_output(v, d, d->b, f);
     if (policy != HIT_COLLECT && policy != HIT_RULE_ORDER && policy != HIT_OUTPUT_ORDER) return o;
     list_push(&outs, &no, &co, o);
@@ -1366,7 +1355,8 @@ enum { MAX_VIEW_DEPTH = 3 };
 /* The result's layout for x with a record of names ykeys, from the node's
  * cache when the two layouts are the ones it saw last. */
 static const with_cache *with_layout(const node *n, const record *x, const char **ykeys, size_t yn) {
-  with_cache *c = n->cache;
+  site *st = site_of(n);
+  with_cache *c = st ? st->cache : NULL;
   if (c && c->xkeys == x->keys && c->ykeys == ykeys) return c;
   /* a new pair of layouts: work out the result's names once */
   size_t extra = 0;
@@ -1385,14 +1375,14 @@ static const with_cache *with_layout(const node *n, const record *x, const char 
   c->adds = extra == yn;
   c->xkeys = x->keys;
   c->ykeys = ykeys;
-  ((node *)n)->cache = c;
+  if (st) st->cache = c;
   return c;
 }
 
 /* A record that owns its names array (a JSON object, one built by the
  * host) rather than sharing its layout's: not worth a cache entry, which
  * it would replace on every call. */
-static bool own_keys(const record *r) { return r->keys == (const char **)(r + 1); }
+static bool own_keys(const record *r) { return (const void *)r->keys == (const void *)(r + 1); }
 
 /* The view of x that layout c makes, its added values left to fill; NULL
  * when c replaces a field of x, or x ends a chain of views already as
@@ -1407,11 +1397,12 @@ static record *view_for(const with_cache *c, const record *x) {
 
 /* Every record a literal makes has the same layout: one names array. */
 static const char **literal_keys(const node *n) {
-  const char **keys = n->cache;
+  site *st = site_of(n);
+  const char **keys = st ? st->cache : NULL;
   if (!keys) {
     keys = svl_alloc((size_t)(n->nkids ? n->nkids : 1) * sizeof *keys);
     for (int i = 0; i < n->nkids; i++) keys[i] = n->kids[i]->name;
-    ((node *)n)->cache = keys;
+    if (st) st->cache = keys;
   }
   return keys;
 }
@@ -1587,7 +1578,7 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
   }
   case N_COMP: return comprehension(v, n, f);
   case N_RANGE: {
-    if (n->lit.tag == V_RANGE) return n->lit; /* cached below */
+    if (n->lit.tag == V_RANGE) return n->lit; /* two literals: folded by the resolver */
     value a = eval(v, n->a, f), b = eval(v, n->b, f);
     bool ok = (a.tag == V_NUM && b.tag == V_NUM && unit_same_dim(a.unit, b.unit)) || (a.tag == V_DATE && b.tag == V_DATE) ||
               (a.tag == V_DATETIME && b.tag == V_DATETIME);
@@ -1600,9 +1591,6 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
     r->hi_open = n->op & RANGE_HI_OPEN;
     value x = {.tag = V_RANGE};
     x.as.range = r;
-    /* Two literals make a constant: a table cell like 0..9 is tested on
-     * every evaluation, so build it once and keep it on the node. */
-    if (n->a->kind == N_LIT && n->b->kind == N_LIT) ((node *)n)->lit = x;
     return x;
   }
   case N_LAMBDA: {
@@ -1777,7 +1765,7 @@ void eval_module(vm *v, module *m) {
   }
 }
 
-value eval_expr_top(vm *v, module *m, node *n) {
+value eval_expr_top(vm *v, const module *m, const node *n) {
   (void)m;
   frame *top = frame_new(NULL, 1);
   return eval(v, n, top);

@@ -19,10 +19,22 @@ struct frame {
   value slots[];
 };
 
+/* What the evaluator learns at one site of a module's tree (issue 19):
+ * kept here, owned by the VM through the module, so that the tree stays
+ * as the resolver left it.  The resolver numbers the sites (node.site). */
+typedef struct site {
+  void *cache;         /* N_FIELD, N_RECORD, N_WITH: record layouts seen;
+                          N_TABLE: its row index (eval/table_index.c) */
+  uint32_t hits;       /* coverage: times run (fn/rule/table/lambda calls,
+                          table rows, require/warn) */
+} site;
+
 typedef struct module {
   const char *path;    /* as resolved */
   source *src;
   node *prog;
+  site *sites;         /* [0 .. nsites]; entry 0 belongs to no node */
+  int nsites;
   globals *g;          /* shared by REPL lines and host bindings */
   const char *id;      /* canonical path (realpath), NULL if not a file:
                           modules are the same file when their ids are */
@@ -30,6 +42,10 @@ typedef struct module {
   bool library;        /* imported by name (import scoring): not the author's
                           own code, so explain shows its calls as one step */
 } module;
+
+/* The site of n, a node of a module's tree that the resolver gave one;
+ * NULL for a node without (site 0).  A module's table never moves. */
+static inline site *site_of(const node *n) { return n->site ? &n->mod->sites[n->site] : NULL; }
 
 /* One node of an explanation tree (svl explain). */
 typedef struct trace {
@@ -192,7 +208,8 @@ struct svl_vm {
   bool in_test;
   bool coverage;       /* count hits for svl test --coverage */
   /* files read (sources, imports, data) with their SHA-256, for audits */
-  const char **read_paths, **read_hashes;
+  const char **read_paths;
+  char **read_hashes;   /* "" until worked out (vm_file_hash) */
   /* A file's SHA-256 is worked out when first asked for (vm_file_hash),
    * not when it is read; until then read_data keeps the bytes read. */
   const char **read_data;
@@ -214,7 +231,7 @@ struct svl_value {
 void eval_module(vm *v, module *m);
 /* Load, parse, resolve a module from a file or text (no evaluation). */
 module *module_parse(vm *v, const char *path, const char *text, size_t len, bool repl, globals *into, diag *err);
-value eval_expr_top(vm *v, module *m, node *n);
+value eval_expr_top(vm *v, const module *m, const node *n);
 /* Run one test block; fills v->last_test. */
 void eval_test(vm *v, module *m, node *t);
 /* Read a file into GC memory (NULL and errno on failure). */

@@ -126,7 +126,7 @@ void vm_note_file(vm *v, const char *path, const char *data, size_t len) {
 }
 
 const char *vm_file_hash(vm *v, int i) {
-  char *h = (char *)v->read_hashes[i]; /* ours: allocated by vm_note_file */
+  char *h = v->read_hashes[i];
   if (!h[0]) {
     sha256_hex(v->read_data[i], v->read_lens[i], h);
     v->read_data[i] = NULL; /* the bytes may go now */
@@ -147,8 +147,9 @@ module *module_parse(vm *v, const char *path, const char *text, size_t len, bool
   m->g = into ? into : svl_alloc(sizeof(globals));
   node *prog = parse_module(s, m, err); /* every node knows its module */
   if (!prog) return NULL;
-  resolver_opts o = {.repl = repl, .builtins = v->builtins};
+  resolver_opts o = {.repl = repl, .builtins = v->builtins, .nsites = &m->nsites};
   if (!resolve_program(prog, m->g, v->units, o, err)) return NULL;
+  m->sites = svl_alloc((size_t)(m->nsites + 1) * sizeof *m->sites);
   m->prog = prog;
   return m;
 }

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "core/gc.h"
+#include "eval/eval.h"
 
 bool table_index_off;
 
@@ -55,7 +56,7 @@ struct table_index {
 };
 
 /* Kept on a table with nothing to index, so it is looked at only once. */
-static const table_index nothing;
+static table_index nothing; /* never written */
 
 /* ---- constants, as eval() computes them ---- */
 
@@ -236,7 +237,7 @@ static bool test_regions(const column *c, const node *t, uint8_t *acc, int nreg)
 
 static void set_bit(uint64_t *w, int k) { w[k >> 6] |= (uint64_t)1 << (k & 63); }
 
-static const table_index *build(const node *d) {
+static table_index *build(const node *d) {
   const node *rows = d->a;
   int ni = d->ninputs, nrows = rows->nkids - 1;
   if (nrows < 1 || ni < 1) return &nothing;
@@ -321,8 +322,10 @@ static const table_index *build(const node *d) {
 
 const table_index *table_index_of(const node *d) {
   if (table_index_off) return NULL;
-  if (!d->index) ((node *)d)->index = build(d);
-  return d->index == &nothing ? NULL : d->index;
+  site *st = site_of(d);
+  if (!st) return NULL;
+  if (!st->cache) st->cache = build(d);
+  return st->cache == &nothing ? NULL : st->cache;
 }
 
 /* ---- calls ---- */

@@ -55,7 +55,7 @@ void trace_global(vm *v, const module *m, int k) {
   p->kids[p->nkids++] = t;
   v->tr = t;
   trace_scan(v, d->a);
-  value r = eval_expr_top(v, (module *)m, d->a);
+  value r = eval_expr_top(v, m, d->a);
   v->tr = p;
   t->res = r;
   t->result = value_short(r);

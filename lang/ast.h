@@ -85,17 +85,22 @@ struct node {
   uint8_t refkind;    /* N_NAME resolution */
   bool opt;           /* N_TYPEEXPR: T? ; N_BLOCK: has final expression */
   uint16_t depth;     /* nesting depth, bounded by the parser (1,000) */
-  uint8_t frames;     /* N_FN, N_RULE, N_TABLE, N_LAMBDA: 0 not yet
-                         known, 1 its frames may live on the C stack, 2 a
-                         lambda inside may keep them (eval/eval.c) */
+  uint8_t frames;     /* N_FN, N_RULE, N_TABLE, N_LAMBDA, N_COMP: 2 when
+                         a lambda inside may keep its frames (set by the
+                         resolver), else 0 (eval/eval.c) */
   loc at;
   const char *name;
   const char *name2;  /* N_UNIT plural; N_TABLE unused */
   node *a, *b, *c;
   node **kids;
   int nkids;
-  uint32_t hits;      /* coverage: times run (fn/rule/table calls, table rows, require/warn) */
-  value lit;
+  /* Where the evaluator keeps what it learns at this node (record
+   * layouts, a table's row index, coverage hits): an index into its
+   * module's site table (eval/eval.h), dense per module, set by the
+   * resolver for the kinds that need one; 0 none.  After resolution the
+   * tree is read-only: the evaluator never writes into it. */
+  int site;
+  value lit;          /* N_LIT, N_QTY's factor; N_RANGE of two literals: the range (the resolver folds it) */
   /* resolution */
   int slot;           /* REF_GLOBAL/REF_LOCAL slot; N_LET/N_COMP/N_FN global slot */
   int up;             /* REF_LOCAL: frames outwards */
@@ -103,8 +108,6 @@ struct node {
   int ninputs;        /* N_TABLE: input columns; kids[0] header, then rows */
   const void *ref;    /* REF_BUILTIN: builtin; N_NAME global decl node */
   const struct module *mod; /* REF_GLOBAL: the module owning the slot */
-  const void *index;  /* N_TABLE: its row index (eval/table_index.c), built on the first call */
-  void *cache;        /* N_FIELD, N_RECORD, N_WITH: record layouts seen (eval/eval.c) */
 };
 
 /* Where the nodes of one parse come from: blocks of up to 256 nodes, one

@@ -29,7 +29,41 @@ typedef struct R {
   bool *declared;       /* top-level: names defined so far (lets in order) */
   int ndeclared;
   int fn_depth;         /* >0 inside a fn/rule/table/lambda/test body */
+  int nsites;           /* site numbers given so far (node.site) */
 } R;
+
+/* A site of its own for n: the evaluator keeps what it learns at n in
+ * its module's site table, not in the tree (lang/ast.h). */
+static void site(R *r, node *n) { n->site = ++r->nsites; }
+
+/* A lambda in scope s keeps the frames of every function, lambda and
+ * comprehension around it alive after they return: they must be on the
+ * heap (eval/eval.c frame_may_be_on_stack).  Marking stops at an owner
+ * already marked, whose own owners were marked with it. */
+static void lambda_inside(scope *s) {
+  for (; s; s = s->parent) {
+    if (!s->owner) continue;
+    if (s->owner->frames == 2) return;
+    s->owner->frames = 2;
+  }
+}
+
+/* a..b of two literals is a constant: a table cell like 0..9 is tested
+ * on every evaluation, so it is made once, here; anything that would be
+ * an error (mixed units, a text) is left for the evaluator to report. */
+static void fold_range(node *n) {
+  if (n->a->kind != N_LIT || n->b->kind != N_LIT) return;
+  value a = n->a->lit, b = n->b->lit;
+  if (!((a.tag == V_NUM && b.tag == V_NUM && unit_same_dim(a.unit, b.unit)) || (a.tag == V_DATE && b.tag == V_DATE)))
+    return;
+  range *g = svl_alloc(sizeof *g);
+  g->lo = a;
+  g->hi = b;
+  g->lo_open = n->op & RANGE_LO_OPEN;
+  g->hi_open = n->op & RANGE_HI_OPEN;
+  n->lit = (value){.tag = V_RANGE};
+  n->lit.as.range = g;
+}
 
 static uint32_t name_hash(const char *s) {
   uint32_t h = 2166136261u; /* FNV-1a */
@@ -356,8 +390,14 @@ static void expr(R *r, node *n, scope *s) {
     rerr(r, n->at, "split the expression with let", "E0804 expression nested too deep for the stack left");
     return;
   }
+  if (n->kind == N_FIELD || n->kind == N_RECORD || n->kind == N_WITH) site(r, n);
   switch (n->kind) {
   case N_LIT: return;
+  case N_RANGE:
+    expr(r, n->a, s);
+    expr(r, n->b, s);
+    if (!r->failed) fold_range(n);
+    return;
   case N_QTY:
     if (n->name) n->ref = unit_ref(r, n, n->name);
     if (n->name2) {
@@ -404,6 +444,8 @@ static void expr(R *r, node *n, scope *s) {
     return;
   }
   case N_LAMBDA: {
+    site(r, n);
+    lambda_inside(s);
     scope fs = frame_scope(s, n);
     params(r, n, &fs);
     r->fn_depth++;
@@ -453,6 +495,7 @@ static void stmts(R *r, node *blk, scope *s) {
       rerr(r, st->at, NULL, "E0204 declarations are only allowed at the top level");
       break;
     default:
+      if (st->kind == N_REQUIRE || st->kind == N_WARN) site(r, st); /* coverage */
       expr(r, st->a, s);
       expr(r, st->b, s);
       break;
@@ -461,6 +504,7 @@ static void stmts(R *r, node *blk, scope *s) {
 }
 
 static void fn_body(R *r, node *d) {
+  site(r, d);
   scope fs = frame_scope(NULL, d);
   params(r, d, &fs);
   r->fn_depth++;
@@ -503,6 +547,7 @@ static void fn_body(R *r, node *d) {
            "E0604 table %s: hit %s needs an output column typed by an enumeration, whose order ranks the outputs", d->name,
            d->op == HIT_PRIORITY ? "priority" : "output order");
     if (d->b && !r->failed) { /* | else || ... | */
+      site(r, d->b);
       if (d->b->b->nkids != outs->nkids)
         rerr(r, d->b->at, NULL, "E0604 table %s: the else row has %d output cells; the header has %d", d->name, d->b->b->nkids, outs->nkids);
       else if (d->op == HIT_COLLECT_COUNT)
@@ -511,6 +556,7 @@ static void fn_body(R *r, node *d) {
     }
     for (int k = 1; k < rows->nkids && !r->failed; k++) {
       node *row = rows->kids[k];
+      site(r, row);
       if (row->a->nkids != ins->nkids || row->b->nkids != outs->nkids) {
         rerr(r, row->at, NULL, "E0604 table %s: row %d has %d input and %d output cells; the header has %d and %d",
              d->name, k, row->a->nkids, row->b->nkids, ins->nkids, outs->nkids);
@@ -718,5 +764,6 @@ bool resolve_program(node *prog, globals *g, unit_reg *units, resolver_opts opts
       break;
     }
   }
+  if (opts.nsites) *opts.nsites = r.nsites;
   return !r.failed;
 }

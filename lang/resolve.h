@@ -40,6 +40,10 @@ typedef struct builtin_set {
 typedef struct resolver_opts {
   bool repl;          /* redefinition replaces instead of failing */
   const builtin_set *builtins; /* NULL: none */
+  /* Site numbers (node.site) are handed out from *nsites + 1 on, and
+   * *nsites is left at the highest given: the size the evaluator's site
+   * table needs.  NULL: the sites are numbered but not counted. */
+  int *nsites;
 } resolver_opts;
 
 /* Resolve a parsed program against its module's globals.  Unit

@@ -1,6 +1,7 @@
 /* Coverage for `svl test --coverage`: which functions, rules, table rows
- * and require/warn lines ran.  The evaluator counts hits in the AST nodes
- * (one predictable branch when off); this file only reports them. */
+ * and require/warn lines ran.  The evaluator counts hits in the sites of
+ * each module (eval/eval.h; one predictable branch when off); this file
+ * only reports them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,11 @@
 
 typedef struct item { const node *n; const char *kind; const char *name; int row; } item;
 typedef struct items { item *v; int n, cap; } items;
+
+static uint32_t hits(const node *n) {
+  const site *st = site_of(n);
+  return st ? st->hits : 0;
+}
 
 static void add(items *it, const node *n, const char *kind, const char *name, int row) {
   GC_GROW(it->v, it->n, it->cap, 32);
@@ -59,7 +65,7 @@ PUBLIC svl_status svl_coverage_report(svl_vm *v, svl_format f, char **out, int *
   for (int i = 0; i < v->nmods; i++)
     if (user_module(v, v->mods[i])) collect(&it, v->mods[i]->prog);
   int c = 0;
-  for (int i = 0; i < it.n; i++) c += it.v[i].n->hits > 0;
+  for (int i = 0; i < it.n; i++) c += hits(it.v[i].n) > 0;
   if (covered) *covered = c;
   if (total) *total = it.n;
   sbuf b;
@@ -76,13 +82,13 @@ PUBLIC svl_status svl_coverage_report(svl_vm *v, svl_format f, char **out, int *
       sb_printf(&b, ", \"line\": %d, \"kind\": \"%s\", \"name\": ", line, x->kind);
       sb_json_string(&b, x->name, strlen(x->name));
       if (x->row) sb_printf(&b, ", \"row\": %d", x->row);
-      sb_printf(&b, ", \"hits\": %u}", (unsigned)x->n->hits);
+      sb_printf(&b, ", \"hits\": %u}", (unsigned)hits(x->n));
     }
     sb_puts(&b, "]}\n");
   } else {
     for (int i = 0; i < it.n; i++) {
       const item *x = &it.v[i];
-      if (x->n->hits) continue;
+      if (hits(x->n)) continue;
       int line, col;
       loc_line_col(x->n->at.src, x->n->at.start, &line, &col);
       if (x->row) sb_printf(&b, "  not run: %s:%d: table %s row %d", x->n->at.src->name, line, x->name, x->row);

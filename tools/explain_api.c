@@ -67,7 +67,7 @@ static void eval_body(svl_vm *v, void *ctx) {
     root->decl = d;
   }
   trace_scan(v, d ? d->a : n);
-  value r = d ? eval_expr_top(v, (module *)n->mod, d->a) : eval_expr_top(v, v->main, n);
+  value r = d ? eval_expr_top(v, n->mod, d->a) : eval_expr_top(v, v->main, n);
   /* a bare function of no parameters is called, as before; one with
    * parameters needs them */
   if (r.tag == V_FUNC && n->kind == N_NAME) {
