@@ -55,8 +55,6 @@ struct table_index {
   uint64_t *dirty;
 };
 
-/* Kept on a table with nothing to index, so it is looked at only once. */
-static table_index nothing; /* never written */
 
 /* ---- constants, as eval() computes them ---- */
 
@@ -240,7 +238,7 @@ static void set_bit(uint64_t *w, int k) { w[k >> 6] |= (uint64_t)1 << (k & 63); 
 static table_index *build(const node *d) {
   const node *rows = d->a;
   int ni = d->ninputs, nrows = rows->nkids - 1;
-  if (nrows < 1 || ni < 1) return &nothing;
+  if (nrows < 1 || ni < 1) return NULL;
   table_index *ix = svl_alloc(sizeof *ix);
   ix->nrows = nrows;
   ix->nwords = (nrows + 1 + 63) / 64; /* bit k is row k; bit 0 unused */
@@ -311,7 +309,7 @@ static table_index *build(const node *d) {
   bool clean = false;
   for (int k = 1; k <= nrows; k++)
     if (!(ix->dirty[k >> 6] >> (k & 63) & 1)) clean = true;
-  if (!ix->ncols || !clean) return &nothing;
+  if (!ix->ncols || !clean) return NULL;
   for (int i = 0; i < ix->ncols; i++) {
     const column *c = &ix->cols[i];
     for (int r = 0; r < 2 * c->n + 1; r++)
@@ -324,8 +322,14 @@ const table_index *table_index_of(const node *d) {
   if (table_index_off) return NULL;
   site *st = site_of(d);
   if (!st) return NULL;
-  if (!st->cache) st->cache = build(d);
-  return st->cache == &nothing ? NULL : st->cache;
+  /* A table with nothing to index keeps its site itself as the mark, so
+   * it is looked at only once (a static sentinel would be writable data,
+   * which the library keeps none of: tests/cli/library.t). */
+  if (!st->cache) {
+    table_index *ix = build(d);
+    st->cache = ix ? (void *)ix : (void *)st;
+  }
+  return st->cache == (void *)st ? NULL : st->cache;
 }
 
 /* ---- calls ---- */
