@@ -19,6 +19,38 @@ if ! stage_install; then
   exit 1
 fi
 lib=$P/lib/libsvl.so.0
+# ctypes mirrors struct svl_config by hand: its size and every offset must
+# be the C compiler's, or svl_config_init writes past the Python struct.
+cat >layout.c <<'EOF'
+#include <stddef.h>
+#include <stdio.h>
+#include "svl.h"
+#define F(f) printf(" %s=%zu", #f, offsetof(svl_config, f))
+int main(void) {
+  printf("size=%zu", sizeof(svl_config));
+  F(permissions); F(max_steps); F(max_heap); F(timeout_ms); F(stdlib_path); F(allow_read); F(heap_budget);
+  F(as_of); F(max_load_bytes); F(load_encoding);
+  printf("\n");
+  return 0;
+}
+EOF
+if ${HOST_CC:-cc} -I"$root/include" -o layout layout.c 2>"$tmp/cc.err"; then
+  c_layout=$(./layout)
+  py_layout=$(PYTHONPATH=$py python3 -c '
+import ctypes, svl
+C = svl._Config
+names = ["permissions", "max_steps", "max_heap", "timeout_ms", "stdlib_path", "allow_read", "heap_budget",
+         "as_of", "max_load_bytes", "load_encoding"]
+print("size=%d" % ctypes.sizeof(C) + "".join(" %s=%d" % (n, getattr(C, n).offset) for n in names))' 2>&1)
+  if [ "$py_layout" = "$c_layout" ]; then
+    ok "svl.py's svl_config has the C layout (size and offsets)"
+  else
+    not_ok "svl.py's svl_config has the C layout (size and offsets)" "C:      $c_layout
+Python: $py_layout"
+  fi
+else
+  not_ok "svl.py's svl_config has the C layout" "$(cat "$tmp/cc.err")"
+fi
 # The script prints "TAP version 13", its points and its plan: renumber
 # them after ours so the whole is one TAP stream.
 # shellcheck disable=SC2046 # the words of sanitizer_env are env arguments

@@ -133,7 +133,9 @@ class _Config(_c.Structure):
                 ("max_depth", _c.c_uint), ("timeout_ms", _c.c_uint64), ("stack_bytes", _c.c_size_t),
                 ("stdlib_path", _c.c_char_p), ("interactive", _c.c_int),
                 ("allow_read", _c.POINTER(_c.c_char_p)), ("heap_budget", _c.c_size_t),
-                # every field of svl_config, in order: svl_config_init writes them all
+                # svl_config_init writes every field: a field missing here
+                # is a write past the end of this struct (embed_python.t
+                # compares the layout with the C compiler's)
                 ("as_of", _c.c_char_p), ("max_load_bytes", _c.c_size_t), ("load_encoding", _c.c_char_p)]
 
 
