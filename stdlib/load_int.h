@@ -96,7 +96,12 @@ typedef struct {
   const datasrc *src; /* a file's: its objects keep it and their line */
   size_t lc_off, lc_line; /* line_at's cursor: objects open in file order */
   size_t line_base, col_base;
+  value *texts; /* JSON_TEXTS recent short strings, shared (or NULL) */
 } jparser;
+/* Short strings repeat down a file (a buyer's name in every release, a
+ * currency, a status): equal ones share one text, as CSV cells do. */
+#define JSON_TEXTS 256
+#define JSON_TEXT_LEN 48
 void ld_json_init(jparser *j, vm *v, loc at, const char *name, const datasrc *src, const char *s,
                   size_t n, size_t line_base, size_t col_base);
 /* The next JSON value; the parser then stands after it and the blanks

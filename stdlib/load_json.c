@@ -158,6 +158,19 @@ static void jstring(jparser *j) {
   }
 }
 
+/* The string just read as a text, shared with an equal recent one. */
+static value jtext(jparser *j) {
+  const char *s = j->str.s;
+  size_t n = j->str.len;
+  if (!j->texts || n > JSON_TEXT_LEN) return v_text(s, n);
+  unsigned h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  value *e = &j->texts[h % JSON_TEXTS];
+  if (e->tag == V_TEXT && e->as.text->len == n && memcmp(e->as.text->s, s, n) == 0) return *e;
+  *e = v_text(s, n);
+  return *e;
+}
+
 static value jnumber(jparser *j) {
   size_t start = j->p;
   const char *s = j->s;
@@ -305,7 +318,7 @@ static value jvalue(jparser *j) {
   case '[': return jarray(j);
   case '"':
     jstring(j);
-    return v_text(j->str.s, j->str.len);
+    return jtext(j);
   default: break;
   }
   if (c == '-' || ld_is_digit(c)) return jnumber(j);
@@ -375,6 +388,7 @@ value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bo
   if (dsp) *dsp = ds;
   jparser j;
   ld_json_init(&j, v, at, name, ds, s, n, 1, 1);
+  if (name) j.texts = svl_alloc(JSON_TEXTS * sizeof(value));
   if (ds) ds->seq = true; /* until a single value says otherwise */
   if (seq) return json_seq(&j, v_null, false);
   if (j.p >= n) ld_json_fail(&j, j.p, "the JSON text is empty");
