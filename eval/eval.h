@@ -231,6 +231,7 @@ struct svl_value {
 void eval_module(vm *v, module *m);
 /* Load, parse, resolve a module from a file or text (no evaluation). */
 module *module_parse(vm *v, const char *path, const char *text, size_t len, bool repl, globals *into, diag *err);
+const char *module_stdlib_file(const vm *v, const char *name); /* NULL: not found */
 value eval_expr_top(vm *v, const module *m, const node *n);
 /* Run one test block; fills v->last_test. */
 void eval_test(vm *v, module *m, node *t);

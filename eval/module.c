@@ -134,6 +134,26 @@ const char *vm_file_hash(vm *v, int i) {
   return h;
 }
 
+/* The file of standard library module `name`: NAME.svl in the first
+ * directory of the ':'-separated stdlib_path that holds it; NULL when
+ * none does (or there is no stdlib_path).  Also used by the editor
+ * analysis (tools/lsp.c). */
+const char *module_stdlib_file(const vm *v, const char *name) {
+  const char *path = NULL, *p = v->cfg.stdlib_path;
+  while (p && *p && !path) {
+    const char *e = strchr(p, ':');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    sbuf b;
+    sb_init(&b);
+    sb_putn(&b, p, n);
+    sb_printf(&b, "/%s.svl", name);
+    FILE *fp = n ? fopen(b.s, "rb") : NULL;
+    if (fp) { fclose(fp); path = b.s; }
+    p += n + (e ? 1 : 0);
+  }
+  return path;
+}
+
 module *module_parse(vm *v, const char *path, const char *text, size_t len, bool repl, globals *into, diag *err) {
   module *m = svl_alloc(sizeof *m);
   m->path = path;
@@ -211,19 +231,7 @@ value vm_import(vm *v, module *m, const node *d) {
   } else {
     /* stdlib_path is a ':'-separated list of directories, searched in order */
     if (!v->cfg.stdlib_path) vm_error_kind(v, DIAG_IO, d->at, "E0306 no standard library module '%s' is available", d->name);
-    path = NULL;
-    const char *p = v->cfg.stdlib_path;
-    while (*p && !path) {
-      const char *e = strchr(p, ':');
-      size_t n = e ? (size_t)(e - p) : strlen(p);
-      sbuf b;
-      sb_init(&b);
-      sb_putn(&b, p, n);
-      sb_printf(&b, "/%s.svl", d->name);
-      FILE *fp = n ? fopen(b.s, "rb") : NULL;
-      if (fp) { fclose(fp); path = b.s; }
-      p += n + (e ? 1 : 0);
-    }
+    path = module_stdlib_file(v, d->name);
     if (!path) vm_error_kind(v, DIAG_IO, d->at, "E0306 no standard library module named '%s'", d->name);
   }
   (void)m;

@@ -34,7 +34,7 @@ typedef struct R {
 
 /* A site of its own for n: the evaluator keeps what it learns at n in
  * its module's site table, not in the tree (lang/ast.h). */
-static void site(R *r, node *n) { n->site = ++r->nsites; }
+static void number_site(R *r, node *n) { n->site = ++r->nsites; }
 
 /* A lambda in scope s keeps the frames of every function, lambda and
  * comprehension around it alive after they return: they must be on the
@@ -390,7 +390,7 @@ static void expr(R *r, node *n, scope *s) {
     rerr(r, n->at, "split the expression with let", "E0804 expression nested too deep for the stack left");
     return;
   }
-  if (n->kind == N_FIELD || n->kind == N_RECORD || n->kind == N_WITH) site(r, n);
+  if (n->kind == N_FIELD || n->kind == N_RECORD || n->kind == N_WITH) number_site(r, n);
   switch (n->kind) {
   case N_LIT: return;
   case N_RANGE:
@@ -444,7 +444,7 @@ static void expr(R *r, node *n, scope *s) {
     return;
   }
   case N_LAMBDA: {
-    site(r, n);
+    number_site(r, n);
     lambda_inside(s);
     scope fs = frame_scope(s, n);
     params(r, n, &fs);
@@ -495,7 +495,7 @@ static void stmts(R *r, node *blk, scope *s) {
       rerr(r, st->at, NULL, "E0204 declarations are only allowed at the top level");
       break;
     default:
-      if (st->kind == N_REQUIRE || st->kind == N_WARN) site(r, st); /* coverage */
+      if (st->kind == N_REQUIRE || st->kind == N_WARN) number_site(r, st); /* coverage */
       expr(r, st->a, s);
       expr(r, st->b, s);
       break;
@@ -504,7 +504,7 @@ static void stmts(R *r, node *blk, scope *s) {
 }
 
 static void fn_body(R *r, node *d) {
-  site(r, d);
+  number_site(r, d);
   scope fs = frame_scope(NULL, d);
   params(r, d, &fs);
   r->fn_depth++;
@@ -547,7 +547,7 @@ static void fn_body(R *r, node *d) {
            "E0604 table %s: hit %s needs an output column typed by an enumeration, whose order ranks the outputs", d->name,
            d->op == HIT_PRIORITY ? "priority" : "output order");
     if (d->b && !r->failed) { /* | else || ... | */
-      site(r, d->b);
+      number_site(r, d->b);
       if (d->b->b->nkids != outs->nkids)
         rerr(r, d->b->at, NULL, "E0604 table %s: the else row has %d output cells; the header has %d", d->name, d->b->b->nkids, outs->nkids);
       else if (d->op == HIT_COLLECT_COUNT)
@@ -556,7 +556,7 @@ static void fn_body(R *r, node *d) {
     }
     for (int k = 1; k < rows->nkids && !r->failed; k++) {
       node *row = rows->kids[k];
-      site(r, row);
+      number_site(r, row);
       if (row->a->nkids != ins->nkids || row->b->nkids != outs->nkids) {
         rerr(r, row->at, NULL, "E0604 table %s: row %d has %d input and %d output cells; the header has %d and %d",
              d->name, k, row->a->nkids, row->b->nkids, ins->nkids, outs->nkids);

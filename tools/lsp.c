@@ -336,19 +336,8 @@ const module *lsp_import(const ldoc *d, const node *imp) {
     if (given[0] != '/' && slash) sb_putn(&b, d->path, (size_t)(slash - d->path + 1));
     sb_puts(&b, given);
     path = b.s;
-  } else if (!imp->b && v->cfg.stdlib_path) {
-    const char *p = v->cfg.stdlib_path;
-    while (*p && !path) {
-      const char *e = strchr(p, ':');
-      size_t n = e ? (size_t)(e - p) : strlen(p);
-      sbuf b;
-      sb_init(&b);
-      sb_putn(&b, p, n);
-      sb_printf(&b, "/%s.svl", imp->name);
-      FILE *fp = n ? fopen(b.s, "rb") : NULL;
-      if (fp) { fclose(fp); path = b.s; }
-      p += n + (e ? 1 : 0);
-    }
+  } else if (!imp->b) {
+    path = module_stdlib_file(v, imp->name);
   }
   if (!path) return NULL;
   size_t len;
