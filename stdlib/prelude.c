@@ -1377,4 +1377,4 @@ const builtin svl_prelude[] = {
     {"type_of", 1, 1, p_type_of, "x"},
 };
 
-const int svl_prelude_count = (int)(sizeof svl_prelude / sizeof svl_prelude[0]);
+const int svl_prelude_count = BUILTIN_COUNT(svl_prelude);
