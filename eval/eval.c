@@ -791,6 +791,7 @@ value vm_call_named(vm *v, value f, int nargs, value *args, int nnamed, const ch
 }
 
 bool vm_callable(value f) { return f.tag == V_FUNC || f.tag == V_BUILTIN || f.tag == V_TABLE; }
+bool vm_observed(const vm *v) { return v->tr || v->coverage; }
 
 static __attribute__((noinline)) value eval_call(vm *v, const node *n, frame *f) {
   value fv = eval(v, n->a, f);
