@@ -134,6 +134,10 @@ void vm_check_limits(vm *v, loc at) {
   vm_check_budget(v, at, 0);
 }
 
+__attribute__((cold, noinline)) _Noreturn void vm_step_limit(vm *v, loc at) {
+  vm_error_kind(v, DIAG_LIMIT, at, "E0801 step limit reached (%llu steps)", (unsigned long long)v->cfg.max_steps);
+}
+
 void vm_walk_steps(vm *v, uint64_t n) {
   /* counted apart from v->steps, which must not depend on how much a
    * comparison walked (a table's index skips rows and counts them as the
@@ -707,7 +711,7 @@ static inline frame *reusable_frame(vm *v, const node *n, frame *f) {
 
 /* Runs the clause for one item x: false when the filter drops it, else
  * true with the item's value (or list, under another `for`) in *out. */
-static inline bool comp_one(vm *v, const node *n, frame *f, frame *reused, value x, value *out) {
+static inline __attribute__((always_inline)) bool comp_one(vm *v, const node *n, frame *f, frame *reused, value x, value *out) {
   step(v, n->at);
   frame *it = item_frame(n, f, reused);
   comp_item(v, it);

@@ -15,6 +15,8 @@
 value eval(vm *v, const node *n, frame *f);
 /* The limits looked at every thousand steps: interrupts, the clock, the heap. */
 void vm_check_limits(vm *v, loc at);
+/* Raises E0801: out of line, so that step stays small where it is inlined. */
+_Noreturn void vm_step_limit(vm *v, loc at);
 
 /* eval/operators.c */
 value op_apply(vm *v, loc at, int op, value a, value b);
@@ -30,8 +32,7 @@ value eval_table(vm *v, const node *d, frame *f, loc at);
 static inline void step(vm *v, loc at) {
   v->steps++;
   v->here = at;
-  if (v->cfg.max_steps && v->steps > v->cfg.max_steps)
-    vm_error_kind(v, DIAG_LIMIT, at, "E0801 step limit reached (%llu steps)", (unsigned long long)v->cfg.max_steps);
+  if (__builtin_expect(v->cfg.max_steps && v->steps > v->cfg.max_steps, 0)) vm_step_limit(v, at);
   if ((v->steps & 1023) == 0) vm_check_limits(v, at);
 }
 
