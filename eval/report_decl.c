@@ -36,6 +36,7 @@ static const struct { const char *name, *kinds, *what; } fields[NF] = {
   {"clarifications", "L", "a list of records (the clarification log: bid, question, ...)"},
   {"declarations", "L", "a list of records (declarations of interest: person, interest, ...)"},
   {"sign_off", "L", "a list of records (the panel's sign-off lines: name, role, ...)"},
+  {"sign_off_statement", "t", "a text (what the panel signs to, above the sign_off lines)"},
 };
 
 bool report_records(value x) {
@@ -93,7 +94,7 @@ value report_check(vm *v, const node *d, value rec) {
       if (best) sb_printf(&h, "did you mean '%s'? ", best);
       sb_puts(&h, "a report has title, contract, date, decision, bids, name, gates, ranking, total, weights, scores, "
                   "abnormally_low, sensitivity, social_value, explain, labels, tie_break, not_ranked, moderation, methodology, "
-                  "reasons, standstill, clarifications, declarations and sign_off (docs/report.md)");
+                  "reasons, standstill, clarifications, declarations, sign_off and sign_off_statement (docs/report.md)");
       vm_error_hint(v, at, h.s, "E0409 report: unknown field '%s'", r->keys[i]);
     }
     /* null is "not given", so a field can be switched off */
@@ -103,6 +104,12 @@ value report_check(vm *v, const node *d, value rec) {
     if (!ok)
       vm_error(v, at, "E0409 report: '%s' must be %s, got %s", r->keys[i], fields[id].what, value_type_name(rec_get(r, i)));
   }
+  /* the statement is printed above the lines that sign it: without them it
+   * would silently not appear */
+  long st = record_find(r, fields[F_SIGN_OFF_STATEMENT].name), so = record_find(r, fields[F_SIGN_OFF].name);
+  if (st >= 0 && rec_get(r, st).tag != V_NULL && (so < 0 || rec_get(r, so).tag == V_NULL))
+    vm_error_hint(v, d->a->kids[st]->at, "give sign_off too: the list of who signs (name, role)",
+                  "E0409 report: 'sign_off_statement' is the sentence above the sign_off lines, and there are none");
   static const fid required[] = {F_TITLE, F_RANKING};
   for (size_t k = 0; k < sizeof required / sizeof required[0]; k++) {
     long i = record_find(r, fields[required[k]].name);

@@ -259,6 +259,25 @@ void rp_load_ranking(rep *r) {
   r->scored = true;
 }
 
+/* The contract, the date of evaluation and the as-of date under a page's heading. */
+void rp_contract_date(rep *r) {
+  sbuf *b = r->b;
+  if (r->f[F_CONTRACT].tag != V_NULL) {
+    sb_puts(b, "<p class=\"contract\">");
+    rp_free_text(r, disp(r->f[F_CONTRACT]));
+    sb_puts(b, "</p>\n");
+  }
+  rp_dates(r, b);
+}
+
+/* The award decision in the rule file's words, when it gives one. */
+void rp_decision_text(rep *r) {
+  if (r->f[F_DECISION].tag == V_NULL) return;
+  sb_puts(r->b, "<p class=\"decision\">");
+  rp_free_text(r, disp(r->f[F_DECISION]));
+  sb_puts(r->b, "</p>\n");
+}
+
 static bool has_separation(rep *r) {
   return r->n >= 2 && (r->f[F_EXPLAIN].tag != V_NULL || r->f[F_TOTAL].tag != V_NULL);
 }
@@ -270,12 +289,7 @@ static void header(rep *r) {
   sb_puts(b, "<header>\n<h1>");
   rp_free_text(r, disp(r->f[F_TITLE]));
   sb_puts(b, "</h1>\n");
-  if (r->f[F_CONTRACT].tag != V_NULL) {
-    sb_puts(b, "<p class=\"contract\">");
-    rp_free_text(r, disp(r->f[F_CONTRACT]));
-    sb_puts(b, "</p>\n");
-  }
-  rp_dates(r, b);
+  rp_contract_date(r);
   sb_puts(b, "</header>\n<nav aria-label=\"Contents\"><ul><li><a href=\"#decision\">Award decision</a></li>"
              "<li><a href=\"#methodology\">Methodology</a></li>"
              "<li><a href=\"#ranking\">Ranking</a></li>");
@@ -383,11 +397,7 @@ static void tie_sentence(rep *r, int from, int to) {
 static void decision(rep *r) {
   sbuf *b = r->b;
   sb_puts(b, "<section id=\"decision\">\n<h2>Award decision</h2>\n");
-  if (r->f[F_DECISION].tag != V_NULL) {
-    sb_puts(b, "<p class=\"decision\">");
-    rp_free_text(r, disp(r->f[F_DECISION]));
-    sb_puts(b, "</p>\n");
-  }
+  rp_decision_text(r);
   if (r->n == 0) {
     sb_puts(b, "<p class=\"summary\">No bid is in competition: there is nothing to award.</p>\n</section>\n");
     return;
@@ -542,9 +552,8 @@ static void contributions(rep *r) {
   }
   sb_puts(b, "<th scope=\"col\">Sum</th></tr></thead>\n<tbody>\n");
   for (int i = 0; i < r->n; i++) {
-    sb_puts(b, "<tr><th scope=\"row\">");
-    data_text(b, r->names[i]);
-    sb_puts(b, "</th>");
+    sb_puts(b, "<tr>");
+    rp_th(b, "row", r->names[i]);
     for (int k = 0; k < r->nc; k++) {
       sb_puts(b, "<td class=\"num\">");
       html_escs(b, bars[i].shown[k]);
@@ -664,6 +673,27 @@ bool rp_verdict_cell(rep *r, value x, const char *gate) {
   return passed;
 }
 
+/* Each gate's verdict on bid, a <td> each (with `rows`, each in a row
+ * headed by the gate); the names of the gates it failed, in words, into
+ * *failed. */
+void rp_gate_cells(rep *r, value bid, sbuf *failed, bool rows) {
+  int ng;
+  const value *gs = rp_gates(r, &ng);
+  for (int k = 0; k < ng; k++) {
+    const char *g = rp_callable_name(gs[k]);
+    if (rows) {
+      sb_puts(r->b, "<tr>");
+      rp_th(r->b, "row", rp_label_of(r, g));
+    }
+    value arg = bid;
+    if (!rp_verdict_cell(r, vm_call(r->v, gs[k], 1, &arg, r->at[F_GATES]), g)) {
+      if (failed->len) sb_puts(failed, ", ");
+      data_text(failed, rp_label_of(r, g));
+    }
+    if (rows) sb_puts(r->b, "</tr>\n");
+  }
+}
+
 static void gates(rep *r) {
   sbuf *b = r->b;
   int ng;
@@ -675,28 +705,16 @@ static void gates(rep *r) {
             bl->n, bl->n == 1 ? "" : "s");
   sb_puts(b, "<div class=\"scroll\">\n<table class=\"gates\">\n<caption>Gates and verdicts</caption>\n<thead><tr><th scope=\"col\">Bid</th>");
   for (int k = 0; k < ng; k++) {
-    sb_puts(b, "<th scope=\"col\">");
-    rp_heading(r, rp_callable_name(gs[k]));
-    sb_puts(b, "</th>");
+    rp_th(b, "col", rp_label_of(r, rp_callable_name(gs[k])));
   }
   sb_puts(b, "<th scope=\"col\">Outcome</th></tr></thead>\n<tbody>\n");
   for (size_t i = 0; i < bl->n; i++) {
     const char *nm = rp_name_of(r, bl->items[i], (int)i);
-    sb_puts(b, "<tr><th scope=\"row\">");
-    data_text(b, nm);
-    sb_puts(b, "</th>");
+    sb_puts(b, "<tr>");
+    rp_th(b, "row", nm);
     sbuf failed;
     sb_init(&failed);
-    for (int k = 0; k < ng; k++) {
-      value arg = bl->items[i];
-      if (!rp_verdict_cell(r, vm_call(r->v, gs[k], 1, &arg, r->at[F_GATES]), rp_callable_name(gs[k]))) {
-        if (failed.len) sb_puts(&failed, ", ");
-        sbuf *keep = r->b;
-        r->b = &failed;
-        rp_heading(r, rp_callable_name(gs[k]));
-        r->b = keep;
-      }
-    }
+    rp_gate_cells(r, bl->items[i], &failed, false);
     int at = rp_ranked_at(r, nm);
     if (at >= 0) {
       sb_puts(b, "<td class=\"outcome\">ranked ");
@@ -981,9 +999,9 @@ static void sensitivity(rep *r) {
              "<th scope=\"col\">to</th><th scope=\"col\">Below that, first would be</th><th scope=\"col\">Above that, first would be</th></tr></thead>\n<tbody>\n");
   for (int k = 0; k < r->nc; k++) {
     const sens_row *row = &rows[k];
-    sb_puts(b, "<tr><th scope=\"row\">");
-    data_text(b, row->label);
-    sb_puts(b, "</th><td class=\"num\">");
+    sb_puts(b, "<tr>");
+    rp_th(b, "row", row->label);
+    sb_puts(b, "<td class=\"num\">");
     html_escs(b, row->weight);
     if (row->broken) {
       sb_printf(b, "</td><td colspan=\"4\" class=\"not-ahead\">%s</td></tr>\n", why[k]);
@@ -1015,9 +1033,7 @@ static void sv_head(rep *r, const record *x) {
       sb_puts(b, "<th scope=\"col\">Measure</th><th scope=\"col\">Proxy</th><th scope=\"col\">Source of the proxy</th>");
       continue;
     }
-    sb_puts(b, "<th scope=\"col\">");
-    rp_heading(r, x->keys[k]);
-    sb_puts(b, "</th>");
+    rp_th(b, "col", rp_label_of(r, x->keys[k]));
   }
 }
 

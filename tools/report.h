@@ -26,6 +26,8 @@ extern const char report_css[];
 extern const char report_css_print_explanations[];
 void data_text(sbuf *b, const char *s);
 void data_attr(sbuf *b, const char *s, size_t len);
+/* A heading cell, <th scope="col"> or "row", of a data text. */
+void rp_th(sbuf *b, const char *scope, const char *text);
 
 /* One bid's bar of the contributions chart: its name, the display form of
  * each criterion's weighted contribution, and the same values in

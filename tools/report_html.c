@@ -79,6 +79,12 @@ void data_text(sbuf *b, const char *s) {
   sb_puts(b, "</bdi>");
 }
 
+void rp_th(sbuf *b, const char *scope, const char *text) {
+  sb_printf(b, "<th scope=\"%s\">", scope);
+  data_text(b, text);
+  sb_puts(b, "</th>");
+}
+
 void data_attr(sbuf *b, const char *s, size_t len) {
   sb_puts(b, "\xE2\x81\xA8"); /* FSI … PDI: an attribute or SVG text has no <bdi> */
   bidi_esc(b, s, len);

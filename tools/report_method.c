@@ -52,9 +52,9 @@ void methodology_section(sbuf *b, const method_info *m) {
                "<thead><tr><th scope=\"col\">Criterion</th><th scope=\"col\">Key in the rules</th>"
                "<th scope=\"col\">Weight</th></tr></thead>\n<tbody>\n");
     for (int k = 0; k < m->nc; k++) {
-      sb_puts(b, "<tr><th scope=\"row\">");
-      data_text(b, m->labels[k]);
-      sb_puts(b, "</th><td><code>");
+      sb_puts(b, "<tr>");
+      rp_th(b, "row", m->labels[k]);
+      sb_puts(b, "<td><code>");
       data_text(b, m->keys[k]);
       sb_puts(b, "</code></td><td class=\"num\">");
       html_escs(b, value_display(m->weights[k], true));

@@ -127,9 +127,7 @@ static int log_table(rep *r, const log_spec *s, const list *rows, const char *ca
       if (s->field == F_SIGN_OFF && x.tag == V_NULL && (!strcmp(cols[c], "signature") || !strcmp(cols[c], "date"))) {
         sb_puts(b, "<td class=\"sign\"></td>"); /* room to sign by hand */
       } else if (first && x.tag == V_TEXT) {
-        sb_puts(b, "<th scope=\"row\">");
-        data_text(b, x.as.text->s);
-        sb_puts(b, "</th>");
+        rp_th(b, "row", x.as.text->s);
       } else if (x.tag == V_DATE) {
         sb_puts(b, "<td class=\"date\">"); /* 2026-01-08 on one line */
         data_text(b, disp(x));
@@ -201,8 +199,12 @@ void rp_declarations(rep *r) {
 void rp_sign_off(rep *r) {
   sbuf *b = r->b;
   const list *rows = r->f[F_SIGN_OFF].as.list;
-  sb_puts(b, "<section id=\"sign-off\">\n<h2>Sign-off</h2>\n"
-             "<p>Signed by the panel as a true record of the evaluation set out above.</p>\n");
+  sb_puts(b, "<section id=\"sign-off\">\n<h2>Sign-off</h2>\n<p class=\"statement\">");
+  /* the commissioner's own words when given (a declaration under its
+   * standing orders, a conflict statement); a data text, so isolated */
+  if (r->f[F_SIGN_OFF_STATEMENT].tag == V_TEXT) rp_free_text(r, r->f[F_SIGN_OFF_STATEMENT].as.text->s);
+  else sb_puts(b, "Signed by the panel as a true record of the evaluation set out above.");
+  sb_puts(b, "</p>\n");
   if (rows->n) log_table(r, &sign, rows, "The panel", NULL);
   sb_puts(b, "</section>\n");
 }

@@ -97,6 +97,13 @@ bool rp_verdict_cell(rep *r, value x, const char *gate);
 /* Why a bid of `bids` is not ranked, in words (failed: the gates it
  * failed, in words, or empty). */
 void rp_not_ranked_text(rep *r, value bid, const char *nm, const sbuf *failed);
+/* Each gate's verdict on bid, a <td> each (with `rows`, a row each headed
+ * by the gate); the names of the gates it failed, in words, into *failed. */
+void rp_gate_cells(rep *r, value bid, sbuf *failed, bool rows);
+/* The contract and date lines under a heading; the award decision in the
+ * rule file's words (nothing when it gives none). */
+void rp_contract_date(rep *r);
+void rp_decision_text(rep *r);
 /* The gates of the declaration: *n of them. */
 const value *rp_gates(rep *r, int *n);
 

@@ -213,14 +213,24 @@ static void outcome(summ *s, int j, int i, const sbuf *failed) {
   sb_puts(b, "</p>\n");
 }
 
-/* Each criterion's score and weighted points beside the winning tender's
- * (or, for the winner, the runner-up's), and the difference. */
-static void scores(summ *s, int i) {
+/* A bid's scores: n×1 decimals, one per criterion of weights, and its
+ * total (the published one of a ranked bid; for a bid not ranked, the
+ * weighted sum of its scores, as it has no published total). */
+typedef struct bid_scores {
+  const dec *s;
+  value total;
+} bid_scores;
+
+/* Each criterion's score and weighted points beside bid o's (the winning
+ * tender's, or on the winner's page the runner-up's; none when o < 0),
+ * and the difference.  `counted`: false for a bid not ranked, whose
+ * scores the rules give but which did not count in the competition. */
+static void scores_table(summ *s, bid_scores mine, int o, bool counted) {
   rep *r = &s->r;
   sbuf *b = r->b;
-  int o = r->n < 2 ? -1 : i == 0 ? 1 : 0;
-  sb_puts(b, "<section id=\"scores\">\n<h2>Scores</h2>\n<div class=\"scroll\">\n<table class=\"scores\">\n<caption>Score on each "
-             "criterion and weighted points (weight × score), to 2 decimal places");
+  sb_puts(b, "<div class=\"scroll\">\n<table class=\"scores\">\n<caption>Score on each criterion and weighted points (weight × "
+             "score), to 2 decimal places");
+  if (!counted) sb_puts(b, ", as the evaluation's rules score this tender");
   if (o >= 0) sb_puts(b, o == 0 ? ", beside the winning tender's" : ", beside the runner-up's");
   sb_puts(b, "</caption>\n<thead><tr><th scope=\"col\">Criterion</th><th scope=\"col\">Weight</th>"
              "<th scope=\"col\">Score</th><th scope=\"col\">Points</th>");
@@ -233,33 +243,110 @@ static void scores(summ *s, int i) {
   }
   sb_puts(b, "</tr></thead>\n<tbody>\n");
   for (int k = 0; k < r->nc; k++) {
-    sb_puts(b, "<tr><th scope=\"row\">");
-    data_text(b, r->label[k]);
-    sb_puts(b, "</th><td class=\"num\">");
+    sb_puts(b, "<tr>");
+    rp_th(b, "row", r->label[k]);
+    sb_puts(b, "<td class=\"num\">");
     html_escs(b, disp(r->wv[k]));
     sb_puts(b, "</td>");
-    dec mine = rp_dop(r, '*', r->w[k], r->s[i * r->nc + k]);
-    rp_value_cell(b, v_num(r->s[i * r->nc + k]), true);
-    rp_value_cell(b, v_num(mine), true);
+    dec pts = rp_dop(r, '*', r->w[k], mine.s[k]);
+    rp_value_cell(b, v_num(mine.s[k]), true);
+    rp_value_cell(b, v_num(pts), true);
     if (o >= 0) {
       dec theirs = rp_dop(r, '*', r->w[k], r->s[o * r->nc + k]);
       rp_value_cell(b, v_num(r->s[o * r->nc + k]), true);
       rp_value_cell(b, v_num(theirs), true);
-      rp_value_cell(b, v_num(rp_dop(r, '-', mine, theirs)), true);
+      rp_value_cell(b, v_num(rp_dop(r, '-', pts, theirs)), true);
     }
     sb_puts(b, "</tr>\n");
   }
-  sb_puts(b, "<tr class=\"total\"><th scope=\"row\" colspan=\"3\">Total</th>");
-  rp_value_cell(b, r->totals[i], true);
+  sb_puts(b, counted ? "<tr class=\"total\"><th scope=\"row\" colspan=\"3\">Total</th>"
+                     : "<tr class=\"total\"><th scope=\"row\" colspan=\"3\">Weighted total (not counted)</th>");
+  rp_value_cell(b, mine.total, true);
   if (o >= 0) {
     sb_puts(b, "<td></td>");
     rp_value_cell(b, r->totals[o], true);
-    if (r->totals[i].tag == V_NUM && r->totals[o].tag == V_NUM)
-      rp_value_cell(b, vm_arith(r->v, rp_at_of(r, F_RANKING), OP_SUB, r->totals[i], r->totals[o]), true);
+    if (mine.total.tag == V_NUM && r->totals[o].tag == V_NUM)
+      rp_value_cell(b, vm_arith(r->v, rp_at_of(r, F_RANKING), OP_SUB, mine.total, r->totals[o]), true);
     else
       sb_puts(b, "<td></td>");
   }
-  sb_puts(b, "</tr>\n</tbody>\n</table>\n</div>\n</section>\n");
+  sb_puts(b, "</tr>\n</tbody>\n</table>\n</div>\n");
+}
+
+/* A ranked bid's scores beside the winning tender's (the runner-up's, on
+ * the winner's page). */
+static void scores(summ *s, int i) {
+  rep *r = &s->r;
+  sb_puts(r->b, "<section id=\"scores\">\n<h2>Scores</h2>\n");
+  scores_table(s, (bid_scores){r->s + i * r->nc, r->totals[i]}, r->n < 2 ? -1 : i == 0 ? 1 : 0, true);
+  sb_puts(r->b, "</section>\n");
+}
+
+/* Scoring a bid that is not ranked, protected: the rules' scores may
+ * assume what the gates it failed ensure (a field, a quality minimum), so
+ * an error here says why there is no score rather than stopping every
+ * page. */
+typedef struct unranked_job {
+  rep *r;
+  value bid;
+  const char *nm;
+  dec *s;
+  dec total;
+  const char *why; /* why there is no score, when it is not a record of numbers */
+} unranked_job;
+
+static void score_unranked(svl_vm *v, void *ctx) {
+  (void)v;
+  unranked_job *j = ctx;
+  rep *r = j->r;
+  value sc = r->f[F_SCORES].tag != V_NULL ? rp_call1(r, F_SCORES, j->bid) : rp_field_or_null(j->bid, "scores");
+  if (sc.tag != V_RECORD) {
+    j->why = sc.tag == V_NULL ? "the rules give it no scores" : "its scores are not a record of criterion scores";
+    return;
+  }
+  j->total = dec_from_int(0);
+  for (int k = 0; k < r->nc; k++) {
+    value x = rp_field_or_null(sc, r->crit[k]);
+    if (!report_plain_number(x)) {
+      sbuf w;
+      sb_init(&w);
+      sb_printf(&w, "it has no %s score", rp_label_of(r, r->crit[k]));
+      j->why = w.s;
+      return;
+    }
+    j->s[k] = x.as.num;
+    j->total = rp_dop(r, '+', j->total, rp_dop(r, '*', r->w[k], x.as.num));
+  }
+}
+
+/* A bid not ranked: what the rules score it, beside the winning tender's
+ * and marked as not counted, or why it has no score.  A panel (and the
+ * supplier) must see both: a quality minimum is failed on a score. */
+static void unranked_scores(summ *s, int j) {
+  rep *r = &s->r;
+  sbuf *b = r->b;
+  unranked_job job = {r, s->bids[j], s->bnames[j], svl_alloc_atomic(((size_t)r->nc + 1) * sizeof(dec)), dec_from_int(0), NULL};
+  if (!vm_protect(r->v, score_unranked, &job)) {
+    if (r->v->err.kind == DIAG_LIMIT) longjmp(*r->v->jmp, 1); /* out of steps or memory ends the run, as anywhere */
+    const char *msg = r->v->err.msg;
+    memset(&r->v->err, 0, sizeof r->v->err);
+    sbuf w;
+    sb_init(&w);
+    sb_printf(&w, "scoring it stops with an error: %s", msg ? msg : "an error");
+    job.why = w.s;
+  }
+  sb_puts(b, "<section id=\"scores\">\n<h2>Scores</h2>\n<p class=\"not-counted\">");
+  if (job.why) {
+    sb_puts(b, "The tender was <strong>not scored</strong>: it was not ranked (see the outcome above), and ");
+    data_text(b, job.why);
+    sb_puts(b, ".</p>\n</section>\n");
+    return;
+  }
+  sb_puts(b, "The tender was not ranked (see the outcome above), so <strong>these scores did not count</strong> in the "
+             "competition; they are what the evaluation's rules give it, shown so that the reasons for its outcome can be "
+             "checked.</p>\n");
+  scores_table(s, (bid_scores){job.s, v_num(job.total)}, r->scored && r->n > 0 ? 0 : -1, false);
+  sb_puts(b, "</section>\n");
 }
 
 /* The criteria a reasons table covers: the weights', else the moderation's. */
@@ -302,9 +389,8 @@ static void reasons(summ *s, int j, int i) {
   }
   sb_puts(b, "</tr></thead>\n<tbody>\n");
   for (int k = 0; k < nc; k++) {
-    sb_puts(b, "<tr><th scope=\"row\">");
-    data_text(b, rp_label_of(r, crit[k]));
-    sb_puts(b, "</th>");
+    sb_puts(b, "<tr>");
+    rp_th(b, "row", rp_label_of(r, crit[k]));
     reason_cell(r, s->bids[j], s->bnames[j], crit[k]);
     if (w >= 0) reason_cell(r, r->bid[w], r->names[w], crit[k]);
     sb_puts(b, "</tr>\n");
@@ -316,27 +402,13 @@ static void reasons(summ *s, int j, int i) {
  * into *failed. */
 static void gates(summ *s, int j, sbuf *out, sbuf *failed) {
   rep *r = &s->r;
-  int ng;
-  const value *gs = rp_gates(r, &ng);
   if (r->f[F_GATES].tag == V_NULL) return;
   sbuf *keep = r->b;
   r->b = out;
   sb_puts(out, "<section id=\"gates\">\n<h2>Conditions and gates</h2>\n<div class=\"scroll\">\n<table class=\"gates\">\n"
                "<caption>Each gate of the evaluation, its verdict on this tender and every reason</caption>\n"
                "<thead><tr><th scope=\"col\">Gate</th><th scope=\"col\">Verdict</th></tr></thead>\n<tbody>\n");
-  for (int k = 0; k < ng; k++) {
-    sb_puts(out, "<tr><th scope=\"row\">");
-    rp_heading(r, rp_callable_name(gs[k]));
-    sb_puts(out, "</th>");
-    value arg = s->bids[j];
-    if (!rp_verdict_cell(r, vm_call(r->v, gs[k], 1, &arg, r->at[F_GATES]), rp_callable_name(gs[k]))) {
-      if (failed->len) sb_puts(failed, ", ");
-      r->b = failed;
-      rp_heading(r, rp_callable_name(gs[k]));
-      r->b = out;
-    }
-    sb_puts(out, "</tr>\n");
-  }
+  rp_gate_cells(r, s->bids[j], failed, true);
   sb_puts(out, "</tbody>\n</table>\n</div>\n</section>\n");
   r->b = keep;
 }
@@ -400,12 +472,7 @@ static void bid_header(summ *s, int j) {
   sb_puts(b, "</h1>\n<p>");
   rp_free_text(r, disp(r->f[F_TITLE]));
   sb_puts(b, "</p>\n");
-  if (r->f[F_CONTRACT].tag != V_NULL) {
-    sb_puts(b, "<p class=\"contract\">");
-    rp_free_text(r, disp(r->f[F_CONTRACT]));
-    sb_puts(b, "</p>\n");
-  }
-  rp_dates(r, b);
+  rp_contract_date(r);
   sb_puts(b, "<nav aria-label=\"Contents\"><ul><li><a href=\"index.html\">All assessment summaries</a></li></ul></nav>\n</header>\n");
 }
 
@@ -432,17 +499,11 @@ static void bid_page(summ *s, int j) {
   bid_header(s, j);
   gates(s, j, &gsec, &failed);
   sb_puts(&page, "<main>\n<section id=\"outcome\">\n<h2>Outcome</h2>\n");
-  if (r->f[F_DECISION].tag != V_NULL) {
-    sb_puts(&page, "<p class=\"decision\">");
-    rp_free_text(r, disp(r->f[F_DECISION]));
-    sb_puts(&page, "</p>\n");
-  }
+  rp_decision_text(r);
   outcome(s, j, i, &failed);
   sb_puts(&page, "</section>\n");
   if (i >= 0 && r->scored) scores(s, i);
-  else if (i < 0 && r->nc)
-    sb_puts(&page, "<section id=\"scores\">\n<h2>Scores</h2>\n<p>The tender was not scored in competition, as it was not "
-                   "ranked (see the outcome above).</p>\n</section>\n");
+  else if (i < 0 && r->nc) unranked_scores(s, j);
   reasons(s, j, i);
   sb_putn(&page, gsec.s, gsec.len);
   abnormally_low(s, j);
@@ -481,22 +542,18 @@ static void index_page(summ *s) {
   sb_puts(&page, "<header>\n<p class=\"kicker\">Assessment summaries</p>\n<h1>");
   rp_free_text(r, disp(r->f[F_TITLE]));
   sb_puts(&page, "</h1>\n");
-  rp_dates(r, &page);
+  rp_contract_date(r);
   sb_puts(&page, "</header>\n<main>\n<section id=\"summaries\">\n");
-  if (r->f[F_DECISION].tag != V_NULL) {
-    sb_puts(&page, "<p class=\"decision\">");
-    rp_free_text(r, disp(r->f[F_DECISION]));
-    sb_puts(&page, "</p>\n");
-  }
+  rp_decision_text(r);
   sb_printf(&page, "<p>One assessment summary for each of the %d tender%s assessed.</p>\n", s->nb, s->nb == 1 ? "" : "s");
   sb_puts(&page, "<div class=\"scroll\">\n<table class=\"index\">\n<caption>Assessment summaries</caption>\n<thead><tr>"
                  "<th scope=\"col\">Bid</th><th scope=\"col\">Outcome</th><th scope=\"col\">Total</th><th scope=\"col\">Summary</th>"
                  "</tr></thead>\n<tbody>\n");
   for (int j = 0; j < s->nb; j++) {
     int i = rp_ranked_at(r, s->bnames[j]);
-    sb_puts(&page, "<tr><th scope=\"row\">");
-    data_text(&page, s->bnames[j]);
-    sb_puts(&page, "</th><td>");
+    sb_puts(&page, "<tr>");
+    rp_th(&page, "row", s->bnames[j]);
+    sb_puts(&page, "<td>");
     html_escs(&page, s->outcome[j]);
     sb_puts(&page, "</td>");
     if (i >= 0) rp_value_cell(&page, r->totals[i], true);

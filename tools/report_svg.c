@@ -66,6 +66,14 @@ void svg_contributions(sbuf *b, const chart_bar *bars, int nbars, const char **c
     short_label(b, labels[k], 24);
     sb_puts(b, "</text></g>\n");
   }
+  /* Each segment is filled with its series' plain colour; the series'
+   * pattern is laid over all its segments at once, by one path per
+   * series drawn after the bars.  A pattern fill is costly to print
+   * (Chromium's PDF output renders each pattern-filled shape on its own:
+   * 600 of them made the 200-bid report take minutes to print, see
+   * docs/performance.md), and one per series keeps it to a handful. */
+  sbuf *over = svl_alloc(((size_t)ncrit + 1) * sizeof *over);
+  for (int k = 0; k < ncrit; k++) sb_init(&over[k]);
   for (int i = 0; i < nbars; i++) {
     const chart_bar *r = &bars[i];
     int y = top + i * (BAR_H + GAP);
@@ -78,8 +86,9 @@ void svg_contributions(sbuf *b, const chart_bar *bars, int nbars, const char **c
     for (int k = 0; k < ncrit; k++) {
       int x0 = px(cum, BAR_W), x1 = px(cum + r->permille[k], BAR_W);
       cum += r->permille[k];
-      sb_printf(b, "<rect class=\"seg\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"url(#svl-p%d)\" stroke=\"#fff\" "
-                   "data-permille=\"%d\" data-criterion=\"", BAR_X + x0, y, x1 - x0, BAR_H, k % NPAT, r->permille[k]);
+      sb_printf(b, "<rect class=\"seg\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" stroke=\"#fff\" "
+                   "data-permille=\"%d\" data-criterion=\"", BAR_X + x0, y, x1 - x0, BAR_H, colour[k % NPAT], r->permille[k]);
+      if (x1 > x0) sb_printf(&over[k], "M%d %dh%dv%dh%dz", BAR_X + x0, y, x1 - x0, BAR_H, x0 - x1);
       html_escs(b, crit[k]);
       sb_puts(b, "\" data-value=\"");
       html_escs(b, r->shown[k]);
@@ -94,6 +103,13 @@ void svg_contributions(sbuf *b, const chart_bar *bars, int nbars, const char **c
     sb_printf(b, "<text class=\"total\" x=\"%d\" y=\"%d\">", BAR_X + px(cum, BAR_W) + 6, y + 15);
     html_escs(b, r->total);
     sb_puts(b, "</text></g>\n");
+  }
+  for (int k = 0; k < ncrit; k++) {
+    if (!over[k].len) continue;
+    sb_puts(b, "<path class=\"pattern\" data-criterion=\"");
+    html_escs(b, crit[k]);
+    sb_printf(b, "\" d=\"%s\" fill=\"url(#svl-p%d)\" stroke=\"#fff\" pointer-events=\"none\" aria-hidden=\"true\"/>\n", over[k].s,
+              k % NPAT);
   }
   int axis = top + nbars * (BAR_H + GAP);
   sb_printf(b, "<g class=\"axis\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", BAR_X, axis, BAR_X + BAR_W, axis);

@@ -6,7 +6,8 @@ then headless Chromium (tests/cli/chromium.py) printing the report to PDF
 with each explanation as one line (the default) and in full
 (--print-explanations), and every summary: pages and print time of each.
 Issue 20 measured 193 pages and 9 minutes before explanations were
-collapsed in print.  Rewrites its section of docs/performance.md.  A
+collapsed in print, and 25 minutes at a load of 17 before the chart's
+patterns were laid once per criterion.  Rewrites its section of docs/performance.md.  A
 measurement, never a test: nothing here has a threshold.
 
   tests/bench/report_bench.py [--out FILE] [--runs N]
@@ -96,7 +97,10 @@ def main():
            f" each (median) | {most} at most ({'every one within two pages' if most <= 2 else '**some over two pages**'}) |",
            "",
            "Before explanations were collapsed in print (issue 20), the 200-bid page took 9 minutes and 193 pages to"
-           " print, pages 55–192 explanations.",
+           " print, pages 55–192 explanations. Before the contributions chart's patterns were laid once per criterion"
+           " rather than once per segment, the page with explanations as one line took 1,494 s (25 minutes) to print,"
+           " and the same build's page after the change 50 s, 67 pages each, measured one after the other at a load"
+           " of 16.5–17.5 (see *Why the report took minutes to print* below).",
            f"\nThe 1-minute load average was {load:.1f} at the end ({os.cpu_count()} CPUs)"
            + ("; the machine was busy, so times are inflated." if load > (os.cpu_count() or 1) else "."),
            "",

@@ -8,9 +8,10 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.dont_write_bytecode = True
-from chromium import Page  # noqa: E402
+from chromium import CHROMIUM, Browser, Page  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SVL = os.environ.get("SVL", os.path.join(ROOT, "build", "svl"))
@@ -113,8 +114,6 @@ def words(s):
     return " ".join(s.split())
 
 
-
-
 def png_width(path):
     head = open(path, "rb").read(24) if os.path.exists(path) else b""
     return int.from_bytes(head[16:20], "big") if head[:8] == b"\x89PNG\r\n\x1a\n" else 0
@@ -124,3 +123,32 @@ def done():
     """The plan, after the points; the exit status."""
     print("1..%d" % n)
     return 1 if failed else 0
+
+
+def checked_in_shots(kind, what):
+    """docs/img/KIND-390.png and -1280.png are screenshots of WHAT: as wide
+    as the ones this run saved in the build directory."""
+    for width in (390, 1280):
+        shot = os.path.join(ROOT, "docs", "img", "%s-%d.png" % (kind, width))
+        made = os.path.join(BUILD, "%s-%d.png" % (kind, width))
+        ok(png_width(shot) == png_width(made) > width - 20,
+           "docs/img/%s-%d.png is a screenshot of %s at %d px (copy it from %s)" % (kind, width, what, width, made),
+           [png_width(shot), png_width(made)])
+
+
+def run(*steps):
+    """A browser test: skipped without Chromium; else each step(browser,
+    scratch directory) in one headless Chromium, then the plan.  The exit
+    status."""
+    if not CHROMIUM:
+        print("1..0 # SKIP chromium is not installed: the browser tests of svl report need it (make report-deps)")
+        return 0
+    os.makedirs(BUILD, exist_ok=True)
+    b = Browser()
+    tmp = tempfile.mkdtemp()
+    try:
+        for step in steps:
+            step(b, tmp)
+    finally:
+        b.close()
+    return done()

@@ -13,18 +13,12 @@ directory.  Skipped when Chromium is not installed (make report-deps)."""
 import os
 import re
 import sys
-import tempfile
 from decimal import Decimal
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chromium import CHROMIUM, Browser  # noqa: E402
-from report_check import (BUILD, CLIPPED, PDFTOTEXT, ROOT, UNSCROLLED, done, ltr, ok, open_page, pdf_facts,  # noqa: E402
-                          pdf_text, png_width, rows, words)
-
-if not CHROMIUM:
-    print("1..0 # SKIP chromium is not installed: the browser tests of svl report need it (make report-deps)")
-    sys.exit(0)
+from report_check import (BUILD, CLIPPED, PDFTOTEXT, ROOT, UNSCROLLED, checked_in_shots, ltr, ok, open_page,  # noqa: E402
+                          pdf_facts, pdf_text, rows, run, words)
 
 
 def panel(b, tmp):
@@ -225,12 +219,7 @@ def moderation(b, tmp):
        "moderation: every mark has its reason")
     summary = page.js("document.querySelector('#moderation p.summary').textContent")
     ok(summary.startswith("1 mark flagged"), "moderation: the count of outliers", summary)
-    for width in (390, 1280):
-        shot = os.path.join(ROOT, "docs", "img", "report-moderation-%d.png" % width)
-        made = os.path.join(BUILD, "report-moderation-%d.png" % width)
-        ok(png_width(shot) == png_width(made) > width - 20,
-           "moderation: docs/img/report-moderation-%d.png is a screenshot of the page at %d px (copy it from %s)"
-           % (width, width, made), [png_width(shot), png_width(made)])
+    checked_in_shots("report-moderation", "the moderation example's report")
 
 
 def methodology(b, tmp):
@@ -254,18 +243,4 @@ def methodology(b, tmp):
        "methodology: each quotation names its file and line", [q["cap"] for q in quoted])
 
 
-def main():
-    b = Browser()
-    tmp = tempfile.mkdtemp()
-    try:
-        panel(b, tmp)
-        bidi(b, tmp)
-        printed(b, tmp)
-        moderation(b, tmp)
-        methodology(b, tmp)
-    finally:
-        b.close()
-    return done()
-
-
-sys.exit(main())
+sys.exit(run(panel, bidi, printed, moderation, methodology))

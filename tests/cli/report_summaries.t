@@ -76,6 +76,29 @@ if grep -q '<tr class="declared"><th scope="row"><bdi>Ben Okafor</bdi>' "$r"; th
 has "report: the sign-off lines" "$r" "Signed by the panel as a true record of the evaluation set out above."
 if [ "$(grep -o '<td class="sign"></td>' "$r" | wc -l)" = 8 ]; then ok "report: room to sign and date for each of the 4 members"
 else not_ok "report: room to sign and date for each of the 4 members"; fi
+# the statement the panel signs: the commissioner's words, isolated, else the default
+cat >"$tmp/statement.svl" <<'SVL'
+report {
+  title: "Community meals"
+  ranking: [{supplier: "Bramble Kitchens Ltd", total: 80}]
+  sign_off: [{name: "Dee Marsh", role: "Panel chair"}]
+  sign_off_statement: "We confirm this record is complete; <b>every</b> interest is declared \u{202E}above."
+}
+SVL
+expect_status "sign_off_statement: exit 0" 0 "$SVL" report "$tmp/statement.svl" -o "$tmp/statement.html"
+has "sign_off_statement: the panel signs to the commissioner's words" "$tmp/statement.html" \
+  "Sign-off We confirm this record is complete; <b>every</b> interest is declared"
+if grep -qF '<p class="statement"><bdi>We confirm this record is complete; &lt;b&gt;every&lt;/b&gt; interest is declared '"$(printf '\u202e')"'above.'"$(printf '\u202c')"'</bdi></p>' "$tmp/statement.html" \
+   && ! grep -qF "Signed by the panel as a true record" "$tmp/statement.html"; then
+  ok "sign_off_statement: escaped, isolated, its override closed, and instead of the default"
+else not_ok "sign_off_statement: escaped, isolated, its override closed, and instead of the default" "$(grep -A1 'id="sign-off"' "$tmp/statement.html")"; fi
+printf '%s\n' 'report {' '  title: "t"' '  ranking: [{supplier: "A"}]' '  sign_off_statement: "We confirm."' '}' >"$tmp/lone.svl"
+expect_status "sign_off_statement without sign_off: exit 1" 1 "$SVL" report "$tmp/lone.svl" -o "$tmp/lone.html"
+expect_err "it says the statement has no one to sign it" \
+  "lone.svl:4:3: error: report: 'sign_off_statement' is the sentence above the sign_off lines, and there are none [E0409]"
+printf '%s\n' 'report {' '  title: "t"' '  ranking: [{supplier: "A"}]' '  sign_off: [{name: "N", role: "R"}]' '  sign_off_statement: 3' '}' >"$tmp/lone.svl"
+expect_status "a sign_off_statement that is not a text: exit 1" 1 "$SVL" report "$tmp/lone.svl" -o "$tmp/lone.html"
+expect_err "it says what it must be" "'sign_off_statement' must be a text (what the panel signs to, above the sign_off lines), got number"
 
 # ties: the panel's tie for first, ties lower down, a failed gate, an
 # abnormally low tender
@@ -93,6 +116,30 @@ has "abnormally low: the screen and the explanation" "$(page "$t" gorse-direct)"
   "an explanation was requested and not accepted, so the tender was rejected as abnormally low."
 has "abnormally low: the explanation request in the clarification log" "$(page "$t" gorse-direct)" "explain how a price of £400,000.00"
 has "no standstill text: the page says it is missing" "$(page "$t" gorse-direct)" "The rule file gives no standstill or challenge text"
+# a bid not ranked still shows what it scored, beside the winner's, marked
+# as not counted: a quality minimum is failed on a score
+has "a failed gate: its scores beside the winner's, as not counted" "$(page "$t" holly-group)" \
+  "so these scores did not count in the competition"
+has "a failed gate: the score the gate failed on, and its points" "$(page "$t" holly-group)" "Quality of care 30% 30.00 9.00 90.00 27.00 -18.00"
+has "a failed gate: the weighted total, not counted, against the winner's" "$(page "$t" holly-group)" "Weighted total (not counted) 49.50 83.00 -33.50"
+has "abnormally low: the scores it would have had" "$(page "$t" gorse-direct)" "Price 50% 100.00 50.00 80.00 40.00 10.00"
+# one the rules cannot score says why rather than failing every page
+cat >"$tmp/noscore.svl" <<'SVL'
+let bids = [{supplier: "Ash Ltd", scores: {price: 80}}, {supplier: "Beech Ltd"}, {supplier: "Cherry Ltd", scores: {quality: 3}}]
+report {
+  title: "Unscored bids"
+  bids: bids
+  ranking: [bids[1] with {total: 80}]
+  weights: {price: 100%}
+  labels: {price: "Price"}
+  scores: b => b.scores
+}
+SVL
+expect_status "bids the rules cannot score: the summaries are still written" 0 "$SVL" report "$tmp/noscore.svl" --summaries "$tmp/ns"
+has "scores that stop with an error: not scored, and the error" "$(page "$tmp/ns" beech-ltd)" \
+  "The tender was not scored: it was not ranked (see the outcome above), and scoring it stops with an error: no field 'scores' in this record."
+has "scores without a criterion: not scored, and which" "$(page "$tmp/ns" cherry-ltd)" \
+  "The tender was not scored: it was not ranked (see the outcome above), and it has no Price score."
 
 # hostile names: file names safe and distinct, texts escaped
 h=$tmp/hostile

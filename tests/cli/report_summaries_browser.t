@@ -10,17 +10,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chromium import CHROMIUM, Browser, Page  # noqa: E402
-from report_check import (BUILD, CLIPPED, PDFTOTEXT, ROOT, SVL, UNSCROLLED, done, ltr, ok, pdf_facts,  # noqa: E402
-                          pdf_text, png_width)
-
-if not CHROMIUM:
-    print("1..0 # SKIP chromium is not installed: the browser tests of svl report need it (make report-deps)")
-    sys.exit(0)
+from chromium import Page  # noqa: E402
+from report_check import (BUILD, CLIPPED, PDFTOTEXT, ROOT, SVL, UNSCROLLED, checked_in_shots, ltr, ok, pdf_facts,  # noqa: E402
+                          pdf_text, run)
 
 A4 = (595.3, 841.9)
 
@@ -75,12 +70,7 @@ def moderation(b, tmp):
         links = index.js("[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
         ok(sorted(x for x in links if x != "index.html") == sorted(os.path.basename(p) for p in paths[:-1]),
            "index: a link to each summary, by its plain file name", links)
-    for width in (390, 1280):
-        shot = os.path.join(ROOT, "docs", "img", "summary-moderation-%d.png" % width)
-        made = os.path.join(BUILD, "summary-moderation-%d.png" % width)
-        ok(png_width(shot) == png_width(made) > width - 20,
-           "docs/img/summary-moderation-%d.png is a screenshot of the summary at %d px (copy it from %s)"
-           % (width, width, made), [png_width(shot), png_width(made)])
+    checked_in_shots("summary-moderation", "the runner-up's assessment summary")
 
 
 def panel(b, tmp):
@@ -138,16 +128,4 @@ def hostile(b, tmp):
        "bidi: the name's override is closed within its own <bdi>", zeta.js("document.querySelector('h1').innerHTML"))
 
 
-def main():
-    b = Browser()
-    tmp = tempfile.mkdtemp()
-    try:
-        moderation(b, tmp)
-        panel(b, tmp)
-        hostile(b, tmp)
-    finally:
-        b.close()
-    return done()
-
-
-sys.exit(main())
+sys.exit(run(moderation, panel, hostile))
