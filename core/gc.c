@@ -86,6 +86,11 @@ char *svl_strndup(const char *s, size_t n) {
 
 char *svl_strdup(const char *s) { return svl_strndup(s, strlen(s)); }
 
+void svl_gc_pause(bool pause) {
+  if (pause) GC_disable();
+  else GC_enable();
+}
+
 void svl_gc_reserve(size_t n) {
   size_t avail = GC_get_free_bytes();
   if (n > avail) (void)GC_expand_hp(n - avail); /* a hint: failing to grow is no error */

@@ -53,6 +53,10 @@ bool svl_gc_thread_ok(void);
  * collects each time the heap grows by a third or so, and each collection
  * finds nothing to free but marks the whole growing tree again. */
 void svl_gc_reserve(size_t n);
+/* Stop collecting (true) until resumed (false); calls nest.  For a load
+ * that makes only values that all stay live: collecting while it runs
+ * marks the growing tree again and again and frees nothing. */
+void svl_gc_pause(bool pause);
 /* Call fn(obj, data) when the collector frees obj (a stream's pass
  * closes its file so, when an error left the pass unfinished). */
 void svl_gc_finalizer(void *obj, void (*fn)(void *obj, void *data), void *data);
