@@ -176,6 +176,7 @@ bench: all
 	SVL=$(abspath $(B)/svl) python3 tests/bench/report_bench.py
 	SVL=$(abspath $(B)/svl) WORK=$(abspath $(B))/bench/ocds python3 tests/bench/ocds_bench.py
 	$(MAKE) bench-stream
+	$(MAKE) bench-pg
 
 # Only the streaming of a 1 GiB JSON Lines file (tests/bench/stream.py):
 # rewrites the "Streams" section of docs/performance.md.
@@ -196,7 +197,6 @@ bench-ocds: all
 # section of docs/performance.md.
 bench-lsp: all
 	python3 tests/bench/lsp_bench.py $(abspath $(B)/svl)
-	$(MAKE) bench-pg
 
 # Only the PostgreSQL extension (tests/bench/pg.sh, docs/postgresql.md):
 # throw-away clusters, 1,000,000 bids; rewrites its section of

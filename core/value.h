@@ -81,6 +81,9 @@ struct builtin {
   builtin_fn fn;
   const char *params;      /* "xs, f": for messages and docs */
 };
+/* The number of entries of a builtin table (an array, not a pointer):
+ * each stdlib file exports its table with this count beside it. */
+#define BUILTIN_COUNT(table) ((int)(sizeof(table) / sizeof(table)[0]))
 /* The position of parameter `name` in b->params, or -1; the names are also
  * copied to all[0..cap) and counted in *count when those are given (for
  * "did you mean"). */

@@ -587,8 +587,32 @@ static void call_args(checker *c, const node *call, const sty *args) {
   }
 }
 
+/* `max(£1,000, bid.price)` is max(£1, 000, bid.price): a comma written
+ * with no space between a number and exactly three digits is most likely a
+ * thousands separator pasted from a spreadsheet, and the call or list then
+ * silently has one more item.  Only the spelling can tell, so this reads
+ * the source between two literal items. */
+static void thousands_commas(checker *c, const node *n) {
+  for (int i = 0; i + 1 < n->nkids; i++) {
+    const node *a = n->kids[i], *b = n->kids[i + 1];
+    if (!((a->kind == N_LIT && a->lit.tag == V_NUM) || a->kind == N_QTY) || b->kind != N_LIT || b->lit.tag != V_NUM) continue;
+    const source *src = a->at.src;
+    if (!src || b->at.src != src || b->at.start != a->at.end + 1 || src->text[a->at.end] != ',') continue;
+    const char *d = src->text + b->at.start;
+    size_t len = b->at.end - b->at.start, k = 0;
+    while (k < len && d[k] >= '0' && d[k] <= '9') k++;
+    if (k != 3 || (k < len && d[k] != '.')) continue;
+    loc at = {src, a->at.start, b->at.end};
+    ck_report(c, CHECK_WARNING, "E0411", at,
+              "a rule file has no thousands separators: write 1250.50 or 1_250.50; put a space after the comma if these are two items",
+              NULL, "'%.*s' reads as two items, %.*s and %.*s", (int)(b->at.end - a->at.start), src->text + a->at.start,
+              (int)(a->at.end - a->at.start), src->text + a->at.start, (int)len, d);
+  }
+}
+
 static sty call(checker *c, const node *n) {
   walk(c, n->a);
+  thousands_commas(c, n);
   sty few[8];
   sty *args = n->nkids < 8 ? few : svl_alloc((size_t)(n->nkids + 1) * sizeof *args);
   for (int i = 0; i < n->nkids; i++) args[i] = walk(c, n->kids[i]->kind == N_NAMED ? n->kids[i]->a : n->kids[i]);
@@ -766,6 +790,9 @@ static sty walk(checker *c, const node *n) {
     return unknown;
   case N_NAMED: case N_FIELDDEF:
     return walk(c, n->a);
+  case N_LIST:
+    thousands_commas(c, n);
+    /* fall through */
   default:
     walk(c, n->a);
     walk(c, n->b);

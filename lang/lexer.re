@@ -130,6 +130,28 @@ static bool fail(lexer *lx, const unsigned char *at, const char *msg, const char
   return false;
 }
 
+/* A character no token starts with, named in the message (a pasted curly
+ * quote or an accented letter is hard to see in a caret line); a letter
+ * outside ASCII is most often a name written in the commissioner's own
+ * language, which SPEC 2 does not allow. */
+static bool unexpected_char(lexer *lx) {
+  size_t avail = (size_t)(lx->lim - lx->tok);
+  int n = lx->tok[0] < 0x80 ? 1 : utf8_valid_seq(lx->tok, avail);
+  if (n == 0 || (n == 1 && (lx->tok[0] < 0x20 || lx->tok[0] == 0x7F)))
+    return fail(lx, lx->tok, "E0101 unexpected character", NULL);
+  sbuf b;
+  sb_init(&b);
+  sb_printf(&b, "E0101 unexpected character '%.*s'", n, (const char *)lx->tok);
+  const char *hint = NULL;
+  if (lx->tok[0] == '\'') hint = "texts are written in double quotes";
+  else if (n == 3 && lx->tok[0] == 0xE2 && lx->tok[1] == 0x80 && (lx->tok[2] >= 0x98 && lx->tok[2] <= 0x9F))
+    hint = "a curly quote: texts are written in straight double quotes (\"...\")";
+  else if (n > 1)
+    hint = "names are ASCII letters, digits and '_' (SPEC 2): write the name without accents, "
+           "and keep accented words in texts (\"...\")";
+  return fail(lx, lx->tok, b.s, hint);
+}
+
 static token *push(lexer *lx, int kind, const unsigned char *s, const unsigned char *e) {
   if (lx->n == lx->cap) {
     lx->cap *= 2;
@@ -456,10 +478,7 @@ loop:
   "||" { push(lx, BARBAR, lx->tok, lx->cur); return 1; }
   [-+*/^<>=,:.|?] { push(lx, lx->tok[0], lx->tok, lx->cur); return 1; }
   "\x00" { return fail(lx, lx->tok, "E0101 NUL byte in source", NULL), -1; }
-  * {
-    return fail(lx, lx->tok, "E0101 unexpected character",
-                lx->tok[0] == '\'' ? "texts are written in double quotes" : NULL), -1;
-  }
+  * { return unexpected_char(lx), -1; }
 */
 }
 

@@ -586,6 +586,22 @@ static const char *tok_text(yysymbol_kind_t k) {
   return s;
 }
 
+/* `£1,250.50` or `1,000` pasted from a spreadsheet: a comma right after a
+ * number and right before three digits is a thousands separator, which
+ * data files may carry (SPEC 10) but rule files do not (SPEC 2). */
+static const char *thousands_hint(const pctx *ctx, uint32_t at) {
+  if (ctx->pos < 2 || ctx->toks[ctx->pos - 1].start != at) return NULL;
+  const token *comma = &ctx->toks[ctx->pos - 1], *prev = &ctx->toks[ctx->pos - 2], *next = &ctx->toks[ctx->pos];
+  if (comma->kind != ',' || (prev->kind != NUMBER && prev->kind != MONEY) || prev->end != comma->start)
+    return NULL;
+  if ((next->kind != NUMBER && next->kind != MONEY) || next->start != comma->end) return NULL;
+  const char *d = ctx->src->text + next->start;
+  for (int i = 0; i < 3; i++)
+    if (d[i] < '0' || d[i] > '9') return NULL;
+  return "a number in a rule file has no thousands separators: write 1250.50 or 1_250.50 "
+         "(data files may use commas)";
+}
+
 static int yyreport_syntax_error(const yypcontext_t *yc, pctx *ctx) {
   yysymbol_kind_t exp[6];
   int n = yypcontext_expected_tokens(yc, exp, 6);
@@ -607,7 +623,7 @@ static int yyreport_syntax_error(const yypcontext_t *yc, pctx *ctx) {
       for (int i = 0; i < n; i++) sb_printf(&b, "%s%s", i ? (i == n - 1 ? " or " : ", ") : "", tok_text(exp[i]));
     }
   }
-  perr(ctx, *l, b.s, NULL);
+  perr(ctx, *l, b.s, thousands_hint(ctx, l->start));
   if (got == YYSYMBOL_YYEOF) ctx->err->kind = DIAG_INCOMPLETE;
   return 0;
 }

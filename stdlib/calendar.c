@@ -182,4 +182,4 @@ const builtin svl_calendar_builtins[] = {
     {"working_days_between", 3, 3, c_working_days_between, "from, to, calendar"},
 };
 
-const int svl_calendar_builtins_count = (int)(sizeof svl_calendar_builtins / sizeof svl_calendar_builtins[0]);
+const int svl_calendar_builtins_count = BUILTIN_COUNT(svl_calendar_builtins);

@@ -110,4 +110,4 @@ const builtin svl_datetime_builtins[] = {
     {"in_zone", 2, 2, d_in_zone, "x, zone"},
     {"seconds_between", 2, 2, d_seconds_between, "from, to"},
 };
-const int svl_datetime_builtins_count = (int)(sizeof svl_datetime_builtins / sizeof svl_datetime_builtins[0]);
+const int svl_datetime_builtins_count = BUILTIN_COUNT(svl_datetime_builtins);

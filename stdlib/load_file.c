@@ -584,4 +584,4 @@ const builtin svl_data_builtins[] = {
     {"stream", 1, 3, bi_stream, "path, type, encoding"},
     {"from_json", 1, 1, bi_from_json, "text"},
 };
-const int svl_data_builtins_count = (int)(sizeof svl_data_builtins / sizeof svl_data_builtins[0]);
+const int svl_data_builtins_count = BUILTIN_COUNT(svl_data_builtins);

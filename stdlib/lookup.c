@@ -294,4 +294,4 @@ value svl_table_join(vm *v, value lv, value rv, value kv, loc at) {
 const builtin svl_lookup_builtins[] = {
     {"lookup", 3, 4, b_lookup, "rows, key, value, default"},
 };
-const int svl_lookup_builtins_count = (int)(sizeof svl_lookup_builtins / sizeof svl_lookup_builtins[0]);
+const int svl_lookup_builtins_count = BUILTIN_COUNT(svl_lookup_builtins);

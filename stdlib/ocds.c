@@ -496,4 +496,4 @@ const builtin svl_ocds_builtins[] = {
     {"ocds_weight", 1, 1, o_weight, "x"},
     {"ocds_flatten", 1, 1, o_flatten, "release"},
 };
-const int svl_ocds_builtins_count = (int)(sizeof svl_ocds_builtins / sizeof svl_ocds_builtins[0]);
+const int svl_ocds_builtins_count = BUILTIN_COUNT(svl_ocds_builtins);

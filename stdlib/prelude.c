@@ -8,8 +8,12 @@
  *   that unwinds half-way through a sort, leaves nothing to free. */
 #define _POSIX_C_SOURCE 200809L /* gmtime_r */
 #include <limits.h>
+#include <locale.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <wctype.h>
 
 #include "lang/ast.h"
 #include "core/gc.h"
@@ -888,18 +892,61 @@ BUILTIN(p_rank) {
 
 /* ---- texts --------------------------------------------------------------- */
 
-/* Case mapping is ASCII only: Unicode case rules depend on the language
- * (Turkish i) and would need tables; other bytes pass through, so the
- * result stays valid UTF-8. */
-static value map_case(vm *v, value x, loc at, const char *fname, bool up) {
-  const text *t = want_text(v, at, fname, x);
-  char *s = svl_strndup(t->s, t->len);
-  for (size_t i = 0; i < t->len; i++) {
-    char c = s[i];
-    if (up && c >= 'a' && c <= 'z') s[i] = (char)(c - 'a' + 'A');
-    if (!up && c >= 'A' && c <= 'Z') s[i] = (char)(c - 'A' + 'a');
+/* Case mapping is Unicode's simple, language-independent one (one code
+ * point to one: "été" -> "ÉTÉ", "ÑANDÚ" -> "ñandú"; no ß -> SS, and i is
+ * not dotted as in Turkish), read from the C library's C.UTF-8 locale
+ * through a locale object of our own, so the host's locale is neither read
+ * nor changed (docs/prelude.md, "Text").  Without that locale (a libc that
+ * lacks it) only ASCII letters change.  A mapped letter may take another
+ * number of bytes (ı -> I), so the result is built afresh. */
+static locale_t case_locale;
+static void case_locale_init(void) { case_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0); }
+
+static uint32_t utf8_decode(const unsigned char *s, int n) {
+  if (n == 1) return s[0];
+  uint32_t c = s[0] & (0x7F >> n);
+  for (int i = 1; i < n; i++) c = (c << 6) | (s[i] & 0x3F);
+  return c;
+}
+
+static size_t utf8_encode(uint32_t c, char *out) {
+  if (c < 0x80) { out[0] = (char)c; return 1; }
+  if (c < 0x800) { out[0] = (char)(0xC0 | (c >> 6)); out[1] = (char)(0x80 | (c & 0x3F)); return 2; }
+  if (c < 0x10000) {
+    out[0] = (char)(0xE0 | (c >> 12)); out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (c & 0x3F)); return 3;
   }
-  return v_text(s, t->len);
+  out[0] = (char)(0xF0 | (c >> 18)); out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+  out[2] = (char)(0x80 | ((c >> 6) & 0x3F)); out[3] = (char)(0x80 | (c & 0x3F));
+  return 4;
+}
+
+static uint32_t map_cp(uint32_t c, bool up) {
+  if (c < 0x80 || !case_locale) {
+    if (up && c >= 'a' && c <= 'z') return c - 'a' + 'A';
+    if (!up && c >= 'A' && c <= 'Z') return c - 'A' + 'a';
+    return c;
+  }
+  wint_t m = up ? towupper_l((wint_t)c, case_locale) : towlower_l((wint_t)c, case_locale);
+  /* never map into the surrogates or out of Unicode */
+  return m > 0x10FFFF || (m >= 0xD800 && m <= 0xDFFF) ? c : (uint32_t)m;
+}
+
+static value map_case(vm *v, value x, loc at, const char *fname, bool up) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, case_locale_init);
+  const text *t = want_text(v, at, fname, x);
+  /* a code point's bytes grow by at most half (2 -> 3) */
+  char *out = svl_alloc_atomic(t->len + t->len / 2 + 4);
+  size_t o = 0;
+  for (size_t i = 0; i < t->len;) {
+    const unsigned char *p = (const unsigned char *)t->s + i;
+    int n = utf8_valid_seq(p, t->len - i);
+    if (n == 0) { out[o++] = t->s[i++]; continue; } /* texts are valid; be safe */
+    o += utf8_encode(map_cp(utf8_decode(p, n), up), out + o);
+    i += (size_t)n;
+  }
+  return v_text(out, o);
 }
 
 BUILTIN(p_upper) { (void)nargs; return map_case(v, args[0], at, "upper", true); }
@@ -1330,4 +1377,4 @@ const builtin svl_prelude[] = {
     {"type_of", 1, 1, p_type_of, "x"},
 };
 
-const int svl_prelude_count = (int)(sizeof svl_prelude / sizeof svl_prelude[0]);
+const int svl_prelude_count = BUILTIN_COUNT(svl_prelude);

@@ -313,7 +313,8 @@ static void tree_line(vm *v, sbuf *b, const trace *t) {
     args_text(v, b, t);
     sb_printf(b, ") = %s", t->result ? explain_show(v, t->res) : "(error)");
   }
-  if (t->detail) sb_printf(b, "  [%s]", t->detail);
+  /* a failed verdict already shows its reasons: `= failed ["..."]` */
+  if (t->detail && !(t->result && t->res.tag == V_VERDICT)) sb_printf(b, "  [%s]", t->detail);
   sb_puts(b, "  ");
   explain_where(v, b, t);
   sb_putc(b, '\n');

@@ -275,11 +275,7 @@ static void header(rep *r) {
     rp_free_text(r, disp(r->f[F_CONTRACT]));
     sb_puts(b, "</p>\n");
   }
-  if (r->f[F_DATE].tag != V_NULL) {
-    sb_puts(b, "<p class=\"date\">Date of evaluation: <time>");
-    data_text(b, disp(r->f[F_DATE]));
-    sb_puts(b, "</time></p>\n");
-  }
+  rp_dates(r, b);
   sb_puts(b, "</header>\n<nav aria-label=\"Contents\"><ul><li><a href=\"#decision\">Award decision</a></li>"
              "<li><a href=\"#methodology\">Methodology</a></li>"
              "<li><a href=\"#ranking\">Ranking</a></li>");
@@ -1174,6 +1170,26 @@ static void explanations(rep *r) {
     sb_puts(b, "</pre>\n</details>\n");
   }
   sb_puts(b, "</section>\n");
+}
+
+void rp_dates(rep *r, sbuf *b) {
+  if (r->f[F_DATE].tag != V_NULL) {
+    sb_puts(b, "<p class=\"date\">Date of evaluation: <time>");
+    data_text(b, disp(r->f[F_DATE]));
+    sb_puts(b, "</time></p>\n");
+  }
+  int32_t d;
+  const char *bad = NULL;
+  int y, m, dd;
+  if (vm_as_of(r->v, &d, &bad) == 1) {
+    date_to_ymd(d, &y, &m, &dd);
+    sb_printf(b, "<p class=\"as-of\">Rules applied as of <time datetime=\"%04d-%02d-%02d\">%04d-%02d-%02d</time></p>\n",
+              y, m, dd, y, m, dd);
+  } else {
+    /* a host's text that is not a date stopped any rule that read it, so
+     * nothing on the page was decided under it */
+    sb_puts(b, "<p class=\"as-of\">Rules applied as of: no as-of date given; every dated rule used a date written in the rule file</p>\n");
+  }
 }
 
 void rp_provenance(rep *r) {

@@ -42,6 +42,10 @@ char *rp_strdup(const char *s, size_t len);
 /* <!DOCTYPE html> to <body>: the policy forbidding scripts and requests,
  * the title (escaped) and the style sheet with css after it. */
 void rp_page_start(rep *r, const char *title, const char *css);
+/* The date of evaluation the declaration gives and the as-of date the
+ * dated rules were applied under (svl report --as-of): two pages of one
+ * tender scored under different rules differ there first. */
+void rp_dates(rep *r, sbuf *b);
 /* The Provenance footer: the SVL version and every file read, hashed. */
 void rp_provenance(rep *r);
 /* Load the declaration's fields and the ranking into r (r->d and r->b set):

@@ -405,11 +405,7 @@ static void bid_header(summ *s, int j) {
     rp_free_text(r, disp(r->f[F_CONTRACT]));
     sb_puts(b, "</p>\n");
   }
-  if (r->f[F_DATE].tag != V_NULL) {
-    sb_puts(b, "<p class=\"date\">Date of evaluation: <time>");
-    data_text(b, disp(r->f[F_DATE]));
-    sb_puts(b, "</time></p>\n");
-  }
+  rp_dates(r, b);
   sb_puts(b, "<nav aria-label=\"Contents\"><ul><li><a href=\"index.html\">All assessment summaries</a></li></ul></nav>\n</header>\n");
 }
 
@@ -485,11 +481,7 @@ static void index_page(summ *s) {
   sb_puts(&page, "<header>\n<p class=\"kicker\">Assessment summaries</p>\n<h1>");
   rp_free_text(r, disp(r->f[F_TITLE]));
   sb_puts(&page, "</h1>\n");
-  if (r->f[F_DATE].tag != V_NULL) {
-    sb_puts(&page, "<p class=\"date\">Date of evaluation: <time>");
-    data_text(&page, disp(r->f[F_DATE]));
-    sb_puts(&page, "</time></p>\n");
-  }
+  rp_dates(r, &page);
   sb_puts(&page, "</header>\n<main>\n<section id=\"summaries\">\n");
   if (r->f[F_DECISION].tag != V_NULL) {
     sb_puts(&page, "<p class=\"decision\">");

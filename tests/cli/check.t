@@ -243,6 +243,25 @@ if [ ! -s "$tmp/out" ]; then ok "nothing on stdout"; else not_ok "nothing on std
 printf 'print £5 + 3 hours\n' >run_units.svl
 expect_status "the same mismatch is a runtime error for run (exit 1)" 1 "$SVL" run run_units.svl
 
+# a comma pasted as a thousands separator silently adds an item: a warning
+# (docs/errors.md E0411); a list written without spaces is not flagged
+cat >commas.svl <<'SVL'
+let cap = max(£1,000, £250)
+let ids = [1,2,3]
+let scores = [10, 250]
+let fine = [1,25]
+let n = min(12,500.5, 3)
+SVL
+check commas.svl
+status "a thousands comma is a warning: exit 0" 0
+has "money then three digits" "commas.svl:1:15: warning: '£1,000' reads as two items, £1 and 000 [E0411]"
+has "a number then three digits and decimals" "commas.svl:5:13: warning: '12,500.5' reads as two items, 12 and 500.5 [E0411]"
+lacks "a list without spaces is not flagged" "commas.svl:2:"
+lacks "two items with a space are not flagged" "commas.svl:3:"
+lacks "two digits after the comma are not flagged" "commas.svl:4:"
+check --strict commas.svl
+status "an error under --strict" 2
+
 # unused names are warnings: exit 0, or 2 under --strict
 cat >unused.svl <<'SVL'
 import scoring

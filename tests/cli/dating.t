@@ -117,6 +117,35 @@ fi
 "$SVL" run plain.svl --audit plain.json >/dev/null
 grep -q '"as_of"' plain.json && not_ok "a run without --as-of records no as-of line" || ok "a run without --as-of records no as-of line"
 
+# ---- the report page states the as-of date it was scored under -------------
+expect_status "svl report --as-of 2025-06-30" 0 "$SVL" report tender.svl --as-of 2025-06-30 -o r2025.html
+expect_status "svl report --as-of 2026-06-30" 0 "$SVL" report tender.svl --as-of 2026-06-30 -o r2026.html
+grep -q 'Rules applied as of <time datetime="2025-06-30">2025-06-30</time>' r2025.html \
+  && ok "... the 2025 page says the rules were applied as of 2025-06-30" || not_ok "... the 2025 page names its as-of date" "$(grep -i 'as of' r2025.html | head -3)"
+grep -q 'Rules applied as of <time datetime="2026-06-30">2026-06-30</time>' r2026.html \
+  && ok "... the 2026 page, as of 2026-06-30" || not_ok "... the 2026 page names its as-of date" "$(grep -i 'as of' r2026.html | head -3)"
+grep -q '84\.51' r2025.html && grep -q '82\.94' r2026.html && ! grep -q '84\.51' r2026.html \
+  && ok "... each with the totals of its own day's weights (Acme 84.51, then 82.94)" || not_ok "... each with its own totals"
+printf 'report {\n  title: "Plain"\n  ranking: [{supplier: "A", total: 80}]\n}\n' >plainreport.svl
+expect_status "svl report without --as-of, a file reading no dated value" 0 "$SVL" report plainreport.svl -o plain.html
+grep -q 'Rules applied as of: no as-of date given; every dated rule used a date written in the rule file' plain.html \
+  && ok "... the page says no as-of date was given" || not_ok "... the page says no as-of date was given" "$(grep -i 'as of' plain.html | head -3)"
+expect_status "svl report tender.svl without --as-of: E0612, exit 1" 1 "$SVL" report tender.svl -o none.html
+expect_err "... naming the dated table" "sv_weight is dated, and no as-of date was given"
+
+# ---- svm.minimum_weighting checks the model in force on the as-of date -----
+# 5% of the total weighting is below the 10% minimum of every model; the
+# verdict names the model the as-of date selects (svm.model_in_force).
+printf 'import svm\nprint svm.minimum_weighting({price: 65%%, quality: 30%%, social_value: 5%%})\nprint svm.minimum_weighting({price: 60%%, quality: 30%%, social_value: 10%%})\n' >mw.svl
+expect_out "as of 2024-06-30: PPN 06/20" 'failed ["social value is 5% of the total weighting; PPN 06/20 requires at least 10%"]
+passed' "$SVL" run mw.svl --as-of 2024-06-30
+expect_out "as of 2026-06-30: PPN 002" 'failed ["social value is 5% of the total weighting; PPN 002 requires at least 10%"]
+passed' "$SVL" run mw.svl --as-of 2026-06-30
+expect_status "as of 2020-06-30, before any model: an error, exit 1" 1 "$SVL" run mw.svl --as-of 2020-06-30
+expect_err "... saying no model was in force and to name one" "svm.minimum_weighting: no social value model was in force on 2020-06-30 (PPN 06/20 applies from 1 January 2021); name the model to check against"
+expect_status "no --as-of and no model: E0612, exit 1" 1 "$SVL" run mw.svl
+expect_err "... naming svm.minimum_weighting" "svm.minimum_weighting is dated, and no as-of date was given"
+
 # ---- the page ----------------------------------------------------------------
 if out=$(python3 "$root/tests/cli/doc_examples.py" "$SVL" "$root/docs/dating.md" 2>&1); then
   ok "docs/dating.md examples"

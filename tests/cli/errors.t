@@ -175,6 +175,7 @@ finds() {
 finds E0307 warning 'fn fee(price, spare) = price * 2%
 let main = fee(£100, 1)'
 finds E0408 warning 'let main = £5 == 5 hours'
+finds E0411 warning 'let main = max(£1,000, £250)'
 finds E0607 warning 'table t(x) {
   | x     || r |
   | 10..5 || 1 |

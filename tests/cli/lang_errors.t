@@ -12,7 +12,18 @@ rejects() {
   got=$(head -1 err)
   if [ "$s" = 2 ] && [ "$got" = "$2" ]; then ok "$2"; else not_ok "$(echo "$1" | head -c 60)" "exit $s; got: $got; want: $2"; fi
 }
-rejects 'print 10%%'            "h.svl:1:10: error: unexpected character [E0101]"
+rejects 'print 10%%'            "h.svl:1:10: error: unexpected character '%' [E0101]"
+# the character is named, with a hint for what a commissioner most often
+# meant: an accented name, a curly quote, a thousands separator
+# (docs/errors.md E0101, E0201)
+rejects_hint() {
+  rejects "$1" "$2"
+  if grep -qF -- "hint: $3" err; then ok "hint: $3"; else not_ok "hint for $(echo "$1" | head -c 40)" "$(cat err)"; fi
+}
+rejects_hint 'let é = 3'        "h.svl:1:5: error: unexpected character 'é' [E0101]" "names are ASCII letters, digits and '_'"
+rejects_hint 'let t = “Acme”'   "h.svl:1:9: error: unexpected character '“' [E0101]" 'a curly quote: texts are written in straight double quotes'
+rejects_hint 'let fee = £1,250.50' "h.svl:1:13: error: expected end of file before ',' [E0201]" "a number in a rule file has no thousands separators"
+rejects_hint 'let n = 1,000'    "h.svl:1:10: error: expected end of file before ',' [E0201]" "a number in a rule file has no thousands separators"
 rejects 'print 10%x'            "h.svl:1:10: error: unexpected letter after a percentage [E0104]"
 rejects 'print £x'              "h.svl:1:7: error: a currency sign must be followed by a number [E0104]"
 rejects 'print £1.2bnx'         "h.svl:1:13: error: unexpected letter after a money amount [E0104]"
