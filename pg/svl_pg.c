@@ -219,12 +219,15 @@ static void find_stdlib(void) {
  * large: the collector scans the data segments of the server and of every
  * library it loaded, some 1.5 MB, at each collection.  So it collected
  * every 500 KB of allocation — every 300 rows of the tender benchmark,
- * 2,089 collections for 1,000,000 rows, each a scan of those roots — and
- * spent more time scanning the server than SVL's own values.  With at least
- * 16 MB allocated between collections it collects 30 times as rarely; the
- * heap grows by at most those 16 MB, once per backend.  Set once, before
- * the first VM (the collector is per process). */
-#define MIN_BYTES_BETWEEN_COLLECTIONS ((size_t)16 << 20)
+ * 2,089 collections for 1,000,000 rows, each a scan of those roots.  At
+ * least 4 MB between collections took a fifth off the servers' CPU time
+ * for those rows; 16 MB gained less (the allocations then walk through
+ * more memory than the caches hold), 1 MB less too.  The heap grows by
+ * those 4 MB, once per backend.  Set once, before the first VM (the
+ * collector is per process); a build may set another figure. */
+#ifndef MIN_BYTES_BETWEEN_COLLECTIONS
+#define MIN_BYTES_BETWEEN_COLLECTIONS ((size_t)4 << 20)
+#endif
 static void collector_settings(void) {
   static bool done;
   if (done) return;
