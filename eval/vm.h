@@ -37,6 +37,9 @@ value vm_call(vm *v, value f, int nargs, value *args, loc at);
 /* The same with named arguments (names[i] goes with named[i]). */
 value vm_call_named(vm *v, value f, int nargs, value *args, int nnamed, const char **names, value *named, loc at);
 bool vm_callable(value f);
+/* Whether explain or coverage is watching calls: then a function called
+ * twice for the same value would show twice. */
+bool vm_observed(const vm *v);
 
 /* Unit- and percent-aware arithmetic and ordering, exactly as the
  * operators do it (errors raised at `at`). op: OP_ADD.. from lang/ast.h. */

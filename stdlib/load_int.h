@@ -96,12 +96,38 @@ typedef struct {
   const datasrc *src; /* a file's: its objects keep it and their line */
   size_t lc_off, lc_line; /* line_at's cursor: objects open in file order */
   size_t line_base, col_base;
-  value *texts; /* JSON_TEXTS recent short strings, shared (or NULL) */
+  struct jcache *cache; /* shared texts, keys and shapes (or NULL: from_json) */
 } jparser;
-/* Short strings repeat down a file (a buyer's name in every release, a
- * currency, a status): equal ones share one text, as CSV cells do. */
-#define JSON_TEXTS 256
+/* What one load (or one stream pass, across its items) shares between the
+ * objects it parses.  OCDS repeats everything: a few hundred field names,
+ * a few dozen key sets ("shapes": every Value is {amount, currency}),
+ * and short strings (a currency, a status, a buyer's name in every
+ * release).  Each distinct key is allocated once, each shape's key array
+ * once (its records share it, record_new_shared), and equal recent short
+ * strings share one text, as CSV cells do.  The scratch stacks hold the
+ * items of every array and object still open, so that parsing makes no
+ * garbage but the finished values (a growing buffer per object made the
+ * collector the biggest cost of a load).  The tables are bounded: past
+ * JSON_KEYS keys or JSON_SHAPES shapes (keys that are data, say) an object
+ * simply gets its own copies. */
+#define JSON_TEXTS 4096
 #define JSON_TEXT_LEN 48
+#define JSON_KEYS 8192
+#define JSON_SHAPES 8192
+typedef struct jkey { const char *s; size_t len; unsigned h; } jkey;
+typedef struct jshape { const char **keys; size_t n; size_t h; } jshape;
+typedef struct jcache {
+  value *texts;             /* JSON_TEXTS entries, by hash */
+  jkey *keys;               /* open addressing, 2 * JSON_KEYS slots */
+  size_t nkeys;
+  jshape *shapes;           /* open addressing, 2 * JSON_SHAPES slots */
+  size_t nshapes;
+  value *vals;              /* scratch: the open arrays' and objects' items */
+  const char **names;       /* scratch: the open objects' keys */
+  size_t *offs;             /* scratch: where each key starts (for messages) */
+  size_t nvals, vcap, nnames, ncap, ocap;
+} jcache;
+jcache *ld_json_cache(void);
 void ld_json_init(jparser *j, vm *v, loc at, const char *name, const datasrc *src, const char *s,
                   size_t n, size_t line_base, size_t col_base);
 /* The next JSON value; the parser then stands after it and the blanks

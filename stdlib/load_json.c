@@ -158,17 +158,60 @@ static void jstring(jparser *j) {
   }
 }
 
+static unsigned fnv(const char *s, size_t n) {
+  unsigned h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+jcache *ld_json_cache(void) {
+  jcache *c = svl_alloc(sizeof *c);
+  c->texts = svl_alloc(JSON_TEXTS * sizeof(value));
+  return c;
+}
+
 /* The string just read as a text, shared with an equal recent one. */
 static value jtext(jparser *j) {
   const char *s = j->str.s;
   size_t n = j->str.len;
-  if (!j->texts || n > JSON_TEXT_LEN) return v_text(s, n);
-  unsigned h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-  value *e = &j->texts[h % JSON_TEXTS];
+  if (!j->cache || !j->cache->texts || n > JSON_TEXT_LEN) return v_text(s, n);
+  value *e = &j->cache->texts[fnv(s, n) % JSON_TEXTS];
   if (e->tag == V_TEXT && e->as.text->len == n && memcmp(e->as.text->s, s, n) == 0) return *e;
   *e = v_text(s, n);
   return *e;
+}
+
+/* The key just read, one copy per distinct key of the load. */
+static const char *jkey_intern(jparser *j) {
+  const char *s = j->str.s;
+  size_t n = j->str.len;
+  jcache *c = j->cache;
+  if (!c || !c->texts || n > JSON_TEXT_LEN) return svl_strndup(s, n);
+  if (!c->keys) c->keys = svl_alloc(2 * JSON_KEYS * sizeof *c->keys);
+  unsigned h = fnv(s, n);
+  size_t mask = 2 * JSON_KEYS - 1, i = h & mask;
+  for (; c->keys[i].s; i = (i + 1) & mask)
+    if (c->keys[i].h == h && c->keys[i].len == n && memcmp(c->keys[i].s, s, n) == 0) return c->keys[i].s;
+  const char *k = svl_strndup(s, n);
+  if (c->nkeys < JSON_KEYS) c->keys[i] = (jkey){k, n, h}, c->nkeys++;
+  return k;
+}
+
+/* The shared key array of an object with keys ks[0..n) (checked for
+ * duplicates before), or NULL when this key set is new. */
+static const char **jshape_find(jcache *c, const char **ks, size_t n, size_t h, size_t *slot) {
+  size_t mask = 2 * JSON_SHAPES - 1, i = h & mask;
+  for (; c->shapes[i].keys; i = (i + 1) & mask)
+    if (c->shapes[i].h == h && c->shapes[i].n == n && memcmp(c->shapes[i].keys, ks, n * sizeof *ks) == 0)
+      return c->shapes[i].keys;
+  *slot = i;
+  return NULL;
+}
+
+static size_t jshape_hash(const char **ks, size_t n) {
+  size_t h = n * 0x9E3779B97F4A7C15u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (size_t)(uintptr_t)ks[i]) * 0x100000001B3u;
+  return h ^ (h >> 29);
 }
 
 static value jnumber(jparser *j) {
@@ -213,19 +256,30 @@ static void jdepth(jparser *j, size_t at) {
     ld_json_fail(j, at, "arrays and objects are nested more than %d deep", JSON_MAX_DEPTH);
 }
 
+/* The scratch stacks of a parser without a cache (from_json): its own. */
+static jcache *jscratch(jparser *j) {
+  if (!j->cache) j->cache = svl_alloc(sizeof *j->cache);
+  return j->cache;
+}
+
+static void jpush_val(jparser *j, value x) {
+  jcache *c = j->cache;
+  c->vals = ld_vec_room(j->v, j->at, c->vals, &c->vcap, c->nvals, sizeof(value), false);
+  c->vals[c->nvals++] = x;
+}
+
 static value jarray(jparser *j) {
   size_t open = j->p++;
   jdepth(j, open);
-  value *items = NULL;
-  size_t len = 0, cap = 0;
+  jcache *c = jscratch(j);
+  size_t base = c->nvals;
   jws(j);
   if (j->p < j->n && j->s[j->p] == ']') {
     j->p++;
   } else {
     for (;;) {
       value x = jvalue(j);
-      items = ld_vec_room(j->v, j->at, items, &cap, len, sizeof(value), false);
-      items[len++] = x;
+      jpush_val(j, x);
       jws(j);
       if (j->p < j->n && j->s[j->p] == ',') {
         j->p++;
@@ -242,8 +296,10 @@ static value jarray(jparser *j) {
     }
   }
   j->depth--;
+  size_t len = c->nvals - base;
   list *l = list_new(len);
-  if (len) memcpy(l->items, items, len * sizeof(value));
+  if (len) memcpy(l->items, c->vals + base, len * sizeof(value));
+  c->nvals = base;
   return v_list(l);
 }
 
@@ -251,10 +307,8 @@ static value jobject(jparser *j) {
   size_t open = j->p++;
   jdepth(j, open);
   uint32_t line = j->src ? line_at(j, open) : 0;
-  const char **keys = NULL;
-  value *vals = NULL;
-  size_t *offs = NULL;
-  size_t len = 0, kcap = 0, vcap = 0, ocap = 0;
+  jcache *c = jscratch(j);
+  size_t vbase = c->nvals, kbase = c->nnames;
   jws(j);
   if (j->p < j->n && j->s[j->p] == '}') {
     j->p++;
@@ -266,19 +320,18 @@ static value jobject(jparser *j) {
         ld_json_fail(j, j->p, "expected a key in double quotes, found %s", jchar(j, j->p));
       size_t koff = j->p;
       jstring(j);
-      const char *key = svl_strndup(j->str.s, j->str.len);
+      const char *key = jkey_intern(j);
+      /* the key and where it starts, on the stacks before the value's items */
+      c->names = ld_vec_room(j->v, j->at, c->names, &c->ncap, c->nnames, sizeof(char *), false);
+      c->offs = ld_vec_room(j->v, j->at, c->offs, &c->ocap, c->nnames, sizeof(size_t), true);
+      c->names[c->nnames] = key;
+      c->offs[c->nnames++] = koff;
       jws(j);
       if (j->p >= j->n || j->s[j->p] != ':')
         ld_json_fail(j, j->p, "expected ':' after a key, found %s", jchar(j, j->p));
       j->p++;
       value x = jvalue(j);
-      keys = ld_vec_room(j->v, j->at, keys, &kcap, len, sizeof(char *), false);
-      vals = ld_vec_room(j->v, j->at, vals, &vcap, len, sizeof(value), false);
-      offs = ld_vec_room(j->v, j->at, offs, &ocap, len, sizeof(size_t), true);
-      keys[len] = key;
-      vals[len] = x;
-      offs[len] = koff;
-      len++;
+      jpush_val(j, x);
       jws(j);
       if (j->p < j->n && j->s[j->p] == ',') {
         j->p++;
@@ -295,15 +348,31 @@ static value jobject(jparser *j) {
     }
   }
   j->depth--;
-  size_t dup, orig;
-  if (ld_find_dup(j->v, j->at, keys, len, &dup, &orig)) {
-    sbuf b;
-    sb_init(&b);
-    ld_put_got(&b, keys[dup], strlen(keys[dup]));
-    ld_json_fail(j, offs[dup], "duplicate key %s in an object", b.s);
+  size_t len = c->nnames - kbase;
+  const char **ks = c->names + kbase, **shared = NULL;
+  size_t h = 0, slot = 0;
+  if (len && c->texts) { /* a load's cache (from_json's scratch has no tables) */
+    if (!c->shapes) c->shapes = svl_alloc(2 * JSON_SHAPES * sizeof *c->shapes);
+    h = jshape_hash(ks, len);
+    shared = jshape_find(c, ks, len, h, &slot);
   }
-  record *r = record_new(len);
-  for (size_t i = 0; i < len; i++) r->keys[i] = keys[i], r->vals[i] = vals[i];
+  if (!shared && len) {
+    size_t dup, orig;
+    if (ld_find_dup(j->v, j->at, ks, len, &dup, &orig)) {
+      sbuf b;
+      sb_init(&b);
+      ld_put_got(&b, ks[dup], strlen(ks[dup]));
+      ld_json_fail(j, c->offs[kbase + dup], "duplicate key %s in an object", b.s);
+    }
+    const char **own = svl_alloc(len * sizeof *own);
+    memcpy(own, ks, len * sizeof *own);
+    if (c->shapes && c->nshapes < JSON_SHAPES) c->shapes[slot] = (jshape){own, len, h}, c->nshapes++;
+    shared = own;
+  }
+  record *r = len ? record_new_shared(len, shared) : record_new(0);
+  if (len) memcpy(r->vals, c->vals + vbase, len * sizeof(value));
+  c->nvals = vbase;
+  c->nnames = kbase;
   r->src = j->src;
   r->line = line;
   return v_rec(r);
@@ -354,6 +423,8 @@ void ld_json_init(jparser *j, vm *v, loc at, const char *name, const datasrc *sr
 }
 
 value ld_json_value(jparser *j) {
+  /* a value a failed parse left open is not one of this one's */
+  if (j->cache && j->depth == 0) j->cache->nvals = j->cache->nnames = 0;
   value x = jvalue(j);
   jws(j);
   return x;
@@ -388,7 +459,7 @@ value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bo
   if (dsp) *dsp = ds;
   jparser j;
   ld_json_init(&j, v, at, name, ds, s, n, 1, 1);
-  if (name) j.texts = svl_alloc(JSON_TEXTS * sizeof(value));
+  if (name) j.cache = ld_json_cache();
   if (ds) ds->seq = true; /* until a single value says otherwise */
   if (seq) return json_seq(&j, v_null, false);
   if (j.p >= n) ld_json_fail(&j, j.p, "the JSON text is empty");

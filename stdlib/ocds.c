@@ -46,6 +46,12 @@ typedef struct mnode {
   const char **keys;         /* M_OBJ; NULL key: removed by a null */
   value *ids;                /* M_ARR: each item's id (null: none, never matched) */
   struct mnode **kids;
+  /* The last record (M_OBJ) or list (M_ARR) merged into this node: when
+   * the result has exactly its fields and values, the result IS that
+   * value, shared rather than copied (mvalue).  A process published once,
+   * and every part a later release repeats, then costs no memory. */
+  const record *src_rec;
+  const list *src_list;
 } mnode;
 
 static mnode *mnew(int kind) {
@@ -130,6 +136,7 @@ static void merge_value(vm *v, mnode **slot, value x, pathbuf *path, int depth) 
       }
       merge_obj(v, hit, r, path, depth + 1, false);
     }
+    arr->src_list = l;
     return;
   }
   mnode *m = mnew(M_LIT);
@@ -166,7 +173,12 @@ static void merge_obj(vm *v, mnode *out, const record *in, pathbuf *path, int de
     path->len = mark;
     path->s[mark] = 0;
   }
+  out->src_rec = in;
 }
+
+/* The same value, bit for bit (the same text, list or record object): a
+ * false "no" only costs a copy. */
+static bool same_value(value a, value b) { return memcmp(&a, &b, sizeof a) == 0; }
 
 /* The tree as values.  An object or list left with nothing in it is
  * left out, as the reference implementation does (it keeps leaves only):
@@ -182,6 +194,23 @@ static bool mvalue(const mnode *m, value *out) {
   for (size_t i = 0; i < m->n; i++)
     if ((m->kind == M_ARR || m->keys[i]) && m->kids[i] && mvalue(m->kids[i], &vals[n])) keys[n++] = m->keys[i];
   if (n == 0) return false;
+  if (m->kind == M_ARR && m->src_list && m->src_list->n == n) {
+    size_t i = 0;
+    while (i < n && same_value(vals[i], m->src_list->items[i])) i++;
+    if (i == n) {
+      *out = v_list(m->src_list);
+      return true;
+    }
+  }
+  if (m->kind == M_OBJ && m->src_rec && m->src_rec->n == n) {
+    const record *r = m->src_rec;
+    size_t i = 0;
+    while (i < n && (keys[i] == r->keys[i] || !strcmp(keys[i], r->keys[i])) && same_value(vals[i], rec_get(r, i))) i++;
+    if (i == n) {
+      *out = v_rec(r);
+      return true;
+    }
+  }
   if (m->kind == M_ARR) {
     list *l = list_new(n);
     memcpy(l->items, vals, n * sizeof *vals);

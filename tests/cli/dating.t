@@ -126,6 +126,9 @@ grep -q 'Rules applied as of <time datetime="2026-06-30">2026-06-30</time>' r202
   && ok "... the 2026 page, as of 2026-06-30" || not_ok "... the 2026 page names its as-of date" "$(grep -i 'as of' r2026.html | head -3)"
 grep -q '84\.51' r2025.html && grep -q '82\.94' r2026.html && ! grep -q '84\.51' r2026.html \
   && ok "... each with the totals of its own day's weights (Acme 84.51, then 82.94)" || not_ok "... each with its own totals"
+expect_status "svl report --summaries --as-of 2026-06-30" 0 "$SVL" report tender.svl --as-of 2026-06-30 --summaries sums -o r2026s.html
+n_as_of=$(grep -l 'Rules applied as of <time datetime="2026-06-30">' sums/*.html | wc -l)
+[ "$n_as_of" = 4 ] && ok "... the index and each bidder's summary state it too" || not_ok "... the summaries state the as-of date" "$n_as_of of 4 pages"
 printf 'report {\n  title: "Plain"\n  ranking: [{supplier: "A", total: 80}]\n}\n' >plainreport.svl
 expect_status "svl report without --as-of, a file reading no dated value" 0 "$SVL" report plainreport.svl -o plain.html
 grep -q 'Rules applied as of: no as-of date given; every dated rule used a date written in the rule file' plain.html \

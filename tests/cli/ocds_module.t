@@ -1,6 +1,6 @@
 #!/bin/bash
 # The ocds module (docs/ocds.md) on the standard's own merge examples, the
-# reference implementation's fixtures and real published data from four
+# reference implementation's fixtures and real published data from five
 # publishers (tests/data/ocds/README.md: sources and licences).
 . "$(dirname "$0")/lib.sh"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -140,6 +140,43 @@ expect_out "Paraguay: record and release package agree, PYG prints without decim
 [PYG 135,630,400]
 null
 parties/1/id' "$SVL" run py.svl
+
+# ---- real data with bids: a Doffin (Norway) contract award notice, eForms converted to OCDS, NOK
+cat >doffin.svl <<SVL
+import ocds
+let r = load("$d/real/no-doffin-2023-653024-release.json")
+let rows = ocds.bid_rows(r)
+let low = min([b.value for b in rows])
+let won = r.contracts[1].relatedBids[1]
+let main = {
+  buyer: ocds.award_rows(r)[1].buyer
+  bids: [{bid: b.bid, tenderer: b.tenderer, amount: magnitude(b.value), currency: unit_of(b.value), points: round(low / b.value * 100, 2)} for b in rows]
+  winner: first([b.tenderer for b in rows if b.bid == won])
+  published: [s.value for s in r.bids.statistics if s.measure == "bids"]
+  valid: len(ocds.valid_bids(r))
+}
+SVL
+"$SVL" run doffin.svl --format json >doffin.json 2>"$tmp/err"
+if python3 - "$d/real/no-doffin-2023-653024-release.json" doffin.json <<'PY'
+import json, sys, decimal
+r = json.load(open(sys.argv[1]), parse_float=decimal.Decimal, parse_int=decimal.Decimal)
+name = {p["id"]: p["name"] for p in r["parties"]}
+bids = r["bids"]["details"]
+low = min(b["value"]["amount"] for b in bids)
+want_bids = [(b["id"], name[b["tenderers"][0]["id"]], b["value"]["amount"], b["value"]["currency"],
+              (low / b["value"]["amount"] * 100).quantize(decimal.Decimal("0.01"))) for b in bids]
+won = r["contracts"][0]["relatedBids"][0]
+got = json.load(open(sys.argv[2]), parse_float=decimal.Decimal, parse_int=decimal.Decimal)
+got_bids = [(b["bid"], b["tenderer"], b["amount"], b["currency"], decimal.Decimal(b["points"])) for b in got["bids"]]
+ok = (got_bids == want_bids and len(want_bids) == 10 and got["buyer"] == name[r["buyer"]["id"]] == "Moss kommune"
+      and got["winner"] == name[[b for b in bids if b["id"] == won][0]["tenderers"][0]["id"]]
+      and got["published"] == [s["value"] for s in r["bids"]["statistics"] if s["measure"] == "bids"]
+      and got["valid"] == sum(1 for b in bids if b.get("status") == "valid"))
+print(got_bids[:2], want_bids[:2], got.get("winner"), file=sys.stderr)
+sys.exit(0 if ok else 1)
+PY
+then ok "Doffin: ten bids with tenderers named through parties, NOK, price points and the winner agree with Python"
+else not_ok "Doffin: ten bids with tenderers named through parties, NOK, price points and the winner agree with Python" "$(head -3 "$tmp/err")"; fi
 
 # ---- the bids extension and weights (the example release: illustrative, OCDS 1.1 shape)
 cat >bids.svl <<SVL
