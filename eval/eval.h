@@ -156,7 +156,7 @@ struct svl_vm {
    * there, not nowhere */
   value got;
   loc got_at;
-  uint64_t deadline_ms;  /* 0: none */
+  uint64_t deadline_ms;  /* 0: none; DEADLINE_UNSTARTED: the clock not read yet */
   char *stack_base;
   /* unit products seen lately (eval/eval.c vm_arith): a quantity times
    * a proxy (FTE × £ per FTE) works out the same units every time.  The
@@ -267,6 +267,7 @@ void vm_note_file(vm *v, const char *path, const char *data, size_t len);
 /* The SHA-256 (hex) of the i-th file noted. */
 const char *vm_file_hash(vm *v, int i);
 uint64_t now_ms(void);
+#define DEADLINE_UNSTARTED UINT64_MAX
 
 /* ---- data provenance (eval/provenance.c) ---- */
 /* Field i of r was just read: remembered when r is a loaded row. */

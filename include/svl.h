@@ -96,7 +96,7 @@ typedef struct svl_config {
   uint64_t max_steps;        /* evaluation steps */
   size_t max_heap;           /* bytes of collected heap */
   unsigned max_depth;        /* nested calls */
-  uint64_t timeout_ms;       /* wall time per entry point */
+  uint64_t timeout_ms;       /* wall time per entry point, from its first 1,024 steps */
   size_t stack_bytes;        /* C stack the evaluator may use; 0: 4 MiB */
   /* ':'-separated directories searched, in order, for `import NAME` of a
    * standard library module; NULL: no stdlib.  svl_config_init sets it to

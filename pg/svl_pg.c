@@ -56,6 +56,7 @@
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
+#include <gc/gc.h>
 #include <svl.h>
 
 PG_MODULE_MAGIC;
@@ -212,6 +213,28 @@ static void find_stdlib(void) {
   if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) stdlib_dir = MemoryContextStrdup(TopMemoryContext, dir);
 }
 
+/* How often the collector collects inside a backend.  By default it
+ * collects after allocating about a third of (live heap + roots).  Here
+ * the live heap is small (the compiled rules, some 70 KB) and the roots
+ * large: the collector scans the data segments of the server and of every
+ * library it loaded, some 1.5 MB, at each collection.  So it collected
+ * every 500 KB of allocation — every 300 rows of the tender benchmark,
+ * 2,089 collections for 1,000,000 rows, each a scan of those roots.  At
+ * least 4 MB between collections took a fifth off the servers' CPU time
+ * for those rows; 16 MB gained less (the allocations then walk through
+ * more memory than the caches hold), 1 MB less too.  The heap grows by
+ * those 4 MB, once per backend.  Set once, before the first VM (the
+ * collector is per process); a build may set another figure. */
+#ifndef MIN_BYTES_BETWEEN_COLLECTIONS
+#define MIN_BYTES_BETWEEN_COLLECTIONS ((size_t)4 << 20)
+#endif
+static void collector_settings(void) {
+  static bool done;
+  if (done) return;
+  done = true;
+  GC_set_min_bytes_allocd(MIN_BYTES_BETWEEN_COLLECTIONS);
+}
+
 /* The cached VM for rules (len bytes), compiling it when new. */
 static rules_entry *entry_for(const char *rules, size_t len, const char *fname) {
   char hash[65];
@@ -234,6 +257,7 @@ static rules_entry *entry_for(const char *rules, size_t len, const char *fname) 
   if (victim->vm) entry_clear(victim);
 
   find_stdlib();
+  collector_settings();
   svl_config cfg;
   svl_config_init(&cfg); /* no permissions: no file, environment or clock */
   if (stdlib_dir) cfg.stdlib_path = stdlib_dir;
@@ -299,6 +323,11 @@ typedef struct query_state {
   uint64 serial; /* entry->serial when looked up */
   char *name;
   svl_value *fn;
+  /* Facts about the call site, the same for every row: */
+  bool rules_const, name_const; /* a literal: the same text at every row */
+  bool variadic;                /* VARIADIC array */
+  int nargs;                    /* SVL arguments (not variadic) */
+  Oid *types;                   /* and their SQL types */
 } query_state;
 
 /* Everything a call holds that must be let go when an ERROR leaves. */
@@ -319,18 +348,101 @@ static svl_value *check_made(svl_vm *vm, svl_value *v, int pos, const char *fnam
   return v;
 }
 
+/* A numeric's exact decimal text, the very text numeric_out gives, written
+ * into buf straight from the stored digits: numeric_out (with the copy
+ * that unpacks a short-header value first) was 6% of a row's time.  NULL
+ * for NaN and the infinities, and for a text longer than buf (a huge
+ * weight or scale): the caller asks numeric_out.
+ *
+ * The stored form (PostgreSQL's numeric.c; pg_upgrade keeps data files, so
+ * it does not change between versions): after the varlena header, a uint16
+ * whose top bits say which form follows.  0xC000 set: NaN or an infinity.
+ * 0x8000 (short form): sign in 0x2000, display scale in bits 7-12, weight
+ * in bits 0-6 (two's complement).  Otherwise (long form): sign in 0x4000,
+ * display scale in bits 0-13, then an int16 weight.  Then the base-10,000
+ * digits, int16 each, the first of weight `weight` (10,000^weight). */
+#define NUMERIC_TEXT_MAX 128
+static const char *numeric_text(Datum d, char *buf) {
+  struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
+  const char *p = VARDATA_ANY(v);
+  size_t size = VARSIZE_ANY_EXHDR(v);
+  uint16 head;
+  int16 w;
+  if (size < sizeof head) return NULL;
+  memcpy(&head, p, sizeof head); /* a short varlena's data is not aligned */
+  bool neg;
+  int dscale, weight;
+  size_t at;
+  if ((head & 0xC000) == 0xC000) return NULL;
+  if (head & 0x8000) {
+    neg = (head & 0x2000) != 0;
+    dscale = (head & 0x1F80) >> 7;
+    weight = (head & 0x0040) ? (int)(head & 0x003F) - 64 : (int)(head & 0x003F);
+    at = sizeof head;
+  } else {
+    if (size < sizeof head + sizeof w) return NULL;
+    neg = (head & 0x4000) != 0;
+    dscale = head & 0x3FFF;
+    memcpy(&w, p + sizeof head, sizeof w);
+    weight = w;
+    at = sizeof head + sizeof w;
+  }
+  int ndigits = (int)((size - at) / sizeof(int16));
+  /* sign, integer part (at least "0"), point, scale, and a digit group's
+   * overshoot below */
+  if (1 + 4 * (Max(weight, 0) + 1) + 1 + dscale + 4 >= NUMERIC_TEXT_MAX) return NULL;
+  char *c = buf;
+  int i = 0;
+  int16 dig;
+  if (neg) *c++ = '-';
+  if (weight < 0) {
+    *c++ = '0';
+    i = weight + 1; /* the digits before the first stored one are zeros */
+  } else {
+    for (; i <= weight; i++) {
+      dig = 0;
+      if (i < ndigits) memcpy(&dig, p + at + i * sizeof dig, sizeof dig);
+      char g[4] = {(char)('0' + dig / 1000), (char)('0' + dig / 100 % 10), (char)('0' + dig / 10 % 10),
+                   (char)('0' + dig % 10)};
+      int k = 0;
+      if (i == 0) /* no leading zeros but the last digit */
+        while (k < 3 && g[k] == '0') k++;
+      for (; k < 4; k++) *c++ = g[k];
+    }
+  }
+  if (dscale > 0) {
+    *c++ = '.';
+    char *end = c + dscale;
+    for (int n = 0; n < dscale; n += 4, i++) {
+      dig = 0;
+      if (i >= 0 && i < ndigits) memcpy(&dig, p + at + i * sizeof dig, sizeof dig);
+      *c++ = (char)('0' + dig / 1000);
+      *c++ = (char)('0' + dig / 100 % 10);
+      *c++ = (char)('0' + dig / 10 % 10);
+      *c++ = (char)('0' + dig % 10);
+    }
+    c = end;
+  }
+  *c = '\0';
+  return buf;
+}
+
 /* An SQL value as an SVL value (a new handle): numbers through their exact
  * decimal text, JSON through svl_from_json (numbers exact there too). */
 static svl_value *to_svl(svl_vm *vm, Datum d, bool isnull, Oid type, int pos, const char *fname) {
   if (isnull) return check_made(vm, svl_null(vm), pos, fname);
   switch (type) {
   case NUMERICOID: {
-    Numeric num = DatumGetNumeric(d);
-    if (numeric_is_nan(num) || numeric_is_inf(num))
-      ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-                      errmsg("%s: argument %d: %s is not a number SVL can hold", fname, pos,
-                             DatumGetCString(DirectFunctionCall1(numeric_out, d)))));
-    const char *s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
+    char buf[NUMERIC_TEXT_MAX];
+    const char *s = numeric_text(d, buf);
+    if (!s) {
+      Numeric num = DatumGetNumeric(d);
+      if (numeric_is_nan(num) || numeric_is_inf(num))
+        ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+                        errmsg("%s: argument %d: %s is not a number SVL can hold", fname, pos,
+                               DatumGetCString(DirectFunctionCall1(numeric_out, d)))));
+      s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
+    }
     svl_value *v = svl_number(vm, s);
     if (!v) {
       const svl_error *e = svl_last_error(vm);
@@ -418,55 +530,89 @@ static svl_value *to_svl(svl_vm *vm, Datum d, bool isnull, Oid type, int pos, co
 /* The kinds of result each SQL function returns. */
 typedef enum want { WANT_JSONB, WANT_NUMERIC, WANT_BOOL, WANT_TEXT, WANT_VERDICT } want;
 
+/* Whether argument i of the call is a literal (a constant after the
+ * planner folded it): then it is the same at every row of the query.  Only
+ * a Const: a PL/pgSQL variable is a Param whose value changes between
+ * evaluations of the same expression. */
+static bool arg_is_const(FmgrInfo *flinfo, int i) {
+  Node *expr = flinfo->fn_expr;
+  if (!expr || !IsA(expr, FuncExpr)) return false;
+  List *args = ((FuncExpr *)expr)->args;
+  return i < list_length(args) && IsA(list_nth(args, i), Const);
+}
+
+/* What the first row learns about the call site, for every row after it:
+ * the arguments' types and whether the rules and the name are literals. */
+static void call_site(FmgrInfo *flinfo, query_state *q, int pg_nargs, const char *fname) {
+  q->rules_const = arg_is_const(flinfo, 0);
+  q->name_const = arg_is_const(flinfo, 1);
+  q->nargs = Max(pg_nargs - 2, 0);
+  q->variadic = q->nargs > 0 && get_fn_expr_variadic(flinfo);
+  if (q->variadic || q->nargs == 0) return;
+  q->types = MemoryContextAlloc(flinfo->fn_mcxt, sizeof(Oid) * q->nargs);
+  for (int i = 0; i < q->nargs; i++) {
+    q->types[i] = get_fn_expr_argtype(flinfo, i + 2);
+    if (!OidIsValid(q->types[i]))
+      ereport(ERROR, (errcode(ERRCODE_INDETERMINATE_DATATYPE),
+                      errmsg("%s: cannot tell the type of argument %d", fname, i + 1)));
+  }
+}
+
 /* The value of the call: the rules (arg 0), the name (arg 1) and the SVL
  * arguments (args 2..: VARIADIC "any", or one array after VARIADIC).  Sets
  * cs->result, or ERROR. */
 static void call_rules(FunctionCallInfo fcinfo, call_state *cs, const char *fname) {
-  text *rules_t = PG_GETARG_TEXT_PP(0);
-  text *name_t = PG_GETARG_TEXT_PP(1);
-  const char *rules = VARDATA_ANY(rules_t);
-  size_t rules_len = VARSIZE_ANY_EXHDR(rules_t);
   FmgrInfo *flinfo = fcinfo->flinfo;
   query_state *q = flinfo->fn_extra;
 
   CHECK_FOR_INTERRUPTS();
   if (!q) {
     q = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof *q);
+    call_site(flinfo, q, PG_NARGS(), fname);
     flinfo->fn_extra = q;
     chain_signals();
   }
   /* the same text as the last row: the same VM, if it is still cached with
-   * the current settings */
+   * the current settings.  A literal text (the usual case, and what
+   * postgres_fdw ships) is not even compared: 2.6% of a row's time went
+   * to comparing the benchmark's 1.4 KB of rules with themselves. */
   limits lim = current_limits();
-  if (!(q->entry && q->serial == q->entry->serial && q->entry->vm && q->rules_len == rules_len &&
-        memcmp(q->rules, rules, rules_len) == 0 && same_limits(&q->entry->lim, &lim))) {
-    q->entry = NULL;
-    q->fn = NULL;
-    if (q->rules) pfree(q->rules);
-    q->rules = NULL;
-    rules_entry *e = entry_for(rules, rules_len, fname);
-    q->rules = MemoryContextAlloc(flinfo->fn_mcxt, rules_len + 1);
-    memcpy(q->rules, rules, rules_len);
-    q->rules_len = rules_len;
-    q->entry = e;
-    q->serial = e->serial;
+  bool same = q->entry && q->serial == q->entry->serial && q->entry->vm && same_limits(&q->entry->lim, &lim);
+  if (!(same && q->rules_const)) {
+    text *rules_t = PG_GETARG_TEXT_PP(0);
+    const char *rules = VARDATA_ANY(rules_t);
+    size_t rules_len = VARSIZE_ANY_EXHDR(rules_t);
+    if (!(same && q->rules_len == rules_len && memcmp(q->rules, rules, rules_len) == 0)) {
+      q->entry = NULL;
+      q->fn = NULL;
+      if (q->rules) pfree(q->rules);
+      q->rules = NULL;
+      rules_entry *e = entry_for(rules, rules_len, fname);
+      q->rules = MemoryContextAlloc(flinfo->fn_mcxt, rules_len + 1);
+      memcpy(q->rules, rules, rules_len);
+      q->rules_len = rules_len;
+      q->entry = e;
+      q->serial = e->serial;
+    }
   }
   rules_entry *e = q->entry;
   svl_vm *vm = e->vm;
   cs->vm = vm;
-  int name_len = VARSIZE_ANY_EXHDR(name_t);
-  if (!q->fn || strlen(q->name) != (size_t)name_len || memcmp(q->name, VARDATA_ANY(name_t), name_len) != 0) {
-    char *name = text_to_cstring(name_t);
-    q->fn = lookup(e, name, fname);
-    if (q->name) pfree(q->name);
-    q->name = MemoryContextStrdup(flinfo->fn_mcxt, name);
+  if (!(q->fn && q->name_const)) {
+    text *name_t = PG_GETARG_TEXT_PP(1);
+    int name_len = VARSIZE_ANY_EXHDR(name_t);
+    if (!q->fn || strlen(q->name) != (size_t)name_len || memcmp(q->name, VARDATA_ANY(name_t), name_len) != 0) {
+      char *name = text_to_cstring(name_t);
+      q->fn = lookup(e, name, fname);
+      if (q->name) pfree(q->name);
+      q->name = MemoryContextStrdup(flinfo->fn_mcxt, name);
+    }
   }
   svl_value *fn = q->fn;
 
   /* the arguments */
-  int nargs = PG_NARGS() - 2;
-  if (nargs < 0) nargs = 0;
-  if (nargs > 0 && get_fn_expr_variadic(flinfo)) {
+  int nargs = q->nargs;
+  if (q->variadic) {
     /* svl_call(rules, name, VARIADIC array): the array's items */
     if (PG_ARGISNULL(2)) {
       nargs = 0;
@@ -491,11 +637,7 @@ static void call_rules(FunctionCallInfo fcinfo, call_state *cs, const char *fnam
   } else if (nargs > 0) {
     cs->args = palloc0(sizeof *cs->args * nargs);
     for (int i = 0; i < nargs; i++) {
-      Oid type = get_fn_expr_argtype(flinfo, i + 2);
-      if (!OidIsValid(type))
-        ereport(ERROR, (errcode(ERRCODE_INDETERMINATE_DATATYPE),
-                        errmsg("%s: cannot tell the type of argument %d", fname, i + 1)));
-      cs->args[i] = to_svl(vm, PG_GETARG_DATUM(i + 2), PG_ARGISNULL(i + 2), type, i + 1, fname);
+      cs->args[i] = to_svl(vm, PG_GETARG_DATUM(i + 2), PG_ARGISNULL(i + 2), q->types[i], i + 1, fname);
       cs->nargs = i + 1;
     }
   }

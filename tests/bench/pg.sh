@@ -36,15 +36,20 @@ python3 "$SHARED/bench/gen_tender.py" "$rows" >"$tmp/bids.csv" || die "gen_tende
 chmod 644 "$tmp"/*.csv
 cols="id int, supplier text, price numeric, turnover numeric, insured bool, excluded bool,
   q1 text, q2 text, q3 text, q4 text, m1 numeric, m2 numeric, m3 numeric, m4 numeric, m5 numeric, m6 numeric"
+# The shard of a bid: a bit of the hash of its id, as hash partitioning
+# would place it.  Not id % 2: the generator's random numbers correlate
+# with the parity of the id, so the odd ids hold 54.5% of the eligible
+# bids (404,884 of 742,319) and one shard made 20% more svl_numeric calls
+# than the other; hashed, the shards hold 371,399 and 370,920.
 load() { # NODE TABLE CSV [WHERE]
   sql "$1" -c "CREATE TABLE $2_in ($cols)" -c "\\copy $2_in FROM '$3' WITH (FORMAT csv, HEADER)" \
-    -c "CREATE TABLE $2 AS SELECT *, id % 2 AS part FROM $2_in ${4:-}" -c "DROP TABLE $2_in" -c "VACUUM ANALYZE $2" >/dev/null
+    -c "CREATE TABLE $2 AS SELECT *, hashint4(id) & 1 AS part FROM $2_in ${4:-}" -c "DROP TABLE $2_in" -c "VACUUM ANALYZE $2" >/dev/null
 }
 for node in one shard1 shard2; do sql "$node" -c "CREATE EXTENSION svl" >/dev/null || die "CREATE EXTENSION"; done
 load one bids100k "$tmp/bids100k.csv" || die "load"
 load one bids "$tmp/bids.csv" || die "load"
-load shard1 bids "$tmp/bids.csv" "WHERE id % 2 = 0" || die "load shard1"
-load shard2 bids "$tmp/bids.csv" "WHERE id % 2 = 1" || die "load shard2"
+load shard1 bids "$tmp/bids.csv" "WHERE hashint4(id) & 1 = 0" || die "load shard1"
+load shard2 bids "$tmp/bids.csv" "WHERE hashint4(id) & 1 = 1" || die "load shard2"
 sql coord >/dev/null <<SQL || die "coordinator"
 CREATE EXTENSION svl;
 CREATE EXTENSION postgres_fdw;
@@ -97,26 +102,71 @@ check=$(query one "$ONE" bids100k "$score_svl" "$eligible_svl")
 [ "$check" = "74212|4604799.6838" ] || die "100,000 bids: got '$check', expected 74212|4604799.6838 (shared/bench/README.md)"
 note "100,000 bids: $check, as the shared benchmark expects"
 
-# time LABEL NODE SETTINGS SCORE WHERE: the median of $runs runs, in seconds
-declare -A secs out
-timeit() {
-  local label=$1 t0 t1 all=() i
-  query "$2" "$3" bids "$4" "$5" >/dev/null || die "$label failed"   # warm-up (and the extremes)
-  for i in $(seq 1 "$runs"); do
-    t0=$(date +%s%N)
-    out[$label]=$(query "$2" "$3" bids "$4" "$5") || die "$label failed"
-    t1=$(date +%s%N)
-    all+=("$(( (t1 - t0) / 1000000 ))")
+# The CPU time of every server process, in ms: what the postmasters have
+# reaped of their children (backends, parallel workers; a shard's backend
+# ends when the coordinator's does).  Unlike the wall time it hardly
+# depends on what else the machine runs.
+tck=$(getconf CLK_TCK)
+server_cpu() {
+  local total=0 node pid
+  for node in one coord shard1 shard2; do
+    pid=$(head -1 "$tmp/$node/postmaster.pid")
+    total=$(( total + $(awk '{print $16 + $17}' "/proc/$pid/stat") ))
   done
-  secs[$label]=$(printf '%s\n' "${all[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
-  note "$label: ${secs[$label]} ms (${out[$label]})"
+  echo $(( total * 1000 / tck ))
 }
-timeit svl1 one "$ONE" "$score_svl" "$eligible_svl"
-timeit svl2 one "$TWO" "$score_svl" "$eligible_svl"
-timeit svlS coord "$SHARDS" "$score_svl" "$eligible_svl"
-timeit sql1 one "$ONE" "$score_sql" "$eligible_sql"
-timeit sql2 one "$TWO" "$score_sql" "$eligible_sql"
-timeit sqlS coord "$SHARDS" "$score_sql" "$eligible_sql"
+# the backends of a finished query reaped: the counter stands still
+settled_cpu() {
+  local a b i
+  a=$(server_cpu)
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    sleep 0.2
+    b=$(server_cpu)
+    [ "$a" = "$b" ] && break
+    a=$b
+  done
+  echo "$b"
+}
+
+# Each configuration runs once to warm up, then $runs times, the six
+# configurations taking turns so that a change in the machine's load
+# weighs on SVL and SQL alike; the median of the wall times (ms) and of
+# the servers' CPU times (ms).
+declare -A secs cpus out walls cpul
+config() { # LABEL -> NODE SETTINGS SCORE WHERE
+  case $1 in
+    svl1) echo "one|$ONE|$score_svl|$eligible_svl" ;; sql1) echo "one|$ONE|$score_sql|$eligible_sql" ;;
+    svl2) echo "one|$TWO|$score_svl|$eligible_svl" ;; sql2) echo "one|$TWO|$score_sql|$eligible_sql" ;;
+    svlS) echo "coord|$SHARDS|$score_svl|$eligible_svl" ;; sqlS) echo "coord|$SHARDS|$score_sql|$eligible_sql" ;;
+  esac
+}
+labels="svl1 sql1 svl2 sql2 svlS sqlS"
+once() { # LABEL: one timed run
+  local node settings score where c0 c1 t0 t1
+  IFS='|' read -r node settings score where <<<"$(config "$1")"
+  c0=$(settled_cpu)
+  t0=$(date +%s%N)
+  out[$1]=$(query "$node" "$settings" bids "$score" "$where") || die "$1 failed"
+  t1=$(date +%s%N)
+  c1=$(settled_cpu)
+  walls[$1]="${walls[$1]:-} $(( (t1 - t0) / 1000000 ))"
+  cpul[$1]="${cpul[$1]:-} $(( c1 - c0 ))"
+}
+median() { printf '%s\n' $1 | sort -n | sed -n "$(( (runs + 1) / 2 ))p"; }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for l in $labels; do   # warm-up, and the extremes (kept by query: not in a subshell)
+  IFS='|' read -r node settings score where <<<"$(config "$l")"
+  query "$node" "$settings" bids "$score" "$where" >/dev/null || die "$l failed"
+done
+for i in $(seq 1 "$runs"); do
+  for l in $labels; do once "$l"; done
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+for l in $labels; do
+  secs[$l]=$(median "${walls[$l]}") cpus[$l]=$(median "${cpul[$l]}")
+  note "$l: ${secs[$l]} ms, servers' CPU ${cpus[$l]} ms (walls:${walls[$l]}; CPU:${cpul[$l]}) (${out[$l]})"
+done
+note "load average before ${load_before}, after ${load_after}"
 for k in svl2 svlS sql1 sql2 sqlS; do
   [ "${out[$k]}" = "${out[svl1]}" ] || die "$k gave ${out[$k]}, svl1 ${out[svl1]}"
 done
@@ -142,17 +192,21 @@ SQL \`numeric\` arithmetic.  The query counts and sums the totals
 (\`svl_bool\` in WHERE, \`sum(svl_numeric(...))\`); every configuration gives
 the same count and sum to 4 places, and on the benchmark's 100,000 bids
 SVL gives its expected 74212 eligible, checksum 4604799.6838.  Median of
-$runs runs after a warm-up, whole query (psql included), on this machine's
-$(nproc) cores shared with other work.
+$runs runs after a warm-up, whole query (psql included), the six
+configurations taking turns, on this machine's $(nproc) cores shared with
+other work: load average ${load_before} before, ${load_after} after.  The CPU
+column is the servers' CPU time for the query (all backends, workers and
+shards, as their postmasters reaped them), which depends far less on the
+other work than the wall time.
 
-| configuration | SVL in PostgreSQL | plain SQL numeric | SVL ÷ SQL (time) |
-|---|---|---|---|
-| one process | ${secs[svl1]} ms ($(rate "${secs[svl1]}") rows/s) | ${secs[sql1]} ms ($(rate "${secs[sql1]}") rows/s) | $(ratio "${secs[svl1]}" "${secs[sql1]}") |
-| two parallel workers | ${secs[svl2]} ms ($(rate "${secs[svl2]}") rows/s) | ${secs[sql2]} ms ($(rate "${secs[sql2]}") rows/s) | $(ratio "${secs[svl2]}" "${secs[sql2]}") |
-| two postgres_fdw shards | ${secs[svlS]} ms ($(rate "${secs[svlS]}") rows/s) | ${secs[sqlS]} ms ($(rate "${secs[sqlS]}") rows/s) | $(ratio "${secs[svlS]}" "${secs[sqlS]}") |
+| configuration | SVL in PostgreSQL | plain SQL numeric | SVL ÷ SQL (time) | servers' CPU, SVL / SQL |
+|---|---|---|---|---|
+| one process | ${secs[svl1]} ms ($(rate "${secs[svl1]}") rows/s) | ${secs[sql1]} ms ($(rate "${secs[sql1]}") rows/s) | $(ratio "${secs[svl1]}" "${secs[sql1]}") | ${cpus[svl1]} / ${cpus[sql1]} ms ($(ratio "${cpus[svl1]}" "${cpus[sql1]}")) |
+| two parallel workers | ${secs[svl2]} ms ($(rate "${secs[svl2]}") rows/s) | ${secs[sql2]} ms ($(rate "${secs[sql2]}") rows/s) | $(ratio "${secs[svl2]}" "${secs[sql2]}") | ${cpus[svl2]} / ${cpus[sql2]} ms ($(ratio "${cpus[svl2]}" "${cpus[sql2]}")) |
+| two postgres_fdw shards | ${secs[svlS]} ms ($(rate "${secs[svlS]}") rows/s) | ${secs[sqlS]} ms ($(rate "${secs[sqlS]}") rows/s) | $(ratio "${secs[svlS]}" "${secs[sqlS]}") | ${cpus[svlS]} / ${cpus[sqlS]} ms ($(ratio "${cpus[svlS]}" "${cpus[sqlS]}")) |
 
 Scaling of SVL: two workers run $(ratio "${secs[svl1]}" "${secs[svl2]}")× as fast as one process, two
-shards $(ratio "${secs[svl1]}" "${secs[svlS]}")×.  The shards are clusters on the same machine, so
+shards $(ratio "${secs[svl1]}" "${secs[svlS]}")× (plain SQL: $(ratio "${secs[sql1]}" "${secs[sql2]}")× and $(ratio "${secs[sql1]}" "${secs[sqlS]}")×).  The shards are clusters on the same machine, so
 they share its cores.  \`tests/cli/postgresql.t\` with 1,000,000 rows
 (\`SVL_PG_ROWS=1000000\`) scored them identically to \`svl run\` on the
 table exported to CSV: \`$million\`.

@@ -114,6 +114,58 @@ INSERT INTO rule_texts VALUES ('t', :'r');
 SELECT svl_numeric(body, 'answer') FROM rule_texts;
 SQL
 
+# numeric arguments are read from their stored digits (docs/postgresql.md,
+# "Performance"), not through numeric_out; a jsonb number still goes through
+# numeric_out's text.  Both must give SVL the same number, digit and scale:
+# column values (stored with one-byte headers), negative, zero, fractions
+# below 10^-4, trailing zeros, the long form (a scale over 63), and
+# numbers whose text is too long for the direct path.
+q "numeric arguments from their stored digits: the same numbers as through their text" "20011|19997|0|0" <<'SQL'
+CREATE TABLE nums AS
+  SELECT (((i * 7919) % 100003 - 50000) || 'e' || (i % 41 - 20))::numeric AS x FROM generate_series(1, 20000) i
+  UNION ALL SELECT unnest(ARRAY[0, -0.0, 1.500, -0.00001, 99990000, 1e-70, -1.5e-66, 12345678901234567890123.4567,
+    1e100, 1e-130, 0.1000000000000000000000000000000001]::numeric[]);
+SELECT count(*), count(DISTINCT x), count(*) FILTER (WHERE svl_text(:'r', 'same', x) IS DISTINCT FROM svl_text(:'r', 'same', to_jsonb(x))),
+  count(*) FILTER (WHERE svl_numeric(:'r', 'same', x) <> x) FROM nums;
+SQL
+
+# The rules and the name are compared row by row unless they are literals:
+# from a column, or a PL/pgSQL variable (a parameter of an expression the
+# function evaluates again and again), each row gets its own rules.
+q "rules from a column and from a PL/pgSQL variable change from row to row" "1|10
+2|20
+3|30
+12|18" <<'SQL'
+CREATE TABLE versions (v int, body text, fname text);
+INSERT INTO versions VALUES (1, 'fn f(x) = x * 1' || chr(10) || 'fn g(x) = x', 'f'),
+  (2, 'fn f(x) = x * 2' || chr(10) || 'fn g(x) = x', 'f'), (3, 'fn f(x) = x * 3' || chr(10) || 'fn g(x) = x', 'f');
+SELECT v, svl_numeric(body, fname, 10) FROM versions ORDER BY v;
+CREATE FUNCTION twice(n int) RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE total numeric := 0; body text; fname text;
+BEGIN
+  FOR i IN 1..n LOOP
+    body := 'fn f(x) = x * ' || i || chr(10) || 'fn g(x) = x + ' || i;
+    fname := CASE WHEN i % 2 = 0 THEN 'f' ELSE 'g' END;
+    total := total + svl_numeric(body, fname, 1);
+  END LOOP;
+  RETURN total;
+END $$;
+SELECT twice(4) || '|' || twice(5);
+SQL
+
+# svl functions cost what they do (COST in svl--1.0.sql): the planner
+# evaluates a cheap condition first and calls SVL only for the rows it lets
+# through.
+sql one >"$tmp/plan" 2>"$tmp/err" <<'SQL'
+CREATE TABLE few (id int, price numeric);
+EXPLAIN (COSTS OFF) SELECT * FROM few WHERE svl_bool('fn big(p) = p > 10', 'big', price) AND id = 7;
+SQL
+if grep -qE "Filter: \(\(id = 7\) AND svl_bool\(" "$tmp/plan"; then
+  ok "EXPLAIN: a cheap condition is evaluated before svl_bool (the functions' COST)"
+else
+  not_ok "the cheap condition first" "$(cat "$tmp/plan" "$tmp/err")"
+fi
+
 # The session of docs/postgresql.md, "Functions": each `-- →` line is the
 # output of the statements before it.
 awk '/runs this block/ { f = 1 } f && /^```sql$/ { p = 1; next } p && /^```$/ { exit } p' "$root/docs/postgresql.md" >"$tmp/doc.sql"

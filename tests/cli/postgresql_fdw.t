@@ -89,6 +89,14 @@ if [ "$aggs" = 2 ] && [ "$(grep -c "Foreign Scan" "$tmp/aplan")" = 2 ] && grep -
 else
   not_ok "EXPLAIN VERBOSE shows the aggregate of svl_numeric in the Remote SQL" "aggs $aggs; $(grep -E 'Scan|Remote|Relations|Aggregate' "$tmp/aplan" | cut -c1-160)"
 fi
+# async_capable: the Append sends both shards their aggregate before it
+# waits for either, so the shards score at the same time (not one after
+# the other, which a plain Foreign Scan would do).
+if [ "$(grep -c "Async Foreign Scan" "$tmp/aplan")" = 2 ]; then
+  ok "EXPLAIN VERBOSE: both shards' aggregates are Async Foreign Scans (the shards score concurrently)"
+else
+  not_ok "two Async Foreign Scans" "$(grep -E 'Append|Scan' "$tmp/aplan" | cut -c1-160)"
+fi
 # shellcheck disable=SC2059
 sql coord -v r="$r" >"$tmp/sharded" 2>"$tmp/err" <<SQL
 $(printf "$query" bids);
