@@ -350,7 +350,8 @@ static value jobject(jparser *j) {
   }
   j->depth--;
   size_t len = c->nnames - kbase;
-  const char **ks = c->names + kbase, **shared = NULL;
+  /* no key pushed yet (a first object that is empty): names may be NULL */
+  const char **ks = len ? c->names + kbase : NULL, **shared = NULL;
   size_t h = 0, slot = 0;
   if (len && c->texts) { /* a load's cache (from_json's scratch has no tables) */
     if (!c->shapes) c->shapes = svl_alloc(2 * JSON_SHAPES * sizeof *c->shapes);
