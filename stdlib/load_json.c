@@ -269,6 +269,24 @@ static void jpush_val(jparser *j, value x) {
   c->vals[c->nvals++] = x;
 }
 
+/* After an array item or an object's value: true when a comma says more
+ * follows, false when `close` ends the container (opened at `open`). */
+static bool jmore(jparser *j, size_t open, char close, const char *kind, const char *item) {
+  jws(j);
+  if (j->p < j->n && j->s[j->p] == ',') {
+    j->p++;
+    jws(j);
+    if (j->p < j->n && j->s[j->p] == close) ld_json_fail(j, j->p, "a comma before '%c' (remove it)", close);
+    return true;
+  }
+  if (j->p < j->n && j->s[j->p] == close) {
+    j->p++;
+    return false;
+  }
+  if (j->p >= j->n) ld_json_fail(j, open, "this %s is never closed (missing '%c')", kind, close);
+  ld_json_fail(j, j->p, "expected ',' or '%c' after %s, found %s", close, item, jchar(j, j->p));
+}
+
 static value jarray(jparser *j) {
   size_t open = j->p++;
   jdepth(j, open);
@@ -281,19 +299,7 @@ static value jarray(jparser *j) {
     for (;;) {
       value x = jvalue(j);
       jpush_val(j, x);
-      jws(j);
-      if (j->p < j->n && j->s[j->p] == ',') {
-        j->p++;
-        jws(j);
-        if (j->p < j->n && j->s[j->p] == ']') ld_json_fail(j, j->p, "a comma before ']' (remove it)");
-        continue;
-      }
-      if (j->p < j->n && j->s[j->p] == ']') {
-        j->p++;
-        break;
-      }
-      if (j->p >= j->n) ld_json_fail(j, open, "this array is never closed (missing ']')");
-      ld_json_fail(j, j->p, "expected ',' or ']' after an array item, found %s", jchar(j, j->p));
+      if (!jmore(j, open, ']', "array", "an array item")) break;
     }
   }
   j->depth--;
@@ -333,19 +339,7 @@ static value jobject(jparser *j) {
       j->p++;
       value x = jvalue(j);
       jpush_val(j, x);
-      jws(j);
-      if (j->p < j->n && j->s[j->p] == ',') {
-        j->p++;
-        jws(j);
-        if (j->p < j->n && j->s[j->p] == '}') ld_json_fail(j, j->p, "a comma before '}' (remove it)");
-        continue;
-      }
-      if (j->p < j->n && j->s[j->p] == '}') {
-        j->p++;
-        break;
-      }
-      if (j->p >= j->n) ld_json_fail(j, open, "this object is never closed (missing '}')");
-      ld_json_fail(j, j->p, "expected ',' or '}' after a value, found %s", jchar(j, j->p));
+      if (!jmore(j, open, '}', "object", "a value")) break;
     }
   }
   j->depth--;
