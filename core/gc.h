@@ -37,6 +37,13 @@ void *svl_realloc(void *p, size_t n);
 void svl_gc_free(void *p);
 char *svl_strndup(const char *s, size_t n); /* atomic copy, NUL-terminated */
 char *svl_strdup(const char *s);
+/* FNV-1a of n bytes: the one text hash of the hash tables and caches
+ * (names, column headers, repeated cells). */
+static inline unsigned svl_hash(const char *s, size_t n) {
+  unsigned h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
 /* Memory the collector scans but never frees until svl_free_root: for
  * structures only host memory points to (the VM itself). */
 void *svl_alloc_root(size_t n);

@@ -44,28 +44,49 @@ typedef struct col {
   int depth;
 } col;
 
+/* The columns so far, and an open-addressing index of their names
+ * (slot: column number + 1, 0 empty): a list of records with thousands
+ * of fields must not cost a comparison with every earlier column per
+ * field and row. */
 typedef struct cols {
   col *c;
   size_t n, cap;
+  size_t *slot, nslot; /* nslot: a power of two, more than twice n */
 } cols;
 
+/* The slot of `name`: its column's, or the empty one it would take. */
+static size_t *col_slot(const cols *cs, const char *name) {
+  size_t mask = cs->nslot - 1;
+  for (size_t i = svl_hash(name, strlen(name)) & mask;; i = (i + 1) & mask)
+    if (!cs->slot[i] || !strcmp(cs->c[cs->slot[i] - 1].name, name)) return &cs->slot[i];
+}
+
 static void add_col(cols *cs, const char *name, const char **path, int depth) {
-  for (size_t j = 0; j < cs->n; j++)
-    if (!strcmp(cs->c[j].name, name)) return;
+  if (cs->nslot && *col_slot(cs, name)) return;
   if (cs->n == cs->cap) {
     size_t cap = cs->cap ? cs->cap * 2 : 8;
     col *c = svl_alloc(cap * sizeof *c);
     if (cs->n) memcpy(c, cs->c, cs->n * sizeof *c);
     cs->c = c;
     cs->cap = cap;
+    cs->nslot = cap * 4;
+    cs->slot = svl_alloc_atomic(cs->nslot * sizeof *cs->slot);
+    memset(cs->slot, 0, cs->nslot * sizeof *cs->slot);
+    for (size_t j = 0; j < cs->n; j++) *col_slot(cs, cs->c[j].name) = j + 1;
   }
   const char **p = svl_alloc((size_t)depth * sizeof *p);
   memcpy(p, path, (size_t)depth * sizeof *p);
   cs->c[cs->n++] = (col){name, p, depth};
+  *col_slot(cs, name) = cs->n;
 }
 
-/* The columns of one record, in field order, nested records expanded. */
+/* The columns of one record, in field order, nested records expanded.
+ * Each record entered is a step of a walk (value_walk_step): a record
+ * whose two fields hold the same record, 32 levels down, is small to
+ * build but has 2^32 columns, and the step, time and interrupt limits
+ * must stop that as they stop any other walk. */
 static void record_cols(cols *cs, const record *r, const char *prefix, const char **path, int depth) {
+  value_walk_step();
   for (size_t k = 0; k < r->n; k++) {
     const char *name = prefix ? cat3(prefix, ".", r->keys[k]) : r->keys[k];
     path[depth] = r->keys[k];

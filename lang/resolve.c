@@ -65,11 +65,7 @@ static void fold_range(node *n) {
   n->lit.as.range = g;
 }
 
-static uint32_t name_hash(const char *s) {
-  uint32_t h = 2166136261u; /* FNV-1a */
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-  return h;
-}
+static uint32_t name_hash(const char *s) { return svl_hash(s, strlen(s)); }
 
 int globals_find(const globals *g, const char *name) {
   if (!g->icap) return -1; /* nothing added yet */

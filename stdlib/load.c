@@ -439,9 +439,7 @@ static void bad_number(sbuf *why, const cell *c) {
  * of an allocation per cell. */
 static value cell_text(conv_ctx *x, const char *raw, size_t n) {
   if (n > TEXT_CACHE_LEN) return v_text(raw, n);
-  unsigned h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)raw[i]) * 16777619u;
-  value *e = &x->texts[h % TEXT_CACHE];
+  value *e = &x->texts[svl_hash(raw, n) % TEXT_CACHE];
   if (e->tag == V_TEXT && e->as.text->len == n && memcmp(e->as.text->s, raw, n) == 0) return *e;
   *e = v_text(raw, n);
   return *e;

@@ -159,12 +159,6 @@ static void jstring(jparser *j) {
   }
 }
 
-static unsigned fnv(const char *s, size_t n) {
-  unsigned h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
-}
-
 jcache *ld_json_cache(void) {
   jcache *c = svl_alloc(sizeof *c);
   c->texts = svl_alloc(JSON_TEXTS * sizeof(value));
@@ -176,7 +170,7 @@ static value jtext(jparser *j) {
   const char *s = j->str.s;
   size_t n = j->str.len;
   if (!j->cache || !j->cache->texts || n > JSON_TEXT_LEN) return v_text(s, n);
-  value *e = &j->cache->texts[fnv(s, n) % JSON_TEXTS];
+  value *e = &j->cache->texts[svl_hash(s, n) % JSON_TEXTS];
   if (e->tag == V_TEXT && e->as.text->len == n && memcmp(e->as.text->s, s, n) == 0) return *e;
   *e = v_text(s, n);
   return *e;
@@ -189,7 +183,7 @@ static const char *jkey_intern(jparser *j) {
   jcache *c = j->cache;
   if (!c || !c->texts || n > JSON_TEXT_LEN) return svl_strndup(s, n);
   if (!c->keys) c->keys = svl_alloc(2 * JSON_KEYS * sizeof *c->keys);
-  unsigned h = fnv(s, n);
+  unsigned h = svl_hash(s, n);
   size_t mask = 2 * JSON_KEYS - 1, i = h & mask;
   for (; c->keys[i].s; i = (i + 1) & mask)
     if (c->keys[i].h == h && c->keys[i].len == n && memcmp(c->keys[i].s, s, n) == 0) return c->keys[i].s;

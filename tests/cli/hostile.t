@@ -24,6 +24,17 @@ printf 'print 1\x00 + 2\n' >"$tmp/nul.svl"; crash_free "NUL byte" "$tmp/nul.svl"
 printf 'let xs = [x for x in 1..100000000]\n' >"$tmp/steps.svl"
 timeout 30 "$SVL" run --max-steps 100000 "$tmp/steps.svl" >/dev/null 2>"$tmp/err"; s=$?
 [ $s = 1 ] && grep -q "step limit" "$tmp/err" && ok "step limit stops a long loop" || not_ok "step limit" "exit $s"
+# Values that share their parts: small to build, 2^60 items to walk.
+# Every output format must answer to the step limit (a record's two
+# fields holding one record gave 2^32 CSV columns, unlimited: fuzz_deep).
+for wrap in '[acc, acc]' '{a: acc, b: acc}'; do
+  printf 'let main = reduce(range(1, 60), [], fn(acc, x) = %s)\n' "$wrap" >"$tmp/dag.svl"
+  for f in text json csv md; do
+    timeout 120 "$SVL" run --max-steps 100000 --format $f "$tmp/dag.svl" >/dev/null 2>"$tmp/err"; s=$?
+    [ $s = 1 ] && grep -q "E0801" "$tmp/err" && ok "step limit stops --format $f of $wrap, 60 levels" ||
+      not_ok "step limit, --format $f of $wrap" "exit $s: $(head -2 "$tmp/err")"
+  done
+done
 printf 'fn down(n) = if n == 0 then 0 else 1 + down(n - 1)\nprint down(10000)\n' >"$tmp/deep10k.svl"
 expect_out "10,000-deep recursion works" "10000" "$SVL" run "$tmp/deep10k.svl"
 for i in 1 2 3 4 5 6 7 8; do
