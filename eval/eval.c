@@ -58,6 +58,7 @@ static _Noreturn void raise_error(vm *v, diag_kind kind, loc at, const char *hin
    * no allocation, on its way out */
   if (kind != DIAG_LIMIT) prov_explain(v, false);
   v->nblame = 0;
+  v->lacks = NULL;
   raise_diag(v);
 }
 
@@ -232,6 +233,7 @@ static bool get_field(vm *v, loc at, value obj, const char *name, bool soft, val
       return true;
     }
     if (soft) return false;
+    v->lacks = obj.as.rec;
     vm_error_hint(v, at, field_hint(obj.as.rec, name), "E0404 no field '%s' in this %s", name,
                   obj.as.rec->indicator ? "indicator" : "record");
   }

@@ -182,6 +182,10 @@ struct svl_vm {
   unsigned nreads;
   value blame[2];
   int nblame;
+  /* the record an E0404 (no such field) is about: the loaded row named
+   * is this one, never another row a call was given (sv.job with bid b
+   * in hand is not b's fault) */
+  const record *lacks;
   /* the comprehensions under way, innermost last, and the item frame of
    * each: an error in a module names the item the user's loop was on
    * (`for lot = 3`).  Only the first VM_COMPS are kept. */
