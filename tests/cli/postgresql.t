@@ -129,6 +129,21 @@ SELECT count(*), count(DISTINCT x), count(*) FILTER (WHERE svl_text(:'r', 'same'
   count(*) FILTER (WHERE svl_numeric(:'r', 'same', x) <> x) FROM nums;
 SQL
 
+# A numeric result is laid out from SVL's coefficient and exponent (docs/
+# postgresql.md, "Performance"), not parsed from svl_to_number's text by
+# numeric_in: the same numeric, digits, display scale and stored size, for
+# the numbers above, their thirds (34 digits, past 2^64) and their squares
+# (rounded to 34 digits, exponents far from the point).
+q "numeric results from SVL's digits: the numerics numeric_in makes of their text" "20011|0|0|0" <<'SQL'
+SELECT count(*),
+  count(*) FILTER (WHERE a::text <> b::text OR pg_column_size(a) <> pg_column_size(b) OR a <> x),
+  count(*) FILTER (WHERE c::text <> d::text OR pg_column_size(c) <> pg_column_size(d)),
+  count(*) FILTER (WHERE e::text <> f::text OR pg_column_size(e) <> pg_column_size(f))
+FROM (SELECT x, svl_numeric(:'r', 'same', x) AS a, svl_text(:'r', 'same', x)::numeric AS b,
+        svl_numeric(:'r', 'third', x) AS c, svl_text(:'r', 'third', x)::numeric AS d,
+        svl_numeric(:'r', 'square', x) AS e, svl_text(:'r', 'square', x)::numeric AS f FROM nums) t;
+SQL
+
 # The rules and the name are compared row by row unless they are literals:
 # from a column, or a PL/pgSQL variable (a parameter of an expression the
 # function evaluates again and again), each row gets its own rules.
