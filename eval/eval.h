@@ -25,6 +25,9 @@ struct frame {
 typedef struct site {
   void *cache;         /* N_FIELD, N_RECORD, N_WITH: record layouts seen;
                           N_TABLE: its row index (eval/table_index.c) */
+  const void *code;    /* N_FN, N_LAMBDA: the compiled body; N_COMP: the
+                          compiled item (eval/compile.c) */
+  const void *code2;   /* N_COMP: the compiled filter */
   uint32_t hits;       /* coverage: times run (fn/rule/table/lambda calls,
                           table rows, require/warn) */
 } site;
