@@ -319,6 +319,9 @@ static int cmd_run(opts *o, int argc, char **argv) {
   if (o->format == SVL_FORMAT_CSV && o->nnames > 1 && !csv_dir)
     return usage_error("--format csv writes one table per file: give one name, or --output an existing directory to write NAME.csv for each name%s", "");
   if (o->audit && csv_dir) return usage_error("--audit writes one output file, not a directory%s", "");
+  /* Only an audit record lists the files' hashes: a plain run keeps no
+   * file's bytes for it once loaded (docs/ocds.md, "Benchmark") */
+  o->cfg.file_hashes = o->audit ? SVL_FILE_HASH_EAGER : SVL_FILE_HASH_NONE;
   if (o->audit) return audit_run(o, argc, argv);
   svl_vm *vm = new_vm(o);
   int rc = bind_inputs(vm, o);

@@ -155,6 +155,62 @@ value row_get(const record *r, size_t i) {
   }
 }
 
+enum { TAG_NULL, TAG_FALSE, TAG_TRUE, TAG_TEXT, TAG_LIST, TAG_REC, TAG_NUM, TAG_BOXED };
+const rowfmt rowfmt_tagged = {0, 0};
+
+static size_t tagged_flags(size_t n) { return (n + 7) & ~(size_t)7; }
+
+record *record_tagged(size_t n, const char **keys, const value *vals) {
+  size_t fl = tagged_flags(n);
+  record *r = svl_alloc(sizeof(record) + (n ? fl + n * sizeof(void *) : 1));
+  unsigned char *p = (unsigned char *)(r + 1);
+  const void **slot = (const void **)(void *)(p + fl);
+  for (size_t i = 0; i < n; i++) {
+    value x = vals[i];
+    switch (x.tag) {
+    case V_NULL: p[i] = TAG_NULL; continue;
+    case V_BOOL: p[i] = x.b ? TAG_TRUE : TAG_FALSE; continue;
+    case V_TEXT: p[i] = TAG_TEXT, slot[i] = x.as.text; continue;
+    case V_LIST: p[i] = TAG_LIST, slot[i] = x.as.list; continue;
+    case V_RECORD: p[i] = TAG_REC, slot[i] = x.as.rec; continue;
+    case V_NUM:
+      if (!x.unit && !x.pct) {
+        dec *d = svl_alloc_atomic(sizeof *d);
+        *d = x.as.num;
+        p[i] = TAG_NUM, slot[i] = d;
+        continue;
+      }
+      break;
+    default: break;
+    }
+    value *b = svl_alloc(sizeof *b);
+    *b = x;
+    p[i] = TAG_BOXED, slot[i] = b;
+  }
+  r->n = n;
+  r->keys = keys;
+  r->fmt = &rowfmt_tagged;
+  r->vals = (value *)(void *)p;
+  return r;
+}
+
+value tagged_get(const record *r, size_t i) {
+  const unsigned char *p = (const unsigned char *)(const void *)r->vals;
+  const void *s = ((const void *const *)(const void *)(p + tagged_flags(r->n)))[i];
+  value x = {.tag = V_NULL};
+  switch (p[i]) {
+  case TAG_NULL: break;
+  case TAG_FALSE: x.tag = V_BOOL; break;
+  case TAG_TRUE: x.tag = V_BOOL, x.b = true; break;
+  case TAG_TEXT: x.tag = V_TEXT, x.as.text = s; break;
+  case TAG_LIST: x.tag = V_LIST, x.as.list = s; break;
+  case TAG_REC: x.tag = V_RECORD, x.as.rec = s; break;
+  case TAG_NUM: x.tag = V_NUM, x.as.num = *(const dec *)s; break;
+  default: x = *(const value *)s; break;
+  }
+  return x;
+}
+
 const value *record_values(const record *r) {
   if (!r->base && !r->fmt) return r->vals;
   value *out = svl_alloc((r->n ? r->n : 1) * sizeof(value));

@@ -140,6 +140,10 @@ typedef struct datasrc {
    * for CSV.  One per load, so no record or value grows. */
   value root;
   bool seq; /* root lists the values of JSON Lines: a path starts at its item */
+  /* An item streamed from a package's array (stream(path, items:
+   * "releases")): its path in the file, releases[3], which every path
+   * from root starts with; NULL otherwise. */
+  const char *at;
 } datasrc;
 
 struct record {
@@ -230,6 +234,16 @@ record *record_view(const record *base, size_t n, const char **keys);
 const value *record_values(const record *r);
 /* A packed row's field i (core/value.c). */
 value row_get(const record *r, size_t i);
+/* A record of values of any kind packed by what each holds
+ * (record_tagged): nf flag bytes, padded to 8, then one 8-byte slot a
+ * field -- the text, list or record pointer, a pointer to the number
+ * (its 16 bytes boxed: numbers are few in published JSON), nothing for a
+ * null or a bool, a pointer to a boxed value for any other kind.  A
+ * loaded JSON object takes 9 bytes a field instead of 32 (docs/ocds.md,
+ * "Benchmark").  Its fmt is &rowfmt_tagged. */
+extern const struct rowfmt rowfmt_tagged;
+record *record_tagged(size_t n, const char **keys, const value *vals);
+value tagged_get(const record *r, size_t i);
 /* Field i (< r->n). */
 static inline value rec_get(const record *r, size_t i) {
   while (r->base) {
@@ -237,7 +251,7 @@ static inline value rec_get(const record *r, size_t i) {
     if (i >= m) return r->vals[i - m];
     r = r->base;
   }
-  if (r->fmt) return row_get(r, i);
+  if (r->fmt) return r->fmt == &rowfmt_tagged ? tagged_get(r, i) : row_get(r, i);
   return r->vals[i];
 }
 

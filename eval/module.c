@@ -99,8 +99,13 @@ void vm_note_file(vm *v, const char *path, const char *data, size_t len) {
    * content is noted once, as before (equal bytes, or equal hashes once
    * the earlier one has been worked out). */
   char hex[65] = "";
+  int mode = v->cfg.file_hashes;
+  /* hashed now, the bytes need not outlive the load (a 5 MB OCDS package
+   * held them as long as its tree; docs/ocds.md "Benchmark") */
+  if (mode == SVL_FILE_HASH_EAGER) sha256_hex(data, len, hex);
   for (int i = 0; i < v->nread; i++) {
     if (strcmp(v->read_paths[i], path)) continue;
+    if (mode == SVL_FILE_HASH_NONE) return;
     if (v->read_data[i]) {
       if (v->read_lens[i] == len && memcmp(v->read_data[i], data, len) == 0) return;
     } else {
@@ -120,13 +125,14 @@ void vm_note_file(vm *v, const char *path, const char *data, size_t len) {
   if (hex[0]) memcpy(h, hex, sizeof hex);
   v->read_paths[v->nread] = svl_strdup(path);
   v->read_hashes[v->nread] = h;
-  v->read_data[v->nread] = hex[0] ? NULL : data;
+  v->read_data[v->nread] = hex[0] || mode == SVL_FILE_HASH_NONE ? NULL : data;
   v->read_lens[v->nread] = len;
   v->nread++;
 }
 
 const char *vm_file_hash(vm *v, int i) {
   char *h = v->read_hashes[i];
+  if (v->cfg.file_hashes == SVL_FILE_HASH_NONE) return NULL;
   if (!h[0]) {
     sha256_hex(v->read_data[i], v->read_lens[i], h);
     v->read_data[i] = NULL; /* the bytes may go now */

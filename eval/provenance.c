@@ -95,6 +95,14 @@ static bool json_place(const record *r, sbuf *where, sbuf *path) {
     memmove(path->s, path->s + k, path->len - k + 1);
     path->len -= k;
   }
+  if (ds->at) { /* an item streamed from a package: releases[3] first */
+    sbuf full;
+    sb_init(&full);
+    sb_puts(&full, ds->at);
+    if (path->len && path->s[0] != '[') sb_putc(&full, '.');
+    if (path->len) sb_puts(&full, path->s);
+    *path = full;
+  }
   sb_init(where);
   sb_printf(where, "%s:%u: ", ds->file, (unsigned)r->line);
   return true;

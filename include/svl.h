@@ -144,7 +144,16 @@ typedef struct svl_config {
    * read as two items.  The file still loads and runs.  NULL: none are
    * looked for (svl_check reports them with everything else). */
   void (*warn)(void *user_data, const char *text, size_t len);
+  /* Added in 0.3: when the SHA-256 svl_files_read gives of each file read
+   * is worked out.  SVL_FILE_HASH_LAZY (0, the default): when first asked
+   * for, the file's bytes kept until then (a loaded file costs its size
+   * in memory for the rest of the run); SVL_FILE_HASH_EAGER: as the file
+   * is read, its bytes not kept (the hash costs CPU time, some 5 ms a
+   * MB, whether asked for or not); SVL_FILE_HASH_NONE: never, and
+   * svl_files_read gives sha256 NULL (`svl run` without --audit). */
+  int file_hashes;
 } svl_config;
+enum { SVL_FILE_HASH_LAZY, SVL_FILE_HASH_EAGER, SVL_FILE_HASH_NONE };
 
 /* Set (or, with NULL, clear) the as-of date of a VM, "YYYY-MM-DD", as
  * svl_config.as_of does; later calls into the VM use it.  SVL_ERR_USAGE
@@ -645,7 +654,8 @@ SVL_API const svl_error *svl_last_error(svl_vm *vm);
 SVL_API const char *svl_error_help(const char *code);
 
 /* Files the VM has read (rule files, imports, data), in order, each once
- * per content: fills *path and *sha256 (lower-case hex) for index i and
+ * per content: fills *path and *sha256 (lower-case hex; NULL under
+ * SVL_FILE_HASH_NONE, when each path is listed once) for index i and
  * returns how many there are.  For audit records (SPEC 10.3). */
 SVL_API int svl_files_read(svl_vm *vm, int i, const char **path, const char **sha256);
 /* SHA-256 of len bytes as 64 lower-case hex digits and a NUL. */

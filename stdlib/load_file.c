@@ -5,6 +5,7 @@
 #include "stdlib/load_int.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,13 +195,19 @@ static value load_with(vm *v, loc at, const char *path, const svl_type *type, fm
   if (fmt == FMT_BY_NAME) fmt = fmt_of(v, at, path);
   const char *full = vm_path(v, at, path);
   size_t n;
-  const char *s = ld_read_data_file(v, at, path, full, &n);
+  const char *raw = ld_read_data_file(v, at, path, full, &n), *s = raw;
   vm_note_file(v, full, s, n);
   if (enc == ENC_CP1252) s = from_cp1252(v, at, path, s, n, 1, &n);
   if (fmt == FMT_CSV) return ld_load_csv(v, at, path, s, n, type);
   datasrc *ds;
   value x = ld_parse_json(v, at, path, s, n, fmt == FMT_JSONL, &ds);
-  ds->root = x = ld_json_convert(v, at, path, x, type, NULL);
+  /* Nothing a JSON load makes points into the bytes read (texts are
+   * copies), and unless the VM keeps them for a file hash (vm_note_file)
+   * they can go now rather than when the collector finds them unreached:
+   * a stale copy of the pointer on the C stack kept a 5 MB package's
+   * bytes to the end of the run (docs/ocds.md, "Benchmark"). */
+  if (v->cfg.file_hashes != SVL_FILE_HASH_LAZY) svl_gc_free((void *)raw);
+  ds->root = x = ld_json_convert(v, at, path, NULL, x, type, NULL);
   return x;
 }
 
@@ -216,6 +223,7 @@ typedef struct {
   const char *path, *full;
   const svl_type *type; /* each item's, or NULL */
   enc_t enc;
+  const char *items; /* items: "releases": the top-level array streamed, or NULL */
 } stream_def;
 
 /* One pass over the file.  buf[start..end) is read and not yet used; the
@@ -235,6 +243,7 @@ typedef struct {
   errlist errs;     /* items that do not fit the type: listed at the end */
   size_t items;
   jcache *cache;    /* the parser's shared texts, keys and shapes, across items */
+  int phase;        /* items: 0 before the array, 1 in it, 2 after it */
 } spass;
 
 static void spass_close(spass *p) {
@@ -412,40 +421,164 @@ static bool spass_skip_blanks(vm *v, loc at, spass *p) {
   }
 }
 
+/* The length of the JSON value at start (read in as far as it goes). */
+static size_t spass_span(vm *v, loc at, spass *p) {
+  p->sc_off = 0, p->sc_depth = 0, p->sc_str = p->sc_esc = false;
+  while (!spass_scan(p)) {
+    if (p->sc_off > p->limit) item_too_big(v, at, p);
+    if (!spass_fill(v, at, p)) {
+      p->sc_off = p->end - p->start; /* the rest: the parser says what is missing */
+      break;
+    }
+  }
+  if (p->sc_off > p->limit) item_too_big(v, at, p);
+  return p->sc_off;
+}
+
+/* Step over n bytes at start, keeping line and col. */
+static void spass_advance(spass *p, size_t n) {
+  const char *s = p->buf + p->start, *last = s; /* the start of the last line */
+  for (const char *q = s; (q = memchr(q, '\n', (size_t)(s + n - q))); last = ++q) p->line++;
+  p->col = (last == s ? p->col : 1) + utf8_count(last, (size_t)(s + n - last));
+  p->start += n;
+}
+
+/* The value of n bytes at start, parsed; the pass steps over it. */
+static value spass_parse(vm *v, loc at, spass *p, size_t n, datasrc *ds) {
+  jparser j;
+  ld_json_init(&j, v, at, p->d->path, ds, p->buf + p->start, n, p->line, p->col);
+  j.cache = p->cache;
+  value x = ld_json_value(&j);
+  if (j.p < j.n) ld_json_fail(&j, j.p, "unexpected text after the JSON value");
+  spass_advance(p, n);
+  return x;
+}
+
+/* ---- a package's array, item by item (stream(path, items: "releases")) */
+
+_Noreturn static void spass_fail(vm *v, loc at, spass *p, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void spass_fail(vm *v, loc at, spass *p, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  spass_close(p);
+  vm_error(v, at, "E0702 %s:%zu:%zu: %s", p->d->path, p->line, p->col, msg);
+}
+
+/* The next character after blanks (0 at the end of the file). */
+static char spass_peek(vm *v, loc at, spass *p) {
+  return spass_skip_blanks(v, at, p) ? p->buf[p->start] : 0;
+}
+
+/* What is at start, for messages: 'x' or the end of the file. */
+static const char *spass_what(spass *p, char c) {
+  if (!c) return "the end of the file";
+  sbuf b;
+  sb_init(&b);
+  if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7F) sb_printf(&b, "'%c'", c);
+  else sb_printf(&b, "byte 0x%02X", (unsigned char)c);
+  (void)p;
+  return b.s;
+}
+
+/* The package's fields other than the array, each parsed (so a malformed
+ * one is reported) and left: before the array (head), up to its key and
+ * '['; after it, up to the closing '}' and the end of the file. */
+static void spass_fields(vm *v, loc at, spass *p, bool head) {
+  const char *want = p->d->items;
+  sbuf keys;
+  sb_init(&keys);
+  bool first = head;
+  if (head) {
+    char c = spass_peek(v, at, p);
+    if (c != '{')
+      spass_fail(v, at, p, "expected the package's '{', found %s (items: \"%s\" streams the items of an array in the top-level object)",
+                 spass_what(p, c), want);
+    spass_advance(p, 1);
+  }
+  for (;;) {
+    char c = spass_peek(v, at, p);
+    if (c == '}') {
+      if (head)
+        spass_fail(v, at, p, "the package has no top-level \"%s\" array (its keys: %s)", want, keys.len ? keys.s : "none");
+      spass_advance(p, 1);
+      if (spass_peek(v, at, p)) spass_fail(v, at, p, "unexpected %s after the package", spass_what(p, p->buf[p->start]));
+      return;
+    }
+    if (!c) spass_fail(v, at, p, "the package is never closed (missing '}')");
+    if (!first) {
+      if (c != ',') spass_fail(v, at, p, "expected ',' or '}' after a field of the package, found %s", spass_what(p, c));
+      spass_advance(p, 1);
+      c = spass_peek(v, at, p);
+    }
+    first = false;
+    if (c != '"') spass_fail(v, at, p, "expected a key in double quotes, found %s", spass_what(p, c));
+    value k = spass_parse(v, at, p, spass_span(v, at, p), NULL);
+    if (keys.len) sb_puts(&keys, ", ");
+    sb_puts(&keys, k.as.text->s);
+    c = spass_peek(v, at, p);
+    if (c != ':') spass_fail(v, at, p, "expected ':' after a key, found %s", spass_what(p, c));
+    spass_advance(p, 1);
+    c = spass_peek(v, at, p);
+    if (head && strcmp(k.as.text->s, want) == 0) {
+      if (c != '[') spass_fail(v, at, p, "\"%s\" is not an array (found %s)", want, spass_what(p, c));
+      spass_advance(p, 1);
+      return;
+    }
+    if (!c) spass_fail(v, at, p, "the package is never closed (missing '}')");
+    spass_parse(v, at, p, spass_span(v, at, p), NULL);
+  }
+}
+
+/* Whether another item of the array follows (the pass then at it). */
+static bool spass_next_in_array(vm *v, loc at, spass *p) {
+  if (p->phase == 2) return false;
+  if (p->phase == 0) {
+    spass_fields(v, at, p, true);
+    p->phase = 1;
+    if (spass_peek(v, at, p) != ']') return true;
+  } else {
+    char c = spass_peek(v, at, p);
+    if (c == ',') {
+      spass_advance(p, 1);
+      if (spass_peek(v, at, p) == ']') spass_fail(v, at, p, "a comma before ']' (remove it)");
+      return true;
+    }
+    if (!c) spass_fail(v, at, p, "the \"%s\" array is never closed (missing ']')", p->d->items);
+    if (c != ']')
+      spass_fail(v, at, p, "expected ',' or ']' after %s[%zu], found %s", p->d->items, p->items, spass_what(p, c));
+  }
+  spass_advance(p, 1); /* the ']' */
+  spass_fields(v, at, p, false);
+  p->phase = 2;
+  return false;
+}
+
 static bool stream_next(vm *v, loc at, void *state, value *out) {
   spass *p = state;
   for (;;) {
     /* an item is a step: the limits (time, interrupt, heap) are looked at
      * even when nothing else runs, as in count(stream(path)) */
     vm_walk_steps(v, 1);
-    if (!spass_skip_blanks(v, at, p)) {
+    if (p->d->items ? !spass_next_in_array(v, at, p) : !spass_skip_blanks(v, at, p)) {
       ld_errs_raise(v, at, &p->errs);
       return false;
     }
-    p->sc_off = 0, p->sc_depth = 0, p->sc_str = p->sc_esc = false;
-    while (!spass_scan(p)) {
-      if (p->sc_off > p->limit) item_too_big(v, at, p);
-      if (!spass_fill(v, at, p)) {
-        p->sc_off = p->end - p->start; /* the rest: the parser says what is missing */
-        break;
-      }
-    }
-    if (p->sc_off > p->limit) item_too_big(v, at, p);
-    const char *s = p->buf + p->start;
-    size_t n = p->sc_off, line = p->line;
+    size_t line = p->line;
     datasrc *ds = svl_alloc(sizeof *ds);
     ds->file = p->d->path;
-    jparser j;
-    ld_json_init(&j, v, at, p->d->path, ds, s, n, p->line, p->col);
-    j.cache = p->cache;
-    value x = ld_json_value(&j);
-    if (j.p < j.n) ld_json_fail(&j, j.p, "unexpected text after the JSON value");
-    /* the place of what follows */
-    const char *last = s; /* the start of the item's last line */
-    for (const char *q = s; (q = memchr(q, '\n', (size_t)(s + n - q))); last = ++q) p->line++;
-    p->col = (last == s ? p->col : 1) + utf8_count(last, (size_t)(s + n - last));
-    p->start += n;
+    value x = spass_parse(v, at, p, spass_span(v, at, p), ds);
     p->items++;
+    const char *path = NULL;
+    if (p->d->items) {
+      sbuf b;
+      sb_init(&b);
+      sb_printf(&b, "%s[%zu]", p->d->items, p->items);
+      ds->at = path = b.s;
+    }
     if (!p->d->type) {
       *out = ds->root = x;
       return true;
@@ -454,7 +587,7 @@ static bool stream_next(vm *v, loc at, void *state, value *out) {
     sb_init(&where);
     sb_printf(&where, "%s:%zu", p->d->path, line);
     size_t before = p->errs.count;
-    x = ld_json_convert(v, at, where.s, x, p->d->type, &p->errs);
+    x = ld_json_convert(v, at, where.s, path, x, p->d->type, &p->errs);
     if (p->errs.count == before) {
       *out = ds->root = x;
       return true;
@@ -463,15 +596,17 @@ static bool stream_next(vm *v, loc at, void *state, value *out) {
   }
 }
 
-static value stream_value(vm *v, loc at, const char *path, const svl_type *type, enc_t enc) {
+static value stream_value(vm *v, loc at, const char *path, const svl_type *type, enc_t enc, const char *items) {
   load_check(v, at, path, "stream");
   fmt_t fmt = fmt_of(v, at, path);
   if (fmt == FMT_CSV) vm_error(v, at, "E0704 stream: '%s' is CSV: stream reads JSON Lines (.jsonl) and concatenated JSON", path);
+  if (items && !*items) vm_error(v, at, "E0704 stream: items: names the package's array (releases, records), not an empty text");
   stream_def *d = svl_alloc(sizeof *d);
   d->path = path;
   d->full = vm_path(v, at, path);
   d->type = type && type->kind == T_LIST ? type->elem : type; /* [T] and T both mean items of T */
   d->enc = enc;
+  d->items = items;
   svl_stream *s = svl_alloc(sizeof *s);
   s->desc = path;
   s->open = stream_open;
@@ -520,8 +655,8 @@ static value bi_load(vm *v, int nargs, value *args, loc at) {
 static value bi_stream(vm *v, int nargs, value *args, loc at) {
   const char *path = path_arg(v, at, args[0], "stream");
   const svl_type *t = nargs > 1 && args[1].tag != V_NULL ? type_arg(v, at, args[1]) : NULL;
-  const char *e = opt_arg(v, at, nargs, args, 2, "encoding");
-  return stream_value(v, at, path, t, enc_named(v, at, e ? e : v->cfg.load_encoding));
+  const char *e = opt_arg(v, at, nargs, args, 2, "encoding"), *items = opt_arg(v, at, nargs, args, 3, "items");
+  return stream_value(v, at, path, t, enc_named(v, at, e ? e : v->cfg.load_encoding), items);
 }
 
 static value bi_from_json(vm *v, int nargs, value *args, loc at) {
@@ -583,7 +718,7 @@ const builtin svl_data_builtins[] = {
     {"parse_number_problem", 1, 1, bi_parse_number_problem, "x"},
     {"parse_percent_problem", 1, 1, bi_parse_percent_problem, "x"},
     {"load", 1, 4, bi_load, "path, type, format, encoding"},
-    {"stream", 1, 3, bi_stream, "path, type, encoding"},
+    {"stream", 1, 4, bi_stream, "path, type, encoding, items"},
     {"from_json", 1, 1, bi_from_json, "text"},
 };
 const int svl_data_builtins_count = BUILTIN_COUNT(svl_data_builtins);

@@ -142,6 +142,8 @@ _Noreturn void ld_json_fail(jparser *j, size_t off, const char *fmt, ...)
 value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bool seq, datasrc **dsp);
 /* Check and convert a value loaded from `name` against type t: every bad
  * field listed in one error, or (into) added to that list. */
-value ld_json_convert(vm *v, loc at, const char *name, value x, const svl_type *t, errlist *into);
+/* at: the path x has in its file (releases[3] of a streamed package),
+ * which the paths of its errors start with; NULL for none. */
+value ld_json_convert(vm *v, loc at, const char *name, const char *path, value x, const svl_type *t, errlist *into);
 
 #endif

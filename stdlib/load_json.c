@@ -359,8 +359,7 @@ static value jobject(jparser *j) {
     if (c->shapes && c->nshapes < JSON_SHAPES) c->shapes[slot] = (jshape){own, len, h}, c->nshapes++;
     shared = own;
   }
-  record *r = len ? record_new_shared(len, shared) : record_new(0);
-  if (len) memcpy(r->vals, c->vals + vbase, len * sizeof(value));
+  record *r = len ? record_tagged(len, shared, c->vals + vbase) : record_new(0);
   c->nvals = vbase;
   c->nnames = kbase;
   r->src = j->src;
@@ -695,7 +694,7 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
   return x;
 }
 
-value ld_json_convert(vm *v, loc at, const char *name, value x, const svl_type *t, errlist *into) {
+value ld_json_convert(vm *v, loc at, const char *name, const char *path, value x, const svl_type *t, errlist *into) {
   if (!t) return x;
   jconv c;
   ld_ctx_init(&c.x, v, at);
@@ -706,6 +705,7 @@ value ld_json_convert(vm *v, loc at, const char *name, value x, const svl_type *
     ld_errs_init(c.errs);
   }
   sb_init(&c.path);
+  if (path) sb_puts(&c.path, path);
   x = jconv_value(&c, x, t);
   if (!into) ld_errs_raise(v, at, c.errs);
   return x;

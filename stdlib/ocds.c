@@ -217,10 +217,11 @@ static bool mvalue(const mnode *m, value *out) {
     *out = v_list(l);
     return true;
   }
-  record *r = record_new(n);
-  memcpy(r->keys, keys, n * sizeof *keys);
-  memcpy(r->vals, vals, n * sizeof *vals);
-  *out = v_rec(r);
+  /* packed like a loaded object (core/value.h record_tagged): a compiled
+   * release is as big as the releases it merges */
+  const char **ks = svl_alloc((n ? n : 1) * sizeof *ks);
+  memcpy(ks, keys, n * sizeof *keys);
+  *out = v_rec(record_tagged(n, ks, vals));
   return true;
 }
 

@@ -1217,7 +1217,8 @@ void rp_provenance(rep *r) {
     sb_puts(b, "<tr><td>");
     data_text(b, r->v->read_paths[i]);
     sb_puts(b, "</td><td class=\"hash\">");
-    html_escs(b, vm_file_hash(r->v, i));
+    const char *h = vm_file_hash(r->v, i); /* NULL: the host asked for none (svl_config.file_hashes) */
+    html_escs(b, h ? h : "not worked out");
     sb_puts(b, "</td></tr>\n");
   }
   sb_puts(b, "</tbody>\n</table>\n</div>\n</footer>\n");

@@ -29,7 +29,7 @@ cat >layout.c <<'EOF'
 int main(void) {
   printf("size=%zu", sizeof(svl_config));
   F(permissions); F(max_steps); F(max_heap); F(timeout_ms); F(stdlib_path); F(allow_read); F(heap_budget);
-  F(as_of); F(max_load_bytes); F(load_encoding);
+  F(as_of); F(max_load_bytes); F(load_encoding); F(file_hashes);
   printf("\n");
   return 0;
 }
@@ -40,7 +40,7 @@ if ${HOST_CC:-cc} -I"$root/include" -o layout layout.c 2>"$tmp/cc.err"; then
 import ctypes, svl
 C = svl._Config
 names = ["permissions", "max_steps", "max_heap", "timeout_ms", "stdlib_path", "allow_read", "heap_budget",
-         "as_of", "max_load_bytes", "load_encoding"]
+         "as_of", "max_load_bytes", "load_encoding", "file_hashes"]
 print("size=%d" % ctypes.sizeof(C) + "".join(" %s=%d" % (n, getattr(C, n).offset) for n in names))' 2>&1)
   if [ "$py_layout" = "$c_layout" ]; then
     ok "svl.py's svl_config has the C layout (size and offsets)"
