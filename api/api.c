@@ -2,6 +2,7 @@
  * point that may evaluate sets up a jmp_buf, so no longjmp ever escapes to
  * the host. */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "core/gc.h"
 #include "core/output.h"
 #include "core/sha256.h"
+#include "lang/check.h"
 #include "lang/format.h"
 #include "stdlib/builtins.h"
 #include "stdlib/load.h"
@@ -63,17 +65,22 @@ svl_status api_usage(svl_vm *v, const char *fmt, ...) {
 }
 
 static _Thread_local svl_vm *oom_vm;
-/* The collector has no memory left (even after collecting): raise without
- * allocating anything, not even the message or the call stack. */
-static void on_oom(size_t n) {
-  svl_vm *v = oom_vm;
-  (void)n;
-  if (!v || !v->jmp) return;
+/* The error of an exhausted heap, set without allocating anything, not
+ * even the message or the call stack. */
+static void oom_error(svl_vm *v) {
   memset(&v->err, 0, sizeof v->err);
   v->err.kind = DIAG_LIMIT;
   v->err.code = "E0802";
   v->err.msg = "out of memory";
   v->err.at = v->here;
+}
+
+/* The collector has no memory left (even after collecting): raise. */
+static void on_oom(size_t n) {
+  svl_vm *v = oom_vm;
+  (void)n;
+  if (!v || !v->jmp) return;
+  oom_error(v);
   longjmp(*v->jmp, 1);
 }
 
@@ -216,10 +223,21 @@ typedef struct load_job {
   svl_value **result;  /* svl_eval_line: the last expression's value */
 } load_job;
 
+/* What the spelling shows of a likely mistake (E0411), before running:
+ * a commissioner who never runs `svl check` still sees it. */
+static void warn_spelling(svl_vm *v, const module *m) {
+  findings f = {0};
+  check_spelling(m->prog, &f);
+  if (!f.n) return;
+  const char *t = findings_text(&f);
+  v->cfg.warn(v->cfg.user_data, t, strlen(t));
+}
+
 static void load_body(svl_vm *v, void *p) {
   load_job *j = p;
   j->m = module_parse(v, svl_strdup(j->name), j->text, j->len, j->repl, &v->host, &j->e);
   if (!j->m) return;
+  if (v->cfg.warn) warn_spelling(v, j->m);
   v->main = j->m;
   j->m->id = j->id;
   j->m->loading = true;
@@ -344,6 +362,7 @@ static void line_body(svl_vm *v, void *p) {
   load_job *j = p;
   module *m = j->m = module_parse(v, j->name, j->text, j->len, true, &v->host, &j->e);
   if (!m) return;
+  if (v->cfg.warn) warn_spelling(v, m);
   v->main = m;
   node *prog = m->prog;
   node *last = NULL;
@@ -433,9 +452,13 @@ svl_status api_take_args(svl_vm *v, const char *api, svl_value *fn, int nargs, s
     return api_usage(v, "%s: bad argument counts or arrays", api);
   a->npos = nargs;
   a->nnamed = nnamed;
-  a->pos = svl_alloc((size_t)(nargs + nnamed + 1) * sizeof(value));
-  a->named = a->pos + nargs;
-  a->names = svl_alloc((size_t)(nnamed + 1) * sizeof(char *));
+  a->pos = nargs + nnamed <= (int)(sizeof a->small / sizeof *a->small)
+               ? a->small
+               : svl_alloc((size_t)(nargs + nnamed + 1) * sizeof(value));
+  a->named = a->pos ? a->pos + nargs : NULL;
+  a->names = nnamed <= (int)(sizeof a->small_names / sizeof *a->small_names)
+                 ? a->small_names
+                 : svl_alloc((size_t)(nnamed + 1) * sizeof(char *));
   if (!a->pos || !a->names) return api_usage(v, "%s: out of memory", api);
   for (int i = 0; i < nargs; i++)
     if (!api_value(v, args[i], api, &a->pos[i])) return api_usage(v, "%s: argument %d: %s", api, i + 1, v->err.msg);
@@ -475,6 +498,19 @@ PUBLIC svl_value *svl_number(svl_vm *v, const char *s) {
   return handle(v, v_num(d));
 }
 
+PUBLIC svl_value *svl_decimal(svl_vm *v, int negative, uint64_t digits, int exponent) {
+  dec d;
+  if (!dec_from_digits(negative != 0, digits, exponent, &d)) { /* dec_parse's general path */
+    char s[48];
+    int n = snprintf(s, sizeof s, "%s%" PRIu64 "E%d", negative ? "-" : "", digits, exponent);
+    if (dec_parse(s, (size_t)n, &d) != DEC_OK) {
+      api_usage(v, "svl_decimal: %s is beyond decimal128's range", s);
+      return NULL;
+    }
+  }
+  return handle(v, v_num(d));
+}
+
 typedef struct text_job { const char *s; size_t len; value out; } text_job;
 static void make_text(svl_vm *v, void *p) {
   (void)v;
@@ -490,6 +526,17 @@ PUBLIC svl_value *svl_text(svl_vm *v, const char *s, size_t len) {
     int k = utf8_valid_seq((const unsigned char *)s + i, len - i);
     if (!k) { usage(v, "svl_text: invalid UTF-8"); return NULL; }
     i += (size_t)k;
+  }
+  /* Outside every protected call of this thread (the host's own code, not
+   * a native of any VM) an allocation returns NULL when the heap is
+   * exhausted, so a short text needs no protected call of its own: one per
+   * text was a third of what a text argument cost a database row.  A big
+   * one (SVL_GC_BIG) is weighed against the heap limit under protection. */
+  value out;
+  if (!v->jmp && !oom_vm && len < SVL_GC_BIG - sizeof(text) - 1) {
+    if (!svl_gc_thread_ok()) { api_unattached(v); return NULL; }
+    if (!v_text_try(s, len, &out)) { oom_error(v); return NULL; }
+    return handle(v, out);
   }
   text_job j = {s, len, v_null};
   return api_protect(v, make_text, &j) == SVL_OK ? handle(v, j.out) : NULL;

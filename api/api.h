@@ -51,6 +51,12 @@ typedef struct host_args {
   int npos, nnamed;
   value *pos, *named;
   const char **names;
+  /* pos, named and names of a call with few arguments: host_args lives on
+   * the caller's C stack, which the collector scans, and the callee copies
+   * its arguments, so the heap arrays a database made per row were only
+   * garbage (6% of a row's time inside PostgreSQL). */
+  value small[16];
+  const char *small_names[4];
 } host_args;
 /* Check and convert the arguments of a host's call (api names the
  * function for messages): a usage error when a handle is bad. */

@@ -291,6 +291,21 @@ PUBLIC svl_status svl_to_number(svl_vm *v, svl_value *h, const char **text) {
   return SVL_OK;
 }
 
+PUBLIC svl_status svl_to_decimal(svl_vm *v, svl_value *h, int *negative, uint64_t *hi, uint64_t *lo, int *exponent) {
+  value x;
+  svl_status st = want(v, "svl_to_decimal", h, V_NUM, "a number", &x);
+  if (st != SVL_OK) return st;
+  bool neg;
+  unsigned __int128 c;
+  int ex;
+  if (!dec_parts(x.as.num, &neg, &c, &ex)) return api_usage(v, "svl_to_decimal: not a finite number");
+  if (negative) *negative = neg;
+  if (hi) *hi = (uint64_t)(c >> 64);
+  if (lo) *lo = (uint64_t)c;
+  if (exponent) *exponent = ex;
+  return SVL_OK;
+}
+
 PUBLIC svl_status svl_to_int(svl_vm *v, svl_value *h, int64_t *out) {
   value x;
   svl_status st = want(v, "svl_to_int", h, V_NUM, "a number", &x);

@@ -186,6 +186,33 @@ static bool unpack(B x, bool *neg, char dig[PREC + 8], int *nd, int *ex) {
   return true;
 }
 
+bool dec_parts(dec x, bool *neg, unsigned __int128 *c, int *ex) {
+  unsigned __int128 k;
+  int e;
+  if (plain_coeff(x, &k, &e)) { /* read from the encoding: no text */
+    e -= BIAS;
+    *neg = k != 0 && (x.w[1] >> 63);
+    if (k == 0) e = 0;
+    else if (k >> 64 == 0) {
+      uint64_t s = (uint64_t)k;
+      while (s % 10 == 0) s /= 10, e++;
+      k = s;
+    } else {
+      while (k % 10 == 0) k /= 10, e++;
+    }
+    *c = k;
+    *ex = e;
+    return true;
+  }
+  char dig[PREC + 8];
+  int nd;
+  if (!unpack(to_b(x), neg, dig, &nd, ex)) return false;
+  k = 0;
+  for (int i = 0; i < nd; i++) k = k * 10 + (unsigned)(dig[i] - '0');
+  *c = k;
+  return true;
+}
+
 dec dec_from_int(int64_t i) { return from_b(b_int(i)); }
 
 bool dec_to_int(dec x, int64_t *out) {

@@ -53,6 +53,11 @@ dec_status dec_parse(const char *s, size_t len, dec *out);
  * would take its general path; the caller then calls dec_parse. */
 bool dec_from_digits(bool neg, uint64_t c, int64_t ex, dec *out);
 
+/* x as dec_format writes it, in parts: the sign, the coefficient without
+ * trailing zeros (0 for zero, which is never negative) and the exponent,
+ * x = (neg ? -1 : 1) * c * 10^ex.  False for an infinity or NaN. */
+bool dec_parts(dec x, bool *neg, unsigned __int128 *c, int *ex);
+
 /* Plain notation, never an exponent, no trailing fractional zeros, "-0"
  * printed as "0".  Writes a NUL-terminated string into buf (cap bytes) and
  * returns its length; DEC_BUFSZ is always enough. */

@@ -11,12 +11,20 @@ const value v_null = {.tag = V_NULL};
 
 value v_int(int64_t i) { return v_num(dec_from_int(i)); }
 
-value v_text(const char *s, size_t len) {
-  text *t = svl_alloc_atomic(sizeof(text) + len + 1);
+bool v_text_try(const char *s, size_t len, value *out) {
+  text *t = svl_alloc_atomic_uncleared(sizeof(text) + len + 1);
+  if (!t) return false;
   t->len = len;
   if (len) memcpy(t->s, s, len);
-  value v = {.tag = V_TEXT};
-  v.as.text = t;
+  t->s[len] = '\0';
+  *out = (value){.tag = V_TEXT};
+  out->as.text = t;
+  return true;
+}
+
+value v_text(const char *s, size_t len) {
+  value v = v_null; /* inside a protected call the allocation raises instead */
+  v_text_try(s, len, &v);
   return v;
 }
 

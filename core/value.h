@@ -209,6 +209,9 @@ value v_int(int64_t i);
 static inline value v_qty(dec d, const unit_t *u) { value v = v_num(d); v.unit = u; return v; }
 static inline value v_pct(dec d) { value v = v_num(d); v.pct = true; return v; }
 value v_text(const char *s, size_t len);  /* copies */
+/* v_text for a caller outside every protected call, where an exhausted
+ * heap makes the allocation return NULL instead of raising: false then. */
+bool v_text_try(const char *s, size_t len, value *out);
 value v_cstr(const char *s);              /* copies */
 static inline value v_date(int32_t days) { value v = {.tag = V_DATE}; v.days = days; return v; }
 static inline value v_datetime(svl_dt t) { value v = {.tag = V_DATETIME}; v.as.dt = t; return v; }

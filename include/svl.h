@@ -136,6 +136,14 @@ typedef struct svl_config {
    * "cp1252", "latin-1", "iso-8859-1": decoded as Windows-1252, as web
    * browsers do).  svl_new copies it. */
   const char *load_encoding;
+  /* Added in 0.3: receives the warnings of a file as it is loaded
+   * (svl_load_file, svl_load_string, REPL input): each rendered like an
+   * error ("file:line:col: warning: ... [CODE]", the line, a caret, a
+   * hint), for the mistakes the spelling alone shows and that would
+   * otherwise give a wrong answer without an error: E0411, `£1,000`
+   * read as two items.  The file still loads and runs.  NULL: none are
+   * looked for (svl_check reports them with everything else). */
+  void (*warn)(void *user_data, const char *text, size_t len);
   /* Added in 0.3: when the SHA-256 svl_files_read gives of each file read
    * is worked out.  SVL_FILE_HASH_LAZY (0, the default): when first asked
    * for, the file's bytes kept until then (a loaded file costs its size
@@ -270,6 +278,12 @@ SVL_API svl_status svl_call_named(svl_vm *vm, svl_value *fn, int nargs, svl_valu
  * significant digits than decimal128's 34, or a value out of its range,
  * is an error rather than a rounded number. */
 SVL_API svl_value *svl_number(svl_vm *vm, const char *decimal_text);
+/* The plain number (negative ? -1 : 1) * digits * 10^exponent, for a host
+ * holding decimals as an integer and a scale (a database's numeric:
+ * 1200.50 is 120050 and -2): the number svl_number makes of the same
+ * value's text, without writing and reading that text.  Out of
+ * decimal128's range is SVL_ERR_USAGE. */
+SVL_API svl_value *svl_decimal(svl_vm *vm, int negative, uint64_t digits, int exponent);
 /* A plain whole number. */
 SVL_API svl_value *svl_int(svl_vm *vm, int64_t i);
 /* A percentage: svl_percent(vm, "12.5") is SVL's 12.5% (the number 0.125,
@@ -340,6 +354,14 @@ SVL_API svl_status svl_to_bool(svl_vm *vm, svl_value *value, int *out);
  * "1200.5" for £1,200.50, "0.125" for 12.5%.  The text belongs to the
  * handle and lives as long as it does. */
 SVL_API svl_status svl_to_number(svl_vm *vm, svl_value *value, const char **text);
+/* The same magnitude in parts, for a host that builds its own decimal (a
+ * database's numeric) without reading text: (*negative ? -1 : 1) *
+ * (*hi * 2^64 + *lo) * 10^*exponent, the coefficient (at most 34 digits)
+ * without trailing zeros, so that a negative *exponent is minus the
+ * number of decimals svl_to_number writes; zero is 0, 0, 0 and never
+ * negative.  Out-pointers may be NULL. */
+SVL_API svl_status svl_to_decimal(svl_vm *vm, svl_value *value, int *negative, uint64_t *hi, uint64_t *lo,
+                                  int *exponent);
 /* A number's magnitude as a whole int64 (an error if it has a fraction
  * or is out of range). */
 SVL_API svl_status svl_to_int(svl_vm *vm, svl_value *value, int64_t *out);

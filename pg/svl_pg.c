@@ -44,6 +44,8 @@
 #include <sys/stat.h>
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "common/int.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -92,8 +94,26 @@ typedef struct fn_entry {
   svl_value *fn; /* pins the function (or a let's value) for the VM's life */
 } fn_entry;
 
+/* Short texts the arguments brought, each made into an SVL text once per
+ * VM: a column of answers ("good", "adequate") or codes holds few distinct
+ * values, and a new text per argument per row — a copy in SVL's collected
+ * heap and a handle — was 7% of a row's time.  Direct-mapped by hash; a
+ * text that collides replaces the one there.  A call gets its own handle
+ * to the cached value (svl_dup), released after the call as any other
+ * argument's, so a text replaced during a call lives on until it ends.
+ * SVL's texts are immutable values, so one value for equal texts is the
+ * same as one per argument. */
+#define TEXT_CACHE_SLOTS 64
+#define TEXT_CACHE_BYTES 64 /* longer texts are made for each call */
+typedef struct cached_text {
+  svl_value *v; /* NULL: empty */
+  int len;
+  char bytes[TEXT_CACHE_BYTES];
+} cached_text;
+
 typedef struct rules_entry {
   svl_vm *vm; /* NULL: a free slot */
+  cached_text *texts; /* TEXT_CACHE_SLOTS, malloc'ed at the first text */
   char hash[65];
   limits lim;
   uint64 serial;   /* new for every VM put in the slot: fn_extra checks it */
@@ -113,6 +133,8 @@ static void entry_clear(rules_entry *e) {
     free(f);
   }
   e->fns = NULL;
+  free(e->texts);
+  e->texts = NULL;
   svl_free(e->vm); /* and every handle with it */
   e->vm = NULL;
 }
@@ -348,11 +370,8 @@ static svl_value *check_made(svl_vm *vm, svl_value *v, int pos, const char *fnam
   return v;
 }
 
-/* A numeric's exact decimal text, the very text numeric_out gives, written
- * into buf straight from the stored digits: numeric_out (with the copy
- * that unpacks a short-header value first) was 6% of a row's time.  NULL
- * for NaN and the infinities, and for a text longer than buf (a huge
- * weight or scale): the caller asks numeric_out.
+/* A numeric as it is stored, read without numeric_out (which, with the
+ * copy that unpacks a short-header value first, was 6% of a row's time).
  *
  * The stored form (PostgreSQL's numeric.c; pg_upgrade keeps data files, so
  * it does not change between versions): after the varlena header, a uint16
@@ -360,48 +379,66 @@ static svl_value *check_made(svl_vm *vm, svl_value *v, int pos, const char *fnam
  * 0x8000 (short form): sign in 0x2000, display scale in bits 7-12, weight
  * in bits 0-6 (two's complement).  Otherwise (long form): sign in 0x4000,
  * display scale in bits 0-13, then an int16 weight.  Then the base-10,000
- * digits, int16 each, the first of weight `weight` (10,000^weight). */
-#define NUMERIC_TEXT_MAX 128
-static const char *numeric_text(Datum d, char *buf) {
+ * digits, int16 each, the first of weight `weight` (10,000^weight), the
+ * last rounded to the display scale (the digits past it are zeros). */
+typedef struct numeric_parts {
+  bool neg;
+  int dscale, weight, ndigits;
+  const char *digits; /* unaligned int16s */
+} numeric_parts;
+
+/* false for NaN and the infinities */
+static bool numeric_read(Datum d, numeric_parts *n) {
   struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
   const char *p = VARDATA_ANY(v);
   size_t size = VARSIZE_ANY_EXHDR(v);
   uint16 head;
   int16 w;
-  if (size < sizeof head) return NULL;
-  memcpy(&head, p, sizeof head); /* a short varlena's data is not aligned */
-  bool neg;
-  int dscale, weight;
   size_t at;
-  if ((head & 0xC000) == 0xC000) return NULL;
+  if (size < sizeof head) return false;
+  memcpy(&head, p, sizeof head); /* a short varlena's data is not aligned */
+  if ((head & 0xC000) == 0xC000) return false;
   if (head & 0x8000) {
-    neg = (head & 0x2000) != 0;
-    dscale = (head & 0x1F80) >> 7;
-    weight = (head & 0x0040) ? (int)(head & 0x003F) - 64 : (int)(head & 0x003F);
+    n->neg = (head & 0x2000) != 0;
+    n->dscale = (head & 0x1F80) >> 7;
+    n->weight = (head & 0x0040) ? (int)(head & 0x003F) - 64 : (int)(head & 0x003F);
     at = sizeof head;
   } else {
-    if (size < sizeof head + sizeof w) return NULL;
-    neg = (head & 0x4000) != 0;
-    dscale = head & 0x3FFF;
+    if (size < sizeof head + sizeof w) return false;
+    n->neg = (head & 0x4000) != 0;
+    n->dscale = head & 0x3FFF;
     memcpy(&w, p + sizeof head, sizeof w);
-    weight = w;
+    n->weight = w;
     at = sizeof head + sizeof w;
   }
-  int ndigits = (int)((size - at) / sizeof(int16));
+  n->digits = p + at;
+  n->ndigits = (int)((size - at) / sizeof(int16));
+  return true;
+}
+
+static int numeric_digit(const numeric_parts *n, int i) {
+  int16 dig = 0;
+  if (i >= 0 && i < n->ndigits) memcpy(&dig, n->digits + i * sizeof dig, sizeof dig);
+  return dig;
+}
+
+/* The numeric's exact decimal text, the very text numeric_out gives,
+ * written into buf; NULL for a text longer than buf (a huge weight or
+ * scale): the caller asks numeric_out. */
+#define NUMERIC_TEXT_MAX 128
+static const char *numeric_text(const numeric_parts *n, char *buf) {
   /* sign, integer part (at least "0"), point, scale, and a digit group's
    * overshoot below */
-  if (1 + 4 * (Max(weight, 0) + 1) + 1 + dscale + 4 >= NUMERIC_TEXT_MAX) return NULL;
+  if (1 + 4 * (Max(n->weight, 0) + 1) + 1 + n->dscale + 4 >= NUMERIC_TEXT_MAX) return NULL;
   char *c = buf;
-  int i = 0;
-  int16 dig;
-  if (neg) *c++ = '-';
-  if (weight < 0) {
+  int i = 0, dig;
+  if (n->neg) *c++ = '-';
+  if (n->weight < 0) {
     *c++ = '0';
-    i = weight + 1; /* the digits before the first stored one are zeros */
+    i = n->weight + 1; /* the digits before the first stored one are zeros */
   } else {
-    for (; i <= weight; i++) {
-      dig = 0;
-      if (i < ndigits) memcpy(&dig, p + at + i * sizeof dig, sizeof dig);
+    for (; i <= n->weight; i++) {
+      dig = numeric_digit(n, i);
       char g[4] = {(char)('0' + dig / 1000), (char)('0' + dig / 100 % 10), (char)('0' + dig / 10 % 10),
                    (char)('0' + dig % 10)};
       int k = 0;
@@ -410,12 +447,11 @@ static const char *numeric_text(Datum d, char *buf) {
       for (; k < 4; k++) *c++ = g[k];
     }
   }
-  if (dscale > 0) {
+  if (n->dscale > 0) {
     *c++ = '.';
-    char *end = c + dscale;
-    for (int n = 0; n < dscale; n += 4, i++) {
-      dig = 0;
-      if (i >= 0 && i < ndigits) memcpy(&dig, p + at + i * sizeof dig, sizeof dig);
+    char *end = c + n->dscale;
+    for (int k = 0; k < n->dscale; k += 4, i++) {
+      dig = numeric_digit(n, i);
       *c++ = (char)('0' + dig / 1000);
       *c++ = (char)('0' + dig / 100 % 10);
       *c++ = (char)('0' + dig / 10 % 10);
@@ -427,31 +463,127 @@ static const char *numeric_text(Datum d, char *buf) {
   return buf;
 }
 
+/* An SVL number from a numeric.  Up to four base-10,000 digits (sixteen
+ * decimal ones: the amounts, quantities and scores of a table) are one
+ * integer and an exponent for svl_decimal, the number svl_number makes of
+ * the text; longer ones go through the text. */
+static svl_value *numeric_to_svl(svl_vm *vm, Datum d, int pos, const char *fname) {
+  numeric_parts n;
+  svl_value *v;
+  if (!numeric_read(d, &n))
+    ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+                    errmsg("%s: argument %d: %s is not a number SVL can hold", fname, pos,
+                           DatumGetCString(DirectFunctionCall1(numeric_out, d)))));
+  if (n.ndigits <= 4) {
+    uint64 c = 0;
+    for (int i = 0; i < n.ndigits; i++) c = c * 10000 + (uint64)numeric_digit(&n, i);
+    v = svl_decimal(vm, n.neg, c, n.ndigits ? (n.weight - n.ndigits + 1) * 4 : 0);
+  } else {
+    char buf[NUMERIC_TEXT_MAX];
+    const char *s = numeric_text(&n, buf);
+    v = svl_number(vm, s ? s : DatumGetCString(DirectFunctionCall1(numeric_out, d)));
+  }
+  if (!v) {
+    const svl_error *e = svl_last_error(vm);
+    ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+                    errmsg("%s: argument %d: %s [%s]", fname, pos, e->message, e->code ? e->code : "?"),
+                    errhint("SVL's numbers are decimal128: 34 significant digits, never rounded.")));
+  }
+  return v;
+}
+
+/* The numeric coefficient * 10^ex, with ex < 0 decimals (the display
+ * scale numeric_in gives svl_to_number's text, which has that many), laid
+ * out as make_result in numeric.c lays out what numeric_in parsed: the
+ * stored form numeric_read reads, base-10,000 digits with no leading or
+ * trailing zero digit, the short header where scale and weight fit it.
+ * Writing the text and parsing it again was 8% of a row's time.  false
+ * (nothing made) when the weight or the scale is too large for the fast
+ * path: the caller goes through the text. */
+static bool numeric_make(bool neg, unsigned __int128 c, int ex, Datum *out) {
+  int dscale = ex < 0 ? -ex : 0;
+  if (ex < -NUMERIC_MAX_DISPLAY_SCALE || ex > 1000) return false;
+  if (c == 0) neg = false, ex = 0;
+  /* c * 10^r * 10000^q with 0 <= r < 4: the digits of c * 10^r, the last
+   * of weight q */
+  int q = ex >= 0 ? ex / 4 : -((-ex + 3) / 4), r = ex - 4 * q;
+  static const unsigned pow10[4] = {1, 10, 100, 1000};
+  c *= pow10[r]; /* below 10^37: no overflow */
+  const uint64 e16 = UINT64CONST(10000000000000000);
+  uint64 part[3] = {(uint64)(c / e16 / e16), (uint64)(c / e16 % e16), (uint64)(c % e16)};
+  int16 dig[12];
+  int n = 0;
+  for (int i = 0; i < 3; i++, n += 4)
+    for (int k = 3; k >= 0; k--) dig[n + k] = (int16)(part[i] % 10000), part[i] /= 10000;
+  int first = 0, last = n - 1;
+  while (first < n && dig[first] == 0) first++;
+  while (last >= first && dig[last] == 0) last--, q++;
+  int ndig = last - first + 1, weight = ndig > 0 ? q + ndig - 1 : 0;
+  size_t size;
+  Numeric num;
+  if (dscale <= 63 && weight >= -64 && weight <= 63) {
+    size = VARHDRSZ + sizeof(uint16) + ndig * sizeof(int16);
+    num = palloc(size);
+    uint16 head = 0x8000 | (neg ? 0x2000 : 0) | (uint16)(dscale << 7) | (weight < 0 ? 0x0040 : 0) | (weight & 0x003F);
+    memcpy(VARDATA(num), &head, sizeof head);
+    memcpy(VARDATA(num) + sizeof head, dig + first, ndig * sizeof(int16));
+  } else {
+    size = VARHDRSZ + sizeof(uint16) + sizeof(int16) + ndig * sizeof(int16);
+    num = palloc(size);
+    uint16 head = (neg ? 0x4000 : 0) | (uint16)(dscale & 0x3FFF);
+    int16 w = (int16)weight;
+    memcpy(VARDATA(num), &head, sizeof head);
+    memcpy(VARDATA(num) + sizeof head, &w, sizeof w);
+    memcpy(VARDATA(num) + sizeof head + sizeof w, dig + first, ndig * sizeof(int16));
+  }
+  SET_VARSIZE(num, size);
+  *out = NumericGetDatum(num);
+  return true;
+}
+
+/* A numeric from an SVL number: from its coefficient and exponent, or
+ * through svl_to_number's text where numeric_make declines. */
+static Datum number_to_numeric(svl_vm *vm, svl_value *v, const char *fname) {
+  int neg, ex;
+  uint64_t hi, lo;
+  const char *s;
+  Datum d;
+  if (svl_to_decimal(vm, v, &neg, &hi, &lo, &ex) != SVL_OK) report_svl(vm, SVL_ERR_USAGE, fname);
+  if (numeric_make(neg, ((unsigned __int128)hi << 64) | lo, ex, &d)) return d;
+  if (svl_to_number(vm, v, &s) != SVL_OK) report_svl(vm, SVL_ERR_USAGE, fname);
+  return DirectFunctionCall3(numeric_in, CStringGetDatum(s), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+/* The SVL text of len bytes at s (a new handle), through the entry's cache
+ * of short texts. */
+static svl_value *text_to_svl(rules_entry *e, const char *s, int len, int pos, const char *fname) {
+  svl_vm *vm = e->vm;
+  cached_text *c = NULL;
+  if (len <= TEXT_CACHE_BYTES) {
+    if (!e->texts) e->texts = calloc(TEXT_CACHE_SLOTS, sizeof *e->texts);
+    if (e->texts) {
+      c = &e->texts[hash_bytes((const unsigned char *)s, len) % TEXT_CACHE_SLOTS];
+      if (c->v && c->len == len && memcmp(c->bytes, s, len) == 0) return check_made(vm, svl_dup(vm, c->v), pos, fname);
+    }
+  }
+  svl_value *v = check_made(vm, svl_text(vm, s, (size_t)len), pos, fname);
+  if (c) {
+    svl_release(vm, c->v);
+    c->v = svl_dup(vm, v); /* NULL when out of memory: the slot stays empty */
+    c->len = len;
+    memcpy(c->bytes, s, len);
+  }
+  return v;
+}
+
 /* An SQL value as an SVL value (a new handle): numbers through their exact
  * decimal text, JSON through svl_from_json (numbers exact there too). */
-static svl_value *to_svl(svl_vm *vm, Datum d, bool isnull, Oid type, int pos, const char *fname) {
+static svl_value *to_svl(rules_entry *e, Datum d, bool isnull, Oid type, int pos, const char *fname) {
+  svl_vm *vm = e->vm;
   if (isnull) return check_made(vm, svl_null(vm), pos, fname);
   switch (type) {
-  case NUMERICOID: {
-    char buf[NUMERIC_TEXT_MAX];
-    const char *s = numeric_text(d, buf);
-    if (!s) {
-      Numeric num = DatumGetNumeric(d);
-      if (numeric_is_nan(num) || numeric_is_inf(num))
-        ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-                        errmsg("%s: argument %d: %s is not a number SVL can hold", fname, pos,
-                               DatumGetCString(DirectFunctionCall1(numeric_out, d)))));
-      s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
-    }
-    svl_value *v = svl_number(vm, s);
-    if (!v) {
-      const svl_error *e = svl_last_error(vm);
-      ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-                      errmsg("%s: argument %d: %s [%s]", fname, pos, e->message, e->code ? e->code : "?"),
-                      errhint("SVL's numbers are decimal128: 34 significant digits, never rounded.")));
-    }
-    return v;
-  }
+  case NUMERICOID:
+    return numeric_to_svl(vm, d, pos, fname);
   case INT2OID:
     return check_made(vm, svl_int(vm, DatumGetInt16(d)), pos, fname);
   case INT4OID:
@@ -475,7 +607,7 @@ static svl_value *to_svl(svl_vm *vm, Datum d, bool isnull, Oid type, int pos, co
   case VARCHAROID:
   case BPCHAROID: {
     text *t = DatumGetTextPP(d);
-    return check_made(vm, svl_text(vm, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)), pos, fname);
+    return text_to_svl(e, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), pos, fname);
   }
   case NAMEOID:
     return check_made(vm, svl_text(vm, NameStr(*DatumGetName(d)), SVL_NTS), pos, fname);
@@ -516,7 +648,7 @@ static svl_value *to_svl(svl_vm *vm, Datum d, bool isnull, Oid type, int pos, co
   }
   default: {
     Oid base = getBaseType(type); /* a domain: its base type's value */
-    if (base != type) return to_svl(vm, d, isnull, base, pos, fname);
+    if (base != type) return to_svl(e, d, isnull, base, pos, fname);
     ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
                     errmsg("%s: argument %d: a value of type %s cannot be passed to SVL", fname, pos,
                            format_type_be(type)),
@@ -629,7 +761,7 @@ static void call_rules(FunctionCallInfo fcinfo, call_state *cs, const char *fnam
       deconstruct_array(arr, elt, typlen, typbyval, typalign, &items, &nulls, &n);
       cs->args = palloc0(sizeof *cs->args * Max(n, 1));
       for (int i = 0; i < n; i++) {
-        cs->args[i] = to_svl(vm, items[i], nulls[i], elt, i + 1, fname);
+        cs->args[i] = to_svl(e, items[i], nulls[i], elt, i + 1, fname);
         cs->nargs = i + 1;
       }
       nargs = n;
@@ -637,7 +769,7 @@ static void call_rules(FunctionCallInfo fcinfo, call_state *cs, const char *fnam
   } else if (nargs > 0) {
     cs->args = palloc0(sizeof *cs->args * nargs);
     for (int i = 0; i < nargs; i++) {
-      cs->args[i] = to_svl(vm, PG_GETARG_DATUM(i + 2), PG_ARGISNULL(i + 2), q->types[i], i + 1, fname);
+      cs->args[i] = to_svl(e, PG_GETARG_DATUM(i + 2), PG_ARGISNULL(i + 2), q->types[i], i + 1, fname);
       cs->nargs = i + 1;
     }
   }
@@ -717,8 +849,7 @@ static Datum to_sql(FunctionCallInfo fcinfo, call_state *cs, want w, const char 
     return DirectFunctionCall1(jsonb_in, CStringGetDatum(cs->malloced));
   case WANT_NUMERIC:
     if (kind != SVL_KIND_NUMBER) wrong_kind(fname, q->name, svl_type_name(vm, v), "a number");
-    if (svl_to_number(vm, v, &s) != SVL_OK) report_svl(vm, SVL_ERR_USAGE, fname);
-    return DirectFunctionCall3(numeric_in, CStringGetDatum(s), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+    return number_to_numeric(vm, v, fname);
   case WANT_BOOL:
     if (kind != SVL_KIND_BOOL && kind != SVL_KIND_VERDICT)
       wrong_kind(fname, q->name, svl_type_name(vm, v), "a bool or a verdict");

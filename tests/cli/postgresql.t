@@ -129,6 +129,35 @@ SELECT count(*), count(DISTINCT x), count(*) FILTER (WHERE svl_text(:'r', 'same'
   count(*) FILTER (WHERE svl_numeric(:'r', 'same', x) <> x) FROM nums;
 SQL
 
+# A numeric result is laid out from SVL's coefficient and exponent (docs/
+# postgresql.md, "Performance"), not parsed from svl_to_number's text by
+# numeric_in: the same numeric, digits, display scale and stored size, for
+# the numbers above, their thirds (34 digits, past 2^64) and their squares
+# (rounded to 34 digits, exponents far from the point).
+q "numeric results from SVL's digits: the numerics numeric_in makes of their text" "20011|0|0|0" <<'SQL'
+SELECT count(*),
+  count(*) FILTER (WHERE a::text <> b::text OR pg_column_size(a) <> pg_column_size(b) OR a <> x),
+  count(*) FILTER (WHERE c::text <> d::text OR pg_column_size(c) <> pg_column_size(d)),
+  count(*) FILTER (WHERE e::text <> f::text OR pg_column_size(e) <> pg_column_size(f))
+FROM (SELECT x, svl_numeric(:'r', 'same', x) AS a, svl_text(:'r', 'same', x)::numeric AS b,
+        svl_numeric(:'r', 'third', x) AS c, svl_text(:'r', 'third', x)::numeric AS d,
+        svl_numeric(:'r', 'square', x) AS e, svl_text(:'r', 'square', x)::numeric AS f FROM nums) t;
+SQL
+
+# Short text arguments are made into SVL texts once per VM, in a cache of
+# 64 slots where a colliding text replaces the one there (docs/
+# postgresql.md, "Performance"): 600 distinct texts, four to a call, so
+# that texts replace each other within one call, some longer than the
+# cached 64 bytes, non-ASCII ones, the empty text; each call must still
+# see its own four.
+q "text arguments through the cache of short texts: each call sees its own texts" "20000|0" <<'SQL'
+CREATE FUNCTION t(n int) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN n % 600 = 0 THEN '' WHEN n % 600 < 20 THEN repeat('long', 20) || (n % 600)
+    ELSE repeat('é', n % 5) || 'w' || (n % 600) END $$;
+SELECT count(*), count(*) FILTER (WHERE svl_text(:'r', 'join4', a, b, c, d) <> a || '|' || b || '|' || c || '|' || d)
+FROM (SELECT t(i * 7), t(i * 13 + 1), t(i * 17 + 2), t(i * 31 + 3) FROM generate_series(1, 20000) i) x(a, b, c, d);
+SQL
+
 # The rules and the name are compared row by row unless they are literals:
 # from a column, or a PL/pgSQL variable (a parameter of an expression the
 # function evaluates again and again), each row gets its own rules.

@@ -3,6 +3,7 @@
  * limits, interruption from a thread and a signal handler, permissions.
  * Uses nothing but svl.h.  TAP on stdout. */
 #define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
 #include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
@@ -108,6 +109,42 @@ static void test_values(void) {
   svl_release(vm, add);
   svl_release(vm, args[0]);
   svl_release(vm, args[1]);
+
+  /* svl_decimal is svl_number of the same value's text; svl_to_decimal
+   * the parts of svl_to_number's text */
+  static const struct { int neg; uint64_t digits; int ex; const char *text; } decs[] = {
+      {0, 120050, -2, "1200.5"}, {1, 5, -4, "-0.0005"}, {0, 0, -3, "0"}, {1, 0, 0, "0"},
+      {0, 1500, 3, "1500000"}, {0, UINT64_MAX, -10, "1844674407.3709551615"},
+      {0, 10000000000000000000ull, -19, "1"}};
+  for (size_t k = 0; k < sizeof decs / sizeof *decs; k++) {
+    char desc[96];
+    x = svl_decimal(vm, decs[k].neg, decs[k].digits, decs[k].ex);
+    snprintf(desc, sizeof desc, "svl_decimal(%d, %" PRIu64 ", %d) is %s", decs[k].neg, decs[k].digits, decs[k].ex,
+             decs[k].text);
+    tap_ok(x && svl_to_number(vm, x, &s) == SVL_OK && !strcmp(s, decs[k].text), desc);
+    svl_release(vm, x);
+  }
+  tap_ok(svl_decimal(vm, 0, 1, 7000) == NULL, "svl_decimal refuses 1E7000");
+  tap_error(vm, SVL_ERR_USAGE, "decimal128's range", "... as a usage error");
+  {
+    static const struct { const char *text; int neg; uint64_t hi, lo; int ex; } parts[] = {
+        {"1200.50", 0, 0, 120050 / 10, -1}, {"-0.0005", 1, 0, 5, -4}, {"0.000", 0, 0, 0, 0},
+        {"-1.2e5", 1, 0, 12, 4}, {"1234567890123456789012345678901234", 0, 66926059427634ull, 16033479673939144690ull, 0}};
+    for (size_t k = 0; k < sizeof parts / sizeof *parts; k++) {
+      int neg = -1, ex = 99;
+      uint64_t hi = 1, lo = 1;
+      char desc[96];
+      x = svl_number(vm, parts[k].text);
+      snprintf(desc, sizeof desc, "svl_to_decimal of %s", parts[k].text);
+      tap_ok(svl_to_decimal(vm, x, &neg, &hi, &lo, &ex) == SVL_OK && neg == parts[k].neg && hi == parts[k].hi &&
+                 lo == parts[k].lo && ex == parts[k].ex,
+             desc);
+      svl_release(vm, x);
+    }
+    x = svl_text(vm, "12", SVL_NTS);
+    tap_ok(svl_to_decimal(vm, x, NULL, NULL, NULL, NULL) == SVL_ERR_USAGE, "svl_to_decimal refuses a text");
+    svl_release(vm, x);
+  }
 
   x = svl_int(vm, -42);
   tap_ok(svl_to_int(vm, x, &i64) == SVL_OK && i64 == -42, "svl_int / svl_to_int");

@@ -732,8 +732,58 @@ static void test_from_digits(void) {
      "dec_from_digits leaves 20 digits to dec_parse");
 }
 
+/* dec_parts is dec_format in parts: the text written back from the sign,
+ * coefficient and exponent is dec_format's, for quotients (34 digits, the
+ * coefficient past 2^64), products, sums, whole numbers and zeros. */
+static void test_parts(void) {
+  unsigned seed = 777;
+  int bad = 0, wide = 0;
+  for (int k = 0; k < 20000; k++) {
+    seed = seed * 1103515245u + 12345u;
+    dec a = dec_from_int((int64_t)(seed >> 4) - (1 << 27)), b = dec_from_int(1 + (int64_t)((seed >> 9) % 9973)), x;
+    switch (k % 5) {
+    case 0: dec_div(a, b, &x); break;
+    case 1: dec_mul(a, b, &x); break;
+    case 2: dec_div(b, dec_from_int(1000000), &x); break;
+    case 3: dec_mul(a, dec_from_int(100000), &x); break;
+    default: dec_sub(a, a, &x); break;
+    }
+    bool neg;
+    unsigned __int128 c;
+    int ex;
+    char want[DEC_BUFSZ], dig[48], got[128];
+    dec_format(x, want, sizeof want);
+    if (!dec_parts(x, &neg, &c, &ex)) { bad++; continue; }
+    if (c >> 64) wide++;
+    int nd = 0;
+    do dig[nd++] = (char)('0' + (int)(c % 10)); while ((c /= 10) != 0);
+    int n = 0;
+    if (neg) got[n++] = '-';
+    if (ex >= 0) {
+      while (nd) got[n++] = dig[--nd];
+      for (int i = 0; i < ex; i++) got[n++] = '0';
+    } else {
+      int point = nd + ex; /* digits before the point */
+      if (point <= 0) {
+        got[n++] = '0', got[n++] = '.';
+        for (int i = 0; i < -point; i++) got[n++] = '0';
+        while (nd) got[n++] = dig[--nd];
+      } else {
+        while (nd) {
+          got[n++] = dig[--nd];
+          if (nd && nd == -ex) got[n++] = '.';
+        }
+      }
+    }
+    got[n] = '\0';
+    if (strcmp(got, want) != 0 && bad++ < 5) printf("# dec_parts gives %s, dec_format %s\n", got, want);
+  }
+  ok(bad == 0 && wide > 1000, "dec_parts is dec_format in parts for 20,000 results");
+}
+
 int main(void) {
   printf("TAP version 13\n");
+  test_parts();
   test_parse();
   test_format();
   test_arith();

@@ -137,6 +137,7 @@ class _Config(_c.Structure):
                 # is a write past the end of this struct (embed_python.t
                 # compares the layout with the C compiler's)
                 ("as_of", _c.c_char_p), ("max_load_bytes", _c.c_size_t), ("load_encoding", _c.c_char_p),
+                ("warn", _WRITE),
                 ("file_hashes", _c.c_int)]
 
 
