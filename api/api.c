@@ -13,6 +13,7 @@
 #include "core/gc.h"
 #include "core/output.h"
 #include "core/sha256.h"
+#include "lang/check.h"
 #include "lang/format.h"
 #include "stdlib/builtins.h"
 #include "stdlib/load.h"
@@ -222,10 +223,21 @@ typedef struct load_job {
   svl_value **result;  /* svl_eval_line: the last expression's value */
 } load_job;
 
+/* What the spelling shows of a likely mistake (E0411), before running:
+ * a commissioner who never runs `svl check` still sees it. */
+static void warn_spelling(svl_vm *v, const module *m) {
+  findings f = {0};
+  check_spelling(m->prog, &f);
+  if (!f.n) return;
+  const char *t = findings_text(&f);
+  v->cfg.warn(v->cfg.user_data, t, strlen(t));
+}
+
 static void load_body(svl_vm *v, void *p) {
   load_job *j = p;
   j->m = module_parse(v, svl_strdup(j->name), j->text, j->len, j->repl, &v->host, &j->e);
   if (!j->m) return;
+  if (v->cfg.warn) warn_spelling(v, j->m);
   v->main = j->m;
   j->m->id = j->id;
   j->m->loading = true;
@@ -350,6 +362,7 @@ static void line_body(svl_vm *v, void *p) {
   load_job *j = p;
   module *m = j->m = module_parse(v, j->name, j->text, j->len, true, &v->host, &j->e);
   if (!m) return;
+  if (v->cfg.warn) warn_spelling(v, m);
   v->main = m;
   node *prog = m->prog;
   node *last = NULL;

@@ -29,6 +29,14 @@ static void write_stdout(void *ud, const char *s, size_t n) {
   fwrite(s, 1, n, stdout);
 }
 
+/* Warnings found as a file loads (svl_config.warn) are diagnostics:
+ * standard error, after whatever the program has printed so far. */
+static void write_warning(void *ud, const char *s, size_t n) {
+  (void)ud;
+  fflush(stdout);
+  fwrite(s, 1, n, stderr);
+}
+
 /* Prefix print output with "# " while running tests, so TAP stays valid. */
 static void write_tap_comment(void *ud, const char *s, size_t n) {
   int *bol = ud;
@@ -602,6 +610,7 @@ static void *run_job(void *p) {
   char **argv = j->argv;
   svl_config_init(&o->cfg);
   o->cfg.write = write_stdout;
+  o->cfg.warn = write_warning;
   o->cfg.permissions = SVL_ALLOW_FILES;
   o->cfg.max_depth = 20000;
   /* SPEC 10: no heap limit unless asked for.  But a script that doubles a

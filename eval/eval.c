@@ -58,6 +58,7 @@ static _Noreturn void raise_error(vm *v, diag_kind kind, loc at, const char *hin
    * no allocation, on its way out */
   if (kind != DIAG_LIMIT) prov_explain(v, false);
   v->nblame = 0;
+  v->lacks = NULL;
   raise_diag(v);
 }
 
@@ -232,6 +233,7 @@ static bool get_field(vm *v, loc at, value obj, const char *name, bool soft, val
       return true;
     }
     if (soft) return false;
+    v->lacks = obj.as.rec;
     vm_error_hint(v, at, field_hint(obj.as.rec, name), "E0404 no field '%s' in this %s", name,
                   obj.as.rec->indicator ? "indicator" : "record");
   }
@@ -251,16 +253,6 @@ static bool get_field(vm *v, loc at, value obj, const char *name, bool soft, val
   }
 }
 
-/* Records made the same way share one array of field names (every row of
- * a CSV file, every result of one record literal or `with`), so a field
- * access remembers where it last found its name, keyed by that array: the
- * next record of the same layout is read without searching.  The cache
- * holds the array, so the array cannot be freed and its address reused for
- * another layout while cached. */
-typedef struct field_cache {
-  const char **keys;
-  size_t at;
-} field_cache;
 
 /* Where an error about field access n points: at the field's name, not
  * at the start of the whole expression (`releases[3].tender.lots`). */
@@ -273,7 +265,7 @@ static loc field_loc(const node *n) {
   return at;
 }
 
-static bool field_of(vm *v, const node *n, value obj, bool soft, value *out) {
+bool field_of(vm *v, const node *n, value obj, bool soft, value *out) {
   site *st = site_of(n);
   field_cache *c = st ? st->cache : NULL;
   if (obj.tag == V_RECORD) {
@@ -297,7 +289,7 @@ static bool field_of(vm *v, const node *n, value obj, bool soft, value *out) {
   return get_field(v, at, obj, n->name, soft, out);
 }
 
-static bool get_index(vm *v, loc at, value obj, value idx, bool soft, value *out) {
+bool get_index(vm *v, loc at, value obj, value idx, bool soft, value *out) {
   if (obj.tag == V_NULL && soft) return false;
   if (obj.tag == V_RECORD && idx.tag == V_TEXT) return get_field(v, at, obj, idx.as.text->s, soft, out);
   if (obj.tag == V_LIST || obj.tag == V_TEXT) {
@@ -485,7 +477,10 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
   value r;
   if (d->kind == N_RULE) r = eval_rule(v, d, f);
   else if (d->kind == N_TABLE) r = eval_table(v, d, f, at);
-  else r = eval(v, d->a, f);
+  else {
+    site *st = site_of(d);
+    r = st ? code_run(v, d->a, &st->code, f) : eval(v, d->a, f);
+  }
   if (t) {
     t->result = value_short(r);
     t->res = r;
@@ -722,8 +717,10 @@ static inline __attribute__((always_inline)) bool comp_one(vm *v, const node *n,
   frame *it = item_frame(n, f, reused);
   comp_item(v, it);
   it->slots[n->slot] = x;
-  if (n->c && !want_bool(v, n->c->at, eval(v, n->c, it), "a comprehension filter")) return false;
-  *out = eval(v, n->a, it);
+  site *st = site_of(n);
+  if (n->c && !want_bool(v, n->c->at, st ? code_run(v, n->c, &st->code2, it) : eval(v, n->c, it), "a comprehension filter"))
+    return false;
+  *out = st ? code_run(v, n->a, &st->code, it) : eval(v, n->a, it);
   return true;
 }
 
@@ -821,7 +818,7 @@ static record *view_for(const with_cache *c, const record *x) {
 }
 
 /* Every record a literal makes has the same layout: one names array. */
-static const char **literal_keys(const node *n) {
+const char **literal_keys(const node *n) {
   site *st = site_of(n);
   const char **keys = st ? st->cache : NULL;
   if (!keys) {
@@ -900,7 +897,7 @@ static value eval_block(vm *v, const node *n, frame *f);
  * of every SVL call, and its size sets how deep recursion can go. */
 static NOINLINE value eval_cold(vm *v, const node *n, frame *f);
 
-static NOINLINE value eval_global(vm *v, const node *n) {
+NOINLINE value eval_global(vm *v, const node *n) {
   const globals *g = n->mod->g;
   if (!g->ready[n->slot])
     vm_error_hint(v, n->at, "move the definition above the code that uses it", "E0302 '%s' is used before it is defined", n->name);
@@ -1120,6 +1117,8 @@ static void exec_stmt(vm *v, const node *st, frame *f, globals *g) {
   default: return;
   }
 }
+
+void eval_stmt(vm *v, const node *st, frame *f) { exec_stmt(v, st, f, NULL); }
 
 static value eval_block(vm *v, const node *n, frame *f) {
   for (int i = 0; i < n->nkids; i++) exec_stmt(v, n->kids[i], f, NULL);

@@ -25,6 +25,9 @@ struct frame {
 typedef struct site {
   void *cache;         /* N_FIELD, N_RECORD, N_WITH: record layouts seen;
                           N_TABLE: its row index (eval/table_index.c) */
+  const void *code;    /* N_FN, N_LAMBDA: the compiled body; N_COMP: the
+                          compiled item (eval/compile.c) */
+  const void *code2;   /* N_COMP: the compiled filter */
   uint32_t hits;       /* coverage: times run (fn/rule/table/lambda calls,
                           table rows, require/warn) */
 } site;
@@ -182,6 +185,10 @@ struct svl_vm {
   unsigned nreads;
   value blame[2];
   int nblame;
+  /* the record an E0404 (no such field) is about: the loaded row named
+   * is this one, never another row a call was given (sv.job with bid b
+   * in hand is not b's fault) */
+  const record *lacks;
   /* the comprehensions under way, innermost last, and the item frame of
    * each: an error in a module names the item the user's loop was on
    * (`for lot = 3`).  Only the first VM_COMPS are kept. */

@@ -307,6 +307,10 @@ void prov_explain(vm *v, bool check) {
   if (row) {
     sb_printf(&b, "%s, column %s: ", prov_row(row), row->keys[field]);
     cell = value_short(x);
+  } else if (v->lacks) {
+    /* a missing field: the record without it, if it is a loaded row;
+     * a record the rules built names no row */
+    if (rec_src(v->lacks)) sb_printf(&b, "%s: ", prov_row(v->lacks));
   } else if ((row = working_on(v)) && !names_file(e->msg, row)) {
     sb_printf(&b, "%s: ", prov_row(row));
   }

@@ -18,6 +18,49 @@ void vm_check_limits(vm *v, loc at);
 /* Raises E0801: out of line, so that step stays small where it is inlined. */
 _Noreturn void vm_step_limit(vm *v, loc at);
 
+/* Records made the same way share one array of field names (every row of
+ * a CSV file, every result of one record literal or `with`), so a field
+ * access remembers where it last found its name, keyed by that array: the
+ * next record of the same layout is read without searching.  The cache
+ * (a field read's site.cache) holds the array, so the array cannot be
+ * freed and its address reused for another layout while cached. */
+typedef struct field_cache {
+  const char **keys;
+  size_t at;
+} field_cache;
+
+/* eval/compile.c: the compiled form of the bodies run most (a function's
+ * or lambda's body, a comprehension's item and filter), made on their
+ * first run and kept in a slot of the site of the node that owns them. */
+typedef struct code code;
+typedef value (*run_fn)(vm *v, const code *c, frame *f);
+struct code {
+  run_fn run;
+  const node *n;         /* what was compiled: its place, op, name */
+  const code *a, *b, *c;
+  const code **kids;     /* N_LIST, N_RECORD values, N_CALL arguments,
+                            N_BLOCK statements, a chain's right operands */
+  const node **links;    /* a chain's links, innermost first: op and place */
+  int nkids;
+  int slot, up;          /* N_NAME local; N_LET in a block */
+  site *st;              /* N_FIELD: its layout cache */
+  const char **keys;     /* N_RECORD: the names every record it makes shares */
+  value k;               /* a constant */
+};
+value code_run_first(vm *v, const node *n, const void **slot, frame *f);
+static inline value code_run(vm *v, const node *n, const void **slot, frame *f) {
+  const code *c = *slot;
+  if (__builtin_expect(!c, 0)) return code_run_first(v, n, slot, f);
+  return c->run(v, c, f);
+}
+
+/* eval/eval.c, for the compiled form: the walker's own steps */
+value eval_global(vm *v, const node *n);
+bool field_of(vm *v, const node *n, value obj, bool soft, value *out);
+bool get_index(vm *v, loc at, value obj, value idx, bool soft, value *out);
+const char **literal_keys(const node *n);
+void eval_stmt(vm *v, const node *st, frame *f);
+
 /* eval/operators.c */
 value op_apply(vm *v, loc at, int op, value a, value b);
 dec op_convert(vm *v, loc at, value x, const unit_t *u); /* quantity x in unit u (same dimension) */

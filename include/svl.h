@@ -136,6 +136,14 @@ typedef struct svl_config {
    * "cp1252", "latin-1", "iso-8859-1": decoded as Windows-1252, as web
    * browsers do).  svl_new copies it. */
   const char *load_encoding;
+  /* Added in 0.3: receives the warnings of a file as it is loaded
+   * (svl_load_file, svl_load_string, REPL input): each rendered like an
+   * error ("file:line:col: warning: ... [CODE]", the line, a caret, a
+   * hint), for the mistakes the spelling alone shows and that would
+   * otherwise give a wrong answer without an error: E0411, `£1,000`
+   * read as two items.  The file still loads and runs.  NULL: none are
+   * looked for (svl_check reports them with everything else). */
+  void (*warn)(void *user_data, const char *text, size_t len);
 } svl_config;
 
 /* Set (or, with NULL, clear) the as-of date of a VM, "YYYY-MM-DD", as

@@ -853,6 +853,24 @@ bool ck_out_of_time(checker *c) {
   return c->out->timed_out;
 }
 
+static void spelling(checker *c, const node *n) {
+  if (!n) return;
+  if (n->kind == N_CALL || n->kind == N_LIST) thousands_commas(c, n);
+  spelling(c, n->a);
+  spelling(c, n->b);
+  spelling(c, n->c);
+  for (int i = 0; i < n->nkids; i++) spelling(c, n->kids[i]);
+}
+
+void check_spelling(const node *prog, findings *out) {
+  checker c;
+  memset(&c, 0, sizeof c);
+  c.out = out;
+  c.cur_global = -1;
+  c.file = prog->at.src ? prog->at.src->name : NULL;
+  spelling(&c, prog);
+}
+
 void check_program(const node *prog, findings *out) {
   checker c;
   memset(&c, 0, sizeof c);

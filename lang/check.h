@@ -38,6 +38,10 @@ typedef struct findings {
  * what is found to *out.  Never fails; never evaluates. */
 void check_program(const node *prog, findings *out);
 
+/* Only the likely mistakes the spelling shows (E0411), with no analysis:
+ * what a run reports before it starts (svl_config.warn). */
+void check_spelling(const node *prog, findings *out);
+
 /* Append one finding (the diag is copied). */
 void findings_add(findings *f, check_severity sev, const diag *d, const char *file, const char *example);
 /* Sort items[from..n) by position in their file; ties keep their order. */

@@ -430,6 +430,7 @@ static void expr(R *r, node *n, scope *s) {
     if (strcmp(n->name, "percent") != 0 && strcmp(n->name, "number") != 0) n->ref = unit_ref(r, n, n->name);
     return;
   case N_COMP: {
+    number_site(r, n); /* the evaluator keeps its compiled item and filter there */
     expr(r, n->b, s);
     scope cs = frame_scope(s, n);
     n->slot = scope_add(&cs, n->name);

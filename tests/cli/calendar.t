@@ -37,6 +37,38 @@ expect_out "standstill after a notice on the Friday before a bank holiday" "Awar
 Standstill (8 working days beginning with the day the contract award notice is published) ends at midnight on 2026-06-03.
 The contract may be entered into from 2026-06-04." "$SVL" run standstill.svl
 
+# ---- the Act's standstill: s.51(2) and s.123(1) ----
+# An English council's notice before St Andrew's Day, written from
+# docs/stdlib/calendar.md alone: s.123(1) makes a bank holiday in any part
+# of the UK a non-working day, so Monday 30 November 2026 (Scotland only)
+# does not count.  By hand: Wed 25, Thu 26, Fri 27 Nov are days 1-3,
+# Tue 1 to Fri 4 Dec days 4-7, Mon 7 Dec day 8.
+cat >andrew.svl <<'SVL'
+# Library services contract (an English county council): the award notice
+# is published on Wednesday 25 November 2026.  When may we sign?
+import calendar
+
+let s = calendar.standstill(date("2026-11-25"))
+print "Standstill ends at midnight on {s.last_day} ({s.calendar} working days); sign from {s.contract_from}."
+print "Counting England and Wales's bank holidays only, it would end on {calendar.standstill_end(date("2026-11-25"), cal: calendar.england_and_wales)}."
+SVL
+expect_out "standstill over St Andrew's Day: a bank holiday in any part of the UK stops the count" "Standstill ends at midnight on 2026-12-07 (uk working days); sign from 2026-12-08.
+Counting England and Wales's bank holidays only, it would end on 2026-12-04." "$SVL" run andrew.svl
+
+# Every notice day of 2019 to 20 December 2027 against the Act's words,
+# computed independently from the 1971 Act's rules.
+cat >every.svl <<'SVL'
+import calendar
+let first = date("2019-01-01")
+let days = [first + k * 1 day for k in 0..(date("2027-12-20") - first) / 1 day]
+print join(["{d} {calendar.standstill_end(d)}" for d in days], "\n")
+SVL
+if out=$(timeout 300 "$SVL" run every.svl 2>&1 | (cd "$root/tests/cli/calendar" && python3 standstill_pa2023.py)); then
+  ok "the pa2023 standstill for every notice day 2019-2027 is s.51(2) counted in s.123(1) working days"
+else
+  not_ok "the pa2023 standstill for every notice day 2019-2027 is s.51(2) counted in s.123(1) working days" "$out"
+fi
+
 # ---- errors ----
 cat >late.svl <<'SVL'
 import calendar

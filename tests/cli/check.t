@@ -262,6 +262,29 @@ lacks "two digits after the comma are not flagged" "commas.svl:4:"
 check --strict commas.svl
 status "an error under --strict" 2
 
+# ... and svl run, svl test and the REPL show the same warning before the
+# program runs (svl_config.warn), which still runs: a commissioner who
+# never runs check sees why sum([1,000, 2,500]) is 503
+cat >commas_run.svl <<'SVL'
+let fees = [1,000, 2,500]
+print sum(fees)
+test "fees" { assert sum(fees) == 503 }
+SVL
+"$SVL" run commas_run.svl >"$tmp/out" 2>"$tmp/err"; s=$?
+[ $s = 0 ] && grep -qx 503 "$tmp/out" && ok "run: the program still runs" || not_ok "run: the program still runs" "exit $s: $(cat "$tmp/out")"
+if grep -qF "commas_run.svl:1:13: warning: '1,000' reads as two items, 1 and 000 [E0411]" "$tmp/err" &&
+  grep -qF "commas_run.svl:1:20: warning: '2,500' reads as two items, 2 and 500 [E0411]" "$tmp/err" &&
+  grep -qF "hint: a rule file has no thousands separators" "$tmp/err"; then ok "run: the warnings on stderr, with the hint"
+else not_ok "run: the warnings on stderr, with the hint" "$(cat "$tmp/err")"; fi
+if grep -q warning "$tmp/out"; then not_ok "run: stdout holds only the values" "$(cat "$tmp/out")"; else ok "run: stdout holds only the values"; fi
+"$SVL" test commas_run.svl >"$tmp/out" 2>"$tmp/err"
+grep -q "E0411" "$tmp/err" && ! grep -q "E0411" "$tmp/out" && ok "test: the warning on stderr, TAP clean" || not_ok "test: the warning on stderr" "$(cat "$tmp/err")"
+printf 'let x = [1,000]\nx\n' | "$SVL" repl >"$tmp/out" 2>&1
+grep -qF "<repl>:1:10: warning: '1,000' reads as two items, 1 and 000 [E0411]" "$tmp/out" && ok "repl: the warning for the line" || not_ok "repl: the warning for the line" "$(cat "$tmp/out")"
+printf 'let fees = [1_000, 2_500]\nprint sum(fees)\n' >commas_fixed.svl
+"$SVL" run commas_fixed.svl >"$tmp/out" 2>"$tmp/err"
+[ ! -s "$tmp/err" ] && grep -qx 3500 "$tmp/out" && ok "run: no warning once fixed" || not_ok "run: no warning once fixed" "$(cat "$tmp/err")"
+
 # unused names are warnings: exit 0, or 2 under --strict
 cat >unused.svl <<'SVL'
 import scoring

@@ -272,4 +272,33 @@ expect_status "lot by group_by: exit 1" 1 "$SVL" run lots_group.svl
 first_line_is "lot by group_by: the group's key" \
   'lots_group.svl:3:8: error: for g (key 1): no bids to choose a winner from (is every bid excluded?) [E0605]'
 
+# -- a missing field: the record without it is named, never another row
+# the call was given (sv.job is the rule's mistake, not the bid's)
+cat >fields.svl <<'EOF'
+let bids = load("bids.csv")
+let sv = {jobs: 3, apprentices: 2}
+fn score(b) = b.quality + sv.job
+print [score(b) for b in bids]
+EOF
+expect_status "a rule's record lacks a field: exit 1" 1 "$SVL" run fields.svl
+first_line_is "a rule's record lacks a field: no row named" \
+  "fields.svl:3:30: error: no field 'job' in this record [E0404]"
+cat >fields_row.svl <<'EOF'
+let bids = load("bids.csv")
+fn score(b) = b.quality + b.cost
+print [score(b) for b in bids]
+EOF
+expect_status "a row lacks a field: exit 1" 1 "$SVL" run fields_row.svl
+first_line_is "a row lacks a field: that row" \
+  "fields_row.svl:2:29: error: bids.csv:2 (supplier \"Acme Ltd\"): no field 'cost' in this record [E0404]"
+cat >fields_other.svl <<'EOF'
+let bids = load("bids.csv")
+let codes = load("commitments.csv")
+fn score(b) = [c.weight for c in codes if c.supplier == b.supplier]
+print [score(b) for b in bids]
+EOF
+expect_status "another file's row lacks a field: exit 1" 1 "$SVL" run fields_other.svl
+first_line_is "another file's row lacks a field: that row, not the bid" \
+  "fields_other.svl:3:18: error: commitments.csv:2 (supplier \"Acme Ltd\"): no field 'weight' in this record [E0404]"
+
 done_testing

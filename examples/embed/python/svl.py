@@ -136,7 +136,8 @@ class _Config(_c.Structure):
                 # svl_config_init writes every field: a field missing here
                 # is a write past the end of this struct (embed_python.t
                 # compares the layout with the C compiler's)
-                ("as_of", _c.c_char_p), ("max_load_bytes", _c.c_size_t), ("load_encoding", _c.c_char_p)]
+                ("as_of", _c.c_char_p), ("max_load_bytes", _c.c_size_t), ("load_encoding", _c.c_char_p),
+                ("warn", _WRITE)]
 
 
 class _Frame(_c.Structure):

@@ -1,0 +1,310 @@
+/* The compiled form (issue 19, first step): the bodies the evaluator runs
+ * most -- a function's or lambda's body, a comprehension's item and
+ * filter -- are compiled, on their first run, into a tree of `code`:
+ * each node a function pointer chosen for its kind and the shape of its
+ * operands (a local of this frame, a literal...), with what the tree
+ * walker looks up on every visit worked out once: the site (the field
+ * read's record-layout cache), a record literal's names, constants
+ * folded.  The AST stays as the resolver left it; the code is owned by
+ * the VM through the module's site table (site.code), like every other
+ * cache, so two VMs compile separately.
+ *
+ * Every code keeps its node: errors are raised at the node's place with
+ * the tree walker's own helpers (field_of, get_index, op_apply, the call
+ * path), so messages, provenance, steps and limits are the walker's.
+ * Explain needs nothing of its own: calls still go through call_full,
+ * which opens the trace node, and explain re-evaluates pieces of a body
+ * with the tree walker on the same frames (the compiled form uses the
+ * resolver's slots as they are).  A kind not compiled here runs through
+ * the walker (run_tree), so the two can never disagree about it. */
+#include "eval/walk.h"
+
+
+/* Deeper than the stack left allows: the walker raises it where it did. */
+static inline bool stack_low(void) {
+  char here;
+  return svl_stack_floor && (uintptr_t)&here < (uintptr_t)svl_stack_floor;
+}
+
+static value run_tree(vm *v, const code *c, frame *f) { return eval(v, c->n, f); }
+static value run_const(vm *v, const code *c, frame *f) { (void)v, (void)f; return c->k; }
+static value run_local0(vm *v, const code *c, frame *f) { (void)v; return f->slots[c->slot]; }
+static value run_local1(vm *v, const code *c, frame *f) { (void)v; return f->up->slots[c->slot]; }
+static value run_local(vm *v, const code *c, frame *f) {
+  (void)v;
+  for (int i = 0; i < c->up; i++) f = f->up;
+  return f->slots[c->slot];
+}
+static value run_global(vm *v, const code *c, frame *f) {
+  (void)f;
+  const globals *g = c->n->mod->g;
+  if (__builtin_expect(!g->ready[c->n->slot], 0)) return eval_global(v, c->n); /* raises E0302 */
+  return g->vals[c->n->slot];
+}
+
+#define RUN(x, f) ((x)->run(v, (x), (f)))
+
+/* A field read: the layout cache of the site inline, the walker's
+ * field_of for anything else (another layout, a verdict, a module,
+ * null and its error). */
+static inline value field_read(vm *v, const code *c, value o) {
+  if (o.tag == V_RECORD) {
+    const field_cache *fc = c->st->cache;
+    const record *r = o.as.rec;
+    if (fc && fc->keys == r->keys) {
+      prov_read(v, r, fc->at);
+      return rec_get(r, fc->at);
+    }
+  }
+  value out;
+  field_of(v, c->n, o, false, &out);
+  return out;
+}
+static value run_field(vm *v, const code *c, frame *f) {
+  if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
+  return field_read(v, c, RUN(c->a, f));
+}
+/* bid.price with bid a parameter: the commonest read of all */
+static value run_field_local0(vm *v, const code *c, frame *f) { return field_read(v, c, f->slots[c->a->slot]); }
+
+static value run_index(vm *v, const code *c, frame *f) {
+  if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
+  value o = RUN(c->a, f), out;
+  get_index(v, c->n->at, o, RUN(c->b, f), false, &out);
+  return out;
+}
+
+static value run_bin(vm *v, const code *c, frame *f) {
+  value a = RUN(c->a, f);
+  value b = RUN(c->b, f);
+  return op_apply(v, c->n->at, c->n->op, a, b);
+}
+
+/* a + b - c ...: three or more operands, left to right without
+ * recursion (a flat sum of 200,000 terms needs no C stack).  kids[0] is
+ * the innermost left operand, kids[i + 1] the right operand of links[i]. */
+static value run_chain(vm *v, const code *c, frame *f) {
+  value acc = RUN(c->kids[0], f);
+  for (int i = 1; i < c->nkids; i++) {
+    const node *l = c->links[i - 1];
+    acc = op_apply(v, l->at, l->op, acc, RUN(c->kids[i], f));
+  }
+  return acc;
+}
+
+static value run_and(vm *v, const code *c, frame *f) {
+  if (!want_bool(v, c->n->a->at, RUN(c->a, f), "the left side of 'and'")) return v_bool(false);
+  return v_bool(want_bool(v, c->n->b->at, RUN(c->b, f), "the right side of 'and'"));
+}
+static value run_or(vm *v, const code *c, frame *f) {
+  if (want_bool(v, c->n->a->at, RUN(c->a, f), "the left side of 'or'")) return v_bool(true);
+  return v_bool(want_bool(v, c->n->b->at, RUN(c->b, f), "the right side of 'or'"));
+}
+static value run_if(vm *v, const code *c, frame *f) {
+  if (want_bool(v, c->n->a->at, RUN(c->a, f), "an if condition")) return RUN(c->b, f);
+  return RUN(c->c, f);
+}
+static value run_not(vm *v, const code *c, frame *f) {
+  if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
+  return v_bool(!want_bool(v, c->n->a->at, RUN(c->a, f), "the operand of 'not'"));
+}
+static value run_neg(vm *v, const code *c, frame *f) {
+  if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
+  value a = RUN(c->a, f);
+  if (a.tag != V_NUM) vm_error(v, c->n->at, "E0402 cannot negate %s", value_type_name(a));
+  a.as.num = dec_neg(a.as.num);
+  return a;
+}
+
+static value run_list(vm *v, const code *c, frame *f) {
+  if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
+  list *l = list_new((size_t)c->nkids);
+  for (int i = 0; i < c->nkids; i++) l->items[i] = RUN(c->kids[i], f);
+  return v_list(l);
+}
+/* The names were worked out at compile time: the walker's own array for
+ * this literal (literal_keys), so both make records of one layout. */
+static value run_record(vm *v, const code *c, frame *f) {
+  if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
+  record *r = record_new_shared((size_t)c->nkids, c->keys);
+  for (int i = 0; i < c->nkids; i++) r->vals[i] = RUN(c->kids[i], f);
+  return v_rec(r);
+}
+
+/* A call with positional arguments only (named ones go through the
+ * walker, which maps them): the callee, then the arguments in order, as
+ * eval_call does, and call_full from there (limits, trace, coverage). */
+static value run_call(vm *v, const code *c, frame *f) {
+  value fv = RUN(c->a, f);
+  value small[4];
+  value *args = c->nkids <= 4 ? small : svl_alloc((size_t)c->nkids * sizeof(value));
+  for (int i = 0; i < c->nkids; i++) args[i] = RUN(c->kids[i], f);
+  return vm_call(v, fv, c->nkids, args, c->n->at);
+}
+
+/* A block: its lets straight into their slots, other statements (assert,
+ * print) by the walker, then the final expression. */
+static value run_block(vm *v, const code *c, frame *f) {
+  for (int i = 0; i < c->nkids; i++) {
+    const code *s = c->kids[i];
+    if (s->n->kind == N_LET) f->slots[s->slot] = RUN(s->a, f);
+    else eval_stmt(v, s->n, f);
+  }
+  return RUN(c->a, f);
+}
+
+/* ---- the compiler ---- */
+
+static code *code_new(const node *n, run_fn run) {
+  code *c = svl_alloc(sizeof *c);
+  c->n = n;
+  c->run = run;
+  return c;
+}
+
+static code *compile(vm *v, const node *n);
+
+static bool is_const(const code *c) { return c->run == run_const; }
+
+/* n, whose operands are all constants, as a constant: worked out once by
+ * the walker, with nothing to observe it (eval_quiet).  When it raises
+ * (1 / 0, 5% + 1), n stays as it is and raises when run, where the
+ * walker raised it. */
+static code *folded(vm *v, code *c) {
+  loc here = v->here;
+  value x;
+  bool ok = eval_quiet(v, c->n, NULL, &x);
+  v->here = here;
+  if (!ok) return c;
+  code *k = code_new(c->n, run_const);
+  k->k = x;
+  return k;
+}
+
+static code *compile_chain(vm *v, const node *n) {
+  size_t len = 0;
+  for (const node *k = n; k == n || ast_chain_link(n, k); k = k->a) len++;
+  const node **links = svl_alloc(len * sizeof *links);
+  size_t i = len;
+  for (const node *k = n; k == n || ast_chain_link(n, k); k = k->a) links[--i] = k;
+  code *c = code_new(n, run_chain);
+  c->links = links;
+  c->nkids = (int)len + 1;
+  c->kids = svl_alloc((size_t)c->nkids * sizeof *c->kids);
+  c->kids[0] = compile(v, links[0]->a);
+  for (i = 0; i < len; i++) c->kids[i + 1] = compile(v, links[i]->b);
+  return c;
+}
+
+static code *compile_name(const node *n) {
+  if (n->refkind == REF_LOCAL) {
+    code *c = code_new(n, n->up == 0 ? run_local0 : n->up == 1 ? run_local1 : run_local);
+    c->slot = n->slot;
+    c->up = n->up;
+    return c;
+  }
+  if (n->refkind == REF_GLOBAL) return code_new(n, run_global);
+  return code_new(n, run_tree);
+}
+
+static const code **compile_kids(vm *v, const node *n, bool values) {
+  const code **k = svl_alloc((size_t)(n->nkids ? n->nkids : 1) * sizeof *k);
+  for (int i = 0; i < n->nkids; i++) k[i] = compile(v, values ? n->kids[i]->a : n->kids[i]);
+  return k;
+}
+
+static code *compile_block(vm *v, const node *n) {
+  code *c = code_new(n, run_block);
+  c->nkids = n->nkids;
+  c->kids = svl_alloc((size_t)(n->nkids ? n->nkids : 1) * sizeof *c->kids);
+  for (int i = 0; i < n->nkids; i++) {
+    const node *st = n->kids[i];
+    code *s = code_new(st, run_tree);
+    if (st->kind == N_LET) s->a = compile(v, st->a), s->slot = st->slot;
+    c->kids[i] = s;
+  }
+  c->a = compile(v, n->a);
+  return c;
+}
+
+static code *compile(vm *v, const node *n) {
+  if (stack_low()) return code_new(n, run_tree);
+  code *c;
+  switch (n->kind) {
+  case N_LIT:
+    c = code_new(n, run_const);
+    c->k = n->lit;
+    return c;
+  case N_QTY: return folded(v, code_new(n, run_tree));
+  case N_NAME: return compile_name(n);
+  case N_FIELD:
+    if (!site_of(n)) return code_new(n, run_tree);
+    c = code_new(n, run_field);
+    c->st = site_of(n);
+    c->a = compile(v, n->a);
+    if (c->a->run == run_local0) c->run = run_field_local0;
+    return c;
+  case N_INDEX:
+    c = code_new(n, run_index);
+    c->a = compile(v, n->a);
+    c->b = compile(v, n->b);
+    return c;
+  case N_BIN:
+    if (n->a->kind == N_BIN && n->a->a->kind == N_BIN) return compile_chain(v, n);
+    c = code_new(n, run_bin);
+    c->a = compile(v, n->a);
+    c->b = compile(v, n->b);
+    return is_const(c->a) && is_const(c->b) ? folded(v, c) : c;
+  case N_AND: case N_OR:
+    if (n->a->kind == N_AND || n->a->kind == N_OR) return code_new(n, run_tree); /* eval_logic */
+    c = code_new(n, n->kind == N_AND ? run_and : run_or);
+    c->a = compile(v, n->a);
+    c->b = compile(v, n->b);
+    return c;
+  case N_IF:
+    c = code_new(n, run_if);
+    c->a = compile(v, n->a);
+    c->b = compile(v, n->b);
+    c->c = compile(v, n->c);
+    return c;
+  case N_NOT: case N_NEG:
+    c = code_new(n, n->kind == N_NOT ? run_not : run_neg);
+    c->a = compile(v, n->a);
+    return is_const(c->a) ? folded(v, c) : c;
+  case N_AS: {
+    /* a conversion of a constant (£1.2m as EUR, 90 days as weeks) is
+     * worked out once */
+    code *a = compile(v, n->a);
+    return is_const(a) ? folded(v, code_new(n, run_tree)) : code_new(n, run_tree);
+  }
+  case N_LIST:
+    c = code_new(n, run_list);
+    c->nkids = n->nkids;
+    c->kids = compile_kids(v, n, false);
+    return c;
+  case N_RECORD:
+    c = code_new(n, run_record);
+    c->nkids = n->nkids;
+    c->keys = literal_keys(n);
+    c->kids = compile_kids(v, n, true);
+    return c;
+  case N_CALL:
+    for (int i = 0; i < n->nkids; i++)
+      if (n->kids[i]->kind == N_NAMED) return code_new(n, run_tree);
+    c = code_new(n, run_call);
+    c->a = compile(v, n->a);
+    c->nkids = n->nkids;
+    c->kids = compile_kids(v, n, false);
+    return c;
+  case N_BLOCK:
+    if (!n->a) return code_new(n, run_tree);
+    return compile_block(v, n);
+  default: return code_new(n, run_tree);
+  }
+}
+
+value code_run_first(vm *v, const node *n, const void **slot, frame *f) {
+  const code *c = compile(v, n);
+  *slot = c;
+  return c->run(v, c, f);
+}
