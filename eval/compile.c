@@ -69,8 +69,16 @@ static value run_field_local0(vm *v, const code *c, frame *f) { return field_rea
 
 static value run_index(vm *v, const code *c, frame *f) {
   if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
-  value o = RUN(c->a, f), out;
-  get_index(v, c->n->at, o, RUN(c->b, f), false, &out);
+  value o = RUN(c->a, f), i = RUN(c->b, f), out;
+  /* xs[k], k a whole number within the list: the item; anything else
+   * (a text, a record, out of range, not a whole number) as the walker */
+  int64_t k;
+  if (o.tag == V_LIST && i.tag == V_NUM && !i.unit && dec_to_int(i.as.num, &k)) {
+    const list *l = o.as.list;
+    if (k > 0 && (uint64_t)k <= l->n) return l->items[k - 1];
+    if (k < 0 && 0 - (uint64_t)k <= l->n) return l->items[(int64_t)l->n + k];
+  }
+  get_index(v, c->n->at, o, i, false, &out);
   return out;
 }
 
@@ -129,6 +137,17 @@ static value run_record(vm *v, const code *c, frame *f) {
   record *r = record_new_shared((size_t)c->nkids, c->keys);
   for (int i = 0; i < c->nkids; i++) r->vals[i] = RUN(c->kids[i], f);
   return v_rec(r);
+}
+
+/* `x with {k: e, ...}`: x, then the literal's values in order, as the
+ * walker does (eval.c with_literal). */
+static value run_with_literal(vm *v, const code *c, frame *f) {
+  if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
+  value a = RUN(c->a, f);
+  value small[8];
+  value *vals = c->nkids <= 8 ? small : svl_alloc((size_t)c->nkids * sizeof(value));
+  for (int i = 0; i < c->nkids; i++) vals[i] = RUN(c->kids[i], f);
+  return with_values(v, c->n, a, vals);
 }
 
 /* A call with positional arguments only (named ones go through the
@@ -295,6 +314,13 @@ static code *compile(vm *v, const node *n) {
     c->a = compile(v, n->a);
     c->nkids = n->nkids;
     c->kids = compile_kids(v, n, false);
+    return c;
+  case N_WITH:
+    if (n->b->kind != N_RECORD) return code_new(n, run_tree);
+    c = code_new(n, run_with_literal);
+    c->a = compile(v, n->a);
+    c->nkids = n->b->nkids;
+    c->kids = compile_kids(v, n->b, true);
     return c;
   case N_BLOCK:
     if (!n->a) return code_new(n, run_tree);
