@@ -177,6 +177,7 @@ struct svl_vm {
     const char **keys;
     size_t unit, proxy;
   } ind_memo[8];
+  unsigned ind_next;   /* the entry of ind_memo to fill next */
   /* data provenance (eval/provenance.c): the last fields read from
    * loaded rows, and the operands an error about to be raised concerns */
   struct prov_read {
