@@ -161,6 +161,19 @@ static value run_call(vm *v, const code *c, frame *f) {
   return vm_call(v, fv, c->nkids, args, c->n->at);
 }
 
+/* A call of a builtin named in the source (`sum(xs)`, `value(jobs, q)`):
+ * the builtin is known when compiling and its arity was checked then, so
+ * what is left of call_full's way is the step and the call itself. */
+static value run_call_builtin(vm *v, const code *c, frame *f) {
+  const builtin *b = c->a->k.as.builtin;
+  value small[4];
+  value *args = c->nkids <= 4 ? small : svl_alloc((size_t)c->nkids * sizeof(value));
+  for (int i = 0; i < c->nkids; i++) args[i] = RUN(c->kids[i], f);
+  step(v, c->n->at);
+  if (b->fn == v->native_fn) return v->native_call(v, b, c->nkids, args, c->n->at);
+  return b->fn(v, c->nkids, args, c->n->at);
+}
+
 /* A block: its lets straight into their slots, other statements (assert,
  * print) by the walker, then the final expression. */
 static value run_block(vm *v, const code *c, frame *f) {
@@ -223,6 +236,12 @@ static code *compile_name(const node *n) {
     return c;
   }
   if (n->refkind == REF_GLOBAL) return code_new(n, run_global);
+  if (n->refkind == REF_BUILTIN) { /* a builtin is a constant */
+    code *c = code_new(n, run_const);
+    c->k = (value){.tag = V_BUILTIN};
+    c->k.as.builtin = n->ref;
+    return c;
+  }
   return code_new(n, run_tree);
 }
 
@@ -314,6 +333,10 @@ static code *compile(vm *v, const node *n) {
     c->a = compile(v, n->a);
     c->nkids = n->nkids;
     c->kids = compile_kids(v, n, false);
+    if (is_const(c->a) && c->a->k.tag == V_BUILTIN) {
+      const builtin *b = c->a->k.as.builtin;
+      if (n->nkids >= b->min_args && (b->max_args < 0 || n->nkids <= b->max_args)) c->run = run_call_builtin;
+    }
     return c;
   case N_WITH:
     if (n->b->kind != N_RECORD) return code_new(n, run_tree);
