@@ -1,6 +1,7 @@
 /* The compiled form (issue 19, first step): the bodies the evaluator runs
  * most -- a function's or lambda's body, a comprehension's item and
- * filter -- are compiled, on their first run, into a tree of `code`:
+ * filter, a rule's require and warn conditions -- are compiled, on their
+ * first run, into a tree of `code`:
  * each node a function pointer chosen for its kind and the shape of its
  * operands (a local of this frame, a literal...), with what the tree
  * walker looks up on every visit worked out once: the site (the field
@@ -18,7 +19,6 @@
  * resolver's slots as they are).  A kind not compiled here runs through
  * the walker (run_tree), so the two can never disagree about it. */
 #include "eval/walk.h"
-
 
 /* Deeper than the stack left allows: the walker raises it where it did. */
 static inline bool stack_low(void) {
