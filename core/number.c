@@ -631,6 +631,20 @@ static bool div_fast(dec a, dec b, dec *out) {
   int ea, eb;
   if (!plain_coeff(a, &x, &ea) || !plain_coeff(b, &y, &eb) || x == 0 || y == 0) return false;
   bool neg = (a.w[1] ^ b.w[1]) >> 63, sticky;
+  if (x < 1000000000000000ull && !(y >> 64) && (uint64_t)x * 10000 % (uint64_t)y == 0) {
+    /* a quotient of small coefficients with at most four decimals beyond
+     * the preferred exponent (a mean: 210 / 4 = 52.5): exact, at the
+     * exponent nearest the preferred one — the smallest k with x * 10^k a
+     * multiple of y — which the path below reaches only after dropping
+     * the zeros of a 35-digit quotient, a 128-bit division each */
+    uint64_t c = (uint64_t)x * 10000 / (uint64_t)y;
+    int k = 4;
+    while (k > 0 && c % 10 == 0) c /= 10, k--;
+    int ex = ea - eb + BIAS - k;
+    if (ex < 0 || ex > EXP_TOP) return false;
+    *out = pack(neg, ex, c);
+    return true;
+  }
   int s = 35 + ndigits(y) - ndigits(x); /* 2 to 68 */
   uint64_t u[10] = {(uint64_t)x, (uint64_t)(x >> 64)};
   int n = u[1] ? 2 : 1;

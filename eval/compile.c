@@ -1,6 +1,7 @@
 /* The compiled form (issue 19, first step): the bodies the evaluator runs
  * most -- a function's or lambda's body, a comprehension's item and
- * filter -- are compiled, on their first run, into a tree of `code`:
+ * filter, a rule's require and warn conditions -- are compiled, on their
+ * first run, into a tree of `code`:
  * each node a function pointer chosen for its kind and the shape of its
  * operands (a local of this frame, a literal...), with what the tree
  * walker looks up on every visit worked out once: the site (the field
@@ -18,7 +19,6 @@
  * resolver's slots as they are).  A kind not compiled here runs through
  * the walker (run_tree), so the two can never disagree about it. */
 #include "eval/walk.h"
-
 
 /* Deeper than the stack left allows: the walker raises it where it did. */
 static inline bool stack_low(void) {
@@ -69,8 +69,16 @@ static value run_field_local0(vm *v, const code *c, frame *f) { return field_rea
 
 static value run_index(vm *v, const code *c, frame *f) {
   if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
-  value o = RUN(c->a, f), out;
-  get_index(v, c->n->at, o, RUN(c->b, f), false, &out);
+  value o = RUN(c->a, f), i = RUN(c->b, f), out;
+  /* xs[k], k a whole number within the list: the item; anything else
+   * (a text, a record, out of range, not a whole number) as the walker */
+  int64_t k;
+  if (o.tag == V_LIST && i.tag == V_NUM && !i.unit && dec_to_int(i.as.num, &k)) {
+    const list *l = o.as.list;
+    if (k > 0 && (uint64_t)k <= l->n) return l->items[k - 1];
+    if (k < 0 && 0 - (uint64_t)k <= l->n) return l->items[(int64_t)l->n + k];
+  }
+  get_index(v, c->n->at, o, i, false, &out);
   return out;
 }
 
@@ -131,6 +139,17 @@ static value run_record(vm *v, const code *c, frame *f) {
   return v_rec(r);
 }
 
+/* `x with {k: e, ...}`: x, then the literal's values in order, as the
+ * walker does (eval.c with_literal). */
+static value run_with_literal(vm *v, const code *c, frame *f) {
+  if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
+  value a = RUN(c->a, f);
+  value small[8];
+  value *vals = c->nkids <= 8 ? small : svl_alloc((size_t)c->nkids * sizeof(value));
+  for (int i = 0; i < c->nkids; i++) vals[i] = RUN(c->kids[i], f);
+  return with_values(v, c->n, a, vals);
+}
+
 /* A call with positional arguments only (named ones go through the
  * walker, which maps them): the callee, then the arguments in order, as
  * eval_call does, and call_full from there (limits, trace, coverage). */
@@ -140,6 +159,19 @@ static value run_call(vm *v, const code *c, frame *f) {
   value *args = c->nkids <= 4 ? small : svl_alloc((size_t)c->nkids * sizeof(value));
   for (int i = 0; i < c->nkids; i++) args[i] = RUN(c->kids[i], f);
   return vm_call(v, fv, c->nkids, args, c->n->at);
+}
+
+/* A call of a builtin named in the source (`sum(xs)`, `value(jobs, q)`):
+ * the builtin is known when compiling and its arity was checked then, so
+ * what is left of call_full's way is the step and the call itself. */
+static value run_call_builtin(vm *v, const code *c, frame *f) {
+  const builtin *b = c->a->k.as.builtin;
+  value small[4];
+  value *args = c->nkids <= 4 ? small : svl_alloc((size_t)c->nkids * sizeof(value));
+  for (int i = 0; i < c->nkids; i++) args[i] = RUN(c->kids[i], f);
+  step(v, c->n->at);
+  if (b->fn == v->native_fn) return v->native_call(v, b, c->nkids, args, c->n->at);
+  return b->fn(v, c->nkids, args, c->n->at);
 }
 
 /* A block: its lets straight into their slots, other statements (assert,
@@ -204,6 +236,12 @@ static code *compile_name(const node *n) {
     return c;
   }
   if (n->refkind == REF_GLOBAL) return code_new(n, run_global);
+  if (n->refkind == REF_BUILTIN) { /* a builtin is a constant */
+    code *c = code_new(n, run_const);
+    c->k = (value){.tag = V_BUILTIN};
+    c->k.as.builtin = n->ref;
+    return c;
+  }
   return code_new(n, run_tree);
 }
 
@@ -295,6 +333,17 @@ static code *compile(vm *v, const node *n) {
     c->a = compile(v, n->a);
     c->nkids = n->nkids;
     c->kids = compile_kids(v, n, false);
+    if (is_const(c->a) && c->a->k.tag == V_BUILTIN) {
+      const builtin *b = c->a->k.as.builtin;
+      if (n->nkids >= b->min_args && (b->max_args < 0 || n->nkids <= b->max_args)) c->run = run_call_builtin;
+    }
+    return c;
+  case N_WITH:
+    if (n->b->kind != N_RECORD) return code_new(n, run_tree);
+    c = code_new(n, run_with_literal);
+    c->a = compile(v, n->a);
+    c->nkids = n->b->nkids;
+    c->kids = compile_kids(v, n->b, true);
     return c;
   case N_BLOCK:
     if (!n->a) return code_new(n, run_tree);

@@ -31,7 +31,10 @@ value eval_rule(vm *v, const node *d, frame *f) {
     if (it->kind == N_LET) { f->slots[it->slot] = eval(v, it->a, f); continue; }
     if (v->coverage) count_hit(it);
     value c;
-    if (it->kind != N_REQUIRE || !require_all_form(v, it->a, f, eval, &c)) c = eval(v, it->a, f);
+    if (it->kind != N_REQUIRE || !require_all_form(v, it->a, f, eval, &c)) {
+      site *st = site_of(it); /* the condition's compiled form is kept there */
+      c = st ? code_run(v, it->a, &st->code, f) : eval(v, it->a, f);
+    }
     if (it->kind == N_REQUIRE) {
       if (c.tag == V_LIST) c = require_list(v, it->a, c.as.list);
       if (c.tag == V_VERDICT) {

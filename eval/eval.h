@@ -26,7 +26,8 @@ typedef struct site {
   void *cache;         /* N_FIELD, N_RECORD, N_WITH: record layouts seen;
                           N_TABLE: its row index (eval/table_index.c) */
   const void *code;    /* N_FN, N_LAMBDA: the compiled body; N_COMP: the
-                          compiled item (eval/compile.c) */
+                          compiled item; N_REQUIRE, N_WARN: the compiled
+                          condition (eval/compile.c) */
   const void *code2;   /* N_COMP: the compiled filter */
   uint32_t hits;       /* coverage: times run (fn/rule/table/lambda calls,
                           table rows, require/warn) */
@@ -176,6 +177,7 @@ struct svl_vm {
     const char **keys;
     size_t unit, proxy;
   } ind_memo[8];
+  unsigned ind_next;   /* the entry of ind_memo to fill next */
   /* data provenance (eval/provenance.c): the last fields read from
    * loaded rows, and the operands an error about to be raised concerns */
   struct prov_read {

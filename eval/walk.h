@@ -60,6 +60,8 @@ bool field_of(vm *v, const node *n, value obj, bool soft, value *out);
 bool get_index(vm *v, loc at, value obj, value idx, bool soft, value *out);
 const char **literal_keys(const node *n);
 void eval_stmt(vm *v, const node *st, frame *f);
+/* `x with` a record literal (n->b), given the literal's values */
+value with_values(vm *v, const node *n, value a, const value *vals);
 
 /* eval/operators.c */
 value op_apply(vm *v, loc at, int op, value a, value b);

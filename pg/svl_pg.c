@@ -18,8 +18,8 @@
  *   every handle a call makes is released before it returns, by PG_FINALLY
  *   when an ERROR leaves early.  Nothing in palloc'ed memory points into
  *   SVL's collected heap (the collector does not scan it).  The only
- *   handles kept across calls are the looked-up functions of a cached VM,
- *   released with it.
+ *   handles kept across calls are the looked-up functions of a cached VM
+ *   and its cache of short argument texts, released with it.
  * - The collector starts lazily, at the first call in a backend (never in
  *   the postmaster, even with shared_preload_libraries, so no collector
  *   state is forked).  The backend's one thread is the collector's first

@@ -91,11 +91,12 @@ static void eval_body(svl_vm *v, void *ctx) {
   const char *field = NULL;
   if (n->kind == N_FIELD && eval_quiet(v, n->a, NULL, &rec)) field = n->name;
   else rec = r;
-  if (rec.tag == V_RECORD && rec.as.rec->src && rec.as.rec->src->file) {
+  /* rec_src, not src: an indicator's record keeps its name there */
+  const datasrc *ds = rec.tag == V_RECORD ? rec_src(rec.as.rec) : NULL;
+  if (ds && ds->file) {
     sbuf b;
     sb_init(&b);
-    sb_printf(&b, "from %s line %u", rec.as.rec->src->file, (unsigned)rec.as.rec->line);
-    const datasrc *ds = rec.as.rec->src;
+    sb_printf(&b, "from %s line %u", ds->file, (unsigned)rec.as.rec->line);
     bool column = false;
     for (size_t i = 0; field && i < ds->ncols; i++) column |= ds->cols[i] && !strcmp(ds->cols[i], field);
     if (column) sb_printf(&b, ", column %s", field);

@@ -781,9 +781,39 @@ static void test_parts(void) {
   ok(bad == 0 && wide > 1000, "dec_parts is dec_format in parts for 20,000 results");
 }
 
+/* Quotients of small coefficients, the short path of dec_div (exact with
+ * up to four decimals past the preferred exponent: 210 / 4 = 52.5), and
+ * their neighbours that take the long one: the library's bits for every
+ * pair, exponents and signs mixed, at the edges of the exponent range too. */
+static void test_small_quotients(void) {
+  int bad = 0, n = 0;
+  static const int exps[] = {0, -2, 3, -6176, 6111, -30};
+  for (int64_t a = -300; a <= 3000; a += 7)
+    for (int64_t b = 1; b <= 160; b++)
+      for (int e = 0; e < 6; e++) {
+        char sa[40], sb[40];
+        snprintf(sa, sizeof sa, "%lldE%d", (long long)a, exps[e]);
+        snprintf(sb, sizeof sb, "%lldE%d", (long long)(b * (e % 2 ? -1 : 1)), exps[(e + b) % 6]);
+        dec x, y, got, want;
+        if (dec_parse(sa, strlen(sa), &x) != DEC_OK || dec_parse(sb, strlen(sb), &y) != DEC_OK) continue;
+        BID_UINT128 bx, by, r;
+        _IDEC_flags f = 0;
+        memcpy(&bx, &x, sizeof bx), memcpy(&by, &y, sizeof by);
+        r = bid128_div(bx, by, BID_ROUNDING_TO_NEAREST, &f);
+        if (bid128_isZero(r)) r = bid128_abs(r);
+        memcpy(&want, &r, sizeof want);
+        dec_status st = dec_div(x, y, &got);
+        n++;
+        if (bid128_isFinite(r) ? st != DEC_OK || memcmp(&got, &want, sizeof got) : st == DEC_OK)
+          if (bad++ < 3) printf("# %s / %s differs from the library\n", sa, sb);
+      }
+  ok(bad == 0 && n > 100000, "dec_div of small coefficients is the library's quotient, bit for bit");
+}
+
 int main(void) {
   printf("TAP version 13\n");
   test_parts();
+  test_small_quotients();
   test_parse();
   test_format();
   test_arith();

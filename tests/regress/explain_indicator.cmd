@@ -1,0 +1,1 @@
+explain FILE cheaper
