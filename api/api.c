@@ -455,7 +455,7 @@ svl_status api_take_args(svl_vm *v, const char *api, svl_value *fn, int nargs, s
   a->pos = nargs + nnamed <= (int)(sizeof a->small / sizeof *a->small)
                ? a->small
                : svl_alloc((size_t)(nargs + nnamed + 1) * sizeof(value));
-  a->named = a->pos ? a->pos + nargs : NULL;
+  a->named = a->pos + nargs;
   a->names = nnamed <= (int)(sizeof a->small_names / sizeof *a->small_names)
                  ? a->small_names
                  : svl_alloc((size_t)(nnamed + 1) * sizeof(char *));

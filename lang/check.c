@@ -862,21 +862,23 @@ static void spelling(checker *c, const node *n) {
   for (int i = 0; i < n->nkids; i++) spelling(c, n->kids[i]);
 }
 
+/* A checker of prog reporting to out. */
+static void checker_init(checker *c, const node *prog, findings *out) {
+  memset(c, 0, sizeof *c);
+  c->out = out;
+  c->cur_global = -1;
+  c->file = prog->at.src ? prog->at.src->name : NULL;
+}
+
 void check_spelling(const node *prog, findings *out) {
   checker c;
-  memset(&c, 0, sizeof c);
-  c.out = out;
-  c.cur_global = -1;
-  c.file = prog->at.src ? prog->at.src->name : NULL;
+  checker_init(&c, prog, out);
   spelling(&c, prog);
 }
 
 void check_program(const node *prog, findings *out) {
   checker c;
-  memset(&c, 0, sizeof c);
-  c.out = out;
-  c.cur_global = -1;
-  c.file = prog->at.src ? prog->at.src->name : NULL;
+  checker_init(&c, prog, out);
   for (int i = 0; i < prog->nkids; i++) decl(&c, prog->kids[i]);
   for (int i = 0; i < prog->nkids; i++) {
     const node *d = prog->kids[i];

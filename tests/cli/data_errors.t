@@ -274,22 +274,25 @@ first_line_is "lot by group_by: the group's key" \
 
 # -- a missing field: the record without it is named, never another row
 # the call was given (sv.job is the rule's mistake, not the bid's)
+# field_error DESC FILE WHAT WANT: svl run FILE exits 1 and its first line is WANT
+field_error() {
+  expect_status "$1: exit 1" 1 "$SVL" run "$2"
+  first_line_is "$1: $3" "$4"
+}
 cat >fields.svl <<'EOF'
 let bids = load("bids.csv")
 let sv = {jobs: 3, apprentices: 2}
 fn score(b) = b.quality + sv.job
 print [score(b) for b in bids]
 EOF
-expect_status "a rule's record lacks a field: exit 1" 1 "$SVL" run fields.svl
-first_line_is "a rule's record lacks a field: no row named" \
+field_error "a rule's record lacks a field" fields.svl "no row named" \
   "fields.svl:3:30: error: no field 'job' in this record [E0404]"
 cat >fields_row.svl <<'EOF'
 let bids = load("bids.csv")
 fn score(b) = b.quality + b.cost
 print [score(b) for b in bids]
 EOF
-expect_status "a row lacks a field: exit 1" 1 "$SVL" run fields_row.svl
-first_line_is "a row lacks a field: that row" \
+field_error "a row lacks a field" fields_row.svl "that row" \
   "fields_row.svl:2:29: error: bids.csv:2 (supplier \"Acme Ltd\"): no field 'cost' in this record [E0404]"
 cat >fields_other.svl <<'EOF'
 let bids = load("bids.csv")
@@ -297,8 +300,7 @@ let codes = load("commitments.csv")
 fn score(b) = [c.weight for c in codes if c.supplier == b.supplier]
 print [score(b) for b in bids]
 EOF
-expect_status "another file's row lacks a field: exit 1" 1 "$SVL" run fields_other.svl
-first_line_is "another file's row lacks a field: that row, not the bid" \
+field_error "another file's row lacks a field" fields_other.svl "that row, not the bid" \
   "fields_other.svl:3:18: error: commitments.csv:2 (supplier \"Acme Ltd\"): no field 'weight' in this record [E0404]"
 
 done_testing
