@@ -244,6 +244,8 @@ typedef struct {
   size_t items;
   jcache *cache;    /* the parser's shared texts, keys and shapes, across items */
   int phase;        /* items: 0 before the array, 1 in it, 2 after it */
+  const char **pkeys; /* items: the package's keys so far, a set (open addressing) */
+  size_t npkeys, pkcap;
 } spass;
 
 static void spass_close(spass *p) {
@@ -484,6 +486,34 @@ static const char *spass_what(spass *p, char c) {
   return b.s;
 }
 
+/* Note the package's key k (at the pass's place): a key given twice is an
+ * error, as load says for any object -- the items key most of all, whose
+ * second array a stream would otherwise leave unread. */
+static void spass_key(vm *v, loc at, spass *p, const char *k) {
+  if (2 * (p->npkeys + 1) > p->pkcap) {
+    const char **old = p->pkeys;
+    size_t oc = p->pkcap;
+    p->pkcap = oc ? 2 * oc : 16;
+    p->pkeys = svl_alloc(p->pkcap * sizeof *p->pkeys);
+    for (size_t i = 0; i < oc; i++) {
+      if (!old[i]) continue;
+      size_t j = svl_hash(old[i], strlen(old[i])) & (p->pkcap - 1);
+      while (p->pkeys[j]) j = (j + 1) & (p->pkcap - 1);
+      p->pkeys[j] = old[i];
+    }
+  }
+  size_t j = svl_hash(k, strlen(k)) & (p->pkcap - 1);
+  for (; p->pkeys[j]; j = (j + 1) & (p->pkcap - 1)) {
+    if (strcmp(p->pkeys[j], k) != 0) continue;
+    sbuf b;
+    sb_init(&b);
+    ld_put_got(&b, k, strlen(k));
+    spass_fail(v, at, p, "duplicate key %s in the package", b.s);
+  }
+  p->pkeys[j] = k;
+  p->npkeys++;
+}
+
 /* The package's fields other than the array, each parsed (so a malformed
  * one is reported) and left: before the array (head), up to its key and
  * '['; after it, up to the closing '}' and the end of the file. */
@@ -516,7 +546,13 @@ static void spass_fields(vm *v, loc at, spass *p, bool head) {
     }
     first = false;
     if (c != '"') spass_fail(v, at, p, "expected a key in double quotes, found %s", spass_what(p, c));
+    size_t kline = p->line, kcol = p->col;
     value k = spass_parse(v, at, p, spass_span(v, at, p), NULL);
+    /* the error at the key, as load gives it */
+    size_t aline = p->line, acol = p->col;
+    p->line = kline, p->col = kcol;
+    spass_key(v, at, p, k.as.text->s);
+    p->line = aline, p->col = acol;
     if (keys.len) sb_puts(&keys, ", ");
     sb_puts(&keys, k.as.text->s);
     c = spass_peek(v, at, p);
