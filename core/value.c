@@ -42,10 +42,9 @@ list *list_new(size_t n) {
  * allocations each made the collector the biggest cost of loading bids. */
 record *record_new(size_t n) {
   size_t k = n ? n : 1;
-  record *r = svl_alloc(sizeof(record) + k * sizeof(char *) + k * sizeof(value));
+  record *r = svl_alloc(sizeof(record) + k * sizeof(value) + k * sizeof(char *));
   r->n = n;
-  r->keys = (const char **)(r + 1);
-  r->vals = (value *)(r->keys + k);
+  r->keys = (const char **)(void *)(r->vals + k);
   return r;
 }
 
@@ -53,7 +52,6 @@ record *record_new_shared(size_t n, const char **keys) {
   record *r = svl_alloc(sizeof(record) + (n ? n : 1) * sizeof(value));
   r->n = n;
   r->keys = keys;
-  r->vals = (value *)(r + 1);
   return r;
 }
 
@@ -63,7 +61,6 @@ record *record_view(const record *base, size_t n, const char **keys) {
   r->n = n;
   r->keys = keys;
   r->base = base;
-  r->vals = (value *)(r + 1);
   r->src = rec_src(base);
   r->line = base->line;
   return r;
@@ -96,7 +93,7 @@ const rowfmt *rowfmt_for(const svl_type *t) {
 
 record *record_packed(const rowfmt *fmt, const char **keys, const value *vals) {
   record *r = svl_alloc(sizeof(record) + (fmt->size ? fmt->size : 1));
-  unsigned char *p = (unsigned char *)(r + 1);
+  unsigned char *p = (unsigned char *)r->vals;
   for (size_t i = 0; i < fmt->nf; i++) {
     const struct rowfield *rf = &fmt->f[i];
     value x = vals[i];
@@ -134,7 +131,6 @@ record *record_packed(const rowfmt *fmt, const char **keys, const value *vals) {
   r->n = fmt->nf;
   r->keys = keys;
   r->fmt = fmt;
-  r->vals = (value *)(void *)p;
   return r;
 }
 
@@ -171,7 +167,7 @@ static size_t tagged_flags(size_t n) { return (n + 7) & ~(size_t)7; }
 record *record_tagged(size_t n, const char **keys, const value *vals) {
   size_t fl = tagged_flags(n);
   record *r = svl_alloc(sizeof(record) + (n ? fl + n * sizeof(void *) : 1));
-  unsigned char *p = (unsigned char *)(r + 1);
+  unsigned char *p = (unsigned char *)r->vals;
   const void **slot = (const void **)(void *)(p + fl);
   for (size_t i = 0; i < n; i++) {
     value x = vals[i];
@@ -198,7 +194,6 @@ record *record_tagged(size_t n, const char **keys, const value *vals) {
   r->n = n;
   r->keys = keys;
   r->fmt = &rowfmt_tagged;
-  r->vals = (value *)(void *)p;
   return r;
 }
 

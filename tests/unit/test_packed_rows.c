@@ -121,6 +121,36 @@ int main(void) {
                          v_pct(D("0.1")), v_cstr("")};
   ok(record_packed(fmt, names, wrong_unit) == NULL, "a value not of its field's kind or unit is not packed");
 
+  /* the record header: 40 bytes, the values after it, an ordinary
+   * record's keys after its values, the indicator flag beside n */
+  ok(sizeof(record) == 40, "a record's header is 40 bytes");
+  bool kept = true;
+  for (size_t k = 0; k <= 9; k++) {
+    record *o = record_new(k);
+    for (size_t i = 0; i < k; i++) o->keys[i] = names[i % 8], o->vals[i] = v_int((int64_t)i * 7);
+    o->indicator = true;
+    o->line = UINT32_MAX;
+    kept = kept && o->n == k && o->indicator && o->line == UINT32_MAX;
+    for (size_t i = 0; i < k; i++)
+      kept = kept && o->keys[i] == names[i % 8] && value_equal(rec_get(o, i), v_int((int64_t)i * 7));
+    o->indicator = false;
+    kept = kept && o->n == k && !o->indicator;
+  }
+  ok(kept, "an ordinary record keeps its keys, values, line and flag apart");
+  record *base = record_packed(fmt, names, rows[0]);
+  const char *vkeys[] = {"id", "supplier", "price", "insured", "score", "due", "share", "note", "quality", "sv"};
+  record *view = record_view(base, 10, vkeys);
+  view->vals[0] = v_pct(D("0.5")), view->vals[1] = v_qty(D("12.5"), gbp);
+  record *view2 = record_view(view, 11, (const char *[]){"id", "supplier", "price", "insured", "score", "due",
+                                                          "share", "note", "quality", "sv", "total"});
+  view2->vals[0] = v_num(D("75.96"));
+  bool through = view2->n == 11 && view2->base == view && value_equal(rec_get(view2, 2), rows[0][2]) &&
+                 value_equal(rec_get(view2, 8), v_pct(D("0.5"))) && value_equal(rec_get(view2, 9), v_qty(D("12.5"), gbp)) &&
+                 value_equal(rec_get(view2, 10), v_num(D("75.96")));
+  const value *every = record_values(view2);
+  for (size_t i = 0; i < 8; i++) through = through && value_equal(every[i], rows[0][i]);
+  ok(through, "a view of a view of a packed row reads every field through rec_get");
+
   printf("1..%d\n", n_tests);
   return n_failed ? 1 : 0;
 }
