@@ -73,7 +73,7 @@ static value run_index(vm *v, const code *c, frame *f) {
   /* xs[k], k a whole number within the list: the item; anything else
    * (a text, a record, out of range, not a whole number) as the walker */
   int64_t k;
-  if (o.tag == V_LIST && i.tag == V_NUM && !i.unit && dec_to_int(i.as.num, &k)) {
+  if (o.tag == V_LIST && i.tag == V_NUM && !i.unit && (dec_small_whole(i.as.num, &k) || dec_to_int(i.as.num, &k))) {
     const list *l = o.as.list;
     if (k > 0 && (uint64_t)k <= l->n) return l->items[k - 1];
     if (k < 0 && 0 - (uint64_t)k <= l->n) return l->items[(int64_t)l->n + k];
@@ -82,10 +82,43 @@ static value run_index(vm *v, const code *c, frame *f) {
   return out;
 }
 
+/* op_apply, with the commonest cases of two numbers worked here, as
+ * arith_num and compare work them: + and - in one unit with one percent
+ * flag, * and / of plain numbers (a zero divisor goes on to raise), and
+ * the orderings in one unit with one flag.  Everything else, and every
+ * error, is op_apply's. */
+static inline value num_op(vm *v, loc at, int op, value a, value b) {
+  if (a.tag == V_NUM && b.tag == V_NUM) {
+    dec r;
+    switch (op) {
+    case OP_ADD: case OP_SUB:
+      if (a.unit != b.unit || a.pct != b.pct) break;
+      v->here = at;
+      vm_check(v, at, op == OP_ADD ? dec_add(a.as.num, b.as.num, &r) : dec_sub(a.as.num, b.as.num, &r));
+      value out = {.tag = V_NUM, .pct = a.pct, .unit = a.unit};
+      out.as.num = r;
+      return out;
+    case OP_MUL: case OP_DIV:
+      if (a.unit || b.unit || (op == OP_DIV && dec_is_zero(b.as.num))) break;
+      v->here = at;
+      vm_check(v, at, op == OP_MUL ? dec_mul(a.as.num, b.as.num, &r) : dec_div(a.as.num, b.as.num, &r));
+      return v_num(r);
+    case OP_LT: case OP_LE: case OP_GT: case OP_GE: {
+      if (a.unit != b.unit || a.pct != b.pct) break;
+      v->here = at;
+      int k = dec_cmp(a.as.num, b.as.num);
+      return v_bool(op == OP_LT ? k < 0 : op == OP_LE ? k <= 0 : op == OP_GT ? k > 0 : k >= 0);
+    }
+    default: break;
+    }
+  }
+  return op_apply(v, at, op, a, b);
+}
+
 static value run_bin(vm *v, const code *c, frame *f) {
   value a = RUN(c->a, f);
   value b = RUN(c->b, f);
-  return op_apply(v, c->n->at, c->n->op, a, b);
+  return num_op(v, c->n->at, c->n->op, a, b);
 }
 
 /* a + b - c ...: three or more operands, left to right without
@@ -95,7 +128,7 @@ static value run_chain(vm *v, const code *c, frame *f) {
   value acc = RUN(c->kids[0], f);
   for (int i = 1; i < c->nkids; i++) {
     const node *l = c->links[i - 1];
-    acc = op_apply(v, l->at, l->op, acc, RUN(c->kids[i], f));
+    acc = num_op(v, l->at, l->op, acc, RUN(c->kids[i], f));
   }
   return acc;
 }
