@@ -1081,8 +1081,6 @@ bool dec_eq(dec a, dec b) {
 
 bool dec_is_zero(dec a) { return b_zero(to_b(a)); }
 
-bool dec_is_one(dec a) { return a.w[1] == 0x3040000000000000ull && a.w[0] == 1; }
-
 bool dec_is_neg(dec a) { return b_neg(to_b(a)); }
 
 bool dec_is_int(dec a) {
