@@ -509,6 +509,18 @@ static uint64_t div_limbs1(uint64_t *x, int n, uint64_t d) {
   return r;
 }
 
+/* x * y for x and y below 2^113 (coefficients), in four limbs, least
+ * significant first.  The high parts are below 2^49, so no sum
+ * overflows. */
+static void mul113(unsigned __int128 x, unsigned __int128 y, uint64_t w[4]) {
+  uint64_t x0 = (uint64_t)x, x1 = (uint64_t)(x >> 64), y0 = (uint64_t)y, y1 = (uint64_t)(y >> 64);
+  unsigned __int128 q00 = (unsigned __int128)x0 * y0, q01 = (unsigned __int128)x0 * y1,
+                    q10 = (unsigned __int128)x1 * y0, q11 = (unsigned __int128)x1 * y1;
+  unsigned __int128 mid = (q00 >> 64) + (uint64_t)q01 + (uint64_t)q10;
+  unsigned __int128 hi = (mid >> 64) + (q01 >> 64) + (q10 >> 64) + q11;
+  w[0] = (uint64_t)q00, w[1] = (uint64_t)mid, w[2] = (uint64_t)hi, w[3] = (uint64_t)(hi >> 64);
+}
+
 /* The commonest product, in the fewest instructions: two coefficients
  * below 2^64 whose product has at most 34 digits. */
 static inline bool mul_small(dec a, dec b, dec *out) {
@@ -538,13 +550,8 @@ static bool mul_fast(dec a, dec b, dec *out, bool *inexact) {
   if (!plain_coeff(a, &x, &ea) || !plain_coeff(b, &y, &eb)) return false;
   bool neg = (a.w[1] ^ b.w[1]) >> 63;
   int ex = ea + eb - BIAS;
-  uint64_t x0 = (uint64_t)x, x1 = (uint64_t)(x >> 64), y0 = (uint64_t)y, y1 = (uint64_t)(y >> 64);
-  /* 113 x 113 bits: the high parts are below 2^49, so no sum overflows */
-  unsigned __int128 q00 = (unsigned __int128)x0 * y0, q01 = (unsigned __int128)x0 * y1,
-                    q10 = (unsigned __int128)x1 * y0, q11 = (unsigned __int128)x1 * y1;
-  unsigned __int128 mid = (q00 >> 64) + (uint64_t)q01 + (uint64_t)q10;
-  unsigned __int128 hi = (mid >> 64) + (q01 >> 64) + (q10 >> 64) + q11;
-  uint64_t w[4] = {(uint64_t)q00, (uint64_t)mid, (uint64_t)hi, (uint64_t)(hi >> 64)};
+  uint64_t w[4];
+  mul113(x, y, w);
   int bits = w[3] ? 256 - __builtin_clzll(w[3]) : w[2] ? 192 - __builtin_clzll(w[2])
            : w[1] ? 128 - __builtin_clzll(w[1]) : 64 - (w[0] ? __builtin_clzll(w[0]) : 64);
   if (bits <= 113 && ((unsigned __int128)w[1] << 64 | w[0]) < TEN34) {
@@ -590,8 +597,10 @@ static int mul_limbs(uint64_t *u, int n, uint64_t m) {
 }
 
 /* u[0..n) / v for a divisor of two limbs (Knuth's algorithm D, base
- * 2^64); the quotient below 2^128 goes to *q, the remainder to *rest.
- * u has room for one more limb. */
+ * 2^64), when the quotient is below 2^128: it goes to *q, the remainder
+ * to *rest.  u has room for one more limb.  That bound makes the higher
+ * quotient digits zero (u << sh is below 2^128 times v << sh), so only
+ * the two low ones are worked out. */
 static void div_limbs2(uint64_t *u, int n, unsigned __int128 v, unsigned __int128 *q, unsigned __int128 *rest) {
   int sh = __builtin_clzll((uint64_t)(v >> 64));
   v <<= sh;
@@ -601,18 +610,19 @@ static void div_limbs2(uint64_t *u, int n, unsigned __int128 v, unsigned __int12
     for (int i = n; i > 0; i--) u[i] = u[i] << sh | u[i - 1] >> (64 - sh);
     u[0] <<= sh;
   }
-  uint64_t qd[8] = {0};
-  for (int j = n - 2; j >= 0; j--) {
-    unsigned __int128 qhat, rhat;
+  uint64_t qd[2] = {0};
+  for (int j = n - 2 < 1 ? n - 2 : 1; j >= 0; j--) {
+    uint64_t qhat; /* a digit: 64 x 64-bit products below */
+    unsigned __int128 rhat;
     if (u[j + 2] >= v1) qhat = UINT64_MAX, rhat = (unsigned __int128)u[j + 1] + v1;
     else {
       uint64_t r;
       qhat = udiv128(u[j + 2], u[j + 1], v1, &r);
       rhat = r;
     }
-    while (!(rhat >> 64) && qhat * v0 > (rhat << 64 | u[j])) qhat--, rhat += v1;
+    while (!(rhat >> 64) && (unsigned __int128)qhat * v0 > (rhat << 64 | u[j])) qhat--, rhat += v1;
     /* u[j..j+2] -= qhat * v */
-    unsigned __int128 p0 = qhat * v0, p1 = qhat * v1 + (p0 >> 64);
+    unsigned __int128 p0 = (unsigned __int128)qhat * v0, p1 = (unsigned __int128)qhat * v1 + (p0 >> 64);
     uint64_t s0 = (uint64_t)p0, s1 = (uint64_t)p1, s2 = (uint64_t)(p1 >> 64);
     uint64_t b0 = u[j] < s0;
     u[j] -= s0;
@@ -631,7 +641,7 @@ static void div_limbs2(uint64_t *u, int n, unsigned __int128 v, unsigned __int12
       u[j + 1] = (uint64_t)t;
       u[j + 2] += (uint64_t)(t >> 64);
     }
-    qd[j] = (uint64_t)qhat;
+    qd[j] = qhat;
   }
   *q = (unsigned __int128)qd[1] << 64 | qd[0];
   *rest = ((unsigned __int128)u[1] << 64 | u[0]) >> sh; /* u[2] is 0 now */
@@ -669,9 +679,11 @@ static bool div_fast(dec a, dec b, dec *out) {
    * d; then x * 10^s / y, s = 34 - e, lies in [10^33, 10^34). */
   int d = ndigits(x) - ndigits(y);
   int s = 34 - d - (d >= 0 ? x >= y * p10w[d] : x * p10w[-d] >= y); /* 0 to 67 */
-  uint64_t u[6] = {(uint64_t)x, (uint64_t)(x >> 64)};
-  int n = u[1] ? 2 : 1;
-  for (int k = s; k > 0; k -= 19) n = mul_limbs(u, n, p10[k > 19 ? 19 : k]);
+  uint64_t u[6];
+  mul113(x, p10w[s < 34 ? s : 34], u); /* x * 10^s: below 10^68, four limbs */
+  int n = 4;
+  while (n > 1 && !u[n - 1]) n--;
+  for (int k = s - 34; k > 0; k -= 19) n = mul_limbs(u, n, p10[k > 19 ? 19 : k]);
   if (!(y >> 64)) {
     rest = div_limbs1(u, n, (uint64_t)y);
     q = (unsigned __int128)u[1] << 64 | u[0];
