@@ -402,13 +402,13 @@ size_t dec_format_fixed(dec x, int min_places, bool group, char *buf,
  * the sum cannot overflow); IEEE 754 gives an exact sum that smaller
  * exponent.  False when the sum would need rounding: the library then does
  * it. */
-static bool add_fast(dec a, dec b, bool negate_b, dec *out) {
+static inline __attribute__((always_inline)) bool add_fast(dec a, dec b, bool negate_b, dec *out) {
   if (!SMALL_COEFF(a) || !SMALL_COEFF(b)) return false;
   int ea = EXP_OF(a), eb = EXP_OF(b);
   if (ea - eb > 19 || eb - ea > 19) return false;
   unsigned __int128 x = a.w[0], y = b.w[0], c;
   if (ea > eb) x *= p10[ea - eb];
-  else y *= p10[eb - ea];
+  else if (eb > ea) y *= p10[eb - ea];
   bool na = a.w[1] >> 63, nb = (bool)(b.w[1] >> 63) != negate_b, neg;
   if (na == nb) c = x + y, neg = na;
   else if (x >= y) c = x - y, neg = na;
