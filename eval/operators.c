@@ -80,7 +80,7 @@ static __attribute__((noinline)) value add_mixed(vm *v, loc at, int op, const va
 /* A product or quotient with a unit on either side: the unit scale is a
  * fraction num/den (one rounding at most, at the end), kept for the last
  * pairs of units seen. */
-static value mul_units(vm *v, loc at, int op, const value *a, const value *b) {
+static __attribute__((noinline)) value mul_units(vm *v, loc at, int op, const value *a, const value *b) {
   dec num, den, r;
   const unit_t *u;
   int sign = op == OP_MUL ? 1 : -1;
@@ -105,7 +105,7 @@ static value mul_units(vm *v, loc at, int op, const value *a, const value *b) {
 }
 
 /* Operands taken by address: the caller's copies are used as they are. */
-static value arith_num(vm *v, loc at, int op, const value *a, const value *b) {
+static inline __attribute__((always_inline)) value arith_num(vm *v, loc at, int op, const value *a, const value *b) {
   dec r;
   switch (op) {
   case OP_ADD: case OP_SUB: case OP_MOD:
@@ -115,9 +115,11 @@ static value arith_num(vm *v, loc at, int op, const value *a, const value *b) {
     return num_value(r, a->unit, a->pct && op != OP_MOD);
   case OP_MUL: case OP_DIV:
     if (op == OP_DIV && dec_is_zero(b->as.num)) vm_blame(v, *b, *b), vm_error(v, at, "E0501 division by zero");
-    if (a->unit || b->unit) return mul_units(v, at, op, a, b);
+    /* a quantity scaled by a plain number keeps its unit (mul_units would
+     * find the same factors and a scale of 1) */
+    if (b->unit) return mul_units(v, at, op, a, b);
     CHECK(v, at, op == OP_MUL ? dec_mul(a->as.num, b->as.num, &r) : dec_div(a->as.num, b->as.num, &r));
-    return num_value(r, NULL, false);
+    return num_value(r, a->unit, false);
   case OP_POW: {
     if (b->unit) vm_error(v, at, "E0401 an exponent must be a plain number, got %s", unit_label(*b));
     const unit_t *u = NULL;
