@@ -142,7 +142,7 @@ bool dec_is_zero(dec a);
 /* Exactly the canonical 1 that dec_from_int(1) makes (coefficient 1,
  * exponent 0); other encodings of one, like 1.0, answer false.  For fast
  * paths that may skip multiplying by one. */
-bool dec_is_one(dec a);
+static inline bool dec_is_one(dec a) { return a.w[1] == 0x3040000000000000ull && a.w[0] == 1; }
 bool dec_is_neg(dec a);          /* strictly below zero */
 bool dec_is_int(dec a);          /* integral value */
 
