@@ -410,7 +410,7 @@ static void *stream_open(vm *v, loc at, const svl_stream *s) {
   spass *p = spass_new(v, d, STREAM_CHUNK);
   if (!p) ld_io_fail(v, at, d->path, d->full, errno);
   ld_errs_init(&p->errs);
-  p->cache = ld_json_cache();
+  p->cache = ld_json_cache(false);
   struct stat st;
   if (fstat(fileno(p->f), &st) == 0 && S_ISDIR(st.st_mode)) {
     spass_close(p);
