@@ -207,6 +207,7 @@ static value load_with(vm *v, loc at, const char *path, const svl_type *type, fm
       S_ISREG(st.st_mode) && (uintmax_t)st.st_size > LOAD_WINDOW && (uintmax_t)st.st_size <= load_limit(v) &&
       ld_json_windowed(v, at, path, full, fmt == FMT_JSONL, LOAD_WINDOW, &x, &ds)) {
     vm_note_file(v, full, NULL, (size_t)st.st_size);
+    svl_gc_large_data();
     return ds->root = ld_json_convert(v, at, path, NULL, x, type, NULL);
   }
   size_t n;
@@ -215,6 +216,7 @@ static value load_with(vm *v, loc at, const char *path, const svl_type *type, fm
   if (enc == ENC_CP1252) s = from_cp1252(v, at, path, s, n, 1, &n);
   if (fmt == FMT_CSV) return ld_load_csv(v, at, path, s, n, type);
   x = ld_parse_json(v, at, path, s, n, fmt == FMT_JSONL, &ds);
+  if (n > LOAD_WINDOW) svl_gc_large_data();
   /* Nothing a JSON load makes points into the bytes read (texts are
    * copies), and unless the VM keeps them for a file hash (vm_note_file)
    * they can go now rather than when the collector finds them unreached:
