@@ -3,6 +3,7 @@
 
 #define GC_THREADS
 #include <pthread.h>
+#include <stdatomic.h>
 #include <gc/gc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,19 @@ static void init_once(void) {
   /* collect before giving up on an allocation: after an evaluation failed
    * for want of memory, its garbage must not make the next call fail too */
   GC_set_max_retries(2);
+}
+
+static void *raise_divisor(void *unused) {
+  (void)unused;
+  if (GC_get_free_space_divisor() < 4) GC_set_free_space_divisor(4);
+  return NULL;
+}
+
+void svl_gc_large_data(void) {
+  static atomic_bool done;
+  if (atomic_exchange(&done, true) || getenv("GC_FREE_SPACE_DIVISOR")) return;
+  /* under the collector's lock: another thread may be collecting */
+  GC_call_with_alloc_lock(raise_divisor, NULL);
 }
 
 void svl_gc_init(void) {
