@@ -174,6 +174,39 @@ static value run_call_builtin(vm *v, const code *c, frame *f) {
   return b->fn(v, c->nkids, args, c->n->at);
 }
 
+/* A comprehension: the walker's loop, which runs the item and the filter
+ * compiled (comp_one). */
+static value run_comp(vm *v, const code *c, frame *f) {
+  if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
+  return comprehension_lent(v, c->n, f, NULL, 0);
+}
+
+/* A list for a builtin that only reads it (builtin_set.borrows: sum,
+ * mean, min, max...): `sum([m[k] * p[k] for k in 1..6])`, `mean([a, b,
+ * c])`.  The list is made in storage on this C stack, which dies when
+ * the call returns, instead of on the heap: the same items in the same
+ * order, and nothing of it can outlive the call.  A comprehension whose
+ * result may not fit makes its list on the heap as before. */
+enum { LEND_MAX = 16 };
+static value run_call_lend(vm *v, const code *c, frame *f) {
+  const builtin *b = c->a->k.as.builtin;
+  _Alignas(list) _Alignas(value) unsigned char buf[sizeof(list) + LEND_MAX * sizeof(value)];
+  list *l = (list *)(void *)buf;
+  const code *x = c->kids[0];
+  value arg;
+  if (x->run == run_list) {
+    for (int i = 0; i < x->nkids; i++) l->items[i] = RUN(x->kids[i], f);
+    l->n = (size_t)x->nkids;
+    arg = v_list(l);
+  } else if (x->run == run_comp) {
+    arg = comprehension_lent(v, x->n, f, l, LEND_MAX);
+  } else {
+    arg = RUN(x, f); /* compiled while the stack was short */
+  }
+  step(v, c->n->at);
+  return b->fn(v, 1, &arg, c->n->at);
+}
+
 /* A block: its lets straight into their slots, other statements (assert,
  * print) by the walker, then the final expression. */
 static value run_block(vm *v, const code *c, frame *f) {
@@ -336,6 +369,10 @@ static code *compile(vm *v, const node *n) {
     if (is_const(c->a) && c->a->k.tag == V_BUILTIN) {
       const builtin *b = c->a->k.as.builtin;
       if (n->nkids >= b->min_args && (b->max_args < 0 || n->nkids <= b->max_args)) c->run = run_call_builtin;
+      if (c->run == run_call_builtin && n->nkids == 1 && b->fn != v->native_fn && v->builtins && v->builtins->borrows &&
+          v->builtins->borrows(b) &&
+          ((c->kids[0]->run == run_list && c->kids[0]->nkids <= LEND_MAX) || c->kids[0]->run == run_comp))
+        c->run = run_call_lend;
     }
     return c;
   case N_WITH:
@@ -345,6 +382,7 @@ static code *compile(vm *v, const node *n) {
     c->nkids = n->b->nkids;
     c->kids = compile_kids(v, n->b, true);
     return c;
+  case N_COMP: return code_new(n, run_comp);
   case N_BLOCK:
     if (!n->a) return code_new(n, run_tree);
     return compile_block(v, n);
@@ -356,4 +394,13 @@ value code_run_first(vm *v, const node *n, const void **slot, frame *f) {
   const code *c = compile(v, n);
   *slot = c;
   return c->run(v, c, f);
+}
+
+value code_run_lent(vm *v, const node *n, const void **slot, frame *f, list *lent, size_t cap) {
+  if (!*slot) *slot = compile(v, n);
+  const code *c = *slot;
+  if (c->run != run_list || (size_t)c->nkids > cap) return c->run(v, c, f);
+  for (int i = 0; i < c->nkids; i++) lent->items[i] = RUN(c->kids[i], f);
+  lent->n = (size_t)c->nkids;
+  return v_list(lent);
 }

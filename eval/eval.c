@@ -424,7 +424,11 @@ static inline __attribute__((always_inline)) frame *bind(vm *v, const node *d, f
   return f;
 }
 
-static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, const char **names, value *named, loc at) {
+/* lent: vm_call_lent's storage for a list result, NULL from every other
+ * caller (the compiler drops the test there). */
+static inline __attribute__((always_inline)) value call_with(vm *v, value fv, int nargs, value *args, int nnamed,
+                                                            const char **names, value *named, loc at, list *lent,
+                                                            size_t cap) {
   if (fv.tag == V_BUILTIN) {
     const builtin *b = fv.as.builtin;
     if (nnamed) {
@@ -479,7 +483,9 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
   else if (d->kind == N_TABLE) r = eval_table(v, d, f, at);
   else {
     site *st = site_of(d);
-    r = st ? code_run(v, d->a, &st->code, f) : eval(v, d->a, f);
+    /* a trace keeps the result: never a lent one */
+    if (lent && st && !t) r = code_run_lent(v, d->a, &st->code, f, lent, cap);
+    else r = st ? code_run(v, d->a, &st->code, f) : eval(v, d->a, f);
   }
   if (t) {
     t->result = value_short(r);
@@ -490,8 +496,16 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
   return r;
 }
 
+static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, const char **names, value *named, loc at) {
+  return call_with(v, fv, nargs, args, nnamed, names, named, at, NULL, 0);
+}
+
 value vm_call(vm *v, value f, int nargs, value *args, loc at) {
   return call_full(v, f, nargs, args, 0, NULL, NULL, at);
+}
+
+value vm_call_lent(vm *v, value f, int nargs, value *args, loc at, list *lent, size_t cap) {
+  return call_with(v, f, nargs, args, 0, NULL, NULL, at, lent, cap);
 }
 
 value vm_call_named(vm *v, value f, int nargs, value *args, int nnamed, const char **names, value *named, loc at) {
@@ -675,15 +689,19 @@ static inline void comp_item(vm *v, const frame *it) {
   if (v->ncomps <= VM_COMPS) v->comps[v->ncomps - 1].it = it;
 }
 
-static value comprehension_items(vm *v, const node *n, frame *f);
+static value comprehension_items(vm *v, const node *n, frame *f, list *lent, size_t cap);
 
-static value comprehension(vm *v, const node *n, frame *f) {
+/* lent (cap items), when not NULL: storage the caller lends for the
+ * result, used when the result surely fits (walk.h comprehension_lent). */
+value comprehension_lent(vm *v, const node *n, frame *f, list *lent, size_t cap) {
   int k = v->ncomps++;
   if (k < VM_COMPS) v->comps[k] = (struct comp_ctx){n, NULL};
-  value r = comprehension_items(v, n, f);
+  value r = comprehension_items(v, n, f, lent, cap);
   v->ncomps = k;
   return r;
 }
+
+static value comprehension(vm *v, const node *n, frame *f) { return comprehension_lent(v, n, f, NULL, 0); }
 
 /* Over a stream: each item is read, used and let go before the next
  * (docs/data.md, "Streams"), so only what the body keeps stays in memory. */
@@ -732,7 +750,7 @@ static inline __attribute__((always_inline)) bool comp_one(vm *v, const node *n,
   return true;
 }
 
-static value comprehension_items(vm *v, const node *n, frame *f) {
+static value comprehension_items(vm *v, const node *n, frame *f, list *lent, size_t cap) {
   value src = eval(v, n->b, f);
   value *out = NULL, y;
   size_t no = 0, co = 0;
@@ -743,7 +761,7 @@ static value comprehension_items(vm *v, const node *n, frame *f) {
     int64_t lo = vm_want_int(v, n->b->at, r->lo, "a range"), hi = vm_want_int(v, n->b->at, r->hi, "a range");
     if (!n->opt && lo <= hi && hi - lo < MAX_RANGE_ITEMS) {
       /* at most one item per number: filled in place, like a list's */
-      list *res = list_new((size_t)(hi - lo + 1));
+      list *res = lent && (uint64_t)(hi - lo) < cap ? lent : list_new((size_t)(hi - lo + 1));
       for (int64_t i = lo; i <= hi; i++)
         if (comp_one(v, n, f, reused, v_int(i), &y)) res->items[no++] = y;
       res->n = no;
@@ -764,7 +782,7 @@ static value comprehension_items(vm *v, const node *n, frame *f) {
   /* At most one item per source item: fill the result in place rather
    * than growing and copying (for 100,000 bids the doubling and the final
    * copy cost more than the items).  A filter leaves the tail unused. */
-  list *res = list_new(l->n);
+  list *res = lent && l->n <= cap ? lent : list_new(l->n);
   for (size_t i = 0; i < l->n; i++)
     if (comp_one(v, n, f, reused, l->items[i], &y)) res->items[no++] = y;
   res->n = no;

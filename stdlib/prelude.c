@@ -16,6 +16,7 @@
 #include <wctype.h>
 
 #include "lang/ast.h"
+#include "stdlib/builtins.h"
 #include "core/gc.h"
 #include "eval/vm.h"
 #include "stdlib/builtins.h"
@@ -649,8 +650,12 @@ static void sort_keys(sorter *s, const char *fname, const list *l, value f) {
   value *keys = vm_observed(v) ? alloc_values(v, s->at, fname, n) : NULL;
   value first = v_null;
   dec_key *flat = NULL;
+  /* After the first key, while the keys are flat and not kept, each key's
+   * list is made here (vm_call_lent) and let go once flattened. */
+  _Alignas(list) _Alignas(value) unsigned char buf[sizeof(list) + 16 * sizeof(value)];
+  list *lent = (list *)(void *)buf;
   for (size_t i = 0; i < n; i++) {
-    value x = l->items[i], key = vm_call(v, f, 1, &x, s->at);
+    value x = l->items[i], key = i && !keys ? vm_call_lent(v, f, 1, &x, s->at, lent, 16) : vm_call(v, f, 1, &x, s->at);
     if (keys) keys[i] = key;
     if (i == 0 && key.tag == V_LIST && key.as.list->n >= 2 && key.as.list->n <= 16) {
       first = key;
@@ -659,6 +664,11 @@ static void sort_keys(sorter *s, const char *fname, const list *l, value f) {
     }
     if (flat && flat_key(key, first.as.list, flat + i * width)) continue;
     flat = NULL;
+    if (key.tag == V_LIST && key.as.list == lent) { /* kept from here on: off the stack */
+      list *copy = list_new(lent->n);
+      memcpy(copy->items, lent->items, lent->n * sizeof(value));
+      key = v_list(copy);
+    }
     if (!keys) {
       keys = alloc_values(v, s->at, fname, n);
       for (size_t j = 0; j < i; j++) {
@@ -1324,6 +1334,14 @@ BUILTIN(p_to_json) { (void)nargs; (void)v; (void)at; return v_cstr(value_json(ar
 BUILTIN(p_type_of) { (void)nargs; (void)v; (void)at; return v_cstr(value_type_name(args[0])); }
 
 /* ---- the table ----------------------------------------------------------- */
+
+/* Each of these reads its list argument's items and returns a number or
+ * one of the items, keeping nothing of the list itself (a single list
+ * argument: min and max of several values take no list). */
+bool prelude_borrows(const builtin *b) {
+  return b->fn == p_sum || b->fn == p_product || b->fn == p_mean || b->fn == p_median || b->fn == p_stddev ||
+         b->fn == p_min || b->fn == p_max;
+}
 
 const builtin svl_prelude[] = {
     /* math */
