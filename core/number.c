@@ -486,18 +486,23 @@ static bool add_wide(dec a, dec b, bool negate_b, dec *out) {
   return true;
 }
 
+/* Sums add_fast leaves: wide coefficients, then the library.  A call at
+ * the end of dec_add and dec_sub, so their short path saves no
+ * registers. */
+static __attribute__((noinline)) dec_status add_slow(dec a, dec b, bool negate_b, dec *out) {
+  if (add_wide(a, b, negate_b, out)) return DEC_OK;
+  _IDEC_flags f = 0;
+  return finish(negate_b ? bid128_sub(to_b(a), to_b(b), RN, &f) : bid128_add(to_b(a), to_b(b), RN, &f), out);
+}
+
 dec_status dec_add(dec a, dec b, dec *out) {
   if (add_fast(a, b, false, out)) return DEC_OK;
-  if (add_wide(a, b, false, out)) return DEC_OK;
-  _IDEC_flags f = 0;
-  return finish(bid128_add(to_b(a), to_b(b), RN, &f), out);
+  return add_slow(a, b, false, out);
 }
 
 dec_status dec_sub(dec a, dec b, dec *out) {
   if (add_fast(a, b, true, out)) return DEC_OK;
-  if (add_wide(a, b, true, out)) return DEC_OK;
-  _IDEC_flags f = 0;
-  return finish(bid128_sub(to_b(a), to_b(b), RN, &f), out);
+  return add_slow(a, b, true, out);
 }
 
 
@@ -903,13 +908,15 @@ static bool pow_small(dec a, uint64_t n, dec *out) {
 
 dec_status dec_pow(dec a, dec b, dec *out) {
   /* (1 + 3.5%)^t: a small whole exponent written as an integer (exponent
-   * 0, the form a counter or a range item has) and a small exact power */
-  if (SMALL_COEFF(b) && EXP_OF(b) == BIAS && !(b.w[1] >> 63)) {
-    if (b.w[0] == 0) { /* x^0 = 1, 0^0 too */
+   * 0, the form a counter or a range item has, or up to 2: a literal 10
+   * is 1E1) and a small exact power */
+  if (SMALL_COEFF(b) && EXP_OF(b) - BIAS <= 2 && EXP_OF(b) >= BIAS && !(b.w[1] >> 63) && b.w[0] <= 113) {
+    uint64_t n = b.w[0] * p10[EXP_OF(b) - BIAS]; /* 10 from a literal is 1E1 */
+    if (n == 0) { /* x^0 = 1, 0^0 too */
       *out = pack(false, BIAS, 1);
       return DEC_OK;
     }
-    if (pow_small(a, b.w[0], out)) return DEC_OK;
+    if (pow_small(a, n, out)) return DEC_OK;
   }
   B x = to_b(a), y = to_b(b);
   bool integral = dec_is_int(b);
