@@ -115,8 +115,23 @@ endif
 
 # svl lsp (cli/lsp.c) speaks JSON-RPC through jansson, in the svl command
 # only: the library's answers are JSON text it writes itself.
+#
+# The svl command links its libraries statically where Debian ships the
+# archive (libgc-dev, libedit-dev, libjansson-dev, libsodium-dev and what
+# libedit needs): loading and relocating seven shared objects was about a
+# third of a one-line run's start-up (docs/performance.md, "Start-up").
+# libsvl.so and the other hosts keep linking them dynamically.  make
+# STATIC_LIBS=0 links every one dynamically; a library whose archive the
+# compiler cannot find is linked dynamically anyway.
+STATIC_LIBS ?= 1
+ifeq ($(STATIC_LIBS),1)
+archive_or_lib = $(if $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),$(shell $(CC) -print-file-name=lib$(1).a),-l$(1))
+SVL_LIBS := $(foreach l,gc edit tinfo bsd md jansson $(CLI_LIBS:-l%=%),$(call archive_or_lib,$(l))) -lpthread
+else
+SVL_LIBS := $(LIBS) -ledit -ljansson $(CLI_LIBS)
+endif
 $(B)/svl: $(CLI_OBJ) $(B)/libsvl.a
-	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libsvl.a $(BIDLIB) $(LIBS) -ledit -ljansson $(CLI_LIBS)
+	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libsvl.a $(BIDLIB) $(SVL_LIBS)
 
 $(B)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)

@@ -839,7 +839,44 @@ static dec_status int_pow_dd(B a, int64_t n, dec *out) {
   return finish(r.h, out);
 }
 
+/* a^n for a small coefficient and a whole exponent 1 <= n, when the power
+ * is exact: the coefficient's n-th power (below 10^34) at n times the
+ * exponent, which is what int_pow's exact products give (an exact product
+ * is the exact coefficient at the sum of the exponents), in a few 128-bit
+ * products instead of a call of mul_fast for each.  Every value the loop
+ * makes is c^m for some m <= n (a square is taken only when a higher bit
+ * of n still needs it), so with c below 2^bits and bits * n <= 113 none
+ * can pass 2^113: no overflow, and one comparison with 10^34 at the end.
+ * Beyond that bound (c^n may have more than 34 digits) int_pow decides. */
+static bool pow_small(dec a, uint64_t n, dec *out) {
+  uint64_t c = a.w[0];
+  if (!SMALL_COEFF(a) || c == 0 || n > 113) return false;
+  if ((uint64_t)(64 - __builtin_clzll(c)) * n > 113) return false;
+  int64_t ex = (int64_t)(EXP_OF(a) - BIAS) * (int64_t)n + BIAS;
+  if (ex < 0 || ex > EXP_TOP) return false;
+  unsigned __int128 r = 1, base = c;
+  bool neg = (a.w[1] >> 63) && (n & 1);
+  for (;;) {
+    if (n & 1) r *= base;
+    n >>= 1;
+    if (!n) break;
+    base *= base;
+  }
+  if (r >= TEN34) return false;
+  *out = pack(neg, (int)ex, r);
+  return true;
+}
+
 dec_status dec_pow(dec a, dec b, dec *out) {
+  /* (1 + 3.5%)^t: a small whole exponent written as an integer (exponent
+   * 0, the form a counter or a range item has) and a small exact power */
+  if (SMALL_COEFF(b) && EXP_OF(b) == BIAS && !(b.w[1] >> 63)) {
+    if (b.w[0] == 0) { /* x^0 = 1, 0^0 too */
+      *out = pack(false, BIAS, 1);
+      return DEC_OK;
+    }
+    if (pow_small(a, b.w[0], out)) return DEC_OK;
+  }
   B x = to_b(a), y = to_b(b);
   bool integral = dec_is_int(b);
   if (b_zero(y)) return finish(b_int(1), out); /* 0^0 = 1 too */

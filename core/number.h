@@ -17,6 +17,24 @@
 
 typedef struct { uint64_t w[2]; } dec; /* same layout as BID_UINT128 */
 
+/* A number in 8 bytes, for values kept in bulk (the rows of a typed
+ * load): exact, and only when the coefficient is below 2^49 in the common
+ * encoding -- every price, count and measure a CSV usually holds.  The
+ * word is the number's high word (sign and exponent bits as they are)
+ * with the coefficient in its low 49 bits, so dec_unpack64 gives back the
+ * very bits packed (1.50 stays 1.50, not 1.5).  False when x does not fit:
+ * a coefficient of more bits, or the other encoding (steering bits 11). */
+#define DEC_PACK_LOW ((((uint64_t)1) << 49) - 1)
+static inline bool dec_pack64(dec x, uint64_t *out) {
+  if ((x.w[1] & DEC_PACK_LOW) || (x.w[1] >> 61 & 3) == 3 || x.w[0] > DEC_PACK_LOW) return false;
+  *out = x.w[1] | x.w[0];
+  return true;
+}
+static inline dec dec_unpack64(uint64_t p) {
+  dec x = {{p & DEC_PACK_LOW, p & ~DEC_PACK_LOW}};
+  return x;
+}
+
 typedef enum {
   DEC_OK = 0,
   DEC_DIV_ZERO,   /* division (or mod) by zero */

@@ -88,7 +88,7 @@ const rowfmt *rowfmt_for(const svl_type *t) {
     default: return NULL;
     }
     rf->off = (uint32_t)off;
-    off += rf->kind == ROW_NUM ? sizeof(dec) : rf->kind == ROW_TEXT ? sizeof(char *) : rf->kind == ROW_DATE ? 8 : 0;
+    off += rf->kind == ROW_BOOL ? 0 : 8; /* a number packed (dec_pack64) or boxed, a text, a date */
   }
   f->size = off;
   return f;
@@ -108,7 +108,14 @@ record *record_packed(const rowfmt *fmt, const char **keys, const value *vals) {
     case ROW_NUM:
       if (x.tag != V_NUM || x.unit != rf->unit || (x.pct && rf->unit)) return NULL;
       p[i] = x.pct ? ROW_PCT : 0;
-      memcpy(p + rf->off, &x.as.num, sizeof(dec));
+      uint64_t w;
+      if (!dec_pack64(x.as.num, &w)) { /* few numbers need 16 bytes: those are boxed */
+        dec *d = svl_alloc_atomic_uncleared(sizeof *d);
+        *d = x.as.num;
+        p[i] |= ROW_BIG;
+        w = (uint64_t)(uintptr_t)d;
+      }
+      memcpy(p + rf->off, &w, sizeof w);
       break;
     case ROW_TEXT:
       if (x.tag != V_TEXT) return NULL;
@@ -137,9 +144,10 @@ value row_get(const record *r, size_t i) {
   if (p[i] == ROW_NULL) return v_null;
   switch (rf->kind) {
   case ROW_NUM: {
-    dec d;
-    memcpy(&d, p + rf->off, sizeof d);
-    return p[i] == ROW_PCT ? v_pct(d) : rf->unit ? v_qty(d, rf->unit) : v_num(d);
+    uint64_t w;
+    memcpy(&w, p + rf->off, sizeof w);
+    dec d = p[i] & ROW_BIG ? *(const dec *)(uintptr_t)w : dec_unpack64(w);
+    return p[i] & ROW_PCT ? v_pct(d) : rf->unit ? v_qty(d, rf->unit) : v_num(d);
   }
   case ROW_TEXT: {
     value x = {.tag = V_TEXT};

@@ -16,6 +16,8 @@
 #include "core/gc.h"
 
 #define LOAD_DEFAULT_MAX ((size_t)256 << 20) /* svl_config.max_load_bytes 0 */
+/* load of a JSON file over this size reads it this much at a time */
+#define LOAD_WINDOW ((size_t)64 << 10)
 
 typedef enum { ENC_UTF8, ENC_CP1252 } enc_t;
 typedef enum { FMT_BY_NAME, FMT_CSV, FMT_JSON, FMT_JSONL } fmt_t;
@@ -194,13 +196,25 @@ static value load_with(vm *v, loc at, const char *path, const svl_type *type, fm
   load_check(v, at, path, "load");
   if (fmt == FMT_BY_NAME) fmt = fmt_of(v, at, path);
   const char *full = vm_path(v, at, path);
+  /* A large JSON file whose bytes nothing keeps (no hash to work out
+   * later) is read a window at a time, never whole: its bytes were a
+   * fifth of a run's peak (docs/ocds.md, "Benchmark").  Windows-1252
+   * files, and any the window cannot finish, are read whole. */
+  struct stat st;
+  datasrc *ds;
+  value x;
+  if (fmt != FMT_CSV && enc == ENC_UTF8 && v->cfg.file_hashes == SVL_FILE_HASH_NONE && stat(full, &st) == 0 &&
+      S_ISREG(st.st_mode) && (uintmax_t)st.st_size > LOAD_WINDOW && (uintmax_t)st.st_size <= load_limit(v) &&
+      ld_json_windowed(v, at, path, full, fmt == FMT_JSONL, LOAD_WINDOW, &x, &ds)) {
+    vm_note_file(v, full, NULL, (size_t)st.st_size);
+    return ds->root = ld_json_convert(v, at, path, NULL, x, type, NULL);
+  }
   size_t n;
   const char *raw = ld_read_data_file(v, at, path, full, &n), *s = raw;
   vm_note_file(v, full, s, n);
   if (enc == ENC_CP1252) s = from_cp1252(v, at, path, s, n, 1, &n);
   if (fmt == FMT_CSV) return ld_load_csv(v, at, path, s, n, type);
-  datasrc *ds;
-  value x = ld_parse_json(v, at, path, s, n, fmt == FMT_JSONL, &ds);
+  x = ld_parse_json(v, at, path, s, n, fmt == FMT_JSONL, &ds);
   /* Nothing a JSON load makes points into the bytes read (texts are
    * copies), and unless the VM keeps them for a file hash (vm_note_file)
    * they can go now rather than when the collector finds them unreached:
@@ -234,6 +248,7 @@ typedef struct {
   FILE *f;
   iconv_t cd; /* Windows-1252 to UTF-8, or (iconv_t)-1 */
   char *buf, *raw;
+  size_t chunk; /* bytes read at a time */
   size_t cap, start, end, limit;
   bool eof, bom_checked;
   size_t line, col;
@@ -244,6 +259,8 @@ typedef struct {
   size_t items;
   jcache *cache;    /* the parser's shared texts, keys and shapes, across items */
   int phase;        /* items: 0 before the array, 1 in it, 2 after it */
+  const char **pkeys; /* items: the package's keys so far, a set (open addressing) */
+  size_t npkeys, pkcap;
 } spass;
 
 static void spass_close(spass *p) {
@@ -275,7 +292,7 @@ static bool spass_fill(vm *v, loc at, spass *p) {
     p->end -= p->start;
     p->start = 0;
   }
-  size_t want = STREAM_CHUNK;
+  size_t want = p->chunk;
   if (p->end + 3 * want + 1 > p->cap) { /* one item is larger than the buffer */
     if (p->end > p->limit) item_too_big(v, at, p);
     size_t nc = p->cap * 2;
@@ -371,20 +388,29 @@ static bool spass_scan(spass *p) {
   return false;
 }
 
-static void *stream_open(vm *v, loc at, const svl_stream *s) {
-  const stream_def *d = s->data;
+/* A pass over d's file, read chunk bytes at a time; NULL (errno set)
+ * when it cannot be opened. */
+static spass *spass_new(vm *v, const stream_def *d, size_t chunk) {
   spass *p = svl_alloc(sizeof *p);
   p->d = d;
   p->cd = (iconv_t)-1;
   p->limit = load_limit(v);
   p->line = p->col = 1;
-  ld_errs_init(&p->errs);
-  p->cap = 4 * STREAM_CHUNK;
-  p->buf = svl_alloc_atomic(p->cap);
-  p->raw = svl_alloc_atomic(STREAM_CHUNK);
-  p->cache = ld_json_cache();
+  p->chunk = chunk;
+  p->cap = 4 * chunk;
   p->f = open_regular(d->full);
-  if (!p->f) ld_io_fail(v, at, d->path, d->full, errno);
+  if (!p->f) return NULL;
+  p->buf = svl_alloc_atomic(p->cap);
+  p->raw = svl_alloc_atomic(chunk);
+  return p;
+}
+
+static void *stream_open(vm *v, loc at, const svl_stream *s) {
+  const stream_def *d = s->data;
+  spass *p = spass_new(v, d, STREAM_CHUNK);
+  if (!p) ld_io_fail(v, at, d->path, d->full, errno);
+  ld_errs_init(&p->errs);
+  p->cache = ld_json_cache();
   struct stat st;
   if (fstat(fileno(p->f), &st) == 0 && S_ISDIR(st.st_mode)) {
     spass_close(p);
@@ -484,6 +510,34 @@ static const char *spass_what(spass *p, char c) {
   return b.s;
 }
 
+/* Note the package's key k (at the pass's place): a key given twice is an
+ * error, as load says for any object -- the items key most of all, whose
+ * second array a stream would otherwise leave unread. */
+static void spass_key(vm *v, loc at, spass *p, const char *k) {
+  if (2 * (p->npkeys + 1) > p->pkcap) {
+    const char **old = p->pkeys;
+    size_t oc = p->pkcap;
+    p->pkcap = oc ? 2 * oc : 16;
+    p->pkeys = svl_alloc(p->pkcap * sizeof *p->pkeys);
+    for (size_t i = 0; i < oc; i++) {
+      if (!old[i]) continue;
+      size_t j = svl_hash(old[i], strlen(old[i])) & (p->pkcap - 1);
+      while (p->pkeys[j]) j = (j + 1) & (p->pkcap - 1);
+      p->pkeys[j] = old[i];
+    }
+  }
+  size_t j = svl_hash(k, strlen(k)) & (p->pkcap - 1);
+  for (; p->pkeys[j]; j = (j + 1) & (p->pkcap - 1)) {
+    if (strcmp(p->pkeys[j], k) != 0) continue;
+    sbuf b;
+    sb_init(&b);
+    ld_put_got(&b, k, strlen(k));
+    spass_fail(v, at, p, "duplicate key %s in the package", b.s);
+  }
+  p->pkeys[j] = k;
+  p->npkeys++;
+}
+
 /* The package's fields other than the array, each parsed (so a malformed
  * one is reported) and left: before the array (head), up to its key and
  * '['; after it, up to the closing '}' and the end of the file. */
@@ -516,7 +570,13 @@ static void spass_fields(vm *v, loc at, spass *p, bool head) {
     }
     first = false;
     if (c != '"') spass_fail(v, at, p, "expected a key in double quotes, found %s", spass_what(p, c));
+    size_t kline = p->line, kcol = p->col;
     value k = spass_parse(v, at, p, spass_span(v, at, p), NULL);
+    /* the error at the key, as load gives it */
+    size_t aline = p->line, acol = p->col;
+    p->line = kline, p->col = kcol;
+    spass_key(v, at, p, k.as.text->s);
+    p->line = aline, p->col = acol;
     if (keys.len) sb_puts(&keys, ", ");
     sb_puts(&keys, k.as.text->s);
     c = spass_peek(v, at, p);
@@ -615,6 +675,35 @@ static value stream_value(vm *v, loc at, const char *path, const svl_type *type,
   value r = {.tag = V_STREAM};
   r.as.stream = s;
   return r;
+}
+
+/* ---- a whole-file JSON load through a window ----------------------------- */
+
+/* The parser's window (load_json.c, "a file through a window") is the
+ * pass's buffer: what it no longer needs goes, the next chunk is read. */
+static bool window_more(jparser *j, size_t keep) {
+  spass *p = j->win->ctx;
+  p->start += keep;
+  bool more = spass_fill(j->v, j->at, p);
+  j->s = p->buf + p->start;
+  j->n = p->end - p->start;
+  return more;
+}
+
+bool ld_json_windowed(vm *v, loc at, const char *path, const char *full, bool seq, size_t chunk, value *out,
+                      datasrc **dsp) {
+  stream_def *d = svl_alloc(sizeof *d);
+  d->path = path;
+  d->full = full;
+  spass *p = spass_new(v, d, chunk);
+  if (!p) return false; /* read whole, which says why not */
+  jwin w = {.more = window_more, .ctx = p, .fit = chunk};
+  int r = ld_parse_json_window(v, at, path, &w, seq, out, dsp);
+  spass_close(p);
+  svl_gc_free(p->buf);
+  svl_gc_free(p->raw);
+  if (r == JW_RAISED) longjmp(*v->jmp, 1);
+  return r == JW_OK;
 }
 
 /* ---- builtins ------------------------------------------------------------ */

@@ -5,6 +5,7 @@
 #ifndef SVL_LOAD_INT_H
 #define SVL_LOAD_INT_H
 
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -97,7 +98,37 @@ typedef struct {
   size_t lc_off, lc_line; /* line_at's cursor: objects open in file order */
   size_t line_base, col_base;
   struct jcache *cache; /* shared texts, keys and shapes (or NULL: from_json) */
+  /* A file read a window at a time (ld_parse_json_window), or NULL: s
+   * is then the whole text.  Values that start before fit_end are known
+   * to lie whole in the window. */
+  struct jwin *win;
+  size_t fit_end;
 } jparser;
+/* A whole-file load that need not hold the file (docs/ocds.md,
+ * "Benchmark"): the parser reads it through a window that more() moves
+ * on -- dropping the first keep bytes, reading after the end, setting
+ * the parser's s and n; false at the end of the file.  A malformed file
+ * is not reported from the window: the parse gives up (fail) and the
+ * caller parses the file whole, which says exactly what load always said
+ * of it, at its line and column. */
+typedef struct jwin {
+  bool (*more)(jparser *j, size_t keep);
+  void *ctx;
+  jmp_buf fail;
+  size_t fit;     /* the largest array or object parsed from the window whole */
+  size_t checked; /* the window's bytes checked as UTF-8 */
+  bool eof;
+} jwin;
+enum { JW_WHOLE, JW_OK, JW_RAISED }; /* parse it whole instead; the value; an error is raised */
+/* The file behind w as load gives it (seq: JSON Lines); JW_RAISED: an
+ * error other than the file's own (the heap limit, an interrupt) is to
+ * be raised again, with longjmp(*v->jmp), once the caller has closed w's
+ * file. */
+int ld_parse_json_window(vm *v, loc at, const char *name, jwin *w, bool seq, value *out, datasrc **dsp);
+/* load's whole-file JSON read a window (chunk bytes at a time, load_file.c):
+ * false when the file is to be read whole instead. */
+bool ld_json_windowed(vm *v, loc at, const char *path, const char *full, bool seq, size_t chunk, value *out,
+                      datasrc **dsp);
 /* What one load (or one stream pass, across its items) shares between the
  * objects it parses.  OCDS repeats everything: a few hundred field names,
  * a few dozen key sets ("shapes": every Value is {amount, currency}),

@@ -24,6 +24,7 @@ static uint32_t line_at(jparser *j, size_t off) {
 }
 
 _Noreturn void ld_json_fail(jparser *j, size_t off, const char *fmt, ...) {
+  if (j->win) longjmp(j->win->fail, 1); /* the caller parses the file whole, which says it */
   char msg[512];
   va_list ap;
   va_start(ap, fmt);
@@ -367,7 +368,10 @@ static value jobject(jparser *j) {
   return v_rec(r);
 }
 
+static void jfit(jparser *j);
+
 static value jvalue(jparser *j) {
+  if (j->win) jfit(j);
   jws(j);
   if (j->p >= j->n) ld_json_fail(j, j->p, "unexpected end of the text: expected a value");
   char c = j->s[j->p];
@@ -395,6 +399,120 @@ static value jvalue(jparser *j) {
   }
   if (c == '\'') ld_json_fail(j, j->p, "JSON strings use double quotes, not '");
   ld_json_fail(j, j->p, "expected a value, found %s", jchar(j, j->p));
+}
+
+/* ---- a file through a window (ld_parse_json_window) ----------------------
+ *
+ * load of a large JSON file need not hold its bytes (a 5 MB package's
+ * were a fifth of the run's peak memory, docs/ocds.md "Benchmark").  The
+ * parser above reads a buffer; here the buffer is a window on the file
+ * that is moved on only at the start of a value (jfit), where nothing
+ * before the value is needed again but the count of its lines.  jfit
+ * makes the window hold the value whole -- or, for an array or object
+ * larger than w->fit, its opening -- and what the parser reads after it
+ * before the next value: blanks, closing brackets, a comma and the next
+ * key with its ':'.  Should the parser still run out of window (a blank
+ * run past it, say), it sees an error and the file is parsed whole, so
+ * nothing but time depends on these lookaheads. */
+
+/* Move the window on: the bytes before p go (their lines counted), and
+ * the ones read are checked as UTF-8. */
+static bool jw_more(jparser *j) {
+  jwin *w = j->win;
+  if (w->eof) return false;
+  size_t keep = j->p;
+  line_at(j, keep);
+  j->lc_off = 0;
+  bool more = w->more(j, keep);
+  j->p = 0;
+  j->fit_end = j->fit_end > keep ? j->fit_end - keep : 0;
+  w->checked = w->checked > keep ? w->checked - keep : 0;
+  w->eof = !more;
+  size_t cut = j->n;
+  if (more) { /* a character the next read may finish is checked then */
+    size_t b = cut;
+    while (b > w->checked && cut - b < 3 && ((unsigned char)j->s[b - 1] & 0xC0) == 0x80) b--;
+    if (b > w->checked && (unsigned char)j->s[b - 1] >= 0xC0) cut = b - 1;
+  }
+  bool nul;
+  if (ld_utf8_check(j->s + w->checked, cut - w->checked, &nul) < cut - w->checked) longjmp(w->fail, 1);
+  w->checked = cut;
+  return more;
+}
+
+/* The byte k bytes after p, read in as needed; -1 past the end of the file. */
+static inline int jw_at(jparser *j, size_t k) {
+  while (j->p + k >= j->n)
+    if (!jw_more(j)) return -1;
+  return (unsigned char)j->s[j->p + k];
+}
+
+static size_t jw_blanks(jparser *j, size_t k) {
+  for (int c; (c = jw_at(j, k)) == ' ' || c == '\t' || c == '\n' || c == '\r';) k++;
+  return k;
+}
+
+/* Past the string at k (its '"'): its closing quote, or the end of its line. */
+static size_t jw_string_end(jparser *j, size_t k) {
+  for (k++;;) {
+    int c = jw_at(j, k);
+    if (c < 0) return k;
+    k++;
+    if (c == '\\') {
+      if (jw_at(j, k) >= 0) k++;
+    } else if (c == '"' || c == '\n') {
+      return k;
+    }
+  }
+}
+
+/* Past the value at k; 0 for an array or object longer than max.  Only
+ * where it ends is found: the parser checks the rest. */
+static size_t jw_value_end(jparser *j, size_t k, size_t max) {
+  int c = jw_at(j, k);
+  if (c == '"') return jw_string_end(j, k);
+  if (c == '{' || c == '[') {
+    size_t start = k;
+    int depth = 0;
+    for (;;) {
+      if (k - start > max) return 0;
+      c = jw_at(j, k);
+      if (c < 0) return k;
+      if (c == '"') {
+        k = jw_string_end(j, k);
+        continue;
+      }
+      k++;
+      if (c == '{' || c == '[') depth++;
+      else if ((c == '}' || c == ']') && --depth == 0) return k;
+    }
+  }
+  while ((c = jw_at(j, k)) >= 0 && c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',' && c != ']' &&
+         c != '}' && c != ':' && c != '"' && c != '[' && c != '{')
+    k++;
+  return k;
+}
+
+static void jfit(jparser *j) {
+  if (j->p < j->fit_end) return; /* inside a value already held */
+  size_t k = jw_blanks(j, 0);
+  if (jw_at(j, k) < 0) return;
+  size_t end = jw_value_end(j, k, j->win->fit);
+  if (!end) { /* too large to hold: its opening, and a first key */
+    k = jw_blanks(j, k + 1);
+    if (jw_at(j, k) == '"') (void)jw_blanks(j, jw_string_end(j, k));
+    return;
+  }
+  int c;
+  for (k = end;; k++) {
+    k = jw_blanks(j, k);
+    if ((c = jw_at(j, k)) != '}' && c != ']') break;
+  }
+  if (c == ',') {
+    k = jw_blanks(j, k + 1);
+    if (jw_at(j, k) == '"') (void)jw_blanks(j, jw_string_end(j, k)); /* the next key, to its ':' */
+  }
+  j->fit_end = j->p + end;
 }
 
 void ld_json_init(jparser *j, vm *v, loc at, const char *name, const datasrc *src, const char *s,
@@ -442,6 +560,7 @@ typedef struct {
   jparser *j;
   bool seq;
   value x;
+  bool whole; /* through a window: parse the file whole instead */
 } jwhole;
 
 static void parse_whole(vm *v, void *ctx) {
@@ -474,7 +593,7 @@ value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bo
   jparser j;
   ld_json_init(&j, v, at, name, ds, s, n, 1, 1);
   if (ds) ds->seq = true; /* until a single value says otherwise */
-  jwhole w = {&j, seq, v_null};
+  jwhole w = {&j, seq, v_null, false};
   if (!name) {
     parse_whole(v, &w);
     return w.x;
@@ -489,6 +608,39 @@ value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bo
   svl_gc_pause(false);
   if (!ok) longjmp(*v->jmp, 1);
   return w.x;
+}
+
+static void parse_window(vm *v, void *ctx) {
+  jwhole *w = ctx;
+  jparser *j = w->j;
+  if (setjmp(j->win->fail)) {
+    w->whole = true;
+    return;
+  }
+  if (jw_at(j, 0) == 0xEF && jw_at(j, 1) == 0xBB && jw_at(j, 2) == 0xBF) j->p = 3;
+  j->p += jw_blanks(j, 0);
+  parse_whole(v, w);
+  /* the window ended before the file did: not the whole file was read */
+  if (jw_at(j, jw_blanks(j, 0)) >= 0) w->whole = true;
+}
+
+int ld_parse_json_window(vm *v, loc at, const char *name, jwin *win, bool seq, value *out, datasrc **dsp) {
+  datasrc *ds = svl_alloc(sizeof *ds);
+  ds->file = name;
+  ds->seq = true; /* until a single value says otherwise */
+  *dsp = ds;
+  jparser j = {.v = v, .at = at, .name = name, .src = ds, .s = "", .lc_line = 1, .line_base = 1, .col_base = 1,
+               .win = win};
+  sb_init(&j.str);
+  j.cache = ld_json_cache();
+  jwhole w = {&j, seq, v_null, false};
+  svl_gc_pause(true); /* as in ld_parse_json */
+  bool ok = vm_protect(v, parse_window, &w);
+  svl_gc_pause(false);
+  if (!ok) return JW_RAISED;
+  if (w.whole) return JW_WHOLE;
+  *out = w.x;
+  return JW_OK;
 }
 
 value svl_from_json_text(vm *v, loc at, const char *src, size_t n) {

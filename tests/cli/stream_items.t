@@ -108,6 +108,19 @@ printf '{"releases": [{"ocid": "a"}, ]}' >comma.json
 echo 'print count(stream("comma.json", items: "releases"))' >comma.svl
 expect_status "a comma before ']' is an error" 1 "$SVL" run comma.svl
 expect_err "as load says" "comma.json:1:30: a comma before ']' (remove it)"
+# a key given twice: load refuses it, and so does the stream, rather than
+# stream the first "releases" and read past the second
+printf '{"uri": "u", "releases": [{"ocid": "a"}],\n "releases": [{"ocid": "b"}]}\n' >twice.json
+echo 'print count(stream("twice.json", items: "releases"))' >twice.svl
+echo 'print len(load("twice.json").releases)' >twice_load.svl
+expect_status "load refuses a package with two \"releases\"" 1 "$SVL" run twice_load.svl
+expect_err "at the second key" "twice.json:2:2: duplicate key \"releases\" in an object"
+expect_status "so does the stream" 1 "$SVL" run twice.svl
+expect_err "at the second key too" "twice.json:2:2: duplicate key \"releases\" in the package"
+printf '{"uri": "u", "uri": "v", "releases": []}\n' >twice_uri.json
+echo 'print count(stream("twice_uri.json", items: "releases"))' >twice_uri.svl
+expect_status "any key of the package given twice is an error" 1 "$SVL" run twice_uri.svl
+expect_err "naming it" "twice_uri.json:1:14: duplicate key \"uri\" in the package"
 echo 'print count(stream("bids.csv", items: "releases"))' >csv.svl
 printf 'a\n1\n' >bids.csv
 expect_status "items: on a CSV file is refused" 1 "$SVL" run csv.svl
