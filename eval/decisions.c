@@ -129,7 +129,7 @@ static const char *inputs_text(const node *d, int n, value *ins) {
 
 static value row_output(vm *v, const node *d, const node *row, frame *f) {
   const node *outs = row->b, *hdr = d->a->kids[0]->b;
-  if (outs->nkids == 1) return eval(v, outs->kids[0], f);
+  if (outs->nkids == 1) return outs->kids[0]->kind == N_LIT ? outs->kids[0]->lit : eval(v, outs->kids[0], f);
   record *r = record_new((size_t)outs->nkids);
   for (int i = 0; i < outs->nkids; i++) {
     r->keys[i] = hdr->kids[i]->name;
@@ -165,7 +165,10 @@ value eval_table(vm *v, const node *d, frame *f, loc at) {
   int ni = d->ninputs, last = rows->nkids - 1;
   value small[8];
   value *ins = ni < 8 ? small : svl_alloc((size_t)(ni + 1) * sizeof(value));
-  for (int i = 0; i < ni; i++) ins[i] = eval(v, rows->kids[0]->a->kids[i]->kids[0]->b, f);
+  for (int i = 0; i < ni; i++) {
+    const node *in = rows->kids[0]->a->kids[i]->kids[0]->b; /* mostly a parameter: read it here */
+    ins[i] = in->kind == N_NAME && in->refkind == REF_LOCAL && in->up == 0 ? f->slots[in->slot] : eval(v, in, f);
+  }
   /* The index (eval/table_index.c) skips the rows that cannot match;
    * the rows it cannot judge ("dirty") are tested here, in their turn. */
   const table_index *ix = table_index_of(d);
@@ -175,6 +178,13 @@ value eval_table(vm *v, const node *d, frame *f, loc at) {
    * without the loop.  Coverage and explain take the loop. */
   if (ix && (policy == HIT_UNIQUE || policy == HIT_ANY || policy == HIT_FIRST) && !v->tr && !v->coverage) {
     int k = table_index_only(ix, ins);
+    const node *out = k ? rows->kids[k]->b : NULL;
+    if (out && out->nkids == 1 && out->kids[0]->kind == N_LIT) {
+      /* a constant output does nothing between the steps before its row
+       * and those after: one count for both */
+      step_rows(v, rows, 0, policy == HIT_FIRST ? k : last);
+      return out->kids[0]->lit;
+    }
     if (k) {
       step_rows(v, rows, 0, k);
       value r = row_output(v, d, rows->kids[k], f);
