@@ -94,6 +94,8 @@ bool svl_gc_thread_ok(void) { return true; } /* malloc knows every thread */
 void svl_gc_reserve(size_t n) { (void)n; }
 /* The arena never collects: pausing it changes nothing. */
 void svl_gc_pause(bool pause) { (void)pause; }
+/* ... nor keeps free space beside large data. */
+void svl_gc_large_data(void) {}
 /* The arena frees nothing, so nothing is ever finalized (a stream pass
  * an error left open keeps its file until the process ends). */
 void svl_gc_finalizer(void *obj, void (*fn)(void *obj, void *data), void *data) { (void)obj, (void)fn, (void)data; }
