@@ -69,6 +69,25 @@ static void init_once(void) {
   if (!getenv("GC_FREE_SPACE_DIVISOR") && !GC_get_on_heap_resize()) GC_set_on_heap_resize(on_heap_resize);
 }
 
+static void *raise_divisor(void *unused) {
+  (void)unused;
+  if (GC_get_free_space_divisor() < 4) GC_set_free_space_divisor(4);
+  return NULL;
+}
+
+static void large_data_once(void) {
+  if (getenv("GC_FREE_SPACE_DIVISOR")) return;
+  /* under the collector's lock: another thread may be collecting */
+  GC_call_with_alloc_lock(raise_divisor, NULL);
+}
+
+/* Once per process, under pthread_once like the collector's start-up:
+ * the library keeps no other writable static (tests/cli/library.t). */
+void svl_gc_large_data(void) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, large_data_once);
+}
+
 void svl_gc_init(void) {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, init_once);

@@ -57,6 +57,15 @@ typedef enum {
 dec dec_from_int(int64_t i);
 /* Exact conversion to int64 when x is integral and in range; else false. */
 bool dec_to_int(dec x, int64_t *out);
+/* dec_to_int's commonest case inline: a positive whole number with
+ * exponent 0 (what dec_from_int makes of a small int: an index, a range's
+ * item), whose coefficient is the low word.  False says nothing: ask
+ * dec_to_int. */
+static inline bool dec_small_whole(dec x, int64_t *out) {
+  if (x.w[1] != 0x3040000000000000ull || x.w[0] > (uint64_t)INT64_MAX) return false;
+  *out = (int64_t)x.w[0];
+  return true;
+}
 
 /* Parse a decimal literal: optional sign, digits with optional '.', optional
  * exponent (e/E, sign, digits).  Underscores are NOT accepted here (the
@@ -133,7 +142,7 @@ bool dec_is_zero(dec a);
 /* Exactly the canonical 1 that dec_from_int(1) makes (coefficient 1,
  * exponent 0); other encodings of one, like 1.0, answer false.  For fast
  * paths that may skip multiplying by one. */
-bool dec_is_one(dec a);
+static inline bool dec_is_one(dec a) { return a.w[1] == 0x3040000000000000ull && a.w[0] == 1; }
 bool dec_is_neg(dec a);          /* strictly below zero */
 bool dec_is_int(dec a);          /* integral value */
 

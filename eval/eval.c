@@ -26,6 +26,8 @@ uint64_t now_ms(void) {
   return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+#define NOINLINE __attribute__((noinline))
+
 /* ---- errors ---- */
 
 static _Noreturn void raise_diag(vm *v) {
@@ -391,9 +393,24 @@ static void check_type(vm *v, loc at, const char *what, value x, const svl_type 
  * inlined into call_full: a second caller (eval_call_frame, for explain)
  * made the compiler call it out of line, +0.5% instructions on the tender
  * benchmark. */
+static NOINLINE _Noreturn void bind_type_error(vm *v, const node *d, const node *p, value x, loc at) {
+  char what[160];
+  snprintf(what, sizeof what, "argument '%s' of %s", p->name, d->name ? d->name : "fn");
+  check_type(v, at, what, x, p->ref);
+  vm_error(v, at, "E0000 type check"); /* check_type raised already */
+}
+
 static inline __attribute__((always_inline)) frame *bind(vm *v, const node *d, frame *f, int nargs, value *args, int nnamed,
                    const char **names, value *named, loc at) {
   int np = d->nkids;
+  if (nargs == np && !nnamed) { /* every parameter by position, the usual call */
+    for (int i = 0; i < np; i++) {
+      const node *p = d->kids[i];
+      f->slots[p->slot] = args[i];
+      if (p->ref && !type_ok(args[i], p->ref)) bind_type_error(v, d, p, args[i], at);
+    }
+    return f;
+  }
   if (nargs > np) vm_error(v, at, "E0304 %s takes %d argument%s, got %d", d->name ? d->name : "fn", np, np == 1 ? "" : "s", nargs);
   bool given[64];
   memset(given, 0, sizeof given);
@@ -415,11 +432,7 @@ static inline __attribute__((always_inline)) frame *bind(vm *v, const node *d, f
       if (!p->b) vm_error(v, at, "E0304 %s: missing argument '%s'", d->name ? d->name : "fn", p->name);
       f->slots[p->slot] = eval(v, p->b, f);
     }
-    if (p->ref && !type_ok(f->slots[p->slot], p->ref)) {
-      char what[160];
-      snprintf(what, sizeof what, "argument '%s' of %s", p->name, d->name ? d->name : "fn");
-      check_type(v, at, what, f->slots[p->slot], p->ref);
-    }
+    if (p->ref && !type_ok(f->slots[p->slot], p->ref)) bind_type_error(v, d, p, f->slots[p->slot], at);
   }
   return f;
 }
@@ -689,14 +702,18 @@ static inline void comp_item(vm *v, const frame *it) {
   if (v->ncomps <= VM_COMPS) v->comps[v->ncomps - 1].it = it;
 }
 
-static value comprehension_items(vm *v, const node *n, frame *f, list *lent, size_t cap);
+static value comprehension_items(vm *v, const node *n, frame *f, frame *reused, list *lent, size_t cap);
+static inline frame *reusable_frame(vm *v, const node *n, frame *f);
+static inline void give_back(const node *n, frame *reused);
 
 /* lent (cap items), when not NULL: storage the caller lends for the
  * result, used when the result surely fits (walk.h comprehension_lent). */
 value comprehension_lent(vm *v, const node *n, frame *f, list *lent, size_t cap) {
   int k = v->ncomps++;
   if (k < VM_COMPS) v->comps[k] = (struct comp_ctx){n, NULL};
-  value r = comprehension_items(v, n, f, lent, cap);
+  frame *reused = reusable_frame(v, n, f);
+  value r = comprehension_items(v, n, f, reused, lent, cap);
+  give_back(n, reused);
   v->ncomps = k;
   return r;
 }
@@ -733,7 +750,24 @@ static inline frame *item_frame(const node *n, frame *f, frame *reused) {
   return reused;
 }
 static inline frame *reusable_frame(vm *v, const node *n, frame *f) {
-  return n->frames != 2 && !v->tr ? frame_new(f, n->nslots) : NULL;
+  if (n->frames == 2 || v->tr) return NULL;
+  /* The frame the last run of this comprehension gave back, cleared:
+   * `sum([m[k] * p[k] for k in 1..6])` in a function called for every
+   * bid allocates none.  Taken from the site while in use, so a run
+   * inside it (recursion) makes its own, and one an error unwinds is
+   * simply not given back. */
+  site *st = site_of(n);
+  frame *spare = st ? st->cache : NULL;
+  if (!spare) return frame_new(f, n->nslots);
+  st->cache = NULL;
+  spare->up = f;
+  return spare;
+}
+static inline void give_back(const node *n, frame *reused) {
+  site *st = site_of(n);
+  if (!reused || !st) return;
+  memset(reused, 0, sizeof(frame) + (size_t)(n->nslots > 0 ? n->nslots : 1) * sizeof(value));
+  st->cache = reused;
 }
 
 /* Runs the clause for one item x: false when the filter drops it, else
@@ -750,11 +784,10 @@ static inline __attribute__((always_inline)) bool comp_one(vm *v, const node *n,
   return true;
 }
 
-static value comprehension_items(vm *v, const node *n, frame *f, list *lent, size_t cap) {
+static value comprehension_items(vm *v, const node *n, frame *f, frame *reused, list *lent, size_t cap) {
   value src = eval(v, n->b, f);
   value *out = NULL, y;
   size_t no = 0, co = 0;
-  frame *reused = reusable_frame(v, n, f);
   if (src.tag == V_RANGE) {
     const range *r = src.as.range;
     if (r->lo.tag != V_NUM || r->lo.unit || r->hi.unit) vm_error(v, n->b->at, "E0407 only ranges of whole numbers can be iterated");
@@ -926,8 +959,6 @@ static value with(vm *v, const node *n, value a, value b) {
 }
 
 static value eval_block(vm *v, const node *n, frame *f);
-
-#define NOINLINE __attribute__((noinline))
 
 /* Everything but the hottest node kinds lives here, out of line, so the
  * frame of eval() stays small: it is on the C stack once per nesting level

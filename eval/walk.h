@@ -43,6 +43,9 @@ struct code {
   const node **links;    /* a chain's links, innermost first: op and place */
   int nkids;
   int slot, up;          /* N_NAME local; N_LET in a block */
+  bool lent;             /* N_LET in a block: its list lives on run_block's
+                            stack (compile.c, lets read only by index) */
+  size_t bytes;          /* N_BLOCK: the stack its lent lets take */
   site *st;              /* N_FIELD: its layout cache */
   const char **keys;     /* N_RECORD: the names every record it makes shares */
   value k;               /* a constant */

@@ -207,6 +207,7 @@ static value load_with(vm *v, loc at, const char *path, const svl_type *type, fm
       S_ISREG(st.st_mode) && (uintmax_t)st.st_size > LOAD_WINDOW && (uintmax_t)st.st_size <= load_limit(v) &&
       ld_json_windowed(v, at, path, full, fmt == FMT_JSONL, LOAD_WINDOW, &x, &ds)) {
     vm_note_file(v, full, NULL, (size_t)st.st_size);
+    svl_gc_large_data();
     return ds->root = ld_json_convert(v, at, path, NULL, x, type, NULL);
   }
   size_t n;
@@ -215,6 +216,7 @@ static value load_with(vm *v, loc at, const char *path, const svl_type *type, fm
   if (enc == ENC_CP1252) s = from_cp1252(v, at, path, s, n, 1, &n);
   if (fmt == FMT_CSV) return ld_load_csv(v, at, path, s, n, type);
   x = ld_parse_json(v, at, path, s, n, fmt == FMT_JSONL, &ds);
+  if (n > LOAD_WINDOW) svl_gc_large_data();
   /* Nothing a JSON load makes points into the bytes read (texts are
    * copies), and unless the VM keeps them for a file hash (vm_note_file)
    * they can go now rather than when the collector finds them unreached:
@@ -410,7 +412,7 @@ static void *stream_open(vm *v, loc at, const svl_stream *s) {
   spass *p = spass_new(v, d, STREAM_CHUNK);
   if (!p) ld_io_fail(v, at, d->path, d->full, errno);
   ld_errs_init(&p->errs);
-  p->cache = ld_json_cache();
+  p->cache = ld_json_cache(false);
   struct stat st;
   if (fstat(fileno(p->f), &st) == 0 && S_ISDIR(st.st_mode)) {
     spass_close(p);

@@ -132,33 +132,44 @@ bool ld_json_windowed(vm *v, loc at, const char *path, const char *full, bool se
 /* What one load (or one stream pass, across its items) shares between the
  * objects it parses.  OCDS repeats everything: a few hundred field names,
  * a few dozen key sets ("shapes": every Value is {amount, currency}),
- * and short strings (a currency, a status, a buyer's name in every
- * release).  Each distinct key is allocated once, each shape's key array
- * once (its records share it, record_new_shared), and equal recent short
- * strings share one text, as CSV cells do.  The scratch stacks hold the
- * items of every array and object still open, so that parsing makes no
- * garbage but the finished values (a growing buffer per object made the
- * collector the biggest cost of a load).  The tables are bounded: past
- * JSON_KEYS keys or JSON_SHAPES shapes (keys that are data, say) an object
- * simply gets its own copies. */
+ * and strings (a currency, a status, a buyer's name, and whole titles and
+ * descriptions in every release of a process).  Each distinct key is
+ * allocated once, each shape's key array once (its records share it,
+ * record_new_shared), and equal strings share one text: in a load, every
+ * distinct one up to JSON_SHARE_LEN bytes (the x40 benchmark's 124,000
+ * strings are 4,400 distinct texts); in a stream pass, whose cache lives
+ * as long as the pass and must not keep what the rules dropped, only
+ * recent short ones, as CSV cells do.  The scratch stacks hold the items
+ * of every array and object still open, so that parsing makes no garbage
+ * but the finished values (a growing buffer per object made the collector
+ * the biggest cost of a load).  The tables start small, grow at half full
+ * and are bounded: past JSON_KEYS keys or JSON_SHAPES shapes (keys that
+ * are data, say) or JSON_LOAD_TEXTS texts, new ones are simply not
+ * shared. */
 #define JSON_TEXTS 4096
 #define JSON_TEXT_LEN 48
+#define JSON_LOAD_TEXTS ((size_t)1 << 17)
+#define JSON_SHARE_LEN 4096
 #define JSON_KEYS 8192
 #define JSON_SHAPES 8192
 typedef struct jkey { const char *s; size_t len; unsigned h; } jkey;
 typedef struct jshape { const char **keys; size_t n; size_t h; } jshape;
 typedef struct jcache {
-  value *texts;             /* JSON_TEXTS entries, by hash */
-  jkey *keys;               /* open addressing, 2 * JSON_KEYS slots */
-  size_t nkeys;
-  jshape *shapes;           /* open addressing, 2 * JSON_SHAPES slots */
-  size_t nshapes;
+  bool tables;              /* a load's or a pass's (from_json's scratch has none) */
+  value *texts;             /* a pass's: JSON_TEXTS recent short texts, by hash */
+  const struct text **tset; /* a load's: its distinct texts, open addressing */
+  size_t tcap, ntexts;
+  jkey *keys;               /* open addressing, kcap slots */
+  size_t kcap, nkeys;
+  jshape *shapes;           /* open addressing, scap slots */
+  size_t scap, nshapes;
   value *vals;              /* scratch: the open arrays' and objects' items */
   const char **names;       /* scratch: the open objects' keys */
   size_t *offs;             /* scratch: where each key starts (for messages) */
   size_t nvals, vcap, nnames, ncap, ocap;
 } jcache;
-jcache *ld_json_cache(void);
+/* whole: a load's (every distinct text shared), else a stream pass's */
+jcache *ld_json_cache(bool whole);
 void ld_json_init(jparser *j, vm *v, loc at, const char *name, const datasrc *src, const char *s,
                   size_t n, size_t line_base, size_t col_base);
 /* The next JSON value; the parser then stands after it and the blanks

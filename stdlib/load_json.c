@@ -160,18 +160,70 @@ static void jstring(jparser *j) {
   }
 }
 
-jcache *ld_json_cache(void) {
+/* Room for one more entry in the open-addressing table tab of *cap
+ * slots holding n entries of size bytes, each empty while its first field
+ * (a pointer) is NULL: the table, made or doubled at half full (every
+ * entry placed again by hash(entry)); NULL when it is at max slots and
+ * half full, and the entry is not kept. */
+static void *jtable_room(void *tab, size_t *cap, size_t n, size_t max, size_t size, size_t (*hash)(const void *)) {
+  if (tab && 2 * (n + 1) <= *cap) return tab;
+  if (tab && *cap >= max) return NULL;
+  size_t nc = tab ? *cap * 2 : 256;
+  char *nt = svl_alloc(nc * size);
+  for (size_t i = 0; tab && i < *cap; i++) {
+    const char *e = (const char *)tab + i * size;
+    void *first;
+    memcpy(&first, e, sizeof first);
+    if (!first) continue;
+    size_t k = hash(e) & (nc - 1);
+    for (;; k = (k + 1) & (nc - 1)) {
+      memcpy(&first, nt + k * size, sizeof first);
+      if (!first) break;
+    }
+    memcpy(nt + k * size, e, size);
+  }
+  *cap = nc;
+  return nt;
+}
+
+static size_t jtext_hash(const void *e) {
+  const text *t = *(const text *const *)e;
+  return svl_hash(t->s, t->len);
+}
+static size_t jkey_hash(const void *e) { return ((const jkey *)e)->h; }
+static size_t jshape_h(const void *e) { return ((const jshape *)e)->h; }
+
+jcache *ld_json_cache(bool whole) {
   jcache *c = svl_alloc(sizeof *c);
-  c->texts = svl_alloc(JSON_TEXTS * sizeof(value));
+  c->tables = true;
+  if (whole) c->tset = jtable_room(NULL, &c->tcap, 0, 0, sizeof *c->tset, jtext_hash);
+  else c->texts = svl_alloc(JSON_TEXTS * sizeof(value));
   return c;
 }
 
-/* The string just read as a text, shared with an equal recent one. */
+/* The string just read as a text, shared with an equal one (a load's) or
+ * an equal recent short one (a stream pass's). */
 static value jtext(jparser *j) {
   const char *s = j->str.s;
   size_t n = j->str.len;
-  if (!j->cache || !j->cache->texts || n > JSON_TEXT_LEN) return v_text(s, n);
-  value *e = &j->cache->texts[svl_hash(s, n) % JSON_TEXTS];
+  jcache *c = j->cache;
+  if (c && c->tset && n <= JSON_SHARE_LEN) {
+    unsigned h = svl_hash(s, n);
+    size_t i = h & (c->tcap - 1);
+    for (; c->tset[i]; i = (i + 1) & (c->tcap - 1))
+      if (c->tset[i]->len == n && memcmp(c->tset[i]->s, s, n) == 0) return (value){.tag = V_TEXT, .as.text = c->tset[i]};
+    value x = v_text(s, n);
+    void *t = jtable_room(c->tset, &c->tcap, c->ntexts, 2 * JSON_LOAD_TEXTS, sizeof *c->tset, jtext_hash);
+    if (t) {
+      c->tset = t;
+      for (i = h & (c->tcap - 1); c->tset[i];) i = (i + 1) & (c->tcap - 1);
+      c->tset[i] = x.as.text;
+      c->ntexts++;
+    }
+    return x;
+  }
+  if (!c || !c->texts || n > JSON_TEXT_LEN) return v_text(s, n);
+  value *e = &c->texts[svl_hash(s, n) % JSON_TEXTS];
   if (e->tag == V_TEXT && e->as.text->len == n && memcmp(e->as.text->s, s, n) == 0) return *e;
   *e = v_text(s, n);
   return *e;
@@ -182,26 +234,39 @@ static const char *jkey_intern(jparser *j) {
   const char *s = j->str.s;
   size_t n = j->str.len;
   jcache *c = j->cache;
-  if (!c || !c->texts || n > JSON_TEXT_LEN) return svl_strndup(s, n);
-  if (!c->keys) c->keys = svl_alloc(2 * JSON_KEYS * sizeof *c->keys);
+  if (!c || !c->tables || n > JSON_TEXT_LEN) return svl_strndup(s, n);
   unsigned h = svl_hash(s, n);
-  size_t mask = 2 * JSON_KEYS - 1, i = h & mask;
-  for (; c->keys[i].s; i = (i + 1) & mask)
+  size_t i = 0;
+  for (i = h & (c->kcap - 1); c->keys && c->keys[i].s; i = (i + 1) & (c->kcap - 1))
     if (c->keys[i].h == h && c->keys[i].len == n && memcmp(c->keys[i].s, s, n) == 0) return c->keys[i].s;
   const char *k = svl_strndup(s, n);
-  if (c->nkeys < JSON_KEYS) c->keys[i] = (jkey){k, n, h}, c->nkeys++;
+  void *t = jtable_room(c->keys, &c->kcap, c->nkeys, 2 * JSON_KEYS, sizeof *c->keys, jkey_hash);
+  if (t) {
+    c->keys = t;
+    for (i = h & (c->kcap - 1); c->keys[i].s;) i = (i + 1) & (c->kcap - 1);
+    c->keys[i] = (jkey){k, n, h};
+    c->nkeys++;
+  }
   return k;
 }
 
 /* The shared key array of an object with keys ks[0..n) (checked for
  * duplicates before), or NULL when this key set is new. */
-static const char **jshape_find(jcache *c, const char **ks, size_t n, size_t h, size_t *slot) {
-  size_t mask = 2 * JSON_SHAPES - 1, i = h & mask;
-  for (; c->shapes[i].keys; i = (i + 1) & mask)
+static const char **jshape_find(jcache *c, const char **ks, size_t n, size_t h) {
+  for (size_t i = h & (c->scap - 1); c->shapes && c->shapes[i].keys; i = (i + 1) & (c->scap - 1))
     if (c->shapes[i].h == h && c->shapes[i].n == n && memcmp(c->shapes[i].keys, ks, n * sizeof *ks) == 0)
       return c->shapes[i].keys;
-  *slot = i;
   return NULL;
+}
+
+static void jshape_add(jcache *c, const char **ks, size_t n, size_t h) {
+  void *t = jtable_room(c->shapes, &c->scap, c->nshapes, 2 * JSON_SHAPES, sizeof *c->shapes, jshape_h);
+  if (!t) return;
+  c->shapes = t;
+  size_t i = h & (c->scap - 1);
+  while (c->shapes[i].keys) i = (i + 1) & (c->scap - 1);
+  c->shapes[i] = (jshape){ks, n, h};
+  c->nshapes++;
 }
 
 static size_t jshape_hash(const char **ks, size_t n) {
@@ -341,11 +406,10 @@ static value jobject(jparser *j) {
   size_t len = c->nnames - kbase;
   /* no key pushed yet (a first object that is empty): names may be NULL */
   const char **ks = len ? c->names + kbase : NULL, **shared = NULL;
-  size_t h = 0, slot = 0;
-  if (len && c->texts) { /* a load's cache (from_json's scratch has no tables) */
-    if (!c->shapes) c->shapes = svl_alloc(2 * JSON_SHAPES * sizeof *c->shapes);
+  size_t h = 0;
+  if (len && c->tables) {
     h = jshape_hash(ks, len);
-    shared = jshape_find(c, ks, len, h, &slot);
+    shared = jshape_find(c, ks, len, h);
   }
   if (!shared && len) {
     size_t dup, orig;
@@ -357,7 +421,7 @@ static value jobject(jparser *j) {
     }
     const char **own = svl_alloc(len * sizeof *own);
     memcpy(own, ks, len * sizeof *own);
-    if (c->shapes && c->nshapes < JSON_SHAPES) c->shapes[slot] = (jshape){own, len, h}, c->nshapes++;
+    if (c->tables) jshape_add(c, own, len, h);
     shared = own;
   }
   record *r = len ? record_tagged(len, shared, c->vals + vbase) : record_new(0);
@@ -598,7 +662,7 @@ value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bo
     parse_whole(v, &w);
     return w.x;
   }
-  j.cache = ld_json_cache();
+  j.cache = ld_json_cache(true);
   /* A file's values all stay live, and parsing makes no garbage: the
    * collector is paused meanwhile rather than marking the growing tree
    * again and again to free nothing (a tenth of the x40 benchmark's CPU
@@ -632,7 +696,7 @@ int ld_parse_json_window(vm *v, loc at, const char *name, jwin *win, bool seq, v
   jparser j = {.v = v, .at = at, .name = name, .src = ds, .s = "", .lc_line = 1, .line_base = 1, .col_base = 1,
                .win = win};
   sb_init(&j.str);
-  j.cache = ld_json_cache();
+  j.cache = ld_json_cache(true);
   jwhole w = {&j, seq, v_null, false};
   svl_gc_pause(true); /* as in ld_parse_json */
   bool ok = vm_protect(v, parse_window, &w);

@@ -901,10 +901,53 @@ static void test_small_quotients(void) {
   ok(bad == 0 && n > 100000, "dec_div of small coefficients is the library's quotient, bit for bit");
 }
 
+/* Quotients exactly half-way between two 34-digit numbers, where the
+ * remainder decides alone (half: to even): x = 2^(a-b) * o over y = 2^a is
+ * o * 5^b * 10^-b, 35 digits ending in 5 when o * 5^b has 35 digits.
+ * Divisors of one limb (a < 64) and of two, the library's bits each time. */
+static void test_div_ties(void) {
+  int bad = 0, n = 0, up = 0, down = 0;
+  for (int a = 20; a <= 110; a += 3)
+    for (int b = 1; b <= 40 && b <= a; b++)
+      for (int i = 0; i < 12; i++) {
+        unsigned __int128 five = 1, lo, t;
+        for (int k = 0; k < b; k++) five *= 5;
+        /* o odd with 10^34 <= o * 5^b < 10^35 */
+        unsigned __int128 e34 = (unsigned __int128)10000000000000000ull * 1000000000000000000ull;
+        lo = (e34 + five - 1) / five;
+        if (lo >> 100) continue;
+        unsigned __int128 o = (lo + lib_rnd() % 2000000) | 1;
+        t = o * five;
+        if (t < e34 || t / 10 >= e34) continue;
+        unsigned __int128 xc = o << (a - b), yc = (unsigned __int128)1 << a;
+        if (xc >> 113 || yc >> 113) continue;
+        char sx[64], sy[64];
+        int px = 63, py = 63;
+        sx[px] = sy[py] = 0;
+        do sx[--px] = (char)('0' + (int)(xc % 10)); while ((xc /= 10) != 0);
+        do sy[--py] = (char)('0' + (int)(yc % 10)); while ((yc /= 10) != 0);
+        if (63 - px > 34 || 63 - py > 34) continue;
+        dec x = D(sx + px), y = D(sy + py), got, want;
+        BID_UINT128 bx, by, r;
+        _IDEC_flags f = 0;
+        memcpy(&bx, &x, sizeof bx), memcpy(&by, &y, sizeof by);
+        r = bid128_div(bx, by, BID_ROUNDING_TO_NEAREST, &f);
+        memcpy(&want, &r, sizeof want);
+        n++;
+        if (dec_div(x, y, &got) != DEC_OK || memcmp(&got, &want, sizeof got)) {
+          if (bad++ < 3) printf("# %s / %s differs from the library\n", sx + px, sy + py);
+        } else if (t / 10 % 2) up++;
+        else down++;
+      }
+  printf("# %d ties: %d rounded up, %d down\n", n, up, down);
+  ok(bad == 0 && up > 100 && down > 100, "dec_div: quotients half-way between two 34-digit numbers round to even, as the library");
+}
+
 int main(void) {
   printf("TAP version 13\n");
   test_parts();
   test_small_quotients();
+  test_div_ties();
   test_parse();
   test_format();
   test_arith();
