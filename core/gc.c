@@ -27,12 +27,14 @@ _Thread_local size_t svl_gc_thread_bytes;
  * garbage-heavy run (a decision table called a million times) collects
  * less often. */
 enum { BIG_HEAP = 32 << 20, BIG_HEAP_DIVISOR = 10 };
-static GC_word small_heap_divisor;
 
 /* Called by the collector with its lock held (as the divisor's setter
  * needs), so it must call nothing that takes the lock. */
 static void on_heap_resize(GC_word size) {
-  GC_set_free_space_divisor(size >= BIG_HEAP ? BIG_HEAP_DIVISOR : small_heap_divisor);
+  /* only ever raised (svl_gc_large_data may have raised it too): the
+   * library keeps no writable static to remember a default by */
+  if (size >= BIG_HEAP && GC_get_free_space_divisor() < BIG_HEAP_DIVISOR)
+    GC_set_free_space_divisor(BIG_HEAP_DIVISOR);
 }
 
 static void init_once(void) {
@@ -65,7 +67,6 @@ static void init_once(void) {
   GC_set_max_retries(2);
   /* unless the user set the divisor (GC_FREE_SPACE_DIVISOR) or a host
    * watches the heap's size itself */
-  small_heap_divisor = GC_get_free_space_divisor();
   if (!getenv("GC_FREE_SPACE_DIVISOR") && !GC_get_on_heap_resize()) GC_set_on_heap_resize(on_heap_resize);
 }
 
