@@ -379,7 +379,7 @@ static svl_status want_record(svl_vm *v, const char *api, svl_value *h, size_t i
   svl_status st = want(v, api, h, V_RECORD, "a record", x);
   if (st != SVL_OK) return st;
   if (index >= x->as.rec->n)
-    return api_usage(v, "%s: index %zu is past the last of %zu fields (indexes start at 0)", api, index, x->as.rec->n);
+    return api_usage(v, "%s: index %zu is past the last of %zu fields (indexes start at 0)", api, index, (size_t)x->as.rec->n);
   return SVL_OK;
 }
 

@@ -3,7 +3,6 @@
 
 #define GC_THREADS
 #include <pthread.h>
-#include <stdatomic.h>
 #include <gc/gc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,11 +49,17 @@ static void *raise_divisor(void *unused) {
   return NULL;
 }
 
-void svl_gc_large_data(void) {
-  static atomic_bool done;
-  if (atomic_exchange(&done, true) || getenv("GC_FREE_SPACE_DIVISOR")) return;
+static void large_data_once(void) {
+  if (getenv("GC_FREE_SPACE_DIVISOR")) return;
   /* under the collector's lock: another thread may be collecting */
   GC_call_with_alloc_lock(raise_divisor, NULL);
+}
+
+/* Once per process, under pthread_once like the collector's start-up:
+ * the library keeps no other writable static (tests/cli/library.t). */
+void svl_gc_large_data(void) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, large_data_once);
 }
 
 void svl_gc_init(void) {

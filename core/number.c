@@ -402,13 +402,13 @@ size_t dec_format_fixed(dec x, int min_places, bool group, char *buf,
  * the sum cannot overflow); IEEE 754 gives an exact sum that smaller
  * exponent.  False when the sum would need rounding: the library then does
  * it. */
-static bool add_fast(dec a, dec b, bool negate_b, dec *out) {
+static inline __attribute__((always_inline)) bool add_fast(dec a, dec b, bool negate_b, dec *out) {
   if (!SMALL_COEFF(a) || !SMALL_COEFF(b)) return false;
   int ea = EXP_OF(a), eb = EXP_OF(b);
   if (ea - eb > 19 || eb - ea > 19) return false;
   unsigned __int128 x = a.w[0], y = b.w[0], c;
   if (ea > eb) x *= p10[ea - eb];
-  else y *= p10[eb - ea];
+  else if (eb > ea) y *= p10[eb - ea];
   bool na = a.w[1] >> 63, nb = (bool)(b.w[1] >> 63) != negate_b, neg;
   if (na == nb) c = x + y, neg = na;
   else if (x >= y) c = x - y, neg = na;
@@ -418,16 +418,34 @@ static bool add_fast(dec a, dec b, bool negate_b, dec *out) {
   return true;
 }
 
+/* (hi:lo) / d for hi < d, the quotient fitting 64 bits; the remainder to
+ * *r.  One divq on x86-64, where the compiler would call __udivti3 for a
+ * 128-bit quotient it cannot bound; the long divisions below are made of
+ * these. */
+static inline uint64_t udiv128(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *r) {
+#if defined(__x86_64__)
+  uint64_t q, rem;
+  __asm__("divq %[d]" : "=a"(q), "=d"(rem) : [d] "rm"(d), "a"(lo), "d"(hi) : "cc");
+  *r = rem;
+  return q;
+#else
+  unsigned __int128 n = (unsigned __int128)hi << 64 | lo;
+  uint64_t q = (uint64_t)(n / d);
+  *r = (uint64_t)(n - (unsigned __int128)q * d);
+  return q;
+#endif
+}
+
 /* c (35 to 39 digits) rounded half to even to 34 digits, *ex raised by the
  * digits dropped; sticky says digits below c were dropped already, and
  * *inexact says whether anything was.  The one rounding step of the
- * integer sum, product and quotient below. */
+ * integer sum and product below. */
 static unsigned __int128 round34(unsigned __int128 c, bool sticky, int *ex, bool *inexact) {
   int k = 1;
   while (k < 5 && c >= TEN34 * p10[k]) k++;
-  uint64_t d = p10[k], half = d / 2;
-  unsigned __int128 q = c / d;
-  uint64_t rem = (uint64_t)(c - q * d);
+  uint64_t d = p10[k], half = d / 2, hi = (uint64_t)(c >> 64), rem;
+  uint64_t lo = udiv128(hi % d, (uint64_t)c, d, &rem);
+  unsigned __int128 q = (unsigned __int128)(hi / d) << 64 | lo;
   if (rem > half || (rem == half && (sticky || (q & 1)))) q++;
   *ex += k;
   if (q == TEN34) q /= 10, ++*ex;
@@ -486,13 +504,21 @@ dec_status dec_sub(dec a, dec b, dec *out) {
 /* x[0..n) / d in place, limbs least significant first; returns the
  * remainder. */
 static uint64_t div_limbs1(uint64_t *x, int n, uint64_t d) {
-  unsigned __int128 r = 0;
-  for (int i = n - 1; i >= 0; i--) {
-    unsigned __int128 cur = (r << 64) | x[i];
-    x[i] = (uint64_t)(cur / d);
-    r = cur - (unsigned __int128)x[i] * d;
-  }
-  return (uint64_t)r;
+  uint64_t r = 0;
+  for (int i = n - 1; i >= 0; i--) x[i] = udiv128(r, x[i], d, &r); /* r < d */
+  return r;
+}
+
+/* x * y for x and y below 2^113 (coefficients), in four limbs, least
+ * significant first.  The high parts are below 2^49, so no sum
+ * overflows. */
+static void mul113(unsigned __int128 x, unsigned __int128 y, uint64_t w[4]) {
+  uint64_t x0 = (uint64_t)x, x1 = (uint64_t)(x >> 64), y0 = (uint64_t)y, y1 = (uint64_t)(y >> 64);
+  unsigned __int128 q00 = (unsigned __int128)x0 * y0, q01 = (unsigned __int128)x0 * y1,
+                    q10 = (unsigned __int128)x1 * y0, q11 = (unsigned __int128)x1 * y1;
+  unsigned __int128 mid = (q00 >> 64) + (uint64_t)q01 + (uint64_t)q10;
+  unsigned __int128 hi = (mid >> 64) + (q01 >> 64) + (q10 >> 64) + q11;
+  w[0] = (uint64_t)q00, w[1] = (uint64_t)mid, w[2] = (uint64_t)hi, w[3] = (uint64_t)(hi >> 64);
 }
 
 /* The commonest product, in the fewest instructions: two coefficients
@@ -524,13 +550,8 @@ static bool mul_fast(dec a, dec b, dec *out, bool *inexact) {
   if (!plain_coeff(a, &x, &ea) || !plain_coeff(b, &y, &eb)) return false;
   bool neg = (a.w[1] ^ b.w[1]) >> 63;
   int ex = ea + eb - BIAS;
-  uint64_t x0 = (uint64_t)x, x1 = (uint64_t)(x >> 64), y0 = (uint64_t)y, y1 = (uint64_t)(y >> 64);
-  /* 113 x 113 bits: the high parts are below 2^49, so no sum overflows */
-  unsigned __int128 q00 = (unsigned __int128)x0 * y0, q01 = (unsigned __int128)x0 * y1,
-                    q10 = (unsigned __int128)x1 * y0, q11 = (unsigned __int128)x1 * y1;
-  unsigned __int128 mid = (q00 >> 64) + (uint64_t)q01 + (uint64_t)q10;
-  unsigned __int128 hi = (mid >> 64) + (q01 >> 64) + (q10 >> 64) + q11;
-  uint64_t w[4] = {(uint64_t)q00, (uint64_t)mid, (uint64_t)hi, (uint64_t)(hi >> 64)};
+  uint64_t w[4];
+  mul113(x, y, w);
   int bits = w[3] ? 256 - __builtin_clzll(w[3]) : w[2] ? 192 - __builtin_clzll(w[2])
            : w[1] ? 128 - __builtin_clzll(w[1]) : 64 - (w[0] ? __builtin_clzll(w[0]) : 64);
   if (bits <= 113 && ((unsigned __int128)w[1] << 64 | w[0]) < TEN34) {
@@ -576,9 +597,11 @@ static int mul_limbs(uint64_t *u, int n, uint64_t m) {
 }
 
 /* u[0..n) / v for a divisor of two limbs (Knuth's algorithm D, base
- * 2^64); the quotient below 2^128 goes to *q, and *rest says whether the
- * remainder is not zero.  u has room for one more limb. */
-static void div_limbs2(uint64_t *u, int n, unsigned __int128 v, unsigned __int128 *q, bool *rest) {
+ * 2^64), when the quotient is below 2^128: it goes to *q, the remainder
+ * to *rest.  u has room for one more limb.  That bound makes the higher
+ * quotient digits zero (u << sh is below 2^128 times v << sh), so only
+ * the two low ones are worked out. */
+static void div_limbs2(uint64_t *u, int n, unsigned __int128 v, unsigned __int128 *q, unsigned __int128 *rest) {
   int sh = __builtin_clzll((uint64_t)(v >> 64));
   v <<= sh;
   uint64_t v1 = (uint64_t)(v >> 64), v0 = (uint64_t)v;
@@ -587,14 +610,19 @@ static void div_limbs2(uint64_t *u, int n, unsigned __int128 v, unsigned __int12
     for (int i = n; i > 0; i--) u[i] = u[i] << sh | u[i - 1] >> (64 - sh);
     u[0] <<= sh;
   }
-  uint64_t qd[8] = {0};
-  for (int j = n - 2; j >= 0; j--) {
-    unsigned __int128 num = (unsigned __int128)u[j + 2] << 64 | u[j + 1], qhat, rhat;
+  uint64_t qd[2] = {0};
+  for (int j = n - 2 < 1 ? n - 2 : 1; j >= 0; j--) {
+    uint64_t qhat; /* a digit: 64 x 64-bit products below */
+    unsigned __int128 rhat;
     if (u[j + 2] >= v1) qhat = UINT64_MAX, rhat = (unsigned __int128)u[j + 1] + v1;
-    else qhat = num / v1, rhat = num - qhat * v1;
-    while (!(rhat >> 64) && qhat * v0 > (rhat << 64 | u[j])) qhat--, rhat += v1;
+    else {
+      uint64_t r;
+      qhat = udiv128(u[j + 2], u[j + 1], v1, &r);
+      rhat = r;
+    }
+    while (!(rhat >> 64) && (unsigned __int128)qhat * v0 > (rhat << 64 | u[j])) qhat--, rhat += v1;
     /* u[j..j+2] -= qhat * v */
-    unsigned __int128 p0 = qhat * v0, p1 = qhat * v1 + (p0 >> 64);
+    unsigned __int128 p0 = (unsigned __int128)qhat * v0, p1 = (unsigned __int128)qhat * v1 + (p0 >> 64);
     uint64_t s0 = (uint64_t)p0, s1 = (uint64_t)p1, s2 = (uint64_t)(p1 >> 64);
     uint64_t b0 = u[j] < s0;
     u[j] -= s0;
@@ -613,30 +641,31 @@ static void div_limbs2(uint64_t *u, int n, unsigned __int128 v, unsigned __int12
       u[j + 1] = (uint64_t)t;
       u[j + 2] += (uint64_t)(t >> 64);
     }
-    qd[j] = (uint64_t)qhat;
+    qd[j] = qhat;
   }
   *q = (unsigned __int128)qd[1] << 64 | qd[0];
-  *rest = u[0] || u[1];
+  *rest = ((unsigned __int128)u[1] << 64 | u[0]) >> sh; /* u[2] is 0 now */
 }
 
 /* The quotient rounded to 34 digits half to even, or exact at the
  * exponent closest to ea - eb, as IEEE 754 and the library define it:
  * the dividend's coefficient is scaled by 10^s so that the integer
- * quotient has 35 or 36 digits, then rounded on its last digits with the
- * remainder as a sticky bit.  libbid's bid128_div takes ~750 instructions;
- * sroi divides by a discount factor for every year of every programme.
- * False for a zero dividend, specials and exponents out of range. */
+ * quotient has exactly 34 digits, which the remainder then rounds (up
+ * when it is more than half the divisor; to even at half).  libbid's
+ * bid128_div takes ~750 instructions; sroi divides by a discount factor
+ * for every year of every programme.  False for a zero dividend,
+ * specials and exponents out of range. */
 static bool div_fast(dec a, dec b, dec *out) {
-  unsigned __int128 x, y, q;
+  unsigned __int128 x, y, q, rest;
   int ea, eb;
   if (!plain_coeff(a, &x, &ea) || !plain_coeff(b, &y, &eb) || x == 0 || y == 0) return false;
-  bool neg = (a.w[1] ^ b.w[1]) >> 63, sticky;
+  bool neg = (a.w[1] ^ b.w[1]) >> 63;
   if (x < 1000000000000000ull && !(y >> 64) && (uint64_t)x * 10000 % (uint64_t)y == 0) {
     /* a quotient of small coefficients with at most four decimals beyond
      * the preferred exponent (a mean: 210 / 4 = 52.5): exact, at the
      * exponent nearest the preferred one — the smallest k with x * 10^k a
      * multiple of y — which the path below reaches only after dropping
-     * the zeros of a 35-digit quotient, a 128-bit division each */
+     * the zeros of a 34-digit quotient */
     uint64_t c = (uint64_t)x * 10000 / (uint64_t)y;
     int k = 4;
     while (k > 0 && c % 10 == 0) c /= 10, k--;
@@ -645,28 +674,33 @@ static bool div_fast(dec a, dec b, dec *out) {
     *out = pack(neg, ex, c);
     return true;
   }
-  int s = 35 + ndigits(y) - ndigits(x); /* 2 to 68 */
-  uint64_t u[10] = {(uint64_t)x, (uint64_t)(x >> 64)};
-  int n = u[1] ? 2 : 1;
-  for (int k = s; k > 0; k -= 19) n = mul_limbs(u, n, p10[k > 19 ? 19 : k]);
+  /* x / y lies in [10^(e-1), 10^e): with d the difference in digits, e is
+   * d + 1 when x reaches y * 10^d (both sides below 10^34, so exact), else
+   * d; then x * 10^s / y, s = 34 - e, lies in [10^33, 10^34). */
+  int d = ndigits(x) - ndigits(y);
+  int s = 34 - d - (d >= 0 ? x >= y * p10w[d] : x * p10w[-d] >= y); /* 0 to 67 */
+  uint64_t u[6];
+  mul113(x, p10w[s < 34 ? s : 34], u); /* x * 10^s: below 10^68, four limbs */
+  int n = 4;
+  while (n > 1 && !u[n - 1]) n--;
+  for (int k = s - 34; k > 0; k -= 19) n = mul_limbs(u, n, p10[k > 19 ? 19 : k]);
   if (!(y >> 64)) {
-    sticky = div_limbs1(u, n, (uint64_t)y) != 0;
+    rest = div_limbs1(u, n, (uint64_t)y);
     q = (unsigned __int128)u[1] << 64 | u[0];
   } else {
-    div_limbs2(u, n, y, &q, &sticky);
+    div_limbs2(u, n, y, &q, &rest);
   }
-  /* q has 35 or 36 digits */
   int ex = ea - eb + BIAS - s;
-  bool inexact;
-  unsigned __int128 c = round34(q, sticky, &ex, &inexact);
-  if (!inexact) { /* exact: the exponent nearest the preferred one */
+  if (rest > y - rest || (rest == y - rest && (q & 1))) { /* past half, or half and odd */
+    if (++q == TEN34) q /= 10, ex++;
+  } else if (rest == 0) { /* exact: the exponent nearest the preferred one */
     /* 2.4 / 100 has 32 zeros to drop: in steps of 16, 8, 4, 2, 1 */
     static const unsigned __int128 step[5] = {10000000000000000ull, 100000000ull, 10000, 100, 10};
     for (int i = 0, k = 16; i < 5; i++, k /= 2)
-      while (ea - eb + BIAS - ex >= k && c % step[i] == 0) c /= step[i], ex += k;
+      while (ea - eb + BIAS - ex >= k && q % step[i] == 0) q /= step[i], ex += k;
   }
   if (ex < 0 || ex > EXP_TOP) return false;
-  *out = pack(neg, ex, c);
+  *out = pack(neg, ex, q);
   return true;
 }
 
@@ -839,7 +873,44 @@ static dec_status int_pow_dd(B a, int64_t n, dec *out) {
   return finish(r.h, out);
 }
 
+/* a^n for a small coefficient and a whole exponent 1 <= n, when the power
+ * is exact: the coefficient's n-th power (below 10^34) at n times the
+ * exponent, which is what int_pow's exact products give (an exact product
+ * is the exact coefficient at the sum of the exponents), in a few 128-bit
+ * products instead of a call of mul_fast for each.  Every value the loop
+ * makes is c^m for some m <= n (a square is taken only when a higher bit
+ * of n still needs it), so with c below 2^bits and bits * n <= 113 none
+ * can pass 2^113: no overflow, and one comparison with 10^34 at the end.
+ * Beyond that bound (c^n may have more than 34 digits) int_pow decides. */
+static bool pow_small(dec a, uint64_t n, dec *out) {
+  uint64_t c = a.w[0];
+  if (!SMALL_COEFF(a) || c == 0 || n > 113) return false;
+  if ((uint64_t)(64 - __builtin_clzll(c)) * n > 113) return false;
+  int64_t ex = (int64_t)(EXP_OF(a) - BIAS) * (int64_t)n + BIAS;
+  if (ex < 0 || ex > EXP_TOP) return false;
+  unsigned __int128 r = 1, base = c;
+  bool neg = (a.w[1] >> 63) && (n & 1);
+  for (;;) {
+    if (n & 1) r *= base;
+    n >>= 1;
+    if (!n) break;
+    base *= base;
+  }
+  if (r >= TEN34) return false;
+  *out = pack(neg, (int)ex, r);
+  return true;
+}
+
 dec_status dec_pow(dec a, dec b, dec *out) {
+  /* (1 + 3.5%)^t: a small whole exponent written as an integer (exponent
+   * 0, the form a counter or a range item has) and a small exact power */
+  if (SMALL_COEFF(b) && EXP_OF(b) == BIAS && !(b.w[1] >> 63)) {
+    if (b.w[0] == 0) { /* x^0 = 1, 0^0 too */
+      *out = pack(false, BIAS, 1);
+      return DEC_OK;
+    }
+    if (pow_small(a, b.w[0], out)) return DEC_OK;
+  }
   B x = to_b(a), y = to_b(b);
   bool integral = dec_is_int(b);
   if (b_zero(y)) return finish(b_int(1), out); /* 0^0 = 1 too */
@@ -1043,8 +1114,6 @@ bool dec_eq(dec a, dec b) {
 }
 
 bool dec_is_zero(dec a) { return b_zero(to_b(a)); }
-
-bool dec_is_one(dec a) { return a.w[1] == 0x3040000000000000ull && a.w[0] == 1; }
 
 bool dec_is_neg(dec a) { return b_neg(to_b(a)); }
 

@@ -17,6 +17,24 @@
 
 typedef struct { uint64_t w[2]; } dec; /* same layout as BID_UINT128 */
 
+/* A number in 8 bytes, for values kept in bulk (the rows of a typed
+ * load): exact, and only when the coefficient is below 2^49 in the common
+ * encoding -- every price, count and measure a CSV usually holds.  The
+ * word is the number's high word (sign and exponent bits as they are)
+ * with the coefficient in its low 49 bits, so dec_unpack64 gives back the
+ * very bits packed (1.50 stays 1.50, not 1.5).  False when x does not fit:
+ * a coefficient of more bits, or the other encoding (steering bits 11). */
+#define DEC_PACK_LOW ((((uint64_t)1) << 49) - 1)
+static inline bool dec_pack64(dec x, uint64_t *out) {
+  if ((x.w[1] & DEC_PACK_LOW) || (x.w[1] >> 61 & 3) == 3 || x.w[0] > DEC_PACK_LOW) return false;
+  *out = x.w[1] | x.w[0];
+  return true;
+}
+static inline dec dec_unpack64(uint64_t p) {
+  dec x = {{p & DEC_PACK_LOW, p & ~DEC_PACK_LOW}};
+  return x;
+}
+
 typedef enum {
   DEC_OK = 0,
   DEC_DIV_ZERO,   /* division (or mod) by zero */
@@ -39,6 +57,15 @@ typedef enum {
 dec dec_from_int(int64_t i);
 /* Exact conversion to int64 when x is integral and in range; else false. */
 bool dec_to_int(dec x, int64_t *out);
+/* dec_to_int's commonest case inline: a positive whole number with
+ * exponent 0 (what dec_from_int makes of a small int: an index, a range's
+ * item), whose coefficient is the low word.  False says nothing: ask
+ * dec_to_int. */
+static inline bool dec_small_whole(dec x, int64_t *out) {
+  if (x.w[1] != 0x3040000000000000ull || x.w[0] > (uint64_t)INT64_MAX) return false;
+  *out = (int64_t)x.w[0];
+  return true;
+}
 
 /* Parse a decimal literal: optional sign, digits with optional '.', optional
  * exponent (e/E, sign, digits).  Underscores are NOT accepted here (the
@@ -100,12 +127,22 @@ static inline int dec_key_cmp(const dec_key *a, const dec_key *b) {
   if (a->hi != b->hi) return a->hi < b->hi ? -1 : 1;
   return (a->lo > b->lo) - (a->lo < b->lo);
 }
+/* The same order in one 128-bit integer, for keys kept for many values
+ * at once (sort_by's: 16 bytes a key instead of 32).  hi is below zero's
+ * by a value's leading-digit exponent (1 .. 12,321) when it is negative,
+ * above it by that much when positive: 15 bits for the sign and exponent,
+ * and lo, below 10^34, takes the 113 under them. */
+static inline unsigned __int128 dec_key_wide(const dec_key *k) {
+  const uint64_t zero = (uint64_t)1 << 62, mid = (uint64_t)1 << 14;
+  uint64_t rank = k->hi > zero ? mid + (k->hi - 2 * zero) : k->hi == zero ? mid : mid - (((uint64_t)1 << 32) - k->hi);
+  return (unsigned __int128)rank << 113 | k->lo;
+}
 bool dec_eq(dec a, dec b);
 bool dec_is_zero(dec a);
 /* Exactly the canonical 1 that dec_from_int(1) makes (coefficient 1,
  * exponent 0); other encodings of one, like 1.0, answer false.  For fast
  * paths that may skip multiplying by one. */
-bool dec_is_one(dec a);
+static inline bool dec_is_one(dec a) { return a.w[1] == 0x3040000000000000ull && a.w[0] == 1; }
 bool dec_is_neg(dec a);          /* strictly below zero */
 bool dec_is_int(dec a);          /* integral value */
 

@@ -42,10 +42,9 @@ list *list_new(size_t n) {
  * allocations each made the collector the biggest cost of loading bids. */
 record *record_new(size_t n) {
   size_t k = n ? n : 1;
-  record *r = svl_alloc(sizeof(record) + k * sizeof(char *) + k * sizeof(value));
+  record *r = svl_alloc(sizeof(record) + k * sizeof(value) + k * sizeof(char *));
   r->n = n;
-  r->keys = (const char **)(r + 1);
-  r->vals = (value *)(r->keys + k);
+  r->keys = (const char **)(void *)(r->vals + k);
   return r;
 }
 
@@ -53,7 +52,6 @@ record *record_new_shared(size_t n, const char **keys) {
   record *r = svl_alloc(sizeof(record) + (n ? n : 1) * sizeof(value));
   r->n = n;
   r->keys = keys;
-  r->vals = (value *)(r + 1);
   return r;
 }
 
@@ -63,7 +61,6 @@ record *record_view(const record *base, size_t n, const char **keys) {
   r->n = n;
   r->keys = keys;
   r->base = base;
-  r->vals = (value *)(r + 1);
   r->src = rec_src(base);
   r->line = base->line;
   return r;
@@ -88,7 +85,7 @@ const rowfmt *rowfmt_for(const svl_type *t) {
     default: return NULL;
     }
     rf->off = (uint32_t)off;
-    off += rf->kind == ROW_NUM ? sizeof(dec) : rf->kind == ROW_TEXT ? sizeof(char *) : rf->kind == ROW_DATE ? 8 : 0;
+    off += rf->kind == ROW_BOOL ? 0 : 8; /* a number packed (dec_pack64) or boxed, a text, a date */
   }
   f->size = off;
   return f;
@@ -96,7 +93,7 @@ const rowfmt *rowfmt_for(const svl_type *t) {
 
 record *record_packed(const rowfmt *fmt, const char **keys, const value *vals) {
   record *r = svl_alloc(sizeof(record) + (fmt->size ? fmt->size : 1));
-  unsigned char *p = (unsigned char *)(r + 1);
+  unsigned char *p = (unsigned char *)r->vals;
   for (size_t i = 0; i < fmt->nf; i++) {
     const struct rowfield *rf = &fmt->f[i];
     value x = vals[i];
@@ -108,7 +105,14 @@ record *record_packed(const rowfmt *fmt, const char **keys, const value *vals) {
     case ROW_NUM:
       if (x.tag != V_NUM || x.unit != rf->unit || (x.pct && rf->unit)) return NULL;
       p[i] = x.pct ? ROW_PCT : 0;
-      memcpy(p + rf->off, &x.as.num, sizeof(dec));
+      uint64_t w;
+      if (!dec_pack64(x.as.num, &w)) { /* few numbers need 16 bytes: those are boxed */
+        dec *d = svl_alloc_atomic_uncleared(sizeof *d);
+        *d = x.as.num;
+        p[i] |= ROW_BIG;
+        w = (uint64_t)(uintptr_t)d;
+      }
+      memcpy(p + rf->off, &w, sizeof w);
       break;
     case ROW_TEXT:
       if (x.tag != V_TEXT) return NULL;
@@ -127,7 +131,6 @@ record *record_packed(const rowfmt *fmt, const char **keys, const value *vals) {
   r->n = fmt->nf;
   r->keys = keys;
   r->fmt = fmt;
-  r->vals = (value *)(void *)p;
   return r;
 }
 
@@ -137,9 +140,10 @@ value row_get(const record *r, size_t i) {
   if (p[i] == ROW_NULL) return v_null;
   switch (rf->kind) {
   case ROW_NUM: {
-    dec d;
-    memcpy(&d, p + rf->off, sizeof d);
-    return p[i] == ROW_PCT ? v_pct(d) : rf->unit ? v_qty(d, rf->unit) : v_num(d);
+    uint64_t w;
+    memcpy(&w, p + rf->off, sizeof w);
+    dec d = p[i] & ROW_BIG ? *(const dec *)(uintptr_t)w : dec_unpack64(w);
+    return p[i] & ROW_PCT ? v_pct(d) : rf->unit ? v_qty(d, rf->unit) : v_num(d);
   }
   case ROW_TEXT: {
     value x = {.tag = V_TEXT};
@@ -163,7 +167,7 @@ static size_t tagged_flags(size_t n) { return (n + 7) & ~(size_t)7; }
 record *record_tagged(size_t n, const char **keys, const value *vals) {
   size_t fl = tagged_flags(n);
   record *r = svl_alloc(sizeof(record) + (n ? fl + n * sizeof(void *) : 1));
-  unsigned char *p = (unsigned char *)(r + 1);
+  unsigned char *p = (unsigned char *)r->vals;
   const void **slot = (const void **)(void *)(p + fl);
   for (size_t i = 0; i < n; i++) {
     value x = vals[i];
@@ -190,7 +194,6 @@ record *record_tagged(size_t n, const char **keys, const value *vals) {
   r->n = n;
   r->keys = keys;
   r->fmt = &rowfmt_tagged;
-  r->vals = (value *)(void *)p;
   return r;
 }
 

@@ -20,6 +20,8 @@
  * the walker (run_tree), so the two can never disagree about it. */
 #include "eval/walk.h"
 
+#include <alloca.h>
+
 /* Deeper than the stack left allows: the walker raises it where it did. */
 static inline bool stack_low(void) {
   char here;
@@ -73,7 +75,7 @@ static value run_index(vm *v, const code *c, frame *f) {
   /* xs[k], k a whole number within the list: the item; anything else
    * (a text, a record, out of range, not a whole number) as the walker */
   int64_t k;
-  if (o.tag == V_LIST && i.tag == V_NUM && !i.unit && dec_to_int(i.as.num, &k)) {
+  if (o.tag == V_LIST && i.tag == V_NUM && !i.unit && (dec_small_whole(i.as.num, &k) || dec_to_int(i.as.num, &k))) {
     const list *l = o.as.list;
     if (k > 0 && (uint64_t)k <= l->n) return l->items[k - 1];
     if (k < 0 && 0 - (uint64_t)k <= l->n) return l->items[(int64_t)l->n + k];
@@ -82,10 +84,43 @@ static value run_index(vm *v, const code *c, frame *f) {
   return out;
 }
 
+/* op_apply, with the commonest cases of two numbers worked here, as
+ * arith_num and compare work them: + and - in one unit with one percent
+ * flag, * and / of plain numbers (a zero divisor goes on to raise), and
+ * the orderings in one unit with one flag.  Everything else, and every
+ * error, is op_apply's. */
+static inline value num_op(vm *v, loc at, int op, value a, value b) {
+  if (a.tag == V_NUM && b.tag == V_NUM) {
+    dec r;
+    switch (op) {
+    case OP_ADD: case OP_SUB:
+      if (a.unit != b.unit || a.pct != b.pct) break;
+      v->here = at;
+      vm_check(v, at, op == OP_ADD ? dec_add(a.as.num, b.as.num, &r) : dec_sub(a.as.num, b.as.num, &r));
+      value out = {.tag = V_NUM, .pct = a.pct, .unit = a.unit};
+      out.as.num = r;
+      return out;
+    case OP_MUL: case OP_DIV:
+      if (a.unit || b.unit || (op == OP_DIV && dec_is_zero(b.as.num))) break;
+      v->here = at;
+      vm_check(v, at, op == OP_MUL ? dec_mul(a.as.num, b.as.num, &r) : dec_div(a.as.num, b.as.num, &r));
+      return v_num(r);
+    case OP_LT: case OP_LE: case OP_GT: case OP_GE: {
+      if (a.unit != b.unit || a.pct != b.pct) break;
+      v->here = at;
+      int k = dec_cmp(a.as.num, b.as.num);
+      return v_bool(op == OP_LT ? k < 0 : op == OP_LE ? k <= 0 : op == OP_GT ? k > 0 : k >= 0);
+    }
+    default: break;
+    }
+  }
+  return op_apply(v, at, op, a, b);
+}
+
 static value run_bin(vm *v, const code *c, frame *f) {
   value a = RUN(c->a, f);
   value b = RUN(c->b, f);
-  return op_apply(v, c->n->at, c->n->op, a, b);
+  return num_op(v, c->n->at, c->n->op, a, b);
 }
 
 /* a + b - c ...: three or more operands, left to right without
@@ -95,7 +130,7 @@ static value run_chain(vm *v, const code *c, frame *f) {
   value acc = RUN(c->kids[0], f);
   for (int i = 1; i < c->nkids; i++) {
     const node *l = c->links[i - 1];
-    acc = op_apply(v, l->at, l->op, acc, RUN(c->kids[i], f));
+    acc = num_op(v, l->at, l->op, acc, RUN(c->kids[i], f));
   }
   return acc;
 }
@@ -174,6 +209,39 @@ static value run_call_builtin(vm *v, const code *c, frame *f) {
   return b->fn(v, c->nkids, args, c->n->at);
 }
 
+/* A comprehension: the walker's loop, which runs the item and the filter
+ * compiled (comp_one). */
+static value run_comp(vm *v, const code *c, frame *f) {
+  if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
+  return comprehension_lent(v, c->n, f, NULL, 0);
+}
+
+/* A list for a builtin that only reads it (builtin_set.borrows: sum,
+ * mean, min, max...): `sum([m[k] * p[k] for k in 1..6])`, `mean([a, b,
+ * c])`.  The list is made in storage on this C stack, which dies when
+ * the call returns, instead of on the heap: the same items in the same
+ * order, and nothing of it can outlive the call.  A comprehension whose
+ * result may not fit makes its list on the heap as before. */
+enum { LEND_MAX = 16 };
+static value run_call_lend(vm *v, const code *c, frame *f) {
+  const builtin *b = c->a->k.as.builtin;
+  _Alignas(list) _Alignas(value) unsigned char buf[sizeof(list) + LEND_MAX * sizeof(value)];
+  list *l = (list *)(void *)buf;
+  const code *x = c->kids[0];
+  value arg;
+  if (x->run == run_list) {
+    for (int i = 0; i < x->nkids; i++) l->items[i] = RUN(x->kids[i], f);
+    l->n = (size_t)x->nkids;
+    arg = v_list(l);
+  } else if (x->run == run_comp) {
+    arg = comprehension_lent(v, x->n, f, l, LEND_MAX);
+  } else {
+    arg = RUN(x, f); /* compiled while the stack was short */
+  }
+  step(v, c->n->at);
+  return b->fn(v, 1, &arg, c->n->at);
+}
+
 /* A block: its lets straight into their slots, other statements (assert,
  * print) by the walker, then the final expression. */
 static value run_block(vm *v, const code *c, frame *f) {
@@ -185,7 +253,66 @@ static value run_block(vm *v, const code *c, frame *f) {
   return RUN(c->a, f);
 }
 
+/* A block with lets read only by index (`let m = [b.m1, b.m2, ...]`, then
+ * `m[k]`): their lists are made on this C stack, not the heap, and the
+ * slots are cleared once the block is done, so nothing can reach the
+ * storage after it.  Explain keeps a traced call's frame to re-evaluate
+ * its pieces: then the lists go on the heap, as run_block makes them. */
+static value run_block_lent(vm *v, const code *c, frame *f) {
+  if (v->tr) return run_block(v, c, f);
+  unsigned char *mem = alloca(c->bytes);
+  for (int i = 0; i < c->nkids; i++) {
+    const code *s = c->kids[i];
+    if (s->n->kind != N_LET) eval_stmt(v, s->n, f);
+    else if (!s->lent) f->slots[s->slot] = RUN(s->a, f);
+    else {
+      const code *x = s->a;
+      list *l = (list *)(void *)mem;
+      mem += sizeof(list) + (size_t)x->nkids * sizeof(value);
+      for (int k = 0; k < x->nkids; k++) l->items[k] = RUN(x->kids[k], f);
+      l->n = (size_t)x->nkids;
+      f->slots[s->slot] = v_list(l);
+    }
+  }
+  value r = RUN(c->a, f);
+  for (int i = 0; i < c->nkids; i++)
+    if (c->kids[i]->lent) f->slots[c->kids[i]->slot] = v_null;
+  return r;
+}
+
 /* ---- the compiler ---- */
+
+/* Is local `slot` (of the frame `depth` frames out) read in n only as xs
+ * in xs[i]?  A lambda could keep it: no.  Left operands are followed in a
+ * loop, as every pass walks a chain (a 200,000-term sum). */
+static bool only_indexed(const node *n, int slot, int depth) {
+  while (n) {
+    if (stack_low()) return false;
+    switch (n->kind) {
+    case N_NAME: return !(n->refkind == REF_LOCAL && n->up == depth && n->slot == slot);
+    case N_LAMBDA: return false;
+    case N_INDEX:
+      if (n->a->kind == N_NAME && n->a->refkind == REF_LOCAL && n->a->up == depth && n->a->slot == slot) {
+        n = n->b;
+        continue;
+      }
+      break;
+    case N_COMP: /* its list is read outside its frame, the rest inside */
+      if (!only_indexed(n->b, slot, depth)) return false;
+      if (n->c && !only_indexed(n->c, slot, depth + 1)) return false;
+      n = n->a;
+      depth++;
+      continue;
+    default: break;
+    }
+    for (int i = 0; i < n->nkids; i++)
+      if (!only_indexed(n->kids[i], slot, depth)) return false;
+    if (n->b && !only_indexed(n->b, slot, depth)) return false;
+    if (n->c && !only_indexed(n->c, slot, depth)) return false;
+    n = n->a;
+  }
+  return true;
+}
 
 static code *code_new(const node *n, run_fn run) {
   code *c = svl_alloc(sizeof *c);
@@ -259,6 +386,15 @@ static code *compile_block(vm *v, const node *n) {
     const node *st = n->kids[i];
     code *s = code_new(st, run_tree);
     if (st->kind == N_LET) s->a = compile(v, st->a), s->slot = st->slot;
+    if (st->kind == N_LET && s->a->run == run_list && s->a->nkids <= LEND_MAX) {
+      bool only = only_indexed(n->a, s->slot, 0);
+      for (int j = i + 1; j < n->nkids && only; j++) only = only_indexed(n->kids[j], s->slot, 0);
+      if (only) {
+        s->lent = true;
+        c->bytes += sizeof(list) + (size_t)s->a->nkids * sizeof(value);
+        c->run = run_block_lent;
+      }
+    }
     c->kids[i] = s;
   }
   c->a = compile(v, n->a);
@@ -336,6 +472,10 @@ static code *compile(vm *v, const node *n) {
     if (is_const(c->a) && c->a->k.tag == V_BUILTIN) {
       const builtin *b = c->a->k.as.builtin;
       if (n->nkids >= b->min_args && (b->max_args < 0 || n->nkids <= b->max_args)) c->run = run_call_builtin;
+      if (c->run == run_call_builtin && n->nkids == 1 && b->fn != v->native_fn && v->builtins && v->builtins->borrows &&
+          v->builtins->borrows(b) &&
+          ((c->kids[0]->run == run_list && c->kids[0]->nkids <= LEND_MAX) || c->kids[0]->run == run_comp))
+        c->run = run_call_lend;
     }
     return c;
   case N_WITH:
@@ -345,6 +485,7 @@ static code *compile(vm *v, const node *n) {
     c->nkids = n->b->nkids;
     c->kids = compile_kids(v, n->b, true);
     return c;
+  case N_COMP: return code_new(n, run_comp);
   case N_BLOCK:
     if (!n->a) return code_new(n, run_tree);
     return compile_block(v, n);
@@ -356,4 +497,13 @@ value code_run_first(vm *v, const node *n, const void **slot, frame *f) {
   const code *c = compile(v, n);
   *slot = c;
   return c->run(v, c, f);
+}
+
+value code_run_lent(vm *v, const node *n, const void **slot, frame *f, list *lent, size_t cap) {
+  if (!*slot) *slot = compile(v, n);
+  const code *c = *slot;
+  if (c->run != run_list || (size_t)c->nkids > cap) return c->run(v, c, f);
+  for (int i = 0; i < c->nkids; i++) lent->items[i] = RUN(c->kids[i], f);
+  lent->n = (size_t)c->nkids;
+  return v_list(lent);
 }

@@ -169,9 +169,21 @@ value eval_table(vm *v, const node *d, frame *f, loc at) {
   /* The index (eval/table_index.c) skips the rows that cannot match;
    * the rows it cannot judge ("dirty") are tested here, in their turn. */
   const table_index *ix = table_index_of(d);
+  int policy = d->op;
+  /* The index knows the one row that matches (a grade column): the steps
+   * and the output exactly as the loop below takes them for that row,
+   * without the loop.  Coverage and explain take the loop. */
+  if (ix && (policy == HIT_UNIQUE || policy == HIT_ANY || policy == HIT_FIRST) && !v->tr && !v->coverage) {
+    int k = table_index_only(ix, ins);
+    if (k) {
+      step_rows(v, rows, 0, k);
+      value r = row_output(v, d, rows->kids[k], f);
+      if (policy != HIT_FIRST) step_rows(v, rows, k, last);
+      return r;
+    }
+  }
   const uint64_t *sets[TABLE_INDEX_MAX_COLS];
   if (ix && !table_index_locate(ix, ins, sets)) ix = NULL;
-  int policy = d->op;
   value *outs = NULL;
   size_t no = 0, co = 0;
   int first_row = 0;

@@ -26,6 +26,8 @@ uint64_t now_ms(void) {
   return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+#define NOINLINE __attribute__((noinline))
+
 /* ---- errors ---- */
 
 static _Noreturn void raise_diag(vm *v) {
@@ -391,9 +393,24 @@ static void check_type(vm *v, loc at, const char *what, value x, const svl_type 
  * inlined into call_full: a second caller (eval_call_frame, for explain)
  * made the compiler call it out of line, +0.5% instructions on the tender
  * benchmark. */
+static NOINLINE _Noreturn void bind_type_error(vm *v, const node *d, const node *p, value x, loc at) {
+  char what[160];
+  snprintf(what, sizeof what, "argument '%s' of %s", p->name, d->name ? d->name : "fn");
+  check_type(v, at, what, x, p->ref);
+  vm_error(v, at, "E0000 type check"); /* check_type raised already */
+}
+
 static inline __attribute__((always_inline)) frame *bind(vm *v, const node *d, frame *f, int nargs, value *args, int nnamed,
                    const char **names, value *named, loc at) {
   int np = d->nkids;
+  if (nargs == np && !nnamed) { /* every parameter by position, the usual call */
+    for (int i = 0; i < np; i++) {
+      const node *p = d->kids[i];
+      f->slots[p->slot] = args[i];
+      if (p->ref && !type_ok(args[i], p->ref)) bind_type_error(v, d, p, args[i], at);
+    }
+    return f;
+  }
   if (nargs > np) vm_error(v, at, "E0304 %s takes %d argument%s, got %d", d->name ? d->name : "fn", np, np == 1 ? "" : "s", nargs);
   bool given[64];
   memset(given, 0, sizeof given);
@@ -415,16 +432,16 @@ static inline __attribute__((always_inline)) frame *bind(vm *v, const node *d, f
       if (!p->b) vm_error(v, at, "E0304 %s: missing argument '%s'", d->name ? d->name : "fn", p->name);
       f->slots[p->slot] = eval(v, p->b, f);
     }
-    if (p->ref && !type_ok(f->slots[p->slot], p->ref)) {
-      char what[160];
-      snprintf(what, sizeof what, "argument '%s' of %s", p->name, d->name ? d->name : "fn");
-      check_type(v, at, what, f->slots[p->slot], p->ref);
-    }
+    if (p->ref && !type_ok(f->slots[p->slot], p->ref)) bind_type_error(v, d, p, f->slots[p->slot], at);
   }
   return f;
 }
 
-static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, const char **names, value *named, loc at) {
+/* lent: vm_call_lent's storage for a list result, NULL from every other
+ * caller (the compiler drops the test there). */
+static inline __attribute__((always_inline)) value call_with(vm *v, value fv, int nargs, value *args, int nnamed,
+                                                            const char **names, value *named, loc at, list *lent,
+                                                            size_t cap) {
   if (fv.tag == V_BUILTIN) {
     const builtin *b = fv.as.builtin;
     if (nnamed) {
@@ -479,7 +496,9 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
   else if (d->kind == N_TABLE) r = eval_table(v, d, f, at);
   else {
     site *st = site_of(d);
-    r = st ? code_run(v, d->a, &st->code, f) : eval(v, d->a, f);
+    /* a trace keeps the result: never a lent one */
+    if (lent && st && !t) r = code_run_lent(v, d->a, &st->code, f, lent, cap);
+    else r = st ? code_run(v, d->a, &st->code, f) : eval(v, d->a, f);
   }
   if (t) {
     t->result = value_short(r);
@@ -490,8 +509,16 @@ static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, cons
   return r;
 }
 
+static value call_full(vm *v, value fv, int nargs, value *args, int nnamed, const char **names, value *named, loc at) {
+  return call_with(v, fv, nargs, args, nnamed, names, named, at, NULL, 0);
+}
+
 value vm_call(vm *v, value f, int nargs, value *args, loc at) {
   return call_full(v, f, nargs, args, 0, NULL, NULL, at);
+}
+
+value vm_call_lent(vm *v, value f, int nargs, value *args, loc at, list *lent, size_t cap) {
+  return call_with(v, f, nargs, args, 0, NULL, NULL, at, lent, cap);
 }
 
 value vm_call_named(vm *v, value f, int nargs, value *args, int nnamed, const char **names, value *named, loc at) {
@@ -675,15 +702,23 @@ static inline void comp_item(vm *v, const frame *it) {
   if (v->ncomps <= VM_COMPS) v->comps[v->ncomps - 1].it = it;
 }
 
-static value comprehension_items(vm *v, const node *n, frame *f);
+static value comprehension_items(vm *v, const node *n, frame *f, frame *reused, list *lent, size_t cap);
+static inline frame *reusable_frame(vm *v, const node *n, frame *f);
+static inline void give_back(const node *n, frame *reused);
 
-static value comprehension(vm *v, const node *n, frame *f) {
+/* lent (cap items), when not NULL: storage the caller lends for the
+ * result, used when the result surely fits (walk.h comprehension_lent). */
+value comprehension_lent(vm *v, const node *n, frame *f, list *lent, size_t cap) {
   int k = v->ncomps++;
   if (k < VM_COMPS) v->comps[k] = (struct comp_ctx){n, NULL};
-  value r = comprehension_items(v, n, f);
+  frame *reused = reusable_frame(v, n, f);
+  value r = comprehension_items(v, n, f, reused, lent, cap);
+  give_back(n, reused);
   v->ncomps = k;
   return r;
 }
+
+static value comprehension(vm *v, const node *n, frame *f) { return comprehension_lent(v, n, f, NULL, 0); }
 
 /* Over a stream: each item is read, used and let go before the next
  * (docs/data.md, "Streams"), so only what the body keeps stays in memory. */
@@ -715,7 +750,24 @@ static inline frame *item_frame(const node *n, frame *f, frame *reused) {
   return reused;
 }
 static inline frame *reusable_frame(vm *v, const node *n, frame *f) {
-  return n->frames != 2 && !v->tr ? frame_new(f, n->nslots) : NULL;
+  if (n->frames == 2 || v->tr) return NULL;
+  /* The frame the last run of this comprehension gave back, cleared:
+   * `sum([m[k] * p[k] for k in 1..6])` in a function called for every
+   * bid allocates none.  Taken from the site while in use, so a run
+   * inside it (recursion) makes its own, and one an error unwinds is
+   * simply not given back. */
+  site *st = site_of(n);
+  frame *spare = st ? st->cache : NULL;
+  if (!spare) return frame_new(f, n->nslots);
+  st->cache = NULL;
+  spare->up = f;
+  return spare;
+}
+static inline void give_back(const node *n, frame *reused) {
+  site *st = site_of(n);
+  if (!reused || !st) return;
+  memset(reused, 0, sizeof(frame) + (size_t)(n->nslots > 0 ? n->nslots : 1) * sizeof(value));
+  st->cache = reused;
 }
 
 /* Runs the clause for one item x: false when the filter drops it, else
@@ -732,18 +784,17 @@ static inline __attribute__((always_inline)) bool comp_one(vm *v, const node *n,
   return true;
 }
 
-static value comprehension_items(vm *v, const node *n, frame *f) {
+static value comprehension_items(vm *v, const node *n, frame *f, frame *reused, list *lent, size_t cap) {
   value src = eval(v, n->b, f);
   value *out = NULL, y;
   size_t no = 0, co = 0;
-  frame *reused = reusable_frame(v, n, f);
   if (src.tag == V_RANGE) {
     const range *r = src.as.range;
     if (r->lo.tag != V_NUM || r->lo.unit || r->hi.unit) vm_error(v, n->b->at, "E0407 only ranges of whole numbers can be iterated");
     int64_t lo = vm_want_int(v, n->b->at, r->lo, "a range"), hi = vm_want_int(v, n->b->at, r->hi, "a range");
     if (!n->opt && lo <= hi && hi - lo < MAX_RANGE_ITEMS) {
       /* at most one item per number: filled in place, like a list's */
-      list *res = list_new((size_t)(hi - lo + 1));
+      list *res = lent && (uint64_t)(hi - lo) < cap ? lent : list_new((size_t)(hi - lo + 1));
       for (int64_t i = lo; i <= hi; i++)
         if (comp_one(v, n, f, reused, v_int(i), &y)) res->items[no++] = y;
       res->n = no;
@@ -764,7 +815,7 @@ static value comprehension_items(vm *v, const node *n, frame *f) {
   /* At most one item per source item: fill the result in place rather
    * than growing and copying (for 100,000 bids the doubling and the final
    * copy cost more than the items).  A filter leaves the tail unused. */
-  list *res = list_new(l->n);
+  list *res = lent && l->n <= cap ? lent : list_new(l->n);
   for (size_t i = 0; i < l->n; i++)
     if (comp_one(v, n, f, reused, l->items[i], &y)) res->items[no++] = y;
   res->n = no;
@@ -908,8 +959,6 @@ static value with(vm *v, const node *n, value a, value b) {
 }
 
 static value eval_block(vm *v, const node *n, frame *f);
-
-#define NOINLINE __attribute__((noinline))
 
 /* Everything but the hottest node kinds lives here, out of line, so the
  * frame of eval() stays small: it is on the C stack once per nesting level

@@ -47,70 +47,91 @@ static const char *op_verb(int op) {
   }
 }
 
-static value arith_num(vm *v, loc at, int op, value a, value b) {
+/* A status other than DEC_OK raised at `at`; the test is inline, the
+ * call only for an error. */
+#define CHECK(v, at, st) do { dec_status st_ = (st); if (__builtin_expect(st_ != DEC_OK, 0)) vm_check(v, at, st_); } while (0)
+
+static inline value num_value(dec r, const unit_t *u, bool pct) {
+  value out = {.tag = V_NUM, .pct = pct, .unit = u};
+  out.as.num = r;
+  return out;
+}
+
+/* Units and percentages on + - mod: the operands' kinds checked, a unit
+ * converted to the finer one.  Out of line: arith_num takes the common
+ * case (one unit or none on both sides, and both percentages or neither)
+ * itself. */
+static __attribute__((noinline)) value add_mixed(vm *v, loc at, int op, const value *a, const value *b) {
+  if (a->pct != b->pct && vm_pct_mixed(*a, *b)) vm_pct_mix(v, at, op, *a, *b);
+  const unit_t *u = a->unit;
+  dec x = a->as.num, y = b->as.num, r;
+  if (a->unit != b->unit) {
+    if (!unit_same_dim(a->unit, b->unit))
+      vm_blame(v, *a, *b), vm_error_hint(v, at, a->unit && b->unit && unit_is_money(a->unit) && unit_is_money(b->unit) ? "different currencies never convert implicitly" : NULL,
+                    "E0401 cannot %s %s and %s", op_verb(op), unit_label(*a), unit_label(*b));
+    u = unit_finer(a->unit, b->unit);
+    x = op_convert(v, at, *a, u);
+    y = op_convert(v, at, *b, u);
+  }
+  CHECK(v, at, op == OP_ADD ? dec_add(x, y, &r) : op == OP_SUB ? dec_sub(x, y, &r) : dec_mod(x, y, &r));
+  return num_value(r, u, (a->pct || b->pct) && op != OP_MOD); /* 0 + 5% is 5% */
+}
+
+/* A product or quotient with a unit on either side: the unit scale is a
+ * fraction num/den (one rounding at most, at the end), kept for the last
+ * pairs of units seen. */
+static __attribute__((noinline)) value mul_units(vm *v, loc at, int op, const value *a, const value *b) {
+  dec num, den, r;
+  const unit_t *u;
+  int sign = op == OP_MUL ? 1 : -1;
+  struct unit_memo *m = &v->unit_memo[(((uintptr_t)a->unit >> 4) ^ ((uintptr_t)b->unit >> 6) ^ (uintptr_t)(sign + 1)) & 7];
+  if (m->sign == sign && m->a == a->unit && m->b == b->unit) {
+    u = m->u;
+    num = m->num;
+    den = m->den;
+  } else {
+    u = unit_mul_ratio(a->unit, b->unit, sign, &num, &den);
+    if (u == UNIT_TOO_COMPLEX) vm_blame(v, *a, *b), vm_error(v, at, "E0401 unit too complex: %s and %s", unit_label(*a), unit_label(*b));
+    *m = (struct unit_memo){a->unit, b->unit, u, sign, num, den};
+  }
+  dec top = a->as.num, bottom = den;
+  if (!dec_is_one(num)) CHECK(v, at, dec_mul(a->as.num, num, &top));
+  if (op == OP_MUL) CHECK(v, at, dec_mul(top, b->as.num, &top));
+  else if (dec_is_one(bottom)) bottom = b->as.num;
+  else CHECK(v, at, dec_mul(bottom, b->as.num, &bottom));
+  if (op == OP_MUL && dec_is_one(bottom)) r = top;
+  else CHECK(v, at, dec_div(top, bottom, &r));
+  return num_value(r, u, false);
+}
+
+/* Operands taken by address: the caller's copies are used as they are. */
+static inline __attribute__((always_inline)) value arith_num(vm *v, loc at, int op, const value *a, const value *b) {
   dec r;
   switch (op) {
-  case OP_ADD: case OP_SUB: case OP_MOD: {
-    if (__builtin_expect(a.pct != b.pct, 0) && vm_pct_mixed(a, b)) vm_pct_mix(v, at, op, a, b);
-    /* one unit, or none: nothing to check or convert */
-    const unit_t *u = a.unit;
-    dec x = a.as.num, y = b.as.num;
-    if (a.unit != b.unit) {
-      if (!unit_same_dim(a.unit, b.unit))
-        vm_blame(v, a, b), vm_error_hint(v, at, a.unit && b.unit && unit_is_money(a.unit) && unit_is_money(b.unit) ? "different currencies never convert implicitly" : NULL,
-                      "E0401 cannot %s %s and %s", op_verb(op), unit_label(a), unit_label(b));
-      u = unit_finer(a.unit, b.unit);
-      x = op_convert(v, at, a, u);
-      y = op_convert(v, at, b, u);
-    }
-    vm_check(v, at, op == OP_ADD ? dec_add(x, y, &r) : op == OP_SUB ? dec_sub(x, y, &r) : dec_mod(x, y, &r));
-    value out = {.tag = V_NUM, .unit = u};
-    out.as.num = r;
-    out.pct = (a.pct || b.pct) && op != OP_MOD; /* 0 + 5% is 5% */
-    return out;
-  }
-  case OP_MUL: case OP_DIV: {
-    if (op == OP_DIV && dec_is_zero(b.as.num)) vm_blame(v, b, b), vm_error(v, at, "E0501 division by zero");
-    if (!a.unit && !b.unit) {
-      vm_check(v, at, op == OP_MUL ? dec_mul(a.as.num, b.as.num, &r) : dec_div(a.as.num, b.as.num, &r));
-      return v_num(r);
-    }
-    /* the unit scale is a fraction num/den: one rounding at most, at the end */
-    dec num, den;
-    const unit_t *u;
-    int sign = op == OP_MUL ? 1 : -1;
-    struct unit_memo *m = &v->unit_memo[(((uintptr_t)a.unit >> 4) ^ ((uintptr_t)b.unit >> 6) ^ (uintptr_t)(sign + 1)) & 7];
-    if (m->sign == sign && m->a == a.unit && m->b == b.unit) {
-      u = m->u;
-      num = m->num;
-      den = m->den;
-    } else {
-      u = unit_mul_ratio(a.unit, b.unit, sign, &num, &den);
-      if (u == UNIT_TOO_COMPLEX) vm_blame(v, a, b), vm_error(v, at, "E0401 unit too complex: %s and %s", unit_label(a), unit_label(b));
-      *m = (struct unit_memo){a.unit, b.unit, u, sign, num, den};
-    }
-    dec top = a.as.num, bottom = den;
-    if (!dec_is_one(num)) vm_check(v, at, dec_mul(a.as.num, num, &top));
-    if (op == OP_MUL) vm_check(v, at, dec_mul(top, b.as.num, &top));
-    else if (dec_is_one(bottom)) bottom = b.as.num;
-    else vm_check(v, at, dec_mul(bottom, b.as.num, &bottom));
-    if (op == OP_MUL && dec_is_one(bottom)) r = top;
-    else vm_check(v, at, dec_div(top, bottom, &r));
-    return v_qty(r, u);
-  }
+  case OP_ADD: case OP_SUB: case OP_MOD:
+    if (__builtin_expect(a->unit != b->unit || a->pct != b->pct, 0)) return add_mixed(v, at, op, a, b);
+    /* one unit, or none, and one kind: nothing to check or convert */
+    CHECK(v, at, op == OP_ADD ? dec_add(a->as.num, b->as.num, &r) : op == OP_SUB ? dec_sub(a->as.num, b->as.num, &r) : dec_mod(a->as.num, b->as.num, &r));
+    return num_value(r, a->unit, a->pct && op != OP_MOD);
+  case OP_MUL: case OP_DIV:
+    if (op == OP_DIV && dec_is_zero(b->as.num)) vm_blame(v, *b, *b), vm_error(v, at, "E0501 division by zero");
+    /* a quantity scaled by a plain number keeps its unit (mul_units would
+     * find the same factors and a scale of 1) */
+    if (b->unit) return mul_units(v, at, op, a, b);
+    CHECK(v, at, op == OP_MUL ? dec_mul(a->as.num, b->as.num, &r) : dec_div(a->as.num, b->as.num, &r));
+    return num_value(r, a->unit, false);
   case OP_POW: {
-    if (b.unit) vm_error(v, at, "E0401 an exponent must be a plain number, got %s", unit_label(b));
-    if (a.unit) {
+    if (b->unit) vm_error(v, at, "E0401 an exponent must be a plain number, got %s", unit_label(*b));
+    const unit_t *u = NULL;
+    if (a->unit) {
       int64_t n;
-      if (!dec_to_int(b.as.num, &n) || n > 100 || n < -100)
-        vm_error(v, at, "E0401 a quantity (%s) can only be raised to a whole power", unit_label(a));
-      const unit_t *u = unit_pow(a.unit, (int)n);
+      if (!dec_to_int(b->as.num, &n) || n > 100 || n < -100)
+        vm_error(v, at, "E0401 a quantity (%s) can only be raised to a whole power", unit_label(*a));
+      u = unit_pow(a->unit, (int)n);
       if (u == UNIT_TOO_COMPLEX) vm_error(v, at, "E0401 unit too complex");
-      vm_check(v, at, dec_pow(a.as.num, b.as.num, &r));
-      return v_qty(r, u);
     }
-    vm_check(v, at, dec_pow(a.as.num, b.as.num, &r));
-    return v_num(r);
+    CHECK(v, at, dec_pow(a->as.num, b->as.num, &r));
+    return num_value(r, u, false);
   }
   }
   vm_error(v, at, "E0000 bad operator");
@@ -183,7 +204,7 @@ static __attribute__((noinline)) value arith_other(vm *v, loc at, int op, value 
 }
 
 value vm_arith(vm *v, loc at, int op, value a, value b) {
-  if (a.tag == V_NUM && b.tag == V_NUM) return arith_num(v, at, op, a, b);
+  if (a.tag == V_NUM && b.tag == V_NUM) return arith_num(v, at, op, &a, &b);
   return arith_other(v, at, op, a, b);
 }
 
@@ -256,6 +277,7 @@ bool op_contains(vm *v, loc at, value coll, value x) {
 
 value op_apply(vm *v, loc at, int op, value a, value b) {
   v->here = at; /* the place of an E0806 from value_equal */
+  if (op <= OP_POW && a.tag == V_NUM && b.tag == V_NUM) return arith_num(v, at, op, &a, &b);
   /* == and != stay structural and never fail (docs/language.md §2) */
   if (__builtin_expect(a.pct != b.pct, 0) && op >= OP_LT && op <= OP_GE && vm_pct_mixed(a, b)) vm_pct_mix(v, at, op, a, b);
   switch (op) {

@@ -47,12 +47,19 @@ typedef struct column {
   int64_t *ints;       /* the same as whole numbers, when they all are */
   int32_t *dense;      /* ints close together: the region of each whole number from ints[0] to ints[n-1] */
   uint64_t *bits;      /* 2n+1 regions of nwords each */
+  /* Texts: the regions of the last few inputs, by the text's address.  A
+   * loaded column's repeated texts are one object (stdlib/load.c
+   * cell_text), so a grade column meets a handful of addresses. */
+  struct { const text *t; int r; } seen[4];
 } column;
 
 struct table_index {
   int nrows, nwords, ncols;
   column *cols;
   uint64_t *dirty;
+  /* One column and no dirty row: the only row each region's set holds,
+   * 0 when it holds none or several (table_index_only). */
+  int *only;
 };
 
 
@@ -315,6 +322,20 @@ static table_index *build(const node *d) {
     for (int r = 0; r < 2 * c->n + 1; r++)
       for (int w = 0; w < ix->nwords; w++) c->bits[(size_t)r * (size_t)ix->nwords + (size_t)w] |= ix->dirty[w];
   }
+  bool any_dirty = false;
+  for (int w = 0; w < ix->nwords; w++) any_dirty |= ix->dirty[w] != 0;
+  if (ix->ncols == 1 && !any_dirty) {
+    const column *c = &ix->cols[0];
+    int nreg = 2 * c->n + 1;
+    ix->only = svl_alloc_atomic((size_t)nreg * sizeof *ix->only);
+    for (int r = 0; r < nreg; r++) {
+      const uint64_t *set = c->bits + (size_t)r * (size_t)ix->nwords;
+      int count = 0, row = 0;
+      for (int w = 0; w < ix->nwords; w++)
+        if (set[w]) count += __builtin_popcountll(set[w]), row = w * 64 + __builtin_ctzll(set[w]);
+      ix->only[r] = count == 1 ? row : 0;
+    }
+  }
   return ix;
 }
 
@@ -334,14 +355,33 @@ const table_index *table_index_of(const node *d) {
 
 /* ---- calls ---- */
 
+/* region, remembered for the texts seen last */
+static int region_of(column *c, const value *x) {
+  if (c->tag != V_TEXT) return region(c, x);
+  const text *t = x->as.text;
+  for (int i = 0; i < 4; i++)
+    if (c->seen[i].t == t) return c->seen[i].r;
+  int r = region(c, x);
+  memmove(&c->seen[1], &c->seen[0], 3 * sizeof c->seen[0]);
+  c->seen[0].t = t, c->seen[0].r = r;
+  return r;
+}
+
 bool table_index_locate(const table_index *ix, const value *ins, const uint64_t **sets) {
   for (int i = 0; i < ix->ncols; i++) {
-    const column *c = &ix->cols[i];
+    column *c = &ix->cols[i];
     const value *x = &ins[c->in];
     if (!of_kind(c, *x)) return false;
-    sets[i] = c->bits + (size_t)region(c, x) * (size_t)ix->nwords;
+    sets[i] = c->bits + (size_t)region_of(c, x) * (size_t)ix->nwords;
   }
   return true;
+}
+
+int table_index_only(const table_index *ix, const value *ins) {
+  if (!ix->only) return 0;
+  column *c = &ix->cols[0];
+  const value *x = &ins[c->in];
+  return of_kind(c, *x) ? ix->only[region_of(c, x)] : 0;
 }
 
 int table_index_next(const table_index *ix, const uint64_t *const *sets, int from) {

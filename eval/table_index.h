@@ -25,6 +25,11 @@ const table_index *table_index_of(const node *d);
  * a text in a number column, another unit): scan every row then. */
 bool table_index_locate(const table_index *ix, const value *ins, const uint64_t **sets);
 
+/* The one row that can match inputs ins, when the index knows it
+ * matches and that no other row does (one indexed column, no dirty row);
+ * 0 when it cannot say: several rows, none, or an input it cannot judge. */
+int table_index_only(const table_index *ix, const value *ins);
+
 /* The first row >= from (rows count from 1) that can match, or a number
  * greater than the table's last row. */
 int table_index_next(const table_index *ix, const uint64_t *const *sets, int from);

@@ -34,6 +34,11 @@ _Noreturn void vm_error_kind(vm *v, diag_kind kind, loc at, const char *fmt, ...
 /* Call any callable value (closure, builtin, table, rule) with positional
  * arguments. */
 value vm_call(vm *v, value f, int nargs, value *args, loc at);
+/* vm_call, for a caller that reads the result and lets it go (sort_by's
+ * keys): when f's body is a list literal of at most cap items, its list
+ * is made in lent, which the caller owns (on its C stack), instead of on
+ * the heap.  A result that is lent itself must be copied to be kept. */
+value vm_call_lent(vm *v, value f, int nargs, value *args, loc at, list *lent, size_t cap);
 /* The same with named arguments (names[i] goes with named[i]). */
 value vm_call_named(vm *v, value f, int nargs, value *args, int nnamed, const char **names, value *named, loc at);
 bool vm_callable(value f);

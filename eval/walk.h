@@ -43,11 +43,17 @@ struct code {
   const node **links;    /* a chain's links, innermost first: op and place */
   int nkids;
   int slot, up;          /* N_NAME local; N_LET in a block */
+  bool lent;             /* N_LET in a block: its list lives on run_block's
+                            stack (compile.c, lets read only by index) */
+  size_t bytes;          /* N_BLOCK: the stack its lent lets take */
   site *st;              /* N_FIELD: its layout cache */
   const char **keys;     /* N_RECORD: the names every record it makes shares */
   value k;               /* a constant */
 };
 value code_run_first(vm *v, const node *n, const void **slot, frame *f);
+/* code_run, the list of a body that is a list literal made in lent when
+ * its items fit (cap) */
+value code_run_lent(vm *v, const node *n, const void **slot, frame *f, list *lent, size_t cap);
 static inline value code_run(vm *v, const node *n, const void **slot, frame *f) {
   const code *c = *slot;
   if (__builtin_expect(!c, 0)) return code_run_first(v, n, slot, f);
@@ -62,6 +68,9 @@ const char **literal_keys(const node *n);
 void eval_stmt(vm *v, const node *st, frame *f);
 /* `x with` a record literal (n->b), given the literal's values */
 value with_values(vm *v, const node *n, value a, const value *vals);
+/* The comprehension n; its list is made in lent (room for cap items)
+ * when the result surely fits, else on the heap.  lent may be NULL. */
+value comprehension_lent(vm *v, const node *n, frame *f, list *lent, size_t cap);
 
 /* eval/operators.c */
 value op_apply(vm *v, loc at, int op, value a, value b);

@@ -35,6 +35,10 @@ typedef struct builtin_set {
   const builtin *(*find)(const char *name);
   /* names into out (at most cap); returns how many exist */
   int (*names)(const char **out, int cap);
+  /* b reads its one list argument and keeps nothing of it but items
+   * (sum, mean, min...), so a caller may lend it a list that lives on the
+   * C stack and dies when the call returns (eval/compile.c). */
+  bool (*borrows)(const builtin *b);
 } builtin_set;
 
 typedef struct resolver_opts {

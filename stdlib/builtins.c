@@ -57,4 +57,4 @@ int builtin_names(const char **out, int cap) {
   return k;
 }
 
-const builtin_set stdlib_builtins = {builtin_find, builtin_names};
+const builtin_set stdlib_builtins = {builtin_find, builtin_names, prelude_borrows};

@@ -796,6 +796,10 @@ static bool csv_row(csvp *c, size_t *row_line) {
     span cell;
     if (s[q] == '"') { /* quoted cell */
       size_t open_line = c->line;
+      /* the first quoted cell makes the buffer: a file without quotes
+       * needs none, and an untouched 9 MB block still grew the heap
+       * that later work then filled */
+      if (!c->out) c->out = svl_alloc_atomic_uncleared(n + 1);
       char *o = c->out + c->outlen;
       size_t k = 0;
       p = q + 1;
@@ -906,10 +910,9 @@ value ld_load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
     vm_error(v, at, "E0701 %s:%zu: invalid UTF-8 (is the file saved as UTF-8? for Windows-1252 or Latin-1 data, "
                     "say so: encoding: \"windows-1252\")", name, line);
   }
-  /* Unescaped quoted cells of one row, written before they are read: not
-   * cleared, so a file without quotes never touches its pages (9 MB of
-   * the benchmark tender's peak). */
-  c.out = svl_alloc_atomic_uncleared(n + 1);
+  /* c.out, for the unescaped quoted cells of one row, is made by the
+   * first quoted cell (csv_row) and written before it is read: not
+   * cleared. */
 
   size_t row_line;
   if (!csv_row(&c, &row_line)) vm_error(v, at, "E0701 %s: the file is empty (a CSV file needs a header row)", name);

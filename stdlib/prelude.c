@@ -16,6 +16,7 @@
 #include <wctype.h>
 
 #include "lang/ast.h"
+#include "stdlib/builtins.h"
 #include "core/gc.h"
 #include "eval/vm.h"
 #include "stdlib/builtins.h"
@@ -159,7 +160,7 @@ typedef struct sorter {
   loc at;
   const value *keys;  /* compared with vm_compare, or */
   const dec *nums;    /* compared with dec_cmp, or */
-  const dec_key *kk;  /* width keys an item, compared in turn */
+  const unsigned __int128 *kk; /* width keys an item (dec_key_wide), compared in turn */
   size_t width;
   bool desc;
 } sorter;
@@ -167,9 +168,9 @@ typedef struct sorter {
 static int sorter_cmp(const sorter *s, size_t a, size_t b) {
   int c;
   if (s->kk) {
-    const dec_key *x = s->kk + a * s->width, *y = s->kk + b * s->width;
+    const unsigned __int128 *x = s->kk + a * s->width, *y = s->kk + b * s->width;
     c = 0;
-    for (size_t i = 0; i < s->width && !c; i++) c = dec_key_cmp(&x[i], &y[i]);
+    for (size_t i = 0; i < s->width && !c; i++) c = (x[i] > y[i]) - (x[i] < y[i]);
   } else {
     c = s->nums ? dec_cmp(s->nums[a], s->nums[b]) : vm_compare(s->v, s->at, s->keys[a], s->keys[b]);
   }
@@ -183,12 +184,14 @@ static int sorter_cmp(const sorter *s, size_t a, size_t b) {
  * array instead of a list per key.  Anything else keeps vm_compare's
  * conversions and errors.  flat_key writes key's sort keys to out when
  * it is such a list shaped like the first key, first. */
-static bool flat_key(value key, const list *first, dec_key *out) {
+static bool flat_key(value key, const list *first, unsigned __int128 *out) {
   if (key.tag != V_LIST || key.as.list->n != first->n) return false;
   const value *it = key.as.list->items;
   for (size_t c = 0; c < first->n; c++) {
     if (it[c].tag != V_NUM || it[c].unit != first->items[c].unit || it[c].pct != first->items[c].pct) return false;
-    if (!dec_sort_key(it[c].as.num, &out[c])) return false;
+    dec_key k;
+    if (!dec_sort_key(it[c].as.num, &k)) return false;
+    out[c] = dec_key_wide(&k);
   }
   return true;
 }
@@ -648,17 +651,26 @@ static void sort_keys(sorter *s, const char *fname, const list *l, value f) {
   size_t n = l->n, width = 0;
   value *keys = vm_observed(v) ? alloc_values(v, s->at, fname, n) : NULL;
   value first = v_null;
-  dec_key *flat = NULL;
+  unsigned __int128 *flat = NULL;
+  /* After the first key, while the keys are flat and not kept, each key's
+   * list is made here (vm_call_lent) and let go once flattened. */
+  _Alignas(list) _Alignas(value) unsigned char buf[sizeof(list) + 16 * sizeof(value)];
+  list *lent = (list *)(void *)buf;
   for (size_t i = 0; i < n; i++) {
-    value x = l->items[i], key = vm_call(v, f, 1, &x, s->at);
+    value x = l->items[i], key = i && !keys ? vm_call_lent(v, f, 1, &x, s->at, lent, 16) : vm_call(v, f, 1, &x, s->at);
     if (keys) keys[i] = key;
     if (i == 0 && key.tag == V_LIST && key.as.list->n >= 2 && key.as.list->n <= 16) {
       first = key;
       width = key.as.list->n;
-      flat = svl_alloc_atomic_uncleared(checked_size(v, s->at, fname, n, width * sizeof(dec_key)));
+      flat = svl_alloc_atomic_uncleared(checked_size(v, s->at, fname, n, width * sizeof *flat));
     }
     if (flat && flat_key(key, first.as.list, flat + i * width)) continue;
     flat = NULL;
+    if (key.tag == V_LIST && key.as.list == lent) { /* kept from here on: off the stack */
+      list *copy = list_new(lent->n);
+      memcpy(copy->items, lent->items, lent->n * sizeof(value));
+      key = v_list(copy);
+    }
     if (!keys) {
       keys = alloc_values(v, s->at, fname, n);
       for (size_t j = 0; j < i; j++) {
@@ -1324,6 +1336,14 @@ BUILTIN(p_to_json) { (void)nargs; (void)v; (void)at; return v_cstr(value_json(ar
 BUILTIN(p_type_of) { (void)nargs; (void)v; (void)at; return v_cstr(value_type_name(args[0])); }
 
 /* ---- the table ----------------------------------------------------------- */
+
+/* Each of these reads its list argument's items and returns a number or
+ * one of the items, keeping nothing of the list itself (a single list
+ * argument: min and max of several values take no list). */
+bool prelude_borrows(const builtin *b) {
+  return b->fn == p_sum || b->fn == p_product || b->fn == p_mean || b->fn == p_median || b->fn == p_stddev ||
+         b->fn == p_min || b->fn == p_max;
+}
 
 const builtin svl_prelude[] = {
     /* math */

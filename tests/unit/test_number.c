@@ -781,6 +781,97 @@ static void test_parts(void) {
   ok(bad == 0 && wide > 1000, "dec_parts is dec_format in parts for 20,000 results");
 }
 
+/* dec_pow takes a short path for a whole exponent written with exponent 0
+ * (a counter, a range item: (1 + 3.5%)^t) when the power is exact.  The
+ * same exponent written as "t.0" goes the general way (int_pow), so the two
+ * must give the same status and the same bits: coefficient, exponent
+ * (trailing zeros), sign.  Where repeated products in the library are all
+ * exact, they are a third, independent answer (not for a zero base, whose
+ * powers are the plain 0 whatever its exponent). */
+static bool same_pow(dec a, dec b1, dec b2, int *exact) {
+  dec r1 = dec_from_int(-7), r2 = dec_from_int(-7);
+  dec_status s1 = dec_pow(a, b1, &r1), s2 = dec_pow(a, b2, &r2);
+  if (s1 != s2 || (s1 == DEC_OK && memcmp(&r1, &r2, sizeof r1))) return false;
+  int64_t n;
+  /* a zero base gives the plain 0 (or 1), whatever its exponent */
+  if (dec_is_zero(a) || !dec_to_int(b1, &n) || n < 0 || n > 130) return true;
+  BID_UINT128 x, p;
+  memcpy(&x, &a, sizeof x);
+  _IDEC_flags f = 0;
+  p = bid128_from_int64(1);
+  for (int64_t i = 0; i < n; i++) p = bid128_mul(p, x, BID_ROUNDING_TO_NEAREST, &f);
+  if ((f & (BID_INEXACT_EXCEPTION | BID_OVERFLOW_EXCEPTION | BID_UNDERFLOW_EXCEPTION)) || !bid128_isFinite(p))
+    return true;
+  if (bid128_isZero(p)) p = bid128_abs(p);
+  ++*exact;
+  return s1 == DEC_OK && memcmp(&r1, &p, sizeof r1) == 0;
+}
+
+/* As the library reads the literal: trailing zeros kept (1.00 is 100E-2,
+ * which dec_parse would store as 1). */
+static dec raw(const char *s) {
+  char buf[80];
+  snprintf(buf, sizeof buf, "%s", s);
+  _IDEC_flags f = 0;
+  BID_UINT128 x = bid128_from_string(buf, BID_ROUNDING_TO_NEAREST, &f);
+  dec d;
+  memcpy(&d, &x, sizeof d);
+  return d;
+}
+
+static void test_pow_small(void) {
+  static const char *bases[] = {"0", "1", "-1", "2", "-2", "3", "-3", "7", "10", "-10", "0.1", "-0.1",
+    "1.035", "0.849", "-0.849", "0.965", "1.5", "-1.5", "0.5", "99", "1000", "1E-6176", "-1E-6176",
+    "1E6111", "1E-3000", "1E3000", "5E-100", "1.00", "100.0", "-2.50", "12345678901", "4294967295",
+    "4294967296", "9999999999999999999", "18446744073709551615", "18446744073709551616",
+    "3.402823669209384634633746074317682E-3", "9E6100", "9E-6100", "2E3072", "2E-3072"};
+  int bad = 0, n = 0, exact = 0;
+  for (size_t i = 0; i < sizeof bases / sizeof *bases; i++)
+    for (int t = 0; t <= 130; t++) {
+      char s1[40], s2[40];
+      snprintf(s1, sizeof s1, "%d", t);
+      snprintf(s2, sizeof s2, "%d.0", t);
+      n++;
+      if (!same_pow(raw(bases[i]), D(s1), raw(s2), &exact) && bad++ < 5)
+        printf("# %s ^ %s differs between the short and the general path\n", bases[i], s1);
+    }
+  /* random small coefficients, both signs, exponents near and far */
+  for (int i = 0; i < 40000; i++) {
+    char sa[60], s1[40], s2[40];
+    uint64_t c = lib_rnd() >> (lib_rnd() % 64);
+    if (lib_rnd() % 4 == 0) c = c % 100000 * 1000; /* trailing zeros */
+    int e = (int)(lib_rnd() % (lib_rnd() % 4 ? 9 : 400)) - (lib_rnd() % 4 ? 6 : 200);
+    int t = (int)(lib_rnd() % (lib_rnd() % 8 ? 14 : 120));
+    snprintf(sa, sizeof sa, "%s%lluE%d", lib_rnd() % 2 ? "-" : "", (unsigned long long)c, e);
+    snprintf(s1, sizeof s1, "%d", t);
+    snprintf(s2, sizeof s2, "%d.0", t);
+    n++;
+    if (!same_pow(raw(sa), D(s1), raw(s2), &exact) && bad++ < 5)
+      printf("# %s ^ %s differs between the short and the general path\n", sa, s1);
+  }
+  printf("# %d powers, %d exact by repeated products\n", n, exact);
+  ok(bad == 0 && exact > 15000, "dec_pow with a whole exponent: the short path gives the general path's bits");
+  /* exponents the short path leaves alone: huge, negative, not plain */
+  static const char *exps[][2] = {{"114", "114.0"}, {"1000", "1000.00"}, {"4294967296", "4294967296.0"},
+    {"9223372036854775807", "9223372036854775807.0"}, {"18446744073709551615", "18446744073709551615.0"},
+    {"-1", "-1.0"}, {"-3", "-3.0"}, {"0", "0E+3"}, {"2", "2.000"}};
+  bad = 0;
+  for (size_t i = 0; i < sizeof bases / sizeof *bases; i++)
+    for (size_t j = 0; j < sizeof exps / sizeof *exps; j++)
+      if (!same_pow(raw(bases[i]), D(exps[j][0]), raw(exps[j][1]), &exact) && bad++ < 5)
+        printf("# %s ^ %s differs between two spellings of the exponent\n", bases[i], exps[j][0]);
+  ok(bad == 0, "dec_pow: large, negative and zero exponents agree in every spelling");
+  op2(dec_pow, "1.035", "10", DEC_OK, "1.410598760621122182512197265625", "1.035^10 by the short path");
+  op2(dec_pow, "-0.5", "3", DEC_OK, "-0.125", "(-0.5)^3 keeps the sign");
+  op2(dec_pow, "-0.5", "0", DEC_OK, "1", "(-0.5)^0 = 1");
+  dec r = dec_from_int(0), want = raw("1.000000");
+  ok(dec_pow(raw("1.00"), D("3"), &r) == DEC_OK && memcmp(&r, &want, sizeof r) == 0,
+     "1.00^3 is 1.000000: the trailing zeros kept (coefficient 10^6, exponent -6)");
+  op2(dec_pow, "10", "34", DEC_OK, "10000000000000000000000000000000000", "10^34 (coefficient 1)");
+  op2(dec_pow, "1E6111", "2", DEC_OVERFLOW, NULL, "1E6111^2 -> OVERFLOW");
+  op2(dec_pow, "1E-6176", "2", DEC_OK, "0", "1E-6176^2 underflows to 0");
+}
+
 /* Quotients of small coefficients, the short path of dec_div (exact with
  * up to four decimals past the preferred exponent: 210 / 4 = 52.5), and
  * their neighbours that take the long one: the library's bits for every
@@ -810,14 +901,58 @@ static void test_small_quotients(void) {
   ok(bad == 0 && n > 100000, "dec_div of small coefficients is the library's quotient, bit for bit");
 }
 
+/* Quotients exactly half-way between two 34-digit numbers, where the
+ * remainder decides alone (half: to even): x = 2^(a-b) * o over y = 2^a is
+ * o * 5^b * 10^-b, 35 digits ending in 5 when o * 5^b has 35 digits.
+ * Divisors of one limb (a < 64) and of two, the library's bits each time. */
+static void test_div_ties(void) {
+  int bad = 0, n = 0, up = 0, down = 0;
+  for (int a = 20; a <= 110; a += 3)
+    for (int b = 1; b <= 40 && b <= a; b++)
+      for (int i = 0; i < 12; i++) {
+        unsigned __int128 five = 1, lo, t;
+        for (int k = 0; k < b; k++) five *= 5;
+        /* o odd with 10^34 <= o * 5^b < 10^35 */
+        unsigned __int128 e34 = (unsigned __int128)10000000000000000ull * 1000000000000000000ull;
+        lo = (e34 + five - 1) / five;
+        if (lo >> 100) continue;
+        unsigned __int128 o = (lo + lib_rnd() % 2000000) | 1;
+        t = o * five;
+        if (t < e34 || t / 10 >= e34) continue;
+        unsigned __int128 xc = o << (a - b), yc = (unsigned __int128)1 << a;
+        if (xc >> 113 || yc >> 113) continue;
+        char sx[64], sy[64];
+        int px = 63, py = 63;
+        sx[px] = sy[py] = 0;
+        do sx[--px] = (char)('0' + (int)(xc % 10)); while ((xc /= 10) != 0);
+        do sy[--py] = (char)('0' + (int)(yc % 10)); while ((yc /= 10) != 0);
+        if (63 - px > 34 || 63 - py > 34) continue;
+        dec x = D(sx + px), y = D(sy + py), got, want;
+        BID_UINT128 bx, by, r;
+        _IDEC_flags f = 0;
+        memcpy(&bx, &x, sizeof bx), memcpy(&by, &y, sizeof by);
+        r = bid128_div(bx, by, BID_ROUNDING_TO_NEAREST, &f);
+        memcpy(&want, &r, sizeof want);
+        n++;
+        if (dec_div(x, y, &got) != DEC_OK || memcmp(&got, &want, sizeof got)) {
+          if (bad++ < 3) printf("# %s / %s differs from the library\n", sx + px, sy + py);
+        } else if (t / 10 % 2) up++;
+        else down++;
+      }
+  printf("# %d ties: %d rounded up, %d down\n", n, up, down);
+  ok(bad == 0 && up > 100 && down > 100, "dec_div: quotients half-way between two 34-digit numbers round to even, as the library");
+}
+
 int main(void) {
   printf("TAP version 13\n");
   test_parts();
   test_small_quotients();
+  test_div_ties();
   test_parse();
   test_format();
   test_arith();
   test_pow();
+  test_pow_small();
   test_transcendental();
   test_round();
   test_compare();
