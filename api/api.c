@@ -53,14 +53,14 @@ svl_status api_unattached(svl_vm *v) {
 }
 
 svl_status api_usage(svl_vm *v, const char *fmt, ...) {
-  if (!svl_gc_thread_ok()) return api_unattached(v);
+  if (!gc_thread_ok()) return api_unattached(v);
   char buf[512];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
   svl_status st = usage(v, "");
-  v->err.msg = svl_strdup(buf);
+  v->err.msg = gc_strdup(buf);
   return st;
 }
 
@@ -88,7 +88,7 @@ static void on_oom(size_t n) {
  * before the memory is asked for: `range(1, 10^9)` must not first grow the
  * process by gigabytes. */
 static void on_big_alloc(size_t n) {
-  if (oom_vm && oom_vm->jmp && oom_vm->cfg.max_heap && svl_gc_over(oom_vm->cfg.max_heap, n)) {
+  if (oom_vm && oom_vm->jmp && oom_vm->cfg.max_heap && gc_over(oom_vm->cfg.max_heap, n)) {
     vm_error_kind(oom_vm, DIAG_LIMIT, oom_vm->here, "E0802 heap limit reached (%zu bytes)", oom_vm->cfg.max_heap);
   }
   if (oom_vm && oom_vm->jmp) vm_check_budget(oom_vm, oom_vm->here, 0);
@@ -154,25 +154,25 @@ static const char *stack_floor(const svl_vm *v, const char *base) {
  * The outermost call also sets where the stack must stop, resets the
  * limits, and forgets imports that failed half-way. */
 svl_status api_protect(svl_vm *v, void (*body)(svl_vm *, void *), void *ctx) {
-  if (!svl_gc_thread_ok()) return api_unattached(v);
+  if (!gc_thread_ok()) return api_unattached(v);
   bool outer = !v->jmp;
   char base;
-  const char *oldfloor = svl_stack_floor;
+  const char *oldfloor = value_stack_floor;
   if (outer) {
     v->stack_base = &base;
-    svl_stack_floor = stack_floor(v, &base);
-    svl_walk_count = 0;
+    value_stack_floor = stack_floor(v, &base);
+    value_walk_count = 0;
     vm_reset_limits(v);
   }
   svl_vm *oldoom = oom_vm;
   oom_vm = v;
-  svl_gc_oom_handler = on_oom;
-  svl_gc_big_alloc_hook = on_big_alloc;
-  svl_too_deep_hook = on_too_deep;
-  svl_walk_tick_hook = on_walk_tick;
+  gc_oom_handler = on_oom;
+  gc_big_alloc_hook = on_big_alloc;
+  value_too_deep_hook = on_too_deep;
+  value_walk_tick_hook = on_walk_tick;
   bool ok = vm_protect(v, body, ctx);
   oom_vm = oldoom;
-  svl_stack_floor = oldfloor;
+  value_stack_floor = oldfloor;
   if (ok) return SVL_OK;
   v->tr = NULL;
   if (outer) vm_forget_failed_imports(v);
@@ -187,21 +187,21 @@ PUBLIC void svl_config_init(svl_config *c) {
 }
 
 PUBLIC svl_vm *svl_new(const svl_config *cfg) {
-  svl_gc_init();
-  if (!svl_gc_thread_ok()) return NULL; /* not attached: see unattached() */
-  svl_vm *v = svl_alloc_root(sizeof *v);
+  gc_init();
+  if (!gc_thread_ok()) return NULL; /* not attached: see unattached() */
+  svl_vm *v = gc_alloc_root(sizeof *v);
   if (!v) return NULL;
   memset(v, 0, sizeof *v);
   if (cfg) v->cfg = *cfg;
   else svl_config_init(&v->cfg);
-  if (v->cfg.stdlib_path) v->cfg.stdlib_path = svl_strdup(v->cfg.stdlib_path);
+  if (v->cfg.stdlib_path) v->cfg.stdlib_path = gc_strdup(v->cfg.stdlib_path);
   /* a bad date cannot fail svl_new (NULL means out of memory): as_of()
    * reports it, with the text, where the rules first need the date */
   if (v->cfg.as_of) {
     v->as_of_set = date_parse(v->cfg.as_of, strlen(v->cfg.as_of), &v->as_of) ? 1 : 2;
-    v->cfg.as_of = v->as_of_set == 2 ? svl_strdup(v->cfg.as_of) : NULL;
+    v->cfg.as_of = v->as_of_set == 2 ? gc_strdup(v->cfg.as_of) : NULL;
   }
-  if (v->cfg.load_encoding) v->cfg.load_encoding = svl_strdup(v->cfg.load_encoding);
+  if (v->cfg.load_encoding) v->cfg.load_encoding = gc_strdup(v->cfg.load_encoding);
   vm_confine_init(v);
   v->units = unit_reg_new();
   v->builtins = &stdlib_builtins;
@@ -209,7 +209,7 @@ PUBLIC svl_vm *svl_new(const svl_config *cfg) {
 }
 
 PUBLIC void svl_free(svl_vm *v) {
-  if (v) svl_free_root(v);
+  if (v) gc_free_root(v);
 }
 
 /* Parsing and resolving allocate as much as running: all of it is under
@@ -235,7 +235,7 @@ static void warn_spelling(svl_vm *v, const module *m) {
 
 static void load_body(svl_vm *v, void *p) {
   load_job *j = p;
-  j->m = module_parse(v, svl_strdup(j->name), j->text, j->len, j->repl, &v->host, &j->e);
+  j->m = module_parse(v, gc_strdup(j->name), j->text, j->len, j->repl, &v->host, &j->e);
   if (!j->m) return;
   if (v->cfg.warn) warn_spelling(v, j->m);
   v->main = j->m;
@@ -291,7 +291,7 @@ PUBLIC svl_status svl_load_string(svl_vm *v, const char *name, const char *src, 
 }
 
 api_ext *api_ext_of(svl_vm *v) {
-  if (!v->ext) v->ext = svl_alloc(sizeof *v->ext);
+  if (!v->ext) v->ext = gc_alloc(sizeof *v->ext);
   return v->ext;
 }
 
@@ -299,7 +299,7 @@ api_ext *api_ext_of(svl_vm *v) {
  * is still valid memory, and a host's mistake cannot crash it); a released
  * handle has index -1 - position and waits on the free list for reuse. */
 static svl_value *handle(svl_vm *v, value x) {
-  if (!svl_gc_thread_ok()) { api_unattached(v); return NULL; }
+  if (!gc_thread_ok()) { api_unattached(v); return NULL; }
   api_ext *e = api_ext_of(v);
   if (!e) return NULL;
   svl_value *h = e->free_head;
@@ -310,7 +310,7 @@ static svl_value *handle(svl_vm *v, value x) {
     h->index = -1 - h->index;
   } else {
     if (!GC_GROW(v->handles, v->nhandles, v->caphandles, 16)) return NULL;
-    h = svl_alloc(sizeof *h);
+    h = gc_alloc(sizeof *h);
     if (!h) return NULL;
     h->index = v->nhandles;
     v->handles[v->nhandles++] = h;
@@ -320,7 +320,7 @@ static svl_value *handle(svl_vm *v, value x) {
   if (e->scope > 0) {
     if (e->nscoped == e->capscoped) {
       int cap = e->capscoped ? e->capscoped * 2 : 16;
-      svl_value **hs = svl_alloc((size_t)cap * sizeof *hs);
+      svl_value **hs = gc_alloc((size_t)cap * sizeof *hs);
       if (!hs) return h; /* it then lives until released: a leak, not a crash */
       if (e->nscoped) memcpy(hs, e->scoped, (size_t)e->nscoped * sizeof *hs);
       e->scoped = hs;
@@ -382,14 +382,14 @@ PUBLIC svl_status svl_eval_line(svl_vm *v, const char *src, size_t len, svl_valu
 
 PUBLIC svl_status svl_set_global(svl_vm *v, const char *name, svl_value *val) {
   value x;
-  if (!svl_gc_thread_ok()) return api_unattached(v);
+  if (!gc_thread_ok()) return api_unattached(v);
   if (!name || !*name) return usage(v, "svl_set_global: a name is required");
   if (!api_value(v, val, "svl_set_global", &x)) return SVL_ERR_USAGE;
   int k = globals_find(&v->host, name);
   /* resolved code relies on what a declaration is (a fn stays a fn) */
   if (k >= 0 && v->host.decls[k])
     return api_usage(v, "svl_set_global: '%s' is defined by the loaded program", name);
-  k = globals_add(&v->host, svl_strdup(name));
+  k = globals_add(&v->host, gc_strdup(name));
   v->host.vals[k] = x;
   v->host.ready[k] = true;
   return SVL_OK;
@@ -434,7 +434,7 @@ PUBLIC svl_status svl_get(svl_vm *v, const char *name, svl_value **result) {
     return usage(v, b.s);
   }
   *result = handle(v, v->host.vals[k]);
-  if (!*result) return svl_gc_thread_ok() ? usage(v, "svl_get: out of memory") : SVL_ERR_USAGE;
+  if (!*result) return gc_thread_ok() ? usage(v, "svl_get: out of memory") : SVL_ERR_USAGE;
   v->got = v->host.vals[k];
   v->got_at = v->host.decls[k] ? v->host.decls[k]->at : (loc){0};
   return SVL_OK;
@@ -454,11 +454,11 @@ svl_status api_take_args(svl_vm *v, const char *api, svl_value *fn, int nargs, s
   a->nnamed = nnamed;
   a->pos = nargs + nnamed <= (int)(sizeof a->small / sizeof *a->small)
                ? a->small
-               : svl_alloc((size_t)(nargs + nnamed + 1) * sizeof(value));
+               : gc_alloc((size_t)(nargs + nnamed + 1) * sizeof(value));
   a->named = a->pos + nargs;
   a->names = nnamed <= (int)(sizeof a->small_names / sizeof *a->small_names)
                  ? a->small_names
-                 : svl_alloc((size_t)(nnamed + 1) * sizeof(char *));
+                 : gc_alloc((size_t)(nnamed + 1) * sizeof(char *));
   if (!a->pos || !a->names) return api_usage(v, "%s: out of memory", api);
   for (int i = 0; i < nargs; i++)
     if (!api_value(v, args[i], api, &a->pos[i])) return api_usage(v, "%s: argument %d: %s", api, i + 1, v->err.msg);
@@ -467,7 +467,7 @@ svl_status api_take_args(svl_vm *v, const char *api, svl_value *fn, int nargs, s
     for (int j = 0; j < i; j++)
       if (!strcmp(names[i], names[j])) return api_usage(v, "%s: argument '%s' given twice", api, names[i]);
     if (!api_value(v, named[i], api, &a->named[i])) return api_usage(v, "%s: argument '%s': %s", api, names[i], v->err.msg);
-    a->names[i] = svl_strdup(names[i]);
+    a->names[i] = gc_strdup(names[i]);
   }
   return SVL_OK;
 }
@@ -534,7 +534,7 @@ PUBLIC svl_value *svl_text(svl_vm *v, const char *s, size_t len) {
    * one (SVL_GC_BIG) is weighed against the heap limit under protection. */
   value out;
   if (!v->jmp && !oom_vm && len < SVL_GC_BIG - sizeof(text) - 1) {
-    if (!svl_gc_thread_ok()) { api_unattached(v); return NULL; }
+    if (!gc_thread_ok()) { api_unattached(v); return NULL; }
     if (!v_text_try(s, len, &out)) { oom_error(v); return NULL; }
     return handle(v, out);
   }
@@ -551,13 +551,13 @@ typedef struct data_job { const char *s; size_t len; svl_value **result; } data_
 static void load_data_body(svl_vm *v, void *p) {
   data_job *j = p;
   loc none = {0};
-  *j->result = handle(v, svl_load(v, none, svl_strdup(j->s), NULL));
+  *j->result = handle(v, load_path(v, none, gc_strdup(j->s), NULL));
 }
 
 static void from_json_body(svl_vm *v, void *p) {
   data_job *j = p;
   loc none = {0};
-  *j->result = handle(v, svl_from_json_text(v, none, j->s, j->len));
+  *j->result = handle(v, load_json_text(v, none, j->s, j->len));
 }
 
 PUBLIC svl_status svl_load_data(svl_vm *v, const char *path, svl_value **result) {
@@ -719,7 +719,7 @@ static void render_body(svl_vm *v, void *p) { ((svl_error *)p)->rendered = diag_
 PUBLIC const svl_error *svl_last_error(svl_vm *v) {
   svl_error *e = &v->pub;
   memset(e, 0, sizeof *e);
-  bool attached = svl_gc_thread_ok(); /* else nothing may be allocated */
+  bool attached = gc_thread_ok(); /* else nothing may be allocated */
   /* a misused API call has no place in a file; one passed on by a native
    * has the native's call site and reached the host as a runtime error */
   bool is_usage = v->err.code && !strcmp(v->err.code, "E0001") && !v->err.at.src;
@@ -733,7 +733,7 @@ PUBLIC const svl_error *svl_last_error(svl_vm *v) {
   }
   if (v->err.nframes > 0 && attached) {
     /* GC memory hung on the VM: it lives until the next error query */
-    svl_frame *fr = svl_alloc((size_t)v->err.nframes * sizeof *fr);
+    svl_frame *fr = gc_alloc((size_t)v->err.nframes * sizeof *fr);
     for (int i = 0; fr && i < v->err.nframes; i++) {
       const diag_frame *d = &v->err.frames[i];
       fr[i].function = d->name;
@@ -772,10 +772,10 @@ PUBLIC void svl_sha256(const void *data, size_t len, char hex[65]) { sha256_hex(
 /* The collector may not have started yet (no svl_new so far): it must be
  * before a thread can register, or it aborts the process. */
 PUBLIC void svl_thread_attach(void) {
-  svl_gc_init();
-  svl_gc_thread_attach();
+  gc_init();
+  gc_thread_attach();
 }
-PUBLIC void svl_thread_detach(void) { svl_gc_thread_detach(); }
+PUBLIC void svl_thread_detach(void) { gc_thread_detach(); }
 
 PUBLIC svl_status svl_check_file(svl_vm *v, const char *path) {
   size_t len;
@@ -792,7 +792,7 @@ PUBLIC svl_status svl_check_file(svl_vm *v, const char *path) {
   }
   diag e = {0};
   memset(&e, 0, sizeof e);
-  module *m = module_parse(v, svl_strdup(path), text, len, false, &v->host, &e);
+  module *m = module_parse(v, gc_strdup(path), text, len, false, &v->host, &e);
   if (!m) {
     if (e.kind == DIAG_INCOMPLETE) e.kind = DIAG_SYNTAX;
     return api_fail(v, &e);
@@ -806,11 +806,11 @@ PUBLIC svl_status svl_format_source(svl_vm *v, const char *name, const char *src
   if (out_s) *out_s = NULL;
   if (!out_s || (!src && len)) return usage(v, "svl_format_source: bad arguments");
   if (len == SVL_NTS) len = strlen(src);
-  source *s = svl_alloc(sizeof *s);
-  s->name = svl_strdup(name ? name : "<string>");
+  source *s = gc_alloc(sizeof *s);
+  s->name = gc_strdup(name ? name : "<string>");
   s->dir = "";
   /* format_source refuses an oversized source without reading it */
-  s->text = len > FORMAT_MAX_BYTES ? "" : svl_strndup(src ? src : "", len);
+  s->text = len > FORMAT_MAX_BYTES ? "" : gc_strndup(src ? src : "", len);
   s->len = len;
   diag e = {0};
   memset(&e, 0, sizeof e);

@@ -26,7 +26,7 @@ typedef struct check_job {
 /* The names the host bound with svl_set_global (no declaration behind
  * them); names an earlier svl_load_* defined are not the file's business. */
 globals *api_host_inputs(svl_vm *v) {
-  globals *g = svl_alloc(sizeof *g);
+  globals *g = gc_alloc(sizeof *g);
   for (int i = 0; i < v->host.n; i++) {
     if (v->host.decls[i]) continue;
     int k = globals_add(g, v->host.names[i]);
@@ -53,7 +53,7 @@ static void check_one(svl_vm *v, check_job *j, const char *path) {
     return;
   }
   v->units = unit_reg_new();
-  module *m = module_parse(v, svl_strdup(path), text, len, false, api_host_inputs(v), &e);
+  module *m = module_parse(v, gc_strdup(path), text, len, false, api_host_inputs(v), &e);
   if (m) {
     check_program(m->prog, &j->out);
   } else {
@@ -86,7 +86,7 @@ PUBLIC svl_status svl_check(svl_vm *v, const char *const *paths, int npaths, uns
     return api_usage(v, "svl_check: the report is text or JSON");
   for (int i = 0; i < npaths; i++)
     if (!paths[i]) return api_usage(v, "svl_check: path %d is NULL", i);
-  check_job *j = svl_alloc(sizeof *j);
+  check_job *j = gc_alloc(sizeof *j);
   j->paths = paths;
   j->npaths = npaths;
   j->flags = flags;

@@ -48,7 +48,7 @@ static bool parse_signature(const char *sig, const char **name, const char **par
   const char *open = strchr(sig, '(');
   size_t n = open ? (size_t)(open - sig) : strlen(sig);
   if (!valid_name(sig, n)) return false;
-  *name = svl_strndup(sig, n);
+  *name = gc_strndup(sig, n);
   *params = NULL;
   *nparams = -1;
   if (!open) return true;
@@ -89,7 +89,7 @@ static value native_fn(vm *v, int nargs, value *args, loc at) {
 PUBLIC svl_status svl_register(svl_vm *v, const char *signature, svl_native_fn fn, int min_args, int max_args,
                                void *user_data) {
   if (!v) return SVL_ERR_USAGE;
-  if (!svl_gc_thread_ok()) return api_usage(v, "svl_register"); /* "not attached" */
+  if (!gc_thread_ok()) return api_usage(v, "svl_register"); /* "not attached" */
   const char *name, *params;
   int nparams;
   if (!signature || !parse_signature(signature, &name, &params, &nparams))
@@ -104,7 +104,7 @@ PUBLIC svl_status svl_register(svl_vm *v, const char *signature, svl_native_fn f
   int k = globals_find(&v->host, name);
   if (k >= 0 && v->host.decls[k])
     return api_usage(v, "svl_register: '%s' is already defined by the loaded program", name);
-  native *n = svl_alloc(sizeof *n);
+  native *n = gc_alloc(sizeof *n);
   if (!n) return api_usage(v, "svl_register: out of memory");
   n->b.name = name;
   n->b.min_args = min_args;
@@ -125,7 +125,7 @@ PUBLIC svl_status svl_register(svl_vm *v, const char *signature, svl_native_fn f
 
 PUBLIC void svl_error_set(svl_vm *v, const char *message) {
   if (!v || !v->ext || v->ext->scope <= 0) return;
-  v->ext->native_msg = svl_strdup(message && *message ? message : "error in a native function");
+  v->ext->native_msg = gc_strdup(message && *message ? message : "error in a native function");
 }
 
 PUBLIC svl_value *svl_dup(svl_vm *v, svl_value *h) {
@@ -150,7 +150,7 @@ typedef struct native_call {
  * them must still unwind through the scope's clean-up. */
 static void run_native(svl_vm *v, void *p) {
   native_call *c = p;
-  svl_value **args = svl_alloc((size_t)(c->nargs + 1) * sizeof *args);
+  svl_value **args = gc_alloc((size_t)(c->nargs + 1) * sizeof *args);
   for (int i = 0; i < c->nargs; i++) args[i] = api_handle(v, c->vals[i]);
   c->result = c->n->fn(v, c->nargs, args, c->n->user_data);
 }

@@ -171,7 +171,7 @@ PUBLIC svl_value *svl_date_iso(svl_vm *v, const char *iso) {
 static value *gather(svl_vm *v, const char *api, size_t n, svl_value *const *hs) {
   if (n && !hs) { api_usage(v, "%s: no items", api); return NULL; }
   if (n > ((size_t)1 << 28)) { api_usage(v, "%s: too many items", api); return NULL; }
-  value *xs = svl_alloc((n ? n : 1) * sizeof(value));
+  value *xs = gc_alloc((n ? n : 1) * sizeof(value));
   if (!xs) { api_usage(v, "%s: out of memory", api); return NULL; }
   for (size_t i = 0; i < n; i++)
     if (!api_value(v, hs[i], api, &xs[i])) {
@@ -199,7 +199,7 @@ static value make_record(svl_vm *v, build *b) {
   (void)v;
   record *r = record_new(b->n);
   for (size_t i = 0; i < b->n; i++) {
-    r->keys[i] = svl_strdup(b->keys[i]);
+    r->keys[i] = gc_strdup(b->keys[i]);
     r->vals[i] = b->vals[i];
   }
   return v_rec(r);
@@ -240,7 +240,7 @@ static value make_with(svl_vm *v, build *b) {
     r->vals[i] = rec_get(x, i);
   }
   if (k < 0) {
-    r->keys[x->n] = svl_strdup(b->keys[0]);
+    r->keys[x->n] = gc_strdup(b->keys[0]);
     r->vals[x->n] = b->vals[0];
   } else {
     r->vals[k] = b->vals[0];
@@ -285,7 +285,7 @@ PUBLIC svl_status svl_to_number(svl_vm *v, svl_value *h, const char **text) {
   if (!h->num) {
     char buf[DEC_BUFSZ];
     dec_format(x.as.num, buf, sizeof buf);
-    h->num = svl_strdup(buf);
+    h->num = gc_strdup(buf);
   }
   if (text) *text = h->num;
   return SVL_OK;

@@ -18,7 +18,7 @@ static int digits(const char *s, size_t n, size_t at, int count, bool *ok) {
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-dt_status dt_parse(const char *s, size_t n, svl_dt *out) {
+dt_status dt_parse(const char *s, size_t n, dtime *out) {
   bool ok = true;
   /* YYYY-MM-DD */
   if (n < 19 || s[4] != '-' || s[7] != '-') return DT_SYNTAX;
@@ -63,7 +63,7 @@ dt_status dt_parse(const char *s, size_t n, svl_dt *out) {
   return DT_SYNTAX;
 }
 
-void dt_format(const svl_dt *t, char *buf, size_t cap) {
+void dt_format(const dtime *t, char *buf, size_t cap) {
   int64_t local = t->sec + (int64_t)t->off * 60;
   int64_t days = floor_div(local, 86400), rest = local - days * 86400;
   int y, m, d;
@@ -84,12 +84,12 @@ void dt_format(const svl_dt *t, char *buf, size_t cap) {
   }
 }
 
-int dt_cmp(const svl_dt *a, const svl_dt *b) {
+int dt_cmp(const dtime *a, const dtime *b) {
   if (a->sec != b->sec) return a->sec < b->sec ? -1 : 1;
   return (a->nsec > b->nsec) - (a->nsec < b->nsec);
 }
 
-int32_t dt_day_at(const svl_dt *t, int32_t offset_sec) {
+int32_t dt_day_at(const dtime *t, int32_t offset_sec) {
   return (int32_t)floor_div(t->sec + offset_sec, 86400);
 }
 

@@ -12,13 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct svl_dt {
+typedef struct dtime {
   int64_t sec;     /* UTC seconds since 1970-01-01T00:00:00Z */
   int32_t nsec;    /* 0 .. 999,999,999 */
   int16_t off;     /* the offset published, in minutes east of UTC */
   uint8_t fdig;    /* fractional digits written (0..9), to print them again */
   uint8_t z;       /* 1: written with Z rather than +00:00 */
-} svl_dt;
+} dtime;
 
 typedef enum {
   DT_OK,
@@ -31,13 +31,13 @@ typedef enum {
  * 1 to 9 fractional digits, Z, z or +hh:mm/-hh:mm.  A text without the
  * offset gives DT_NO_OFFSET with the fields read as UTC in *out (so a
  * caller with a zone can correct them: dt_local_to_utc). */
-dt_status dt_parse(const char *s, size_t n, svl_dt *out);
+dt_status dt_parse(const char *s, size_t n, dtime *out);
 /* Writes the RFC 3339 form, in its own offset, into buf (at least 40). */
-void dt_format(const svl_dt *t, char *buf, size_t cap);
+void dt_format(const dtime *t, char *buf, size_t cap);
 /* -1, 0, 1 by instant. */
-int dt_cmp(const svl_dt *a, const svl_dt *b);
+int dt_cmp(const dtime *a, const dtime *b);
 /* Days since 1970-01-01 of the calendar day at `offset_sec` east of UTC. */
-int32_t dt_day_at(const svl_dt *t, int32_t offset_sec);
+int32_t dt_day_at(const dtime *t, int32_t offset_sec);
 /* A human-readable reason for a status ("the month is 13"...). */
 const char *dt_status_text(dt_status st);
 

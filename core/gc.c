@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Thread_local void (*svl_gc_oom_handler)(size_t);
-_Thread_local void (*svl_gc_big_alloc_hook)(size_t);
+_Thread_local void (*gc_oom_handler)(size_t);
+_Thread_local void (*gc_big_alloc_hook)(size_t);
 /* bytes asked for on this thread: a VM's heap_budget is the growth of
  * this during one call (a thread runs one VM call at a time) */
-_Thread_local size_t svl_gc_thread_bytes;
+_Thread_local size_t gc_thread_bytes;
 
 /* The collector collects once the bytes allocated since the last
  * collection reach about twice the pointer-holding bytes in use divided
@@ -31,7 +31,7 @@ enum { BIG_HEAP = 32 << 20, BIG_HEAP_DIVISOR = 10 };
 /* Called by the collector with its lock held (as the divisor's setter
  * needs), so it must call nothing that takes the lock. */
 static void on_heap_resize(GC_word size) {
-  /* only ever raised (svl_gc_large_data may have raised it too): the
+  /* only ever raised (gc_large_data may have raised it too): the
    * library keeps no writable static to remember a default by */
   if (size >= BIG_HEAP && GC_get_free_space_divisor() < BIG_HEAP_DIVISOR)
     GC_set_free_space_divisor(BIG_HEAP_DIVISOR);
@@ -84,33 +84,33 @@ static void large_data_once(void) {
 
 /* Once per process, under pthread_once like the collector's start-up:
  * the library keeps no other writable static (tests/cli/library.t). */
-void svl_gc_large_data(void) {
+void gc_large_data(void) {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, large_data_once);
 }
 
-void svl_gc_init(void) {
+void gc_init(void) {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, init_once);
 }
 
 static void *oom(size_t n) {
-  if (svl_gc_oom_handler) svl_gc_oom_handler(n);
+  if (gc_oom_handler) gc_oom_handler(n);
   return NULL;
 }
 
 static void big(size_t n) {
-  svl_gc_thread_bytes += n;
-  if (n >= SVL_GC_BIG && svl_gc_big_alloc_hook) svl_gc_big_alloc_hook(n);
+  gc_thread_bytes += n;
+  if (n >= SVL_GC_BIG && gc_big_alloc_hook) gc_big_alloc_hook(n);
 }
 
-void *svl_alloc(size_t n) {
+void *gc_alloc(size_t n) {
   big(n);
   void *p = GC_MALLOC(n ? n : 1);
   return p ? p : oom(n);
 }
 
-void *svl_alloc_atomic(size_t n) {
+void *gc_alloc_atomic(size_t n) {
   big(n);
   void *p = GC_MALLOC_ATOMIC(n ? n : 1);
   if (!p) return oom(n);
@@ -118,71 +118,71 @@ void *svl_alloc_atomic(size_t n) {
   return p;
 }
 
-void *svl_alloc_atomic_uncleared(size_t n) {
+void *gc_alloc_atomic_uncleared(size_t n) {
   big(n);
   void *p = GC_MALLOC_ATOMIC(n ? n : 1);
   return p ? p : oom(n);
 }
 
-void svl_gc_free(void *p) { GC_FREE(p); }
+void gc_free(void *p) { GC_FREE(p); }
 
-void *svl_realloc(void *old, size_t n) {
+void *gc_realloc(void *old, size_t n) {
   big(n);
   void *p = GC_REALLOC(old, n ? n : 1);
   return p ? p : oom(n);
 }
 
-char *svl_strndup(const char *s, size_t n) {
-  char *p = svl_alloc_atomic(n + 1);
+char *gc_strndup(const char *s, size_t n) {
+  char *p = gc_alloc_atomic(n + 1);
   if (p && n) memcpy(p, s, n);
   return p;
 }
 
-char *svl_strdup(const char *s) { return svl_strndup(s, strlen(s)); }
+char *gc_strdup(const char *s) { return gc_strndup(s, strlen(s)); }
 
-void svl_gc_pause(bool pause) {
+void gc_pause(bool pause) {
   if (pause) GC_disable();
   else GC_enable();
 }
 
-void svl_gc_reserve(size_t n) {
+void gc_reserve(size_t n) {
   size_t avail = GC_get_free_bytes();
   if (n > avail) (void)GC_expand_hp(n - avail); /* a hint: failing to grow is no error */
 }
 
-void svl_gc_finalizer(void *obj, void (*fn)(void *obj, void *data), void *data) {
+void gc_finalizer(void *obj, void (*fn)(void *obj, void *data), void *data) {
   GC_register_finalizer_no_order(obj, fn, data, NULL, NULL);
 }
 
-bool svl_gc_interior_pointers(void) { return GC_get_all_interior_pointers() != 0; }
+bool gc_interior_pointers(void) { return GC_get_all_interior_pointers() != 0; }
 
-size_t svl_gc_heap_bytes(void) { return GC_get_heap_size() - GC_get_free_bytes(); }
+size_t gc_heap_bytes(void) { return GC_get_heap_size() - GC_get_free_bytes(); }
 
-bool svl_gc_over(size_t limit, size_t extra) {
-  if (svl_gc_heap_bytes() + extra <= limit) return false;
+bool gc_over(size_t limit, size_t extra) {
+  if (gc_heap_bytes() + extra <= limit) return false;
   GC_gcollect();
-  return svl_gc_heap_bytes() + extra > limit;
+  return gc_heap_bytes() + extra > limit;
 }
 
-void *svl_alloc_root(size_t n) { return GC_MALLOC_UNCOLLECTABLE(n ? n : 1); }
-void svl_free_root(void *p) { GC_FREE(p); }
+void *gc_alloc_root(size_t n) { return GC_MALLOC_UNCOLLECTABLE(n ? n : 1); }
+void gc_free_root(void *p) { GC_FREE(p); }
 
 /* Known registered: cached, so the check at every API call costs a
  * thread-local read once the answer is yes (asking the collector takes
  * its lock). */
 static _Thread_local bool registered;
 
-void svl_gc_thread_attach(void) {
+void gc_thread_attach(void) {
   struct GC_stack_base sb;
   if (GC_get_stack_base(&sb) == GC_SUCCESS) GC_register_my_thread(&sb);
 }
 
-void svl_gc_thread_detach(void) {
+void gc_thread_detach(void) {
   registered = false;
   GC_unregister_my_thread();
 }
 
-bool svl_gc_thread_ok(void) {
+bool gc_thread_ok(void) {
   if (!registered) registered = GC_thread_is_registered() != 0;
   return registered;
 }

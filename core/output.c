@@ -57,7 +57,7 @@ typedef struct cols {
 /* The slot of `name`: its column's, or the empty one it would take. */
 static size_t *col_slot(const cols *cs, const char *name) {
   size_t mask = cs->nslot - 1;
-  for (size_t i = svl_hash(name, strlen(name)) & mask;; i = (i + 1) & mask)
+  for (size_t i = gc_hash(name, strlen(name)) & mask;; i = (i + 1) & mask)
     if (!cs->slot[i] || !strcmp(cs->c[cs->slot[i] - 1].name, name)) return &cs->slot[i];
 }
 
@@ -65,16 +65,16 @@ static void add_col(cols *cs, const char *name, const char **path, int depth) {
   if (cs->nslot && *col_slot(cs, name)) return;
   if (cs->n == cs->cap) {
     size_t cap = cs->cap ? cs->cap * 2 : 8;
-    col *c = svl_alloc(cap * sizeof *c);
+    col *c = gc_alloc(cap * sizeof *c);
     if (cs->n) memcpy(c, cs->c, cs->n * sizeof *c);
     cs->c = c;
     cs->cap = cap;
     cs->nslot = cap * 4;
-    cs->slot = svl_alloc_atomic(cs->nslot * sizeof *cs->slot);
+    cs->slot = gc_alloc_atomic(cs->nslot * sizeof *cs->slot);
     memset(cs->slot, 0, cs->nslot * sizeof *cs->slot);
     for (size_t j = 0; j < cs->n; j++) *col_slot(cs, cs->c[j].name) = j + 1;
   }
-  const char **p = svl_alloc((size_t)depth * sizeof *p);
+  const char **p = gc_alloc((size_t)depth * sizeof *p);
   memcpy(p, path, (size_t)depth * sizeof *p);
   cs->c[cs->n++] = (col){name, p, depth};
   *col_slot(cs, name) = cs->n;
@@ -144,7 +144,7 @@ static void csv_field(sbuf *b, const char *s) {
 static const char *exact(dec x) {
   char buf[DEC_BUFSZ];
   dec_format(x, buf, sizeof buf);
-  return svl_strdup(buf);
+  return gc_strdup(buf);
 }
 
 static const char *plain_cell(value x) {
@@ -209,7 +209,7 @@ const char *output_csv(value x) {
   }
   const list *l = x.as.list;
   cols cs = columns(l);
-  plan *pl = svl_alloc((cs.n ? cs.n : 1) * sizeof *pl);
+  plan *pl = gc_alloc((cs.n ? cs.n : 1) * sizeof *pl);
   for (size_t j = 0; j < cs.n; j++) {
     pl[j] = plan_column(l, &cs.c[j]);
     if (j) sb_putc(&b, ',');

@@ -10,7 +10,7 @@
 static void scan_lines(source *s, uint32_t upto) {
   if (!s->nlines) {
     s->caplines = 64;
-    s->lines = svl_alloc_atomic(s->caplines * sizeof *s->lines);
+    s->lines = gc_alloc_atomic(s->caplines * sizeof *s->lines);
     s->lines[s->nlines++] = 0;
   }
   for (uint32_t i = s->scanned; i < upto; i++) {
@@ -18,7 +18,7 @@ static void scan_lines(source *s, uint32_t upto) {
     if (!nl) break;
     i = (uint32_t)(nl - s->text);
     if (s->nlines == s->caplines) {
-      uint32_t *l = svl_alloc_atomic(2 * (size_t)s->caplines * sizeof *l);
+      uint32_t *l = gc_alloc_atomic(2 * (size_t)s->caplines * sizeof *l);
       memcpy(l, s->lines, s->nlines * sizeof *l);
       s->lines = l;
       s->caplines *= 2;

@@ -14,7 +14,7 @@ typedef struct source {
   size_t len;
   /* Where lines start, found as far as `scanned` (a cache kept by
    * loc_line_col, so that a file with thousands of diagnostics is not
-   * rescanned from its start for each; zeroed by svl_alloc). */
+   * rescanned from its start for each; zeroed by gc_alloc). */
   uint32_t *lines;
   uint32_t nlines, caplines, scanned;
   /* The texts and numbers the lexer found (lang/lexer.re): tokens index

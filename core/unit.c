@@ -70,7 +70,7 @@ static dec_status ratio_value(const ratio *r, dec *out) {
 
 static const char *errf(const char *fmt, const char *arg) {
   int len = snprintf(NULL, 0, fmt, arg);
-  char *s = len < 0 ? NULL : svl_alloc_atomic((size_t)len + 1);
+  char *s = len < 0 ? NULL : gc_alloc_atomic((size_t)len + 1);
   if (!s) return "unit declaration failed";
   snprintf(s, (size_t)len + 1, fmt, arg);
   return s;
@@ -109,7 +109,7 @@ static const unit_def *declare(unit_reg *r, const char *name,
     return NULL;
   }
 
-  def_box *b = svl_alloc(sizeof *b);
+  def_box *b = gc_alloc(sizeof *b);
   if (!b) {
     *err = "out of memory declaring a unit";
     return NULL;
@@ -148,7 +148,7 @@ static const unit_def *declare(unit_reg *r, const char *name,
 
   if (r->n == r->cap) {
     int cap = r->cap ? r->cap * 2 : 16;
-    def_box **nd = svl_realloc(r->defs, (size_t)cap * sizeof *nd);
+    def_box **nd = gc_realloc(r->defs, (size_t)cap * sizeof *nd);
     if (!nd) {
       *err = "out of memory declaring a unit";
       return NULL;
@@ -156,8 +156,8 @@ static const unit_def *declare(unit_reg *r, const char *name,
     r->defs = nd;
     r->cap = cap;
   }
-  d->name = svl_strdup(name);
-  d->plural = plural == name ? d->name : svl_strdup(plural);
+  d->name = gc_strdup(name);
+  d->plural = plural == name ? d->name : gc_strdup(plural);
   d->symbol = symbol;
   d->money = money;
   d->minor = 2;
@@ -171,7 +171,7 @@ static const unit_def *declare(unit_reg *r, const char *name,
 }
 
 unit_reg *unit_reg_new(void) {
-  unit_reg *r = svl_alloc(sizeof *r);
+  unit_reg *r = gc_alloc(sizeof *r);
   if (!r) return NULL;
   const char *err;
   dec one = dec_from_int(1);
@@ -254,7 +254,7 @@ static const unit_t *finish(const unit_factor *f, int n) {
   }
   if (u.n == 0) return NULL;
   if (u.n == 1 && u.f[0].exp == 1) return unit_from_def(u.f[0].def);
-  unit_t *p = svl_alloc(sizeof *p);
+  unit_t *p = gc_alloc(sizeof *p);
   if (!p) return UNIT_TOO_COMPLEX;
   *p = u;
   return p;
@@ -425,7 +425,7 @@ static void sb_put(sbuf *b, const char *t) {
   if (b->n + len + 1 > b->cap) {
     size_t cap = b->cap ? b->cap : 64;
     while (b->n + len + 1 > cap) cap *= 2;
-    char *s = b->s ? svl_realloc(b->s, cap) : svl_alloc_atomic(cap);
+    char *s = b->s ? gc_realloc(b->s, cap) : gc_alloc_atomic(cap);
     if (!s) {
       b->failed = true;
       return;
@@ -494,7 +494,7 @@ const char *unit_name(const unit_t *u) {
   sbuf b = {0};
   if (u) put_name(&b, u, NULL, false, true);
   const char *s = sb_text(&b);
-  return *s ? s : svl_strdup("");
+  return *s ? s : gc_strdup("");
 }
 
 /* The currency of a money amount or a money rate (£/hour, £/FTE): exactly

@@ -12,7 +12,7 @@ const value v_null = {.tag = V_NULL};
 value v_int(int64_t i) { return v_num(dec_from_int(i)); }
 
 bool v_text_try(const char *s, size_t len, value *out) {
-  text *t = svl_alloc_atomic_uncleared(sizeof(text) + len + 1);
+  text *t = gc_alloc_atomic_uncleared(sizeof(text) + len + 1);
   if (!t) return false;
   t->len = len;
   if (len) memcpy(t->s, s, len);
@@ -32,7 +32,7 @@ value v_cstr(const char *s) { return v_text(s, strlen(s)); }
 
 list *list_new(size_t n) {
   if (n > ((size_t)1 << 40) / sizeof(value)) n = 0; /* callers bound n; never overflow */
-  list *l = svl_alloc(sizeof(list) + n * sizeof(value));
+  list *l = gc_alloc(sizeof(list) + n * sizeof(value));
   l->n = n;
   return l;
 }
@@ -42,14 +42,14 @@ list *list_new(size_t n) {
  * allocations each made the collector the biggest cost of loading bids. */
 record *record_new(size_t n) {
   size_t k = n ? n : 1;
-  record *r = svl_alloc(sizeof(record) + k * sizeof(value) + k * sizeof(char *));
+  record *r = gc_alloc(sizeof(record) + k * sizeof(value) + k * sizeof(char *));
   r->n = n;
   r->keys = (const char **)(void *)(r->vals + k);
   return r;
 }
 
 record *record_new_shared(size_t n, const char **keys) {
-  record *r = svl_alloc(sizeof(record) + (n ? n : 1) * sizeof(value));
+  record *r = gc_alloc(sizeof(record) + (n ? n : 1) * sizeof(value));
   r->n = n;
   r->keys = keys;
   return r;
@@ -57,7 +57,7 @@ record *record_new_shared(size_t n, const char **keys) {
 
 record *record_view(const record *base, size_t n, const char **keys) {
   size_t k = n - base->n;
-  record *r = svl_alloc(sizeof(record) + (k ? k : 1) * sizeof(value));
+  record *r = gc_alloc(sizeof(record) + (k ? k : 1) * sizeof(value));
   r->n = n;
   r->keys = keys;
   r->base = base;
@@ -66,14 +66,14 @@ record *record_view(const record *base, size_t n, const char **keys) {
   return r;
 }
 
-const rowfmt *rowfmt_for(const svl_type *t) {
+const rowfmt *rowfmt_for(const vtype *t) {
   if (!t || t->kind != T_RECORD || t->nfields <= 0) return NULL;
   size_t nf = (size_t)t->nfields;
-  rowfmt *f = svl_alloc(sizeof *f + nf * sizeof f->f[0]);
+  rowfmt *f = gc_alloc(sizeof *f + nf * sizeof f->f[0]);
   f->nf = nf;
   size_t off = (nf + 7) & ~(size_t)7; /* the flags, then 8-aligned payloads */
   for (size_t i = 0; i < nf; i++) {
-    const svl_type *ft = t->ftypes[i];
+    const vtype *ft = t->ftypes[i];
     struct rowfield *rf = &f->f[i];
     switch (ft ? ft->kind : T_ANY) {
     case T_NUMBER: case T_INT: case T_PERCENT: rf->kind = ROW_NUM; break;
@@ -92,7 +92,7 @@ const rowfmt *rowfmt_for(const svl_type *t) {
 }
 
 record *record_packed(const rowfmt *fmt, const char **keys, const value *vals) {
-  record *r = svl_alloc(sizeof(record) + (fmt->size ? fmt->size : 1));
+  record *r = gc_alloc(sizeof(record) + (fmt->size ? fmt->size : 1));
   unsigned char *p = (unsigned char *)r->vals;
   for (size_t i = 0; i < fmt->nf; i++) {
     const struct rowfield *rf = &fmt->f[i];
@@ -107,7 +107,7 @@ record *record_packed(const rowfmt *fmt, const char **keys, const value *vals) {
       p[i] = x.pct ? ROW_PCT : 0;
       uint64_t w;
       if (!dec_pack64(x.as.num, &w)) { /* few numbers need 16 bytes: those are boxed */
-        dec *d = svl_alloc_atomic_uncleared(sizeof *d);
+        dec *d = gc_alloc_atomic_uncleared(sizeof *d);
         *d = x.as.num;
         p[i] |= ROW_BIG;
         w = (uint64_t)(uintptr_t)d;
@@ -166,7 +166,7 @@ static size_t tagged_flags(size_t n) { return (n + 7) & ~(size_t)7; }
 
 record *record_tagged(size_t n, const char **keys, const value *vals) {
   size_t fl = tagged_flags(n);
-  record *r = svl_alloc(sizeof(record) + (n ? fl + n * sizeof(void *) : 1));
+  record *r = gc_alloc(sizeof(record) + (n ? fl + n * sizeof(void *) : 1));
   unsigned char *p = (unsigned char *)r->vals;
   const void **slot = (const void **)(void *)(p + fl);
   for (size_t i = 0; i < n; i++) {
@@ -179,7 +179,7 @@ record *record_tagged(size_t n, const char **keys, const value *vals) {
     case V_RECORD: p[i] = TAG_REC, slot[i] = x.as.rec; continue;
     case V_NUM:
       if (!x.unit && !x.pct) {
-        dec *d = svl_alloc_atomic(sizeof *d);
+        dec *d = gc_alloc_atomic(sizeof *d);
         *d = x.as.num;
         p[i] = TAG_NUM, slot[i] = d;
         continue;
@@ -187,7 +187,7 @@ record *record_tagged(size_t n, const char **keys, const value *vals) {
       break;
     default: break;
     }
-    value *b = svl_alloc(sizeof *b);
+    value *b = gc_alloc(sizeof *b);
     *b = x;
     p[i] = TAG_BOXED, slot[i] = b;
   }
@@ -216,7 +216,7 @@ value tagged_get(const record *r, size_t i) {
 
 const value *record_values(const record *r) {
   if (!r->base && !r->fmt) return r->vals;
-  value *out = svl_alloc((r->n ? r->n : 1) * sizeof(value));
+  value *out = gc_alloc((r->n ? r->n : 1) * sizeof(value));
   for (size_t i = 0; i < r->n; i++) out[i] = rec_get(r, i);
   return out;
 }
@@ -251,18 +251,18 @@ static bool num_equal(value a, value b) {
   return to_unit(a, u, &x) && to_unit(b, u, &y) && dec_eq(x, y);
 }
 
-_Thread_local const char *svl_stack_floor;
-_Thread_local void (*svl_too_deep_hook)(int depth);
+_Thread_local const char *value_stack_floor;
+_Thread_local void (*value_too_deep_hook)(int depth);
 
-_Thread_local unsigned svl_walk_count;
-_Thread_local void (*svl_walk_tick_hook)(void);
+_Thread_local unsigned value_walk_count;
+_Thread_local void (*value_walk_tick_hook)(void);
 
 void value_walk_tick(void) {
-  if (svl_walk_tick_hook) svl_walk_tick_hook();
+  if (value_walk_tick_hook) value_walk_tick_hook();
 }
 
 void value_nesting_error(int depth) {
-  if (svl_too_deep_hook) svl_too_deep_hook(depth);
+  if (value_too_deep_hook) value_too_deep_hook(depth);
 }
 
 static bool equal(value a, value b, int depth) {
@@ -308,13 +308,13 @@ static bool equal(value a, value b, int depth) {
 
 bool value_equal(value a, value b) { return equal(a, b, 0); }
 
-bool type_enum_has(const svl_type *t, value x) {
+bool type_enum_has(const vtype *t, value x) {
   for (int i = 0; i < t->nvals; i++)
     if (value_equal(t->vals[i], x)) return true;
   return false;
 }
 
-void type_enum_desc(sbuf *b, const svl_type *t) {
+void type_enum_desc(sbuf *b, const vtype *t) {
   sb_puts(b, t->name ? t->name : "one of");
   sb_puts(b, t->name ? " (" : " ");
   for (int i = 0; i < t->nvals; i++) {
@@ -348,7 +348,7 @@ static void sb_grow(sbuf *b, size_t more) {
   if (b->len + more + 1 <= b->cap) return;
   size_t cap = b->cap ? b->cap : 64;
   while (cap < b->len + more + 1) cap *= 2;
-  char *s = svl_alloc_atomic(cap);
+  char *s = gc_alloc_atomic(cap);
   if (b->len) memcpy(s, b->s, b->len);
   b->s = s;
   b->cap = cap;
@@ -542,7 +542,7 @@ static void put_date(sbuf *b, int32_t days) {
   sb_printf(b, "%04d-%02d-%02d", y, m, d);
 }
 
-static void put_datetime(sbuf *b, const svl_dt *t) {
+static void put_datetime(sbuf *b, const dtime *t) {
   char buf[48];
   dt_format(t, buf, sizeof buf);
   sb_puts(b, buf);
@@ -711,7 +711,7 @@ int builtin_param(const builtin *b, const char *name, const char **all, int cap,
     const char *e = p;
     while (*e && *e != ',' && *e != ' ' && *e != '=') e++;
     if (idx < 0 && (size_t)(e - p) == len && !strncmp(p, name, len)) idx = pos;
-    if (pos < cap) all[pos] = svl_strndup(p, (size_t)(e - p));
+    if (pos < cap) all[pos] = gc_strndup(p, (size_t)(e - p));
     while (*e && *e != ',') e++;
     p = e;
     pos++;

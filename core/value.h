@@ -42,9 +42,9 @@ typedef struct record record;
 typedef struct closure closure;
 typedef struct builtin builtin;
 typedef struct verdict verdict;
-typedef struct svl_type svl_type;
+typedef struct vtype vtype;
 typedef struct module module;
-typedef struct svl_stream svl_stream;
+typedef struct vstream vstream;
 
 typedef struct value {
   uint8_t tag;   /* vtag */
@@ -61,10 +61,10 @@ typedef struct value {
     const closure *fn;
     const builtin *builtin;
     const verdict *verdict;
-    const svl_type *type;
+    const vtype *type;
     const module *module;
-    svl_dt dt;
-    const svl_stream *stream;
+    dtime dt;
+    const vstream *stream;
   } as;
 } value;
 
@@ -97,9 +97,9 @@ int builtin_param(const builtin *b, const char *name, const char **all, int cap,
  * the evaluator below it cannot call it by name.  open starts a pass,
  * next gives its next item (false at the end, after raising the errors
  * it collected, if any). */
-struct svl_stream {
+struct vstream {
   const char *desc; /* the path as written, for display: <stream bids.jsonl> */
-  void *(*open)(vm *v, loc at, const svl_stream *s);
+  void *(*open)(vm *v, loc at, const vstream *s);
   bool (*next)(vm *v, loc at, void *pass, value *out);
   const void *data; /* the reader's */
 };
@@ -192,7 +192,7 @@ typedef enum { T_ANY, T_NUMBER, T_TEXT, T_BOOL, T_DATE, T_UNIT, T_LIST, T_RECORD
                T_ENUM,     /* one of vals: `type Lot = 1 | 2 | 3` */
                T_QUANTITY  /* a number with any unit (8 FTE, £5, 3 years) */
 } tkind;
-struct svl_type {
+struct vtype {
   const char *name;        /* declared name ("Bid"), or NULL for inner types */
   tkind kind;
   bool opt;                /* T? : null allowed */
@@ -201,10 +201,10 @@ struct svl_type {
   int nvals;               /* T_ENUM: the members, in declared order: all */
   const value *vals;       /* plain whole-or-not numbers, or all texts */
   const unit_t *unit;      /* T_UNIT: the quantity's unit (e.g. weeks, GBP) */
-  const svl_type *elem;    /* T_LIST */
+  const vtype *elem;    /* T_LIST */
   int nfields;             /* T_RECORD */
   const char **fnames;
-  const svl_type **ftypes;
+  const vtype **ftypes;
 };
 
 /* Constructors (core/value.c). */
@@ -222,7 +222,7 @@ value v_text(const char *s, size_t len);  /* copies */
 bool v_text_try(const char *s, size_t len, value *out);
 value v_cstr(const char *s);              /* copies */
 static inline value v_date(int32_t days) { value v = {.tag = V_DATE}; v.days = days; return v; }
-static inline value v_datetime(svl_dt t) { value v = {.tag = V_DATETIME}; v.as.dt = t; return v; }
+static inline value v_datetime(dtime t) { value v = {.tag = V_DATETIME}; v.as.dt = t; return v; }
 static inline value v_list(const list *l) { value v = {.tag = V_LIST}; v.as.list = l; return v; }
 list *list_new(size_t n);                 /* n items, all null */
 record *record_new(size_t n);             /* n empty slots */
@@ -280,7 +280,7 @@ typedef struct rowfmt {
 } rowfmt;
 /* The packing for record type t, or NULL when a field's type cannot be
  * packed (so the rows stay ordinary records). */
-const rowfmt *rowfmt_for(const svl_type *t);
+const rowfmt *rowfmt_for(const vtype *t);
 /* A packed record of fmt->nf fields under keys holding vals, or NULL when
  * a value does not fit its field (another unit, say). */
 record *record_packed(const rowfmt *fmt, const char **keys, const value *vals);
@@ -290,35 +290,35 @@ record *record_packed(const rowfmt *fmt, const char **keys, const value *vals);
  * marks without recursion), but every recursive walk over a value --
  * display, JSON, equality, ordering, hashing, the host's conversions --
  * counts its depth and gives up past MAX_NESTING levels, or sooner when the
- * C stack left to the thread runs short (svl_stack_floor), so that no value
+ * C stack left to the thread runs short (value_stack_floor), so that no value
  * can overflow the stack of the CLI or of a host.  1,000 is SQLite's
  * JSON_MAX_DEPTH and twice what load() accepts (JSON_MAX_DEPTH, 512). */
 #define MAX_NESTING 1000
 /* The lowest stack address the evaluator and the walks may reach on this
  * thread, set by the API around each call (api/api.c); NULL: none. */
-extern _Thread_local const char *svl_stack_floor;
+extern _Thread_local const char *value_stack_floor;
 /* Walks count the lists and records they enter, and every 4,096 of them
  * call value_walk_tick: a list that holds the same list twice, 60 levels
  * deep, is small to build but 2^60 items to compare, so walks must answer
  * to the step (max_steps containers a call), time and interrupt limits
  * too (api/api.c, eval.c vm_walk_steps). */
-extern _Thread_local unsigned svl_walk_count;
+extern _Thread_local unsigned value_walk_count;
 void value_walk_tick(void);
 static inline void value_walk_step(void) {
-  if ((++svl_walk_count & 4095) == 0) value_walk_tick();
+  if ((++value_walk_count & 4095) == 0) value_walk_tick();
 }
 /* True when a walk `depth` levels down must stop (and a step of it). */
 static inline bool value_too_deep(int depth) {
   value_walk_step();
   /* the frame's address, not a local's: ASan may keep locals elsewhere */
   return depth > MAX_NESTING ||
-         (svl_stack_floor && (uintptr_t)__builtin_frame_address(0) < (uintptr_t)svl_stack_floor);
+         (value_stack_floor && (uintptr_t)__builtin_frame_address(0) < (uintptr_t)value_stack_floor);
 }
 /* Raise E0805 for a walk that must stop at `depth` (api/api.c sets the
  * hook to raise it in the running VM).  Returns only when no VM is running
  * on this thread; the walk then gives up with a safe result (false, "…"). */
-extern _Thread_local void (*svl_too_deep_hook)(int depth);
-extern _Thread_local void (*svl_walk_tick_hook)(void);
+extern _Thread_local void (*value_too_deep_hook)(int depth);
+extern _Thread_local void (*value_walk_tick_hook)(void);
 void value_nesting_error(int depth);
 
 bool value_truthy_ok(value v, bool *out); /* bool or verdict */
@@ -348,9 +348,9 @@ void sb_quote(sbuf *b, const char *s, size_t n);
 void sb_json_string(sbuf *b, const char *s, size_t n);
 
 /* Whether x is a member of enumeration t (T_ENUM). */
-bool type_enum_has(const svl_type *t, value x);
+bool type_enum_has(const vtype *t, value x);
 /* "Lot (1, 2 or 3)", "one of \"a\" or \"b\"": an enumeration for messages. */
-void type_enum_desc(sbuf *b, const svl_type *t);
+void type_enum_desc(sbuf *b, const vtype *t);
 /* UTF-8 helpers */
 size_t utf8_count(const char *s, size_t n);            /* code points */
 /* Length of a valid UTF-8 sequence at s (1..4), 0 when invalid. */

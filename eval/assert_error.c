@@ -46,8 +46,8 @@ void assert_error(vm *v, const node *st, frame *f, assert_eval_fn ev) {
                       (caught.msg && strstr(caught.msg, want))))
     return;
   const source *src = st->a->at.src;
-  v->last_test.expr = src ? svl_strndup(src->text + st->a->at.start, st->a->at.end - st->a->at.start) : "";
-  v->last_test.expected = want ? svl_strdup(want) : "an error";
+  v->last_test.expr = src ? gc_strndup(src->text + st->a->at.start, st->a->at.end - st->a->at.start) : "";
+  v->last_test.expected = want ? gc_strdup(want) : "an error";
   if (!raised) {
     v->last_test.message = "assert_error: no error was raised";
     v->last_test.got = value_display(j.got, false);

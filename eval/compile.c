@@ -25,7 +25,7 @@
 /* Deeper than the stack left allows: the walker raises it where it did. */
 static inline bool stack_low(void) {
   char here;
-  return svl_stack_floor && (uintptr_t)&here < (uintptr_t)svl_stack_floor;
+  return value_stack_floor && (uintptr_t)&here < (uintptr_t)value_stack_floor;
 }
 
 static value run_tree(vm *v, const code *c, frame *f) { return eval(v, c->n, f); }
@@ -180,7 +180,7 @@ static value run_with_literal(vm *v, const code *c, frame *f) {
   if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
   value a = RUN(c->a, f);
   value small[8];
-  value *vals = c->nkids <= 8 ? small : svl_alloc((size_t)c->nkids * sizeof(value));
+  value *vals = c->nkids <= 8 ? small : gc_alloc((size_t)c->nkids * sizeof(value));
   for (int i = 0; i < c->nkids; i++) vals[i] = RUN(c->kids[i], f);
   return with_values(v, c->n, a, vals);
 }
@@ -191,7 +191,7 @@ static value run_with_literal(vm *v, const code *c, frame *f) {
 static value run_call(vm *v, const code *c, frame *f) {
   value fv = RUN(c->a, f);
   value small[4];
-  value *args = c->nkids <= 4 ? small : svl_alloc((size_t)c->nkids * sizeof(value));
+  value *args = c->nkids <= 4 ? small : gc_alloc((size_t)c->nkids * sizeof(value));
   for (int i = 0; i < c->nkids; i++) args[i] = RUN(c->kids[i], f);
   return vm_call(v, fv, c->nkids, args, c->n->at);
 }
@@ -202,7 +202,7 @@ static value run_call(vm *v, const code *c, frame *f) {
 static value run_call_builtin(vm *v, const code *c, frame *f) {
   const builtin *b = c->a->k.as.builtin;
   value small[4];
-  value *args = c->nkids <= 4 ? small : svl_alloc((size_t)c->nkids * sizeof(value));
+  value *args = c->nkids <= 4 ? small : gc_alloc((size_t)c->nkids * sizeof(value));
   for (int i = 0; i < c->nkids; i++) args[i] = RUN(c->kids[i], f);
   step(v, c->n->at);
   if (b->fn == v->native_fn) return v->native_call(v, b, c->nkids, args, c->n->at);
@@ -315,7 +315,7 @@ static bool only_indexed(const node *n, int slot, int depth) {
 }
 
 static code *code_new(const node *n, run_fn run) {
-  code *c = svl_alloc(sizeof *c);
+  code *c = gc_alloc(sizeof *c);
   c->n = n;
   c->run = run;
   return c;
@@ -343,13 +343,13 @@ static code *folded(vm *v, code *c) {
 static code *compile_chain(vm *v, const node *n) {
   size_t len = 0;
   for (const node *k = n; k == n || ast_chain_link(n, k); k = k->a) len++;
-  const node **links = svl_alloc(len * sizeof *links);
+  const node **links = gc_alloc(len * sizeof *links);
   size_t i = len;
   for (const node *k = n; k == n || ast_chain_link(n, k); k = k->a) links[--i] = k;
   code *c = code_new(n, run_chain);
   c->links = links;
   c->nkids = (int)len + 1;
-  c->kids = svl_alloc((size_t)c->nkids * sizeof *c->kids);
+  c->kids = gc_alloc((size_t)c->nkids * sizeof *c->kids);
   c->kids[0] = compile(v, links[0]->a);
   for (i = 0; i < len; i++) c->kids[i + 1] = compile(v, links[i]->b);
   return c;
@@ -373,7 +373,7 @@ static code *compile_name(const node *n) {
 }
 
 static const code **compile_kids(vm *v, const node *n, bool values) {
-  const code **k = svl_alloc((size_t)(n->nkids ? n->nkids : 1) * sizeof *k);
+  const code **k = gc_alloc((size_t)(n->nkids ? n->nkids : 1) * sizeof *k);
   for (int i = 0; i < n->nkids; i++) k[i] = compile(v, values ? n->kids[i]->a : n->kids[i]);
   return k;
 }
@@ -381,7 +381,7 @@ static const code **compile_kids(vm *v, const node *n, bool values) {
 static code *compile_block(vm *v, const node *n) {
   code *c = code_new(n, run_block);
   c->nkids = n->nkids;
-  c->kids = svl_alloc((size_t)(n->nkids ? n->nkids : 1) * sizeof *c->kids);
+  c->kids = gc_alloc((size_t)(n->nkids ? n->nkids : 1) * sizeof *c->kids);
   for (int i = 0; i < n->nkids; i++) {
     const node *st = n->kids[i];
     code *s = code_new(st, run_tree);

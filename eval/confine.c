@@ -24,7 +24,7 @@ static void add_root(vm *v, const char *canon) {
   for (int i = 0; i < v->nroots; i++)
     if (!strcmp(v->read_roots[i], canon)) return;
   GC_GROW(v->read_roots, v->nroots, v->caproots, 8);
-  v->read_roots[v->nroots++] = svl_strdup(canon);
+  v->read_roots[v->nroots++] = gc_strdup(canon);
 }
 
 void vm_allow_read(vm *v, const char *path) {
@@ -91,7 +91,7 @@ const char *vm_confine(vm *v, loc at, const char *shown, const char *full) {
   bool ok = false;
   for (int i = 0; i < v->nroots && !ok; i++) ok = under(r, v->read_roots[i]);
   if (ok) {
-    const char *c = svl_strdup(r);
+    const char *c = gc_strdup(r);
     free(r);
     return c;
   }

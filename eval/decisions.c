@@ -63,7 +63,7 @@ value eval_rule(vm *v, const node *d, frame *f) {
     r.as.verdict = &passed_clean;
     return r;
   }
-  verdict *vd = svl_alloc(sizeof *vd);
+  verdict *vd = gc_alloc(sizeof *vd);
   vd->passed = nr == 0;
   vd->reasons = to_list(reasons, nr);
   vd->warnings = to_list(warns, nw);
@@ -164,7 +164,7 @@ value eval_table(vm *v, const node *d, frame *f, loc at) {
   const node *rows = d->a;
   int ni = d->ninputs, last = rows->nkids - 1;
   value small[8];
-  value *ins = ni < 8 ? small : svl_alloc((size_t)(ni + 1) * sizeof(value));
+  value *ins = ni < 8 ? small : gc_alloc((size_t)(ni + 1) * sizeof(value));
   for (int i = 0; i < ni; i++) {
     const node *in = rows->kids[0]->a->kids[i]->kids[0]->b; /* mostly a parameter: read it here */
     ins[i] = in->kind == N_NAME && in->refkind == REF_LOCAL && in->up == 0 ? f->slots[in->slot] : eval(v, in, f);
@@ -239,7 +239,7 @@ value eval_table(vm *v, const node *d, frame *f, loc at) {
     if (policy == HIT_PRIORITY || policy == HIT_OUTPUT_ORDER) {
       if (no == nrows_cap) {
         nrows_cap = nrows_cap ? 2 * nrows_cap : 8;
-        int *m = svl_alloc_atomic(nrows_cap * sizeof *m);
+        int *m = gc_alloc_atomic(nrows_cap * sizeof *m);
         if (no) memcpy(m, mrows, no * sizeof *m);
         mrows = m;
       }

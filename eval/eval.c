@@ -35,7 +35,7 @@ static _Noreturn void raise_diag(vm *v) {
   int n = v->depth;
   if (n > 20) n = 20;
   v->err.nframes = n;
-  v->err.frames = n ? svl_alloc((size_t)n * sizeof(diag_frame)) : NULL;
+  v->err.frames = n ? gc_alloc((size_t)n * sizeof(diag_frame)) : NULL;
   for (int i = 0; i < n; i++) {
     v->err.frames[i] = v->stack[v->depth - 1 - i];
     v->err.frames[i].decl = NULL, v->err.frames[i].args = NULL; /* gone once unwound */
@@ -53,7 +53,7 @@ static _Noreturn void raise_error(vm *v, diag_kind kind, loc at, const char *hin
   memset(&v->err, 0, sizeof v->err);
   v->err.kind = kind;
   v->err.code = code;
-  v->err.msg = svl_strdup(msg);
+  v->err.msg = gc_strdup(msg);
   v->err.hint = hint;
   v->err.at = at;
   /* a limit (out of memory among them) is raised as it is: no work, and
@@ -114,7 +114,7 @@ const char *vm_path(vm *v, loc at, const char *path) {
 
 /* svl_config.heap_budget: what this VM allocated since the call began. */
 void vm_check_budget(vm *v, loc at, size_t extra) {
-  if (v->cfg.heap_budget && svl_gc_thread_bytes - v->heap_start + extra > v->cfg.heap_budget)
+  if (v->cfg.heap_budget && gc_thread_bytes - v->heap_start + extra > v->cfg.heap_budget)
     vm_error_kind(v, DIAG_LIMIT, at, "E0802 heap budget of this VM reached (%zu bytes)", v->cfg.heap_budget);
 }
 
@@ -129,7 +129,7 @@ void vm_reset_limits(vm *v) {
    * 3.6% of a row's time inside PostgreSQL.  A call that runs on has its
    * time counted from that first check, microseconds late. */
   v->deadline_ms = v->cfg.timeout_ms ? DEADLINE_UNSTARTED : 0;
-  v->heap_start = svl_gc_thread_bytes;
+  v->heap_start = gc_thread_bytes;
 }
 
 /* The limits looked at every thousand steps: interrupts, the clock, the heap. */
@@ -138,7 +138,7 @@ void vm_check_limits(vm *v, loc at) {
   if (v->deadline_ms == DEADLINE_UNSTARTED) v->deadline_ms = now_ms() + v->cfg.timeout_ms;
   else if (v->deadline_ms && now_ms() > v->deadline_ms)
     vm_error_kind(v, DIAG_LIMIT, at, "E0803 time limit reached (%llu ms)", (unsigned long long)v->cfg.timeout_ms);
-  if (v->cfg.max_heap && svl_gc_over(v->cfg.max_heap, 0))
+  if (v->cfg.max_heap && gc_over(v->cfg.max_heap, 0))
     vm_error_kind(v, DIAG_LIMIT, at, "E0802 heap limit reached (%zu bytes)", v->cfg.max_heap);
   vm_check_budget(v, at, 0);
 }
@@ -163,9 +163,9 @@ static void push_call(vm *v, const char *name, loc at) {
   unsigned max = v->cfg.max_depth ? v->cfg.max_depth : 200;
   if ((unsigned)v->depth >= max)
     vm_error_kind(v, DIAG_LIMIT, at, "E0804 call depth limit reached (%u nested calls): runaway recursion?", max);
-  /* svl_stack_floor: stack_bytes below the API call, or the end of a
+  /* value_stack_floor: stack_bytes below the API call, or the end of a
    * smaller thread stack (api/api.c stack_floor) */
-  if (svl_stack_floor && (uintptr_t)&here < (uintptr_t)svl_stack_floor)
+  if (value_stack_floor && (uintptr_t)&here < (uintptr_t)value_stack_floor)
     vm_error_kind(v, DIAG_LIMIT, at, "E0804 call stack exhausted after %d nested calls: runaway recursion?", v->depth);
   GC_GROW(v->stack, v->depth, v->stack_cap, 64);
   v->stack[v->depth] = (diag_frame){.name = name, .at = at};
@@ -176,7 +176,7 @@ static void push_call(vm *v, const char *name, loc at) {
 /* ---- helpers ---- */
 
 static frame *frame_new(frame *up, int n) {
-  frame *f = svl_alloc(sizeof(frame) + (size_t)(n > 0 ? n : 1) * sizeof(value));
+  frame *f = gc_alloc(sizeof(frame) + (size_t)(n > 0 ? n : 1) * sizeof(value));
   f->up = up;
   return f;
 }
@@ -279,7 +279,7 @@ bool field_of(vm *v, const node *n, value obj, bool soft, value *out) {
     }
     long k = record_find(r, n->name);
     if (k >= 0) {
-      if (!c && st) st->cache = c = svl_alloc(sizeof *c);
+      if (!c && st) st->cache = c = gc_alloc(sizeof *c);
       if (c) c->keys = r->keys, c->at = (size_t)k;
       prov_read(v, r, (size_t)k);
       *out = rec_get(r, k);
@@ -325,7 +325,7 @@ bool get_index(vm *v, loc at, value obj, value idx, bool soft, value *out) {
 typedef struct trace_ctx { trace *saved; trace *t; } trace_ctx;
 
 static trace *trace_begin(vm *v, const char *kind, const node *d, int nargs, const value *args) {
-  trace *t = svl_alloc(sizeof *t);
+  trace *t = gc_alloc(sizeof *t);
   t->mod = d->mod;
   t->name = d->name;
   t->kind = kind;
@@ -350,7 +350,7 @@ static trace *trace_begin(vm *v, const char *kind, const node *d, int nargs, con
 
 /* Split from check_type so that a typed call formats no message unless the
  * check fails (the snprintf cost more than the whole check). */
-static bool type_ok(value x, const svl_type *t) {
+static bool type_ok(value x, const vtype *t) {
   if (!t || t->kind == T_ANY) return true;
   if (x.tag == V_NULL) return t->opt;
   switch (t->kind) {
@@ -369,7 +369,7 @@ static bool type_ok(value x, const svl_type *t) {
   }
 }
 
-static void check_type(vm *v, loc at, const char *what, value x, const svl_type *t) {
+static void check_type(vm *v, loc at, const char *what, value x, const vtype *t) {
   if (type_ok(x, t)) return;
   vm_blame(v, x, x);
   if (x.tag == V_NULL) vm_error(v, at, "E0405 %s must not be null", what);
@@ -446,7 +446,7 @@ static inline __attribute__((always_inline)) value call_with(vm *v, value fv, in
     const builtin *b = fv.as.builtin;
     if (nnamed) {
       /* named arguments map onto the parameter names in b->params */
-      value *all = svl_alloc(sizeof(value) * 16);
+      value *all = gc_alloc(sizeof(value) * 16);
       bool set[16] = {false};
       if (nargs > 16) vm_error(v, at, "E0304 %s: too many arguments", b->name);
       for (int i = 0; i < nargs; i++) { all[i] = args[i]; set[i] = true; }
@@ -540,9 +540,9 @@ static __attribute__((noinline)) value eval_call(vm *v, const node *n, frame *f)
    * array per call was only garbage.  noinline keeps this out of eval()'s
    * frame, which sets how deep recursion can go. */
   value small[4];
-  value *args = np + nn <= 4 ? small : svl_alloc((size_t)(np + nn + 1) * sizeof(value));
+  value *args = np + nn <= 4 ? small : gc_alloc((size_t)(np + nn + 1) * sizeof(value));
   value *named = args + np;
-  const char **names = nn ? svl_alloc((size_t)nn * sizeof(char *)) : NULL;
+  const char **names = nn ? gc_alloc((size_t)nn * sizeof(char *)) : NULL;
   int ip = 0, in = 0;
   for (int i = 0; i < n->nkids; i++) {
     const node *a = n->kids[i];
@@ -608,7 +608,7 @@ value indicator_value(vm *v, loc at, value ind, value qty) {
 static const node **chain_spine(const node *n, const node **small, size_t nsmall, size_t *len) {
   size_t m = 0;
   for (const node *k = n; k == n || ast_chain_link(n, k); k = k->a) m++;
-  const node **spine = m <= nsmall ? small : svl_alloc(m * sizeof *spine);
+  const node **spine = m <= nsmall ? small : gc_alloc(m * sizeof *spine);
   size_t i = m;
   for (const node *k = n; k == n || ast_chain_link(n, k); k = k->a) spine[--i] = k;
   *len = m;
@@ -722,7 +722,7 @@ static value comprehension(vm *v, const node *n, frame *f) { return comprehensio
 
 /* Over a stream: each item is read, used and let go before the next
  * (docs/data.md, "Streams"), so only what the body keeps stays in memory. */
-static value comprehension_stream(vm *v, const node *n, frame *f, const svl_stream *s) {
+static value comprehension_stream(vm *v, const node *n, frame *f, const vstream *s) {
   value *out = NULL, x;
   size_t no = 0, co = 0;
   void *pass = s->open(v, n->b->at, s);
@@ -843,9 +843,9 @@ static const with_cache *with_layout(const node *n, const record *x, const char 
   size_t extra = 0;
   for (size_t i = 0; i < yn; i++)
     if (record_find(x, ykeys[i]) < 0) extra++;
-  c = svl_alloc(sizeof *c + (yn ? yn : 1) * sizeof c->to[0]);
+  c = gc_alloc(sizeof *c + (yn ? yn : 1) * sizeof c->to[0]);
   c->n = x->n + extra;
-  c->keys = svl_alloc((c->n ? c->n : 1) * sizeof *c->keys);
+  c->keys = gc_alloc((c->n ? c->n : 1) * sizeof *c->keys);
   memcpy(c->keys, x->keys, x->n * sizeof *c->keys);
   size_t k = x->n;
   for (size_t i = 0; i < yn; i++) {
@@ -881,7 +881,7 @@ const char **literal_keys(const node *n) {
   site *st = site_of(n);
   const char **keys = st ? st->cache : NULL;
   if (!keys) {
-    keys = svl_alloc((size_t)(n->nkids ? n->nkids : 1) * sizeof *keys);
+    keys = gc_alloc((size_t)(n->nkids ? n->nkids : 1) * sizeof *keys);
     for (int i = 0; i < n->nkids; i++) keys[i] = n->kids[i]->name;
     if (st) st->cache = keys;
   }
@@ -914,7 +914,7 @@ static value with_literal(vm *v, const node *n, frame *f) {
   value a = eval(v, n->a, f);
   const node *lit = n->b;
   value small[8];
-  value *vals = lit->nkids <= 8 ? small : svl_alloc((size_t)lit->nkids * sizeof(value));
+  value *vals = lit->nkids <= 8 ? small : gc_alloc((size_t)lit->nkids * sizeof(value));
   for (int i = 0; i < lit->nkids; i++) vals[i] = eval(v, lit->kids[i]->a, f);
   return with_values(v, n, a, vals);
 }
@@ -1012,7 +1012,7 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
    * frames grown by ASan: a fuzz_deep finding), so the cold kinds check
    * it too, off the hot path. */
   char here;
-  if (svl_stack_floor && (uintptr_t)&here < (uintptr_t)svl_stack_floor)
+  if (value_stack_floor && (uintptr_t)&here < (uintptr_t)value_stack_floor)
     vm_error_kind(v, DIAG_LIMIT, n->at, "E0804 expression nested too deep for the stack left");
   /* N_LIT, N_CALL, N_BIN, N_AND, N_OR, N_IF and local or global names never
    * come here: eval() handles them first. */
@@ -1074,7 +1074,7 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
               (a.tag == V_DATETIME && b.tag == V_DATETIME);
     if (!ok) vm_error(v, n->at, "E0402 a range needs two numbers of one unit, or two dates; got %s and %s",
                       a.tag == V_NUM ? unit_label(a) : value_type_name(a), b.tag == V_NUM ? unit_label(b) : value_type_name(b));
-    range *r = svl_alloc(sizeof *r);
+    range *r = gc_alloc(sizeof *r);
     r->lo = a;
     r->hi = b;
     r->lo_open = n->op & RANGE_LO_OPEN;
@@ -1084,7 +1084,7 @@ static NOINLINE value eval_cold(vm *v, const node *n, frame *f) {
     return x;
   }
   case N_LAMBDA: {
-    closure *c = svl_alloc(sizeof *c);
+    closure *c = gc_alloc(sizeof *c);
     c->fn = n;
     c->env = f;
     c->name = n->name;
@@ -1138,7 +1138,7 @@ static void eval_assert(vm *v, const node *st, frame *f) {
     msg = m.tag == V_TEXT ? m.as.text->s : value_display(m, true);
   }
   v->last_test.message = msg;
-  v->last_test.expr = svl_strndup(e->at.src->text + e->at.start, e->at.end - e->at.start);
+  v->last_test.expr = gc_strndup(e->at.src->text + e->at.start, e->at.end - e->at.start);
   v->last_test.got = got;
   v->last_test.expected = expected;
   memset(&v->err, 0, sizeof v->err);
@@ -1196,7 +1196,7 @@ static value eval_block(vm *v, const node *n, frame *f) {
 /* ---- modules ---- */
 
 static value closure_value(const node *d, const module *m, int tag) {
-  closure *c = svl_alloc(sizeof *c);
+  closure *c = gc_alloc(sizeof *c);
   c->fn = d;
   c->mod = m;
   c->name = d->name;

@@ -133,7 +133,7 @@ struct svl_vm {
   const char **read_roots;
   int nroots, caproots;
   int host_read;
-  size_t heap_start;   /* svl_gc_thread_bytes when the call began (heap_budget) */
+  size_t heap_start;   /* gc_thread_bytes when the call began (heap_budget) */
   unit_reg *units;
   const builtin_set *builtins; /* what programs may call (stdlib_builtins) */
   /* a host's natives (api/api_native.c): builtins whose fn is native_fn

@@ -68,7 +68,7 @@ static char *read_all(FILE *fp, size_t *len) {
    * grows the buffer) */
   if (sized && S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size <= MAX_SOURCE_BYTES) {
     b.cap = (size_t)st.st_size + 1;
-    b.s = svl_alloc_atomic_uncleared(b.cap);
+    b.s = gc_alloc_atomic_uncleared(b.cap);
   }
   char buf[65536];
   size_t k;
@@ -81,13 +81,13 @@ static char *read_all(FILE *fp, size_t *len) {
   if (err) { errno = err; return NULL; }
   if (b.s) b.s[b.len] = 0; /* the sized buffer, if nothing was appended (emptied meanwhile) */
   *len = b.len;
-  return b.s ? b.s : svl_strdup("");
+  return b.s ? b.s : gc_strdup("");
 }
 
 const char *canonical_path(const char *path) {
   char *r = realpath(path, NULL);
   if (!r) return NULL;
-  const char *c = svl_strdup(r);
+  const char *c = gc_strdup(r);
   free(r);
   return c;
 }
@@ -115,15 +115,15 @@ void vm_note_file(vm *v, const char *path, const char *data, size_t len) {
   }
   if (v->nread == v->capread) {
     int cap = v->capread ? v->capread * 2 : 8;
-    v->read_paths = svl_realloc(v->read_paths, (size_t)cap * sizeof *v->read_paths);
-    v->read_hashes = svl_realloc(v->read_hashes, (size_t)cap * sizeof *v->read_hashes);
-    v->read_data = svl_realloc(v->read_data, (size_t)cap * sizeof *v->read_data);
-    v->read_lens = svl_realloc(v->read_lens, (size_t)cap * sizeof *v->read_lens);
+    v->read_paths = gc_realloc(v->read_paths, (size_t)cap * sizeof *v->read_paths);
+    v->read_hashes = gc_realloc(v->read_hashes, (size_t)cap * sizeof *v->read_hashes);
+    v->read_data = gc_realloc(v->read_data, (size_t)cap * sizeof *v->read_data);
+    v->read_lens = gc_realloc(v->read_lens, (size_t)cap * sizeof *v->read_lens);
     v->capread = cap;
   }
-  char *h = svl_alloc_atomic(sizeof hex); /* "" until worked out */
+  char *h = gc_alloc_atomic(sizeof hex); /* "" until worked out */
   if (hex[0]) memcpy(h, hex, sizeof hex);
-  v->read_paths[v->nread] = svl_strdup(path);
+  v->read_paths[v->nread] = gc_strdup(path);
   v->read_hashes[v->nread] = h;
   v->read_data[v->nread] = hex[0] || mode == SVL_FILE_HASH_NONE ? NULL : data;
   v->read_lens[v->nread] = len;
@@ -161,21 +161,21 @@ const char *module_stdlib_file(const vm *v, const char *name) {
 }
 
 module *module_parse(vm *v, const char *path, const char *text, size_t len, bool repl, globals *into, diag *err) {
-  module *m = svl_alloc(sizeof *m);
+  module *m = gc_alloc(sizeof *m);
   m->path = path;
-  source *s = svl_alloc(sizeof *s);
+  source *s = gc_alloc(sizeof *s);
   s->name = path;
   const char *slash = strrchr(path, '/');
-  s->dir = slash ? svl_strndup(path, (size_t)(slash - path)) : "";
-  s->text = svl_strndup(text, len);
+  s->dir = slash ? gc_strndup(path, (size_t)(slash - path)) : "";
+  s->text = gc_strndup(text, len);
   s->len = len;
   m->src = s;
-  m->g = into ? into : svl_alloc(sizeof(globals));
+  m->g = into ? into : gc_alloc(sizeof(globals));
   node *prog = parse_module(s, m, err); /* every node knows its module */
   if (!prog) return NULL;
   resolver_opts o = {.repl = repl, .builtins = v->builtins, .nsites = &m->nsites};
   if (!resolve_program(prog, m->g, v->units, o, err)) return NULL;
-  m->sites = svl_alloc((size_t)(m->nsites + 1) * sizeof *m->sites);
+  m->sites = gc_alloc((size_t)(m->nsites + 1) * sizeof *m->sites);
   m->prog = prog;
   return m;
 }

@@ -11,7 +11,7 @@
 static void push(value **items, size_t *n, size_t *cap, value x) {
   if (*n == *cap) {
     size_t c = *cap ? *cap * 2 : 8;
-    value *p = svl_alloc(c * sizeof *p);
+    value *p = gc_alloc(c * sizeof *p);
     if (*n) memcpy(p, *items, *n * sizeof *p);
     *items = p;
     *cap = c;
@@ -77,7 +77,7 @@ value require_list(vm *v, const node *cond, const list *l) {
       push(&reasons, &nr, &cr, v_cstr(b.s));
     }
   }
-  verdict *vd = svl_alloc(sizeof *vd);
+  verdict *vd = gc_alloc(sizeof *vd);
   vd->passed = passed;
   vd->reasons = as_list(reasons, nr);
   vd->warnings = as_list(warns, nw);

@@ -28,17 +28,17 @@ static int cmp_ranked(const void *a, const void *b) {
 value table_output_order(vm *v, const node *d, loc at, const value *outs, const int *rows, size_t n, bool all) {
   const node *hdr = d->a->kids[0]->b;
   int ncols = hdr->nkids, nord = 0;
-  int *cols = svl_alloc_atomic((size_t)(ncols + 1) * sizeof *cols);
+  int *cols = gc_alloc_atomic((size_t)(ncols + 1) * sizeof *cols);
   for (int i = 0; i < ncols; i++)
     if (hdr->kids[i]->ref) cols[nord++] = i;
-  ranked *r = svl_alloc((n + 1) * sizeof *r);
+  ranked *r = gc_alloc((n + 1) * sizeof *r);
   for (size_t k = 0; k < n; k++) {
     r[k].at = k;
     r[k].n = nord;
-    r[k].rank = svl_alloc_atomic((size_t)(nord + 1) * sizeof *r[k].rank);
+    r[k].rank = gc_alloc_atomic((size_t)(nord + 1) * sizeof *r[k].rank);
     for (int j = 0; j < nord; j++) {
       const node *h = hdr->kids[cols[j]];
-      const svl_type *t = h->ref;
+      const vtype *t = h->ref;
       value o = ncols == 1 ? outs[k] : rec_get(outs[k].as.rec, (size_t)cols[j]);
       int p = -1;
       for (int m = 0; m < t->nvals && p < 0; m++)

@@ -200,7 +200,7 @@ static void fill(uint8_t *acc, int from, int to, int nreg) {
  * when the index cannot say (the row is dirty). */
 static bool test_regions(const column *c, const node *t, uint8_t *acc, int nreg) {
   if (t->kind == N_NOT) {
-    uint8_t *inner = svl_alloc_atomic((size_t)nreg);
+    uint8_t *inner = gc_alloc_atomic((size_t)nreg);
     for (int i = 0; i < t->a->nkids; i++)
       if (!test_regions(c, t->a->kids[i], inner, nreg)) return false;
     for (int r = 0; r < nreg; r++)
@@ -246,11 +246,11 @@ static table_index *build(const node *d) {
   const node *rows = d->a;
   int ni = d->ninputs, nrows = rows->nkids - 1;
   if (nrows < 1 || ni < 1) return NULL;
-  table_index *ix = svl_alloc(sizeof *ix);
+  table_index *ix = gc_alloc(sizeof *ix);
   ix->nrows = nrows;
   ix->nwords = (nrows + 1 + 63) / 64; /* bit k is row k; bit 0 unused */
-  ix->dirty = svl_alloc_atomic((size_t)ix->nwords * sizeof(uint64_t));
-  ix->cols = svl_alloc((size_t)(ni < TABLE_INDEX_MAX_COLS ? ni : TABLE_INDEX_MAX_COLS) * sizeof(column));
+  ix->dirty = gc_alloc_atomic((size_t)ix->nwords * sizeof(uint64_t));
+  ix->cols = gc_alloc((size_t)(ni < TABLE_INDEX_MAX_COLS ? ni : TABLE_INDEX_MAX_COLS) * sizeof(column));
   size_t used = 0;
   for (int i = 0; i < ni; i++) {
     column c = {.in = i};
@@ -269,14 +269,14 @@ static table_index *build(const node *d) {
       c.n = n;
       c.pts = pts.v;
       if (c.tag == V_NUM) {
-        c.ints = svl_alloc_atomic((size_t)n * sizeof(int64_t));
+        c.ints = gc_alloc_atomic((size_t)n * sizeof(int64_t));
         for (int j = 0; j < n && c.ints; j++)
           if (!dec_to_int(c.pts[j].as.num, &c.ints[j])) c.ints = NULL;
         /* bands of whole numbers (0..9, 10..19, ...): a direct lookup */
         uint64_t width = c.ints ? (uint64_t)c.ints[n - 1] - (uint64_t)c.ints[0] : UINT64_MAX;
         if (width < 4096 && width < 16 * (uint64_t)n) {
           int span = (int)(c.ints[n - 1] - c.ints[0]) + 1;
-          c.dense = svl_alloc_atomic((size_t)span * sizeof(int32_t));
+          c.dense = gc_alloc_atomic((size_t)span * sizeof(int32_t));
           for (int j = 0, r = 0; j < span; j++) {
             while (c.ints[0] + j > c.ints[r]) r++;
             c.dense[j] = c.ints[0] + j == c.ints[r] ? 2 * r + 1 : 2 * r;
@@ -293,8 +293,8 @@ static table_index *build(const node *d) {
     }
     used += bytes;
     int nreg = 2 * c.n + 1;
-    c.bits = svl_alloc_atomic(bytes);
-    uint8_t *acc = svl_alloc_atomic((size_t)nreg);
+    c.bits = gc_alloc_atomic(bytes);
+    uint8_t *acc = gc_alloc_atomic((size_t)nreg);
     for (int k = 1; k <= nrows; k++) {
       const node *cell = rows->kids[k]->a->kids[i];
       bool all = cell->op == OP_ANY;
@@ -327,7 +327,7 @@ static table_index *build(const node *d) {
   if (ix->ncols == 1 && !any_dirty) {
     const column *c = &ix->cols[0];
     int nreg = 2 * c->n + 1;
-    ix->only = svl_alloc_atomic((size_t)nreg * sizeof *ix->only);
+    ix->only = gc_alloc_atomic((size_t)nreg * sizeof *ix->only);
     for (int r = 0; r < nreg; r++) {
       const uint64_t *set = c->bits + (size_t)r * (size_t)ix->nwords;
       int count = 0, row = 0;

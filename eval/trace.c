@@ -24,8 +24,8 @@ bool trace_global_seen(vm *v, const module *m, int k) {
     if (xs->seen_g[i] == m->g && xs->seen_k[i] == k) return false;
   if (xs->nseen == xs->capseen) {
     int cap = xs->capseen ? xs->capseen * 2 : 16;
-    const void **g = svl_alloc((size_t)cap * sizeof *g);
-    int *ks = svl_alloc((size_t)cap * sizeof *ks);
+    const void **g = gc_alloc((size_t)cap * sizeof *g);
+    int *ks = gc_alloc((size_t)cap * sizeof *ks);
     if (xs->nseen) {
       memcpy(g, xs->seen_g, (size_t)xs->nseen * sizeof *g);
       memcpy(ks, xs->seen_k, (size_t)xs->nseen * sizeof *ks);
@@ -43,7 +43,7 @@ void trace_global(vm *v, const module *m, int k) {
   if (!v->xs || !m || m->library || in_library(v->tr)) return;
   node *d = m->g->decls[k];
   if (!d || d->kind != N_LET || !d->a || !trace_global_seen(v, m, k)) return;
-  trace *p = v->tr, *t = svl_alloc(sizeof *t);
+  trace *p = v->tr, *t = gc_alloc(sizeof *t);
   t->name = d->name;
   t->kind = "let";
   t->at = d->at;

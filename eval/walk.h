@@ -114,7 +114,7 @@ static inline bool want_bool(vm *v, loc at, value x, const char *what) {
 static inline void list_push(value **items, size_t *n, size_t *cap, value x) {
   if (*n == *cap) {
     size_t c = *cap ? *cap * 2 : 4;
-    value *it = svl_alloc(c * sizeof(value));
+    value *it = gc_alloc(c * sizeof(value));
     if (*n) memcpy(it, *items, *n * sizeof(value));
     *items = it;
     *cap = c;

@@ -142,7 +142,7 @@ void ck_report(checker *c, check_severity sev, const char *code, loc at, const c
   memset(&d, 0, sizeof d);
   d.kind = DIAG_RESOLVE;
   d.code = code;
-  d.msg = svl_strdup(buf);
+  d.msg = gc_strdup(buf);
   d.hint = hint;
   d.at = at;
   findings_add(c->out, sev, &d, c->file, example);
@@ -154,8 +154,8 @@ const char *ck_node_text(const node *n) {
   const source *s = n->at.src;
   if (!s || n->at.end <= n->at.start || n->at.end > s->len) return "?";
   size_t len = n->at.end - n->at.start;
-  if (len > 60) return svl_strdup("this expression");
-  return svl_strndup(s->text + n->at.start, len);
+  if (len > 60) return gc_strdup("this expression");
+  return gc_strndup(s->text + n->at.start, len);
 }
 
 const char *ck_label(sty t) {
@@ -228,7 +228,7 @@ static bool const_at(const node *n, value *out, int depth) {
     bool ok = (lo.tag == V_NUM && hi.tag == V_NUM && unit_same_dim(lo.unit, hi.unit)) ||
               (lo.tag == V_DATE && hi.tag == V_DATE);
     if (!ok) return false;
-    range *r = svl_alloc(sizeof *r);
+    range *r = gc_alloc(sizeof *r);
     r->lo = lo;
     r->hi = hi;
     r->lo_open = n->op & RANGE_LO_OPEN;
@@ -263,9 +263,9 @@ static void need_global(checker *c, int slot) {
   if (slot < c->nglobals) return;
   int n = c->nglobals ? c->nglobals : 32;
   while (n <= slot) n *= 2;
-  bool *used = svl_alloc_atomic((size_t)n * sizeof *used);
-  sty *ty = svl_alloc((size_t)n * sizeof *ty);
-  uint8_t *st = svl_alloc_atomic((size_t)n);
+  bool *used = gc_alloc_atomic((size_t)n * sizeof *used);
+  sty *ty = gc_alloc((size_t)n * sizeof *ty);
+  uint8_t *st = gc_alloc_atomic((size_t)n);
   if (c->nglobals) {
     memcpy(used, c->gused, (size_t)c->nglobals * sizeof *used);
     memcpy(ty, c->gty, (size_t)c->nglobals * sizeof *ty);
@@ -280,7 +280,7 @@ static void need_global(checker *c, int slot) {
 static frm *push_frame(checker *c, const node *owner) {
   if (c->nframes == c->capframes) {
     int cap = c->capframes ? c->capframes * 2 : 16;
-    frm *fs = svl_alloc((size_t)cap * sizeof *fs);
+    frm *fs = gc_alloc((size_t)cap * sizeof *fs);
     if (c->capframes) memcpy(fs, c->frames, (size_t)c->capframes * sizeof *fs);
     c->frames = fs;
     c->capframes = cap;
@@ -293,9 +293,9 @@ static frm *push_frame(checker *c, const node *owner) {
    * this depth are free again (pop_frame is done with them) */
   if (f->cap < n + 1) {
     f->cap = n + 1 > 8 ? n + 1 : 8;
-    f->used = svl_alloc_atomic((size_t)f->cap * sizeof *f->used);
-    f->decl = svl_alloc((size_t)f->cap * sizeof *f->decl);
-    f->ty = svl_alloc((size_t)f->cap * sizeof *f->ty);
+    f->used = gc_alloc_atomic((size_t)f->cap * sizeof *f->used);
+    f->decl = gc_alloc((size_t)f->cap * sizeof *f->decl);
+    f->ty = gc_alloc((size_t)f->cap * sizeof *f->ty);
   } else {
     memset(f->used, 0, (size_t)(n + 1) * sizeof *f->used);
     memset(f->decl, 0, (size_t)(n + 1) * sizeof *f->decl);
@@ -335,7 +335,7 @@ static const char *owner_desc(const node *o) {
   case N_TABLE: snprintf(buf, sizeof buf, " of table %s", o->name); break;
   default: return "";
   }
-  return svl_strdup(buf);
+  return gc_strdup(buf);
 }
 
 static void pop_frame(checker *c) {
@@ -347,7 +347,7 @@ static void pop_frame(checker *c) {
     if (d->kind == N_PARAM) {
       char hint[160];
       snprintf(hint, sizeof hint, "remove it, or name it _%s if it is unused on purpose", d->name);
-      ck_report(c, CHECK_WARNING, "E0307", d->at, svl_strdup(hint), NULL,
+      ck_report(c, CHECK_WARNING, "E0307", d->at, gc_strdup(hint), NULL,
                 "parameter '%s'%s is never used", d->name, owner_desc(f->owner));
     }
     else if (d->kind == N_LET)
@@ -361,7 +361,7 @@ static void pop_frame(checker *c) {
 static sty walk(checker *c, const node *n);
 
 static sty param_type(const node *p) {
-  const svl_type *t = p->ref;
+  const vtype *t = p->ref;
   if (!p->a || !t || t->opt) return unknown;
   switch (t->kind) {
   case T_NUMBER: return num_maybe(); /* accepts percentages too */
@@ -378,7 +378,7 @@ static sty param_type(const node *p) {
   }
 }
 
-const svl_type *ck_input_type(const node *d, int col) {
+const vtype *ck_input_type(const node *d, int col) {
   if (!d || d->kind != N_TABLE || col < 0 || col >= d->ninputs) return NULL;
   const node *cell = d->a->kids[0]->a->kids[col];
   const node *e = cell->nkids == 1 ? cell->kids[0]->b : NULL;
@@ -477,7 +477,7 @@ static bool pct_mix(checker *c, const node *at, const char *text, int op, const 
       snprintf(buf, sizeof buf, "write %s%% if %s is a percentage, or %s%% if it is a fraction (1 is 100%%)", ns, ns, hs);
     else
       snprintf(buf, sizeof buf, "write %s%%, or compare with a plain number (a percentage 'as number' is its fraction)", ns);
-    hint = svl_strdup(buf);
+    hint = gc_strdup(buf);
   } else if (pk) {
     dec h;
     const char *ps = value_display(p, false), *fr = value_display(v_num(p.as.num), false);
@@ -487,7 +487,7 @@ static bool pct_mix(checker *c, const node *at, const char *text, int op, const 
       snprintf(buf, sizeof buf, "write the number as a percentage, or convert: %s as number is %s", ps, fr);
     else
       snprintf(buf, sizeof buf, "compare with %s if the number is a score out of 100, or make it a percentage ('x as percent' for a fraction)", hs);
-    hint = svl_strdup(buf);
+    hint = gc_strdup(buf);
   }
   ck_report(c, CHECK_ERROR, "E0410", at->at, hint, NULL, "cannot %s: %s", pct_mix_what(op, a.pct), text ? text : ck_node_text(at));
   return true;
@@ -614,7 +614,7 @@ static sty call(checker *c, const node *n) {
   walk(c, n->a);
   thousands_commas(c, n);
   sty few[8];
-  sty *args = n->nkids < 8 ? few : svl_alloc((size_t)(n->nkids + 1) * sizeof *args);
+  sty *args = n->nkids < 8 ? few : gc_alloc((size_t)(n->nkids + 1) * sizeof *args);
   for (int i = 0; i < n->nkids; i++) args[i] = walk(c, n->kids[i]->kind == N_NAMED ? n->kids[i]->a : n->kids[i]);
   if (is_builtin(n->a, "date") && n->nkids == 1 && n->kids[0]->kind == N_LIT && n->kids[0]->lit.tag == V_TEXT) {
     const text *s = n->kids[0]->lit.as.text;
@@ -651,7 +651,7 @@ static void walk_test(checker *c, const node *t, sty in, const char *name) {
       }
       char text[200];
       snprintf(text, sizeof text, "%s %s%s", name, ends[1] ? "in " : "", ck_node_text(t));
-      if (pct_mix(c, t, svl_strdup(text), ends[1] ? OP_GE : t->op, NULL, in, ends[k], e)) return;
+      if (pct_mix(c, t, gc_strdup(text), ends[1] ? OP_GE : t->op, NULL, in, ends[k], e)) return;
     }
   }
 }
@@ -659,7 +659,7 @@ static void walk_test(checker *c, const node *t, sty in, const char *name) {
 static void table(checker *c, const node *d) {
   const node *rows = d->a, *hdr = rows->kids[0];
   int ni = hdr->a->nkids;
-  sty *ins = svl_alloc((size_t)(ni + 1) * sizeof *ins);
+  sty *ins = gc_alloc((size_t)(ni + 1) * sizeof *ins);
   for (int i = 0; i < ni; i++) {
     const node *cell = hdr->a->kids[i];
     ins[i] = cell->nkids == 1 && cell->kids[0]->kind == N_BIN ? walk(c, cell->kids[0]->b) : unknown;
@@ -672,7 +672,7 @@ static void table(checker *c, const node *d) {
     for (int i = 0; i < row->b->nkids; i++) {
       walk(c, row->b->kids[i]);
       /* an ordered output (| rating: Rating |) outside its type: E0609 when the table runs */
-      const svl_type *t = hdr->b->kids[i]->ref;
+      const vtype *t = hdr->b->kids[i]->ref;
       value v;
       if (t && !c->quiet && ck_const(row->b->kids[i], &v) && !type_enum_has(t, v)) {
         sbuf b;
@@ -709,7 +709,7 @@ static sty walk(checker *c, const node *n) {
     /* a chain a + b + c ...: its left operands without recursion */
     size_t len = 0;
     for (const node *k = n; k == n || ast_chain_link(n, k); k = k->a) len++;
-    const node **spine = svl_alloc(len * sizeof *spine);
+    const node **spine = gc_alloc(len * sizeof *spine);
     size_t i = len;
     for (const node *k = n; k == n || ast_chain_link(n, k); k = k->a) spine[--i] = k;
     sty a = walk(c, spine[0]->a);
@@ -891,7 +891,7 @@ void check_program(const node *prog, findings *out) {
     const char *what = d->kind == N_FN ? "fn" : "import";
     char hint[160];
     snprintf(hint, sizeof hint, "remove it, or name it _%s if it is kept on purpose", d->name);
-    ck_report(&c, CHECK_WARNING, "E0307", d->kind == N_IMPORT ? d->at : name_loc(d, what), svl_strdup(hint), NULL,
+    ck_report(&c, CHECK_WARNING, "E0307", d->kind == N_IMPORT ? d->at : name_loc(d, what), gc_strdup(hint), NULL,
               d->kind == N_IMPORT ? "import '%s' is never used" : "fn '%s' is never used",
               d->name);
   }

@@ -44,7 +44,7 @@ const char *ck_label(sty t);
  *   T_PERCENT  a percentage; T_NUMBER a plain number; T_UNIT a quantity
  *              of t->unit's dimension; T_TEXT, T_BOOL, T_DATE.
  * t->opt: null is also accepted. */
-const svl_type *ck_input_type(const node *d, int col);
+const vtype *ck_input_type(const node *d, int col);
 
 /* The values an input column can take, for gaps and overlaps: any value
  * of its kind, whole numbers only, or the members of an enumeration. */

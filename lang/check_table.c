@@ -109,7 +109,7 @@ typedef struct tab {
 static void ib_push(ibuf *b, int lo, int hi) {
   if (b->n + 2 > b->cap) {
     int cap = b->cap ? b->cap * 2 : 16;
-    int *v = svl_alloc_atomic((size_t)cap * sizeof *v);
+    int *v = gc_alloc_atomic((size_t)cap * sizeof *v);
     if (b->n) memcpy(v, b->v, (size_t)b->n * sizeof *v);
     b->v = v;
     b->cap = cap;
@@ -146,7 +146,7 @@ static iset ib_set(ibuf *b) {
     w += 2;
   }
   s.n = w / 2;
-  s.v = svl_alloc_atomic((size_t)w * sizeof *s.v);
+  s.v = gc_alloc_atomic((size_t)w * sizeof *s.v);
   memcpy(s.v, b->v, (size_t)w * sizeof *s.v);
   return s;
 }
@@ -155,7 +155,7 @@ static iset iset_range(int lo, int hi) {
   iset s = {0, NULL};
   if (lo > hi) return s;
   s.n = 1;
-  s.v = svl_alloc_atomic(2 * sizeof *s.v);
+  s.v = gc_alloc_atomic(2 * sizeof *s.v);
   s.v[0] = lo;
   s.v[1] = hi;
   return s;
@@ -316,10 +316,10 @@ static int cmp_text_at(const void *a, const void *b) {
 
 /* Indexes 0..n-1 of texts, sorted by text, equal texts by index. */
 static int *sorted_texts(const text **texts, int n) {
-  text_at *ta = svl_alloc((size_t)(n + 1) * sizeof *ta);
+  text_at *ta = gc_alloc((size_t)(n + 1) * sizeof *ta);
   for (int k = 0; k < n; k++) ta[k] = (text_at){texts[k], k};
   qsort(ta, (size_t)n, sizeof *ta, cmp_text_at);
-  int *order = svl_alloc_atomic((size_t)(n + 1) * sizeof *order);
+  int *order = gc_alloc_atomic((size_t)(n + 1) * sizeof *order);
   for (int k = 0; k < n; k++) order[k] = ta[k].i;
   return order;
 }
@@ -363,8 +363,8 @@ static value other_text(const col *c) {
 static void add_seg(col *c, int *cap, int pos, value rep) {
   if (c->nseg == *cap) {
     *cap = *cap ? *cap * 2 : 8;
-    int *p = svl_alloc_atomic((size_t)*cap * sizeof *p);
-    value *r = svl_alloc((size_t)*cap * sizeof *r);
+    int *p = gc_alloc_atomic((size_t)*cap * sizeof *p);
+    value *r = gc_alloc((size_t)*cap * sizeof *r);
     if (c->nseg) {
       memcpy(p, c->pos, (size_t)c->nseg * sizeof *p);
       memcpy(r, c->rep, (size_t)c->nseg * sizeof *r);
@@ -521,7 +521,7 @@ static void build_column(tab *t, int i, sty header, ck_domain dom) {
       c->unit = unit_finer(c->unit, l.items[k].v.unit);
       c->pct = c->pct && l.items[k].v.pct && !l.items[k].v.unit;
     }
-    c->nbound = svl_alloc_atomic((size_t)l.n * sizeof *c->nbound);
+    c->nbound = gc_alloc_atomic((size_t)l.n * sizeof *c->nbound);
     for (int k = 0; k < l.n; k++)
       if (!in_unit(c, l.items[k].v, &c->nbound[c->nb++])) {
         /* beyond decimal128 once converted: say so rather than guess */
@@ -534,7 +534,7 @@ static void build_column(tab *t, int i, sty header, ck_domain dom) {
       }
     dec *members = NULL;
     if (nmembers) {
-      members = svl_alloc_atomic((size_t)nmembers * sizeof *members);
+      members = gc_alloc_atomic((size_t)nmembers * sizeof *members);
       memcpy(members, c->nbound, (size_t)nmembers * sizeof *members);
       qsort(members, (size_t)nmembers, sizeof *members, cmp_dec);
     }
@@ -544,17 +544,17 @@ static void build_column(tab *t, int i, sty header, ck_domain dom) {
       if (n == 0 || dec_cmp(c->nbound[n - 1], c->nbound[k]) != 0) c->nbound[n++] = c->nbound[k];
     c->nb = n;
     if (dom.k == DOM_SET) {
-      c->member = svl_alloc_atomic((size_t)n + 1);
+      c->member = gc_alloc_atomic((size_t)n + 1);
       for (int k = 0; k < n; k++)
         c->member[k] = members && bsearch(&c->nbound[k], members, (size_t)nmembers, sizeof *members, cmp_dec);
     }
     ordered_segments(c);
   } else if (c->kind == K_DATE) {
-    c->dbound = svl_alloc_atomic((size_t)l.n * sizeof *c->dbound);
+    c->dbound = gc_alloc_atomic((size_t)l.n * sizeof *c->dbound);
     for (int k = 0; k < l.n; k++) c->dbound[c->nb++] = l.items[k].v.days;
     int32_t *members = NULL;
     if (nmembers) {
-      members = svl_alloc_atomic((size_t)nmembers * sizeof *members);
+      members = gc_alloc_atomic((size_t)nmembers * sizeof *members);
       memcpy(members, c->dbound, (size_t)nmembers * sizeof *members);
       qsort(members, (size_t)nmembers, sizeof *members, cmp_i32);
     }
@@ -564,21 +564,21 @@ static void build_column(tab *t, int i, sty header, ck_domain dom) {
       if (n == 0 || c->dbound[n - 1] != c->dbound[k]) c->dbound[n++] = c->dbound[k];
     c->nb = n;
     if (dom.k == DOM_SET) {
-      c->member = svl_alloc_atomic((size_t)n + 1);
+      c->member = gc_alloc_atomic((size_t)n + 1);
       for (int k = 0; k < n; k++)
         c->member[k] = members && bsearch(&c->dbound[k], members, (size_t)nmembers, sizeof *members, cmp_i32);
     }
     ordered_segments(c);
   } else if (c->kind == K_TEXT) {
     /* distinct texts, members first, each in order of first appearance */
-    c->texts = svl_alloc((size_t)l.n * sizeof *c->texts);
+    c->texts = gc_alloc((size_t)l.n * sizeof *c->texts);
     for (int k = 0; k < l.n; k++) c->texts[k] = l.items[k].v.as.text;
     int *order = sorted_texts(c->texts, l.n);
-    bool *keep = svl_alloc_atomic((size_t)l.n);
+    bool *keep = gc_alloc_atomic((size_t)l.n);
     for (int a = 0; a < l.n; a++) /* the first of equal texts */
       keep[order[a]] = a == 0 || cmp_text(c->texts[order[a]], c->texts[order[a - 1]]) != 0;
     const text **texts = c->texts;
-    c->texts = svl_alloc((size_t)l.n * sizeof *c->texts);
+    c->texts = gc_alloc((size_t)l.n * sizeof *c->texts);
     int nmem = 0;
     for (int k = 0; k < l.n; k++)
       if (keep[k]) {
@@ -687,7 +687,7 @@ static void test_sets(tab *t, col *c, const node *test, int row, ibuf *lo, ibuf 
   if (test->kind != N_BIN || !ck_const(test->b, &v)) {
     snprintf(why, sizeof why, "row %d compares it with %s, known only when the table runs", row + 1,
              test->kind == N_BIN ? ck_node_text(test->b) : "an expression");
-    unknown_test(c, test, svl_strdup(why), hi);
+    unknown_test(c, test, gc_strdup(why), hi);
     return;
   }
   int op = test->op, from = lo->n;
@@ -722,7 +722,7 @@ static void test_sets(tab *t, col *c, const node *test, int row, ibuf *lo, ibuf 
   if (!ok) {
     lo->n = from;
     snprintf(why, sizeof why, "row %d tests it with %s, which check does not analyse", row + 1, ck_node_text(test));
-    unknown_test(c, test, svl_strdup(why), hi);
+    unknown_test(c, test, gc_strdup(why), hi);
     return;
   }
   for (int k = from; k < lo->n; k += 2) ib_push(hi, lo->v[k], lo->v[k + 1]);
@@ -860,7 +860,7 @@ static span *column_spans(tab *t, int i, const bool *live, int *n) {
   int m = 0;
   for (int r = 0; r < t->nr; r++)
     if (live[r]) m += t->lo[r * t->nc + i].n;
-  span *s = svl_alloc_atomic((size_t)(m + 1) * sizeof *s);
+  span *s = gc_alloc_atomic((size_t)(m + 1) * sizeof *s);
   m = 0;
   for (int r = 0; r < t->nr; r++) {
     if (!live[r]) continue;
@@ -875,7 +875,7 @@ static span *column_spans(tab *t, int i, const bool *live, int *n) {
 /* How many pairs of the column's intervals meet: for each interval, those
  * that start no later, less those of them that end before it starts. */
 static double meeting_pairs(const span *s, int n) {
-  int *ends = svl_alloc_atomic((size_t)(n + 1) * sizeof *ends);
+  int *ends = gc_alloc_atomic((size_t)(n + 1) * sizeof *ends);
   for (int k = 0; k < n; k++) ends[k] = s[k].hi;
   qsort(ends, (size_t)n, sizeof *ends, cmp_int);
   double pairs = 0;
@@ -917,7 +917,7 @@ static void report_overlap(tab *t, int r1, int r2) {
 static void overlaps(tab *t) {
   if (t->nr < 2) return;
   /* a row with a cell that surely matches nothing overlaps nothing */
-  bool *live = svl_alloc_atomic((size_t)t->nr);
+  bool *live = gc_alloc_atomic((size_t)t->nr);
   for (int r = 0; r < t->nr; r++) {
     live[r] = true;
     for (int i = 0; i < t->nc && live[r]; i++) live[r] = t->lo[r * t->nc + i].n > 0;
@@ -938,7 +938,7 @@ static void overlaps(tab *t) {
   /* the pairs found, as (later row << 32 | earlier row), sorted at the end */
   uint64_t *pairs = NULL;
   size_t np = 0, cap = 0;
-  int *act = svl_alloc_atomic((size_t)(nbest + 1) * sizeof *act);
+  int *act = gc_alloc_atomic((size_t)(nbest + 1) * sizeof *act);
   int nact = 0;
   for (int k = 0; k < nbest && !t->stopped; k++) {
     const span *y = &sbest[k];
@@ -954,7 +954,7 @@ static void overlaps(tab *t) {
       if (np == MAX_PAIRS) { stop(t, "overlap"); break; }
       if (np == cap) {
         cap = cap ? cap * 2 : 64;
-        uint64_t *p = svl_alloc_atomic(cap * sizeof *p);
+        uint64_t *p = gc_alloc_atomic(cap * sizeof *p);
         if (np) memcpy(p, pairs, np * sizeof *p);
         pairs = p;
       }
@@ -982,8 +982,8 @@ static void overlaps(tab *t) {
  * column i are those meeting the box in every other column. */
 static void grow(tab *t, int *blo, int *bhi) {
   int nr = t->nr, nc = t->nc;
-  bool *meets = svl_alloc_atomic((size_t)nr * (size_t)nc + 1);
-  int *misses = svl_alloc_atomic((size_t)(nr + 1) * sizeof *misses);
+  bool *meets = gc_alloc_atomic((size_t)nr * (size_t)nc + 1);
+  int *misses = gc_alloc_atomic((size_t)(nr + 1) * sizeof *misses);
   for (int r = 0; r < nr; r++)
     for (int i = 0; i < nc; i++) {
       meets[(size_t)r * nc + i] = iset_hits(t->hi[r * nc + i], blo[i], bhi[i]);
@@ -1078,7 +1078,7 @@ static void gap_box(tab *t, int *blo, int *bhi) {
     if (!ordered(&t->cols[i]) && blo[i] < bhi[i]) {
       int lo = blo[i], hi = bhi[i];
       for (int s = lo; s <= hi && !t->stopped; s++) {
-        int *l = svl_alloc_atomic((size_t)t->nc * sizeof *l), *h = svl_alloc_atomic((size_t)t->nc * sizeof *h);
+        int *l = gc_alloc_atomic((size_t)t->nc * sizeof *l), *h = gc_alloc_atomic((size_t)t->nc * sizeof *h);
         memcpy(l, blo, (size_t)t->nc * sizeof *l);
         memcpy(h, bhi, (size_t)t->nc * sizeof *h);
         l[i] = h[i] = s;
@@ -1110,7 +1110,7 @@ static void gap_box(tab *t, int *blo, int *bhi) {
 /* No row covers the current box (columns 0..depth as searched, the rest
  * anything). */
 static void found_gap(tab *t, int depth) {
-  int *blo = svl_alloc_atomic((size_t)t->nc * sizeof *blo), *bhi = svl_alloc_atomic((size_t)t->nc * sizeof *bhi);
+  int *blo = gc_alloc_atomic((size_t)t->nc * sizeof *blo), *bhi = gc_alloc_atomic((size_t)t->nc * sizeof *bhi);
   for (int i = 0; i < t->nc; i++) {
     blo[i] = i <= depth ? t->blo[i] : 0;
     bhi[i] = i <= depth ? t->bhi[i] : t->cols[i].nseg - 1;
@@ -1131,7 +1131,7 @@ static void search(tab *t, int i, const int *alive, int n) {
    * on a null pointer is undefined (a fuzz_resolve finding) */
   if (2 * ne > t->ev_cap[i] || !t->ev[i]) {
     t->ev_cap[i] = 2 * ne > 2 ? 2 * ne : 2;
-    t->ev[i] = svl_alloc_atomic((size_t)t->ev_cap[i] * sizeof *t->ev[i]);
+    t->ev[i] = gc_alloc_atomic((size_t)t->ev_cap[i] * sizeof *t->ev[i]);
   }
   uint64_t *starts = t->ev[i], *ends = t->ev[i] + ne;
   int m = 0;
@@ -1184,8 +1184,8 @@ static void gaps(tab *t) {
               t->d->name, MAX_GAP_COLUMNS);
     return;
   }
-  t->full_from = svl_alloc_atomic((size_t)t->nr * sizeof *t->full_from);
-  int *all = svl_alloc_atomic((size_t)t->nr * sizeof *all);
+  t->full_from = gc_alloc_atomic((size_t)t->nr * sizeof *t->full_from);
+  int *all = gc_alloc_atomic((size_t)t->nr * sizeof *all);
   for (int r = 0; r < t->nr; r++) {
     int i = t->nc;
     while (i > 0 && iset_is_full(t->hi[r * t->nc + i - 1], t->cols[i - 1].nseg)) i--;
@@ -1193,22 +1193,22 @@ static void gaps(tab *t) {
     all[r] = r;
     if (i == 0) return; /* a row matches every input */
   }
-  t->act = svl_alloc((size_t)t->nc * sizeof *t->act);
-  t->idx = svl_alloc((size_t)t->nc * sizeof *t->idx);
-  t->ev = svl_alloc((size_t)t->nc * sizeof *t->ev);
-  t->ev_cap = svl_alloc_atomic((size_t)t->nc * sizeof *t->ev_cap);
+  t->act = gc_alloc((size_t)t->nc * sizeof *t->act);
+  t->idx = gc_alloc((size_t)t->nc * sizeof *t->idx);
+  t->ev = gc_alloc((size_t)t->nc * sizeof *t->ev);
+  t->ev_cap = gc_alloc_atomic((size_t)t->nc * sizeof *t->ev_cap);
   for (int i = 0; i < t->nc; i++) {
-    t->act[i] = svl_alloc_atomic((size_t)t->nr * sizeof **t->act);
-    t->idx[i] = svl_alloc_atomic((size_t)t->nr * sizeof **t->idx);
+    t->act[i] = gc_alloc_atomic((size_t)t->nr * sizeof **t->act);
+    t->idx[i] = gc_alloc_atomic((size_t)t->nr * sizeof **t->idx);
   }
-  t->blo = svl_alloc_atomic((size_t)t->nc * sizeof *t->blo);
-  t->bhi = svl_alloc_atomic((size_t)t->nc * sizeof *t->bhi);
-  t->boxes = svl_alloc_atomic((size_t)MAX_GAPS * 2 * t->nc * sizeof *t->boxes);
+  t->blo = gc_alloc_atomic((size_t)t->nc * sizeof *t->blo);
+  t->bhi = gc_alloc_atomic((size_t)t->nc * sizeof *t->bhi);
+  t->boxes = gc_alloc_atomic((size_t)MAX_GAPS * 2 * t->nc * sizeof *t->boxes);
   search(t, 0, all, t->nr);
 }
 
 /* What a column's declared type promises about its inputs. */
-static ck_domain domain_of(const svl_type *ty) {
+static ck_domain domain_of(const vtype *ty) {
   if (ty && ty->kind == T_INT) return (ck_domain){DOM_INT, 0, NULL};
   if (ty && ty->kind == T_ENUM) return (ck_domain){DOM_SET, ty->nvals, ty->vals};
   return (ck_domain){DOM_ALL, 0, NULL};
@@ -1223,10 +1223,10 @@ void ck_table(checker *c, const node *d, const sty *inputs, const ck_domain *dom
   t.nc = d->a->kids[0]->a->nkids;
   t.rows = (const node **)d->a->kids + 1;
   t.budget = WORK_BUDGET;
-  t.cols = svl_alloc((size_t)(t.nc + 1) * sizeof *t.cols);
+  t.cols = gc_alloc((size_t)(t.nc + 1) * sizeof *t.cols);
   for (int i = 0; i < t.nc; i++) build_column(&t, i, inputs[i], domains ? domains[i] : domain_of(ck_input_type(d, i)));
-  t.lo = svl_alloc((size_t)(t.nr * t.nc + 1) * sizeof *t.lo);
-  t.hi = svl_alloc((size_t)(t.nr * t.nc + 1) * sizeof *t.hi);
+  t.lo = gc_alloc((size_t)(t.nr * t.nc + 1) * sizeof *t.lo);
+  t.hi = gc_alloc((size_t)(t.nr * t.nc + 1) * sizeof *t.hi);
   ibuf lo = {0}, hi = {0};
   for (int r = 0; r < t.nr; r++) {
     if (!spend(&t, t.nc, "gap")) return;

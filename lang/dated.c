@@ -67,7 +67,7 @@ static const char *fmt(const char *f, ...) {
   va_start(ap, f);
   int n = vsnprintf(NULL, 0, f, ap);
   va_end(ap);
-  char *s = svl_alloc_atomic((size_t)(n > 0 ? n : 0) + 1);
+  char *s = gc_alloc_atomic((size_t)(n > 0 ? n : 0) + 1);
   va_start(ap, f);
   vsnprintf(s, (size_t)(n > 0 ? n : 0) + 1, f, ap);
   va_end(ap);

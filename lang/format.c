@@ -107,7 +107,7 @@ static bool is_unary(const fmt *f, int i) {
 /* ---- items ---- */
 
 static void build_items(fmt *f, const token *t, size_t nt) {
-  f->it = svl_alloc((nt + 1) * sizeof(item));
+  f->it = gc_alloc((nt + 1) * sizeof(item));
   bool nl = false;
   for (size_t i = 0; i < nt && t[i].kind != 0; i++) {
     if (t[i].kind == NL) { nl = true; continue; }
@@ -131,7 +131,7 @@ static void build_items(fmt *f, const token *t, size_t nt) {
     }
   }
   /* brackets: matches, and what each '{' holds */
-  int *st = svl_alloc_atomic(((size_t)f->n + 1) * sizeof(int));
+  int *st = gc_alloc_atomic(((size_t)f->n + 1) * sizeof(int));
   int d = 0, tables = 0;
   for (int i = 0; i < f->n; i++) {
     item *x = &f->it[i];
@@ -252,7 +252,7 @@ static void render_range(const fmt *f, sbuf *b, int from, int to) {
 static line *new_line(fmt *f, line_kind kind, int level) {
   if (f->nl == f->lcap) {
     f->lcap = f->lcap ? f->lcap * 2 : 64;
-    f->ln = svl_realloc(f->ln, (size_t)f->lcap * sizeof(line));
+    f->ln = gc_realloc(f->ln, (size_t)f->lcap * sizeof(line));
   }
   line *l = &f->ln[f->nl++];
   memset(l, 0, sizeof *l);
@@ -367,7 +367,7 @@ static bool complete_row(const fmt *f, int first, int last) {
 }
 
 static void build_lines(fmt *f, uint32_t body) {
-  f->stk = svl_alloc_atomic(((size_t)f->n + 1) * sizeof(open_br));
+  f->stk = gc_alloc_atomic(((size_t)f->n + 1) * sizeof(open_br));
   f->last_code = -1;
   scan_gap(f, body, f->n ? f->it[0].start : (uint32_t)f->len, -1, f->n ? 0 : -1);
   int i = 0;
@@ -403,7 +403,7 @@ typedef struct widths { size_t *w; int n; } widths;
 
 static void widen(widths *w, int col, size_t n) {
   if (col >= w->n) {
-    size_t *nw = svl_alloc_atomic((size_t)(col + 1) * sizeof(size_t));
+    size_t *nw = gc_alloc_atomic((size_t)(col + 1) * sizeof(size_t));
     if (w->n) memcpy(nw, w->w, (size_t)w->n * sizeof(size_t));
     for (int i = w->n; i <= col; i++) nw[i] = 0;
     w->w = nw;
@@ -426,8 +426,8 @@ static cells row_cells(const fmt *f, const line *l) {
     if (d != 0 || (k != '|' && k != BARBAR)) continue;
     if (c.n == cap) {
       cap = cap ? cap * 2 : 8;
-      const char **t = svl_alloc((size_t)cap * sizeof *t);
-      size_t *w = svl_alloc_atomic((size_t)cap * sizeof *w);
+      const char **t = gc_alloc((size_t)cap * sizeof *t);
+      size_t *w = gc_alloc_atomic((size_t)cap * sizeof *w);
       if (c.n) { memcpy(t, c.text, (size_t)c.n * sizeof *t); memcpy(w, c.width, (size_t)c.n * sizeof *w); }
       c.text = t;
       c.width = w;
@@ -571,7 +571,7 @@ typedef struct span { uint32_t start, end; } span;
  * a gap always starts one (in a string it is inside a token). */
 static span *comments(const source *src, const token *t, size_t nt, size_t *count) {
   size_t cap = 16, n = 0;
-  span *out = svl_alloc_atomic(cap * sizeof(span));
+  span *out = gc_alloc_atomic(cap * sizeof(span));
   uint32_t prev = src->len >= 3 && memcmp(src->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
   for (size_t i = 0; i <= nt; i++) {
     if (i < nt && t[i].kind == NL) continue;
@@ -581,7 +581,7 @@ static span *comments(const source *src, const token *t, size_t nt, size_t *coun
       uint32_t q = p;
       while (q < to && src->text[q] != '\n') q++;
       if (n == cap) {
-        span *m = svl_alloc_atomic(cap * 2 * sizeof(span));
+        span *m = gc_alloc_atomic(cap * 2 * sizeof(span));
         memcpy(m, out, cap * sizeof(span));
         out = m;
         cap *= 2;
@@ -659,7 +659,7 @@ bool format_source(const source *src, const char **out, size_t *len, diag *err) 
   keep_blanks(&f);
   size_t n;
   const char *text = emit(&f, bom, &n);
-  source *res = svl_alloc(sizeof *res);
+  source *res = gc_alloc(sizeof *res);
   *res = *src;
   res->text = text;
   res->len = n;

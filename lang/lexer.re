@@ -46,7 +46,7 @@ static uint32_t intern(lexer *lx, const char *s, size_t len) {
   for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
   if (2 * (t->ntext + 1) > t->nslot) {
     uint32_t n = t->nslot ? 2 * t->nslot : 64;
-    struct strent *e = svl_alloc_atomic((size_t)n * sizeof *e);
+    struct strent *e = gc_alloc_atomic((size_t)n * sizeof *e);
     for (uint32_t i = 0; i < t->nslot; i++) {
       if (!t->slot[i].id) continue;
       uint32_t k = t->slot[i].hash & (n - 1);
@@ -63,8 +63,8 @@ static uint32_t intern(lexer *lx, const char *s, size_t len) {
   }
   if (t->ntext == t->captext) {
     uint32_t cap = 2 * t->captext;
-    const char **text = svl_alloc((size_t)cap * sizeof *text);
-    uint32_t *lens = svl_alloc_atomic((size_t)cap * sizeof *lens);
+    const char **text = gc_alloc((size_t)cap * sizeof *text);
+    uint32_t *lens = gc_alloc_atomic((size_t)cap * sizeof *lens);
     memcpy(text, t->text, t->ntext * sizeof *text);
     memcpy(lens, t->len, t->ntext * sizeof *lens);
     t->text = text;
@@ -75,7 +75,7 @@ static uint32_t intern(lexer *lx, const char *s, size_t len) {
     /* small blocks for a REPL line, larger ones for a file */
     t->bsize = t->bsize ? (t->bsize < 16384 ? 2 * t->bsize : 16384) : 256;
     size_t size = len + 1 > t->bsize ? len + 1 : t->bsize;
-    t->block = svl_alloc_atomic_uncleared(size);
+    t->block = gc_alloc_atomic_uncleared(size);
     t->left = size;
   }
   char *copy = t->block;
@@ -94,7 +94,7 @@ static uint32_t add_num(lexer *lx, dec d) {
   strtab *t = lx->strings;
   if (t->nnum == t->capnum) {
     uint32_t cap = t->capnum ? 2 * t->capnum : 16;
-    dec *num = svl_alloc_atomic((size_t)cap * sizeof *num);
+    dec *num = gc_alloc_atomic((size_t)cap * sizeof *num);
     if (t->nnum) memcpy(num, t->num, t->nnum * sizeof *num);
     t->num = num;
     t->capnum = cap;
@@ -155,7 +155,7 @@ static bool unexpected_char(lexer *lx) {
 static token *push(lexer *lx, int kind, const unsigned char *s, const unsigned char *e) {
   if (lx->n == lx->cap) {
     lx->cap *= 2;
-    lx->toks = svl_realloc(lx->toks, lx->cap * sizeof(token));
+    lx->toks = gc_realloc(lx->toks, lx->cap * sizeof(token));
   }
   token *t = &lx->toks[lx->n++];
   *t = (token){.kind = (uint16_t)kind, .start = (uint32_t)(s - lx->base), .end = (uint32_t)(e - lx->base)};
@@ -218,7 +218,7 @@ static bool number(lexer *lx, const unsigned char *s, const unsigned char *e, de
   size_t n = (size_t)(e - s);
   /* nearly every literal is short: no allocation for those */
   char small[64];
-  char *buf = n < sizeof small ? small : svl_alloc_atomic(n + 1);
+  char *buf = n < sizeof small ? small : gc_alloc_atomic(n + 1);
   size_t k = 0;
   for (const unsigned char *p = s; p < e; p++)
     if (*p != '_') buf[k++] = (char)*p;
@@ -573,14 +573,14 @@ bool lex_source(const source *src, token **out, size_t *n, diag *err) {
   /* about one token per four bytes in real rule files: room for one per
    * three is only address space until written (doubled when short) */
   lx.cap = src->len / 3 + 256;
-  lx.toks = svl_alloc_atomic_uncleared(lx.cap * sizeof(token));
+  lx.toks = gc_alloc_atomic_uncleared(lx.cap * sizeof(token));
   /* the table is a cache beside the text (a source lexed twice shares it) */
   source *msrc = (source *)src;
   if (!msrc->strings) {
-    strtab *t = svl_alloc(sizeof *t);
+    strtab *t = gc_alloc(sizeof *t);
     t->captext = 64;
-    t->text = svl_alloc(t->captext * sizeof *t->text);
-    t->len = svl_alloc_atomic(t->captext * sizeof *t->len);
+    t->text = gc_alloc(t->captext * sizeof *t->text);
+    t->len = gc_alloc_atomic(t->captext * sizeof *t->len);
     t->text[0] = ""; /* id 0: the empty text */
     t->ntext = 1;
     msrc->strings = t;

@@ -46,7 +46,7 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, pctx *ctx);
  * collector scans: with malloc, a collection in the middle of a deeply
  * nested expression freed live nodes (tests/regress/parser_stack_gc.svl).
  * The old stack is left to the collector. */
-#define YYMALLOC svl_alloc
+#define YYMALLOC gc_alloc
 #define YYFREE(p) ((void)(p))
 
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                   \
@@ -638,13 +638,13 @@ node *parse_module(const source *src, const struct module *mod, diag *err) {
   ctx.nodes.mod = mod;
   /* tokens, names and nodes, then what resolving and checking add: about
    * 35 bytes for each byte of source, and some room to spare */
-  svl_gc_reserve(src->len * 48);
+  gc_reserve(src->len * 48);
   if (!lex_source(src, &ctx.toks, &ctx.ntok, err)) return NULL;
   int r = yyparse(&ctx);
   bool at_end = ctx.pos > 0 && ctx.toks[ctx.pos - 1].kind == 0;
   /* nothing points into the tokens now (nodes copied what they needed):
    * resolving and checking reuse that memory at once */
-  svl_gc_free(ctx.toks);
+  gc_free(ctx.toks);
   ctx.toks = NULL;
   if (ctx.failed) {
     /* a trailing operator at the very end is "more to come" for the REPL */

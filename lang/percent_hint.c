@@ -25,7 +25,7 @@ const char *pct_mix_what(int op, bool pct_first) {
 }
 
 const char *pct_mix_hint(int op, value n, value p) {
-  const char *ns = svl_strdup(value_display(n, false)), *ps = svl_strdup(value_display(p, false));
+  const char *ns = gc_strdup(value_display(n, false)), *ps = gc_strdup(value_display(p, false));
   const char *frac = value_display(v_num(p.as.num), false);
   char hint[400];
   if (op == OP_ADD || op == OP_SUB || op == OP_MOD)
@@ -34,5 +34,5 @@ const char *pct_mix_hint(int op, value n, value p) {
   else
     snprintf(hint, sizeof hint, "write %s%% or compare with %s (if %s is a score out of 100); %s as number is %s", ns,
              hundred(p), ns, ps, frac);
-  return svl_strdup(hint);
+  return gc_strdup(hint);
 }

@@ -56,7 +56,7 @@ static void fold_range(node *n) {
   value a = n->a->lit, b = n->b->lit;
   if (!((a.tag == V_NUM && b.tag == V_NUM && unit_same_dim(a.unit, b.unit)) || (a.tag == V_DATE && b.tag == V_DATE)))
     return;
-  range *g = svl_alloc(sizeof *g);
+  range *g = gc_alloc(sizeof *g);
   g->lo = a;
   g->hi = b;
   g->lo_open = n->op & RANGE_LO_OPEN;
@@ -65,7 +65,7 @@ static void fold_range(node *n) {
   n->lit.as.range = g;
 }
 
-static uint32_t name_hash(const char *s) { return svl_hash(s, strlen(s)); }
+static uint32_t name_hash(const char *s) { return gc_hash(s, strlen(s)); }
 
 int globals_find(const globals *g, const char *name) {
   if (!g->icap) return -1; /* nothing added yet */
@@ -88,10 +88,10 @@ int globals_add(globals *g, const char *name) {
   if (i >= 0) return i;
   if (g->n == g->cap) {
     int cap = g->cap ? g->cap * 2 : 32;
-    const char **names = svl_alloc((size_t)cap * sizeof *names);
-    node **decls = svl_alloc((size_t)cap * sizeof *decls);
-    value *vals = svl_alloc((size_t)cap * sizeof *vals);
-    bool *ready = svl_alloc((size_t)cap * sizeof *ready);
+    const char **names = gc_alloc((size_t)cap * sizeof *names);
+    node **decls = gc_alloc((size_t)cap * sizeof *decls);
+    value *vals = gc_alloc((size_t)cap * sizeof *vals);
+    bool *ready = gc_alloc((size_t)cap * sizeof *ready);
     for (int k = 0; k < g->n; k++) {
       names[k] = g->names[k];
       decls[k] = g->decls[k];
@@ -107,7 +107,7 @@ int globals_add(globals *g, const char *name) {
   /* at most half full, so probe sequences stay short */
   if (2 * (g->n + 1) > g->icap) {
     int icap = g->icap ? g->icap * 2 : 64;
-    int *index = svl_alloc_atomic((size_t)icap * sizeof *index);
+    int *index = gc_alloc_atomic((size_t)icap * sizeof *index);
     for (int k = 0; k < g->n; k++) index_put(index, icap, g->names[k], k);
     g->index = index;
     g->icap = icap;
@@ -134,7 +134,7 @@ static bool rerr(R *r, loc at, const char *hint, const char *fmt, ...) {
   memset(r->err, 0, sizeof *r->err);
   r->err->kind = DIAG_RESOLVE;
   r->err->code = code;
-  r->err->msg = svl_strdup(buf);
+  r->err->msg = gc_strdup(buf);
   r->err->hint = hint;
   r->err->at = at;
   return false;
@@ -144,7 +144,7 @@ static void mark_declared(R *r, int slot) {
   if (slot >= r->ndeclared) {
     int n = r->ndeclared ? r->ndeclared : 32;
     while (n <= slot) n *= 2;
-    bool *d = svl_alloc_atomic((size_t)n);
+    bool *d = gc_alloc_atomic((size_t)n);
     if (r->ndeclared) memcpy(d, r->declared, (size_t)r->ndeclared);
     r->declared = d;
     r->ndeclared = n;
@@ -165,8 +165,8 @@ static int scope_add(scope *s, const char *name) {
     s->cap = 4;
   } else if (s->n == s->cap) {
     int cap = s->cap * 2;
-    const char **names = svl_alloc((size_t)cap * sizeof *names);
-    int *slots = svl_alloc_atomic((size_t)cap * sizeof *slots);
+    const char **names = gc_alloc((size_t)cap * sizeof *names);
+    int *slots = gc_alloc_atomic((size_t)cap * sizeof *slots);
     for (int i = 0; i < s->n; i++) { names[i] = s->names[i]; slots[i] = s->slots[i]; }
     s->names = names;
     s->slots = slots;
@@ -198,7 +198,7 @@ static const char *suggest(R *r, scope *s, const char *name) {
    * exist, not how many fitted, so a short array was read past its end */
   int nb = r->opts.builtins ? r->opts.builtins->names(NULL, 0) : 0, cap = r->g->n + nb, n = 0;
   for (scope *t = s; t; t = t->parent) cap += t->n;
-  const char **c = svl_alloc((size_t)cap * sizeof *c);
+  const char **c = gc_alloc((size_t)cap * sizeof *c);
   for (; s; s = s->parent)
     for (int i = 0; i < s->n; i++) c[n++] = s->names[i];
   for (int i = 0; i < r->g->n; i++) c[n++] = r->g->names[i];
@@ -207,7 +207,7 @@ static const char *suggest(R *r, scope *s, const char *name) {
   if (!best) return NULL;
   char buf[256];
   snprintf(buf, sizeof buf, "did you mean '%s'?", best);
-  return svl_strdup(buf);
+  return gc_strdup(buf);
 }
 
 static void expr(R *r, node *n, scope *s);
@@ -273,11 +273,11 @@ static void check_arity(R *r, node *call) {
       char hint[160];
       snprintf(hint, sizeof hint, "%s(%s)", b->name, b->params ? b->params : "");
       if (b->min_args == b->max_args)
-        rerr(r, call->at, svl_strdup(hint), "E0304 %s takes %d argument%s, got %d", b->name, b->min_args, b->min_args == 1 ? "" : "s", total);
+        rerr(r, call->at, gc_strdup(hint), "E0304 %s takes %d argument%s, got %d", b->name, b->min_args, b->min_args == 1 ? "" : "s", total);
       else if (b->max_args < 0)
-        rerr(r, call->at, svl_strdup(hint), "E0304 %s takes at least %d argument%s, got %d", b->name, b->min_args, b->min_args == 1 ? "" : "s", total);
+        rerr(r, call->at, gc_strdup(hint), "E0304 %s takes at least %d argument%s, got %d", b->name, b->min_args, b->min_args == 1 ? "" : "s", total);
       else
-        rerr(r, call->at, svl_strdup(hint), "E0304 %s takes %d to %d arguments, got %d", b->name, b->min_args, b->max_args, total);
+        rerr(r, call->at, gc_strdup(hint), "E0304 %s takes %d to %d arguments, got %d", b->name, b->min_args, b->max_args, total);
       return;
     }
     /* a misspelt parameter name is caught here, before anything runs, as
@@ -294,7 +294,7 @@ static void check_arity(R *r, node *call) {
       char hint2[160];
       if (best) snprintf(hint2, sizeof hint2, "did you mean '%s'?", best);
       else snprintf(hint2, sizeof hint2, "%s(%s)", b->name, b->params ? b->params : "");
-      rerr(r, a->at, svl_strdup(hint2), "E0304 %s has no parameter '%s'", b->name, a->name);
+      rerr(r, a->at, gc_strdup(hint2), "E0304 %s has no parameter '%s'", b->name, a->name);
       return;
     }
     return;
@@ -318,12 +318,12 @@ static void check_arity(R *r, node *call) {
     for (int j = 0; j < np; j++)
       if (strcmp(d->kids[j]->name, a->name) == 0) k = j;
     if (k < 0) {
-      const char **c = svl_alloc((size_t)(np + 1) * sizeof *c);
+      const char **c = gc_alloc((size_t)(np + 1) * sizeof *c);
       for (int j = 0; j < np; j++) c[j] = d->kids[j]->name;
       const char *best = diag_nearest(a->name, c, np);
       char hint[128];
       if (best) snprintf(hint, sizeof hint, "did you mean '%s'?", best);
-      rerr(r, a->at, best ? svl_strdup(hint) : NULL, "E0304 %s has no parameter '%s'", d->name, a->name);
+      rerr(r, a->at, best ? gc_strdup(hint) : NULL, "E0304 %s has no parameter '%s'", d->name, a->name);
       return;
     }
     if (k < 256 && given[k]) { rerr(r, a->at, NULL, "E0304 argument '%s' given twice", a->name); return; }
@@ -382,7 +382,7 @@ static void expr(R *r, node *n, scope *s) {
    * off the end (a fuzz_deep finding).  The floor is the evaluator's
    * (core/value.h), set by the API for the call. */
   char here;
-  if (svl_stack_floor && (uintptr_t)&here < (uintptr_t)svl_stack_floor) {
+  if (value_stack_floor && (uintptr_t)&here < (uintptr_t)value_stack_floor) {
     rerr(r, n->at, "split the expression with let", "E0804 expression nested too deep for the stack left");
     return;
   }
@@ -463,7 +463,7 @@ static void expr(R *r, node *n, scope *s) {
      * then the right operands left to right */
     size_t len = 0;
     for (node *k = n; k == n || ast_chain_link(n, k); k = k->a) len++;
-    node **spine = svl_alloc(len * sizeof *spine);
+    node **spine = gc_alloc(len * sizeof *spine);
     size_t i = len;
     for (node *k = n; k == n || ast_chain_link(n, k); k = k->a) spine[--i] = k;
     expr(r, spine[0]->a, s);
@@ -529,7 +529,7 @@ static void fn_body(R *r, node *d) {
         rerr(r, h->at, NULL, "E0604 an output column header must be a name");
       } else if (h->a) { /* | rating: Rating |: the order of the outputs */
         diag e = {0};
-        const svl_type *t = resolve_type(h->a, r->g, r->units, &e);
+        const vtype *t = resolve_type(h->a, r->g, r->units, &e);
         if (!t) { if (!r->failed) { r->failed = true; *r->err = e; } break; }
         if (!ranks || t->kind != T_ENUM)
           rerr(r, h->at, "type Rating = \"high\" | \"medium\" | \"low\" lists a column's outputs, highest priority first",
@@ -584,7 +584,7 @@ static void fn_body(R *r, node *d) {
 /* An E0305 in *err, every other field of it cleared: a caller's diag may
  * be an uninitialised local, and a stale note once reached diag_render
  * (a fuzz_eval finding). */
-static const svl_type *type_error(diag *err, loc at, const char *msg, const char *hint) {
+static const vtype *type_error(diag *err, loc at, const char *msg, const char *hint) {
   memset(err, 0, sizeof *err);
   err->kind = DIAG_RESOLVE;
   err->code = "E0305";
@@ -594,14 +594,14 @@ static const svl_type *type_error(diag *err, loc at, const char *msg, const char
   return NULL;
 }
 
-const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *err) {
-  svl_type *t = svl_alloc(sizeof *t);
+const vtype *resolve_type(node *te, const globals *g, unit_reg *units, diag *err) {
+  vtype *t = gc_alloc(sizeof *t);
   t->opt = te->opt;
   if (te->kind == N_FIELDDEF) te = te->a;
   if (te->op == 1) { /* an enumeration: its members, all numbers or all texts */
     t->kind = T_ENUM;
     t->nvals = te->nkids;
-    value *vals = svl_alloc((size_t)te->nkids * sizeof *vals);
+    value *vals = gc_alloc((size_t)te->nkids * sizeof *vals);
     for (int i = 0; i < te->nkids; i++) {
       vals[i] = te->kids[i]->lit;
       const char *why = vals[i].tag != vals[0].tag ? "the members of an enumeration are all numbers or all texts"
@@ -609,7 +609,7 @@ const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *
                       : NULL;
       for (int j = 0; j < i && !why; j++)
         if (value_equal(vals[j], vals[i])) why = "a member is listed twice";
-      if (why) return type_error(err, te->kids[i]->at, svl_strdup(why), "write type Name = 1 | 2 | 3 or type Name = \"a\" | \"b\"");
+      if (why) return type_error(err, te->kids[i]->at, gc_strdup(why), "write type Name = 1 | 2 | 3 or type Name = \"a\" | \"b\"");
     }
     t->vals = vals;
     return t;
@@ -628,7 +628,7 @@ const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *
     else {
       int k = g ? globals_find(g, nm) : -1;
       if (k >= 0 && g->decls[k] && g->decls[k]->kind == N_TYPE && g->decls[k]->ref) {
-        const svl_type *named = g->decls[k]->ref;
+        const vtype *named = g->decls[k]->ref;
         if (!te->opt) return named;
         *t = *named;
         t->opt = true;
@@ -636,7 +636,7 @@ const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *
       }
       char buf[200];
       snprintf(buf, sizeof buf, "unknown type '%s'", nm);
-      return type_error(err, te->at, svl_strdup(buf), "types are number, int, percent, text, bool, date, a unit name, "
+      return type_error(err, te->at, gc_strdup(buf), "types are number, int, percent, text, bool, date, a unit name, "
                         "quantity, [T], a type name, 1 | 2 | 3, and T? for optional");
     }
     return t;
@@ -649,8 +649,8 @@ const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *
   t->kind = T_RECORD;
   t->open = te->op == 2;
   t->nfields = te->nkids;
-  t->fnames = svl_alloc((size_t)(te->nkids + 1) * sizeof *t->fnames);
-  t->ftypes = svl_alloc((size_t)(te->nkids + 1) * sizeof *t->ftypes);
+  t->fnames = gc_alloc((size_t)(te->nkids + 1) * sizeof *t->fnames);
+  t->ftypes = gc_alloc((size_t)(te->nkids + 1) * sizeof *t->ftypes);
   for (int i = 0; i < te->nkids; i++) {
     t->fnames[i] = te->kids[i]->name;
     t->ftypes[i] = resolve_type(te->kids[i]->a, g, units, err);
@@ -687,7 +687,7 @@ bool resolve_program(node *prog, globals *g, unit_reg *units, resolver_opts opts
         if (prev && prev->at.src) loc_line_col(prev->at.src, prev->at.start, &line, &col);
         char hint[128];
         snprintf(hint, sizeof hint, "'%s' was first defined on line %d", d->name, line);
-        rerr(&r, d->at, prev ? svl_strdup(hint) : NULL, "E0303 '%s' is defined twice", d->name);
+        rerr(&r, d->at, prev ? gc_strdup(hint) : NULL, "E0303 '%s' is defined twice", d->name);
         break;
       }
     }
@@ -724,10 +724,10 @@ bool resolve_program(node *prog, globals *g, unit_reg *units, resolver_opts opts
     }
     case N_TYPE: {
       diag e = {0};
-      const svl_type *t = resolve_type(d->a, g, units, &e);
+      const vtype *t = resolve_type(d->a, g, units, &e);
       if (!t) { r.failed = true; *err = e; break; }
       if (t->kind != T_RECORD && t->kind != T_ENUM) { rerr(&r, d->a->at, "write type Name = {field: type, ...} or type Name = 1 | 2 | 3", "E0305 a type declaration must be a record or an enumeration"); break; }
-      svl_type *named = svl_alloc(sizeof *named);
+      vtype *named = gc_alloc(sizeof *named);
       *named = *t;
       named->name = d->name;
       d->ref = named;

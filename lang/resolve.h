@@ -55,8 +55,8 @@ typedef struct resolver_opts {
  * with *err filled on the first error. */
 bool resolve_program(node *prog, globals *g, unit_reg *units, resolver_opts opts, diag *err);
 
-/* Build the svl_type of a type expression (for `type` declarations and
+/* Build the vtype of a type expression (for `type` declarations and
  * annotations); NULL with *err on an unknown type name. */
-const svl_type *resolve_type(node *te, const globals *g, unit_reg *units, diag *err);
+const vtype *resolve_type(node *te, const globals *g, unit_reg *units, diag *err);
 
 #endif

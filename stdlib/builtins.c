@@ -28,12 +28,12 @@ static const builtin core[] = {
 
 static const struct { const builtin *b; const int *n; int fixed; } sets[] = {
   {core, NULL, (int)(sizeof core / sizeof core[0])},
-  {svl_prelude, &svl_prelude_count, 0},
-  {svl_data_builtins, &svl_data_builtins_count, 0},
-  {svl_lookup_builtins, &svl_lookup_builtins_count, 0},
-  {svl_datetime_builtins, &svl_datetime_builtins_count, 0},
-  {svl_calendar_builtins, &svl_calendar_builtins_count, 0},
-  {svl_ocds_builtins, &svl_ocds_builtins_count, 0},
+  {prelude_builtins, &prelude_builtins_count, 0},
+  {data_builtins, &data_builtins_count, 0},
+  {lookup_builtins, &lookup_builtins_count, 0},
+  {datetime_builtins, &datetime_builtins_count, 0},
+  {calendar_builtins, &calendar_builtins_count, 0},
+  {ocds_builtins, &ocds_builtins_count, 0},
 };
 
 #define NSETS (int)(sizeof sets / sizeof sets[0])

@@ -14,8 +14,8 @@ int builtin_names(const char **out, int cap);
 extern const builtin_set stdlib_builtins;
 
 /* The prelude (stdlib/prelude.c). */
-extern const builtin svl_prelude[];
-extern const int svl_prelude_count;
+extern const builtin prelude_builtins[];
+extern const int prelude_builtins_count;
 /* Whether b is one of the prelude's builtins that only read the items of
  * their list argument (builtin_set.borrows). */
 bool prelude_borrows(const builtin *b);

@@ -69,7 +69,7 @@ static calendar want_calendar(vm *v, loc at, const char *fname, value x) {
     vm_error_hint(v, at, "a calendar is a list of holiday dates or a calendar record, e.g. calendar.england_and_wales",
                   "E0402 %s expects a calendar, got %s", fname, value_type_name(hol));
   const list *l = hol.as.list;
-  c.days = svl_alloc_atomic((l->n ? l->n : 1) * sizeof *c.days); /* raises on exhaustion */
+  c.days = gc_alloc_atomic((l->n ? l->n : 1) * sizeof *c.days); /* raises on exhaustion */
   for (size_t i = 0; i < l->n; i++) {
     value h = l->items[i];
     if (h.tag != V_DATE)
@@ -174,7 +174,7 @@ BUILTIN(c_months_between) {
   return v_int(k);
 }
 
-const builtin svl_calendar_builtins[] = {
+const builtin calendar_builtins[] = {
     {"weekday", 1, 1, c_weekday, "d"},
     {"months_between", 2, 2, c_months_between, "from, to"},
     {"is_working_day", 2, 2, c_is_working_day, "d, calendar"},
@@ -182,4 +182,4 @@ const builtin svl_calendar_builtins[] = {
     {"working_days_between", 3, 3, c_working_days_between, "from, to, calendar"},
 };
 
-const int svl_calendar_builtins_count = BUILTIN_COUNT(svl_calendar_builtins);
+const int calendar_builtins_count = BUILTIN_COUNT(calendar_builtins);

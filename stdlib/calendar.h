@@ -5,7 +5,7 @@
 
 #include "eval/vm.h"
 
-extern const builtin svl_calendar_builtins[];
-extern const int svl_calendar_builtins_count;
+extern const builtin calendar_builtins[];
+extern const int calendar_builtins_count;
 
 #endif

@@ -29,11 +29,11 @@ static int32_t offset_in(vm *v, loc at, const char *fname, const char *zone, int
   return east;
 }
 
-value svl_datetime_parse(vm *v, loc at, const char *fname, value x, const char *zone) {
+value datetime_parse(vm *v, loc at, const char *fname, value x, const char *zone) {
   if (x.tag == V_DATETIME) return x;
   if (x.tag != V_TEXT)
     vm_error(v, at, "E0402 %s expects a text like \"2025-03-11T11:41:13Z\", got %s", fname, value_type_name(x));
-  svl_dt t;
+  dtime t;
   dt_status st = dt_parse(x.as.text->s, x.as.text->len, &t);
   if (st == DT_NO_OFFSET && zone) {
     /* a local wall-clock time: the zone says which instant it was */
@@ -56,7 +56,7 @@ value svl_datetime_parse(vm *v, loc at, const char *fname, value x, const char *
 /* datetime(x[, zone]) */
 BUILTIN(d_datetime) {
   const char *zone = nargs > 1 && args[1].tag != V_NULL ? zone_arg(v, at, "datetime", args[1]) : NULL;
-  return svl_datetime_parse(v, at, "datetime", args[0], zone);
+  return datetime_parse(v, at, "datetime", args[0], zone);
 }
 
 /* A text that is a date-time rather than a date: "YYYY-MM-DDT..." */
@@ -64,7 +64,7 @@ static bool looks_timed(value x) {
   return x.tag == V_TEXT && x.as.text->len > 10 && strchr("Tt ", x.as.text->s[10]) && x.as.text->s[4] == '-';
 }
 
-bool svl_date_of_datetime(vm *v, int nargs, value *args, loc at, value *out) {
+bool datetime_date_of(vm *v, int nargs, value *args, loc at, value *out) {
   value x = args[0];
   bool zoned = nargs > 1 && args[1].tag != V_NULL;
   if (x.tag != V_DATETIME && !looks_timed(x) && !zoned) return false;
@@ -74,7 +74,7 @@ bool svl_date_of_datetime(vm *v, int nargs, value *args, loc at, value *out) {
     vm_error_hint(v, at, zone_hint, "E0407 date of the date-time %s needs a zone", value_display(x, true));
   }
   const char *zone = zone_arg(v, at, "date", args[1]);
-  svl_dt t = svl_datetime_parse(v, at, "date", x, NULL).as.dt;
+  dtime t = datetime_parse(v, at, "date", x, NULL).as.dt;
   int32_t east = !strcmp(zone, "offset") ? t.off * 60 : offset_in(v, at, "date", zone, t.sec);
   *out = v_date(dt_day_at(&t, east));
   return true;
@@ -83,7 +83,7 @@ bool svl_date_of_datetime(vm *v, int nargs, value *args, loc at, value *out) {
 /* in_zone(x, zone): the same instant, shown in the zone's offset then */
 BUILTIN(d_in_zone) {
   (void)nargs;
-  svl_dt t = svl_datetime_parse(v, at, "in_zone", args[0], NULL).as.dt;
+  dtime t = datetime_parse(v, at, "in_zone", args[0], NULL).as.dt;
   const char *zone = zone_arg(v, at, "in_zone", args[1]);
   int32_t east = offset_in(v, at, "in_zone", zone, t.sec);
   t.off = minutes_of(east);
@@ -94,8 +94,8 @@ BUILTIN(d_in_zone) {
 /* seconds_between(from, to): exact, with the fraction */
 BUILTIN(d_seconds_between) {
   (void)nargs;
-  svl_dt a = svl_datetime_parse(v, at, "seconds_between", args[0], NULL).as.dt;
-  svl_dt b = svl_datetime_parse(v, at, "seconds_between", args[1], NULL).as.dt;
+  dtime a = datetime_parse(v, at, "seconds_between", args[0], NULL).as.dt;
+  dtime b = datetime_parse(v, at, "seconds_between", args[1], NULL).as.dt;
   int64_t s = b.sec - a.sec;
   int32_t ns = b.nsec - a.nsec;
   dec whole = dec_from_int(s), frac, out;
@@ -105,9 +105,9 @@ BUILTIN(d_seconds_between) {
   return v_num(out);
 }
 
-const builtin svl_datetime_builtins[] = {
+const builtin datetime_builtins[] = {
     {"datetime", 1, 2, d_datetime, "x, zone"},
     {"in_zone", 2, 2, d_in_zone, "x, zone"},
     {"seconds_between", 2, 2, d_seconds_between, "from, to"},
 };
-const int svl_datetime_builtins_count = BUILTIN_COUNT(svl_datetime_builtins);
+const int datetime_builtins_count = BUILTIN_COUNT(datetime_builtins);

@@ -66,7 +66,7 @@ void *ld_vec_room(vm *v, loc at, void *p, size_t *cap, size_t len, size_t elem,
     nc *= 2;
   }
   if (nc > SIZE_MAX / elem) ld_too_big(v, at);
-  void *q = atomic ? svl_alloc_atomic(nc * elem) : svl_alloc(nc * elem);
+  void *q = atomic ? gc_alloc_atomic(nc * elem) : gc_alloc(nc * elem);
   if (len) memcpy(q, p, len * elem);
   *cap = nc;
   return q;
@@ -192,7 +192,7 @@ bool ld_unit_single(const unit_t *u) {
   return u && u != UNIT_TOO_COMPLEX && u->n == 1 && u->f[0].exp == 1;
 }
 
-void ld_type_desc(sbuf *b, const svl_type *t) {
+void ld_type_desc(sbuf *b, const vtype *t) {
   if (!t) {
     sb_puts(b, "any");
     return;
@@ -227,7 +227,7 @@ void ld_type_desc(sbuf *b, const svl_type *t) {
   }
 }
 
-const char *ld_type_str(const svl_type *t) {
+const char *ld_type_str(const vtype *t) {
   sbuf b;
   sb_init(&b);
   ld_type_desc(&b, t);
@@ -299,7 +299,7 @@ static int parse_plain(const char *s, size_t n, bool allow_sign, bool lead_zero_
   }
   if (i != n) return 0;
   char stack[128];
-  char *buf = n < sizeof stack ? stack : svl_alloc_atomic(n + 1);
+  char *buf = n < sizeof stack ? stack : gc_alloc_atomic(n + 1);
   size_t k = 0;
   for (size_t j = 0; j < n; j++)
     if (s[j] != ',' && s[j] != '_') buf[k++] = s[j];
@@ -439,7 +439,7 @@ static void bad_number(sbuf *why, const cell *c) {
  * of an allocation per cell. */
 static value cell_text(conv_ctx *x, const char *raw, size_t n) {
   if (n > TEXT_CACHE_LEN) return v_text(raw, n);
-  value *e = &x->texts[svl_hash(raw, n) % TEXT_CACHE];
+  value *e = &x->texts[gc_hash(raw, n) % TEXT_CACHE];
   if (e->tag == V_TEXT && e->as.text->len == n && memcmp(e->as.text->s, raw, n) == 0) return *e;
   *e = v_text(raw, n);
   return *e;
@@ -480,7 +480,7 @@ bool ld_same_def(const unit_def *d, const unit_t *u) {
  * spaces, a number dec_parse refuses) is left to ld_conv_cell's full path.
  * Inline, as loading a CSV calls it for every cell. */
 __attribute__((always_inline)) static inline bool conv_fast(conv_ctx *x, const char *raw,
-                                                            size_t n, const svl_type *t,
+                                                            size_t n, const vtype *t,
                                                             value *out) {
   bool any = !t || t->kind == T_ANY;
   if (t && t->kind == T_TEXT) {
@@ -527,7 +527,7 @@ __attribute__((always_inline)) static inline bool conv_fast(conv_ctx *x, const c
 
 /* Convert one text cell to type t.  On failure, writes the reason
  * ("expected GBP, got \"TBC\"") to why. */
-bool ld_conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t, value *out,
+bool ld_conv_cell(conv_ctx *x, const char *raw, size_t n, const vtype *t, value *out,
                       sbuf *why) {
   bool any = !t || t->kind == T_ANY;
   cell c;
@@ -565,7 +565,7 @@ bool ld_conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t, val
   case T_QUANTITY: {
     /* a quantity in the unit its cell names: 8 FTE, 52 weeks, £12k */
     const unit_def *d = c.k == C_MONEY ? unit_lookup(x->reg, money_codes[c.cur])
-                      : c.k == C_QTY ? unit_lookup(x->reg, svl_strndup(c.word, c.wlen)) : NULL;
+                      : c.k == C_QTY ? unit_lookup(x->reg, gc_strndup(c.word, c.wlen)) : NULL;
     if (d) {
       *out = v_qty(c.num, unit_from_def(d));
       return true;
@@ -625,7 +625,7 @@ bool ld_conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t, val
     }
     const unit_def *d = NULL;
     if (c.k == C_MONEY) d = unit_lookup(x->reg, money_codes[c.cur]);
-    if (c.k == C_QTY) d = unit_lookup(x->reg, svl_strndup(c.word, c.wlen));
+    if (c.k == C_QTY) d = unit_lookup(x->reg, gc_strndup(c.word, c.wlen));
     if (!ld_same_def(d, u)) break;
     *out = v_qty(c.num, u);
     return true;
@@ -729,7 +729,7 @@ bool ld_find_dup(vm *v, loc at, const char *const *names, size_t n, size_t *dup,
     return false;
   }
   if (n > SIZE_MAX / sizeof(named)) ld_too_big(v, at);
-  named *a = svl_alloc(n * sizeof(named));
+  named *a = gc_alloc(n * sizeof(named));
   for (size_t i = 0; i < n; i++) a[i].s = names[i], a[i].i = i;
   qsort(a, n, sizeof(named), cmp_named);
   bool found = false;
@@ -799,7 +799,7 @@ static bool csv_row(csvp *c, size_t *row_line) {
       /* the first quoted cell makes the buffer: a file without quotes
        * needs none, and an untouched 9 MB block still grew the heap
        * that later work then filled */
-      if (!c->out) c->out = svl_alloc_atomic_uncleared(n + 1);
+      if (!c->out) c->out = gc_alloc_atomic_uncleared(n + 1);
       char *o = c->out + c->outlen;
       size_t k = 0;
       p = q + 1;
@@ -859,7 +859,7 @@ static bool csv_row(csvp *c, size_t *row_line) {
   }
 }
 
-static bool csv_field_ok(const svl_type *t) {
+static bool csv_field_ok(const vtype *t) {
   return !t || (t->kind != T_LIST && t->kind != T_RECORD);
 }
 
@@ -874,17 +874,17 @@ static size_t reserve_rows(vm *v, const char *s, size_t n, size_t row_bytes) {
   size_t need = lines * (sizeof(record) + row_bytes + 2 * sizeof(value));
   if (need / 8 > n) need = n * 8;
   if (v->cfg.max_heap) {
-    size_t used = svl_gc_heap_bytes();
+    size_t used = gc_heap_bytes();
     size_t room = v->cfg.max_heap > used ? v->cfg.max_heap - used : 0;
     if (need > room / 2) need = room / 2;
   }
-  if (need > ((size_t)1 << 20)) svl_gc_reserve(need);
+  if (need > ((size_t)1 << 20)) gc_reserve(need);
   return lines;
 }
 
 value ld_load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
-                      const svl_type *type) {
-  const svl_type *rt = NULL;
+                      const vtype *type) {
+  const vtype *rt = NULL;
   if (type) {
     if (type->kind == T_RECORD) rt = type;
     else if (type->kind == T_LIST && type->elem && type->elem->kind == T_RECORD) rt = type->elem;
@@ -917,13 +917,13 @@ value ld_load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
   size_t row_line;
   if (!csv_row(&c, &row_line)) vm_error(v, at, "E0701 %s: the file is empty (a CSV file needs a header row)", name);
   size_t ncols = c.ncells;
-  const char **hdr = svl_alloc(ncols * sizeof(char *));
+  const char **hdr = gc_alloc(ncols * sizeof(char *));
   for (size_t i = 0; i < ncols; i++) {
     const char *h = c.cells[i].p;
     size_t hn = c.cells[i].len;
     trim(&h, &hn);
     if (hn == 0) vm_error(v, at, "E0701 %s:%zu: column %zu of the header has no name", name, row_line, i + 1);
-    hdr[i] = svl_strndup(h, hn);
+    hdr[i] = gc_strndup(h, hn);
   }
   size_t dup, orig;
   if (ld_find_dup(v, at, hdr, ncols, &dup, &orig))
@@ -937,9 +937,9 @@ value ld_load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
   const char **keys = hdr;
   if (rt) {
     nf = (size_t)(rt->nfields > 0 ? rt->nfields : 0);
-    map = svl_alloc_atomic((nf ? nf : 1) * sizeof(size_t));
+    map = gc_alloc_atomic((nf ? nf : 1) * sizeof(size_t));
     keys = rt->fnames;
-    bool *used = svl_alloc_atomic(ncols ? ncols : 1);
+    bool *used = gc_alloc_atomic(ncols ? ncols : 1);
     for (size_t f = 0; f < nf; f++) {
       map[f] = SIZE_MAX;
       for (size_t i = 0; i < ncols; i++)
@@ -968,14 +968,14 @@ value ld_load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
   /* typed rows are packed by their type (core/value.h rowfmt); a row
    * whose values do not fit (none should) stays an ordinary record */
   const rowfmt *fmt = rt ? rowfmt_for(rt) : NULL;
-  value *cells = fmt ? svl_alloc((nf ? nf : 1) * sizeof(value)) : NULL;
+  value *cells = fmt ? gc_alloc((nf ? nf : 1) * sizeof(value)) : NULL;
   /* The rows go straight into the list, made as long as the file has
    * lines (a row takes one at least, unless lines end in a lone CR):
    * doubling an array and copying it into the list touched three times
    * the list's pages. */
   size_t rcap = reserve_rows(v, s, n, fmt ? fmt->size : (nf ? nf : 1) * sizeof(value)) + 1;
   list *rows = list_new(rcap);
-  datasrc *ds = svl_alloc(sizeof *ds);
+  datasrc *ds = gc_alloc(sizeof *ds);
   ds->file = name, ds->cols = hdr, ds->ncols = ncols;
   while (csv_row(&c, &row_line)) {
     if (c.ncells != ncols) {
@@ -991,7 +991,7 @@ value ld_load_csv(vm *v, loc at, const char *name, const char *s, size_t n,
       size_t i = map ? map[f] : f;
       const char *cs = c.cells[i].p;
       size_t cn = c.cells[i].len;
-      const svl_type *ft = rt ? rt->ftypes[f] : NULL;
+      const vtype *ft = rt ? rt->ftypes[f] : NULL;
       if (conv_fast(&x, cs, cn, ft, &out[f])) continue;
       if (!ld_conv_cell(&x, cs, cn, ft, &out[f], &why)) {
         sb_printf(ld_errs_line(&errs), "%s:%zu: column '%s': %s", name, row_line, hdr[i], why.s);

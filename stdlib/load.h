@@ -19,15 +19,15 @@
  * .csv or .json.  type NULL: untyped conversion.  A record type or a list
  * of a record type for a CSV file (both give a list of records); any type
  * for a JSON file. Needs PERM_FILES. */
-value svl_load(vm *v, loc at, const char *path, const svl_type *type);
+value load_path(vm *v, loc at, const char *path, const vtype *type);
 
 /* Parse JSON text (n bytes, need not be NUL-terminated) into values:
  * objects -> records (key order kept), arrays -> lists, strings -> texts,
  * numbers -> exact decimals, true/false/null. */
-value svl_from_json_text(vm *v, loc at, const char *src, size_t n);
+value load_json_text(vm *v, loc at, const char *src, size_t n);
 
 /* load(path), load(path, Type), load(path, [Type]), from_json(text). */
-extern const builtin svl_data_builtins[];
-extern const int svl_data_builtins_count;
+extern const builtin data_builtins[];
+extern const int data_builtins_count;
 
 #endif

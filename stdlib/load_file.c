@@ -41,7 +41,7 @@ static const char *size_str(size_t n) {
   if (n >= ((size_t)1 << 30) && n % ((size_t)1 << 30) == 0) snprintf(buf, sizeof buf, "%zu GiB", n >> 30);
   else if (n >= ((size_t)1 << 20) && n % ((size_t)1 << 20) == 0) snprintf(buf, sizeof buf, "%zu MiB", n >> 20);
   else snprintf(buf, sizeof buf, "%zu bytes", n);
-  return svl_strdup(buf);
+  return gc_strdup(buf);
 }
 
 _Noreturn static void over_limit(vm *v, loc at, const char *shown, size_t limit) {
@@ -72,7 +72,7 @@ char *ld_read_data_file(vm *v, loc at, const char *shown, const char *full, size
   }
   /* not cleared: every byte up to len is read into it before it is used,
    * and zeroing 9 MB first touched every page twice */
-  char *buf = svl_alloc_atomic_uncleared(cap);
+  char *buf = gc_alloc_atomic_uncleared(cap);
   size_t len = 0;
   for (;;) {
     if (len == cap - 1) { /* full: at the end, or must grow */
@@ -92,7 +92,7 @@ char *ld_read_data_file(vm *v, loc at, const char *shown, const char *full, size
       }
       size_t nc = cap - 1 < 32768 ? 65536 + 1 : (cap - 1) * 2 + 1;
       if (nc - 1 > limit) nc = limit + 1;
-      char *nb = svl_alloc_atomic_uncleared(nc);
+      char *nb = gc_alloc_atomic_uncleared(nc);
       memcpy(nb, buf, len);
       buf = nb;
       cap = nc;
@@ -140,7 +140,7 @@ static enc_t enc_named(vm *v, loc at, const char *name) {
 static char *from_cp1252(vm *v, loc at, const char *shown, const char *s, size_t n, size_t line0,
                          size_t *out_n) {
   if (n > (SIZE_MAX - 1) / 3) ld_too_big(v, at);
-  char *out = svl_alloc_atomic(n * 3 + 1); /* at most 3 bytes a character (€) */
+  char *out = gc_alloc_atomic(n * 3 + 1); /* at most 3 bytes a character (€) */
   iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
   if (cd == (iconv_t)-1)
     vm_error(v, at, "E0705 %s: cannot decode Windows-1252 on this system: %s", shown, strerror(errno));
@@ -192,7 +192,7 @@ static void load_check(vm *v, loc at, const char *path, const char *what) {
   if (!path || !*path) vm_error(v, at, "E0704 %s: the path is empty", what);
 }
 
-static value load_with(vm *v, loc at, const char *path, const svl_type *type, fmt_t fmt, enc_t enc) {
+static value load_with(vm *v, loc at, const char *path, const vtype *type, fmt_t fmt, enc_t enc) {
   load_check(v, at, path, "load");
   if (fmt == FMT_BY_NAME) fmt = fmt_of(v, at, path);
   const char *full = vm_path(v, at, path);
@@ -207,7 +207,7 @@ static value load_with(vm *v, loc at, const char *path, const svl_type *type, fm
       S_ISREG(st.st_mode) && (uintmax_t)st.st_size > LOAD_WINDOW && (uintmax_t)st.st_size <= load_limit(v) &&
       ld_json_windowed(v, at, path, full, fmt == FMT_JSONL, LOAD_WINDOW, &x, &ds)) {
     vm_note_file(v, full, NULL, (size_t)st.st_size);
-    svl_gc_large_data();
+    gc_large_data();
     return ds->root = ld_json_convert(v, at, path, NULL, x, type, NULL);
   }
   size_t n;
@@ -216,18 +216,18 @@ static value load_with(vm *v, loc at, const char *path, const svl_type *type, fm
   if (enc == ENC_CP1252) s = from_cp1252(v, at, path, s, n, 1, &n);
   if (fmt == FMT_CSV) return ld_load_csv(v, at, path, s, n, type);
   x = ld_parse_json(v, at, path, s, n, fmt == FMT_JSONL, &ds);
-  if (n > LOAD_WINDOW) svl_gc_large_data();
+  if (n > LOAD_WINDOW) gc_large_data();
   /* Nothing a JSON load makes points into the bytes read (texts are
    * copies), and unless the VM keeps them for a file hash (vm_note_file)
    * they can go now rather than when the collector finds them unreached:
    * a stale copy of the pointer on the C stack kept a 5 MB package's
    * bytes to the end of the run (docs/ocds.md, "Benchmark"). */
-  if (v->cfg.file_hashes != SVL_FILE_HASH_LAZY) svl_gc_free((void *)raw);
+  if (v->cfg.file_hashes != SVL_FILE_HASH_LAZY) gc_free((void *)raw);
   ds->root = x = ld_json_convert(v, at, path, NULL, x, type, NULL);
   return x;
 }
 
-value svl_load(vm *v, loc at, const char *path, const svl_type *type) {
+value load_path(vm *v, loc at, const char *path, const vtype *type) {
   return load_with(v, at, path, type, FMT_BY_NAME, enc_named(v, at, v->cfg.load_encoding));
 }
 
@@ -237,7 +237,7 @@ value svl_load(vm *v, loc at, const char *path, const svl_type *type) {
 
 typedef struct {
   const char *path, *full;
-  const svl_type *type; /* each item's, or NULL */
+  const vtype *type; /* each item's, or NULL */
   enc_t enc;
   const char *items; /* items: "releases": the top-level array streamed, or NULL */
 } stream_def;
@@ -299,7 +299,7 @@ static bool spass_fill(vm *v, loc at, spass *p) {
     if (p->end > p->limit) item_too_big(v, at, p);
     size_t nc = p->cap * 2;
     while (p->end + 3 * want + 1 > nc) nc *= 2;
-    char *nb = svl_alloc_atomic(nc);
+    char *nb = gc_alloc_atomic(nc);
     memcpy(nb, p->buf, p->end);
     p->buf = nb;
     p->cap = nc;
@@ -393,7 +393,7 @@ static bool spass_scan(spass *p) {
 /* A pass over d's file, read chunk bytes at a time; NULL (errno set)
  * when it cannot be opened. */
 static spass *spass_new(vm *v, const stream_def *d, size_t chunk) {
-  spass *p = svl_alloc(sizeof *p);
+  spass *p = gc_alloc(sizeof *p);
   p->d = d;
   p->cd = (iconv_t)-1;
   p->limit = load_limit(v);
@@ -402,12 +402,12 @@ static spass *spass_new(vm *v, const stream_def *d, size_t chunk) {
   p->cap = 4 * chunk;
   p->f = open_regular(d->full);
   if (!p->f) return NULL;
-  p->buf = svl_alloc_atomic(p->cap);
-  p->raw = svl_alloc_atomic(chunk);
+  p->buf = gc_alloc_atomic(p->cap);
+  p->raw = gc_alloc_atomic(chunk);
   return p;
 }
 
-static void *stream_open(vm *v, loc at, const svl_stream *s) {
+static void *stream_open(vm *v, loc at, const vstream *s) {
   const stream_def *d = s->data;
   spass *p = spass_new(v, d, STREAM_CHUNK);
   if (!p) ld_io_fail(v, at, d->path, d->full, errno);
@@ -426,7 +426,7 @@ static void *stream_open(vm *v, loc at, const svl_stream *s) {
       vm_error(v, at, "E0705 %s: cannot decode Windows-1252 on this system: %s", d->path, strerror(e));
     }
   }
-  svl_gc_finalizer(p, spass_finalize, NULL);
+  gc_finalizer(p, spass_finalize, NULL);
   return p;
 }
 
@@ -520,15 +520,15 @@ static void spass_key(vm *v, loc at, spass *p, const char *k) {
     const char **old = p->pkeys;
     size_t oc = p->pkcap;
     p->pkcap = oc ? 2 * oc : 16;
-    p->pkeys = svl_alloc(p->pkcap * sizeof *p->pkeys);
+    p->pkeys = gc_alloc(p->pkcap * sizeof *p->pkeys);
     for (size_t i = 0; i < oc; i++) {
       if (!old[i]) continue;
-      size_t j = svl_hash(old[i], strlen(old[i])) & (p->pkcap - 1);
+      size_t j = gc_hash(old[i], strlen(old[i])) & (p->pkcap - 1);
       while (p->pkeys[j]) j = (j + 1) & (p->pkcap - 1);
       p->pkeys[j] = old[i];
     }
   }
-  size_t j = svl_hash(k, strlen(k)) & (p->pkcap - 1);
+  size_t j = gc_hash(k, strlen(k)) & (p->pkcap - 1);
   for (; p->pkeys[j]; j = (j + 1) & (p->pkcap - 1)) {
     if (strcmp(p->pkeys[j], k) != 0) continue;
     sbuf b;
@@ -630,7 +630,7 @@ static bool stream_next(vm *v, loc at, void *state, value *out) {
       return false;
     }
     size_t line = p->line;
-    datasrc *ds = svl_alloc(sizeof *ds);
+    datasrc *ds = gc_alloc(sizeof *ds);
     ds->file = p->d->path;
     value x = spass_parse(v, at, p, spass_span(v, at, p), ds);
     p->items++;
@@ -658,18 +658,18 @@ static bool stream_next(vm *v, loc at, void *state, value *out) {
   }
 }
 
-static value stream_value(vm *v, loc at, const char *path, const svl_type *type, enc_t enc, const char *items) {
+static value stream_value(vm *v, loc at, const char *path, const vtype *type, enc_t enc, const char *items) {
   load_check(v, at, path, "stream");
   fmt_t fmt = fmt_of(v, at, path);
   if (fmt == FMT_CSV) vm_error(v, at, "E0704 stream: '%s' is CSV: stream reads JSON Lines (.jsonl) and concatenated JSON", path);
   if (items && !*items) vm_error(v, at, "E0704 stream: items: names the package's array (releases, records), not an empty text");
-  stream_def *d = svl_alloc(sizeof *d);
+  stream_def *d = gc_alloc(sizeof *d);
   d->path = path;
   d->full = vm_path(v, at, path);
   d->type = type && type->kind == T_LIST ? type->elem : type; /* [T] and T both mean items of T */
   d->enc = enc;
   d->items = items;
-  svl_stream *s = svl_alloc(sizeof *s);
+  vstream *s = gc_alloc(sizeof *s);
   s->desc = path;
   s->open = stream_open;
   s->next = stream_next;
@@ -694,7 +694,7 @@ static bool window_more(jparser *j, size_t keep) {
 
 bool ld_json_windowed(vm *v, loc at, const char *path, const char *full, bool seq, size_t chunk, value *out,
                       datasrc **dsp) {
-  stream_def *d = svl_alloc(sizeof *d);
+  stream_def *d = gc_alloc(sizeof *d);
   d->path = path;
   d->full = full;
   spass *p = spass_new(v, d, chunk);
@@ -702,19 +702,19 @@ bool ld_json_windowed(vm *v, loc at, const char *path, const char *full, bool se
   jwin w = {.more = window_more, .ctx = p, .fit = chunk};
   int r = ld_parse_json_window(v, at, path, &w, seq, out, dsp);
   spass_close(p);
-  svl_gc_free(p->buf);
-  svl_gc_free(p->raw);
+  gc_free(p->buf);
+  gc_free(p->raw);
   if (r == JW_RAISED) longjmp(*v->jmp, 1);
   return r == JW_OK;
 }
 
 /* ---- builtins ------------------------------------------------------------ */
 
-static const svl_type *type_arg(vm *v, loc at, value t) {
+static const vtype *type_arg(vm *v, loc at, value t) {
   if (t.tag == V_TYPE && t.as.type) return t.as.type;
   if (t.tag == V_LIST && t.as.list->n == 1 && t.as.list->items[0].tag == V_TYPE &&
       t.as.list->items[0].as.type) {
-    svl_type *l = svl_alloc(sizeof(svl_type));
+    vtype *l = gc_alloc(sizeof(vtype));
     l->kind = T_LIST;
     l->elem = t.as.list->items[0].as.type;
     return l;
@@ -737,7 +737,7 @@ static const char *opt_arg(vm *v, loc at, int nargs, value *args, int i, const c
 
 static value bi_load(vm *v, int nargs, value *args, loc at) {
   const char *path = path_arg(v, at, args[0], "load");
-  const svl_type *t = nargs > 1 && args[1].tag != V_NULL ? type_arg(v, at, args[1]) : NULL;
+  const vtype *t = nargs > 1 && args[1].tag != V_NULL ? type_arg(v, at, args[1]) : NULL;
   const char *f = opt_arg(v, at, nargs, args, 2, "format"), *e = opt_arg(v, at, nargs, args, 3, "encoding");
   return load_with(v, at, path, t, f ? fmt_named(v, at, f) : FMT_BY_NAME,
                    enc_named(v, at, e ? e : v->cfg.load_encoding));
@@ -745,7 +745,7 @@ static value bi_load(vm *v, int nargs, value *args, loc at) {
 
 static value bi_stream(vm *v, int nargs, value *args, loc at) {
   const char *path = path_arg(v, at, args[0], "stream");
-  const svl_type *t = nargs > 1 && args[1].tag != V_NULL ? type_arg(v, at, args[1]) : NULL;
+  const vtype *t = nargs > 1 && args[1].tag != V_NULL ? type_arg(v, at, args[1]) : NULL;
   const char *e = opt_arg(v, at, nargs, args, 2, "encoding"), *items = opt_arg(v, at, nargs, args, 3, "items");
   return stream_value(v, at, path, t, enc_named(v, at, e ? e : v->cfg.load_encoding), items);
 }
@@ -753,7 +753,7 @@ static value bi_stream(vm *v, int nargs, value *args, loc at) {
 static value bi_from_json(vm *v, int nargs, value *args, loc at) {
   (void)nargs;
   const text *t = vm_want_text(v, at, args[0], "text");
-  return svl_from_json_text(v, at, t->s, t->len);
+  return load_json_text(v, at, t->s, t->len);
 }
 
 /* parse_number(x) and the others: a value or null, a reason or null;
@@ -803,7 +803,7 @@ static value bi_parse_percent_problem(vm *v, int nargs, value *args, loc at) {
   return parse_builtin(args[0], true, true);
 }
 
-const builtin svl_data_builtins[] = {
+const builtin data_builtins[] = {
     {"parse_number", 1, 1, bi_parse_number, "x"},
     {"parse_percent", 1, 1, bi_parse_percent, "x"},
     {"parse_number_problem", 1, 1, bi_parse_number_problem, "x"},
@@ -812,4 +812,4 @@ const builtin svl_data_builtins[] = {
     {"stream", 1, 4, bi_stream, "path, type, encoding, items"},
     {"from_json", 1, 1, bi_from_json, "text"},
 };
-const int svl_data_builtins_count = BUILTIN_COUNT(svl_data_builtins);
+const int data_builtins_count = BUILTIN_COUNT(data_builtins);

@@ -36,8 +36,8 @@ void ld_line_col(const char *s, size_t off, size_t *line, size_t *col);
 void ld_put_got(sbuf *b, const char *s, size_t n);
 bool ld_word_char(unsigned char c, bool first);
 bool ld_unit_single(const unit_t *u);
-void ld_type_desc(sbuf *b, const svl_type *t);
-const char *ld_type_str(const svl_type *t);
+void ld_type_desc(sbuf *b, const vtype *t);
+const char *ld_type_str(const vtype *t);
 /* Index of a name that repeats an earlier one (and that one's index). */
 bool ld_find_dup(vm *v, loc at, const char *const *names, size_t n, size_t *dup, size_t *orig);
 /* Why dec_parse refused a well-formed number. */
@@ -72,7 +72,7 @@ typedef struct {
 void ld_ctx_init(conv_ctx *x, vm *v, loc at);
 /* Convert one text cell to type t.  On failure, writes the reason
  * ("expected GBP, got \"TBC\"") to why. */
-bool ld_conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t, value *out, sbuf *why);
+bool ld_conv_cell(conv_ctx *x, const char *raw, size_t n, const vtype *t, value *out, sbuf *why);
 
 /* Text s[0..n) as one number (pct: as a percentage, where a bare number
  * is per cent: "70" is 70%), or false with the reason in why ("\"15-40%\"
@@ -81,7 +81,7 @@ bool ld_conv_cell(conv_ctx *x, const char *raw, size_t n, const svl_type *t, val
 bool ld_parse_text(const char *s, size_t n, bool pct, value *out, sbuf *why);
 
 /* ---- formats ------------------------------------------------------------ */
-value ld_load_csv(vm *v, loc at, const char *name, const char *s, size_t n, const svl_type *type);
+value ld_load_csv(vm *v, loc at, const char *name, const char *s, size_t n, const vtype *type);
 
 /* A JSON parser over s[0..n): line_base and col_base place its first byte
  * in the file (1 and 1 for a whole file; a stream parses one item at a
@@ -186,6 +186,6 @@ value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bo
  * field listed in one error, or (into) added to that list. */
 /* at: the path x has in its file (releases[3] of a streamed package),
  * which the paths of its errors start with; NULL for none. */
-value ld_json_convert(vm *v, loc at, const char *name, const char *path, value x, const svl_type *t, errlist *into);
+value ld_json_convert(vm *v, loc at, const char *name, const char *path, value x, const vtype *t, errlist *into);
 
 #endif

@@ -53,7 +53,7 @@ static const char *jchar(jparser *j, size_t p) {
   if (c < 0x20 || c == 0x7F) {
     char buf[32];
     snprintf(buf, sizeof buf, "character U+%04X", c);
-    return svl_strdup(buf);
+    return gc_strdup(buf);
   }
   int k = c < 0x80 ? 1 : utf8_valid_seq((const unsigned char *)j->s + p, j->n - p);
   if (k <= 0) k = 1;
@@ -169,7 +169,7 @@ static void *jtable_room(void *tab, size_t *cap, size_t n, size_t max, size_t si
   if (tab && 2 * (n + 1) <= *cap) return tab;
   if (tab && *cap >= max) return NULL;
   size_t nc = tab ? *cap * 2 : 256;
-  char *nt = svl_alloc(nc * size);
+  char *nt = gc_alloc(nc * size);
   for (size_t i = 0; tab && i < *cap; i++) {
     const char *e = (const char *)tab + i * size;
     void *first;
@@ -188,16 +188,16 @@ static void *jtable_room(void *tab, size_t *cap, size_t n, size_t max, size_t si
 
 static size_t jtext_hash(const void *e) {
   const text *t = *(const text *const *)e;
-  return svl_hash(t->s, t->len);
+  return gc_hash(t->s, t->len);
 }
 static size_t jkey_hash(const void *e) { return ((const jkey *)e)->h; }
 static size_t jshape_h(const void *e) { return ((const jshape *)e)->h; }
 
 jcache *ld_json_cache(bool whole) {
-  jcache *c = svl_alloc(sizeof *c);
+  jcache *c = gc_alloc(sizeof *c);
   c->tables = true;
   if (whole) c->tset = jtable_room(NULL, &c->tcap, 0, 0, sizeof *c->tset, jtext_hash);
-  else c->texts = svl_alloc(JSON_TEXTS * sizeof(value));
+  else c->texts = gc_alloc(JSON_TEXTS * sizeof(value));
   return c;
 }
 
@@ -208,7 +208,7 @@ static value jtext(jparser *j) {
   size_t n = j->str.len;
   jcache *c = j->cache;
   if (c && c->tset && n <= JSON_SHARE_LEN) {
-    unsigned h = svl_hash(s, n);
+    unsigned h = gc_hash(s, n);
     size_t i = h & (c->tcap - 1);
     for (; c->tset[i]; i = (i + 1) & (c->tcap - 1))
       if (c->tset[i]->len == n && memcmp(c->tset[i]->s, s, n) == 0) return (value){.tag = V_TEXT, .as.text = c->tset[i]};
@@ -223,7 +223,7 @@ static value jtext(jparser *j) {
     return x;
   }
   if (!c || !c->texts || n > JSON_TEXT_LEN) return v_text(s, n);
-  value *e = &c->texts[svl_hash(s, n) % JSON_TEXTS];
+  value *e = &c->texts[gc_hash(s, n) % JSON_TEXTS];
   if (e->tag == V_TEXT && e->as.text->len == n && memcmp(e->as.text->s, s, n) == 0) return *e;
   *e = v_text(s, n);
   return *e;
@@ -234,12 +234,12 @@ static const char *jkey_intern(jparser *j) {
   const char *s = j->str.s;
   size_t n = j->str.len;
   jcache *c = j->cache;
-  if (!c || !c->tables || n > JSON_TEXT_LEN) return svl_strndup(s, n);
-  unsigned h = svl_hash(s, n);
+  if (!c || !c->tables || n > JSON_TEXT_LEN) return gc_strndup(s, n);
+  unsigned h = gc_hash(s, n);
   size_t i = 0;
   for (i = h & (c->kcap - 1); c->keys && c->keys[i].s; i = (i + 1) & (c->kcap - 1))
     if (c->keys[i].h == h && c->keys[i].len == n && memcmp(c->keys[i].s, s, n) == 0) return c->keys[i].s;
-  const char *k = svl_strndup(s, n);
+  const char *k = gc_strndup(s, n);
   void *t = jtable_room(c->keys, &c->kcap, c->nkeys, 2 * JSON_KEYS, sizeof *c->keys, jkey_hash);
   if (t) {
     c->keys = t;
@@ -319,7 +319,7 @@ static void jdepth(jparser *j, size_t at) {
 
 /* The scratch stacks of a parser without a cache (from_json): its own. */
 static jcache *jscratch(jparser *j) {
-  if (!j->cache) j->cache = svl_alloc(sizeof *j->cache);
+  if (!j->cache) j->cache = gc_alloc(sizeof *j->cache);
   return j->cache;
 }
 
@@ -419,7 +419,7 @@ static value jobject(jparser *j) {
       ld_put_got(&b, ks[dup], strlen(ks[dup]));
       ld_json_fail(j, c->offs[kbase + dup], "duplicate key %s in an object", b.s);
     }
-    const char **own = svl_alloc(len * sizeof *own);
+    const char **own = gc_alloc(len * sizeof *own);
     memcpy(own, ks, len * sizeof *own);
     if (c->tables) jshape_add(c, own, len, h);
     shared = own;
@@ -650,7 +650,7 @@ value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bo
   if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, n -= 3;
   datasrc *ds = NULL;
   if (name) {
-    ds = svl_alloc(sizeof *ds);
+    ds = gc_alloc(sizeof *ds);
     ds->file = name;
   }
   if (dsp) *dsp = ds;
@@ -667,9 +667,9 @@ value ld_parse_json(vm *v, loc at, const char *name, const char *s, size_t n, bo
    * collector is paused meanwhile rather than marking the growing tree
    * again and again to free nothing (a tenth of the x40 benchmark's CPU
    * time).  An error resumes it before going on up. */
-  svl_gc_pause(true);
+  gc_pause(true);
   bool ok = vm_protect(v, parse_whole, &w);
-  svl_gc_pause(false);
+  gc_pause(false);
   if (!ok) longjmp(*v->jmp, 1);
   return w.x;
 }
@@ -689,7 +689,7 @@ static void parse_window(vm *v, void *ctx) {
 }
 
 int ld_parse_json_window(vm *v, loc at, const char *name, jwin *win, bool seq, value *out, datasrc **dsp) {
-  datasrc *ds = svl_alloc(sizeof *ds);
+  datasrc *ds = gc_alloc(sizeof *ds);
   ds->file = name;
   ds->seq = true; /* until a single value says otherwise */
   *dsp = ds;
@@ -698,16 +698,16 @@ int ld_parse_json_window(vm *v, loc at, const char *name, jwin *win, bool seq, v
   sb_init(&j.str);
   j.cache = ld_json_cache(true);
   jwhole w = {&j, seq, v_null, false};
-  svl_gc_pause(true); /* as in ld_parse_json */
+  gc_pause(true); /* as in ld_parse_json */
   bool ok = vm_protect(v, parse_window, &w);
-  svl_gc_pause(false);
+  gc_pause(false);
   if (!ok) return JW_RAISED;
   if (w.whole) return JW_WHOLE;
   *out = w.x;
   return JW_OK;
 }
 
-value svl_from_json_text(vm *v, loc at, const char *src, size_t n) {
+value load_json_text(vm *v, loc at, const char *src, size_t n) {
   return ld_parse_json(v, at, NULL, src, n, false, NULL);
 }
 
@@ -745,7 +745,7 @@ static sbuf *jc_err(jconv *c) {
   return b;
 }
 
-static void jc_expected(jconv *c, value x, const svl_type *t) {
+static void jc_expected(jconv *c, value x, const vtype *t) {
   sbuf *b = jc_err(c);
   sb_puts(b, "expected ");
   ld_type_desc(b, t);
@@ -778,7 +778,7 @@ static void path_cut(sbuf *p, size_t len) {
 
 /* A JSON text where the type wants a number, date, bool, quantity...: read
  * as a CSV cell would be, or x itself with the reason noted. */
-static value jconv_text(jconv *c, value x, const svl_type *t) {
+static value jconv_text(jconv *c, value x, const vtype *t) {
   value out;
   sbuf why;
   sb_init(&why);
@@ -790,7 +790,7 @@ static value jconv_text(jconv *c, value x, const svl_type *t) {
 /* An OCDS Value where the type wants money: its amount in that currency.
  * A null currency, another currency or a non-number amount is noted with
  * the JSON path (docs/ocds.md, "Values"); never a conversion. */
-static value jconv_ocds_value(jconv *c, value x, const svl_type *t) {
+static value jconv_ocds_value(jconv *c, value x, const vtype *t) {
   value a = rec_get(x.as.rec, (size_t)record_find(x.as.rec, "currency")), amt = v_null;
   long k = record_find(x.as.rec, "amount");
   if (k >= 0) amt = rec_get(x.as.rec, (size_t)k);
@@ -808,7 +808,7 @@ static value jconv_ocds_value(jconv *c, value x, const svl_type *t) {
   return x;
 }
 
-static value jconv_value(jconv *c, value x, const svl_type *t) {
+static value jconv_value(jconv *c, value x, const vtype *t) {
   if (!t || t->kind == T_ANY) return x;
   if (x.tag == V_NULL) {
     if (t->opt) return x;
@@ -910,14 +910,14 @@ static value jconv_value(jconv *c, value x, const svl_type *t) {
   return x;
 }
 
-value ld_json_convert(vm *v, loc at, const char *name, const char *path, value x, const svl_type *t, errlist *into) {
+value ld_json_convert(vm *v, loc at, const char *name, const char *path, value x, const vtype *t, errlist *into) {
   if (!t) return x;
   jconv c;
   ld_ctx_init(&c.x, v, at);
   c.name = name;
   c.errs = into;
   if (!into) {
-    c.errs = svl_alloc(sizeof *c.errs);
+    c.errs = gc_alloc(sizeof *c.errs);
     ld_errs_init(c.errs);
   }
   sb_init(&c.path);

@@ -205,7 +205,7 @@ static size_t key_hash(value k) {
   return k.tag;
 }
 
-value svl_table_join(vm *v, value lv, value rv, value kv, loc at) {
+value lookup_table_join(vm *v, value lv, value rv, value kv, loc at) {
   const list *left = want_rows(v, at, "join", "the first table", lv);
   const list *right = want_rows(v, at, "join", "the second table", rv);
   if (kv.tag != V_TEXT) vm_error(v, at, "E0402 join expects a column name (a text) as its third argument, got %s", value_type_name(kv));
@@ -214,8 +214,8 @@ value svl_table_join(vm *v, value lv, value rv, value kv, loc at) {
   /* the right table's rows by key: buckets chained through next[] */
   size_t nb = 16;
   while (nb < right->n * 2) nb *= 2;
-  long *head = svl_alloc_atomic(nb * sizeof(long)), *next = svl_alloc_atomic((right->n + 1) * sizeof(long));
-  value *rkeys = svl_alloc((right->n + 1) * sizeof(value));
+  long *head = gc_alloc_atomic(nb * sizeof(long)), *next = gc_alloc_atomic((right->n + 1) * sizeof(long));
+  value *rkeys = gc_alloc((right->n + 1) * sizeof(value));
   for (size_t b = 0; b < nb; b++) head[b] = -1;
   for (size_t j = right->n; j-- > 0;) {
     rkeys[j] = key_of(v, at, "join", right->items[j].as.rec, j, key, rname);
@@ -223,7 +223,7 @@ value svl_table_join(vm *v, value lv, value rv, value kv, loc at) {
     next[j] = head[b];
     head[b] = (long)j;
   }
-  bool *rused = svl_alloc_atomic(right->n + 1);
+  bool *rused = gc_alloc_atomic(right->n + 1);
   value *out = NULL;
   size_t nout = 0, cap = 0;
   sbuf miss;
@@ -257,7 +257,7 @@ value svl_table_join(vm *v, value lv, value rv, value kv, loc at) {
         if (record_find(l, r->keys[f]) < 0) o->keys[p] = r->keys[f], o->vals[p++] = rec_get(r, f);
       if (nout == cap) {
         size_t c = cap ? cap * 2 : 16;
-        value *n2 = svl_alloc(c * sizeof(value));
+        value *n2 = gc_alloc(c * sizeof(value));
         if (nout) memcpy(n2, out, nout * sizeof(value));
         out = n2, cap = c;
       }
@@ -291,7 +291,7 @@ value svl_table_join(vm *v, value lv, value rv, value kv, loc at) {
   return v_list(res);
 }
 
-const builtin svl_lookup_builtins[] = {
+const builtin lookup_builtins[] = {
     {"lookup", 3, 4, b_lookup, "rows, key, value, default"},
 };
-const int svl_lookup_builtins_count = BUILTIN_COUNT(svl_lookup_builtins);
+const int lookup_builtins_count = BUILTIN_COUNT(lookup_builtins);

@@ -7,9 +7,9 @@
 
 /* The rows of left joined with the rows of right whose `key` column is
  * equal; every row of either table must have a partner (E0711). */
-value svl_table_join(vm *v, value left, value right, value key, loc at);
+value lookup_table_join(vm *v, value left, value right, value key, loc at);
 
-extern const builtin svl_lookup_builtins[];
-extern const int svl_lookup_builtins_count;
+extern const builtin lookup_builtins[];
+extern const int lookup_builtins_count;
 
 #endif

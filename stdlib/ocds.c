@@ -55,7 +55,7 @@ typedef struct mnode {
 } mnode;
 
 static mnode *mnew(int kind) {
-  mnode *m = svl_alloc(sizeof *m);
+  mnode *m = gc_alloc(sizeof *m);
   m->kind = kind;
   return m;
 }
@@ -63,9 +63,9 @@ static mnode *mnew(int kind) {
 static void madd(mnode *m, const char *key, value id, mnode *kid) {
   if (m->n == m->cap) {
     size_t cap = m->cap ? m->cap * 2 : 8;
-    const char **k = svl_alloc(cap * sizeof *k);
-    value *ids = svl_alloc(cap * sizeof *ids);
-    mnode **kids = svl_alloc(cap * sizeof *kids);
+    const char **k = gc_alloc(cap * sizeof *k);
+    value *ids = gc_alloc(cap * sizeof *ids);
+    mnode **kids = gc_alloc(cap * sizeof *kids);
     if (m->n) {
       memcpy(k, m->keys, m->n * sizeof *k);
       memcpy(ids, m->ids, m->n * sizeof *ids);
@@ -84,7 +84,7 @@ static size_t path_push(pathbuf *p, const char *key, char sep) {
   size_t mark = p->len, k = strlen(key);
   if (p->len + k + 2 > p->cap) {
     size_t cap = (p->len + k + 2) * 2;
-    char *s = svl_alloc_atomic(cap);
+    char *s = gc_alloc_atomic(cap);
     if (p->len) memcpy(s, p->s, p->len);
     p->s = s, p->cap = cap;
   }
@@ -188,9 +188,9 @@ static bool mvalue(const mnode *m, value *out) {
     *out = m->lit;
     return true;
   }
-  value *vals = svl_alloc((m->n ? m->n : 1) * sizeof *vals);
+  value *vals = gc_alloc((m->n ? m->n : 1) * sizeof *vals);
   size_t n = 0;
-  const char **keys = svl_alloc((m->n ? m->n : 1) * sizeof *keys);
+  const char **keys = gc_alloc((m->n ? m->n : 1) * sizeof *keys);
   for (size_t i = 0; i < m->n; i++)
     if ((m->kind == M_ARR || m->keys[i]) && m->kids[i] && mvalue(m->kids[i], &vals[n])) keys[n++] = m->keys[i];
   if (n == 0) return false;
@@ -219,7 +219,7 @@ static bool mvalue(const mnode *m, value *out) {
   }
   /* packed like a loaded object (core/value.h record_tagged): a compiled
    * release is as big as the releases it merges */
-  const char **ks = svl_alloc((n ? n : 1) * sizeof *ks);
+  const char **ks = gc_alloc((n ? n : 1) * sizeof *ks);
   memcpy(ks, keys, n * sizeof *keys);
   *out = v_rec(record_tagged(n, ks, vals));
   return true;
@@ -233,7 +233,7 @@ static value field(const record *r, const char *name) {
 typedef struct {
   const record *r;
   const char *ocid;
-  svl_dt date;
+  dtime date;
   size_t order, first; /* position in the input; first position of its ocid */
 } dated;
 
@@ -291,7 +291,7 @@ BUILTIN(o_merge) {
   if (x.tag != V_LIST)
     vm_error(v, at, "E0402 ocds_merge expects a list of releases or a release package, got %s", value_type_name(x));
   const list *l = x.as.list;
-  dated *rs = svl_alloc((l->n ? l->n : 1) * sizeof *rs);
+  dated *rs = gc_alloc((l->n ? l->n : 1) * sizeof *rs);
   for (size_t i = 0; i < l->n; i++) {
     if (l->items[i].tag != V_RECORD)
       vm_error(v, at, "E0402 ocds_merge: releases[%zu] is %s, not a release", i + 1, value_type_name(l->items[i]));
@@ -301,7 +301,7 @@ BUILTIN(o_merge) {
     if (date.tag != V_TEXT)
       vm_error_hint(v, at, "the merge orders releases by their date, which OCDS requires",
                     "E0407 ocds_merge: releases[%zu] (ocid %s) has no date", i + 1, ocid.as.text->s);
-    svl_dt t;
+    dtime t;
     dt_status st = dt_parse(date.as.text->s, date.as.text->len, &t);
     if (st != DT_OK && st != DT_NO_OFFSET) /* a date without offset is ordered as if in UTC */
       vm_error(v, at, "E0407 ocds_merge: releases[%zu].date %s is not a date-time: %s", i + 1,
@@ -340,7 +340,7 @@ static const char *origin(value x, value where) {
   return b.s ? b.s : "";
 }
 
-value svl_ocds_money(vm *v, loc at, value x, value where) {
+value ocds_money(vm *v, loc at, value x, value where) {
   if (x.tag == V_NULL) return x;
   if (x.tag == V_NUM && unit_is_money(x.unit)) return x;
   if (x.tag != V_RECORD)
@@ -368,7 +368,7 @@ value svl_ocds_money(vm *v, loc at, value x, value where) {
 
 /* money(x, where = null) */
 BUILTIN(o_money) {
-  return svl_ocds_money(v, at, args[0], nargs > 1 ? args[1] : v_null);
+  return ocds_money(v, at, args[0], nargs > 1 ? args[1] : v_null);
 }
 
 /* ---- award-criteria weights --------------------------------------------- */
@@ -428,7 +428,7 @@ BUILTIN(o_weight) {
     trim(&a, &an), trim(&b, &bn);
     if (an && a[an - 1] == '%') an--, trim(&a, &an);
     if (!weight_number(a, an, &lo) || !weight_number(b, bn, &hi) || dec_cmp(lo, hi) > 0) return v_null;
-    range *r = svl_alloc(sizeof *r);
+    range *r = gc_alloc(sizeof *r);
     r->lo = v_pct(hundredth(lo));
     r->hi = v_pct(hundredth(hi));
     value out = {.tag = V_RANGE};
@@ -444,7 +444,7 @@ BUILTIN(o_weight) {
 static void flat(record *out, size_t *n, size_t *cap, value x, pathbuf *p, int depth);
 
 static void flat_put(record *out, size_t *n, const pathbuf *p, value x) {
-  out->keys[*n] = svl_strdup(p->s);
+  out->keys[*n] = gc_strdup(p->s);
   out->vals[(*n)++] = x;
 }
 
@@ -520,10 +520,10 @@ BUILTIN(o_flatten) {
   return v_rec(out);
 }
 
-const builtin svl_ocds_builtins[] = {
+const builtin ocds_builtins[] = {
     {"ocds_merge", 1, 1, o_merge, "releases"},
     {"money", 1, 2, o_money, "value, where"},
     {"ocds_weight", 1, 1, o_weight, "x"},
     {"ocds_flatten", 1, 1, o_flatten, "release"},
 };
-const int svl_ocds_builtins_count = BUILTIN_COUNT(svl_ocds_builtins);
+const int ocds_builtins_count = BUILTIN_COUNT(ocds_builtins);

@@ -9,9 +9,9 @@
  * an amount, an unknown code or a non-number amount is a runtime error
  * naming `where` (a text, or null) and the file and line the Value was
  * loaded from. */
-value svl_ocds_money(vm *v, loc at, value x, value where);
+value ocds_money(vm *v, loc at, value x, value where);
 
-extern const builtin svl_ocds_builtins[];
-extern const int svl_ocds_builtins_count;
+extern const builtin ocds_builtins[];
+extern const int ocds_builtins_count;
 
 #endif

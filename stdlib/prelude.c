@@ -41,11 +41,11 @@ static size_t checked_size(vm *v, loc at, const char *fname, size_t n, size_t si
 }
 
 static value *alloc_values(vm *v, loc at, const char *fname, size_t n) {
-  return svl_alloc(checked_size(v, at, fname, n, sizeof(value)));
+  return gc_alloc(checked_size(v, at, fname, n, sizeof(value)));
 }
 
 static size_t *alloc_sizes(vm *v, loc at, const char *fname, size_t n) {
-  return svl_alloc_atomic(checked_size(v, at, fname, n, sizeof(size_t)));
+  return gc_alloc_atomic(checked_size(v, at, fname, n, sizeof(size_t)));
 }
 
 static list *new_list(vm *v, loc at, const char *fname, size_t n) {
@@ -343,7 +343,7 @@ BUILTIN(p_mean) {
  * (the finest); *proto carries that unit and the percent flag. */
 static dec *magnitudes(vm *v, loc at, const char *fname, const list *l, value *proto) {
   value s = sum_of(v, at, fname, l);
-  dec *m = svl_alloc_atomic(checked_size(v, at, fname, l->n, sizeof(dec)));
+  dec *m = gc_alloc_atomic(checked_size(v, at, fname, l->n, sizeof(dec)));
   for (size_t i = 0; i < l->n; i++) {
     value x = l->items[i];
     m[i] = x.as.num;
@@ -521,7 +521,7 @@ static void vindex_init(vm *v, loc at, const char *fname, vindex *ix, size_t max
   while (cap < max * 2) cap *= 2; /* max is a list length, far below SIZE_MAX/4 */
   ix->mask = cap - 1;
   ix->slots = alloc_sizes(v, at, fname, cap);
-  ix->hashes = svl_alloc_atomic(checked_size(v, at, fname, max, sizeof(uint64_t)));
+  ix->hashes = gc_alloc_atomic(checked_size(v, at, fname, max, sizeof(uint64_t)));
   ix->reps = alloc_values(v, at, fname, max);
   ix->slow = alloc_sizes(v, at, fname, max);
   ix->n = ix->nslow = 0;
@@ -662,7 +662,7 @@ static void sort_keys(sorter *s, const char *fname, const list *l, value f) {
     if (i == 0 && key.tag == V_LIST && key.as.list->n >= 2 && key.as.list->n <= 16) {
       first = key;
       width = key.as.list->n;
-      flat = svl_alloc_atomic_uncleared(checked_size(v, s->at, fname, n, width * sizeof *flat));
+      flat = gc_alloc_atomic_uncleared(checked_size(v, s->at, fname, n, width * sizeof *flat));
     }
     if (flat && flat_key(key, first.as.list, flat + i * width)) continue;
     flat = NULL;
@@ -700,7 +700,7 @@ BUILTIN(p_reverse) {
   if (x.tag == V_TEXT) {
     /* By code points, so a reversed text is still valid UTF-8. */
     const text *t = x.as.text;
-    char *out = svl_alloc_atomic(t->len + 1);
+    char *out = gc_alloc_atomic(t->len + 1);
     size_t end = t->len, k = 0;
     while (end > 0) {
       size_t start = end - 1;
@@ -768,7 +768,7 @@ BUILTIN(p_group_by) {
   for (size_t i = 0; i < l->n; i++) gid[i] = vindex_add(&ix, keys[i]);
   size_t *count = alloc_sizes(v, at, "group_by", ix.n);
   for (size_t i = 0; i < l->n; i++) count[gid[i]]++;
-  list **items = svl_alloc(checked_size(v, at, "group_by", ix.n, sizeof(list *)));
+  list **items = gc_alloc(checked_size(v, at, "group_by", ix.n, sizeof(list *)));
   list *out = list_new(ix.n);
   for (size_t g = 0; g < ix.n; g++) {
     items[g] = list_new(count[g]);
@@ -789,7 +789,7 @@ BUILTIN(p_group_by) {
 
 /* count(stream[, f]): the items of a stream, read one at a time. */
 static value count_stream(vm *v, loc at, int nargs, value *args) {
-  const svl_stream *s = args[0].as.stream;
+  const vstream *s = args[0].as.stream;
   value f = nargs > 1 ? want_fn(v, at, "count", args[1]) : v_null, x;
   int64_t k = 0;
   void *pass = s->open(v, at, s);
@@ -976,7 +976,7 @@ static value map_case(vm *v, value x, loc at, const char *fname, bool up) {
   pthread_once(&once, case_locale_init);
   const text *t = want_text(v, at, fname, x);
   /* a code point's bytes grow by at most half (2 -> 3) */
-  char *out = svl_alloc_atomic(t->len + t->len / 2 + 4);
+  char *out = gc_alloc_atomic(t->len + t->len / 2 + 4);
   size_t o = 0;
   for (size_t i = 0; i < t->len;) {
     const unsigned char *p = (const unsigned char *)t->s + i;
@@ -1030,7 +1030,7 @@ BUILTIN(p_split) {
  * is "1, £2.00"). */
 BUILTIN(p_join) {
   /* join(left, right, key): two tables by a key column (stdlib/lookup.c) */
-  if (nargs == 3) return svl_table_join(v, args[0], args[1], args[2], at);
+  if (nargs == 3) return lookup_table_join(v, args[0], args[1], args[2], at);
   const list *l = want_list(v, at, "join", args[0]);
   const text *sep = NULL;
   if (nargs > 1) {
@@ -1186,7 +1186,7 @@ BUILTIN(p_merge) {
  * 9999.  A date is returned as it is, so date(x) accepts either. */
 BUILTIN(p_date) {
   value x = args[0], dt;
-  if (svl_date_of_datetime(v, nargs, args, at, &dt)) return dt; /* stdlib/datetime.c */
+  if (datetime_date_of(v, nargs, args, at, &dt)) return dt; /* stdlib/datetime.c */
   if (x.tag == V_DATE) return x;
   if (x.tag != V_TEXT) vm_error(v, at, "E0402 date expects a text like \"2026-04-01\", got %s", tname(x));
   int32_t d;
@@ -1345,7 +1345,7 @@ bool prelude_borrows(const builtin *b) {
          b->fn == p_min || b->fn == p_max;
 }
 
-const builtin svl_prelude[] = {
+const builtin prelude_builtins[] = {
     /* math */
     {"abs", 1, 1, p_abs, "x"},
     {"min", 1, -1, p_min, "xs"},
@@ -1424,4 +1424,4 @@ const builtin svl_prelude[] = {
     {"type_of", 1, 1, p_type_of, "x"},
 };
 
-const int svl_prelude_count = BUILTIN_COUNT(svl_prelude);
+const int prelude_builtins_count = BUILTIN_COUNT(prelude_builtins);

@@ -80,7 +80,7 @@ PUBLIC int svl_complete(svl_vm *v, const char *text, size_t len, const char **ou
   size_t w = len;
   while (w > 0 && ident(text[w - 1])) w--;
   if (word_start) *word_start = w;
-  cands c = {out, max, 0, svl_strndup(text + w, len - w), len - w};
+  cands c = {out, max, 0, gc_strndup(text + w, len - w), len - w};
   if (w > 0 && text[w - 1] == '.') {
     size_t b = w - 1;
     for (;;) {
@@ -109,7 +109,7 @@ PUBLIC int svl_complete(svl_vm *v, const char *text, size_t len, const char **ou
   for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) offer(&c, keywords[i]);
   for (int i = 0; i < v->host.n; i++) offer(&c, v->host.names[i]);
   int nb = builtin_names(NULL, 0);
-  const char **bn = svl_alloc((size_t)(nb + 1) * sizeof *bn);
+  const char **bn = gc_alloc((size_t)(nb + 1) * sizeof *bn);
   builtin_names(bn, nb);
   for (int i = 0; i < nb; i++) offer(&c, bn[i]);
   return c.n;

@@ -56,7 +56,7 @@ static bool user_module(svl_vm *v, const module *m) {
 PUBLIC void svl_set_coverage(svl_vm *v, int on) { v->coverage = on != 0; }
 
 PUBLIC void svl_set_test_filter(svl_vm *v, const char *substring) {
-  v->test_filter = substring && *substring ? svl_strdup(substring) : NULL;
+  v->test_filter = substring && *substring ? gc_strdup(substring) : NULL;
 }
 
 PUBLIC svl_status svl_coverage_report(svl_vm *v, svl_format f, char **out, int *covered, int *total) {

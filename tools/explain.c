@@ -125,7 +125,7 @@ static const char *lib_name(const module *m) {
   s = s ? s + 1 : p;
   size_t n = strlen(s);
   if (n > 4 && !strcmp(s + n - 4, ".svl")) n -= 4;
-  return svl_strndup(s, n);
+  return gc_strndup(s, n);
 }
 
 /* A source file's name relative to the main file's directory, so no path
@@ -301,7 +301,7 @@ static int visible_kids(vm *v, const trace *t, const trace **out, int cap);
 /* Room for visible_kids' answer, on the heap: the renderers recurse once
  * per level of calls, and a 2 KB array in each frame overflowed a 256 KiB
  * host thread at 120 levels (issue 17). */
-static const trace **kids_buf(void) { return svl_alloc(256 * sizeof(const trace *)); }
+static const trace **kids_buf(void) { return gc_alloc(256 * sizeof(const trace *)); }
 
 static void tree_line(vm *v, sbuf *b, const trace *t) {
   if (explain_collapsed(v, t)) {
@@ -331,13 +331,13 @@ static void tree_line(vm *v, sbuf *b, const trace *t) {
  * as the evaluator's call depth allows). */
 static long nested_calls(const trace *t) {
   long n = 0, top = 0, cap = 64;
-  const trace **todo = svl_alloc((size_t)cap * sizeof *todo);
+  const trace **todo = gc_alloc((size_t)cap * sizeof *todo);
   todo[top++] = t;
   while (top) {
     const trace *x = todo[--top];
     for (int i = 0; i < x->nkids; i++) {
       if (top == cap) {
-        const trace **more = svl_alloc((size_t)cap * 2 * sizeof *more);
+        const trace **more = gc_alloc((size_t)cap * 2 * sizeof *more);
         memcpy(more, todo, (size_t)cap * sizeof *more);
         todo = more;
         cap *= 2;
@@ -577,7 +577,7 @@ static void hoist_lets(vm *v, const trace *t, const trace **out, int *n, int cap
 
 static void narrate_kids(vm *v, sbuf *b, const trace **k, int n, int depth, int max, bool lets_only) {
   if (lets_only) {
-    const trace **lets = svl_alloc(256 * sizeof *lets);
+    const trace **lets = gc_alloc(256 * sizeof *lets);
     int nl = 0;
     for (int i = 0; i < n && nl < 256; i++) {
       if (k[i]->decl && k[i]->decl->kind == N_LET) lets[nl++] = k[i];
@@ -624,7 +624,7 @@ static void narrate_kids(vm *v, sbuf *b, const trace **k, int n, int depth, int 
       explain_where(v, b, t);
       sb_putc(b, '\n');
       /* the earlier values those calls read */
-      const trace **lets = svl_alloc(64 * sizeof *lets);
+      const trace **lets = gc_alloc(64 * sizeof *lets);
       int nl = 0;
       for (int j = 0; j < run; j++) hoist_lets(v, k[i + j], lets, &nl, 64);
       narrate_kids(v, b, lets, nl, depth + 1, max, false);

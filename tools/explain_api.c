@@ -138,7 +138,7 @@ PUBLIC svl_status svl_explain_expr(svl_vm *v, const char *expr, const svl_explai
 static svl_status explain_expr(svl_vm *v, const char *expr, const svl_explain_options *o, bool earlier, char **out_s) {
   if (!out_s) return api_usage(v, "svl_explain_expr: no place for the explanation");
   *out_s = NULL;
-  if (!svl_gc_thread_ok()) return api_unattached(v);
+  if (!gc_thread_ok()) return api_unattached(v);
   if (!expr || !*expr) return api_usage(v, "explain: no expression given");
   svl_explain_options dflt;
   if (!o) {
@@ -149,9 +149,9 @@ static svl_status explain_expr(svl_vm *v, const char *expr, const svl_explain_op
     return api_usage(v, "explain: --plain is a narrative for people; use --format json without --plain for programs");
   if (o->format != SVL_FORMAT_TEXT && o->format != SVL_FORMAT_JSON && o->format != SVL_FORMAT_PLAIN)
     return api_usage(v, "explain: the format is text or json");
-  explain_session *xs = svl_alloc(sizeof *xs);
+  explain_session *xs = gc_alloc(sizeof *xs);
   xs->internals = o->internals;
-  xs->ids = o->ids ? svl_strdup(o->ids) : NULL;
+  xs->ids = o->ids ? gc_strdup(o->ids) : NULL;
   xs->base = v->main && v->main->src ? v->main->src->dir : NULL;
   explain_job j = {.o = o};
   svl_explain_options plain_o;
@@ -167,14 +167,14 @@ static svl_status explain_expr(svl_vm *v, const char *expr, const svl_explain_op
   if (st != SVL_OK) return st;
   explain_session *saved = v->xs;
   v->xs = earlier ? xs : NULL;
-  j.a = svl_alloc(sizeof *j.a);
-  j.a->name = svl_strdup(expr);
+  j.a = gc_alloc(sizeof *j.a);
+  j.a->name = gc_strdup(expr);
   j.a->kind = "root";
   j.a->args = "";
   st = explain_eval(v, na, j.a);
   if (st == SVL_OK && nb) {
-    j.b = svl_alloc(sizeof *j.b);
-    j.b->name = svl_strdup(o->vs);
+    j.b = gc_alloc(sizeof *j.b);
+    j.b->name = gc_strdup(o->vs);
     j.b->kind = "root";
     j.b->args = "";
     st = explain_eval(v, nb, j.b);
@@ -189,7 +189,7 @@ static svl_status explain_expr(svl_vm *v, const char *expr, const svl_explain_op
 PUBLIC svl_status svl_explain(svl_vm *v, const char *name, svl_format f, int max, char **out_s) {
   if (!out_s) return api_usage(v, "svl_explain: no place for the tree");
   *out_s = NULL;
-  if (!svl_gc_thread_ok()) return api_unattached(v);
+  if (!gc_thread_ok()) return api_unattached(v);
   if (!name || globals_find(&v->host, name) < 0) return api_usage(v, "explain: no such top-level name");
   svl_explain_options o;
   svl_explain_options_init(&o);
@@ -228,13 +228,13 @@ PUBLIC svl_status svl_explain_call(svl_vm *v, svl_value *fn, int nargs, svl_valu
                                    const char *const *names, svl_value *const *named, svl_format f, int max,
                                    char **out_s, svl_value **result) {
   if (result) *result = NULL;
-  if (!svl_gc_thread_ok()) return api_unattached(v);
+  if (!gc_thread_ok()) return api_unattached(v);
   if (!out_s) return api_usage(v, "svl_explain_call: no place for the tree");
   *out_s = NULL;
   host_args a;
   svl_status st = api_take_args(v, "svl_explain_call", fn, nargs, args, nnamed, names, named, &a);
   if (st != SVL_OK) return st;
-  trace *root = svl_alloc(sizeof *root);
+  trace *root = gc_alloc(sizeof *root);
   root->name = a.fn.tag == V_BUILTIN ? a.fn.as.builtin->name : a.fn.as.fn->name ? a.fn.as.fn->name : "fn";
   root->kind = f == SVL_FORMAT_JSON ? "root" : "let";
   sbuf b;

@@ -437,7 +437,7 @@ static void fit(dec *exact, dec *shown, int n, dec total, int rounding) {
 
 /* A criterion as the panel says it: social_value -> "social value". */
 static const char *words(const char *s) {
-  char *w = svl_strdup(s);
+  char *w = gc_strdup(s);
   for (char *p = w; *p; p++)
     if (*p == '_') *p = ' ';
   return w;
@@ -506,7 +506,7 @@ const char *trace_render_vs(vm *v, const trace *ta, const trace *tb, svl_format 
   if (!s.n) add_part(&s, "difference", ra.as.num, rb.as.num);
   else if (dec_cmp(sum, diff) != 0) add_part(&s, "rounding", sub_dec(diff, sum), dec_from_int(0));
   /* group by criterion, in order of appearance */
-  group *g = svl_alloc((size_t)s.n * sizeof *g);
+  group *g = gc_alloc((size_t)s.n * sizeof *g);
   int ng = 0, rounding = -1;
   for (int i = 0; i < s.n; i++) {
     int k = 0;
@@ -514,7 +514,7 @@ const char *trace_render_vs(vm *v, const trace *ta, const trace *tb, svl_format 
     if (k == ng) {
       g[ng].label = s.parts[i].label;
       g[ng].a = g[ng].b = dec_from_int(0);
-      g[ng].idx = svl_alloc((size_t)s.n * sizeof(int));
+      g[ng].idx = gc_alloc((size_t)s.n * sizeof(int));
       g[ng].n = 0;
       if (!strcmp(g[ng].label, "rounding")) rounding = ng;
       ng++;
@@ -523,15 +523,15 @@ const char *trace_render_vs(vm *v, const trace *ta, const trace *tb, svl_format 
     g[k].b = add_dec(g[k].b, s.parts[i].b);
     g[k].idx[g[k].n++] = i;
   }
-  dec *ex = svl_alloc((size_t)(ng + 1) * sizeof(dec)), *sh = svl_alloc((size_t)(ng + 1) * sizeof(dec));
+  dec *ex = gc_alloc((size_t)(ng + 1) * sizeof(dec)), *sh = gc_alloc((size_t)(ng + 1) * sizeof(dec));
   for (int k = 0; k < ng; k++) ex[k] = g[k].d = sub_dec(g[k].a, g[k].b);
   /* the difference as shown: exactly the shown totals' difference */
   dec shown_diff = sub_dec(explain_rounded(ra).as.num, explain_rounded(rb).as.num);
   fit(ex, sh, ng, shown_diff, rounding);
   for (int k = 0; k < ng; k++) {
     g[k].shown = sh[k];
-    g[k].sub_shown = svl_alloc((size_t)(g[k].n + 1) * sizeof(dec));
-    dec *se = svl_alloc((size_t)(g[k].n + 1) * sizeof(dec));
+    g[k].sub_shown = gc_alloc((size_t)(g[k].n + 1) * sizeof(dec));
+    dec *se = gc_alloc((size_t)(g[k].n + 1) * sizeof(dec));
     for (int j = 0; j < g[k].n; j++) {
       part *p = &s.parts[g[k].idx[j]];
       se[j] = sub_dec(p->a, p->b);

@@ -74,16 +74,16 @@ static void json_str(sbuf *b, const char *s) {
 
 static module *parse_text(svl_vm *v, const char *path, const char *text, size_t len, globals *g,
                           bool *resolved, diag *err) {
-  module *m = svl_alloc(sizeof *m);
+  module *m = gc_alloc(sizeof *m);
   m->path = path;
-  source *s = svl_alloc(sizeof *s);
+  source *s = gc_alloc(sizeof *s);
   s->name = path;
   const char *slash = strrchr(path, '/');
-  s->dir = slash ? svl_strndup(path, (size_t)(slash - path)) : "";
-  s->text = svl_strndup(text, len);
+  s->dir = slash ? gc_strndup(path, (size_t)(slash - path)) : "";
+  s->text = gc_strndup(text, len);
   s->len = len;
   m->src = s;
-  m->g = g ? g : svl_alloc(sizeof(globals));
+  m->g = g ? g : gc_alloc(sizeof(globals));
   memset(err, 0, sizeof *err);
   node *prog = parse_module(s, m, err);
   *resolved = false;
@@ -274,7 +274,7 @@ const char *lsp_header(const node *d) {
   if (!s) return d->name ? d->name : "";
   if (d->kind == N_COMP) return d->name;
   size_t a = d->at.start, e = d->at.end > s->len ? s->len : d->at.end;
-  if (d->kind == N_TYPE && e - a < 2000) return svl_strndup(s->text + a, e - a);
+  if (d->kind == N_TYPE && e - a < 2000) return gc_strndup(s->text + a, e - a);
   size_t i = a;
   while (i < e && s->text[i] != '\n') i++;
   while (i > a && (s->text[i - 1] == ' ' || s->text[i - 1] == '{' || s->text[i - 1] == '\r')) i--;
@@ -287,7 +287,7 @@ const char *lsp_header(const node *d) {
     sb_puts(&b, "…");
     return b.s;
   }
-  return svl_strndup(s->text + a, i - a);
+  return gc_strndup(s->text + a, i - a);
 }
 
 /* The comment lines right above a declaration, without their '#'. */
@@ -400,7 +400,7 @@ static bool csv_fields(const ldoc *d, const char *given, names *out) {
     /* "price (GBP)": the unit is not part of the field's name */
     char *paren = memchr(a, '(', (size_t)(b - a));
     if (paren) { b = paren; while (b > a && b[-1] == ' ') b--; }
-    if (b > a) add_name(out, svl_strndup(a, (size_t)(b - a)));
+    if (b > a) add_name(out, gc_strndup(a, (size_t)(b - a)));
     s = *e == ',' ? e + 1 : e;
   }
   return out->n > 0;
@@ -572,7 +572,7 @@ void lsp_diagnostics(ldoc *d, sbuf *b) {
 /* Findings on one line, with their diagnostics (code actions). */
 int lsp_line_findings(ldoc *d, int line, const finding **out) {
   findings f = doc_findings(d);
-  finding *keep = svl_alloc((size_t)(f.n + 1) * sizeof *keep);
+  finding *keep = gc_alloc((size_t)(f.n + 1) * sizeof *keep);
   int k = 0;
   for (int i = 0; i < f.n; i++) {
     const finding *x = &f.items[i];
@@ -788,7 +788,7 @@ static const char *hover_value(svl_vm *v, const char *path, const char *text, si
   c.max_depth = v->cfg.max_depth;
   c.stack_bytes = v->cfg.stack_bytes;
   const char *slash = strrchr(path, '/');
-  const char *allow[2] = {slash ? svl_strndup(path, (size_t)(slash - path)) : ".", NULL};
+  const char *allow[2] = {slash ? gc_strndup(path, (size_t)(slash - path)) : ".", NULL};
   c.allow_read = allow;
   svl_vm *sub = svl_new(&c);
   if (!sub) return NULL;
@@ -824,7 +824,7 @@ static const char *hover_value(svl_vm *v, const char *path, const char *text, si
   }
   if (h) {
     char *s = svl_format_value(sub, h, SVL_FORMAT_REPL);
-    *type = svl_strdup(svl_type_name(sub, h));
+    *type = gc_strdup(svl_type_name(sub, h));
     if (s) {
       size_t n = strlen(s);
       if (n > 400) {
@@ -836,7 +836,7 @@ static const char *hover_value(svl_vm *v, const char *path, const char *text, si
         sb_puts(&b, "…");
         out = b.s;
       } else {
-        out = svl_strdup(s);
+        out = gc_strdup(s);
       }
       free(s);
     }
@@ -870,7 +870,7 @@ static bool hover(ldoc *d, uint32_t off, hover_info *h) {
   const node *x = t.decl;
   sb_printf(&b, "```svl\n%s\n```\n", lsp_header(x));
   sb_printf(&b, "**%s**", lsp_kind_word(x));
-  if (x->kind == N_PARAM && x->a) sb_printf(&b, " · type `%s`", svl_strndup(x->a->at.src->text + x->a->at.start, x->a->at.end - x->a->at.start));
+  if (x->kind == N_PARAM && x->a) sb_printf(&b, " · type `%s`", gc_strndup(x->a->at.src->text + x->a->at.start, x->a->at.end - x->a->at.start));
   if (t.import) sb_printf(&b, " · from `%s`", t.import->name);
   else if (x->kind == N_IMPORT) {
     const module *m = lsp_import(d, x);
@@ -947,9 +947,9 @@ PUBLIC svl_status svl_analyze(svl_vm *v, const char *path, const char *src, size
   if (!json || !src || query < SVL_QUERY_DIAGNOSTICS || query > SVL_QUERY_ACTIONS || line < 0 || character < 0)
     return api_usage(v, "svl_analyze: bad arguments");
   if (len == SVL_NTS) len = strlen(src);
-  job *j = svl_alloc(sizeof *j);
-  j->path = svl_strdup(path && *path ? path : "<document>");
-  j->text = svl_strndup(src, len);
+  job *j = gc_alloc(sizeof *j);
+  j->path = gc_strdup(path && *path ? path : "<document>");
+  j->text = gc_strndup(src, len);
   j->len = len;
   j->q = query;
   j->line = line;

@@ -14,7 +14,7 @@ static bool ident(char c) {
 static char *splice(const char *t, size_t len, size_t a, size_t e, const char *with, size_t *n) {
   size_t w = strlen(with);
   *n = len - (e - a) + w;
-  char *s = svl_alloc_atomic(*n + 1);
+  char *s = gc_alloc_atomic(*n + 1);
   memcpy(s, t, a);
   memcpy(s + a, with, w);
   memcpy(s + a + w, t + e, len - e);
@@ -65,7 +65,7 @@ void lsp_completion_doc(svl_vm *v, ldoc *d, const char *path, const char *text, 
       }
       if (!found) break;
     }
-    char *blank = svl_alloc_atomic(e - b + 1);
+    char *blank = gc_alloc_atomic(e - b + 1);
     memset(blank, ' ', e - b);
     size_t m;
     cur = splice(cur, n, b, e, blank, &m);
@@ -74,7 +74,7 @@ void lsp_completion_doc(svl_vm *v, ldoc *d, const char *path, const char *text, 
   }
   if (!d->m->prog) {
     /* nothing parses: the cursor's own line goes too */
-    char *blank = svl_alloc_atomic(le - lb + 1);
+    char *blank = gc_alloc_atomic(le - lb + 1);
     memset(blank, ' ', le - lb);
     char *s = splice(text, len, lb, le, blank, &n);
     lsp_open(v, d, path, s, n);
@@ -143,12 +143,12 @@ static void stdlib_modules(ldoc *d, items *it) {
   while (p && *p) {
     const char *e = strchr(p, ':');
     size_t n = e ? (size_t)(e - p) : strlen(p);
-    DIR *dir = n ? opendir(svl_strndup(p, n)) : NULL;
+    DIR *dir = n ? opendir(gc_strndup(p, n)) : NULL;
     struct dirent *de;
     while (dir && (de = readdir(dir))) {
       size_t l = strlen(de->d_name);
       if (l > 4 && !strcmp(de->d_name + l - 4, ".svl") && de->d_name[0] != '_')
-        item(it, svl_strndup(de->d_name, l - 4), 9, "standard library module", NULL);
+        item(it, gc_strndup(de->d_name, l - 4), 9, "standard library module", NULL);
     }
     if (dir) closedir(dir);
     p += n + (e ? 1 : 0);
@@ -161,7 +161,7 @@ static void locals(ldoc *d, items *it, const lpath *p, size_t off) {
     const node *o = p->frames[f];
     if (o->kind == N_COMP) { item(it, o->name, 6, "variable", NULL); continue; }
     /* a frame's own declarations, not those of frames inside it */
-    const node **stack = svl_alloc(64 * sizeof *stack);
+    const node **stack = gc_alloc(64 * sizeof *stack);
     int n = 0, cap = 64;
     stack[n++] = o;
     while (n) {
@@ -174,7 +174,7 @@ static void locals(ldoc *d, items *it, const lpath *p, size_t off) {
       const node *kids[3] = {x->a, x->b, x->c};
       if (n + x->nkids + 3 > cap) {
         int nc = (n + x->nkids + 3) * 2;
-        const node **s = svl_alloc((size_t)nc * sizeof *s);
+        const node **s = gc_alloc((size_t)nc * sizeof *s);
         memcpy(s, stack, (size_t)n * sizeof *s);
         stack = s;
         cap = nc;
@@ -191,7 +191,7 @@ void lsp_completion(ldoc *d, size_t off, sbuf *b) {
   const char *t = d->text;
   size_t w = off;
   while (w > 0 && ident(t[w - 1])) w--;
-  items it = {b, 0, svl_strndup(t + w, off - w), off - w, NULL, 0, 0};
+  items it = {b, 0, gc_strndup(t + w, off - w), off - w, NULL, 0, 0};
   sb_puts(b, "[");
   lpath p;
   if (w > 0 && t[w - 1] == '.') {
@@ -247,7 +247,7 @@ void lsp_completion(ldoc *d, size_t off, sbuf *b) {
   }
   for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) item(&it, keywords[i], 14, "keyword", NULL);
   int nb = builtin_names(NULL, 0);
-  const char **bn = svl_alloc((size_t)(nb + 1) * sizeof *bn);
+  const char **bn = gc_alloc((size_t)(nb + 1) * sizeof *bn);
   builtin_names(bn, nb);
   for (int i = 0; i < nb; i++) {
     const builtin *x = builtin_find(bn[i]);
@@ -309,12 +309,12 @@ void lsp_signature(ldoc *d, size_t off, sbuf *b) {
   size_t s = e;
   while (s > 0 && (ident(t[s - 1]) || t[s - 1] == '.')) s--;
   if (s == e) { sb_puts(b, "null"); return; }
-  const char *callee = svl_strndup(t + s, e - s);
+  const char *callee = gc_strndup(t + s, e - s);
   const char *dot = strrchr(callee, '.');
   const char *name = dot ? dot + 1 : callee;
   const node *decl = NULL;
   if (dot) {
-    const node *imp = lsp_global(d->m, svl_strndup(callee, (size_t)(dot - callee)));
+    const node *imp = lsp_global(d->m, gc_strndup(callee, (size_t)(dot - callee)));
     if (imp && imp->kind == N_IMPORT) decl = lsp_global(lsp_import(d, imp), name);
   } else {
     decl = lsp_global(d->m, name);
@@ -324,7 +324,7 @@ void lsp_signature(ldoc *d, size_t off, sbuf *b) {
   while (a < off && (t[a] == ' ' || t[a] == '\n')) a++;
   size_t ae = a;
   while (ae < off && ident(t[ae])) ae++;
-  const char *named = ae > a && ae < off && t[ae] == ':' ? svl_strndup(t + a, ae - a) : NULL;
+  const char *named = ae > a && ae < off && t[ae] == ':' ? gc_strndup(t + a, ae - a) : NULL;
   int active = commas;
   sbuf lab, ps;
   sb_init(&lab);
@@ -334,7 +334,7 @@ void lsp_signature(ldoc *d, size_t off, sbuf *b) {
     for (int i = 0; i < decl->nkids; i++) {
       const node *pn = decl->kids[i];
       if (pn->kind != N_PARAM) continue;
-      const char *pt = svl_strndup(pn->at.src->text + pn->at.start, pn->at.end - pn->at.start);
+      const char *pt = gc_strndup(pn->at.src->text + pn->at.start, pn->at.end - pn->at.start);
       if (i) sb_puts(&lab, ", ");
       sb_puts(&lab, pt);
       sig_param(&ps, pt, i);
@@ -349,7 +349,7 @@ void lsp_signature(ldoc *d, size_t off, sbuf *b) {
     while (*pl) {
       const char *c = strchr(pl, ',');
       size_t n = c ? (size_t)(c - pl) : strlen(pl);
-      const char *pt = svl_strndup(pl, n);
+      const char *pt = gc_strndup(pl, n);
       sig_param(&ps, pt, i);
       if (named && !strncmp(pt, named, strlen(named)) && !ident(pt[strlen(named)])) active = i;
       i++;
@@ -396,7 +396,7 @@ static const char *between(const char *h, const char *open, const char *close) {
   if (!a) return NULL;
   a += strlen(open);
   const char *e = strstr(a, close);
-  return e && e > a ? svl_strndup(a, (size_t)(e - a)) : NULL;
+  return e && e > a ? gc_strndup(a, (size_t)(e - a)) : NULL;
 }
 
 void lsp_actions(ldoc *d, int line, sbuf *b) {
@@ -425,7 +425,7 @@ void lsp_actions(ldoc *d, int line, sbuf *b) {
     const char *pct = between(h, "write ", "%");
     if (pct && strncmp(h, "write the number", 16) != 0 && find_token(s, a, e, pct, &at)) {
       snprintf(title, sizeof title, "Write %s%%", pct);
-      action(b, &k, x, title, s, at, at + (uint32_t)strlen(pct), svl_strdup(title + 6), true);
+      action(b, &k, x, title, s, at, at + (uint32_t)strlen(pct), gc_strdup(title + 6), true);
       const char *frac = between(h, "or ", "% if it is a fraction");
       if (frac) {
         char with[120];

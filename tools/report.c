@@ -82,7 +82,7 @@ static void iso_names(rep *r) {
   if (r->iso) return;
   value all = r->f[F_BIDS].tag != V_NULL ? r->f[F_BIDS] : r->f[F_RANKING];
   const list *bl = all.as.list;
-  r->iso = svl_alloc((bl->n + (size_t)r->n + 1) * sizeof *r->iso);
+  r->iso = gc_alloc((bl->n + (size_t)r->n + 1) * sizeof *r->iso);
   for (size_t i = 0; i < bl->n + (size_t)r->n; i++) {
     const char *nm = i < bl->n ? rp_name_of(r, bl->items[i], (int)i) : r->names[i - bl->n];
     bool plain = true;
@@ -134,7 +134,7 @@ void rp_free_text(rep *r, const char *s) {
 const char *rp_label_of(rep *r, const char *key) {
   value l = rp_field_or_null(r->f[F_LABELS], key);
   if (l.tag == V_TEXT) return l.as.text->s;
-  char *t = svl_strdup(key);
+  char *t = gc_strdup(key);
   for (char *p = t; *p; p++)
     if (*p == '_') *p = ' ';
   return t;
@@ -217,8 +217,8 @@ void rp_load_ranking(rep *r) {
   const list *l = r->f[F_RANKING].as.list;
   r->n = (int)l->n;
   r->bid = l->items;
-  r->names = svl_alloc((l->n + 1) * sizeof *r->names);
-  r->totals = svl_alloc((l->n + 1) * sizeof *r->totals);
+  r->names = gc_alloc((l->n + 1) * sizeof *r->names);
+  r->totals = gc_alloc((l->n + 1) * sizeof *r->totals);
   for (int i = 0; i < r->n; i++) {
     r->names[i] = rp_name_of(r, r->bid[i], i);
     r->totals[i] = r->f[F_TOTAL].tag != V_NULL ? rp_call1(r, F_TOTAL, r->bid[i]) : rp_field_or_null(r->bid[i], "total");
@@ -227,14 +227,14 @@ void rp_load_ranking(rep *r) {
   const record *wr = r->f[F_WEIGHTS].as.rec;
   r->nc = (int)wr->n;
   r->crit = wr->keys;
-  r->label = svl_alloc(((size_t)r->nc + 1) * sizeof *r->label);
+  r->label = gc_alloc(((size_t)r->nc + 1) * sizeof *r->label);
   for (int k = 0; k < r->nc; k++) r->label[k] = rp_label_of(r, r->crit[k]);
   r->wv = record_values(wr);
-  r->w = svl_alloc_atomic(wr->n * sizeof(dec));
+  r->w = gc_alloc_atomic(wr->n * sizeof(dec));
   for (int k = 0; k < r->nc; k++) r->w[k] = rec_get(wr, k).as.num;
   /* scores: the declaration's function, else each bid's `scores` record */
-  r->s = svl_alloc_atomic(((size_t)r->n * (size_t)r->nc + 1) * sizeof(dec));
-  r->T = svl_alloc_atomic(((size_t)r->n + 1) * sizeof(dec));
+  r->s = gc_alloc_atomic(((size_t)r->n * (size_t)r->nc + 1) * sizeof(dec));
+  r->T = gc_alloc_atomic(((size_t)r->n + 1) * sizeof(dec));
   for (int i = 0; i < r->n; i++) {
     value sc = r->f[F_SCORES].tag != V_NULL ? rp_call1(r, F_SCORES, r->bid[i]) : rp_field_or_null(r->bid[i], "scores");
     if (sc.tag == V_NULL && r->f[F_SCORES].tag == V_NULL) return; /* no scores: no chart */
@@ -517,13 +517,13 @@ static void contributions(rep *r) {
   }
   /* scores out of 100 with weights totalling 100%: a scale of 100 */
   dec scale = dec_cmp(top, dec_from_int(100)) <= 0 && dec_cmp(top, dec_from_int(40)) > 0 ? dec_from_int(100) : top;
-  chart_bar *bars = svl_alloc(((size_t)r->n + 1) * sizeof *bars);
+  chart_bar *bars = gc_alloc(((size_t)r->n + 1) * sizeof *bars);
   for (int i = 0; i < r->n; i++) {
     chart_bar *c = &bars[i];
     c->name = r->names[i];
     c->total = rp_fixed2(v_num(r->T[i]));
-    c->shown = svl_alloc(((size_t)r->nc + 1) * sizeof *c->shown);
-    c->permille = svl_alloc_atomic(((size_t)r->nc + 1) * sizeof(int));
+    c->shown = gc_alloc(((size_t)r->nc + 1) * sizeof *c->shown);
+    c->permille = gc_alloc_atomic(((size_t)r->nc + 1) * sizeof(int));
     /* widths from cumulative sums, so the segments add up to the bar */
     dec cum = zero;
     int before = 0;
@@ -779,7 +779,7 @@ static int record_table(rep *r, const list *rows, const char *caption, table_kin
         if (seen) continue;
         if (nc == cap) {
           cap = cap ? cap * 2 : 16;
-          const char **nw = svl_alloc((size_t)cap * sizeof *nw);
+          const char **nw = gc_alloc((size_t)cap * sizeof *nw);
           if (nc) memcpy(nw, cols, (size_t)nc * sizeof *nw);
           cols = nw;
         }
@@ -902,9 +902,9 @@ static void rules_sensitivity(rep *r, const char *caption) {
 static void sensitivity(rep *r) {
   sbuf *b = r->b;
   dec zero = dec_from_int(0), one = dec_from_int(1);
-  sens_row *rows = svl_alloc(((size_t)r->nc + 1) * sizeof *rows);
+  sens_row *rows = gc_alloc(((size_t)r->nc + 1) * sizeof *rows);
   /* what the row says instead of a range, when the first bid is not ahead (HTML) */
-  const char **why = svl_alloc(((size_t)r->nc + 1) * sizeof *why);
+  const char **why = gc_alloc(((size_t)r->nc + 1) * sizeof *why);
   int tied_with = -1; /* a bid whose weighted total equals the first's */
   for (int c = 1; c < r->n && tied_with < 0; c++)
     if (dec_eq(r->T[0], r->T[c])) tied_with = c;
@@ -1107,7 +1107,7 @@ static void social_value(rep *r) {
  * (explain: b => ...) is not traced as a call, so its frame is made and
  * put first, where --vs looks for the shared function. */
 static trace *traced_call(rep *r, value f, value bid, fid at) {
-  trace *root = svl_alloc(sizeof *root);
+  trace *root = gc_alloc(sizeof *root);
   const char *id = explain_ident(r->v, bid);
   root->name = id ? id : "bid";
   root->kind = "let";
@@ -1119,12 +1119,12 @@ static trace *traced_call(rep *r, value f, value bid, fid at) {
   root->res = res;
   root->result = value_short(res);
   if (f.tag == V_FUNC && f.as.fn->fn->kind == N_LAMBDA) {
-    trace *k = svl_alloc(sizeof *k);
+    trace *k = gc_alloc(sizeof *k);
     *k = (trace){.name = "explain", .kind = "fn", .args = "", .decl = f.as.fn->fn, .mod = f.as.fn->mod, .res = res,
                  .result = root->result, .parent = root};
     k->env = eval_call_frame(r->v, f, 1, &bid);
     k->argv = k->env ? k->env->slots : NULL;
-    trace **kids = svl_alloc((size_t)(root->nkids + 1) * sizeof *kids);
+    trace **kids = gc_alloc((size_t)(root->nkids + 1) * sizeof *kids);
     kids[0] = k;
     for (int i = 0; i < root->nkids; i++) kids[i + 1] = root->kids[i];
     root->kids = kids;
@@ -1161,7 +1161,7 @@ static void explanations(rep *r) {
   value f = r->f[F_EXPLAIN];
   const char *fname = rp_callable_name(f);
   for (int i = 0; i < r->n; i++) {
-    trace *root = svl_alloc(sizeof *root);
+    trace *root = gc_alloc(sizeof *root);
     root->name = strcmp(fname, "gate") ? fname : "result";
     root->kind = "let";
     root->args = "";

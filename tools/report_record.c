@@ -43,7 +43,7 @@ static bool known(const log_spec *s, const char *k) {
  * ones always, and a sign-off's signature and date, to be filled by hand), then the others in order of first appearance.  Raises
  * E0409 when a row lacks a required field. */
 static const char **columns(rep *r, const log_spec *s, const list *rows, int *n) {
-  const char **cols = svl_alloc((size_t)s->ncols * sizeof *cols);
+  const char **cols = gc_alloc((size_t)s->ncols * sizeof *cols);
   int nc = 0, cap = s->ncols;
   for (size_t i = 0; i < rows->n; i++)
     for (int c = 0; c < s->ncols; c++)
@@ -64,7 +64,7 @@ static const char **columns(rep *r, const log_spec *s, const list *rows, int *n)
       if (seen) continue;
       if (nc == cap) {
         cap *= 2;
-        const char **nw = svl_alloc((size_t)cap * sizeof *nw);
+        const char **nw = gc_alloc((size_t)cap * sizeof *nw);
         memcpy(nw, cols, (size_t)nc * sizeof *nw);
         cols = nw;
       }

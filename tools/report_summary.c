@@ -325,7 +325,7 @@ static void score_unranked(svl_vm *v, void *ctx) {
 static void unranked_scores(summ *s, int j) {
   rep *r = &s->r;
   sbuf *b = r->b;
-  unranked_job job = {r, s->bids[j], s->bnames[j], svl_alloc_atomic(((size_t)r->nc + 1) * sizeof(dec)), dec_from_int(0), NULL};
+  unranked_job job = {r, s->bids[j], s->bnames[j], gc_alloc_atomic(((size_t)r->nc + 1) * sizeof(dec)), dec_from_int(0), NULL};
   if (!vm_protect(r->v, score_unranked, &job)) {
     if (r->v->err.kind == DIAG_LIMIT) longjmp(*r->v->jmp, 1); /* out of steps or memory ends the run, as anywhere */
     const char *msg = r->v->err.msg;
@@ -358,7 +358,7 @@ static const char **criteria(rep *r, int *n) {
   *n = 0;
   if (r->f[F_MODERATION].tag == V_NULL) return NULL;
   const list *l = r->f[F_MODERATION].as.list;
-  const char **out = svl_alloc((l->n + 1) * sizeof *out);
+  const char **out = gc_alloc((l->n + 1) * sizeof *out);
   for (size_t i = 0; i < l->n; i++) {
     value c = rp_field_or_null(l->items[i], "criterion");
     bool seen = c.tag != V_TEXT;
@@ -578,10 +578,10 @@ static void draw(svl_vm *v, void *ctx) {
   value all = r->f[F_BIDS].tag != V_NULL ? r->f[F_BIDS] : r->f[F_RANKING];
   s->nb = (int)all.as.list->n;
   s->bids = all.as.list->items;
-  s->bnames = svl_alloc(((size_t)s->nb + 1) * sizeof *s->bnames);
-  s->files = svl_alloc(((size_t)s->nb + 1) * sizeof *s->files);
-  s->outcome = svl_alloc(((size_t)s->nb + 1) * sizeof *s->outcome);
-  s->html = svl_alloc(((size_t)s->nb + 2) * sizeof *s->html);
+  s->bnames = gc_alloc(((size_t)s->nb + 1) * sizeof *s->bnames);
+  s->files = gc_alloc(((size_t)s->nb + 1) * sizeof *s->files);
+  s->outcome = gc_alloc(((size_t)s->nb + 1) * sizeof *s->outcome);
+  s->html = gc_alloc(((size_t)s->nb + 2) * sizeof *s->html);
   int width = 2;
   for (int n = s->nb; n >= 100; n /= 10) width++;
   for (int j = 0; j < s->nb; j++) {

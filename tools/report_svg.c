@@ -72,7 +72,7 @@ void svg_contributions(sbuf *b, const chart_bar *bars, int nbars, const char **c
    * (Chromium's PDF output renders each pattern-filled shape on its own:
    * 600 of them made the 200-bid report take minutes to print, see
    * docs/performance.md), and one per series keeps it to a handful. */
-  sbuf *over = svl_alloc(((size_t)ncrit + 1) * sizeof *over);
+  sbuf *over = gc_alloc(((size_t)ncrit + 1) * sizeof *over);
   for (int k = 0; k < ncrit; k++) sb_init(&over[k]);
   for (int i = 0; i < nbars; i++) {
     const chart_bar *r = &bars[i];

@@ -108,4 +108,12 @@ elif [ -n "$writable" ] && [ -z "$extra" ]; then
 else
   not_ok "no writable static data in the library but the pthread_once start-up" "unexpected: $extra"
 fi
+# The svl_ prefix is the public API's: no object of the library defines a
+# global svl_ symbol that svl.h does not name (internal names take their
+# file's prefix, docs/internals.md "Layers").
+public=$(grep -o '\bsvl_[a-z0-9_]*' "$root/include/svl.h" | sort -u)
+internal=$(nm --defined-only "$B/obj/libsvl_internal.a" 2>/dev/null | awk 'NF == 3 && $2 ~ /^[TDBR]$/ && $3 ~ /^svl_/ { print $3 }' | sort -u)
+stray=$(comm -23 <(echo "$internal") <(echo "$public"))
+[ -n "$internal" ] && [ -z "$stray" ] && ok "every global svl_ symbol of the library's objects is svl.h's ($(echo "$internal" | wc -l))" \
+  || not_ok "every global svl_ symbol of the library's objects is svl.h's" "${stray:-no svl_ symbol found}"
 done_testing

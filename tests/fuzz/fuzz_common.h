@@ -14,10 +14,10 @@
 
 /* The input as a source the lexer can read: a NUL-terminated GC copy. */
 static inline source *fuzz_source(const uint8_t *data, size_t size) {
-  source *s = svl_alloc(sizeof *s);
+  source *s = gc_alloc(sizeof *s);
   s->name = "fuzz.svl";
   s->dir = "";
-  s->text = svl_strndup((const char *)data, size);
+  s->text = gc_strndup((const char *)data, size);
   s->len = size;
   return s;
 }

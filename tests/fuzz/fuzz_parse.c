@@ -10,7 +10,7 @@
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  svl_gc_init();
+  gc_init();
   source *s = fuzz_source(data, size);
   diag err;
   memset(&err, 0, sizeof err);

@@ -14,7 +14,7 @@
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  svl_gc_init();
+  gc_init();
   source *s = fuzz_source(data, size);
   diag err;
   memset(&err, 0, sizeof err);
@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz_done();
     return 0;
   }
-  globals *g = svl_alloc(sizeof *g);
+  globals *g = gc_alloc(sizeof *g);
   unit_reg *units = unit_reg_new();
   /* twice: once as a file, once as REPL input where redefinition replaces */
   for (int repl = 0; repl < 2; repl++) {
@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     prog = parse_source(s, &err);
     if (!prog) abort(); /* parsed once, must parse again */
-    g = svl_alloc(sizeof *g);
+    g = gc_alloc(sizeof *g);
     units = unit_reg_new();
   }
   fuzz_done();

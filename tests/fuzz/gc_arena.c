@@ -14,10 +14,10 @@
 
 #include "core/gc.h"
 
-_Thread_local void (*svl_gc_oom_handler)(size_t);
-_Thread_local void (*svl_gc_big_alloc_hook)(size_t);
+_Thread_local void (*gc_oom_handler)(size_t);
+_Thread_local void (*gc_big_alloc_hook)(size_t);
 /* gc.c's per-thread allocation count (svl_config.heap_budget) */
-_Thread_local size_t svl_gc_thread_bytes;
+_Thread_local size_t gc_thread_bytes;
 
 typedef struct block {
   struct block *next;
@@ -38,15 +38,15 @@ void fuzz_arena_reset(void) {
   in_use = 0;
 }
 
-void svl_gc_init(void) {}
+void gc_init(void) {}
 
 static void *oom(size_t n) {
-  if (svl_gc_oom_handler) svl_gc_oom_handler(n);
+  if (gc_oom_handler) gc_oom_handler(n);
   return NULL;
 }
 
-void *svl_alloc(size_t n) {
-  if (n >= SVL_GC_BIG && svl_gc_big_alloc_hook) svl_gc_big_alloc_hook(n);
+void *gc_alloc(size_t n) {
+  if (n >= SVL_GC_BIG && gc_big_alloc_hook) gc_big_alloc_hook(n);
   /* no rounding up: ASan's redzone starts right after the n bytes asked for */
   block *b = calloc(1, sizeof(block) + (n ? n : 1));
   if (!b) return oom(n);
@@ -54,14 +54,14 @@ void *svl_alloc(size_t n) {
   b->next = blocks;
   blocks = b;
   in_use += n;
-  svl_gc_thread_bytes += n;
+  gc_thread_bytes += n;
   return b->data;
 }
 
-void *svl_alloc_atomic(size_t n) { return svl_alloc(n); }
+void *gc_alloc_atomic(size_t n) { return gc_alloc(n); }
 
-void *svl_realloc(void *old, size_t n) {
-  void *p = svl_alloc(n);
+void *gc_realloc(void *old, size_t n) {
+  void *p = gc_alloc(n);
   if (old && p) {
     block *b = (block *)((unsigned char *)old - offsetof(block, data));
     memcpy(p, old, b->size < n ? b->size : n);
@@ -69,36 +69,36 @@ void *svl_realloc(void *old, size_t n) {
   return p;
 }
 
-char *svl_strndup(const char *s, size_t n) {
-  char *p = svl_alloc(n + 1);
+char *gc_strndup(const char *s, size_t n) {
+  char *p = gc_alloc(n + 1);
   if (p && n) memcpy(p, s, n);
   return p;
 }
 
-char *svl_strdup(const char *s) { return svl_strndup(s, strlen(s)); }
+char *gc_strdup(const char *s) { return gc_strndup(s, strlen(s)); }
 
-size_t svl_gc_heap_bytes(void) { return in_use; }
-bool svl_gc_over(size_t limit, size_t extra) { return in_use + extra > limit; }
+size_t gc_heap_bytes(void) { return in_use; }
+bool gc_over(size_t limit, size_t extra) { return in_use + extra > limit; }
 
-void *svl_alloc_root(size_t n) { return calloc(1, n ? n : 1); }
-void svl_free_root(void *p) { free(p); }
+void *gc_alloc_root(size_t n) { return calloc(1, n ? n : 1); }
+void gc_free_root(void *p) { free(p); }
 
-void svl_gc_thread_attach(void) {}
-void svl_gc_thread_detach(void) {}
-bool svl_gc_thread_ok(void) { return true; } /* malloc knows every thread */
+void gc_thread_attach(void) {}
+void gc_thread_detach(void) {}
+bool gc_thread_ok(void) { return true; } /* malloc knows every thread */
 
 /* The hints of core/gc.h (lang/parser.y, lang/lexer.re, lang/ast.c):
  * nothing to reserve or give back early (all is freed at the reset), and
  * no interior pointers, so lang/ast.c makes each node its own allocation,
  * with its own redzones. */
-void svl_gc_reserve(size_t n) { (void)n; }
+void gc_reserve(size_t n) { (void)n; }
 /* The arena never collects: pausing it changes nothing. */
-void svl_gc_pause(bool pause) { (void)pause; }
+void gc_pause(bool pause) { (void)pause; }
 /* ... nor keeps free space beside large data. */
-void svl_gc_large_data(void) {}
+void gc_large_data(void) {}
 /* The arena frees nothing, so nothing is ever finalized (a stream pass
  * an error left open keeps its file until the process ends). */
-void svl_gc_finalizer(void *obj, void (*fn)(void *obj, void *data), void *data) { (void)obj, (void)fn, (void)data; }
-void svl_gc_free(void *p) { (void)p; }
-bool svl_gc_interior_pointers(void) { return false; }
-void *svl_alloc_atomic_uncleared(size_t n) { return svl_alloc(n); }
+void gc_finalizer(void *obj, void (*fn)(void *obj, void *data), void *data) { (void)obj, (void)fn, (void)data; }
+void gc_free(void *p) { (void)p; }
+bool gc_interior_pointers(void) { return false; }
+void *gc_alloc_atomic_uncleared(size_t n) { return gc_alloc(n); }

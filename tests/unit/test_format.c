@@ -41,10 +41,10 @@ static void diag_yaml(const char *got, const char *want) {
 }
 
 static source *src_of(const char *name, const char *text, size_t len) {
-  source *s = svl_alloc(sizeof *s);
+  source *s = gc_alloc(sizeof *s);
   s->name = name;
   s->dir = "";
-  s->text = svl_strndup(text, len);
+  s->text = gc_strndup(text, len);
   s->len = len;
   return s;
 }
@@ -102,7 +102,7 @@ static char *read_path(const char *path, size_t *len) {
   while ((k = fread(buf, 1, sizeof buf, fp)) > 0) sb_putn(&b, buf, k);
   fclose(fp);
   *len = b.len;
-  return b.s ? b.s : svl_strdup("");
+  return b.s ? b.s : gc_strdup("");
 }
 
 static void check_file(const char *path) {
@@ -292,7 +292,7 @@ static void api(void) {
 }
 
 int main(int argc, char **argv) {
-  svl_gc_init();
+  gc_init();
   printf("TAP version 13\n");
   cases();
   api();

@@ -35,14 +35,14 @@ static uint64_t rnd(void) {
   return rnd_state * 2685821657736338717ull;
 }
 
-static svl_type *ty(tkind k, const unit_t *u) {
-  svl_type *t = svl_alloc(sizeof *t);
+static vtype *ty(tkind k, const unit_t *u) {
+  vtype *t = gc_alloc(sizeof *t);
   t->kind = k, t->unit = u;
   return t;
 }
 
 int main(void) {
-  svl_gc_init();
+  gc_init();
 
   /* dec_pack64: exact for what fits, refused for what does not */
   const char *fits[] = {"0", "-0.00", "1.50", "1432606.75", "-44", "0.10", "562949953421311",
@@ -88,8 +88,8 @@ int main(void) {
   unit_reg *reg = unit_reg_new();
   const unit_t *gbp = unit_from_def(unit_lookup(reg, "GBP"));
   const char *names[] = {"id", "supplier", "price", "insured", "score", "due", "share", "note"};
-  svl_type *row = ty(T_RECORD, NULL);
-  const svl_type *ftypes[] = {ty(T_NUMBER, NULL), ty(T_TEXT, NULL), ty(T_UNIT, gbp),    ty(T_BOOL, NULL),
+  vtype *row = ty(T_RECORD, NULL);
+  const vtype *ftypes[] = {ty(T_NUMBER, NULL), ty(T_TEXT, NULL), ty(T_UNIT, gbp),    ty(T_BOOL, NULL),
                               ty(T_NUMBER, NULL), ty(T_DATE, NULL), ty(T_PERCENT, NULL), ty(T_TEXT, NULL)};
   row->nfields = 8, row->fnames = names, row->ftypes = ftypes;
   const rowfmt *fmt = rowfmt_for(row);

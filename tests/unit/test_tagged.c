@@ -26,7 +26,7 @@ static dec D(const char *s) {
 }
 
 int main(void) {
-  svl_gc_init();
+  gc_init();
   unit_reg *reg = unit_reg_new();
   const unit_t *gbp = unit_from_def(unit_lookup(reg, "GBP"));
   list *l = list_new(2);

@@ -39,7 +39,7 @@ static void fmt(const char *mag, const unit_t *u, const char *want) {
 }
 
 int main(void) {
-  svl_gc_init();
+  gc_init();
   printf("TAP version 13\n");
 
   unit_reg *r = unit_reg_new();
