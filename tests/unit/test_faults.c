@@ -10,14 +10,7 @@
 
 #define GC_THREADS
 #include <gc/gc.h>
-
-static int n_tests, n_failed;
-
-static void ok(int cond, const char *desc) {
-  n_tests++;
-  if (!cond) n_failed++;
-  printf("%s %d - %s\n", cond ? "ok" : "not ok", n_tests, desc);
-}
+#include "tap.h"
 
 static svl_vm *new_vm(size_t max_heap) {
   svl_config c;
@@ -113,6 +106,5 @@ int main(void) {
     usable(vm, d);
   }
   svl_free(vm);
-  printf("1..%d\n", n_tests);
-  return n_failed != 0;
+  return tap_done();
 }

@@ -13,14 +13,8 @@
 #include "core/value.h"
 #include "lang/format.h"
 #include "lang/parse.h"
+#include "tap.h"
 
-static int n_tests, n_failed;
-
-static void ok(bool cond, const char *what) {
-  n_tests++;
-  if (!cond) n_failed++;
-  printf("%sok %d - %s\n", cond ? "" : "not ", n_tests, what);
-}
 
 static void diag_yaml(const char *got, const char *want) {
   printf("  ---\n  got: |\n");
@@ -297,6 +291,5 @@ int main(int argc, char **argv) {
   cases();
   api();
   for (int i = 1; i < argc; i++) check_file(argv[i]);
-  printf("1..%d\n", n_tests);
-  return n_failed ? 1 : 0;
+  return tap_done();
 }

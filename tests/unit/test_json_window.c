@@ -12,14 +12,8 @@
 #include "core/gc.h"
 #include "stdlib/load_int.h"
 #include "svl.h"
+#include "tap.h"
 
-static int n_tests, n_failed;
-
-static void ok(bool cond, const char *what) {
-  n_tests++;
-  if (!cond) n_failed++;
-  printf("%sok %d - %s\n", cond ? "" : "not ", n_tests, what);
-}
 
 typedef struct {
   const char *path;
@@ -198,6 +192,5 @@ int main(void) {
   svl_free(sv);
   unlink(path);
   rmdir(dir);
-  printf("1..%d\n", n_tests);
-  return n_failed != 0;
+  return tap_done();
 }

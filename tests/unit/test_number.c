@@ -11,14 +11,8 @@
 #include <bid_functions.h>
 
 #include "core/number.h"
+#include "tap.h"
 
-static int n_tests, n_failed;
-
-static void ok(bool cond, const char *desc) {
-  n_tests++;
-  if (!cond) n_failed++;
-  printf("%s %d - %s\n", cond ? "ok" : "not ok", n_tests, desc);
-}
 
 static const char *fmt(dec x) {
   static char buf[DEC_BUFSZ];
@@ -958,6 +952,5 @@ int main(void) {
   test_compare();
   test_fast_paths_against_library();
   test_from_digits();
-  printf("1..%d\n", n_tests);
-  return n_failed ? 1 : 0;
+  return tap_done();
 }

@@ -11,14 +11,8 @@
 #include "core/number.h"
 #include "core/unit.h"
 #include "core/value.h"
+#include "tap.h"
 
-static int n_tests, n_failed;
-
-static void ok(bool cond, const char *what) {
-  n_tests++;
-  if (!cond) n_failed++;
-  printf("%sok %d - %s\n", cond ? "" : "not ", n_tests, what);
-}
 
 static dec D(const char *s) {
   dec d = dec_from_int(0);
@@ -151,6 +145,5 @@ int main(void) {
   for (size_t i = 0; i < 8; i++) through = through && value_equal(every[i], rows[0][i]);
   ok(through, "a view of a view of a packed row reads every field through rec_get");
 
-  printf("1..%d\n", n_tests);
-  return n_failed ? 1 : 0;
+  return tap_done();
 }

@@ -6,14 +6,8 @@
 #include <string.h>
 
 #include "core/number.h"
+#include "tap.h"
 
-static int n_tests, n_failed;
-
-static void ok(bool cond, const char *what) {
-  n_tests++;
-  if (!cond) n_failed++;
-  printf("%sok %d - %s\n", cond ? "" : "not ", n_tests, what);
-}
 
 static uint64_t rnd_state = 0x9E3779B97F4A7C15ull;
 static uint64_t rnd(void) {
@@ -73,6 +67,5 @@ int main(void) {
     }
   }
   ok(rising, "the ends of the range and the zeros keep their order");
-  printf("1..%d\n", n_tests);
-  return n_failed ? 1 : 0;
+  return tap_done();
 }

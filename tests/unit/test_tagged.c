@@ -10,14 +10,8 @@
 #include "core/number.h"
 #include "core/unit.h"
 #include "core/value.h"
+#include "tap.h"
 
-static int n_tests, n_failed;
-
-static void ok(bool cond, const char *what) {
-  n_tests++;
-  if (!cond) n_failed++;
-  printf("%sok %d - %s\n", cond ? "" : "not ", n_tests, what);
-}
 
 static dec D(const char *s) {
   dec d = dec_from_int(0);
@@ -60,6 +54,5 @@ int main(void) {
   for (size_t i = 0; i < n; i++) same = same && value_equal(all[i], vals[i]);
   ok(same, "record_values unpacks every field");
   ok(rec_get(record_view(r, n, keys), 6).tag == V_NUM, "a view of a packed record reads through it");
-  printf("1..%d\n", n_tests);
-  return n_failed != 0;
+  return tap_done();
 }

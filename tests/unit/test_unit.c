@@ -5,14 +5,8 @@
 #include "core/gc.h"
 #include "core/number.h"
 #include "core/unit.h"
+#include "tap.h"
 
-static int n_tests, n_failed;
-
-static void ok(bool cond, const char *what) {
-  n_tests++;
-  if (!cond) n_failed++;
-  printf("%sok %d - %s\n", cond ? "" : "not ", n_tests, what);
-}
 
 static void is_str(const char *got, const char *want, const char *what) {
   bool same = got && strcmp(got, want) == 0;
@@ -213,6 +207,5 @@ int main(void) {
   fmt("42", NULL, "42");
   fmt("2", unit_pow(gbp, 2), "2 GBP^2");
 
-  printf("1..%d\n", n_tests);
-  return n_failed != 0;
+  return tap_done();
 }
