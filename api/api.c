@@ -238,7 +238,7 @@ static void load_body(svl_vm *v, void *p) {
   j->m = module_parse(v, gc_strdup(j->name), j->text, j->len, j->repl, &v->host, &j->e);
   if (!j->m) return;
   if (v->cfg.warn) warn_spelling(v, j->m);
-  v->main = j->m;
+  v->main_mod = j->m;
   j->m->id = j->id;
   j->m->loading = true;
   eval_module(v, j->m);
@@ -363,7 +363,7 @@ static void line_body(svl_vm *v, void *p) {
   module *m = j->m = module_parse(v, j->name, j->text, j->len, true, &v->host, &j->e);
   if (!m) return;
   if (v->cfg.warn) warn_spelling(v, m);
-  v->main = m;
+  v->main_mod = m;
   node *prog = m->prog;
   node *last = NULL;
   if (prog->nkids && prog->kids[prog->nkids - 1]->kind == N_EXPRSTMT) last = prog->kids[--prog->nkids];
@@ -662,7 +662,7 @@ static void tap_name(sbuf *b, const char *s) {
 /* One test block under protection: a runtime error fails only this test. */
 static void test_body(svl_vm *v, void *p) {
   node *t = p;
-  eval_test(v, t->mod ? (module *)t->mod : v->main, t);
+  eval_test(v, t->mod ? (module *)t->mod : v->main_mod, t);
 }
 
 static svl_status run_one(svl_vm *v, node *t) { return api_protect(v, test_body, t); }

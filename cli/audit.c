@@ -70,7 +70,7 @@ static char *make_record(opts *o, int argc, char **argv, int echo, FILE *to, int
   svl_status st = svl_load_file(vm, o->files[0]);
   if (st != SVL_OK) {
     fflush(stdout);
-    *rc = echo ? report(vm, st) : exit_code(st);
+    *rc = echo ? report_error(vm, st) : exit_code(st);
     if (!echo) fputs(svl_last_error(vm)->rendered, stderr);
     goto done;
   }
@@ -81,14 +81,14 @@ static char *make_record(opts *o, int argc, char **argv, int echo, FILE *to, int
   for (int i = 0; i < n; i++) {
     svl_value *v;
     st = svl_get(vm, names[i], &v);
-    if (st != SVL_OK) { *rc = report(vm, st); goto done; }
+    if (st != SVL_OK) { *rc = report_error(vm, st); goto done; }
     char *text = svl_format_value(vm, v, o->format);
     char *json = svl_format_value(vm, v, SVL_FORMAT_JSON);
     svl_release(vm, v);
     if (!text || !json) {
       free(text);
       free(json);
-      *rc = report(vm, svl_last_error(vm)->status); /* a limit: exit 1 */
+      *rc = report_error(vm, svl_last_error(vm)->status); /* a limit: exit 1 */
       goto done;
     }
     if (echo) {

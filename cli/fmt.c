@@ -68,7 +68,7 @@ static int fmt_one(svl_vm *vm, const char *arg, int check) {
   svl_status st = svl_format_source(vm, name, src, len, &out);
   if (st != SVL_OK) {
     free(src);
-    return report(vm, st);
+    return report_error(vm, st);
   }
   size_t n = strlen(out);
   int changed = n != len || memcmp(out, src, n) != 0;

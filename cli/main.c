@@ -55,7 +55,7 @@ int exit_code(svl_status st) {
   }
 }
 
-int report(svl_vm *vm, svl_status st) {
+int report_error(svl_vm *vm, svl_status st) {
   const svl_error *e = svl_last_error(vm);
   const char *r = e->rendered;
   const char *at = strstr(r, "error:");
@@ -272,7 +272,7 @@ int bind_inputs(svl_vm *vm, opts *o) {
     }
     svl_value *v;
     svl_status st = svl_load_data(vm, path, &v);
-    if (st != SVL_OK) return report(vm, st);
+    if (st != SVL_OK) return report_error(vm, st);
     svl_set_global(vm, name, v);
     svl_release(vm, v);
   }
@@ -282,7 +282,7 @@ int bind_inputs(svl_vm *vm, opts *o) {
 static int print_value(svl_vm *vm, svl_value *v, svl_format f, FILE *to) {
   char *s = svl_format_value(vm, v, f);
   /* a limit hit while formatting (heap, nesting) exits 1 like any limit */
-  if (!s) return report(vm, svl_last_error(vm)->status);
+  if (!s) return report_error(vm, svl_last_error(vm)->status);
   size_t n = strlen(s);
   fputs(s, to);
   if (n == 0 || s[n - 1] != '\n') fputc('\n', to);
@@ -293,7 +293,7 @@ static int print_value(svl_vm *vm, svl_value *v, svl_format f, FILE *to) {
 /* One value as NAME.csv in directory dir, written atomically. */
 static int write_named_csv(svl_vm *vm, const char *dir, const char *name, svl_value *v) {
   char *s = svl_format_value(vm, v, SVL_FORMAT_CSV);
-  if (!s) return report(vm, svl_last_error(vm)->status); /* a limit: exit 1 */
+  if (!s) return report_error(vm, svl_last_error(vm)->status); /* a limit: exit 1 */
   size_t n = strlen(dir);
   char *path = malloc(n + strlen(name) + 6);
   if (!path) { free(s); fprintf(stderr, "svl: out of memory\n"); return 1; }
@@ -327,7 +327,7 @@ static int cmd_run(opts *o, int argc, char **argv) {
   int rc = bind_inputs(vm, o);
   if (rc) return rc;
   svl_status st = svl_load_file(vm, o->files[0]);
-  if (st != SVL_OK) { fflush(stdout); return report(vm, st); }
+  if (st != SVL_OK) { fflush(stdout); return report_error(vm, st); }
   int n = o->nnames;
   const char *names[256];
   for (int i = 0; i < n; i++) names[i] = o->names[i];
@@ -336,7 +336,7 @@ static int cmd_run(opts *o, int argc, char **argv) {
     for (int i = 0; i < n && rc == 0; i++) {
       svl_value *v;
       st = svl_get(vm, names[i], &v);
-      if (st != SVL_OK) { rc = report(vm, st); break; }
+      if (st != SVL_OK) { rc = report_error(vm, st); break; }
       rc = write_named_csv(vm, o->output, names[i], v);
       svl_release(vm, v);
     }
@@ -351,7 +351,7 @@ static int cmd_run(opts *o, int argc, char **argv) {
   for (int i = 0; i < n && rc == 0; i++) {
     svl_value *v;
     st = svl_get(vm, names[i], &v);
-    if (st != SVL_OK) { fflush(stdout); rc = report(vm, st); break; }
+    if (st != SVL_OK) { fflush(stdout); rc = report_error(vm, st); break; }
     rc = print_value(vm, v, o->format, to);
     svl_release(vm, v);
   }
@@ -388,7 +388,7 @@ static int cmd_check(opts *o) {
   char *out;
   int nerr = 0, nwarn = 0;
   svl_status st = svl_check(vm, o->files, o->nfiles, o->strict ? SVL_CHECK_STRICT : 0, o->format, &out, &nerr, &nwarn);
-  if (st != SVL_OK) return report(vm, st);
+  if (st != SVL_OK) return report_error(vm, st);
   /* JSON is for editors and goes to stdout; the text report is diagnostics */
   fputs(out, o->format == SVL_FORMAT_JSON ? stdout : stderr);
   if (o->format == SVL_FORMAT_TEXT && (nerr || nwarn))
@@ -414,7 +414,7 @@ static int cmd_test(opts *o) {
     int r = bind_inputs(vms[i], o);
     svl_status st = r ? SVL_ERR_IO : svl_load_file(vms[i], o->files[i]);
     if (st != SVL_OK) {
-      if (!r) report(vms[i], st);
+      if (!r) report_error(vms[i], st);
       svl_free(vms[i]);
       vms[i] = NULL;
       rc = 1;
@@ -508,7 +508,7 @@ static int cmd_explain(opts *o) {
   int rc = bind_inputs(vm, o);
   if (rc) return rc;
   svl_status st = svl_load_file(vm, o->files[0]);
-  if (st != SVL_OK) return report(vm, st);
+  if (st != SVL_OK) return report_error(vm, st);
   svl_explain_options eo;
   svl_explain_options_init(&eo);
   eo.format = o->format;
@@ -519,7 +519,7 @@ static int cmd_explain(opts *o) {
   eo.ids = o->ids;
   char *out;
   st = svl_explain_expr(vm, o->names[0], &eo, &out);
-  if (st != SVL_OK) return report(vm, st);
+  if (st != SVL_OK) return report_error(vm, st);
   fputs(out, stdout);
   free(out);
   svl_free(vm);

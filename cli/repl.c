@@ -132,7 +132,7 @@ int repl_main(const svl_config *cfg0, const char *file) {
   }
   if (file) {
     svl_status st = svl_load_file(vm, file);
-    if (st != SVL_OK) report(vm, st);
+    if (st != SVL_OK) report_error(vm, st);
   }
   if (tty) printf("svl %s — :help for help, :quit to leave\n", SVL_VERSION);
   buf b = {0};
@@ -150,13 +150,13 @@ int repl_main(const svl_config *cfg0, const char *file) {
         if (!last_file[0]) fprintf(stderr, "nothing to reload: use :load FILE first\n");
         else {
           svl_status st = svl_load_file(vm, last_file);
-          if (st != SVL_OK) report(vm, st);
+          if (st != SVL_OK) report_error(vm, st);
           else if (tty) printf("loaded %s\n", last_file);
         }
       } else if (!strcmp(line, ":explain") && arg) {
         char *out;
         svl_status st = svl_explain(vm, arg, SVL_FORMAT_TEXT, 0, &out);
-        if (st != SVL_OK) report(vm, st);
+        if (st != SVL_OK) report_error(vm, st);
         else { fputs(out, stdout); free(out); }
       } else if (!strcmp(line, ":asof")) {
         /* as --as-of: the date dated tables and as_of() read from now on */
@@ -167,7 +167,7 @@ int repl_main(const svl_config *cfg0, const char *file) {
       } else if (!strcmp(line, ":type") && arg) {
         svl_value *v;
         svl_status st = svl_eval_line(vm, arg, strlen(arg), &v);
-        if (st != SVL_OK) report(vm, st);
+        if (st != SVL_OK) report_error(vm, st);
         else if (v) { puts(svl_type_name(vm, v)); svl_release(vm, v); }
       } else {
         fprintf(stderr, "unknown command %s (try :help)\n", line);
@@ -187,7 +187,7 @@ int repl_main(const svl_config *cfg0, const char *file) {
       add_history(b.s);
       b.s[b.len - 1] = '\n';
     }
-    if (st != SVL_OK) report(vm, st);
+    if (st != SVL_OK) report_error(vm, st);
     else if (v) {
       char *s = svl_format_value(vm, v, SVL_FORMAT_REPL);
       if (s) { puts(s); free(s); }
@@ -201,7 +201,7 @@ int repl_main(const svl_config *cfg0, const char *file) {
   if (b.len) {
     svl_value *v = NULL;
     svl_status st = svl_eval_line(vm, b.s, b.len, &v);
-    if (st != SVL_OK) report(vm, st);
+    if (st != SVL_OK) report_error(vm, st);
   }
   if (tty && hist[0]) write_history(hist);
   free(b.s);

@@ -66,7 +66,7 @@ int cmd_report(opts *o) {
   int rc = bind_inputs(vm, o);
   if (rc) { svl_free(vm); return rc; }
   svl_status st = svl_load_file(vm, o->files[0]);
-  if (st != SVL_OK) { rc = report(vm, st); svl_free(vm); return rc; }
+  if (st != SVL_OK) { rc = report_error(vm, st); svl_free(vm); return rc; }
   char *html = NULL;
   svl_report_page *pages = NULL;
   size_t npages = 0;
@@ -80,7 +80,7 @@ int cmd_report(opts *o) {
     return 2;
   }
   if (st != SVL_OK) {
-    rc = report(vm, st);
+    rc = report_error(vm, st);
     free(html);
     svl_free(vm);
     return rc;

@@ -1154,7 +1154,7 @@ static void eval_assert(vm *v, const node *st, frame *f) {
   v->err.at = e->at;
   /* an assert of an imported module (the stdlib's checks of their
    * arguments) is reported at the user's call, naming the row */
-  if (v->main && e->at.src != v->main->src) {
+  if (v->main_mod && e->at.src != v->main_mod->src) {
     prov_explain(v, true);
     /* the module's own expression means nothing in the user's test */
     v->last_test.message = v->err.msg;

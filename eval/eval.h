@@ -140,7 +140,7 @@ struct svl_vm {
    * are called through native_call, handed the builtin */
   builtin_fn native_fn;
   value (*native_call)(vm *v, const builtin *b, int nargs, value *args, loc at);
-  module *main;        /* the file loaded by svl_load_*, or the REPL scope */
+  module *main_mod;    /* the file loaded by svl_load_*, or the REPL scope */
   module **mods;       /* imported modules, by path */
   int nmods, capmods;
   globals host;        /* names bound by the host before load */

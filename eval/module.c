@@ -200,12 +200,12 @@ static void import_cycle(vm *v, loc at, const module *again) {
   sbuf b;
   sb_init(&b);
   sb_printf(&b, "'%s'", again->path);
-  bool on = again == v->main;
+  bool on = again == v->main_mod;
   for (int i = 0; i < v->nmods; i++) {
     if (v->mods[i] == again) on = true;
     else if (on && v->mods[i]->loading) sb_printf(&b, " imports '%s', which", v->mods[i]->path);
   }
-  bool self = v->nmods == 0 || v->mods[v->nmods - 1] == again || (again == v->main && !on_stack(v));
+  bool self = v->nmods == 0 || v->mods[v->nmods - 1] == again || (again == v->main_mod && !on_stack(v));
   vm_error_hint(v, at, self ? NULL : "move what both files need into a third file that imports neither",
                 "E0306 import cycle: %s imports '%s'", b.s, again->path);
 }
@@ -218,7 +218,7 @@ void vm_forget_failed_imports(vm *v) {
   for (int i = 0; i < v->nmods; i++)
     if (!v->mods[i]->loading) v->mods[k++] = v->mods[i];
   v->nmods = k;
-  if (v->main) v->main->loading = false;
+  if (v->main_mod) v->main_mod->loading = false;
 }
 
 value vm_import(vm *v, module *m, const node *d) {
@@ -252,8 +252,8 @@ value vm_import(vm *v, module *m, const node *d) {
   if (d->b && (il < 4 || strcmp(id + il - 4, ".svl") != 0))
     vm_error_hint(v, d->at, "import reads SVL source files, named NAME.svl; data files are read with load()",
                   "E0306 cannot import '%s': it links to '%s', not a .svl file", d->b->lit.as.text->s, id);
-  if (v->main && v->main->loading && v->main->id && !strcmp(v->main->id, id))
-    import_cycle(v, d->at, v->main);
+  if (v->main_mod && v->main_mod->loading && v->main_mod->id && !strcmp(v->main_mod->id, id))
+    import_cycle(v, d->at, v->main_mod);
   for (int i = 0; i < v->nmods; i++)
     if (!strcmp(v->mods[i]->id, id)) {
       if (v->mods[i]->loading) import_cycle(v, d->at, v->mods[i]);

@@ -264,7 +264,7 @@ static void put_loop_item(vm *v, sbuf *b) {
 static bool imported(vm *v, const source *src) {
   if (!src) return false;
   for (int i = 0; i < v->nmods; i++)
-    if (v->mods[i]->src == src && v->mods[i] != v->main) return true;
+    if (v->mods[i]->src == src && v->mods[i] != v->main_mod) return true;
   return false;
 }
 

@@ -61,7 +61,7 @@ PUBLIC void svl_set_test_filter(svl_vm *v, const char *substring) {
 
 PUBLIC svl_status svl_coverage_report(svl_vm *v, svl_format f, char **out, int *covered, int *total) {
   items it = {0};
-  if (v->main && v->main->prog) collect(&it, v->main->prog);
+  if (v->main_mod && v->main_mod->prog) collect(&it, v->main_mod->prog);
   for (int i = 0; i < v->nmods; i++)
     if (user_module(v, v->mods[i])) collect(&it, v->mods[i]->prog);
   int c = 0;

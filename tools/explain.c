@@ -133,7 +133,7 @@ static const char *lib_name(const module *m) {
 const char *explain_file(vm *v, const source *src) {
   const char *name = src->name;
   const char *base = v->xs && v->xs->base ? v->xs->base : NULL;
-  if (!base && v->main && v->main->src && v->main->src->dir) base = v->main->src->dir;
+  if (!base && v->main_mod && v->main_mod->src && v->main_mod->src->dir) base = v->main_mod->src->dir;
   size_t n = base ? strlen(base) : 0;
   if (n && !strncmp(name, base, n) && name[n] == '/') return name + n + 1;
   const char *s = strrchr(name, '/');

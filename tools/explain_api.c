@@ -67,7 +67,7 @@ static void eval_body(svl_vm *v, void *ctx) {
     root->decl = d;
   }
   trace_scan(v, d ? d->a : n);
-  value r = d ? eval_expr_top(v, n->mod, d->a) : eval_expr_top(v, v->main, n);
+  value r = d ? eval_expr_top(v, n->mod, d->a) : eval_expr_top(v, v->main_mod, n);
   /* a bare function of no parameters is called, as before; one with
    * parameters needs them */
   if (r.tag == V_FUNC && n->kind == N_NAME) {
@@ -152,7 +152,7 @@ static svl_status explain_expr(svl_vm *v, const char *expr, const svl_explain_op
   explain_session *xs = gc_alloc(sizeof *xs);
   xs->internals = o->internals;
   xs->ids = o->ids ? gc_strdup(o->ids) : NULL;
-  xs->base = v->main && v->main->src ? v->main->src->dir : NULL;
+  xs->base = v->main_mod && v->main_mod->src ? v->main_mod->src->dir : NULL;
   explain_job j = {.o = o};
   svl_explain_options plain_o;
   if (o->format == SVL_FORMAT_PLAIN) { /* svl_explain's spelling of --plain */

@@ -369,7 +369,7 @@ static void same(const char *what, const table_case *t, int j, char *a, char *b)
 
 /* The table node of a loaded program, to ask the index what it knows. */
 static const node *table_node(side *s) {
-  const node *prog = s->vm->main->prog;
+  const node *prog = s->vm->main_mod->prog;
   for (int i = 0; i < prog->nkids; i++)
     if (prog->kids[i]->kind == N_TABLE) return prog->kids[i];
   return NULL;
