@@ -1,6 +1,6 @@
 /* The TAP points the unit tests print (prove reads them): ok() for each
- * point, tap_done() for the plan and main's exit status.  One copy, for
- * the test files that are not API hosts (those use api_tap.h). */
+ * point, tap_done() for the plan and main's exit status.  One copy: the
+ * API tests' api_tap.h builds its helpers on it. */
 #ifndef SVL_TESTS_TAP_H
 #define SVL_TESTS_TAP_H
 
