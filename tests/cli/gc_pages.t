@@ -12,8 +12,11 @@ cd "$tmp" || exit 1
 if readelf -d "$SVL" 2>/dev/null | grep -q 'NEEDED.*libgc\.so'; then
   n=$((n + 1)); echo "ok $n # SKIP svl links libgc as a shared library (STATIC_LIBS=0): nothing to wrap"
 else
-  calls=$(objdump -d "$SVL" | grep -cE 'call.*<(__wrap_)?GC_unix_get_mem>')
-  wrapped=$(objdump -d "$SVL" | grep -cE 'call.*<__wrap_GC_unix_get_mem>')
+  # the collector's call sites (the wrapper's own call of the real one aside)
+  sites=$(objdump -d "$SVL" | awk '/^[0-9a-f]+ <.*>:$/ { fn = $2 }
+    fn != "<__wrap_GC_unix_get_mem>:" && /(call|jmp).*<(__wrap_)?GC_unix_get_mem>/ { print $NF }')
+  calls=$(echo "$sites" | grep -c 'GC_unix_get_mem')
+  wrapped=$(echo "$sites" | grep -c '__wrap_GC_unix_get_mem')
   [ "$calls" -gt 0 ] && [ "$wrapped" = "$calls" ] \
     && ok "the collector's $calls calls of GC_unix_get_mem all go to cli/gc_pages.c" \
     || not_ok "the collector's calls of GC_unix_get_mem all go to cli/gc_pages.c" "$wrapped of $calls wrapped"
