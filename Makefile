@@ -130,8 +130,16 @@ SVL_LIBS := $(foreach l,gc edit tinfo bsd md jansson $(CLI_LIBS:-l%=%),$(call ar
 else
 SVL_LIBS := $(LIBS) -ledit -ljansson $(CLI_LIBS)
 endif
+# The collector's heap sections go through cli/gc_pages.c (transparent
+# huge pages for the large ones) where libgc is linked from its archive:
+# --wrap reaches only the collector's calls inside this link.
+GC_ARCHIVE := $(filter /%libgc.a,$(SVL_LIBS))
+ifneq ($(GC_ARCHIVE),)
+$(B)/obj/cli/gc_pages.o: CFLAGS_ALL += -DSVL_GC_WRAP=1
+SVL_WRAP := -Wl,--wrap=GC_unix_get_mem
+endif
 $(B)/svl: $(CLI_OBJ) $(B)/libsvl.a
-	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libsvl.a $(BIDLIB) $(SVL_LIBS)
+	$(CC) $(SAN) $(SVL_WRAP) -o $@ $(CLI_OBJ) $(B)/libsvl.a $(BIDLIB) $(SVL_LIBS)
 
 $(B)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
