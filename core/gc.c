@@ -125,7 +125,7 @@ void *gc_alloc_atomic_uncleared(size_t n) {
   return p ? p : oom(n);
 }
 
-void gc_free(void *p) { GC_FREE(p); }
+void gc_free(const void *p) { GC_FREE((void *)p); }
 
 void *gc_realloc(void *old, size_t n) {
   big(n);

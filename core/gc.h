@@ -33,8 +33,10 @@ void *gc_alloc_atomic(size_t n);
 void *gc_alloc_atomic_uncleared(size_t n);
 void *gc_realloc(void *p, size_t n);
 /* Give back memory nothing points to any more (the lexer's tokens once
- * parsed), to be reused at once rather than after the next collection. */
-void gc_free(void *p);
+ * parsed), to be reused at once rather than after the next collection.
+ * const: the caller may only ever have read it (a list lent to a
+ * builtin), and freeing writes nothing through the pointer. */
+void gc_free(const void *p);
 char *gc_strndup(const char *s, size_t n); /* atomic copy, NUL-terminated */
 char *gc_strdup(const char *s);
 /* FNV-1a of n bytes: the one text hash of the hash tables and caches

@@ -253,7 +253,15 @@ static value run_call_lend(vm *v, const code *c, frame *f) {
     arg = RUN(x, f); /* compiled while the stack was short */
   }
   step(v, c->n->at);
-  return b->fn(v, 1, &arg, c->n->at);
+  value r = b->fn(v, 1, &arg, c->n->at);
+  /* A comprehension too long for the stack made its list on the heap, and
+   * only the builtin has seen it: given back at once, it does not grow
+   * the heap (`min([b.price for b in valid])` over 74,212 bids: 2.4 MB
+   * each).  Longer than LEND_MAX, it is the comprehension's own new list
+   * (never the shared empty one); explain is left what it may keep. */
+  if (x->run == run_comp && arg.tag == V_LIST && arg.as.list->n > LEND_MAX && !v->tr)
+    gc_free(arg.as.list);
+  return r;
 }
 
 /* A block: its lets straight into their slots, other statements (assert,
