@@ -127,19 +127,16 @@ STATIC_LIBS ?= 1
 ifeq ($(STATIC_LIBS),1)
 archive_or_lib = $(if $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),$(shell $(CC) -print-file-name=lib$(1).a),-l$(1))
 SVL_LIBS := $(foreach l,gc edit tinfo bsd md jansson $(CLI_LIBS:-l%=%),$(call archive_or_lib,$(l))) -lpthread
+# The collector's heap in 2 MiB pages (cli/gc_pages.c): only where libgc
+# is linked in, whose calls of GC_unix_get_mem the linker can reroute.
+ifneq ($(filter /%,$(call archive_or_lib,gc)),)
+SVL_LIBS += -Wl,--wrap=GC_unix_get_mem
+endif
 else
 SVL_LIBS := $(LIBS) -ledit -ljansson $(CLI_LIBS)
 endif
-# The collector's heap sections go through cli/gc_pages.c (transparent
-# huge pages for the large ones) where libgc is linked from its archive:
-# --wrap reaches only the collector's calls inside this link.
-GC_ARCHIVE := $(filter /%libgc.a,$(SVL_LIBS))
-ifneq ($(GC_ARCHIVE),)
-$(B)/obj/cli/gc_pages.o: CFLAGS_ALL += -DSVL_GC_WRAP=1
-SVL_WRAP := -Wl,--wrap=GC_unix_get_mem
-endif
 $(B)/svl: $(CLI_OBJ) $(B)/libsvl.a
-	$(CC) $(SAN) $(SVL_WRAP) -o $@ $(CLI_OBJ) $(B)/libsvl.a $(BIDLIB) $(SVL_LIBS)
+	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libsvl.a $(BIDLIB) $(SVL_LIBS)
 
 $(B)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)

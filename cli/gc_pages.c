@@ -1,34 +1,59 @@
-/* The svl command's collected heap on transparent huge pages (Linux).
+/* The collector's memory in 2 MiB pages, for the svl command only.
  *
- * A run that loads 100,000 bids fills a heap of about 55 MB that stays
- * live, and every 4 KB page of it first costs a page fault: on the
- * benchmark machine (a virtual machine) 14,400 faults were a quarter of
- * the tender run's time, system time and the collector building free
- * lists in fresh pages alike (tests/bench/notes.md, "Huge pages").  With
- * the kernel's transparent huge pages in "madvise" mode (Debian's
- * default), a region the process marks MADV_HUGEPAGE is backed by 2 MB
- * pages: 3,100 faults, and fewer TLB misses while marking.
+ * On the benchmark machine a run spent more time taking page faults than
+ * doing decimal arithmetic: sroi (10,000 programmes, an 8 MiB heap) took
+ * 1,777 faults at about 10-16 us each under the hypervisor -- a fifth to
+ * a third of its wall time, and the part that varied most between runs
+ * (docs/performance.md, "Issue 19: the collector's pages").  The
+ * collector asks the kernel for each new heap section with an mmap of its
+ * own size (64 KiB, 600 KiB, 1.4 MiB ...), placed wherever the kernel
+ * likes, so a 2 MiB huge page can never be used even where the system
+ * allows them on request (transparent_hugepage "madvise").
  *
- * The collector maps its heap itself, so the svl command links with
- * `-Wl,--wrap=GC_unix_get_mem` (Makefile, only where libgc is linked from
- * its archive): each heap section the collector maps comes through here,
- * and one of 2 MB or more is marked before anything touches it.  Small
- * sections (the first ones, the collector's own tables) keep small pages,
- * so start-up and small runs are as they were.  The library itself, and
- * every other host, is untouched; where the kernel has huge pages off (or
- * "always") the advice changes nothing, and a refusal is ignored. */
+ * The svl command links libgc statically, so the link (Makefile,
+ * GC_PAGES) routes the collector's one way to the kernel, GC_unix_get_mem,
+ * here with ld's --wrap: sections are cut one after the other from a
+ * 2 MiB-aligned reservation marked MADV_HUGEPAGE, so a section's first
+ * touch brings in a whole huge page where the kernel has one (and 4 KiB
+ * pages as before where it has none).  The reservation is address space
+ * only (MAP_NORESERVE): what is never touched is never backed.  Memory
+ * handed out is fresh from mmap, so zeroed, as the collector expects; the
+ * collector never gives sections back.  Without the --wrap (STATIC_LIBS=0,
+ * a libgc.so) nothing calls this and the weak reference stays unresolved.
+ *
+ * Called only with the collector's allocation lock held (heap growth,
+ * its scratch space, its mark stack), which guards the two statics. */
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/mman.h>
 
-#if SVL_GC_WRAP
-void *__real_GC_unix_get_mem(size_t bytes);
+void *__real_GC_unix_get_mem(size_t bytes) __attribute__((weak));
 void *__wrap_GC_unix_get_mem(size_t bytes);
 
-void *__wrap_GC_unix_get_mem(size_t bytes) {
-  void *p = __real_GC_unix_get_mem(bytes);
-#ifdef MADV_HUGEPAGE
-  if (p && bytes >= ((size_t)2 << 20)) (void)madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-  return p;
+enum { HUGE_PAGE = 2 << 20, RESERVE = 64 << 20, SMALL_PAGE = 4096 };
+
+static char *next, *end;
+
+/* A new reservation of at least bytes, 2 MiB-aligned at both ends. */
+static bool reserve(size_t bytes) {
+  size_t size = bytes > RESERVE ? (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1) : RESERVE;
+  char *p = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return false;
+  char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+  if (a > p) (void)munmap(p, (size_t)(a - p));
+  if (a + size < p + size + HUGE_PAGE) (void)munmap(a + size, (size_t)(p + size + HUGE_PAGE - (a + size)));
+  /* a hint: where the kernel refuses it, the pages are the usual ones */
+  (void)madvise(a, size, MADV_HUGEPAGE);
+  next = a, end = a + size;
+  return true;
 }
-#endif
+
+void *__wrap_GC_unix_get_mem(size_t bytes) {
+  bytes = (bytes + SMALL_PAGE - 1) & ~(size_t)(SMALL_PAGE - 1);
+  if (bytes == 0 || ((size_t)(end - next) < bytes && !reserve(bytes)))
+    return __real_GC_unix_get_mem ? __real_GC_unix_get_mem(bytes) : NULL;
+  void *r = next;
+  next += bytes;
+  return r;
+}

@@ -66,11 +66,12 @@ void gc_reserve(size_t n);
  * that makes only values that all stay live: collecting while it runs
  * marks the growing tree again and again and frees nothing. */
 void gc_pause(bool pause);
-/* The heap now holds a large body of data that stays live (a JSON file
- * loaded, docs/ocds.md "Benchmark"): from now on the collector keeps less
- * free space beside it -- a quarter, not a third, of what it marks (free
- * space divisor 4, unless GC_FREE_SPACE_DIVISOR or the host set more):
- * the x400 OCDS package peaked at 144 MiB, now 130, for 6% more CPU. */
+/* The heap is about to hold a large body of data that stays live (a
+ * JSON file being loaded, docs/ocds.md "Benchmark"): from now on the
+ * collector keeps less free space beside what it marks -- the divisor a
+ * heap past 32 MiB gets (core/gc.c), unless GC_FREE_SPACE_DIVISOR or the
+ * host set more.  Called before the parse, the heap also grows in
+ * smaller steps while the collector is paused for it. */
 void gc_large_data(void);
 /* Call fn(obj, data) when the collector frees obj (a stream's pass
  * closes its file so, when an error left the pass unfinished). */

@@ -203,11 +203,14 @@ static value load_with(vm *v, loc at, const char *path, const vtype *type, fmt_t
   struct stat st;
   datasrc *ds;
   value x;
-  if (fmt != FMT_CSV && enc == ENC_UTF8 && v->cfg.file_hashes == SVL_FILE_HASH_NONE && stat(full, &st) == 0 &&
-      S_ISREG(st.st_mode) && (uintmax_t)st.st_size > LOAD_WINDOW && (uintmax_t)st.st_size <= load_limit(v) &&
+  bool big = fmt != FMT_CSV && stat(full, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > LOAD_WINDOW;
+  /* before the parse, which runs with the collector paused: the heap then
+   * grows by the new divisor's smaller steps and ends nearer its data */
+  if (big) gc_large_data();
+  if (big && enc == ENC_UTF8 && v->cfg.file_hashes == SVL_FILE_HASH_NONE &&
+      (uintmax_t)st.st_size <= load_limit(v) &&
       ld_json_windowed(v, at, path, full, fmt == FMT_JSONL, LOAD_WINDOW, &x, &ds)) {
     vm_note_file(v, full, NULL, (size_t)st.st_size);
-    gc_large_data();
     return ds->root = ld_json_convert(v, at, path, NULL, x, type, NULL);
   }
   size_t n;
@@ -224,8 +227,8 @@ static value load_with(vm *v, loc at, const char *path, const vtype *type, fmt_t
     if (v->cfg.file_hashes != SVL_FILE_HASH_LAZY) gc_free(raw);
     return x;
   }
-  x = ld_parse_json(v, at, path, s, n, fmt == FMT_JSONL, &ds);
   if (n > LOAD_WINDOW) gc_large_data();
+  x = ld_parse_json(v, at, path, s, n, fmt == FMT_JSONL, &ds);
   /* Nothing a JSON load makes points into the bytes read (texts are
    * copies), and unless the VM keeps them for a file hash (vm_note_file)
    * they can go now rather than when the collector finds them unreached:
