@@ -127,6 +127,11 @@ STATIC_LIBS ?= 1
 ifeq ($(STATIC_LIBS),1)
 archive_or_lib = $(if $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),$(shell $(CC) -print-file-name=lib$(1).a),-l$(1))
 SVL_LIBS := $(foreach l,gc edit tinfo bsd md jansson $(CLI_LIBS:-l%=%),$(call archive_or_lib,$(l))) -lpthread
+# The collector's heap in 2 MiB pages (cli/gc_pages.c): only where libgc
+# is linked in, whose calls of GC_unix_get_mem the linker can reroute.
+ifneq ($(filter /%,$(call archive_or_lib,gc)),)
+SVL_LIBS += -Wl,--wrap=GC_unix_get_mem
+endif
 else
 SVL_LIBS := $(LIBS) -ledit -ljansson $(CLI_LIBS)
 endif

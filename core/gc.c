@@ -19,22 +19,29 @@ _Thread_local size_t gc_thread_bytes;
  * than collect before that.  Tuned for programs whose allocations mostly
  * die young, it leaves the heap some 1.4 times the data it holds; SVL's
  * large heaps are mostly data that stays (loaded rows, the views over
- * them), so the heap is let grow that much again before a collection
- * reclaims what a few passes over the rows left.  Past 32 MiB the
- * divisor is 10: on the benchmark tender the peak went from 73 to 64 MiB
- * and CPU time stayed within the noise (more marking, fewer fresh pages
- * from the kernel; docs/performance.md, "Issue 19: memory").  Small heaps keep the default, under which a
+ * them, a JSON file's tree), so once the heap holds a lot of it the
+ * divisor is 10: past 32 MiB of heap, or from the start of a large JSON
+ * load (gc_large_data).  On the benchmark tender the peak went from 73
+ * to 64 MiB and CPU time stayed within the noise (more marking, fewer
+ * fresh pages from the kernel; docs/performance.md, "Issue 19: memory");
+ * the x40 OCDS package peaked at 12.7 MiB instead of 15.2 (docs/ocds.md,
+ * "Benchmark").  Small heaps keep the default, under which a
  * garbage-heavy run (a decision table called a million times) collects
  * less often. */
 enum { BIG_HEAP = 32 << 20, BIG_HEAP_DIVISOR = 10 };
 
-/* Called by the collector with its lock held (as the divisor's setter
- * needs), so it must call nothing that takes the lock. */
+/* With the collector's lock held (as the divisor's setter needs), so it
+ * calls nothing that takes the lock.  Only ever raised: the library keeps
+ * no writable static to remember a default by. */
+static void *raise_divisor(void *unused) {
+  (void)unused;
+  if (GC_get_free_space_divisor() < BIG_HEAP_DIVISOR) GC_set_free_space_divisor(BIG_HEAP_DIVISOR);
+  return NULL;
+}
+
+/* called by the collector, its lock held */
 static void on_heap_resize(GC_word size) {
-  /* only ever raised (gc_large_data may have raised it too): the
-   * library keeps no writable static to remember a default by */
-  if (size >= BIG_HEAP && GC_get_free_space_divisor() < BIG_HEAP_DIVISOR)
-    GC_set_free_space_divisor(BIG_HEAP_DIVISOR);
+  if (size >= BIG_HEAP) (void)raise_divisor(NULL);
 }
 
 static void init_once(void) {
@@ -68,12 +75,6 @@ static void init_once(void) {
   /* unless the user set the divisor (GC_FREE_SPACE_DIVISOR) or a host
    * watches the heap's size itself */
   if (!getenv("GC_FREE_SPACE_DIVISOR") && !GC_get_on_heap_resize()) GC_set_on_heap_resize(on_heap_resize);
-}
-
-static void *raise_divisor(void *unused) {
-  (void)unused;
-  if (GC_get_free_space_divisor() < 4) GC_set_free_space_divisor(4);
-  return NULL;
 }
 
 static void large_data_once(void) {
@@ -124,7 +125,7 @@ void *gc_alloc_atomic_uncleared(size_t n) {
   return p ? p : oom(n);
 }
 
-void gc_free(void *p) { GC_FREE(p); }
+void gc_free(const void *p) { GC_FREE((void *)p); }
 
 void *gc_realloc(void *old, size_t n) {
   big(n);

@@ -33,8 +33,10 @@ void *gc_alloc_atomic(size_t n);
 void *gc_alloc_atomic_uncleared(size_t n);
 void *gc_realloc(void *p, size_t n);
 /* Give back memory nothing points to any more (the lexer's tokens once
- * parsed), to be reused at once rather than after the next collection. */
-void gc_free(void *p);
+ * parsed), to be reused at once rather than after the next collection.
+ * const: the caller may only ever have read it (a list lent to a
+ * builtin), and freeing writes nothing through the pointer. */
+void gc_free(const void *p);
 char *gc_strndup(const char *s, size_t n); /* atomic copy, NUL-terminated */
 char *gc_strdup(const char *s);
 /* FNV-1a of n bytes: the one text hash of the hash tables and caches
@@ -64,11 +66,12 @@ void gc_reserve(size_t n);
  * that makes only values that all stay live: collecting while it runs
  * marks the growing tree again and again and frees nothing. */
 void gc_pause(bool pause);
-/* The heap now holds a large body of data that stays live (a JSON file
- * loaded, docs/ocds.md "Benchmark"): from now on the collector keeps less
- * free space beside it -- a quarter, not a third, of what it marks (free
- * space divisor 4, unless GC_FREE_SPACE_DIVISOR or the host set more):
- * the x400 OCDS package peaked at 144 MiB, now 130, for 6% more CPU. */
+/* The heap is about to hold a large body of data that stays live (a
+ * JSON file being loaded, docs/ocds.md "Benchmark"): from now on the
+ * collector keeps less free space beside what it marks -- the divisor a
+ * heap past 32 MiB gets (core/gc.c), unless GC_FREE_SPACE_DIVISOR or the
+ * host set more.  Called before the parse, the heap also grows in
+ * smaller steps while the collector is paused for it. */
 void gc_large_data(void);
 /* Call fn(obj, data) when the collector frees obj (a stream's pass
  * closes its file so, when an error left the pass unfinished). */

@@ -159,7 +159,12 @@ value row_get(const record *r, size_t i) {
   }
 }
 
-enum { TAG_NULL, TAG_FALSE, TAG_TRUE, TAG_TEXT, TAG_LIST, TAG_REC, TAG_NUM, TAG_BOXED };
+/* TAG_PACKED: a plain number in the slot itself (dec_pack64), as the rows
+ * of a typed load keep theirs: a JSON file's numbers are mostly prices and
+ * counts, and a box costs 32 bytes (16 and the collector's extra byte for
+ * interior pointers).  Its high word holds the exponent's bits, far above
+ * any heap address, so the collector does not take it for a pointer. */
+enum { TAG_NULL, TAG_FALSE, TAG_TRUE, TAG_TEXT, TAG_LIST, TAG_REC, TAG_NUM, TAG_BOXED, TAG_PACKED };
 const rowfmt rowfmt_tagged = {0, 0};
 
 static size_t tagged_flags(size_t n) { return (n + 7) & ~(size_t)7; }
@@ -179,6 +184,11 @@ record *record_tagged(size_t n, const char **keys, const value *vals) {
     case V_RECORD: p[i] = TAG_REC, slot[i] = x.as.rec; continue;
     case V_NUM:
       if (!x.unit && !x.pct) {
+        uint64_t w;
+        if (dec_pack64(x.as.num, &w) && sizeof(void *) == sizeof w) {
+          p[i] = TAG_PACKED, slot[i] = (const void *)(uintptr_t)w;
+          continue;
+        }
         dec *d = gc_alloc_atomic(sizeof *d);
         *d = x.as.num;
         p[i] = TAG_NUM, slot[i] = d;
@@ -209,6 +219,7 @@ value tagged_get(const record *r, size_t i) {
   case TAG_LIST: x.tag = V_LIST, x.as.list = s; break;
   case TAG_REC: x.tag = V_RECORD, x.as.rec = s; break;
   case TAG_NUM: x.tag = V_NUM, x.as.num = *(const dec *)s; break;
+  case TAG_PACKED: x.tag = V_NUM, x.as.num = dec_unpack64((uint64_t)(uintptr_t)s); break;
   default: x = *(const value *)s; break;
   }
   return x;

@@ -244,8 +244,8 @@ const value *record_values(const record *r);
 value row_get(const record *r, size_t i);
 /* A record of values of any kind packed by what each holds
  * (record_tagged): nf flag bytes, padded to 8, then one 8-byte slot a
- * field -- the text, list or record pointer, a pointer to the number
- * (its 16 bytes boxed: numbers are few in published JSON), nothing for a
+ * field -- the text, list or record pointer, the number itself when
+ * dec_pack64 takes it (else a pointer to its 16 bytes), nothing for a
  * null or a bool, a pointer to a boxed value for any other kind.  A
  * loaded JSON object takes 9 bytes a field instead of 32 (docs/ocds.md,
  * "Benchmark").  Its fmt is &rowfmt_tagged. */

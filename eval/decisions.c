@@ -23,8 +23,13 @@ static value source_text(const node *n) {
 }
 
 value eval_rule(vm *v, const node *d, frame *f) {
-  value *reasons = NULL, *warns = NULL;
-  size_t nr = 0, cr = 0, nw = 0, cw = 0;
+  /* The first few reasons and warnings are gathered here, on the C stack,
+   * and copied into the verdict's lists: a rule failed by a quarter of
+   * 100,000 bids made a growing array of each on the heap, garbage at
+   * once.  list_push moves to the heap past four. */
+  value rbuf[4], wbuf[4];
+  value *reasons = rbuf, *warns = wbuf;
+  size_t nr = 0, cr = 4, nw = 0, cw = 4;
   const node *body = d->a;
   for (int i = 0; i < body->nkids; i++) {
     const node *it = body->kids[i];
@@ -159,6 +164,32 @@ static void step_rows(vm *v, const node *rows, int from, int to) {
     step(v, rows->kids[from]->at);
   }
 }
+
+bool table_direct(const node *d, int nargs, const value *args, value *out, int *to) {
+  const node *rows = d->a;
+  int ni = d->ninputs, policy = d->op;
+  value ins[8];
+  if (ni > 8 || nargs != d->nkids || (policy != HIT_UNIQUE && policy != HIT_ANY && policy != HIT_FIRST)) return false;
+  /* each parameter in the slot of its place, so args can stand for the
+   * frame's slots (a frame's args, read by provenance on an error) */
+  for (int i = 0; i < nargs; i++)
+    if (d->kids[i]->slot != i) return false;
+  const table_index *ix = table_index_of(d);
+  if (!ix) return false;
+  for (int i = 0; i < ni; i++) { /* each input column a parameter, as eval_table reads it */
+    const node *in = rows->kids[0]->a->kids[i]->kids[0]->b;
+    if (in->kind != N_NAME || in->refkind != REF_LOCAL || in->up != 0 || in->slot < 0 || in->slot >= nargs) return false;
+    ins[i] = args[in->slot];
+  }
+  int k = table_index_only(ix, ins);
+  const node *o = k ? rows->kids[k]->b : NULL;
+  if (!o || o->nkids != 1 || o->kids[0]->kind != N_LIT) return false;
+  *out = o->kids[0]->lit;
+  *to = policy == HIT_FIRST ? k : rows->nkids - 1;
+  return true;
+}
+
+void table_steps(vm *v, const node *d, int to) { step_rows(v, d->a, 0, to); }
 
 value eval_table(vm *v, const node *d, frame *f, loc at) {
   const node *rows = d->a;

@@ -81,6 +81,14 @@ bool op_contains(vm *v, loc at, value coll, value x);
 /* eval/decisions.c: a rule's verdict, a table's result */
 value eval_rule(vm *v, const node *d, frame *f);
 value eval_table(vm *v, const node *d, frame *f, loc at);
+/* What eval_table answers, without a frame, for the inputs given by
+ * position in args, when its index knows the one row that matches and
+ * that row's output is a constant: *out, and in *to the row its steps
+ * run to (table_steps).  Changes nothing; false leaves the call to take
+ * its usual way.  For call_table (eval/eval.c). */
+bool table_direct(const node *d, int nargs, const value *args, value *out, int *to);
+/* The steps eval_table counts for its rows 1..to. */
+void table_steps(vm *v, const node *d, int to);
 
 /* One step of the walk: counted, and the limits checked. */
 static inline void step(vm *v, loc at) {

@@ -38,43 +38,62 @@ enum { M_LIT, M_OBJ, M_ARR };
 
 /* The compiled release while it is built: records and lists are immutable
  * values, so the merge works on this mutable tree and turns it into values
- * once at the end. */
+ * once at the end.  Everything in it is garbage once the release is built,
+ * and merging a national file makes a lot of it (the x40 benchmark's
+ * package made seven times its size, and the collector's work and the
+ * heap's slack grow with it): a leaf is only its kind and value, a leaf
+ * merged again is overwritten in place, an object keeps no ids, and
+ * mvalue builds on one scratch stack. */
 typedef struct mnode {
   int kind;
-  value lit;                 /* M_LIT */
-  size_t n, cap;             /* M_OBJ fields / M_ARR items */
-  const char **keys;         /* M_OBJ; NULL key: removed by a null */
-  value *ids;                /* M_ARR: each item's id (null: none, never matched) */
-  struct mnode **kids;
-  /* The last record (M_OBJ) or list (M_ARR) merged into this node: when
-   * the result has exactly its fields and values, the result IS that
-   * value, shared rather than copied (mvalue).  A process published once,
-   * and every part a later release repeats, then costs no memory. */
-  const record *src_rec;
-  const list *src_list;
+  union {
+    value lit; /* M_LIT */
+    struct {
+      size_t n, cap;     /* M_OBJ fields / M_ARR items */
+      const char **keys; /* M_OBJ; NULL key: removed by a null */
+      value *ids;        /* M_ARR: each item's id (null: none, never matched) */
+      struct mnode **kids;
+      /* The last record (M_OBJ) or list (M_ARR) merged into this node:
+       * when the result has exactly its fields and values, the result IS
+       * that value, shared rather than copied (mvalue).  A process
+       * published once, and every part a later release repeats, then
+       * costs no memory. */
+      const record *src_rec;
+      const list *src_list;
+    };
+  };
 } mnode;
 
 static mnode *mnew(int kind) {
-  mnode *m = gc_alloc(sizeof *m);
+  mnode *m = gc_alloc(kind == M_LIT ? offsetof(mnode, lit) + sizeof(value) : sizeof *m);
   m->kind = kind;
   return m;
 }
 
+static void mlit(mnode **slot, value x) {
+  if (!*slot || (*slot)->kind != M_LIT) *slot = mnew(M_LIT);
+  (*slot)->lit = x;
+}
+
 static void madd(mnode *m, const char *key, value id, mnode *kid) {
   if (m->n == m->cap) {
-    size_t cap = m->cap ? m->cap * 2 : 8;
-    const char **k = gc_alloc(cap * sizeof *k);
-    value *ids = gc_alloc(cap * sizeof *ids);
+    size_t cap = m->cap ? m->cap * 2 : m->kind == M_OBJ ? 8 : 2;
     mnode **kids = gc_alloc(cap * sizeof *kids);
-    if (m->n) {
-      memcpy(k, m->keys, m->n * sizeof *k);
-      memcpy(ids, m->ids, m->n * sizeof *ids);
-      memcpy(kids, m->kids, m->n * sizeof *kids);
+    if (m->n) memcpy(kids, m->kids, m->n * sizeof *kids);
+    m->kids = kids;
+    if (m->kind == M_OBJ) {
+      const char **k = gc_alloc(cap * sizeof *k);
+      if (m->n) memcpy(k, m->keys, m->n * sizeof *k);
+      m->keys = k;
+    } else {
+      value *ids = gc_alloc(cap * sizeof *ids);
+      if (m->n) memcpy(ids, m->ids, m->n * sizeof *ids);
+      m->ids = ids;
     }
-    m->keys = k, m->ids = ids, m->kids = kids, m->cap = cap;
+    m->cap = cap;
   }
-  m->keys[m->n] = key;
-  m->ids[m->n] = id;
+  if (m->kind == M_OBJ) m->keys[m->n] = key;
+  else m->ids[m->n] = id;
   m->kids[m->n++] = kid;
 }
 
@@ -115,9 +134,7 @@ static void merge_value(vm *v, mnode **slot, value x, pathbuf *path, int depth) 
     bool objects = l->n > 0;
     for (size_t i = 0; i < l->n && objects; i++) objects = l->items[i].tag == V_RECORD;
     if (!objects || whole_list(path)) {
-      mnode *m = mnew(M_LIT);
-      m->lit = x;
-      *slot = m;
+      mlit(slot, x);
       return;
     }
     /* identifier merge: the object with the same id, else a new one */
@@ -139,9 +156,7 @@ static void merge_value(vm *v, mnode **slot, value x, pathbuf *path, int depth) 
     arr->src_list = l;
     return;
   }
-  mnode *m = mnew(M_LIT);
-  m->lit = x;
-  *slot = m;
+  mlit(slot, x);
 }
 
 static void merge_obj(vm *v, mnode *out, const record *in, pathbuf *path, int depth, bool top) {
@@ -180,20 +195,47 @@ static void merge_obj(vm *v, mnode *out, const record *in, pathbuf *path, int de
  * false "no" only costs a copy. */
 static bool same_value(value a, value b) { return memcmp(&a, &b, sizeof a) == 0; }
 
+/* Where mvalue gathers a node's values before it knows whether the node
+ * is the very value it came from (most are): one stack for a whole
+ * merge, a node's slots above its parent's. */
+typedef struct {
+  value *vals;
+  const char **keys;
+  int n, vcap, kcap;
+} mstack;
+
+static size_t mreserve(vm *v, loc at, mstack *st, size_t k) {
+  size_t base = (size_t)st->n;
+  while ((size_t)st->vcap < base + k)
+    if (!GC_GROW(st->vals, st->vcap, st->vcap, 64)) vm_error(v, at, "E0802 out of memory");
+  while ((size_t)st->kcap < base + k)
+    if (!GC_GROW(st->keys, st->kcap, st->kcap, 64)) vm_error(v, at, "E0802 out of memory");
+  st->n = (int)(base + k);
+  return base;
+}
+
 /* The tree as values.  An object or list left with nothing in it is
  * left out, as the reference implementation does (it keeps leaves only):
  * {"planning": {"budget": {}}} compiles to no planning at all. */
-static bool mvalue(const mnode *m, value *out) {
+static bool mvalue(vm *v, loc at, mstack *st, const mnode *m, value *out) {
   if (m->kind == M_LIT) {
     *out = m->lit;
     return true;
   }
-  value *vals = gc_alloc((m->n ? m->n : 1) * sizeof *vals);
-  size_t n = 0;
-  const char **keys = gc_alloc((m->n ? m->n : 1) * sizeof *keys);
-  for (size_t i = 0; i < m->n; i++)
-    if ((m->kind == M_ARR || m->keys[i]) && m->kids[i] && mvalue(m->kids[i], &vals[n])) keys[n++] = m->keys[i];
+  size_t base = mreserve(v, at, st, m->n), n = 0;
+  for (size_t i = 0; i < m->n; i++) {
+    const char *key = m->kind == M_OBJ ? m->keys[i] : NULL;
+    value x;
+    if ((m->kind == M_ARR || key) && m->kids[i] && mvalue(v, at, st, m->kids[i], &x)) {
+      /* the stack may have moved while the child was built */
+      st->vals[base + n] = x;
+      st->keys[base + n++] = key;
+    }
+  }
+  st->n = (int)base; /* the slots stay readable until the next reserve */
   if (n == 0) return false;
+  const value *vals = st->vals + base;
+  const char *const *keys = st->keys + base;
   if (m->kind == M_ARR && m->src_list && m->src_list->n == n) {
     size_t i = 0;
     while (i < n && same_value(vals[i], m->src_list->items[i])) i++;
@@ -219,7 +261,7 @@ static bool mvalue(const mnode *m, value *out) {
   }
   /* packed like a loaded object (core/value.h record_tagged): a compiled
    * release is as big as the releases it merges */
-  const char **ks = gc_alloc((n ? n : 1) * sizeof *ks);
+  const char **ks = gc_alloc(n * sizeof *ks);
   memcpy(ks, keys, n * sizeof *keys);
   *out = v_rec(record_tagged(n, ks, vals));
   return true;
@@ -252,7 +294,7 @@ static int by_process(const void *a, const void *b) {
   return (x->order > y->order) - (x->order < y->order);
 }
 
-static value compile_one(vm *v, loc at, dated *rs, size_t n) {
+static value compile_one(vm *v, loc at, mstack *st, dated *rs, size_t n) {
   mnode *out = mnew(M_OBJ);
   pathbuf path = {0};
   path_push(&path, "x", '.'); /* allocates */
@@ -262,7 +304,7 @@ static value compile_one(vm *v, loc at, dated *rs, size_t n) {
     merge_obj(v, out, rs[i].r, &path, 0, true);
   }
   value body = v_rec(record_new(0));
-  mvalue(out, &body);
+  mvalue(v, at, st, out, &body);
   /* the compiled release's own metadata, as the standard's note and the
    * reference implementation give it: tag, id {ocid}-{date}, date */
   value ocid = field(rs[0].r, "ocid"), date = field(rs[n - 1].r, "date");
@@ -278,7 +320,6 @@ static value compile_one(vm *v, loc at, dated *rs, size_t n) {
   r->vals[1] = v_cstr(id.s);
   r->keys[2] = "date", r->vals[2] = date;
   for (size_t i = 0; i < b->n; i++) r->keys[3 + i] = b->keys[i], r->vals[3 + i] = rec_get(b, i);
-  (void)at;
   return v_rec(r);
 }
 
@@ -319,10 +360,11 @@ BUILTIN(o_merge) {
   }
   qsort(rs, l->n, sizeof *rs, by_process);
   list *out = list_new(nocid);
+  mstack st = {0};
   for (size_t i = 0, k = 0; i < l->n; k++) {
     size_t j = i + 1;
     while (j < l->n && rs[j].first == rs[i].first) j++;
-    out->items[k] = compile_one(v, at, rs + i, j - i);
+    out->items[k] = compile_one(v, at, &st, rs + i, j - i);
     i = j;
   }
   return v_list(out);

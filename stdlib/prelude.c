@@ -217,6 +217,7 @@ static size_t *sort_order(const sorter *s, const char *fname, size_t n) {
     a = b;
     b = t;
   }
+  gc_free(b); /* the scratch half: nothing else has seen it */
   return a;
 }
 
@@ -691,7 +692,13 @@ BUILTIN(p_sort_by) {
   value f = want_fn(v, at, "sort_by", args[1]);
   sorter s = {.v = v, .at = at};
   sort_keys(&s, "sort_by", l, f);
-  return permuted(l->items, sort_order(&s, "sort_by", l->n), l->n);
+  size_t *ord = sort_order(&s, "sort_by", l->n);
+  value r = permuted(l->items, ord, l->n);
+  /* The order and the flat keys are this call's alone: given back now,
+   * the heap they take (6 MB for 74,212 bids) serves what comes next. */
+  gc_free(ord);
+  if (s.kk) gc_free(s.kk);
+  return r;
 }
 
 BUILTIN(p_reverse) {

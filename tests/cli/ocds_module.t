@@ -46,6 +46,25 @@ SVL
 expect_status "merge: a release without a date is an error" 1 "$SVL" run nodate.svl
 expect_err "naming the release" "releases[2] (ocid a) has no date"
 
+# ---- a release wider and deeper than any fixture: the merge's scratch
+# stack grows, and a leaf changed by the second release is the only change
+wide() { # $1: the value of the deepest leaf
+  local i obj='{"leaf": '"$1"', "same": "kept"}'
+  for ((i = 0; i < 120; i++)); do obj='{"n": '"$obj"', "k'$i'": '$i'}'; done
+  printf '{"ocid": "w", "id": "%s", "date": "2020-01-0%sT00:00:00Z", "deep": %s' "$1" "$1" "$obj"
+  for ((i = 0; i < 300; i++)); do printf ', "f%d": %d' $i $i; done
+  printf '}'
+}
+{ printf '['; wide 1; printf ', '; wide 2; printf ']'; } >wide.json
+cat >wide.svl <<'SVL'
+import ocds
+let c = ocds.merge(load("wide.json"))
+fn down(r, k) = if k == 0 then r else down(r.n, k - 1)
+print [len(c), len(keys(c[1])), down(c[1].deep, 120).leaf, down(c[1].deep, 120).same, c[1].f299, c[1].deep.k119]
+SVL
+expect_out "merge: a release of 300 fields nested 120 deep merges to the later leaf, the rest kept" \
+  '[1, 305, 2, "kept", 299, 119]' "$SVL" run wide.svl
+
 # ---- real data: Portugal (base.gov.pt via Kingfisher), 60 releases, EUR
 cat >pt.svl <<SVL
 import ocds

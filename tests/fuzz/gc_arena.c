@@ -99,6 +99,6 @@ void gc_large_data(void) {}
 /* The arena frees nothing, so nothing is ever finalized (a stream pass
  * an error left open keeps its file until the process ends). */
 void gc_finalizer(void *obj, void (*fn)(void *obj, void *data), void *data) { (void)obj, (void)fn, (void)data; }
-void gc_free(void *p) { (void)p; }
+void gc_free(const void *p) { (void)p; }
 bool gc_interior_pointers(void) { return false; }
 void *gc_alloc_atomic_uncleared(size_t n) { return gc_alloc(n); }
