@@ -173,11 +173,17 @@ static value run_neg(vm *v, const code *c, frame *f) {
   return a;
 }
 
+/* The items of list literal c run into l, which has room for them: a new
+ * list, or one lent on a caller's C stack (run_call_lend, run_block_lent,
+ * code_run_lent). */
+static inline value list_items(vm *v, const code *c, frame *f, list *l) {
+  for (int i = 0; i < c->nkids; i++) l->items[i] = RUN(c->kids[i], f);
+  l->n = (size_t)c->nkids;
+  return v_list(l);
+}
 static value run_list(vm *v, const code *c, frame *f) {
   if (__builtin_expect(stack_low(), 0)) return eval(v, c->n, f);
-  list *l = list_new((size_t)c->nkids);
-  for (int i = 0; i < c->nkids; i++) l->items[i] = RUN(c->kids[i], f);
-  return v_list(l);
+  return list_items(v, c, f, list_new((size_t)c->nkids));
 }
 /* The names were worked out at compile time: the walker's own array for
  * this literal (literal_keys), so both make records of one layout. */
@@ -244,9 +250,7 @@ static value run_call_lend(vm *v, const code *c, frame *f) {
   const code *x = c->kids[0];
   value arg;
   if (x->run == run_list) {
-    for (int i = 0; i < x->nkids; i++) l->items[i] = RUN(x->kids[i], f);
-    l->n = (size_t)x->nkids;
-    arg = v_list(l);
+    arg = list_items(v, x, f, l);
   } else if (x->run == run_comp) {
     arg = comprehension_lent(v, x->n, f, l, LEND_MAX);
   } else {
@@ -291,9 +295,7 @@ static value run_block_lent(vm *v, const code *c, frame *f) {
       const code *x = s->a;
       list *l = (list *)(void *)mem;
       mem += sizeof(list) + (size_t)x->nkids * sizeof(value);
-      for (int k = 0; k < x->nkids; k++) l->items[k] = RUN(x->kids[k], f);
-      l->n = (size_t)x->nkids;
-      f->slots[s->slot] = v_list(l);
+      f->slots[s->slot] = list_items(v, x, f, l);
     }
   }
   value r = RUN(c->a, f);
@@ -525,7 +527,5 @@ value code_run_lent(vm *v, const node *n, const void **slot, frame *f, list *len
   if (!*slot) *slot = compile(v, n);
   const code *c = *slot;
   if (c->run != run_list || (size_t)c->nkids > cap) return c->run(v, c, f);
-  for (int i = 0; i < c->nkids; i++) lent->items[i] = RUN(c->kids[i], f);
-  lent->n = (size_t)c->nkids;
-  return v_list(lent);
+  return list_items(v, c, f, lent);
 }

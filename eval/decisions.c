@@ -165,11 +165,34 @@ static void step_rows(vm *v, const node *rows, int from, int to) {
   }
 }
 
+/* An input column that is the table's own parameter (a local of its
+ * frame, not of one around it): read from its slot, not evaluated. */
+static bool own_parameter(const node *in) { return in->kind == N_NAME && in->refkind == REF_LOCAL && in->up == 0; }
+
+/* The one row the index knows matches ins, under a hit policy that
+ * reads no other row; 0 when it cannot say (eval_table, table_direct). */
+static int only_row(const node *d, const table_index *ix, const value *ins) {
+  int policy = d->op;
+  if (!ix || (policy != HIT_UNIQUE && policy != HIT_ANY && policy != HIT_FIRST)) return 0;
+  return table_index_only(ix, ins);
+}
+
+/* Row k's output when it is one constant, else NULL (k 0: no row). */
+static const value *constant_output(const node *d, int k) {
+  const node *o = k ? d->a->kids[k]->b : NULL;
+  return o && o->nkids == 1 && o->kids[0]->kind == N_LIT ? &o->kids[0]->lit : NULL;
+}
+
+/* The last row whose steps a hit on row k counts: a constant output does
+ * nothing between the steps before its row and those after, so one count
+ * covers both. */
+static int steps_to(const node *d, int k) { return d->op == HIT_FIRST ? k : d->a->nkids - 1; }
+
 bool table_direct(const node *d, int nargs, const value *args, value *out, int *to) {
   const node *rows = d->a;
-  int ni = d->ninputs, policy = d->op;
+  int ni = d->ninputs;
   value ins[8];
-  if (ni > 8 || nargs != d->nkids || (policy != HIT_UNIQUE && policy != HIT_ANY && policy != HIT_FIRST)) return false;
+  if (ni > 8 || nargs != d->nkids) return false;
   /* each parameter in the slot of its place, so args can stand for the
    * frame's slots (a frame's args, read by provenance on an error) */
   for (int i = 0; i < nargs; i++)
@@ -178,14 +201,14 @@ bool table_direct(const node *d, int nargs, const value *args, value *out, int *
   if (!ix) return false;
   for (int i = 0; i < ni; i++) { /* each input column a parameter, as eval_table reads it */
     const node *in = rows->kids[0]->a->kids[i]->kids[0]->b;
-    if (in->kind != N_NAME || in->refkind != REF_LOCAL || in->up != 0 || in->slot < 0 || in->slot >= nargs) return false;
+    if (!own_parameter(in) || in->slot < 0 || in->slot >= nargs) return false;
     ins[i] = args[in->slot];
   }
-  int k = table_index_only(ix, ins);
-  const node *o = k ? rows->kids[k]->b : NULL;
-  if (!o || o->nkids != 1 || o->kids[0]->kind != N_LIT) return false;
-  *out = o->kids[0]->lit;
-  *to = policy == HIT_FIRST ? k : rows->nkids - 1;
+  int k = only_row(d, ix, ins);
+  const value *lit = constant_output(d, k);
+  if (!lit) return false;
+  *out = *lit;
+  *to = steps_to(d, k);
   return true;
 }
 
@@ -198,7 +221,7 @@ value eval_table(vm *v, const node *d, frame *f, loc at) {
   value *ins = ni < 8 ? small : gc_alloc((size_t)(ni + 1) * sizeof(value));
   for (int i = 0; i < ni; i++) {
     const node *in = rows->kids[0]->a->kids[i]->kids[0]->b; /* mostly a parameter: read it here */
-    ins[i] = in->kind == N_NAME && in->refkind == REF_LOCAL && in->up == 0 ? f->slots[in->slot] : eval(v, in, f);
+    ins[i] = own_parameter(in) ? f->slots[in->slot] : eval(v, in, f);
   }
   /* The index (eval/table_index.c) skips the rows that cannot match;
    * the rows it cannot judge ("dirty") are tested here, in their turn. */
@@ -207,14 +230,12 @@ value eval_table(vm *v, const node *d, frame *f, loc at) {
   /* The index knows the one row that matches (a grade column): the steps
    * and the output exactly as the loop below takes them for that row,
    * without the loop.  Coverage and explain take the loop. */
-  if (ix && (policy == HIT_UNIQUE || policy == HIT_ANY || policy == HIT_FIRST) && !v->tr && !v->coverage) {
-    int k = table_index_only(ix, ins);
-    const node *out = k ? rows->kids[k]->b : NULL;
-    if (out && out->nkids == 1 && out->kids[0]->kind == N_LIT) {
-      /* a constant output does nothing between the steps before its row
-       * and those after: one count for both */
-      step_rows(v, rows, 0, policy == HIT_FIRST ? k : last);
-      return out->kids[0]->lit;
+  if (!v->tr && !v->coverage) {
+    int k = only_row(d, ix, ins);
+    const value *lit = constant_output(d, k);
+    if (lit) {
+      step_rows(v, rows, 0, steps_to(d, k));
+      return *lit;
     }
     if (k) {
       step_rows(v, rows, 0, k);

@@ -400,6 +400,10 @@ static NOINLINE _Noreturn void bind_type_error(vm *v, const node *d, const node 
   vm_error(v, at, "E0000 type check"); /* check_type raised already */
 }
 
+static inline void check_arg(vm *v, const node *d, const node *p, value x, loc at) {
+  if (p->ref && !type_ok(x, p->ref)) bind_type_error(v, d, p, x, at);
+}
+
 static inline __attribute__((always_inline)) frame *bind(vm *v, const node *d, frame *f, int nargs, value *args, int nnamed,
                    const char **names, value *named, loc at) {
   int np = d->nkids;
@@ -407,7 +411,7 @@ static inline __attribute__((always_inline)) frame *bind(vm *v, const node *d, f
     for (int i = 0; i < np; i++) {
       const node *p = d->kids[i];
       f->slots[p->slot] = args[i];
-      if (p->ref && !type_ok(args[i], p->ref)) bind_type_error(v, d, p, args[i], at);
+      check_arg(v, d, p, args[i], at);
     }
     return f;
   }
@@ -432,7 +436,7 @@ static inline __attribute__((always_inline)) frame *bind(vm *v, const node *d, f
       if (!p->b) vm_error(v, at, "E0304 %s: missing argument '%s'", d->name ? d->name : "fn", p->name);
       f->slots[p->slot] = eval(v, p->b, f);
     }
-    if (p->ref && !type_ok(f->slots[p->slot], p->ref)) bind_type_error(v, d, p, f->slots[p->slot], at);
+    check_arg(v, d, p, f->slots[p->slot], at);
   }
   return f;
 }
@@ -527,10 +531,7 @@ static value call_table(vm *v, value fv, int nargs, value *args, loc at) {
   int to;
   if (v->tr || v->coverage || !table_direct(d, nargs, args, &r, &to)) return call_full(v, fv, nargs, args, 0, NULL, NULL, at);
   push_call(v, d->name ? d->name : "fn", at);
-  for (int i = 0; i < nargs; i++) {
-    const node *p = d->kids[i];
-    if (p->ref && !type_ok(args[i], p->ref)) bind_type_error(v, d, p, args[i], at);
-  }
+  for (int i = 0; i < nargs; i++) check_arg(v, d, d->kids[i], args[i], at);
   v->stack[v->depth - 1].decl = d;
   v->stack[v->depth - 1].args = args;
   table_steps(v, d, to);

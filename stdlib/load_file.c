@@ -227,7 +227,7 @@ static value load_with(vm *v, loc at, const char *path, const vtype *type, fmt_t
     if (v->cfg.file_hashes != SVL_FILE_HASH_LAZY) gc_free(raw);
     return x;
   }
-  if (n > LOAD_WINDOW) gc_large_data();
+  if (n > LOAD_WINDOW) gc_large_data(); /* a FIFO's size is known only now */
   x = ld_parse_json(v, at, path, s, n, fmt == FMT_JSONL, &ds);
   /* Nothing a JSON load makes points into the bytes read (texts are
    * copies), and unless the VM keeps them for a file hash (vm_note_file)
